@@ -1,0 +1,196 @@
+// Host unit test for the ESP-IDF -> LinkReason table (firmware/main/cam_link_reason.c).
+// Built and run by `make -C firmware/test`; exits non-zero on any failure.
+//
+// The table source is included directly so the test can also inspect the
+// (static) rows themselves, not only the public function.
+
+#include <stdio.h>
+
+#include "cam_link_reason.c"
+
+static int failures;
+static int checks;
+
+#define CHECK_EQ(actual, expected, what)                                                           \
+    do {                                                                                           \
+        long actual_ = (long)(actual), expected_ = (long)(expected);                               \
+        ++checks;                                                                                  \
+        if (actual_ != expected_) {                                                                \
+            ++failures;                                                                            \
+            fprintf(stderr, "%s:%d: %s: got %ld, expected %ld\n", __FILE__, __LINE__, (what),      \
+                    actual_, expected_);                                                           \
+        }                                                                                          \
+    } while (0)
+
+#define CHECK(cond, what) CHECK_EQ((cond) ? 1 : 0, 1, what)
+
+// Contexts the driver can be in when a disconnect arrives.
+static const cam_link_context_t JOINING_WITH_KEY = {
+    .leave_requested = false, .link_was_up = false, .key_given = true};
+static const cam_link_context_t JOINING_OPEN = {
+    .leave_requested = false, .link_was_up = false, .key_given = false};
+static const cam_link_context_t LINK_UP_WITH_KEY = {
+    .leave_requested = false, .link_was_up = true, .key_given = true};
+static const cam_link_context_t LINK_UP_OPEN = {
+    .leave_requested = false, .link_was_up = true, .key_given = false};
+
+static cam_link_context_t with_leave_requested(cam_link_context_t context) {
+    context.leave_requested = true;
+    return context;
+}
+
+// Reasons the radio may cause. None, AddressTimeout and RadioStopped are the
+// driver's own verdicts; LeftByRequest needs our request (checked separately).
+static int is_radio_reason(uint16_t reason) {
+    switch (reason) {
+    case LR(NO_AP_FOUND):
+    case LR(AUTH_FAILED):
+    case LR(HANDSHAKE_TIMEOUT):
+    case LR(ASSOC_REJECTED):
+    case LR(BEACON_TIMEOUT):
+    case LR(SECURITY_MISMATCH):
+    case LR(DEAUTHENTICATED):
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static void test_rows_are_well_formed(void) {
+    for (size_t i = 0; i < REASON_TABLE_LENGTH; ++i) {
+        const reason_row_t *row = &reason_table[i];
+        CHECK(is_radio_reason(row->during_attempt), "during_attempt column is a radio reason");
+        CHECK(is_radio_reason(row->after_link_up), "after_link_up column is a radio reason");
+        CHECK(row->rule <= RULE_OUR_LEAVE, "rule is known");
+        for (size_t j = i + 1; j < REASON_TABLE_LENGTH; ++j)
+            CHECK(row->esp_reason != reason_table[j].esp_reason, "each ESP-IDF code appears once");
+    }
+}
+
+static void test_plain_rows(void) {
+    CHECK_EQ(cam_link_reason_from_esp(WIFI_REASON_NO_AP_FOUND, JOINING_WITH_KEY), LR(NO_AP_FOUND),
+             "NO_AP_FOUND");
+    CHECK_EQ(cam_link_reason_from_esp(WIFI_REASON_NO_AP_FOUND, JOINING_OPEN), LR(NO_AP_FOUND),
+             "NO_AP_FOUND, open network");
+    CHECK_EQ(cam_link_reason_from_esp(WIFI_REASON_AUTH_FAIL, JOINING_WITH_KEY), LR(AUTH_FAILED),
+             "AUTH_FAIL");
+    CHECK_EQ(cam_link_reason_from_esp(WIFI_REASON_BEACON_TIMEOUT, LINK_UP_WITH_KEY),
+             LR(BEACON_TIMEOUT), "BEACON_TIMEOUT on an established link");
+    CHECK_EQ(cam_link_reason_from_esp(WIFI_REASON_BEACON_TIMEOUT, JOINING_WITH_KEY),
+             LR(BEACON_TIMEOUT), "BEACON_TIMEOUT while joining");
+    CHECK_EQ(cam_link_reason_from_esp(WIFI_REASON_ASSOC_FAIL, JOINING_WITH_KEY),
+             LR(ASSOC_REJECTED), "ASSOC_FAIL");
+    CHECK_EQ(cam_link_reason_from_esp(WIFI_REASON_ASSOC_EXPIRE, JOINING_WITH_KEY),
+             LR(ASSOC_REJECTED), "ASSOC_EXPIRE while joining");
+    CHECK_EQ(cam_link_reason_from_esp(WIFI_REASON_ASSOC_EXPIRE, LINK_UP_WITH_KEY),
+             LR(DEAUTHENTICATED), "ASSOC_EXPIRE (inactivity) on an established link");
+    CHECK_EQ(cam_link_reason_from_esp(WIFI_REASON_ASSOC_TOOMANY, JOINING_OPEN),
+             LR(ASSOC_REJECTED), "ASSOC_TOOMANY");
+    CHECK_EQ(cam_link_reason_from_esp(WIFI_REASON_AUTH_EXPIRE, JOINING_WITH_KEY),
+             LR(ASSOC_REJECTED), "AUTH_EXPIRE while joining");
+    CHECK_EQ(cam_link_reason_from_esp(WIFI_REASON_AUTH_EXPIRE, LINK_UP_WITH_KEY),
+             LR(DEAUTHENTICATED), "AUTH_EXPIRE on an established link");
+    CHECK_EQ(cam_link_reason_from_esp(WIFI_REASON_AUTH_LEAVE, LINK_UP_OPEN), LR(DEAUTHENTICATED),
+             "AUTH_LEAVE on an established link");
+    CHECK_EQ(cam_link_reason_from_esp(WIFI_REASON_PAIRWISE_CIPHER_INVALID, JOINING_WITH_KEY),
+             LR(SECURITY_MISMATCH), "PAIRWISE_CIPHER_INVALID");
+    CHECK_EQ(cam_link_reason_from_esp(WIFI_REASON_802_1X_AUTH_FAILED, JOINING_WITH_KEY),
+             LR(AUTH_FAILED), "802_1X_AUTH_FAILED");
+    CHECK_EQ(cam_link_reason_from_esp(WIFI_REASON_GROUP_KEY_UPDATE_TIMEOUT, LINK_UP_WITH_KEY),
+             LR(HANDSHAKE_TIMEOUT), "GROUP_KEY_UPDATE_TIMEOUT");
+    CHECK_EQ(cam_link_reason_from_esp(210, JOINING_WITH_KEY), LR(SECURITY_MISMATCH),
+             "NO_AP_FOUND_W_COMPATIBLE_SECURITY (210)");
+    CHECK_EQ(cam_link_reason_from_esp(211, JOINING_WITH_KEY), LR(SECURITY_MISMATCH),
+             "NO_AP_FOUND_IN_AUTHMODE_THRESHOLD (211)");
+    CHECK_EQ(cam_link_reason_from_esp(212, JOINING_WITH_KEY), LR(NO_AP_FOUND),
+             "NO_AP_FOUND_IN_RSSI_THRESHOLD (212)");
+}
+
+static void test_wrong_key_heuristic(void) {
+    const uint16_t handshake_timeouts[] = {WIFI_REASON_4WAY_HANDSHAKE_TIMEOUT,
+                                           WIFI_REASON_HANDSHAKE_TIMEOUT};
+    for (size_t i = 0; i < sizeof(handshake_timeouts) / sizeof(handshake_timeouts[0]); ++i) {
+        uint16_t code = handshake_timeouts[i];
+        CHECK_EQ(cam_link_reason_from_esp(code, JOINING_WITH_KEY), LR(AUTH_FAILED),
+                 "handshake timeout ending a keyed attempt means a wrong key");
+        CHECK_EQ(cam_link_reason_from_esp(code, JOINING_OPEN), LR(HANDSHAKE_TIMEOUT),
+                 "handshake timeout without a key is just a timeout");
+        CHECK_EQ(cam_link_reason_from_esp(code, LINK_UP_WITH_KEY), LR(HANDSHAKE_TIMEOUT),
+                 "handshake timeout after the key worked is just a timeout");
+        CHECK_EQ(cam_link_reason_from_esp(code, LINK_UP_OPEN), LR(HANDSHAKE_TIMEOUT),
+                 "handshake timeout on an established open link");
+    }
+    // AUTH_FAIL is an explicit refusal: it does not need the key heuristic.
+    CHECK_EQ(cam_link_reason_from_esp(WIFI_REASON_AUTH_FAIL, JOINING_OPEN), LR(AUTH_FAILED),
+             "AUTH_FAIL without a key");
+}
+
+static void test_our_leave(void) {
+    CHECK_EQ(cam_link_reason_from_esp(WIFI_REASON_ASSOC_LEAVE,
+                                      with_leave_requested(LINK_UP_WITH_KEY)),
+             LR(LEFT_BY_REQUEST), "ASSOC_LEAVE we asked for, established link");
+    CHECK_EQ(cam_link_reason_from_esp(WIFI_REASON_ASSOC_LEAVE,
+                                      with_leave_requested(JOINING_WITH_KEY)),
+             LR(LEFT_BY_REQUEST), "ASSOC_LEAVE we asked for, during an attempt");
+    CHECK_EQ(cam_link_reason_from_esp(WIFI_REASON_ASSOC_LEAVE, LINK_UP_WITH_KEY),
+             LR(DEAUTHENTICATED), "ASSOC_LEAVE nobody asked for");
+    CHECK_EQ(cam_link_reason_from_esp(WIFI_REASON_ASSOC_LEAVE, JOINING_OPEN), LR(DEAUTHENTICATED),
+             "ASSOC_LEAVE nobody asked for, during an attempt");
+    // Having asked to leave does not change what other codes mean.
+    CHECK_EQ(cam_link_reason_from_esp(WIFI_REASON_BEACON_TIMEOUT,
+                                      with_leave_requested(LINK_UP_WITH_KEY)),
+             LR(BEACON_TIMEOUT), "BEACON_TIMEOUT while a leave is pending");
+}
+
+static void test_unknown_codes(void) {
+    const uint16_t unknown[] = {0, 12, 25, 36, 46, 99, 199, 213, 255, 1000, 65535};
+    for (size_t i = 0; i < sizeof(unknown) / sizeof(unknown[0]); ++i) {
+        CHECK_EQ(cam_link_reason_from_esp(unknown[i], JOINING_WITH_KEY), LR(ASSOC_REJECTED),
+                 "unknown code during an attempt");
+        CHECK_EQ(cam_link_reason_from_esp(unknown[i], with_leave_requested(JOINING_OPEN)),
+                 LR(ASSOC_REJECTED), "unknown code during an attempt, leave pending");
+        CHECK_EQ(cam_link_reason_from_esp(unknown[i], LINK_UP_WITH_KEY), LR(DEAUTHENTICATED),
+                 "unknown code on an established link");
+    }
+}
+
+// Every possible code in every context yields a member of the contract's list,
+// and the two context-dependent verdicts only appear when their context holds.
+static void test_every_code_in_every_context(void) {
+    for (uint32_t code = 0; code <= 0xffff; ++code) {
+        for (unsigned bits = 0; bits < 8; ++bits) {
+            cam_link_context_t context = {
+                .leave_requested = (bits & 1) != 0,
+                .link_was_up = (bits & 2) != 0,
+                .key_given = (bits & 4) != 0,
+            };
+            uint16_t reason = cam_link_reason_from_esp((uint16_t)code, context);
+            int ok = is_radio_reason(reason) ||
+                     (reason == LR(LEFT_BY_REQUEST) && context.leave_requested &&
+                      code == WIFI_REASON_ASSOC_LEAVE);
+            if (!ok) {
+                CHECK_EQ(reason, -1, "reason outside the contract (code in message below)");
+                fprintf(stderr, "  esp_reason=%u context bits=%u\n", (unsigned)code, bits);
+                return;
+            }
+        }
+    }
+    CHECK(1, "exhaustive sweep");
+}
+
+int main(void) {
+    test_rows_are_well_formed();
+    test_plain_rows();
+    test_wrong_key_heuristic();
+    test_our_leave();
+    test_unknown_codes();
+    test_every_code_in_every_context();
+
+    if (failures) {
+        fprintf(stderr, "test_link_reason: %d of %d checks FAILED\n", failures, checks);
+        return 1;
+    }
+    printf("test_link_reason: all %d checks passed (%zu table rows)\n", checks,
+           (size_t)REASON_TABLE_LENGTH);
+    return 0;
+}

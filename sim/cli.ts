@@ -1,0 +1,135 @@
+import { resolve } from "node:path"
+import { parseArgs } from "node:util"
+import { BoardError, listBoards, loadBoard } from "./boards"
+import { CompileError, compileScript } from "./compile"
+import { fromRoot } from "./paths"
+import { DEFAULT_SIM_TIMEOUT_MS, runSimulation } from "./session"
+import { loadSettings } from "./settings"
+import { formatEntry } from "./timeline"
+import { formatSimTime, parseDuration } from "./world/duration"
+import { loadWorldFile, WorldError } from "./world/world"
+
+// `camscript`: the command line. Exit codes: 0 the script's top level
+// finished, 1 it threw (or did not compile), 2 usage, world or board errors,
+// 124 the simulated --timeout passed.
+
+const USAGE = `usage:
+  camscript sim <script.ts> [--world FILE] [--timeout DURATION] [--realtime] [--verbose] [--no-timeline]
+  camscript boards
+
+sim     compile <script.ts> to DeviceScript bytecode and run it on the VM in the
+        simulator, against a world file (default: devicescript.json "world").
+        --world FILE        the radio world (JSON, see docs/world-format.md)
+        --timeout DURATION  stop after this much SIMULATED time, exit 124 (default ${DEFAULT_SIM_TIMEOUT_MS / 60000}m)
+        --realtime          run on the wall clock instead of virtual time
+        --no-timeline       do not print the link timeline (stderr)
+        --verbose           also print the VM's own messages
+boards  list the boards and their network interfaces
+`
+
+class UsageError extends Error {}
+
+export async function main(argv: string[]): Promise<number> {
+    let parsed
+    try {
+        parsed = parseArgs({
+            args: argv,
+            allowPositionals: true,
+            options: {
+                world: { type: "string" },
+                timeout: { type: "string" },
+                realtime: { type: "boolean" },
+                verbose: { type: "boolean" },
+                "no-timeline": { type: "boolean" },
+                help: { type: "boolean", short: "h" },
+            },
+        })
+    } catch (e) {
+        process.stderr.write(`camscript: ${(e as Error).message}\n${USAGE}`)
+        return 2
+    }
+    const { values, positionals } = parsed
+    const [command, ...rest] = positionals
+    if (values.help || !command) {
+        process.stdout.write(USAGE)
+        return command || values.help ? 0 : 2
+    }
+    try {
+        if (command === "boards") return boards()
+        if (command === "sim") return await sim(rest, values)
+        throw new UsageError(`unknown command "${command}"`)
+    } catch (e) {
+        if (e instanceof UsageError) {
+            process.stderr.write(`camscript: ${e.message}\n${USAGE}`)
+            return 2
+        }
+        if (e instanceof WorldError || e instanceof BoardError) {
+            process.stderr.write(`camscript: ${e.message}\n`)
+            return 2
+        }
+        if (e instanceof CompileError) {
+            process.stderr.write(`camscript: the script did not compile:\n${e.message}\n`)
+            return 1
+        }
+        throw e
+    }
+}
+
+function boards(): number {
+    for (const b of listBoards()) process.stdout.write(`${b.id.padEnd(28)} ${b.interfaces.join("+").padEnd(9)} ${b.name}\n`)
+    return 0
+}
+
+async function sim(
+    args: string[],
+    opts: { world?: string; timeout?: string; realtime?: boolean; verbose?: boolean; "no-timeline"?: boolean },
+): Promise<number> {
+    if (args.length !== 1) throw new UsageError(args.length ? `sim takes one script, got ${args.length}` : "sim needs a script")
+    const settings = loadSettings()
+    const worldFile = opts.world !== undefined ? resolve(opts.world) : fromRoot(settings.world)
+    let timeoutMs: number | undefined
+    if (opts.timeout !== undefined) {
+        try {
+            timeoutMs = parseDuration(/^\d+(\.\d+)?$/.test(opts.timeout) ? Number(opts.timeout) : opts.timeout)
+        } catch (e) {
+            throw new UsageError(`--timeout: ${(e as Error).message}`)
+        }
+    }
+    const world = loadWorldFile(worldFile)
+    const board = loadBoard(world.board ?? settings.board)
+    const script = await compileScript(args[0], { board, hostname: settings.network.hostname })
+
+    const showTimeline = !opts["no-timeline"]
+    const result = await runSimulation({
+        script,
+        world,
+        board,
+        timeoutMs,
+        realtime: opts.realtime,
+        onOutput: (line) => process.stdout.write(`[${formatSimTime(line.atMs).padStart(9)}] ${line.text}\n`),
+        onTimeline: showTimeline ? (e) => process.stderr.write(`${formatEntry(e)}\n`) : undefined,
+        onDiagnostic: opts.verbose ? (l) => process.stderr.write(`  vm: ${l}\n`) : undefined,
+    })
+    const summary = `${formatSimTime(result.simulatedMs)} simulated in ${(result.wallMs / 1000).toFixed(2)}s`
+    switch (result.outcome) {
+        case "finished":
+            if (showTimeline) process.stderr.write(`camscript: script finished (${summary})\n`)
+            return 0
+        case "error":
+            process.stderr.write(`camscript: the script threw: ${result.error}\n(${summary})\n`)
+            return 1
+        case "timeout":
+            process.stderr.write(`camscript: --timeout ${formatSimTime(result.simulatedMs)} of simulated time passed; stopped (${summary})\n`)
+            return 124
+    }
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then(
+        (code) => process.exit(code),
+        (e: unknown) => {
+            process.stderr.write(`camscript: internal error: ${(e as Error).stack ?? e}\n`)
+            process.exit(3)
+        },
+    )
+}

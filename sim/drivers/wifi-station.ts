@@ -1,0 +1,345 @@
+import { pbkdf2Sync } from "node:crypto"
+import { JDServiceServer, jdpack, type Packet } from "jacdac-ts"
+import type { Contract } from "../contract"
+import type { Air, LiveAccessPoint, Reception } from "../radio/air"
+import { audible, marginal } from "../radio/pathloss"
+import * as timing from "../radio/timing"
+import type { Timeline } from "../timeline"
+import { formatIpv4, prefixMask } from "../world/ipv4"
+import type { SecurityMode } from "../world/world"
+
+// The simulator's implementation of services/wifi-station.md: the same
+// contract the ESP32 firmware serves. One attempt per `associate`, outcomes
+// as `link` events; no retries here (policy lives in the bytecode, src/).
+
+export const CONTRACT_VERSION = 1
+
+interface AddressConfig {
+    mode: "dhcp" | "static"
+    ip: number
+    netmask: number
+    gateway: number
+    dns: number
+}
+
+interface Attempt {
+    ssid: string
+    key: string
+    bssid?: string
+}
+
+const SECURITY_CODE: Record<SecurityMode, string> = {
+    open: "Open",
+    "wpa2-psk": "Wpa2",
+    "wpa3-sae": "Wpa3",
+    "wpa2-enterprise": "Wpa2Enterprise",
+}
+
+function macText(bytes: Uint8Array): string {
+    return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join(":")
+}
+
+function macBytes(text: string): Uint8Array {
+    return new Uint8Array(text.split(":").map((h) => parseInt(h, 16)))
+}
+
+/** Does `key` open a network whose passphrase is `password`? A 64-hex key is the PSK itself. */
+export function keyMatches(key: string, password: string, ssid: string): boolean {
+    if (/^[0-9a-fA-F]{64}$/.test(key)) {
+        // WPA2's PSK = PBKDF2-HMAC-SHA1(passphrase, ssid, 4096 rounds, 32 bytes)
+        return pbkdf2Sync(password, ssid, 4096, 32, "sha1").toString("hex") === key.toLowerCase()
+    }
+    return key === password
+}
+
+export class SimWifiStation extends JDServiceServer {
+    private state: number
+    private reason: number
+    private ap?: LiveAccessPoint
+    private rssi = 0
+    private ip = 0
+    private netmask = 0
+    private gateway = 0
+    private dns = 0
+    private address: AddressConfig = { mode: "dhcp", ip: 0, netmask: 0, gateway: 0, dns: 0 }
+    private hostname = ""
+    /** bumps on every new attempt, so timers of a replaced attempt do nothing */
+    private generation = 0
+    private beaconLossTimer?: unknown
+    private scanning = false
+    /** the AP's password epoch when we joined: a change since means deauthentication */
+    private joinedEpoch = 0
+    private readonly S: Record<string, number> = {}
+    private readonly R: Record<string, number> = {}
+
+    constructor(
+        private readonly contract: Contract,
+        private readonly air: Air,
+        private readonly timeline: Timeline,
+        private readonly mac: string,
+    ) {
+        super(contract.serviceClass)
+        for (const n of ["Stopped", "Idle", "Scanning", "Associating", "Handshaking", "ObtainingAddress", "GotAddress"])
+            this.S[n] = contract.enumValue("LinkState", n)
+        for (const n of Object.keys(contract.spec.enums.LinkReason.members)) this.R[n] = contract.enumValue("LinkReason", n)
+        this.state = this.S.Stopped
+        this.reason = this.R.None
+
+        this.addRegister(contract.packet("const", "contract_version").code, [CONTRACT_VERSION])
+        this.addRegister(contract.packet("const", "mac").code, [macBytes(mac)])
+        this.command("set_active", ([on]) => this.setActive(!!on))
+        this.command("associate", ([, ssid, key, bssid]) => {
+            const b = bssid as Uint8Array
+            this.associate({ ssid: ssid as string, key: key as string, bssid: b.some((x) => x) ? macText(b) : undefined })
+        })
+        this.command("disassociate", () => this.leave(this.R.LeftByRequest))
+        this.command("scan", () => this.scan())
+        this.command("set_address", ([ip, netmask, gateway, dns, mode]) =>
+            this.setAddress({
+                mode: mode === contract.enumValue("AddressMode", "Static") ? "static" : "dhcp",
+                ip: ip as number,
+                netmask: netmask as number,
+                gateway: gateway as number,
+                dns: dns as number,
+            }),
+        )
+        this.command("set_hostname", ([name]) => {
+            this.hostname = name as string
+        })
+        this.command("set_tx_power", ([dbm]) => {
+            this.air.cameraTxPowerDbm = dbm as number
+            this.checkLink()
+        })
+        air.onChange(() => this.checkLink())
+    }
+
+    private command(name: string, handler: (values: unknown[]) => void) {
+        const { code, format } = this.contract.packet("command", name)
+        this.addCommand(code, (pkt: Packet) => handler(format ? pkt.jdunpack(format) : []))
+    }
+
+    private get clock() {
+        return this.air.clock
+    }
+
+    // --- link snapshot ---------------------------------------------------
+
+    private setLink(state: number, reason = this.R.None) {
+        this.state = state
+        this.reason = reason
+        if (state < this.S.ObtainingAddress) {
+            this.ip = this.netmask = this.gateway = this.dns = 0
+        }
+        if (state <= this.S.Idle) {
+            this.ap = undefined
+            this.rssi = 0
+        }
+        this.emitLink()
+    }
+
+    private emitLink() {
+        const { code, format } = this.contract.packet("event", "link")
+        const ap = this.ap
+        const security = ap ? this.contract.enumValue("Security", SECURITY_CODE[ap.config.security]) : 0
+        const data = jdpack(format, [
+            this.state,
+            this.rssi,
+            this.reason,
+            ap ? ap.config.channel : 0,
+            security,
+            ap ? macBytes(ap.config.bssid) : new Uint8Array(6),
+            this.ip,
+            this.netmask,
+            this.gateway,
+            this.dns,
+            ap ? ap.config.ssid : "",
+        ])
+        const stateName = this.contract.enumName("LinkState", this.state)
+        const parts: string[] = []
+        if (this.reason !== this.R.None) parts.push(`reason=${this.contract.enumName("LinkReason", this.reason)}`)
+        if (ap) parts.push(`ap=${ap.config.ssid} (${ap.config.bssid}, ch ${ap.config.channel})`, `rssi=${this.rssi} dBm`)
+        if (this.ip) parts.push(`ip=${formatIpv4(this.ip)}`)
+        this.timeline.add("wifi", stateName, parts.join(" "))
+        void this.sendEvent(code, data)
+    }
+
+    // --- commands ----------------------------------------------------------
+
+    private setActive(on: boolean) {
+        this.generation++
+        this.clearBeaconLoss()
+        if (on) {
+            if (this.state === this.S.Stopped) this.setLink(this.S.Idle)
+            else this.emitLink()
+        } else {
+            const wasUp = this.state > this.S.Idle
+            this.setLink(this.S.Stopped, wasUp ? this.R.RadioStopped : this.R.None)
+        }
+    }
+
+    private leave(reason: number) {
+        if (this.state === this.S.Stopped) return this.emitLink()
+        this.generation++
+        this.clearBeaconLoss()
+        this.setLink(this.S.Idle, reason)
+    }
+
+    /** Run `step` after `ms`, unless a newer attempt (or a stop) came in between. */
+    private after(ms: number, step: () => void) {
+        const gen = this.generation
+        this.clock.setTimeout(() => {
+            if (gen === this.generation) step()
+        }, ms)
+    }
+
+    private associate(attempt: Attempt) {
+        if (this.state === this.S.Stopped) return this.emitLink()
+        this.generation++
+        this.clearBeaconLoss()
+        this.ap = undefined
+        this.setLink(this.S.Scanning)
+        this.after(timing.FULL_SCAN_MS, () => this.found(attempt))
+    }
+
+    private found(attempt: Attempt) {
+        // a hidden AP answers a probe request that names its SSID, so it is found here
+        const candidates = this.air
+            .audibleAccessPoints()
+            .filter((r) => r.ap.config.ssid === attempt.ssid && (!attempt.bssid || r.ap.config.bssid === attempt.bssid))
+        const best = candidates[0]
+        if (!best) return this.setLink(this.S.Idle, this.R.NoApFound)
+        this.ap = best.ap
+        this.joinedEpoch = best.ap.passwordEpoch
+        this.rssi = best.rssi
+        this.setLink(this.S.Associating)
+        this.after(timing.AUTH_ASSOC_MS, () => this.associated(attempt, best))
+    }
+
+    private associated(attempt: Attempt, r: Reception) {
+        const ap = r.ap
+        const radio = this.air.world.radio
+        if (!ap.poweredOn || !audible(this.air.reception(ap).rssi, radio)) return this.setLink(this.S.Idle, this.R.NoApFound)
+        // the AP must hear the camera too: a weak camera transmitter goes unanswered
+        if (!audible(r.uplinkRssi, radio)) return this.setLink(this.S.Idle, this.R.AssocRejected)
+        const security = ap.config.security
+        if (security === "open") return this.obtainAddress()
+        if (security === "wpa2-enterprise" || !attempt.key) {
+            this.setLink(this.S.Idle, this.R.SecurityMismatch)
+            return
+        }
+        this.setLink(this.S.Handshaking)
+        if (marginal(r.rssi, radio) || marginal(r.uplinkRssi, radio)) {
+            this.after(timing.HANDSHAKE_TIMEOUT_MS, () => this.setLink(this.S.Idle, this.R.HandshakeTimeout))
+            return
+        }
+        if (!keyMatches(attempt.key, ap.password ?? "", ap.config.ssid)) {
+            this.after(timing.WRONG_KEY_DETECT_MS, () => this.setLink(this.S.Idle, this.R.AuthFailed))
+            return
+        }
+        const handshake = security === "wpa3-sae" ? timing.SAE_EXCHANGE_MS : timing.WPA2_HANDSHAKE_MS
+        this.after(handshake, () => this.obtainAddress())
+    }
+
+    private obtainAddress() {
+        const ap = this.ap!
+        this.setLink(this.S.ObtainingAddress)
+        if (this.address.mode === "static") return this.applyStatic()
+        this.after(ap.config.dhcp.delayMs, () => this.dhcpExchange())
+    }
+
+    private dhcpExchange() {
+        const ap = this.ap
+        if (!ap || !ap.dhcpEnabled) return // no answer: the bytecode's ADDRESS_GIVE_UP_MS decides
+        const ip = this.air.lease(ap, this.mac)
+        if (ip === undefined) return
+        const dhcp = ap.config.dhcp
+        this.ip = ip
+        this.netmask = prefixMask(dhcp.prefix)
+        this.gateway = dhcp.gateway
+        this.dns = dhcp.dns[0]
+        if (this.hostname) this.timeline.add("wifi", "dhcp-hostname", this.hostname)
+        this.setLink(this.S.GotAddress)
+    }
+
+    private applyStatic() {
+        this.ip = this.address.ip
+        this.netmask = this.address.netmask
+        this.gateway = this.address.gateway
+        this.dns = this.address.dns
+        this.setLink(this.S.GotAddress)
+    }
+
+    private setAddress(config: AddressConfig) {
+        this.address = config
+        // applies at once when associated, and to every later association
+        if (this.state === this.S.GotAddress || this.state === this.S.ObtainingAddress) {
+            if (config.mode === "static") this.applyStatic()
+            else {
+                this.generation++
+                this.obtainAddress()
+            }
+        }
+    }
+
+    private scan() {
+        if (this.scanning) return
+        this.scanning = true
+        this.clock.setTimeout(() => {
+            this.scanning = false
+            const { code, format } = this.contract.packet("event", "scan_record")
+            const seen = this.air.audibleAccessPoints()
+            seen.forEach((r, index) => {
+                const c = r.ap.config
+                const security = this.contract.enumValue("Security", SECURITY_CODE[c.security])
+                void this.sendEvent(
+                    code,
+                    jdpack(format, [index, r.rssi, c.channel, security, c.hidden ? 1 : 0, macBytes(c.bssid), c.hidden ? "" : c.ssid]),
+                )
+            })
+            const done = this.contract.packet("event", "scan_done")
+            void this.sendEvent(done.code, jdpack(done.format, [seen.length]))
+            this.timeline.add("wifi", "scan-done", `${seen.length} network(s): ${seen.map((r) => `${r.ap.config.hidden ? "(hidden)" : r.ap.config.ssid} ${r.rssi} dBm`).join(", ")}`)
+        }, timing.FULL_SCAN_MS)
+    }
+
+    // --- while associated ----------------------------------------------------
+
+    /** The world changed: does the link still hold, and did the RSSI move? */
+    private checkLink() {
+        const ap = this.ap
+        if (!ap || this.state < this.S.ObtainingAddress) return
+        if (ap.passwordEpoch !== this.joinedEpoch) {
+            // changing the passphrase makes the AP drop its stations
+            this.generation++
+            this.clearBeaconLoss()
+            this.setLink(this.S.Idle, this.R.Deauthenticated)
+            return
+        }
+        const r = this.air.reception(ap)
+        const radio = this.air.world.radio
+        const lost = !ap.poweredOn || !audible(r.rssi, radio) || !audible(r.uplinkRssi, radio)
+        if (lost) {
+            if (this.beaconLossTimer === undefined) {
+                const gen = this.generation
+                this.beaconLossTimer = this.clock.setTimeout(() => {
+                    this.beaconLossTimer = undefined
+                    if (gen === this.generation) {
+                        this.generation++
+                        this.setLink(this.S.Idle, this.R.BeaconTimeout)
+                    }
+                }, timing.BEACON_LOSS_MS)
+            }
+            return
+        }
+        this.clearBeaconLoss()
+        if (r.rssi !== this.rssi) {
+            this.rssi = r.rssi
+            this.emitLink()
+        }
+    }
+
+    private clearBeaconLoss() {
+        if (this.beaconLossTimer !== undefined) this.clock.clearTimeout(this.beaconLossTimer)
+        this.beaconLossTimer = undefined
+    }
+}

@@ -1,0 +1,27 @@
+// How long each step of joining a network takes in the simulator. Figures
+// are those of an ESP32 station with ESP-IDF's defaults; each is named so
+// tests and docs can refer to it (docs/world-format.md#timing).
+
+/** Active scan dwell per channel (ESP-IDF default max active scan time: 120 ms). */
+export const SCAN_DWELL_MS = 120
+/** Channels 1..13 (the ESP32's default country allows 13). */
+export const SCAN_CHANNELS = 13
+/** A full scan: 13 x 120 ms = 1.56 s. */
+export const FULL_SCAN_MS = SCAN_DWELL_MS * SCAN_CHANNELS
+/** 802.11 open-system authentication + association request/response. */
+export const AUTH_ASSOC_MS = 30
+/** WPA2-PSK 4-way handshake (4 EAPOL frames). */
+export const WPA2_HANDSHAKE_MS = 40
+/** WPA3-SAE commit/confirm: elliptic-curve maths is slow on an ESP32. */
+export const SAE_EXCHANGE_MS = 600
+/**
+ * A wrong passphrase: the AP cannot verify message 2 of the handshake, resends
+ * message 1 (4 tries, 1 s apart, as hostapd does), then deauthenticates.
+ */
+export const WRONG_KEY_DETECT_MS = 4000
+/** Handshake frames lost to a marginal signal: the same 4 x 1 s of retries. */
+export const HANDSHAKE_TIMEOUT_MS = 4000
+/** Beacons missed for this long drop the link (ESP-IDF station inactive time: 6 s). */
+export const BEACON_LOSS_MS = 6000
+/** An access point that is told its password changed drops its stations at once. */
+export const DEAUTH_MS = 0

@@ -1,0 +1,187 @@
+import FakeTimers from "@sinonjs/fake-timers"
+import { createProxyBridge, JDBus, JDServerServiceProvider } from "jacdac-ts"
+import type { BoardInfo } from "./boards"
+import { type CompiledScript, TOP_LEVEL_DONE_PANIC } from "./compile"
+import { loadContract } from "./contract"
+import { SimWifiStation } from "./drivers/wifi-station"
+import { Air, type Clock } from "./radio/air"
+import { sourcePosition } from "./sourcemap"
+import { Timeline, type TimelineEntry } from "./timeline"
+import { createVm, type DevsVm } from "./vm/devs-vm"
+import type { World } from "./world/world"
+
+// One simulated camera: the compiled program on the DeviceScript VM, the
+// board's network drivers on a jacdac-ts bus, and the world's radio, all on
+// one clock. In virtual time (the default) the clock only moves when
+// everything is idle, jumping to the next timer: simulated seconds cost
+// milliseconds.
+
+/** How long a script may run when no timeout is given (simulated). */
+export const DEFAULT_SIM_TIMEOUT_MS = 10 * 60_000
+
+export interface OutputLine {
+    atMs: number
+    text: string
+}
+
+export interface RunOptions {
+    script: CompiledScript
+    world: World
+    board: BoardInfo
+    /** stop after this much simulated time (exit 124) */
+    timeoutMs?: number
+    /** run on the wall clock instead of virtual time */
+    realtime?: boolean
+    onOutput?: (line: OutputLine) => void
+    onTimeline?: (entry: TimelineEntry) => void
+    /** VM diagnostics (dmesg), for --verbose */
+    onDiagnostic?: (line: string) => void
+}
+
+export interface RunResult {
+    outcome: "finished" | "error" | "timeout"
+    exitCode: 0 | 1 | 124
+    /** the script's uncaught error, with its source position */
+    error?: string
+    output: OutputLine[]
+    timeline: TimelineEntry[]
+    simulatedMs: number
+    wallMs: number
+}
+
+const VIRTUAL_FAKES: FakeTimers.FakeMethod[] = [
+    "setTimeout",
+    "clearTimeout",
+    "setInterval",
+    "clearInterval",
+    "setImmediate",
+    "clearImmediate",
+    "Date",
+    "performance",
+]
+
+// captured before any run fakes `performance`: wall time is measured with it
+const wallNow = performance.now.bind(performance)
+
+// Virtual time replaces the process's timers, so runs take turns.
+let queue: Promise<unknown> = Promise.resolve()
+
+export function runSimulation(options: RunOptions): Promise<RunResult> {
+    const run = queue.then(() => simulate(options))
+    queue = run.catch(() => undefined)
+    return run
+}
+
+// "[0m" colour codes in VM messages
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;]*m/g
+
+async function simulate(options: RunOptions): Promise<RunResult> {
+    const wallStart = wallNow()
+    const fake = options.realtime ? undefined : FakeTimers.install({ now: 0, toFake: VIRTUAL_FAKES, loopLimit: 1_000_000 })
+    const t0 = Date.now()
+    const now = () => Date.now() - t0
+    const clock: Clock = {
+        now,
+        setTimeout: (fn, ms) => setTimeout(fn, Math.max(0, ms)),
+        clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+    }
+    const timeline = new Timeline(now)
+    if (options.onTimeline) timeline.onEntry(options.onTimeline)
+    const output: OutputLine[] = []
+    const limitMs = options.timeoutMs ?? DEFAULT_SIM_TIMEOUT_MS
+
+    let vm: DevsVm | undefined
+    let bus: JDBus | undefined
+    let finish!: (r: Pick<RunResult, "outcome" | "exitCode" | "error">) => void
+    const finished = new Promise<Pick<RunResult, "outcome" | "exitCode" | "error">>((res) => (finish = res))
+    let done = false
+    const end = (r: Pick<RunResult, "outcome" | "exitCode" | "error">) => {
+        if (done) return
+        done = true
+        finish(r)
+    }
+
+    try {
+        const air = new Air(options.world, clock, timeline)
+        bus = new JDBus([], { client: false, disableRoleManager: true } as ConstructorParameters<typeof JDBus>[1])
+        const servers = []
+        if (options.board.interfaces.includes("wlan"))
+            servers.push(new SimWifiStation(loadContract("wifi-station.md"), air, timeline, options.world.camera.mac))
+        bus.addServiceProvider(new JDServerServiceProvider("camscript-board", servers))
+
+        vm = await createVm()
+        const theVm = vm
+        const exception: string[] = []
+        theVm.dmesg = (raw: string) => {
+            const line = raw.replace(ANSI, "")
+            options.onDiagnostic?.(line)
+            if (line.startsWith("> ")) {
+                const entry = { atMs: now(), text: line.slice(2) }
+                output.push(entry)
+                options.onOutput?.(entry)
+            } else if (/^\* +(Exception|message|at )/.test(line) || /^! +at /.test(line)) {
+                exception.push(line.replace(/^[*!] +/, ""))
+            }
+        }
+        theVm.log = (...args: unknown[]) => options.onDiagnostic?.(args.join(" "))
+        theVm.error = (...args: unknown[]) => options.onDiagnostic?.(args.join(" "))
+        theVm.panicHandler = (code: number) => {
+            theVm.devsStop()
+            if (code === TOP_LEVEL_DONE_PANIC) return end({ outcome: "finished", exitCode: 0 })
+            end({ outcome: "error", exitCode: 1, error: describeException(exception, code, options.script) })
+        }
+        // frames cross between VM and bus on a later turn: the VM drops
+        // frames that arrive while it is executing
+        const bridge = createProxyBridge((frame) => setImmediate(() => theVm.handlePacket(frame)))
+        bridge.bus = bus
+        theVm.sendPacket = (frame: Uint8Array) => {
+            const copy = frame.slice()
+            setImmediate(() => bridge.receiveFrameOrPacket(copy))
+        }
+        theVm.devsSetDeviceId("ca3c0de0ca3c0de0")
+        theVm.devsStart()
+        const rc = theVm.devsDeploy(options.script.image)
+        if (rc !== 0) throw new Error(`the VM refused the compiled image (code ${rc})`)
+        air.start()
+        timeline.add("sim", "start", `world ${options.world.source}, board ${options.board.id}`)
+
+        const limit = setTimeout(() => end({ outcome: "timeout", exitCode: 124 }), limitMs)
+        if (fake) {
+            while (!done) await fake.nextAsync()
+        } else {
+            await finished
+        }
+        clearTimeout(limit)
+        const result = await finished
+        return {
+            ...result,
+            output,
+            timeline: timeline.entries,
+            simulatedMs: now(),
+            wallMs: wallNow() - wallStart,
+        }
+    } finally {
+        try {
+            vm?.devsStop()
+            bus?.dispose()
+        } finally {
+            fake?.uninstall()
+        }
+    }
+}
+
+/** "Error: boom" + "at src/user/x.ts:5:1" from the VM's exception lines. */
+function describeException(lines: string[], code: number, script: CompiledScript): string {
+    const head = lines.find((l) => l.startsWith("Exception:"))?.replace(/^Exception: */, "") ?? `panic ${code}`
+    const message = lines.find((l) => l.startsWith("message:"))?.replace(/^message: */, "")
+    const frames = lines
+        .filter((l) => l.startsWith("at "))
+        .map((l) => {
+            const m = /^at (\S+) \(pc:(\d+)\)/.exec(l)
+            const pos = m ? sourcePosition(script, m[1], Number(m[2])) : undefined
+            return pos ? `    at ${pos}` : `    ${l}`
+        })
+    const first = message ? `${head}: ${message}` : head
+    return [first, ...frames.slice(0, 6)].join("\n")
+}

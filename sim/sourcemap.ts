@@ -1,0 +1,42 @@
+import { relative } from "node:path"
+import type { CompiledScript } from "./compile"
+
+// Maps a VM stack frame ("main_F0", pc 39) back to file:line:column using
+// the compiler's debug info, and build-folder paths back to the user's files.
+
+function findSource(script: CompiledScript, pos: number): { path: string; line: number; col: number } | undefined {
+    let off = 0
+    for (const src of script.dbg.sources) {
+        if (pos < off + src.length) {
+            const before = src.text.slice(0, pos - off)
+            const lines = before.split("\n")
+            return { path: src.path, line: lines.length, col: lines[lines.length - 1].length + 1 }
+        }
+        off += src.length
+    }
+    return undefined
+}
+
+export function sourcePosition(script: CompiledScript, fnName: string, pc: number): string | undefined {
+    const m = /_F(\d+)$/.exec(fnName)
+    const fn = m ? script.dbg.functions[Number(m[1])] : undefined
+    if (!fn) return undefined
+    // the VM reports the pc after the failing instruction
+    const target = fn.startpc + pc - 1
+    const map = script.dbg.srcmap
+    let pos = 0
+    let at = 0
+    let best: number | undefined
+    for (let i = 0; i + 2 < map.length; i += 3) {
+        pos += map[i]
+        at += map[i + 2]
+        if (at > target) break
+        best = pos
+    }
+    if (best === undefined) return undefined
+    const where = findSource(script, best)
+    if (!where) return undefined
+    const original = script.userFiles.get(where.path)
+    const path = original ? relative(process.cwd(), original) || original : where.path
+    return `${fn.name.replace(/_F\d+$/, "")} (${path}:${where.line}:${where.col})`
+}

@@ -1,0 +1,36 @@
+import { formatSimTime } from "./world/duration"
+
+// What happened to the links and the world, in simulated time. Entries are
+// built from states and names only: no password, key or certificate is ever
+// passed in, so none can be printed.
+
+export interface TimelineEntry {
+    atMs: number
+    /** "wifi", "world", ... */
+    source: string
+    /** short machine-friendly word: "got-address", "power-off", ... */
+    event: string
+    /** the rest, for people */
+    detail: string
+}
+
+export class Timeline {
+    readonly entries: TimelineEntry[] = []
+    private readonly listeners: ((e: TimelineEntry) => void)[] = []
+
+    constructor(private readonly now: () => number) {}
+
+    add(source: string, event: string, detail = "") {
+        const entry = { atMs: Math.round(this.now()), source, event, detail }
+        this.entries.push(entry)
+        for (const l of this.listeners) l(entry)
+    }
+
+    onEntry(listener: (e: TimelineEntry) => void) {
+        this.listeners.push(listener)
+    }
+}
+
+export function formatEntry(e: TimelineEntry): string {
+    return `[${formatSimTime(e.atMs).padStart(9)}] ${e.source.padEnd(5)} ${e.event}${e.detail ? "  " + e.detail : ""}`
+}

@@ -1,0 +1,256 @@
+import { readFileSync } from "node:fs"
+import Ajv, { type ErrorObject } from "ajv"
+import { parseDuration } from "./duration"
+import { cidrHosts, formatIpv4, parseCidr, parseIpv4 } from "./ipv4"
+import schema from "./world.schema.json"
+
+// A world file (JSON) -> a checked, fully defaulted World. Every error names
+// the file and the field, and says what is allowed.
+
+export type Vec2 = [number, number]
+export type SecurityMode = "open" | "wpa2-psk" | "wpa3-sae" | "wpa2-enterprise"
+export type EventAction = "power-off" | "power-on" | "set-password" | "move-camera" | "dhcp-off" | "dhcp-on"
+
+/** Defaults documented in docs/world-format.md. */
+export const WORLD_DEFAULTS = {
+    pathLossExponent: 3.0,
+    referenceLossDb: 40,
+    sensitivityDbm: -92,
+    apTxPowerDbm: 20,
+    channel: 6,
+    dhcpDelayMs: 300,
+    leaseSeconds: 86400,
+    cameraMac: "24:0a:c4:00:c4:3e",
+}
+
+export interface DhcpConfig {
+    enabled: boolean
+    network: number
+    prefix: number
+    gateway: number
+    dns: number[]
+    leaseSeconds: number
+    delayMs: number
+    /** addresses handed out, in order, from the first host after the gateway */
+    pool: number[]
+}
+
+export interface AccessPointConfig {
+    name: string
+    ssid: string
+    bssid: string
+    channel: number
+    security: SecurityMode
+    password?: string
+    position: Vec2
+    txPowerDbm: number
+    hidden: boolean
+    poweredOn: boolean
+    dhcp: DhcpConfig
+}
+
+export interface WorldEvent {
+    atMs: number
+    action: EventAction
+    accessPoint?: string
+    password?: string
+    to?: Vec2
+}
+
+export interface World {
+    source: string
+    board?: string
+    camera: { position: Vec2; antennaGainDbi: number; mac: string }
+    radio: { pathLossExponent: number; referenceLossDb: number; sensitivityDbm: number }
+    accessPoints: AccessPointConfig[]
+    events: WorldEvent[]
+}
+
+export class WorldError extends Error {
+    constructor(
+        readonly source: string,
+        readonly problems: string[],
+    ) {
+        super(`${source}: ${problems.length === 1 ? problems[0] : "\n  " + problems.join("\n  ")}`)
+        this.name = "WorldError"
+    }
+}
+
+interface RawDhcp {
+    subnet: string
+    gateway?: string
+    dns?: string[]
+    leaseSeconds?: number
+    delay?: number | string
+    enabled?: boolean
+}
+
+interface RawAccessPoint {
+    name?: string
+    ssid: string
+    bssid?: string
+    channel?: number
+    security: SecurityMode
+    password?: string
+    position: Vec2
+    txPowerDbm?: number
+    hidden?: boolean
+    poweredOn?: boolean
+    dhcp?: RawDhcp
+}
+
+interface RawWorld {
+    board?: string
+    camera?: { position?: Vec2; antennaGainDbi?: number; mac?: string }
+    radio?: Partial<World["radio"]>
+    accessPoints: RawAccessPoint[]
+    events?: { at: number | string; action: EventAction; accessPoint?: string; password?: string; to?: Vec2 }[]
+}
+
+const ajv = new Ajv({ allErrors: true })
+const validate = ajv.compile<RawWorld>(schema)
+
+/** "/accessPoints/0/security" -> "accessPoints[0].security" */
+function fieldPath(instancePath: string): string {
+    const p = instancePath
+        .split("/")
+        .slice(1)
+        .map((seg) => (/^\d+$/.test(seg) ? `[${seg}]` : `.${seg}`))
+        .join("")
+        .replace(/^\./, "")
+    return p || "(top level)"
+}
+
+function describe(e: ErrorObject): string {
+    const at = fieldPath(e.instancePath)
+    switch (e.keyword) {
+        case "additionalProperties":
+            return `${at === "(top level)" ? "" : at + ": "}unknown field "${(e.params as { additionalProperty: string }).additionalProperty}"`
+        case "required":
+            return `${at === "(top level)" ? "" : at + ": "}missing field "${(e.params as { missingProperty: string }).missingProperty}"`
+        case "enum":
+            return `${at} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(", ")}`
+        case "oneOf":
+            return `${at} must be a duration: milliseconds, or a string like "300ms", "20s", "2m"`
+        default:
+            return `${at} ${e.message}`
+    }
+}
+
+export function loadWorldFile(file: string): World {
+    let text: string
+    try {
+        text = readFileSync(file, "utf8")
+    } catch (e) {
+        throw new WorldError(file, [`cannot read the world file (${(e as NodeJS.ErrnoException).code ?? e})`])
+    }
+    let json: unknown
+    try {
+        json = JSON.parse(text)
+    } catch (e) {
+        throw new WorldError(file, [`not valid JSON: ${(e as Error).message}`])
+    }
+    return parseWorld(json, file)
+}
+
+export function parseWorld(json: unknown, source: string): World {
+    if (!validate(json)) {
+        // a failed oneOf also reports each branch: keep only the oneOf line
+        const errors = (validate.errors ?? []).filter(
+            (e) => !(validate.errors ?? []).some((o) => o.keyword === "oneOf" && e !== o && e.instancePath === o.instancePath),
+        )
+        throw new WorldError(source, [...new Set(errors.map(describe))])
+    }
+    const raw = json
+    const problems: string[] = []
+    const radio = {
+        pathLossExponent: raw.radio?.pathLossExponent ?? WORLD_DEFAULTS.pathLossExponent,
+        referenceLossDb: raw.radio?.referenceLossDb ?? WORLD_DEFAULTS.referenceLossDb,
+        sensitivityDbm: raw.radio?.sensitivityDbm ?? WORLD_DEFAULTS.sensitivityDbm,
+    }
+    const accessPoints = raw.accessPoints.map((ap, i) => normaliseAccessPoint(ap, i, problems))
+    const names = new Set<string>()
+    const bssids = new Set<string>()
+    accessPoints.forEach((ap, i) => {
+        if (names.has(ap.name))
+            problems.push(`accessPoints[${i}]: another access point is already called "${ap.name}"; give one a distinct "name"`)
+        names.add(ap.name)
+        if (bssids.has(ap.bssid)) problems.push(`accessPoints[${i}].bssid ${ap.bssid} is used twice`)
+        bssids.add(ap.bssid)
+    })
+    const events: WorldEvent[] = (raw.events ?? []).map((ev, i) => {
+        const at = `events[${i}]`
+        const needsAp = ev.action !== "move-camera"
+        if (needsAp && ev.accessPoint === undefined) problems.push(`${at}: action "${ev.action}" needs "accessPoint"`)
+        if (ev.accessPoint !== undefined && !names.has(ev.accessPoint))
+            problems.push(`${at}.accessPoint "${ev.accessPoint}" is not an access point of this world; known: ${[...names].join(", ") || "none"}`)
+        if (ev.action === "set-password" && ev.password === undefined) problems.push(`${at}: action "set-password" needs "password"`)
+        if (ev.action === "move-camera" && ev.to === undefined) problems.push(`${at}: action "move-camera" needs "to": [x, y]`)
+        return { atMs: parseDuration(ev.at), action: ev.action, accessPoint: ev.accessPoint, password: ev.password, to: ev.to }
+    })
+    if (problems.length) throw new WorldError(source, problems)
+    events.sort((a, b) => a.atMs - b.atMs)
+    return {
+        source,
+        board: raw.board,
+        camera: {
+            position: raw.camera?.position ?? [0, 0],
+            antennaGainDbi: raw.camera?.antennaGainDbi ?? 0,
+            mac: (raw.camera?.mac ?? WORLD_DEFAULTS.cameraMac).toLowerCase(),
+        },
+        radio,
+        accessPoints,
+        events,
+    }
+}
+
+function normaliseAccessPoint(ap: RawAccessPoint, i: number, problems: string[]): AccessPointConfig {
+    const at = `accessPoints[${i}]`
+    const secured = ap.security === "wpa2-psk" || ap.security === "wpa3-sae"
+    if (secured && ap.password === undefined) problems.push(`${at}: security "${ap.security}" needs a "password" of 8..63 characters`)
+    if (!secured && ap.password !== undefined)
+        problems.push(`${at}: security "${ap.security}" takes no "password" (use wpa2-psk or wpa3-sae for a password network)`)
+    if (Buffer.byteLength(ap.ssid, "utf8") > 32) problems.push(`${at}.ssid must be at most 32 bytes`)
+    return {
+        name: ap.name ?? ap.ssid,
+        ssid: ap.ssid,
+        bssid: (ap.bssid ?? `02:ca:00:00:00:${(i + 1).toString(16).padStart(2, "0")}`).toLowerCase(),
+        channel: ap.channel ?? WORLD_DEFAULTS.channel,
+        security: ap.security,
+        password: ap.password,
+        position: ap.position,
+        txPowerDbm: ap.txPowerDbm ?? WORLD_DEFAULTS.apTxPowerDbm,
+        hidden: ap.hidden ?? false,
+        poweredOn: ap.poweredOn ?? true,
+        dhcp: normaliseDhcp(ap.dhcp ?? { subnet: `192.168.${i + 1}.0/24` }, `${at}.dhcp`, problems),
+    }
+}
+
+function normaliseDhcp(d: RawDhcp, at: string, problems: string[]): DhcpConfig {
+    const cidr = parseCidr(d.subnet)
+    if (!cidr) {
+        problems.push(`${at}.subnet "${d.subnet}" is not a subnet like 192.168.1.0/24`)
+        return { enabled: false, network: 0, prefix: 24, gateway: 0, dns: [], leaseSeconds: 0, delayMs: 0, pool: [] }
+    }
+    if (cidr.prefix > 30) problems.push(`${at}.subnet /${cidr.prefix} leaves no room for a gateway and a camera; use /30 or wider`)
+    const hosts = cidrHosts(cidr.network, cidr.prefix)
+    const gateway = d.gateway !== undefined ? parseIpv4(d.gateway) : hosts[0]
+    if (gateway !== undefined && !hosts.includes(gateway))
+        problems.push(`${at}.gateway ${d.gateway} is not a host address of ${d.subnet}`)
+    const dns = (d.dns ?? []).map((s) => parseIpv4(s) ?? 0)
+    return {
+        enabled: d.enabled ?? true,
+        network: cidr.network,
+        prefix: cidr.prefix,
+        gateway: gateway ?? 0,
+        dns: dns.length ? dns : [gateway ?? 0],
+        leaseSeconds: d.leaseSeconds ?? WORLD_DEFAULTS.leaseSeconds,
+        delayMs: d.delay !== undefined ? parseDuration(d.delay) : WORLD_DEFAULTS.dhcpDelayMs,
+        // cameras get addresses from .100 up where the subnet allows, like many home routers
+        pool: hosts.slice(hosts.length > 200 ? 99 : 0).filter((h) => h !== gateway),
+    }
+}
+
+export function describeAddress(ip: number): string {
+    return formatIpv4(ip)
+}

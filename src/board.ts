@@ -1,0 +1,34 @@
+// The board a program is compiled for. The build (the simulator's entry, or
+// the firmware image) calls `_setBoard` before the user's script runs, so an
+// interface the board lacks can be refused at construction, synchronously.
+
+export interface BoardDescriptor {
+    id: string
+    name: string
+    /** "wlan" and/or "lan" */
+    interfaces: string[]
+    /** DHCP hostname interfaces start with (devicescript.json network.hostname) */
+    hostname: string
+}
+
+let current: BoardDescriptor = {
+    id: "unknown",
+    name: "an unknown board",
+    interfaces: ["wlan"],
+    hostname: "camscript",
+}
+
+export function _setBoard(board: BoardDescriptor) {
+    current = board
+}
+
+export function board(): BoardDescriptor {
+    return current
+}
+
+/** Throws unless the board has `iface`, naming the board and what it does have. */
+export function requireInterface(iface: string, what: string) {
+    if (current.interfaces.indexOf(iface) >= 0) return
+    const has = current.interfaces.length ? current.interfaces.join(", ") : "none"
+    throw new Error(`${what}: board ${current.name} (${current.id}) has no ${iface} interface; it has: ${has}`)
+}

@@ -1,0 +1,330 @@
+import * as ds from "@devicescript/core"
+import { board } from "../board"
+import { formatIp, formatMac } from "./address"
+import { LinkTimeoutError } from "./errors"
+import {
+    reasonStatus,
+    reasonText,
+    STAT_CONNECTING,
+    STAT_GOT_IP,
+    STAT_IDLE,
+} from "./status"
+
+const State = ds.CamWifiStationLinkState
+const Reason = ds.CamWifiStationLinkReason
+
+/** The major version of services/wifi-station.md this module drives. */
+export const CONTRACT_VERSION = 1
+/** First wait before retrying a failed attempt; doubles on each failure... */
+export const RETRY_FIRST_DELAY_MS = 500
+/** ...up to this, so a lost network is looked for again at least this often. */
+export const RETRY_MAX_DELAY_MS = 8000
+/** Associated but no DHCP lease by then: give up this attempt (AddressTimeout) and retry. */
+export const ADDRESS_GIVE_UP_MS = 15000
+/** A scan that has not reported back by then is a driver fault. */
+export const SCAN_GIVE_UP_MS = 10000
+
+/** What the driver last said about the link (the `link` event, decoded). */
+export interface LinkSnapshot {
+    state: number
+    rssi: number
+    reason: number
+    channel: number
+    security: number
+    bssid: Buffer
+    ip: number
+    netmask: number
+    gateway: number
+    dns: number
+    ssid: string
+}
+
+/** Given to `on_change` handlers on every change of the link. */
+export interface LinkChange {
+    /** what `status()` reads now */
+    status: number
+    /** what `isconnected()` reads now */
+    connected: boolean
+    /** the driver's link state, as a word ("scanning", "got-address", ...) */
+    state: string
+    /** why the last attempt failed or the link dropped, in words ("" when none) */
+    reason: string
+    ssid: string
+    rssi: number
+    ip: string
+}
+
+/** One network seen by `scan()`. */
+export interface ScanRecord {
+    ssid: string
+    /** "aa:bb:cc:dd:ee:ff" */
+    bssid: string
+    channel: number
+    /** dBm */
+    rssi: number
+    /** one of WLAN.SEC_* */
+    security: number
+    /** true when the access point does not broadcast its name (then ssid is "") */
+    hidden: boolean
+}
+
+interface Wanted {
+    ssid: string
+    key: string
+    bssid: Buffer
+}
+
+const STATE_NAMES = ["stopped", "idle", "scanning", "associating", "handshaking", "obtaining-address", "got-address"]
+
+function emptySnapshot(): LinkSnapshot {
+    return {
+        state: State.Stopped,
+        rssi: 0,
+        reason: Reason.None,
+        channel: 0,
+        security: 0,
+        bssid: Buffer.alloc(6),
+        ip: 0,
+        netmask: 0,
+        gateway: 0,
+        dns: 0,
+        ssid: "",
+    }
+}
+
+/**
+ * The station interface's state and policy: one per board, shared by every
+ * `WLAN(IF_STA)` object. Driver events arrive in fibers started by the VM's
+ * event dispatch; the handlers below never await, so events are applied in
+ * the order the driver sent them.
+ */
+export class StationLink {
+    readonly driver: ds.CamWifiStation
+    snap: LinkSnapshot = emptySnapshot()
+    active = false
+    wanted: Wanted = null
+    /** contract reason of the newest failure since the last connect()/success; 0 if none */
+    failure = 0
+    /** consecutive failed attempts since the last success or connect() */
+    failedAttempts = 0
+    /** MicroPython's `reconnects`: -1 unlimited, 0 never retry, n at most n retries */
+    reconnects = -1
+    hostname: string = board().hostname
+    txpower = 20
+    mac: Buffer = null
+    readonly changed: ds.Emitter<LinkChange> = ds.emitter<LinkChange>()
+    private retryTimer: number = undefined
+    private addressTimer: number = undefined
+    private scanRecords: ScanRecord[] = []
+    private scanCount = -1
+    private readonly scanFinished = ds.emitter<number>()
+    private versionChecked = false
+
+    constructor() {
+        this.driver = new ds.CamWifiStation()
+        // DeviceScript closures cannot capture `this`
+        const self = this
+        this.driver.link.subscribe((v) => self.onLink(v))
+        this.driver.scanRecord.subscribe((v) => self.onScanRecord(v))
+        this.driver.scanDone.subscribe((count) => self.onScanDone(count))
+    }
+
+    async checkContract() {
+        if (this.versionChecked) return
+        const version = await this.driver.contractVersion.read()
+        if (version !== CONTRACT_VERSION)
+            throw new Error(
+                `the Wi-Fi driver speaks contract version ${version}, this camscript needs ${CONTRACT_VERSION}: update the firmware or camscript`
+            )
+        this.mac = await this.driver.mac.read()
+        this.versionChecked = true
+    }
+
+    isconnected(): boolean {
+        return this.active && this.snap.state === State.GotAddress
+    }
+
+    status(): number {
+        if (!this.active) return STAT_IDLE
+        if (this.snap.state === State.GotAddress) return STAT_GOT_IP
+        if (!this.wanted) return STAT_IDLE
+        // a retry under way still reports why the previous attempt failed:
+        // "connecting" forever while nothing can succeed helps nobody
+        if (this.failure) return reasonStatus(this.failure)
+        return STAT_CONNECTING
+    }
+
+    reasonText(): string {
+        if (!this.failure) return ""
+        return reasonText(this.failure, this.snap.security)
+    }
+
+    change(): LinkChange {
+        return {
+            status: this.status(),
+            connected: this.isconnected(),
+            state: STATE_NAMES[this.snap.state] ?? "unknown",
+            reason: this.reasonText(),
+            ssid: this.snap.ssid,
+            rssi: this.snap.rssi,
+            ip: formatIp(this.snap.ip),
+        }
+    }
+
+    async setActive(on: boolean) {
+        if (on === this.active) return
+        if (on) {
+            await this.checkContract()
+            this.active = true
+            await this.driver.setHostname(this.hostname)
+            await this.driver.setTxPower(this.txpower)
+            await this.driver.setActive(true)
+        } else {
+            this.stopPolicy()
+            this.wanted = null
+            this.failure = 0
+            this.active = false
+            await this.driver.setActive(false)
+        }
+    }
+
+    async connect(ssid: string, key: string, bssid: Buffer) {
+        this.stopPolicy()
+        this.wanted = { ssid: ssid, key: key, bssid: bssid }
+        this.failure = 0
+        this.failedAttempts = 0
+        await this.attempt()
+    }
+
+    async disconnect() {
+        this.stopPolicy()
+        this.wanted = null
+        this.failure = 0
+        await this.driver.disassociate()
+    }
+
+    private async attempt() {
+        const w = this.wanted
+        if (!w || !this.active) return
+        await this.driver.associate(0, w.ssid, w.key, w.bssid)
+    }
+
+    private stopPolicy() {
+        if (this.retryTimer !== undefined) clearTimeout(this.retryTimer)
+        if (this.addressTimer !== undefined) clearTimeout(this.addressTimer)
+        this.retryTimer = undefined
+        this.addressTimer = undefined
+    }
+
+    private onLink(v: any[]) {
+        const prevState = this.snap.state
+        this.snap = {
+            state: v[0],
+            rssi: v[1],
+            reason: v[2],
+            channel: v[3],
+            security: v[4],
+            bssid: v[5],
+            ip: v[6],
+            netmask: v[7],
+            gateway: v[8],
+            dns: v[9],
+            ssid: v[10],
+        }
+        const s = this.snap.state
+        if (this.wanted && this.active) {
+            if (s === State.GotAddress) {
+                this.failure = 0
+                this.failedAttempts = 0
+                this.stopPolicy()
+            } else if (s === State.ObtainingAddress && prevState !== State.ObtainingAddress) {
+                this.startAddressWatch()
+            } else if (s === State.Idle && this.snap.reason !== Reason.None && this.snap.reason !== Reason.LeftByRequest) {
+                this.failure = this.snap.reason
+                this.scheduleRetry()
+            }
+        }
+        this.changed.emit(this.change())
+    }
+
+    private startAddressWatch() {
+        if (this.addressTimer !== undefined) clearTimeout(this.addressTimer)
+        const self = this
+        this.addressTimer = setTimeout(async () => {
+            self.addressTimer = undefined
+            if (!self.wanted || self.snap.state !== State.ObtainingAddress) return
+            // the driver would wait for a lease forever; giving up is policy
+            self.failure = Reason.AddressTimeout
+            await self.driver.disassociate()
+            self.scheduleRetry()
+            self.changed.emit(self.change())
+        }, ADDRESS_GIVE_UP_MS)
+    }
+
+    private scheduleRetry() {
+        if (this.retryTimer !== undefined) return
+        if (this.reconnects >= 0 && this.failedAttempts >= this.reconnects) return
+        this.failedAttempts++
+        let delay = RETRY_FIRST_DELAY_MS
+        for (let i = 1; i < this.failedAttempts && delay < RETRY_MAX_DELAY_MS; ++i) delay *= 2
+        if (delay > RETRY_MAX_DELAY_MS) delay = RETRY_MAX_DELAY_MS
+        const self = this
+        this.retryTimer = setTimeout(async () => {
+            self.retryTimer = undefined
+            await self.attempt()
+        }, delay)
+    }
+
+    async waitConnected(timeout_ms: number): Promise<void> {
+        const start = ds.millis()
+        while (!this.isconnected()) {
+            const left = timeout_ms - (ds.millis() - start)
+            if (left <= 0) {
+                const why = this.failure ? this.reasonText() : "still connecting"
+                throw new LinkTimeoutError("Wi-Fi", timeout_ms, this.status(), why)
+            }
+            await ds.wait(this.changed, left)
+        }
+    }
+
+    async scan(): Promise<ScanRecord[]> {
+        this.scanRecords = []
+        this.scanCount = -1
+        await this.driver.scan()
+        const start = ds.millis()
+        while (this.scanCount < 0 || this.scanRecords.length < this.scanCount) {
+            const left = SCAN_GIVE_UP_MS - (ds.millis() - start)
+            if (left <= 0) throw new Error(`scan(): the Wi-Fi driver did not finish scanning in ${SCAN_GIVE_UP_MS} ms`)
+            await ds.wait(this.scanFinished, left)
+        }
+        const out = this.scanRecords
+        out.sort((a, b) => b.rssi - a.rssi)
+        return out
+    }
+
+    private onScanRecord(v: any[]) {
+        const bssid: Buffer = v[5]
+        this.scanRecords.push({
+            ssid: v[6],
+            bssid: formatMac(bssid),
+            channel: v[2],
+            rssi: v[1],
+            security: v[3],
+            hidden: v[4] !== 0,
+        })
+        if (this.scanCount >= 0) this.scanFinished.emit(this.scanRecords.length)
+    }
+
+    private onScanDone(count: number) {
+        this.scanCount = count
+        this.scanFinished.emit(this.scanCount)
+    }
+}
+
+let station: StationLink = null
+
+/** The board's one station link, created on first use. */
+export function stationLink(): StationLink {
+    if (!station) station = new StationLink()
+    return station
+}

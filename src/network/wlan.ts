@@ -1,0 +1,301 @@
+import * as ds from "@devicescript/core"
+import { requireInterface } from "../board"
+import { formatIp, formatMac, parseIp, parseMac, parseNetmask } from "./address"
+import { checkHostname, checkKey, checkSsid } from "./credentials"
+import { LinkChange, ScanRecord, stationLink, StationLink } from "./station"
+import * as stat from "./status"
+
+const Security = ds.CamWifiStationSecurity
+const AddressMode = ds.CamWifiStationAddressMode
+
+/** Options of `connect()` beyond name and password. */
+export interface ConnectOptions {
+    /** join this access point only ("aa:bb:cc:dd:ee:ff"), when several share the name */
+    bssid?: string
+}
+
+/** Keys `config()` accepts in its object form. */
+export interface WlanConfig {
+    hostname?: string
+    reconnects?: number
+    txpower?: number
+}
+
+const CONFIG_KEYS = "mac, ssid, channel, hostname, reconnects, txpower, security"
+const TXPOWER_MIN_DBM = 2
+const TXPOWER_MAX_DBM = 20
+
+/**
+ * A Wi-Fi interface, as MicroPython's `network.WLAN`.
+ *
+ * Reads (`isconnected()`, `status()`, `active()`, `config(key)`, `ifconfig()`)
+ * are synchronous: they answer from state the driver keeps fresh with events.
+ * Everything that talks to the driver is async: `await` it.
+ * Misuse throws at once; link failures never throw: read them with
+ * `status()`, `wait_connected()` or `on_change()`.
+ */
+export class WLAN {
+    /** station mode: join a network somebody else hosts */
+    static IF_STA: number
+    /** access-point mode: host a network (not supported yet) */
+    static IF_AP: number
+
+    static STAT_IDLE: number
+    static STAT_CONNECTING: number
+    static STAT_GOT_IP: number
+    static STAT_BEACON_TIMEOUT: number
+    static STAT_NO_AP_FOUND: number
+    static STAT_WRONG_PASSWORD: number
+    static STAT_CONNECT_FAIL: number
+    static STAT_ASSOC_FAIL: number
+    static STAT_HANDSHAKE_TIMEOUT: number
+
+    static SEC_OPEN: number
+    static SEC_WEP: number
+    static SEC_WPA: number
+    static SEC_WPA2: number
+    static SEC_WPA_WPA2: number
+    static SEC_WPA2_ENT: number
+    static SEC_WPA3: number
+    static SEC_WPA2_WPA3: number
+    static SEC_WPA3_ENT: number
+
+    private readonly link: StationLink
+
+    /** @throws if the board has no Wi-Fi, or `iface` is not IF_STA / IF_AP */
+    constructor(iface?: number) {
+        // DeviceScript links the prototype only when `new` names the class
+        // itself; `new network.WLAN()` (the spec's spelling) builds a bare
+        // object and runs this constructor on it, so hand back a real instance.
+        if (!(this instanceof WLAN)) return new WLAN(iface)
+        if (iface === undefined) iface = WLAN.IF_STA
+        requireInterface("wlan", "network.WLAN")
+        if (iface === WLAN.IF_AP)
+            throw new Error("network.WLAN(IF_AP): access-point mode is not available in this camscript release; use IF_STA")
+        if (iface !== WLAN.IF_STA)
+            throw new Error(`network.WLAN: interface must be WLAN.IF_STA (0) or WLAN.IF_AP (1), got ${iface}`)
+        this.link = stationLink()
+    }
+
+    /**
+     * `active()` reads whether the interface is up (synchronous).
+     * `await active(true|false)` brings it up or down (async: talks to the driver).
+     * Turning it off forgets the network asked for by connect().
+     */
+    active(): boolean
+    active(on: boolean): Promise<boolean>
+    // @ts-ignore DeviceScript runs an async method called without await
+    // synchronously, so the read form above can return its value directly.
+    async active(on?: boolean): any {
+        if (on === undefined) return this.link.active
+        await this.link.setActive(!!on)
+        return this.link.active
+    }
+
+    /**
+     * Start joining network `ssid` with password `key` (omit for an open
+     * network). Async: returns once the driver has the request, not when the
+     * link is up; use `isconnected()`, `wait_connected()` or `on_change()`.
+     * A failed attempt is retried (as `config({reconnects})` allows) while
+     * `status()` says why it failed. Calling connect() again replaces the
+     * attempt. Throws at once if the interface is not active or the name,
+     * key or bssid are malformed.
+     */
+    async connect(ssid?: string, key?: string, options?: ConnectOptions): Promise<void> {
+        if (!this.link.active)
+            throw new Error("connect(): the interface is not active: call await wlan.active(true) first")
+        if (ssid === undefined) {
+            // MicroPython: connect() with no arguments rejoins the last network
+            const w = this.link.wanted
+            if (!w) throw new Error("connect(): no network given and none joined before: connect(ssid, key)")
+            await this.link.connect(w.ssid, w.key, w.bssid)
+            return
+        }
+        checkSsid(ssid, "connect()")
+        if (typeof key === "object" && key !== null)
+            throw new Error(
+                "connect(): the second argument is the password (a string); options go third: connect(ssid, key, { bssid })"
+            )
+        checkKey(key, "connect()")
+        let bssid = Buffer.alloc(0)
+        if (options && options.bssid !== undefined) bssid = parseMac(options.bssid, "connect() bssid")
+        await this.link.connect(ssid, key ? key : "", bssid)
+    }
+
+    /** Leave the network and stop retrying (async). */
+    async disconnect(): Promise<void> {
+        if (!this.link.active) return
+        await this.link.disconnect()
+    }
+
+    /** True only when associated with an access point AND holding an IP address. */
+    isconnected(): boolean {
+        return this.link.isconnected()
+    }
+
+    /**
+     * `status()`: one of the STAT_* codes. While a failed attempt is being
+     * retried it reads the failure (e.g. STAT_WRONG_PASSWORD), not
+     * STAT_CONNECTING. `status("rssi")`: signal strength of the access point
+     * in dBm (throws when not associated).
+     */
+    status(param?: string): number {
+        if (param === undefined) return this.link.status()
+        if (param === "rssi") {
+            if (this.link.snap.state < ds.CamWifiStationLinkState.ObtainingAddress)
+                throw new Error("status('rssi'): not associated with an access point")
+            return this.link.snap.rssi
+        }
+        if (param === "stations") throw new Error("status('stations') is for IF_AP interfaces")
+        throw new Error(`status(): unknown parameter ${JSON.stringify(param)}; allowed: "rssi"`)
+    }
+
+    /** Why the link is not up, in words ("" when nothing failed). */
+    reason(): string {
+        return this.link.reasonText()
+    }
+
+    /**
+     * Networks the radio can hear, strongest first (async: a full scan takes
+     * about 1.5 s). Hidden networks are listed with ssid "" and hidden true.
+     */
+    async scan(): Promise<ScanRecord[]> {
+        if (!this.link.active) throw new Error("scan(): the interface is not active: call await wlan.active(true) first")
+        return await this.link.scan()
+    }
+
+    /**
+     * Resolve once `isconnected()` is true; reject with a LinkTimeoutError
+     * (carrying `status` and `reason`) after `timeout_ms`. No busy loop.
+     */
+    async wait_connected(timeout_ms: number): Promise<void> {
+        if (typeof timeout_ms !== "number" || !(timeout_ms > 0))
+            throw new Error(`wait_connected(): timeout_ms must be a number of milliseconds > 0, got ${timeout_ms}`)
+        if (!this.link.active) throw new Error("wait_connected(): the interface is not active")
+        if (!this.link.wanted && !this.link.isconnected())
+            throw new Error("wait_connected(): no network to wait for: call connect() first")
+        await this.link.waitConnected(timeout_ms)
+    }
+
+    /** Call `handler` on every change of the link; returns a function that stops it. */
+    on_change(handler: (change: LinkChange) => void): () => void {
+        return this.link.changed.subscribe(handler)
+    }
+
+    /**
+     * `ifconfig()`: [ip, netmask, gateway, dns] now ("0.0.0.0" when none).
+     * `await ifconfig([ip, netmask, gateway, dns])`: a static address;
+     * `await ifconfig("dhcp")`: back to DHCP. Either applies at once when
+     * connected, and to every later connection.
+     */
+    ifconfig(): string[]
+    ifconfig(config: string[] | string): Promise<void>
+    // @ts-ignore see active()
+    async ifconfig(config?: string[] | string): any {
+        const s = this.link.snap
+        if (config === undefined) return [formatIp(s.ip), formatIp(s.netmask), formatIp(s.gateway), formatIp(s.dns)]
+        if (config === "dhcp") {
+            await this.link.driver.setAddress(0, 0, 0, 0, AddressMode.Dhcp)
+            return
+        }
+        if (!Array.isArray(config) || config.length !== 4)
+            throw new Error(
+                `ifconfig(): expected "dhcp" or [ip, netmask, gateway, dns], got ${JSON.stringify(config)}`
+            )
+        const c = config as string[]
+        const ip = parseIp(c[0], "ifconfig() ip")
+        const mask = parseNetmask(c[1], "ifconfig() netmask")
+        const gw = parseIp(c[2], "ifconfig() gateway")
+        const dns = parseIp(c[3], "ifconfig() dns")
+        await this.link.driver.setAddress(ip, mask, gw, dns, AddressMode.Static)
+    }
+
+    /**
+     * `config("key")` reads one setting (synchronous): mac, ssid, channel,
+     * hostname, reconnects, txpower, security. `key` is write-only.
+     * `await config({ hostname, reconnects, txpower })` changes settings.
+     */
+    config(key: string): any
+    config(settings: WlanConfig): Promise<void>
+    // @ts-ignore see active()
+    async config(arg: any): any {
+        if (typeof arg === "string") return this.readConfig(arg as string)
+        if (typeof arg !== "object" || arg === null)
+            throw new Error(`config(): expected a key (one of ${CONFIG_KEYS}) or an object of settings`)
+        const link = this.link
+        const keys = Object.keys(arg)
+        // check everything first, so a bad key changes nothing
+        for (const k of keys) {
+            const v = arg[k]
+            if (k === "hostname") checkHostname(v, "config()")
+            else if (k === "reconnects") {
+                if (typeof v !== "number" || v < -1 || Math.round(v) !== v)
+                    throw new Error(`config(): reconnects must be an integer >= -1 (-1 = retry forever), got ${v}`)
+            } else if (k === "txpower") {
+                if (typeof v !== "number" || !(v >= TXPOWER_MIN_DBM && v <= TXPOWER_MAX_DBM))
+                    throw new Error(`config(): txpower must be ${TXPOWER_MIN_DBM}..${TXPOWER_MAX_DBM} dBm, got ${v}`)
+            } else if (k === "mac" || k === "ssid" || k === "channel" || k === "security")
+                throw new Error(`config(): ${k} is read-only on IF_STA (the network is chosen with connect())`)
+            else if (k === "key") throw new Error("config(): key is set with connect(ssid, key) on IF_STA")
+            else throw new Error(`config(): unknown setting ${JSON.stringify(k)}; settable: hostname, reconnects, txpower`)
+        }
+        for (const k of keys) {
+            const v = arg[k]
+            if (k === "hostname") {
+                link.hostname = v
+                await link.driver.setHostname(v)
+            } else if (k === "reconnects") link.reconnects = v
+            else if (k === "txpower") {
+                link.txpower = Math.round(v)
+                await link.driver.setTxPower(link.txpower)
+            }
+        }
+    }
+
+    private readConfig(key: string): any {
+        const link = this.link
+        switch (key) {
+            case "mac":
+                if (!link.mac) throw new Error("config('mac'): known once the interface is active: await wlan.active(true)")
+                return formatMac(link.mac)
+            case "ssid":
+                if (link.snap.ssid) return link.snap.ssid
+                return link.wanted ? link.wanted.ssid : ""
+            case "channel":
+                return link.snap.channel
+            case "security":
+                return link.snap.security
+            case "hostname":
+                return link.hostname
+            case "reconnects":
+                return link.reconnects
+            case "txpower":
+                return link.txpower
+            case "key":
+                throw new Error("config('key'): the key is write-only")
+            default:
+                throw new Error(`config(): unknown key ${JSON.stringify(key)}; allowed: ${CONFIG_KEYS}`)
+        }
+    }
+}
+
+WLAN.IF_STA = 0
+WLAN.IF_AP = 1
+WLAN.STAT_IDLE = stat.STAT_IDLE
+WLAN.STAT_CONNECTING = stat.STAT_CONNECTING
+WLAN.STAT_GOT_IP = stat.STAT_GOT_IP
+WLAN.STAT_BEACON_TIMEOUT = stat.STAT_BEACON_TIMEOUT
+WLAN.STAT_NO_AP_FOUND = stat.STAT_NO_AP_FOUND
+WLAN.STAT_WRONG_PASSWORD = stat.STAT_WRONG_PASSWORD
+WLAN.STAT_CONNECT_FAIL = stat.STAT_CONNECT_FAIL
+WLAN.STAT_ASSOC_FAIL = stat.STAT_ASSOC_FAIL
+WLAN.STAT_HANDSHAKE_TIMEOUT = stat.STAT_HANDSHAKE_TIMEOUT
+WLAN.SEC_OPEN = Security.Open
+WLAN.SEC_WEP = Security.Wep
+WLAN.SEC_WPA = Security.Wpa
+WLAN.SEC_WPA2 = Security.Wpa2
+WLAN.SEC_WPA_WPA2 = Security.WpaWpa2
+WLAN.SEC_WPA2_ENT = Security.Wpa2Enterprise
+WLAN.SEC_WPA3 = Security.Wpa3
+WLAN.SEC_WPA2_WPA3 = Security.Wpa2Wpa3
+WLAN.SEC_WPA3_ENT = Security.Wpa3Enterprise

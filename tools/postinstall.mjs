@@ -1,0 +1,68 @@
+// Install-time set-up, run by `npm ci` / `npm install` (package.json "postinstall").
+// 1. Cut the DeviceScript VM (emscripten/WASM) out of the pinned CLI bundle:
+//    it is not published on npm on its own, and the simulator loads it in-process.
+// 2. Link this package into node_modules as "camscript", so compiled scripts
+//    can `import { network } from "camscript"`, and put our CLI on node_modules/.bin.
+// 3. Unpack @devicescript/core (+ generated service typings) with `devicescript build`.
+// 4. Bundle the Node side (CLI + simulator) with esbuild.
+import { execFileSync } from "node:child_process"
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, chmodSync } from "node:fs"
+import { dirname, join, resolve } from "node:path"
+import { fileURLToPath } from "node:url"
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..")
+const PINNED_CLI = "2.16.4"
+const cliDir = join(root, "node_modules/@devicescript/cli")
+const cliBundle = join(cliDir, "built/devicescript-cli.cjs")
+
+function fail(msg) {
+    console.error(`camscript postinstall: ${msg}`)
+    process.exit(1)
+}
+
+function extractVm() {
+    const version = JSON.parse(readFileSync(join(cliDir, "package.json"), "utf8")).version
+    if (version !== PINNED_CLI)
+        fail(`@devicescript/cli ${version} is installed, but camscript is pinned to ${PINNED_CLI}; run npm ci`)
+    const text = readFileSync(cliBundle, "utf8")
+    const marker = '"runtime/devicescript-vm/built/devicescript-vm.js"(exports, module2) {'
+    const start = text.indexOf(marker)
+    const end = text.indexOf("\n// dap/built/devicescript-dap.cjs", start)
+    if (start < 0 || end < 0)
+        fail(`could not find the VM module inside @devicescript/cli ${version} (expected ${PINNED_CLI})`)
+    // the module body runs until the closing "}\n});" of the __commonJS wrapper
+    const body = text.slice(start + marker.length, text.lastIndexOf("});", end))
+    const inner = body.slice(0, body.lastIndexOf("}"))
+    const out = join(root, ".camscript/vm/devicescript-vm.cjs")
+    mkdirSync(dirname(out), { recursive: true })
+    writeFileSync(out, `// extracted from @devicescript/cli@${version} by tools/postinstall.mjs\nvar module2 = module;\n${inner}\n`)
+}
+
+function linkSelf() {
+    const self = join(root, "node_modules/camscript")
+    rmSync(self, { force: true, recursive: false })
+    symlinkSync("..", self, "dir")
+    const bin = join(root, "node_modules/.bin/camscript")
+    mkdirSync(dirname(bin), { recursive: true })
+    rmSync(bin, { force: true })
+    symlinkSync("../../bin/camscript.cjs", bin)
+    chmodSync(join(root, "bin/camscript.cjs"), 0o755)
+}
+
+function unpackCore() {
+    // builds the network module once: unpacks @devicescript/core and writes the
+    // typings of our services/ into it (editors and `tsc` need them)
+    execFileSync(process.execPath, [cliBundle, "build", "--quiet", "src/index.ts"], {
+        cwd: root,
+        stdio: "inherit",
+    })
+}
+
+function bundleNode() {
+    execFileSync(process.execPath, [join(root, "tools/bundle.mjs")], { cwd: root, stdio: "inherit" })
+}
+
+extractVm()
+linkSelf()
+unpackCore()
+bundleNode()
