@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs"
-import * as jd from "jacdac-ts"
+import * as jd from "./jacdac"
 import { fromRoot } from "./paths"
 
 // The driver contract, read from the same services/*.md files the
@@ -33,7 +33,8 @@ export function loadContract(file: string): Contract {
         const includes: Record<string, unknown> = {}
         for (const s of jd.serviceSpecifications()) includes[s.shortId] = s
         const path = fromRoot("services", file)
-        const parse = (jd as unknown as { parseServiceSpecificationMarkdownToJSON: ParseSpec })
+        // exported by jacdac-ts at run time, missing from its typings
+        const parse = (require("jacdac-ts") as { parseServiceSpecificationMarkdownToJSON: ParseSpec })
             .parseServiceSpecificationMarkdownToJSON
         spec = parse(readFileSync(path, "utf8"), includes, path)
         if (spec.errors?.length)

@@ -1,5 +1,5 @@
 import FakeTimers from "@sinonjs/fake-timers"
-import { createProxyBridge, JDBus, JDServerServiceProvider } from "jacdac-ts"
+import { createProxyBridge, JDBus, JDServerServiceProvider } from "./jacdac"
 import type { BoardInfo } from "./boards"
 import { type CompiledScript, TOP_LEVEL_DONE_PANIC } from "./compile"
 import { loadContract } from "./contract"
@@ -162,10 +162,13 @@ async function simulate(options: RunOptions): Promise<RunResult> {
             wallMs: wallNow() - wallStart,
         }
     } finally {
+        const debug = console.debug
         try {
             vm?.devsStop()
+            console.debug = () => {} // jacdac-ts announces "bus: disposing."
             bus?.dispose()
         } finally {
+            console.debug = debug
             fake?.uninstall()
         }
     }

@@ -33,9 +33,12 @@ function extractVm() {
     // the module body runs until the closing "}\n});" of the __commonJS wrapper
     const body = text.slice(start + marker.length, text.lastIndexOf("});", end))
     const inner = body.slice(0, body.lastIndexOf("}"))
+    // the VM prints every panic to stdout; the simulator reports them itself
+    const quiet = inner.replace('console.log("PANIC", exitcode);', "")
+    if (quiet === inner) fail(`the VM's panic print was not found in @devicescript/cli ${version}`)
     const out = join(root, ".camscript/vm/devicescript-vm.cjs")
     mkdirSync(dirname(out), { recursive: true })
-    writeFileSync(out, `// extracted from @devicescript/cli@${version} by tools/postinstall.mjs\nvar module2 = module;\n${inner}\n`)
+    writeFileSync(out, `// extracted from @devicescript/cli@${version} by tools/postinstall.mjs\nvar module2 = module;\n${quiet}\n`)
 }
 
 function linkSelf() {

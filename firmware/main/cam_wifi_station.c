@@ -23,6 +23,7 @@
 
 #include "jdesp.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,19 +78,21 @@ _Static_assert(sizeof(jd_cam_wifi_station_link_t) == LINK_HEAD_SIZE, "link event
 _Static_assert(sizeof(jd_cam_wifi_station_scan_record_t) == SCAN_RECORD_HEAD_SIZE,
                "scan_record event head");
 
-// set_address payload: mode u8, then four u8[4]. The generated struct cannot
-// be used for it: C would align its uint32_t members after the leading byte.
-#define SET_ADDRESS_SIZE 17
-#define SET_ADDRESS_IP 1
-#define SET_ADDRESS_NETMASK 5
-#define SET_ADDRESS_GATEWAY 9
-#define SET_ADDRESS_DNS 13
+// set_address is four u32 and a trailing u8: 17 bytes on the wire, while C
+// pads the generated struct to 20. Its fields are read by offset.
+#define SET_ADDRESS_WIRE_SIZE (offsetof(jd_cam_wifi_station_set_address_t, mode) + 1)
 
+// associate: channel_hint u8, ssid string0, key string0, then bssid as
+// "bytes": empty, or the 6-byte BSSID to join.
+#define BSSID_LENGTH 6
+
+// IPv4 addresses as the contract carries them: a.b.c.d is the u32
+// (a << 24) | (b << 16) | (c << 8) | d.
 typedef struct {
-    uint8_t ip[4];
-    uint8_t netmask[4];
-    uint8_t gateway[4];
-    uint8_t dns[4];
+    uint32_t ip;
+    uint32_t netmask;
+    uint32_t gateway;
+    uint32_t dns;
 } ipv4_config_t;
 
 // Everything a `link` event carries, in host form.
@@ -99,7 +102,7 @@ typedef struct {
     uint16_t reason; // LinkReason
     uint8_t channel;
     uint8_t security; // Security
-    uint8_t bssid[6];
+    uint8_t bssid[BSSID_LENGTH];
     ipv4_config_t address;
     uint8_t ssid_length;
     char ssid[SSID_MAX_LENGTH];
@@ -108,7 +111,7 @@ typedef struct {
 // One `associate` command, parsed.
 typedef struct {
     uint8_t channel_hint;
-    uint8_t bssid[6];
+    uint8_t bssid[BSSID_LENGTH];
     uint8_t ssid_length;
     char ssid[SSID_MAX_LENGTH];
     uint8_t key_length;
@@ -133,7 +136,10 @@ struct srv_state {
     link_snapshot_t link;
     bool link_changed;   // `link` may differ from what was last sent
     bool scan_finished;  // WIFI_EVENT_SCAN_DONE arrived
-    // We called esp_wifi_disconnect(); the ASSOC_LEAVE it causes is ours.
+    // We called esp_wifi_disconnect(); the DISCONNECTED(ASSOC_LEAVE) it
+    // causes is ours and is not reported again. Cleared by that echo, by any
+    // other DISCONNECTED (events arrive in order, so the echo would have come
+    // first) and by set_active.
     bool leave_pending;
     bool link_was_up;    // WIFI_EVENT_STA_CONNECTED seen for this attempt
     bool key_given;      // this attempt was made with a key
@@ -233,18 +239,32 @@ static size_t ssid_length(const uint8_t *ssid, size_t capacity) {
     return length;
 }
 
-static void ipv4_to_bytes(uint8_t out[4], const esp_ip4_addr_t *address) {
-    // esp_ip4_addr_t holds the address in network order: its bytes in memory
-    // are already a.b.c.d, the order of the contract's u8[4].
-    memcpy(out, &address->addr, 4);
+// esp_ip4_addr_t holds the address in network order: its bytes in memory
+// are a, b, c, d. Converting byte by byte avoids any host-endianness
+// assumption.
+static uint32_t ipv4_to_contract(const esp_ip4_addr_t *address) {
+    const uint8_t *octet = (const uint8_t *)&address->addr;
+    return ((uint32_t)octet[0] << 24) | ((uint32_t)octet[1] << 16) | ((uint32_t)octet[2] << 8) |
+           (uint32_t)octet[3];
 }
 
-static void ipv4_from_bytes(esp_ip4_addr_t *address, const uint8_t in[4]) {
-    memcpy(&address->addr, in, 4);
+static void ipv4_from_contract(esp_ip4_addr_t *address, uint32_t value) {
+    uint8_t *octet = (uint8_t *)&address->addr;
+    octet[0] = (uint8_t)(value >> 24);
+    octet[1] = (uint8_t)(value >> 16);
+    octet[2] = (uint8_t)(value >> 8);
+    octet[3] = (uint8_t)value;
 }
 
-// The contract's Security is numbered like MicroPython's SEC_* constants,
-// not like wifi_auth_mode_t, so every mode is mapped by name.
+// Little-endian, as every Jacdac integer on the wire.
+static uint32_t read_u32_le(const uint8_t *bytes) {
+    return (uint32_t)bytes[0] | ((uint32_t)bytes[1] << 8) | ((uint32_t)bytes[2] << 16) |
+           ((uint32_t)bytes[3] << 24);
+}
+
+// The contract's Security follows MicroPython's SEC_* numbering. Its first
+// members happen to share wifi_auth_mode_t's values, but nothing promises
+// that, so every mode is mapped by name rather than cast.
 static uint8_t security_from_authmode(wifi_auth_mode_t authmode) {
     switch (authmode) {
     case WIFI_AUTH_OPEN:
@@ -383,14 +403,15 @@ static void on_ip_event(void *arg, esp_event_base_t base, int32_t id, void *data
 
         lock(state);
         link_snapshot_t *link = &state->link;
-        // ESP-IDF also posts GOT_IP when a static address is set on an
-        // interface that is not associated; only an associated one counts.
+        // Only an associated interface has a link to give an address to;
+        // a GOT_IP at any other time (e.g. while a static address is being
+        // set between attempts) is not reported.
         if (is_associated(link->state)) {
-            ipv4_to_bytes(link->address.ip, &event->ip_info.ip);
-            ipv4_to_bytes(link->address.netmask, &event->ip_info.netmask);
-            ipv4_to_bytes(link->address.gateway, &event->ip_info.gw);
-            if (dns.ip.type == ESP_IPADDR_TYPE_V4)
-                ipv4_to_bytes(link->address.dns, &dns.ip.u_addr.ip4);
+            link->address.ip = ipv4_to_contract(&event->ip_info.ip);
+            link->address.netmask = ipv4_to_contract(&event->ip_info.netmask);
+            link->address.gateway = ipv4_to_contract(&event->ip_info.gw);
+            link->address.dns =
+                dns.ip.type == ESP_IPADDR_TYPE_V4 ? ipv4_to_contract(&dns.ip.u_addr.ip4) : 0;
             link->state = LINK_STATE(GOT_ADDRESS);
             link->reason = LINK_REASON(NONE);
             state->link_changed = true;
@@ -426,11 +447,11 @@ static size_t encode_link(uint8_t *out, const link_snapshot_t *link) {
     head.channel = link->channel;
     head.security = link->security;
     memcpy(head.bssid, link->bssid, sizeof(head.bssid));
-    // u8[4] fields: the generated struct declares them uint32_t; copy bytes.
-    memcpy(&head.ip, link->address.ip, 4);
-    memcpy(&head.netmask, link->address.netmask, 4);
-    memcpy(&head.gateway, link->address.gateway, 4);
-    memcpy(&head.dns, link->address.dns, 4);
+    // The ESP32 is little-endian like the wire, so the u32s go as they are.
+    head.ip = link->address.ip;
+    head.netmask = link->address.netmask;
+    head.gateway = link->address.gateway;
+    head.dns = link->address.dns;
     memcpy(out, &head, LINK_HEAD_SIZE);
     memcpy(out + LINK_HEAD_SIZE, link->ssid, link->ssid_length);
     return LINK_HEAD_SIZE + link->ssid_length;
@@ -482,16 +503,16 @@ static void apply_address_mode(srv_t *state, uint8_t mode, const ipv4_config_t *
         esp_netif_dhcpc_stop(state->netif);
         esp_netif_ip_info_t info;
         memset(&info, 0, sizeof(info));
-        ipv4_from_bytes(&info.ip, address->ip);
-        ipv4_from_bytes(&info.netmask, address->netmask);
-        ipv4_from_bytes(&info.gw, address->gateway);
+        ipv4_from_contract(&info.ip, address->ip);
+        ipv4_from_contract(&info.netmask, address->netmask);
+        ipv4_from_contract(&info.gw, address->gateway);
         esp_err_t err = esp_netif_set_ip_info(state->netif, &info);
         if (err != ESP_OK)
             LOG("static address rejected: %s", esp_err_to_name(err));
         esp_netif_dns_info_t dns;
         memset(&dns, 0, sizeof(dns));
         dns.ip.type = ESP_IPADDR_TYPE_V4;
-        ipv4_from_bytes(&dns.ip.u_addr.ip4, address->dns);
+        ipv4_from_contract(&dns.ip.u_addr.ip4, address->dns);
         err = esp_netif_set_dns_info(state->netif, ESP_NETIF_DNS_MAIN, &dns);
         if (err != ESP_OK)
             LOG("static DNS rejected: %s", esp_err_to_name(err));
@@ -537,7 +558,7 @@ static void leave_current_link(srv_t *state) {
 // One attempt; the caller has left any previous link. The request (and its
 // key) is wiped by the caller.
 static void start_attempt(srv_t *state, const attempt_request_t *request) {
-    static const uint8_t any_bssid[6] = {0};
+    static const uint8_t any_bssid[BSSID_LENGTH] = {0};
     bool bssid_pinned = memcmp(request->bssid, any_bssid, sizeof(any_bssid)) != 0;
 
     wifi_config_t config;
@@ -650,6 +671,15 @@ static void collect_scan_results(srv_t *state) {
     state->scan_records_sent = 0;
 }
 
+// A SCAN_DONE nobody waits for any more (the radio was stopped during the
+// scan, which was then reported as done). Reading the records is what makes
+// ESP-IDF free its list, and one record is enough for that.
+static void discard_scan_results(void) {
+    uint16_t one = 1;
+    wifi_ap_record_t ap;
+    esp_wifi_scan_get_ap_records(&one, &ap);
+}
+
 // Sends a few queued records per pass.
 static void send_scan_records(srv_t *state) {
     unsigned sent_now = 0;
@@ -718,15 +748,14 @@ static void cam_wifi_station_process(srv_t *state) {
     uint8_t link_state = state->link.state;
     unlock(state);
 
-    // A SCAN_DONE for a scan we no longer wait for (radio was stopped) is
-    // dropped; collecting still frees ESP-IDF's list.
     if (scan_finished) {
-        bool wanted = state->scan_running;
-        collect_scan_results(state);
-        if (!wanted)
-            free_scan_records(state);
-        else if (state->scan_records == NULL)
-            send_scan_done(state, 0);
+        if (state->scan_running) {
+            collect_scan_results(state);
+            if (state->scan_records == NULL)
+                send_scan_done(state, 0); // nothing seen: no records to wait for
+        } else {
+            discard_scan_results();
+        }
     }
 
     send_link_if_due(state);
@@ -802,30 +831,45 @@ static void handle_set_active(srv_t *state, jd_packet_t *pkt) {
     state->link_answer_due = true; // "Answered with a link event"
 }
 
-// channel_hint u8, bssid u8[6], ssid string0, key string (rest of payload).
-static bool parse_associate(const jd_packet_t *pkt, attempt_request_t *request) {
-    const size_t head_size = sizeof(jd_cam_wifi_station_associate_t);
-    if (pkt->service_size < head_size + 1)
+// Takes one NUL-terminated string off the front of [*cursor, end).
+static bool take_string0(const uint8_t **cursor, const uint8_t *end, const uint8_t **text,
+                         size_t *length) {
+    const uint8_t *terminator = memchr(*cursor, 0, (size_t)(end - *cursor));
+    if (terminator == NULL)
         return false;
-    const jd_cam_wifi_station_associate_t *head = (const void *)pkt->data;
-    const char *ssid = (const char *)pkt->data + head_size;
-    size_t rest = pkt->service_size - head_size;
+    *text = *cursor;
+    *length = (size_t)(terminator - *cursor);
+    *cursor = terminator + 1;
+    return true;
+}
 
-    size_t ssid_len = 0;
-    while (ssid_len < rest && ssid[ssid_len] != 0)
-        ++ssid_len;
-    if (ssid_len == rest || ssid_len == 0 || ssid_len > SSID_MAX_LENGTH)
-        return false; // no terminator, empty, or too long
-    size_t key_len = rest - ssid_len - 1;
-    if (key_len > KEY_MAX_LENGTH)
+// channel_hint u8, ssid string0, key string0, bssid bytes (empty or 6).
+static bool parse_associate(const jd_packet_t *pkt, attempt_request_t *request) {
+    const uint8_t *cursor = pkt->data;
+    const uint8_t *end = pkt->data + pkt->service_size;
+    if (pkt->service_size < offsetof(jd_cam_wifi_station_associate_t, ssid))
+        return false;
+    uint8_t channel_hint = cursor[offsetof(jd_cam_wifi_station_associate_t, channel_hint)];
+    cursor += offsetof(jd_cam_wifi_station_associate_t, ssid);
+
+    const uint8_t *ssid, *key;
+    size_t ssid_len, key_len;
+    if (!take_string0(&cursor, end, &ssid, &ssid_len) ||
+        !take_string0(&cursor, end, &key, &key_len))
+        return false; // a terminator is missing
+    if (ssid_len == 0 || ssid_len > SSID_MAX_LENGTH || key_len > KEY_MAX_LENGTH)
+        return false;
+    size_t bssid_len = (size_t)(end - cursor);
+    if (bssid_len != 0 && bssid_len != BSSID_LENGTH)
         return false;
 
     memset(request, 0, sizeof(*request));
-    request->channel_hint = head->channel_hint;
-    memcpy(request->bssid, head->bssid, sizeof(request->bssid));
+    request->channel_hint = channel_hint;
+    if (bssid_len == BSSID_LENGTH)
+        memcpy(request->bssid, cursor, BSSID_LENGTH); // all zero still means "any"
     memcpy(request->ssid, ssid, ssid_len);
     request->ssid_length = (uint8_t)ssid_len;
-    memcpy(request->key, ssid + ssid_len + 1, key_len);
+    memcpy(request->key, key, key_len);
     request->key_length = (uint8_t)key_len;
     return true;
 }
@@ -837,6 +881,8 @@ static void handle_associate(srv_t *state, jd_packet_t *pkt) {
         return;
     }
     state->link_answer_due = true;
+    // A deferred attempt only exists on paper: the radio holds nothing to leave.
+    bool radio_holds_attempt = !state->attempt_deferred;
     drop_deferred_attempt(state); // a newer request replaces it
 
     if (!state->radio_started) {
@@ -844,7 +890,8 @@ static void handle_associate(srv_t *state, jd_packet_t *pkt) {
         wipe_secret(&request, sizeof(request));
         return;
     }
-    leave_current_link(state); // "replaces any attempt under way"
+    if (radio_holds_attempt)
+        leave_current_link(state); // "replaces any attempt under way"
     if (state->scan_running) {
         // ESP-IDF refuses to connect while our scan runs. Start when it ends
         // (process()); meanwhile the attempt shows as Scanning.
@@ -866,11 +913,13 @@ static void handle_associate(srv_t *state, jd_packet_t *pkt) {
 }
 
 static void handle_disassociate(srv_t *state) {
+    bool radio_holds_attempt = !state->attempt_deferred;
     drop_deferred_attempt(state);
     state->link_answer_due = true;
     if (!state->radio_started)
         return;
-    leave_current_link(state);
+    if (radio_holds_attempt)
+        leave_current_link(state);
     lock(state);
     state->link.state = LINK_STATE(IDLE);
     state->link.reason = LINK_REASON(LEFT_BY_REQUEST);
@@ -881,17 +930,18 @@ static void handle_disassociate(srv_t *state) {
 }
 
 static void handle_set_address(srv_t *state, jd_packet_t *pkt) {
-    if (pkt->service_size < SET_ADDRESS_SIZE)
+    if (pkt->service_size < SET_ADDRESS_WIRE_SIZE)
         return;
-    uint8_t mode = pkt->data[0];
+    const uint8_t *data = pkt->data;
+    uint8_t mode = data[offsetof(jd_cam_wifi_station_set_address_t, mode)];
     if (mode != JD_CAM_WIFI_STATION_ADDRESS_MODE_DHCP &&
         mode != JD_CAM_WIFI_STATION_ADDRESS_MODE_STATIC)
         return;
     ipv4_config_t address;
-    memcpy(address.ip, pkt->data + SET_ADDRESS_IP, 4);
-    memcpy(address.netmask, pkt->data + SET_ADDRESS_NETMASK, 4);
-    memcpy(address.gateway, pkt->data + SET_ADDRESS_GATEWAY, 4);
-    memcpy(address.dns, pkt->data + SET_ADDRESS_DNS, 4);
+    address.ip = read_u32_le(data + offsetof(jd_cam_wifi_station_set_address_t, ip));
+    address.netmask = read_u32_le(data + offsetof(jd_cam_wifi_station_set_address_t, netmask));
+    address.gateway = read_u32_le(data + offsetof(jd_cam_wifi_station_set_address_t, gateway));
+    address.dns = read_u32_le(data + offsetof(jd_cam_wifi_station_set_address_t, dns));
 
     lock(state);
     bool was_dhcp = state->address_mode == JD_CAM_WIFI_STATION_ADDRESS_MODE_DHCP;

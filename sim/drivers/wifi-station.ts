@@ -1,5 +1,5 @@
 import { pbkdf2Sync } from "node:crypto"
-import { JDServiceServer, jdpack, type Packet } from "jacdac-ts"
+import { JDServiceServer, jdpack, type Packet } from "../jacdac"
 import type { Contract } from "../contract"
 import type { Air, LiveAccessPoint, Reception } from "../radio/air"
 import { audible, marginal } from "../radio/pathloss"
@@ -130,7 +130,9 @@ export class SimWifiStation extends JDServiceServer {
         if (state < this.S.ObtainingAddress) {
             this.ip = this.netmask = this.gateway = this.dns = 0
         }
-        if (state <= this.S.Idle) {
+        // a failed attempt still names the AP it failed on (its security
+        // explains a SecurityMismatch); stopping or leaving forgets it
+        if (state === this.S.Stopped || (state === this.S.Idle && (reason === this.R.None || reason === this.R.LeftByRequest))) {
             this.ap = undefined
             this.rssi = 0
         }
@@ -147,12 +149,13 @@ export class SimWifiStation extends JDServiceServer {
             this.reason,
             ap ? ap.config.channel : 0,
             security,
-            ap ? macBytes(ap.config.bssid) : new Uint8Array(6),
+            0,
             this.ip,
             this.netmask,
             this.gateway,
             this.dns,
             ap ? ap.config.ssid : "",
+            ap ? macBytes(ap.config.bssid) : new Uint8Array(0),
         ])
         const stateName = this.contract.enumName("LinkState", this.state)
         const parts: string[] = []
@@ -293,7 +296,7 @@ export class SimWifiStation extends JDServiceServer {
                 const security = this.contract.enumValue("Security", SECURITY_CODE[c.security])
                 void this.sendEvent(
                     code,
-                    jdpack(format, [index, r.rssi, c.channel, security, c.hidden ? 1 : 0, macBytes(c.bssid), c.hidden ? "" : c.ssid]),
+                    jdpack(format, [index, r.rssi, c.channel, security, c.hidden ? 1 : 0, c.hidden ? "" : c.ssid, macBytes(c.bssid)]),
                 )
             })
             const done = this.contract.packet("event", "scan_done")

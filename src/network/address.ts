@@ -41,18 +41,25 @@ export function parseNetmask(value: any, what: string): number {
     const mask = parseIp(value, what)
     let seenZero = false
     for (let bit = 31; bit >= 0; --bit) {
-        const one = Math.floor(mask / Math.pow(2, bit)) % 2
+        const one = Math.floor(mask / Math.pow(2, bit)) - 2 * Math.floor(mask / Math.pow(2, bit + 1))
         if (one === 0) seenZero = true
         else if (seenZero) fail(what, value, "a netmask (contiguous ones, like 255.255.255.0)")
     }
     return mask
 }
 
+/** The byte of `ip` that is `shift` bits up (24 for a in a.b.c.d). */
+function ipByte(ip: number, shift: number): number {
+    // floor arithmetic, not % or >>: DeviceScript does those in 32-bit
+    // signed integers, and an address above 128.0.0.0 is past 2^31
+    const high = Math.floor(ip / Math.pow(2, shift + 8))
+    return Math.floor(ip / Math.pow(2, shift)) - high * 256
+}
+
 export function formatIp(ip: number): string {
-    const a = Math.floor(ip / 16777216) % 256
-    const b = Math.floor(ip / 65536) % 256
-    const c = Math.floor(ip / 256) % 256
-    return `${a}.${b}.${c}.${ip % 256}`
+    // DeviceScript reads a u32 event field as a signed 32-bit number
+    if (ip < 0) ip += 4294967296
+    return `${ipByte(ip, 24)}.${ipByte(ip, 16)}.${ipByte(ip, 8)}.${ipByte(ip, 0)}`
 }
 
 export function formatMac(mac: Buffer): string {

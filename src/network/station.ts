@@ -23,6 +23,8 @@ export const RETRY_MAX_DELAY_MS = 8000
 export const ADDRESS_GIVE_UP_MS = 15000
 /** A scan that has not reported back by then is a driver fault. */
 export const SCAN_GIVE_UP_MS = 10000
+/** The driver confirms active/disconnect with a `link` event well within this. */
+export const DRIVER_ANSWER_MS = 5000
 
 /** What the driver last said about the link (the `link` event, decoded). */
 export interface LinkSnapshot {
@@ -171,20 +173,33 @@ export class StationLink {
         }
     }
 
+    /** Wait on driver events (no polling) until `done()` holds. */
+    private async until(done: () => boolean, what: string) {
+        const start = ds.millis()
+        while (!done()) {
+            const left = DRIVER_ANSWER_MS - (ds.millis() - start)
+            if (left <= 0) throw new Error(`${what}: the Wi-Fi driver did not answer in ${DRIVER_ANSWER_MS} ms`)
+            await ds.wait(this.changed, left)
+        }
+    }
+
     async setActive(on: boolean) {
         if (on === this.active) return
+        const self = this
         if (on) {
             await this.checkContract()
             this.active = true
             await this.driver.setHostname(this.hostname)
             await this.driver.setTxPower(this.txpower)
             await this.driver.setActive(true)
+            await this.until(() => self.snap.state !== State.Stopped, "active(true)")
         } else {
             this.stopPolicy()
             this.wanted = null
             this.failure = 0
             this.active = false
             await this.driver.setActive(false)
+            await this.until(() => self.snap.state === State.Stopped, "active(false)")
         }
     }
 
@@ -201,6 +216,8 @@ export class StationLink {
         this.wanted = null
         this.failure = 0
         await this.driver.disassociate()
+        const self = this
+        await this.until(() => self.snap.state <= State.Idle, "disconnect()")
     }
 
     private async attempt() {
@@ -218,18 +235,19 @@ export class StationLink {
 
     private onLink(v: any[]) {
         const prevState = this.snap.state
+        // field order of the `link` event in services/wifi-station.md (v[5] is reserved)
         this.snap = {
             state: v[0],
             rssi: v[1],
             reason: v[2],
             channel: v[3],
             security: v[4],
-            bssid: v[5],
             ip: v[6],
             netmask: v[7],
             gateway: v[8],
             dns: v[9],
             ssid: v[10],
+            bssid: v[11],
         }
         const s = this.snap.state
         if (this.wanted && this.active) {
@@ -303,9 +321,9 @@ export class StationLink {
     }
 
     private onScanRecord(v: any[]) {
-        const bssid: Buffer = v[5]
+        const bssid: Buffer = v[6]
         this.scanRecords.push({
-            ssid: v[6],
+            ssid: v[5],
             bssid: formatMac(bssid),
             channel: v[2],
             rssi: v[1],

@@ -1,0 +1,166 @@
+import test from "ava"
+import { events, runScript, value } from "./helpers/run"
+
+// The spec's "What can go wrong", each reproduced in the simulator and
+// observed through the bytecode.
+
+const watch = (ssid: string, key: string, seconds: number) => `
+import { network, time } from "camscript"
+const wlan = new network.WLAN(network.WLAN.IF_STA)
+await wlan.active(true)
+await wlan.connect(${JSON.stringify(ssid)}, ${JSON.stringify(key)})
+for (let i = 0; i < ${seconds}; i++) {
+    await time.sleep_ms(1000)
+    console.log(\`t=\${i + 1} status=\${wlan.status()} connected=\${wlan.isconnected()}\`)
+}
+console.log(\`reason: \${wlan.reason()}\`)
+`
+
+test("wrong password: retries silently, status WRONG_PASSWORD, never connected", async (t) => {
+    const run = await runScript(watch("my-network", "my-password", 20), { world: "wrong-password" })
+    t.is(run.outcome, "finished")
+    t.false(run.lines.some((l) => l.includes("connected=true")))
+    t.true(run.lines.includes("t=20 status=202 connected=false"), run.lines.join("\n"))
+    t.is(value(run, "reason:"), "the access point rejected the password")
+    const failures = events(run).filter((e) => e.includes("reason=AuthFailed"))
+    t.true(failures.length >= 2, `the attempt was retried: ${failures.length} failures`)
+})
+
+test("unknown network name: status NO_AP_FOUND while retrying", async (t) => {
+    const run = await runScript(watch("my-netwrok", "my-password", 8))
+    t.true(run.lines.includes("t=8 status=201 connected=false"), run.lines.join("\n"))
+    t.true(events(run).filter((e) => e.includes("reason=NoApFound")).length >= 2)
+})
+
+test("status reads CONNECTING only until the first failure (micropython #5326)", async (t) => {
+    const run = await runScript(
+        `
+import { network, time } from "camscript"
+const wlan = new network.WLAN(network.WLAN.IF_STA)
+await wlan.active(true)
+await wlan.connect("nobody-has-this", "my-password")
+console.log(\`right after connect: \${wlan.status()}\`)
+await time.sleep_ms(3000)
+console.log(\`after the first scan: \${wlan.status()}\`)
+`,
+    )
+    t.is(value(run, "right after connect:"), "1001")
+    t.is(value(run, "after the first scan:"), "201")
+})
+
+test("out of range: NO_AP_FOUND, and scan() lists only what the radio hears", async (t) => {
+    const run = await runScript(
+        `
+import { network, time } from "camscript"
+const wlan = new network.WLAN(network.WLAN.IF_STA)
+await wlan.active(true)
+await wlan.connect("my-network", "my-password")
+await time.sleep_ms(5000)
+console.log(\`status \${wlan.status()}\`)
+for (const n of await wlan.scan()) console.log(\`seen \${n.ssid} \${n.rssi} \${n.channel} \${n.security}\`)
+`,
+        { world: "out-of-range" },
+    )
+    t.is(value(run, "status"), "201")
+    const seen = run.lines.filter((l) => l.startsWith("seen"))
+    t.deepEqual(seen, ["seen cafe-guest -58 1 0"])
+})
+
+test("enterprise network: a password alone fails with CONNECT_FAIL and says why", async (t) => {
+    const run = await runScript(watch("my-network", "my-password", 4), { world: "enterprise" })
+    t.true(run.lines.includes("t=4 status=203 connected=false"), run.lines.join("\n"))
+    t.is(value(run, "reason:"), "the network asks for an enterprise (802.1X) login, not just a password")
+})
+
+test("weak signal: the 4-way handshake times out (HANDSHAKE_TIMEOUT)", async (t) => {
+    const run = await runScript(watch("my-network", "my-password", 8), { world: "weak-signal" })
+    t.true(run.lines.includes("t=8 status=204 connected=false"), run.lines.join("\n"))
+})
+
+test("no DHCP answer: associated, then given up after 15 s as CONNECT_FAIL and retried", async (t) => {
+    const run = await runScript(watch("my-network", "my-password", 20), { world: "no-dhcp" })
+    t.true(run.lines.includes("t=10 status=1001 connected=false"), run.lines.join("\n"))
+    t.true(run.lines.includes("t=20 status=203 connected=false"), run.lines.join("\n"))
+    t.is(value(run, "reason:"), "associated, but no address came from DHCP in time")
+})
+
+test("AP powered off: isconnected() turns false with BEACON_TIMEOUT, then reconnects when it returns", async (t) => {
+    const run = await runScript(
+        `
+import { network, time } from "camscript"
+const wlan = new network.WLAN(network.WLAN.IF_STA)
+await wlan.active(true)
+await wlan.connect("my-network", "my-password")
+await wlan.wait_connected(10000)
+console.log(\`up at \${time.ticks_ms()}\`)
+while (wlan.isconnected()) await time.sleep_ms(100)
+console.log(\`down at \${time.ticks_ms()} status \${wlan.status()}\`)
+await wlan.wait_connected(60000)
+console.log(\`up again at \${time.ticks_ms()} status \${wlan.status()}\`)
+`,
+        { world: "ap-power-cycle" },
+    )
+    t.is(run.outcome, "finished", run.error)
+    const down = /down at (\d+) status 200/.exec(run.lines.join("\n"))
+    t.truthy(down, run.lines.join("\n"))
+    // power-off at 20 s + 6 s of missed beacons
+    const downAt = Number(down![1])
+    t.true(downAt >= 26_000 && downAt < 26_500, `down at ${downAt}`)
+    const up = /up again at (\d+) status 1010/.exec(run.lines.join("\n"))
+    t.truthy(up, run.lines.join("\n"))
+    t.true(Number(up![1]) > 40_000 && Number(up![1]) < 52_000, `up again at ${up![1]}`)
+    t.true(events(run).some((e) => e.startsWith("Idle reason=BeaconTimeout")))
+})
+
+test("camera carried out of range and back: link drops and comes back by itself", async (t) => {
+    const run = await runScript(
+        `
+import { network, time } from "camscript"
+const wlan = new network.WLAN(network.WLAN.IF_STA)
+await wlan.active(true)
+await wlan.connect("my-network", "my-password")
+for (let i = 0; i < 50; i++) {
+    await time.sleep_ms(1000)
+    if (i % 5 === 4) console.log(\`t=\${i + 1} \${wlan.isconnected()} \${wlan.status()}\`)
+}
+`,
+        { world: "walk-away" },
+    )
+    t.true(run.lines.includes("t=10 true 1010"), run.lines.join("\n"))
+    t.true(run.lines.includes("t=20 false 201") || run.lines.includes("t=20 false 200"), run.lines.join("\n"))
+    t.true(run.lines.includes("t=50 true 1010"), run.lines.join("\n"))
+})
+
+test("reconnects=0: one attempt only, no retry", async (t) => {
+    const run = await runScript(
+        `
+import { network, time } from "camscript"
+const wlan = new network.WLAN(network.WLAN.IF_STA)
+await wlan.active(true)
+await wlan.config({ reconnects: 0 })
+await wlan.connect("my-network", "my-password")
+await time.sleep_ms(30000)
+console.log(\`status \${wlan.status()}\`)
+`,
+        { world: "wrong-password" },
+    )
+    t.is(value(run, "status"), "202")
+    t.is(events(run).filter((e) => e.startsWith("Scanning")).length, 1)
+})
+
+test("reconnects=2: exactly three attempts", async (t) => {
+    const run = await runScript(
+        `
+import { network, time } from "camscript"
+const wlan = new network.WLAN(network.WLAN.IF_STA)
+await wlan.active(true)
+await wlan.config({ reconnects: 2 })
+await wlan.connect("my-network", "my-password")
+await time.sleep_ms(60000)
+console.log(\`status \${wlan.status()}\`)
+`,
+        { world: "wrong-password" },
+    )
+    t.is(value(run, "status"), "202")
+    t.is(events(run).filter((e) => e.startsWith("Scanning")).length, 3)
+})

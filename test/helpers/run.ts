@@ -1,0 +1,78 @@
+import { createHash } from "node:crypto"
+import { mkdirSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { type BoardInfo, loadBoard } from "../../sim/boards"
+import { compileScript } from "../../sim/compile"
+import { fromRoot } from "../../sim/paths"
+import { type RunResult, runSimulation } from "../../sim/session"
+import { parseDuration } from "../../sim/world/duration"
+import { loadWorldFile, parseWorld, type World } from "../../sim/world/world"
+
+// Runs a camera script the way `camscript sim` does: compiled to bytecode,
+// on the VM, against a world, on the virtual clock.
+
+export interface ScriptRun extends RunResult {
+    /** the script's console output, without times */
+    lines: string[]
+}
+
+export interface RunScriptOptions {
+    /** a world file under sim/worlds ("wrong-password"), a path, or a world object */
+    world?: string | object
+    /** board id, or a board object (for boards that do not exist) */
+    board?: string | BoardInfo
+    /** simulated time limit, e.g. "30s" */
+    timeout?: string
+}
+
+const scriptsDir = join(tmpdir(), "camscript-test-scripts")
+
+/** Write `source` to a file outside the project (as a user's script would be). */
+export function scriptFile(source: string): string {
+    mkdirSync(scriptsDir, { recursive: true })
+    const file = join(scriptsDir, `s${createHash("sha1").update(source).digest("hex").slice(0, 12)}.ts`)
+    writeFileSync(file, source)
+    return file
+}
+
+export function world(spec: string | object | undefined): World {
+    if (spec === undefined) return loadWorldFile(fromRoot("sim/worlds/default.json"))
+    if (typeof spec === "object") return parseWorld(spec, "(test world)")
+    if (/^[\w-]+$/.test(spec)) return loadWorldFile(fromRoot(`sim/worlds/${spec}.json`))
+    return loadWorldFile(spec)
+}
+
+export async function runFile(file: string, options: RunScriptOptions = {}): Promise<ScriptRun> {
+    const w = world(options.world)
+    const board = typeof options.board === "object" ? options.board : loadBoard(options.board ?? w.board ?? "ai_thinker_esp32_cam")
+    const script = await compileScript(file, { board, hostname: "camscript" })
+    const result = await runSimulation({
+        script,
+        world: w,
+        board,
+        timeoutMs: options.timeout !== undefined ? parseDuration(options.timeout) : 120_000,
+    })
+    return { ...result, lines: result.output.map((l) => l.text) }
+}
+
+/** Run a script given as source text. */
+export function runScript(source: string, options: RunScriptOptions = {}): Promise<ScriptRun> {
+    return runFile(scriptFile(source), options)
+}
+
+/** The script's output line that starts with `prefix`, without the prefix. */
+export function value(run: ScriptRun, prefix: string): string | undefined {
+    const line = run.lines.find((l) => l.startsWith(prefix))
+    return line === undefined ? undefined : line.slice(prefix.length).trim()
+}
+
+/** Timeline entries of one source ("wifi", "world") as "event detail" strings. */
+export function events(run: ScriptRun, source = "wifi"): string[] {
+    return run.timeline.filter((e) => e.source === source).map((e) => `${e.event} ${e.detail}`.trim())
+}
+
+/** Everything a run printed or recorded, for secret scans. */
+export function everything(run: ScriptRun): string {
+    return JSON.stringify({ output: run.output, timeline: run.timeline, error: run.error })
+}

@@ -1,0 +1,129 @@
+import test from "ava"
+import { readdirSync } from "node:fs"
+import { fromRoot } from "../sim/paths"
+import { parseDuration } from "../sim/world/duration"
+import { loadWorldFile, parseWorld, WorldError } from "../sim/world/world"
+
+// The world file validator: every error names the field and what is allowed.
+
+const ap = { ssid: "net", security: "wpa2-psk", password: "password1", position: [1, 1] }
+
+function problems(json: unknown): string {
+    const e = t_throws(() => parseWorld(json, "w.json"))
+    return e.message
+}
+
+function t_throws(f: () => unknown): WorldError {
+    try {
+        f()
+    } catch (e) {
+        if (e instanceof WorldError) return e
+        throw e
+    }
+    throw new Error("expected a WorldError")
+}
+
+test("every shipped world validates", (t) => {
+    const dir = fromRoot("sim/worlds")
+    for (const f of readdirSync(dir).filter((n) => n.endsWith(".json"))) {
+        t.notThrows(() => loadWorldFile(`${dir}/${f}`), f)
+    }
+})
+
+test("defaults: channel 6, 20 dBm, DHCP subnet per AP, camera at the origin", (t) => {
+    const w = parseWorld({ accessPoints: [{ ssid: "a", security: "open", position: [3, 4] }] }, "w.json")
+    const a = w.accessPoints[0]
+    t.is(a.channel, 6)
+    t.is(a.txPowerDbm, 20)
+    t.is(a.bssid, "02:ca:00:00:00:01")
+    t.is(a.dhcp.delayMs, 300)
+    t.is(a.dhcp.prefix, 24)
+    t.deepEqual(w.camera.position, [0, 0])
+    t.is(w.radio.sensitivityDbm, -92)
+})
+
+test("an unknown field is named", (t) => {
+    t.regex(problems({ accessPoints: [{ ...ap, colour: "red" }] }), /accessPoints\[0\]: unknown field "colour"/)
+})
+
+test("a bad security mode lists the allowed ones", (t) => {
+    t.regex(
+        problems({ accessPoints: [{ ...ap, security: "wep" }] }),
+        /accessPoints\[0\]\.security must be one of "open", "wpa2-psk", "wpa3-sae", "wpa2-enterprise"/,
+    )
+})
+
+test("a missing field is named", (t) => {
+    t.regex(problems({ accessPoints: [{ ssid: "x", security: "open" }] }), /accessPoints\[0\]: missing field "position"/)
+})
+
+test("a password network without a password is refused", (t) => {
+    t.regex(problems({ accessPoints: [{ ...ap, password: undefined }] }), /security "wpa2-psk" needs a "password" of 8\.\.63 characters/)
+})
+
+test("a short password is refused", (t) => {
+    t.regex(problems({ accessPoints: [{ ...ap, password: "short" }] }), /accessPoints\[0\]\.password must NOT have fewer than 8 characters/)
+})
+
+test("the error never repeats the password value", (t) => {
+    t.false(problems({ accessPoints: [{ ...ap, password: "short" }] }).includes("short\""))
+})
+
+test("an event naming an unknown access point lists the known ones", (t) => {
+    t.regex(
+        problems({ accessPoints: [ap], events: [{ at: "5s", accessPoint: "nope", action: "power-off" }] }),
+        /events\[0\]\.accessPoint "nope" is not an access point of this world; known: net/,
+    )
+})
+
+test("a bad duration says how to write one", (t) => {
+    t.regex(
+        problems({ accessPoints: [ap], events: [{ at: "5 seconds", accessPoint: "net", action: "power-off" }] }),
+        /events\[0\]\.at must be a duration: milliseconds, or a string like "300ms", "20s", "2m"/,
+    )
+})
+
+test("a gateway outside the subnet is refused", (t) => {
+    t.regex(
+        problems({ accessPoints: [{ ...ap, dhcp: { subnet: "192.168.1.0/24", gateway: "10.0.0.1" } }] }),
+        /accessPoints\[0\]\.dhcp\.gateway 10\.0\.0\.1 is not a host address of 192\.168\.1\.0\/24/,
+    )
+})
+
+test("two APs with one name need distinct names", (t) => {
+    t.regex(problems({ accessPoints: [ap, ap] }), /accessPoints\[1\]: another access point is already called "net"/)
+})
+
+test("move-camera needs a destination", (t) => {
+    t.regex(problems({ accessPoints: [ap], events: [{ at: 10, action: "move-camera" }] }), /events\[0\]: action "move-camera" needs "to": \[x, y\]/)
+})
+
+test("not JSON / missing file", (t) => {
+    t.regex(t_throws(() => loadWorldFile("/nonexistent/world.json")).message, /cannot read the world file \(ENOENT\)/)
+})
+
+test("durations", (t) => {
+    t.is(parseDuration("300ms"), 300)
+    t.is(parseDuration("20s"), 20_000)
+    t.is(parseDuration("1.5s"), 1500)
+    t.is(parseDuration("2m"), 120_000)
+    t.is(parseDuration(42), 42)
+    t.throws(() => parseDuration("soon"), { message: /"soon" is not a duration; use e\.g\. 300ms, 20s, 2m, 1h/ })
+})
+
+test("events are applied in time order whatever their order in the file", (t) => {
+    const w = parseWorld(
+        {
+            accessPoints: [ap],
+            events: [
+                { at: "40s", accessPoint: "net", action: "power-on" },
+                { at: "20s", accessPoint: "net", action: "power-off" },
+            ],
+        },
+        "w.json",
+    )
+    t.deepEqual(
+        w.events.map((e) => e.atMs),
+        [20_000, 40_000],
+    )
+})
