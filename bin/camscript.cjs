@@ -4,7 +4,9 @@ const { existsSync } = require("node:fs")
 const { join } = require("node:path")
 const bundle = join(__dirname, "../dist/camscript.cjs")
 if (!existsSync(bundle)) {
-    process.stderr.write("camscript: dist/camscript.cjs is missing; run `npm ci` (or `npm run build`) in the camscript folder\n")
+    process.stderr.write(
+        "camscript: dist/camscript.cjs is missing; run `npm ci` (or `npm run build`) in the camscript folder\n",
+    )
     process.exit(2)
 }
 require(bundle)

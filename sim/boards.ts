@@ -57,9 +57,26 @@ export type EthernetHardware = RmiiEthernet | SpiEthernet
 export type CameraSensor = "OV2640" | "OV3660" | "OV5640"
 
 /** DVP signals in esp32-camera's terms; d0..d7 are the sensor's Y2..Y9. -1 = not wired. */
-export type CameraSignal = "pwdn" | "reset" | "xclk" | "siod" | "sioc" | "d0" | "d1" | "d2" | "d3" | "d4" | "d5" | "d6" | "d7" | "vsync" | "href" | "pclk"
+export type CameraSignal =
+    | "pwdn"
+    | "reset"
+    | "xclk"
+    | "siod"
+    | "sioc"
+    | "d0"
+    | "d1"
+    | "d2"
+    | "d3"
+    | "d4"
+    | "d5"
+    | "d6"
+    | "d7"
+    | "vsync"
+    | "href"
+    | "pclk"
 
-export type CameraHardware = { sensor: CameraSensor; pins: Record<CameraSignal, number> } | { sensor: null; pins: Record<string, never> }
+export type CameraHardware =
+    { sensor: CameraSensor; pins: Record<CameraSignal, number> } | { sensor: null; pins: Record<string, never> }
 
 /** The `camscript` section of a board file, as the schema guarantees it. */
 export interface CamscriptSection {
@@ -110,7 +127,12 @@ const BOARD_SUFFIX = ".board.json"
 
 // The ESP32's EMAC has no pin matrix: these RMII lines are fixed whatever the board.
 const RMII_DATA_GPIOS: Record<string, number> = { TXD0: 19, TX_EN: 21, TXD1: 22, RXD0: 25, RXD1: 26, CRS_DV: 27 }
-const RMII_CLOCK_GPIO: Record<RmiiClockMode, number> = { "gpio0-in": 0, "gpio0-out": 0, "gpio16-out": 16, "gpio17-out": 17 }
+const RMII_CLOCK_GPIO: Record<RmiiClockMode, number> = {
+    "gpio0-in": 0,
+    "gpio0-out": 0,
+    "gpio16-out": 16,
+    "gpio17-out": 17,
+}
 const SPI_SIGNALS = ["sclk", "mosi", "miso", "cs", "int", "reset"] as const
 
 let foundDir: string | undefined
@@ -124,7 +146,11 @@ let compiled: ValidateFunction | undefined
  */
 export function boardsDir(): string {
     if (foundDir) return foundDir
-    const starts = [typeof __dirname === "string" ? __dirname : undefined, process.argv[1] ? dirname(resolve(process.argv[1])) : undefined, process.cwd()]
+    const starts = [
+        typeof __dirname === "string" ? __dirname : undefined,
+        process.argv[1] ? dirname(resolve(process.argv[1])) : undefined,
+        process.cwd(),
+    ]
     for (const start of starts) {
         if (!start) continue
         let dir = resolve(start)
@@ -136,7 +162,9 @@ export function boardsDir(): string {
             dir = up
         }
     }
-    throw new BoardError(`cannot find the boards folder (boards/${SCHEMA_FILE}) above ${process.cwd()}; run camscript from inside the project`)
+    throw new BoardError(
+        `cannot find the boards folder (boards/${SCHEMA_FILE}) above ${process.cwd()}; run camscript from inside the project`,
+    )
 }
 
 /** Every board in boards/, validated, sorted by id. Throws one BoardError listing every broken file. */
@@ -192,7 +220,8 @@ export function validateBoardFile(json: unknown, file: string): BoardInfo {
     const problems: string[] = []
     const expectedId = basename(file).endsWith(BOARD_SUFFIX) ? basename(file).slice(0, -BOARD_SUFFIX.length) : undefined
     // DeviceScript takes the id from the file name and rejects a file whose id field disagrees.
-    if (expectedId !== undefined && board.id !== expectedId) problems.push(`id "${board.id}" does not match the file name (expected "${expectedId}")`)
+    if (expectedId !== undefined && board.id !== expectedId)
+        problems.push(`id "${board.id}" does not match the file name (expected "${expectedId}")`)
     problems.push(...gpioConflicts(board))
     if (problems.length) throw new BoardError(problems.map((p) => `${shown}: ${p}`).join("\n"))
     return {
@@ -219,7 +248,9 @@ function readBoard(path: string): BoardInfo {
     try {
         json = JSON.parse(readFileSync(path, "utf8"))
     } catch (e) {
-        throw new BoardError(`${displayPath(path)}: cannot read board file (${e instanceof Error ? e.message : String(e)})`)
+        throw new BoardError(
+            `${displayPath(path)}: cannot read board file (${e instanceof Error ? e.message : String(e)})`,
+        )
     }
     return validateBoardFile(json, path)
 }
@@ -300,7 +331,10 @@ function describeError(error: ErrorObject): string | undefined {
             problem = `${subject} must not be empty`
             break
         case "maxProperties":
-            problem = params.limit === 0 ? `${subject} must be empty` : `${subject} must have at most ${String(params.limit)} entries`
+            problem =
+                params.limit === 0
+                    ? `${subject} must be empty`
+                    : `${subject} must have at most ${String(params.limit)} entries`
             break
         default:
             problem = `${subject} ${error.message ?? "is invalid"}`
@@ -318,7 +352,8 @@ function describedCondition(schema: unknown): string | undefined {
 /** Every GPIO the board file gives a job to, so two jobs on one pin can be reported. */
 function gpioClaims(board: BoardFile): [string, number][] {
     const claims: [string, number][] = Object.entries(board.pins).map(([label, gpio]) => [`pins.${label}`, gpio])
-    for (const [signal, gpio] of Object.entries(board.camscript.camera.pins) as [string, number][]) claims.push([`camscript.camera.pins.${signal}`, gpio])
+    for (const [signal, gpio] of Object.entries(board.camscript.camera.pins) as [string, number][])
+        claims.push([`camscript.camera.pins.${signal}`, gpio])
     const ethernet = board.camscript.ethernet
     if (ethernet?.bus === "rmii") {
         claims.push(["camscript.ethernet.mdcPin", ethernet.mdcPin], ["camscript.ethernet.mdioPin", ethernet.mdioPin])

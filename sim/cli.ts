@@ -76,7 +76,8 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 function boards(): number {
-    for (const b of listBoards()) process.stdout.write(`${b.id.padEnd(28)} ${b.interfaces.join("+").padEnd(9)} ${b.name}\n`)
+    for (const b of listBoards())
+        process.stdout.write(`${b.id.padEnd(28)} ${b.interfaces.join("+").padEnd(9)} ${b.name}\n`)
     return 0
 }
 
@@ -84,7 +85,8 @@ async function sim(
     args: string[],
     opts: { world?: string; timeout?: string; realtime?: boolean; verbose?: boolean; "no-timeline"?: boolean },
 ): Promise<number> {
-    if (args.length !== 1) throw new UsageError(args.length ? `sim takes one script, got ${args.length}` : "sim needs a script")
+    if (args.length !== 1)
+        throw new UsageError(args.length ? `sim takes one script, got ${args.length}` : "sim needs a script")
     const settings = loadSettings()
     const worldFile = opts.world !== undefined ? resolve(opts.world) : fromRoot(settings.world)
     let timeoutMs: number | undefined
@@ -119,7 +121,9 @@ async function sim(
             process.stderr.write(`camscript: the script threw: ${result.error}\n(${summary})\n`)
             return 1
         case "timeout":
-            process.stderr.write(`camscript: --timeout ${formatSimTime(result.simulatedMs)} of simulated time passed; stopped (${summary})\n`)
+            process.stderr.write(
+                `camscript: --timeout ${formatSimTime(result.simulatedMs)} of simulated time passed; stopped (${summary})\n`,
+            )
             return 124
     }
 }

@@ -1,6 +1,15 @@
 import { execFile } from "node:child_process"
 import { createHash } from "node:crypto"
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
+import {
+    existsSync,
+    mkdirSync,
+    readdirSync,
+    readFileSync,
+    renameSync,
+    rmSync,
+    symlinkSync,
+    writeFileSync,
+} from "node:fs"
 import { dirname, join, relative, resolve, sep } from "node:path"
 import type { BoardInfo } from "./boards"
 import { fromRoot } from "./paths"
@@ -41,7 +50,8 @@ const IMPORT_RE = /(?:import|export)\s[^;'"]*?from\s*["'](\.{1,2}\/[^"']+)["']|i
 
 function resolveImport(fromFile: string, spec: string): string | undefined {
     const base = resolve(dirname(fromFile), spec)
-    for (const cand of [base, `${base}.ts`, join(base, "index.ts")]) if (existsSync(cand) && cand.endsWith(".ts")) return cand
+    for (const cand of [base, `${base}.ts`, join(base, "index.ts")])
+        if (existsSync(cand) && cand.endsWith(".ts")) return cand
     return undefined
 }
 
@@ -97,7 +107,7 @@ export interface BuildTarget {
 function boardSource(target: BuildTarget): string {
     const { board, hostname } = target
     const descriptor = { id: board.id, name: board.name, interfaces: board.interfaces, hostname }
-    return `import { _setBoard } from "camscript"\n_setBoard(${JSON.stringify(descriptor)})\n`
+    return `import { _setBoard } from "camscript/src/board"\n_setBoard(${JSON.stringify(descriptor)})\n`
 }
 
 function runCompiler(cwd: string): Promise<{ code: number; output: string }> {
@@ -107,7 +117,8 @@ function runCompiler(cwd: string): Promise<{ code: number; output: string }> {
             process.execPath,
             [cli, "build", "--quiet", "--no-colors", "src/main.ts"],
             { cwd, env: { ...process.env, NO_COLOR: "1", CI: "true" }, maxBuffer: 16 << 20 },
-            (err, stdout, stderr) => done({ code: err ? ((err.code as number) ?? 1) : 0, output: `${stdout}${stderr}` }),
+            (err, stdout, stderr) =>
+                done({ code: err ? ((err.code as number) ?? 1) : 0, output: `${stdout}${stderr}` }),
         )
     })
 }
@@ -135,7 +146,14 @@ export async function compileScript(scriptPath: string, target: BuildTarget): Pr
     const root = commonDir(files)
 
     const h = createHash("sha256")
-    h.update(JSON.stringify({ board: board.id, interfaces: board.interfaces, hostname: target.hostname, entry: relative(root, entry) }))
+    h.update(
+        JSON.stringify({
+            board: board.id,
+            interfaces: board.interfaces,
+            hostname: target.hostname,
+            entry: relative(root, entry),
+        }),
+    )
     for (const f of files) h.update(relative(root, f)).update(readFileSync(f))
     projectSourcesHash(h, fromRoot("src"))
     projectSourcesHash(h, fromRoot("services"))
@@ -196,4 +214,3 @@ export async function compileScript(scriptPath: string, target: BuildTarget): Pr
         fromCache: false,
     }
 }
-

@@ -8,4 +8,12 @@ const jd = require("jacdac-ts") as typeof Jacdac
 
 export type Packet = Jacdac.Packet
 export type JDBus = Jacdac.JDBus
-export const { JDBus, JDServiceServer, JDServerServiceProvider, createProxyBridge, jdpack, serviceSpecifications, loadServiceSpecifications } = jd
+export const {
+    JDBus,
+    JDServiceServer,
+    JDServerServiceProvider,
+    createProxyBridge,
+    jdpack,
+    serviceSpecifications,
+    loadServiceSpecifications,
+} = jd

@@ -78,7 +78,9 @@ const ANSI = /\u001b\[[0-9;]*m/g
 
 async function simulate(options: RunOptions): Promise<RunResult> {
     const wallStart = wallNow()
-    const fake = options.realtime ? undefined : FakeTimers.install({ now: 0, toFake: VIRTUAL_FAKES, loopLimit: 1_000_000 })
+    const fake = options.realtime
+        ? undefined
+        : FakeTimers.install({ now: 0, toFake: VIRTUAL_FAKES, loopLimit: 1_000_000 })
     const t0 = Date.now()
     const now = () => Date.now() - t0
     const clock: Clock = {

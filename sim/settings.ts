@@ -31,12 +31,17 @@ export function loadSettings(): ProjectSettings {
         throw new Error(`devicescript.json: not valid JSON: ${(e as Error).message}`)
     }
     const known = new Set(["$schema", "board", "world", "network"])
-    for (const k of Object.keys(raw)) if (!known.has(k)) throw new Error(`devicescript.json: unknown setting "${k}"; known: board, world, network`)
-    if (raw.board !== undefined && typeof raw.board !== "string") throw new Error("devicescript.json: board must be a board id string")
-    if (raw.world !== undefined && typeof raw.world !== "string") throw new Error("devicescript.json: world must be a path string")
+    for (const k of Object.keys(raw))
+        if (!known.has(k)) throw new Error(`devicescript.json: unknown setting "${k}"; known: board, world, network`)
+    if (raw.board !== undefined && typeof raw.board !== "string")
+        throw new Error("devicescript.json: board must be a board id string")
+    if (raw.world !== undefined && typeof raw.world !== "string")
+        throw new Error("devicescript.json: world must be a path string")
     const hostname = raw.network?.hostname ?? BUILTIN_SETTINGS.network.hostname
     if (typeof hostname !== "string" || !/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$/.test(hostname))
-        throw new Error("devicescript.json: network.hostname must be 1..32 letters, digits or '-', not starting or ending with '-'")
+        throw new Error(
+            "devicescript.json: network.hostname must be 1..32 letters, digits or '-', not starting or ending with '-'",
+        )
     return {
         board: raw.board ?? BUILTIN_SETTINGS.board,
         world: raw.world ?? BUILTIN_SETTINGS.world,

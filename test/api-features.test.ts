@@ -42,8 +42,12 @@ const wlan = new network.WLAN(network.WLAN.IF_STA)
 await wlan.active(true)
 for (const n of await wlan.scan()) console.log(\`\${n.ssid} \${n.rssi}\`)
 `
-    const near = await runScript(source, { world: { accessPoints: [{ ssid: "ap", security: "open", position: [2, 0] }] } })
-    const far = await runScript(source, { world: { accessPoints: [{ ssid: "ap", security: "open", position: [50, 0] }] } })
+    const near = await runScript(source, {
+        world: { accessPoints: [{ ssid: "ap", security: "open", position: [2, 0] }] },
+    })
+    const far = await runScript(source, {
+        world: { accessPoints: [{ ssid: "ap", security: "open", position: [50, 0] }] },
+    })
     const rssi = (r: { lines: string[] }) => Number(r.lines[0].split(" ")[1])
     t.is(rssi(near), -29)
     t.is(rssi(far), -71)
@@ -86,7 +90,10 @@ await wlan.wait_connected(10000)
 console.log(\`ifconfig \${wlan.ifconfig().join(" ")}\`)
 `)
     t.deepEqual(run.lines, ["ifconfig 192.168.1.50 255.255.255.0 192.168.1.1 9.9.9.9"])
-    t.false(events(run, "world").some((e) => e.startsWith("dhcp-lease")), "no DHCP exchange with a static address")
+    t.false(
+        events(run, "world").some((e) => e.startsWith("dhcp-lease")),
+        "no DHCP exchange with a static address",
+    )
 })
 
 test("ifconfig(static) after connect() takes effect at once; ifconfig('dhcp') goes back to a lease", async (t) => {

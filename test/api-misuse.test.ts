@@ -71,7 +71,10 @@ const expectations: [string, RegExp][] = [
     ["config hostname", /hostname "bad_name!" is not allowed: use 1\.\.32 letters, digits or '-'/],
     ["config reconnects", /reconnects must be an integer >= -1 \(-1 = retry forever\), got -5/],
     ["config txpower", /txpower must be 2\.\.20 dBm, got 40/],
-    ["ifconfig ip", /ifconfig\(\) ip: "192\.168\.1\.300" is not an IPv4 address \(four numbers 0\.\.255 joined by dots/],
+    [
+        "ifconfig ip",
+        /ifconfig\(\) ip: "192\.168\.1\.300" is not an IPv4 address \(four numbers 0\.\.255 joined by dots/,
+    ],
     ["ifconfig mask", /ifconfig\(\) netmask: "255\.0\.255\.0" is not a netmask \(contiguous ones/],
     ["ifconfig shape", /expected "dhcp" or \[ip, netmask, gateway, dns\]/],
     ["status param", /unknown parameter "colour"; allowed: "rssi"/],

@@ -28,7 +28,15 @@ function wiredBoard(): Record<string, any> {
         camscript: {
             interfaces: ["wlan", "lan"],
             wifi: { antenna: "pcb", maxTxPowerDbm: 20 },
-            ethernet: { phy: "LAN8720", bus: "rmii", phyAddress: 1, mdcPin: 23, mdioPin: 18, clockMode: "gpio0-in", powerPin: 16 },
+            ethernet: {
+                phy: "LAN8720",
+                bus: "rmii",
+                phyAddress: 1,
+                mdcPin: 23,
+                mdioPin: 18,
+                clockMode: "gpio0-in",
+                powerPin: 16,
+            },
             camera: { sensor: null, pins: {} },
             psramBytes: 0,
             sources: ["test fixture"],
@@ -65,7 +73,15 @@ test("every board with lan describes its Ethernet, every board with wlan its Wi-
 test("the WT32-ETH01 has wlan and lan, a LAN8720 at address 1, and no camera", (t) => {
     const board = loadBoard("wt32_eth01")
     t.deepEqual(board.interfaces, ["wlan", "lan"])
-    t.like(board.camscript.ethernet, { phy: "LAN8720", bus: "rmii", phyAddress: 1, mdcPin: 23, mdioPin: 18, clockMode: "gpio0-in", powerPin: 16 })
+    t.like(board.camscript.ethernet, {
+        phy: "LAN8720",
+        bus: "rmii",
+        phyAddress: 1,
+        mdcPin: 23,
+        mdioPin: 18,
+        clockMode: "gpio0-in",
+        powerPin: 16,
+    })
     t.deepEqual(board.camscript.camera, { sensor: null, pins: {} })
 })
 
@@ -86,7 +102,10 @@ test("an unknown Ethernet PHY is rejected with the PHYs that are allowed", (t) =
     const board = wiredBoard()
     board.camscript.ethernet.phy = "RTL8201"
     const error = t.throws(() => validateBoardFile(board, BROKEN_FILE), { instanceOf: BoardError })
-    t.true(error.message.includes(`${BROKEN_FILE}: camscript.ethernet.phy must be one of LAN8720, IP101, W5500`), error.message)
+    t.true(
+        error.message.includes(`${BROKEN_FILE}: camscript.ethernet.phy must be one of LAN8720, IP101, W5500`),
+        error.message,
+    )
 })
 
 test("a wifi section on a board without wlan is rejected", (t) => {

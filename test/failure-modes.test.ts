@@ -164,3 +164,13 @@ console.log(\`status \${wlan.status()}\`)
     t.is(value(run, "status"), "202")
     t.is(events(run).filter((e) => e.startsWith("Scanning")).length, 3)
 })
+
+test("router password changed: the camera is deauthenticated, then retries fail with WRONG_PASSWORD", async (t) => {
+    const run = await runScript(watch("my-network", "my-password", 30), { world: "password-changed" })
+    t.true(run.lines.includes("t=10 status=1010 connected=true"), run.lines.join("\n"))
+    t.true(run.lines.includes("t=30 status=202 connected=false"), run.lines.join("\n"))
+    t.true(
+        events(run).some((e) => e.startsWith("Idle reason=Deauthenticated")),
+        events(run).join("\n"),
+    )
+})

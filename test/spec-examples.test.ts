@@ -9,7 +9,10 @@ test("wifi flow: the spec's example prints 'link up' against the default world",
     t.is(run.outcome, "finished")
     t.deepEqual(run.lines, ["link up"])
     const wifi = events(run)
-    t.true(wifi.some((e) => e.startsWith("GotAddress") && e.includes("ip=192.168.1.100")), wifi.join("\n"))
+    t.true(
+        wifi.some((e) => e.startsWith("GotAddress") && e.includes("ip=192.168.1.100")),
+        wifi.join("\n"),
+    )
     // scan 1.56 s + association + handshake + DHCP 300 ms, after ~1 s of start-up
     const up = run.output[0].atMs
     t.true(up > 2000 && up < 4500, `link up at ${up} ms`)

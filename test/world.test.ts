@@ -54,19 +54,28 @@ test("a bad security mode lists the allowed ones", (t) => {
 })
 
 test("a missing field is named", (t) => {
-    t.regex(problems({ accessPoints: [{ ssid: "x", security: "open" }] }), /accessPoints\[0\]: missing field "position"/)
+    t.regex(
+        problems({ accessPoints: [{ ssid: "x", security: "open" }] }),
+        /accessPoints\[0\]: missing field "position"/,
+    )
 })
 
 test("a password network without a password is refused", (t) => {
-    t.regex(problems({ accessPoints: [{ ...ap, password: undefined }] }), /security "wpa2-psk" needs a "password" of 8\.\.63 characters/)
+    t.regex(
+        problems({ accessPoints: [{ ...ap, password: undefined }] }),
+        /security "wpa2-psk" needs a "password" of 8\.\.63 characters/,
+    )
 })
 
 test("a short password is refused", (t) => {
-    t.regex(problems({ accessPoints: [{ ...ap, password: "short" }] }), /accessPoints\[0\]\.password must NOT have fewer than 8 characters/)
+    t.regex(
+        problems({ accessPoints: [{ ...ap, password: "short" }] }),
+        /accessPoints\[0\]\.password must NOT have fewer than 8 characters/,
+    )
 })
 
 test("the error never repeats the password value", (t) => {
-    t.false(problems({ accessPoints: [{ ...ap, password: "short" }] }).includes("short\""))
+    t.false(problems({ accessPoints: [{ ...ap, password: "short" }] }).includes('short"'))
 })
 
 test("an event naming an unknown access point lists the known ones", (t) => {
@@ -95,7 +104,10 @@ test("two APs with one name need distinct names", (t) => {
 })
 
 test("move-camera needs a destination", (t) => {
-    t.regex(problems({ accessPoints: [ap], events: [{ at: 10, action: "move-camera" }] }), /events\[0\]: action "move-camera" needs "to": \[x, y\]/)
+    t.regex(
+        problems({ accessPoints: [ap], events: [{ at: 10, action: "move-camera" }] }),
+        /events\[0\]: action "move-camera" needs "to": \[x, y\]/,
+    )
 })
 
 test("not JSON / missing file", (t) => {

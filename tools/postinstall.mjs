@@ -38,7 +38,10 @@ function extractVm() {
     if (quiet === inner) fail(`the VM's panic print was not found in @devicescript/cli ${version}`)
     const out = join(root, ".camscript/vm/devicescript-vm.cjs")
     mkdirSync(dirname(out), { recursive: true })
-    writeFileSync(out, `// extracted from @devicescript/cli@${version} by tools/postinstall.mjs\nvar module2 = module;\n${quiet}\n`)
+    writeFileSync(
+        out,
+        `// extracted from @devicescript/cli@${version} by tools/postinstall.mjs\nvar module2 = module;\n${quiet}\n`,
+    )
 }
 
 function linkSelf() {

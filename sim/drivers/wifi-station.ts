@@ -81,7 +81,8 @@ export class SimWifiStation extends JDServiceServer {
         super(contract.serviceClass)
         for (const n of ["Stopped", "Idle", "Scanning", "Associating", "Handshaking", "ObtainingAddress", "GotAddress"])
             this.S[n] = contract.enumValue("LinkState", n)
-        for (const n of Object.keys(contract.spec.enums.LinkReason.members)) this.R[n] = contract.enumValue("LinkReason", n)
+        for (const n of Object.keys(contract.spec.enums.LinkReason.members))
+            this.R[n] = contract.enumValue("LinkReason", n)
         this.state = this.S.Stopped
         this.reason = this.R.None
 
@@ -90,7 +91,11 @@ export class SimWifiStation extends JDServiceServer {
         this.command("set_active", ([on]) => this.setActive(!!on))
         this.command("associate", ([, ssid, key, bssid]) => {
             const b = bssid as Uint8Array
-            this.associate({ ssid: ssid as string, key: key as string, bssid: b.some((x) => x) ? macText(b) : undefined })
+            this.associate({
+                ssid: ssid as string,
+                key: key as string,
+                bssid: b.some((x) => x) ? macText(b) : undefined,
+            })
         })
         this.command("disassociate", () => this.leave(this.R.LeftByRequest))
         this.command("scan", () => this.scan())
@@ -132,7 +137,10 @@ export class SimWifiStation extends JDServiceServer {
         }
         // a failed attempt still names the AP it failed on (its security
         // explains a SecurityMismatch); stopping or leaving forgets it
-        if (state === this.S.Stopped || (state === this.S.Idle && (reason === this.R.None || reason === this.R.LeftByRequest))) {
+        if (
+            state === this.S.Stopped ||
+            (state === this.S.Idle && (reason === this.R.None || reason === this.R.LeftByRequest))
+        ) {
             this.ap = undefined
             this.rssi = 0
         }
@@ -160,7 +168,8 @@ export class SimWifiStation extends JDServiceServer {
         const stateName = this.contract.enumName("LinkState", this.state)
         const parts: string[] = []
         if (this.reason !== this.R.None) parts.push(`reason=${this.contract.enumName("LinkReason", this.reason)}`)
-        if (ap) parts.push(`ap=${ap.config.ssid} (${ap.config.bssid}, ch ${ap.config.channel})`, `rssi=${this.rssi} dBm`)
+        if (ap)
+            parts.push(`ap=${ap.config.ssid} (${ap.config.bssid}, ch ${ap.config.channel})`, `rssi=${this.rssi} dBm`)
         if (this.ip) parts.push(`ip=${formatIpv4(this.ip)}`)
         this.timeline.add("wifi", stateName, parts.join(" "))
         void this.sendEvent(code, data)
@@ -221,7 +230,8 @@ export class SimWifiStation extends JDServiceServer {
     private associated(attempt: Attempt, r: Reception) {
         const ap = r.ap
         const radio = this.air.world.radio
-        if (!ap.poweredOn || !audible(this.air.reception(ap).rssi, radio)) return this.setLink(this.S.Idle, this.R.NoApFound)
+        if (!ap.poweredOn || !audible(this.air.reception(ap).rssi, radio))
+            return this.setLink(this.S.Idle, this.R.NoApFound)
         // the AP must hear the camera too: a weak camera transmitter goes unanswered
         if (!audible(r.uplinkRssi, radio)) return this.setLink(this.S.Idle, this.R.AssocRejected)
         const security = ap.config.security
@@ -296,12 +306,24 @@ export class SimWifiStation extends JDServiceServer {
                 const security = this.contract.enumValue("Security", SECURITY_CODE[c.security])
                 void this.sendEvent(
                     code,
-                    jdpack(format, [index, r.rssi, c.channel, security, c.hidden ? 1 : 0, c.hidden ? "" : c.ssid, macBytes(c.bssid)]),
+                    jdpack(format, [
+                        index,
+                        r.rssi,
+                        c.channel,
+                        security,
+                        c.hidden ? 1 : 0,
+                        c.hidden ? "" : c.ssid,
+                        macBytes(c.bssid),
+                    ]),
                 )
             })
             const done = this.contract.packet("event", "scan_done")
             void this.sendEvent(done.code, jdpack(done.format, [seen.length]))
-            this.timeline.add("wifi", "scan-done", `${seen.length} network(s): ${seen.map((r) => `${r.ap.config.hidden ? "(hidden)" : r.ap.config.ssid} ${r.rssi} dBm`).join(", ")}`)
+            this.timeline.add(
+                "wifi",
+                "scan-done",
+                `${seen.length} network(s): ${seen.map((r) => `${r.ap.config.hidden ? "(hidden)" : r.ap.config.ssid} ${r.rssi} dBm`).join(", ")}`,
+            )
         }, timing.FULL_SCAN_MS)
     }
 

@@ -157,7 +157,10 @@ export function parseWorld(json: unknown, source: string): World {
     if (!validate(json)) {
         // a failed oneOf also reports each branch: keep only the oneOf line
         const errors = (validate.errors ?? []).filter(
-            (e) => !(validate.errors ?? []).some((o) => o.keyword === "oneOf" && e !== o && e.instancePath === o.instancePath),
+            (e) =>
+                !(validate.errors ?? []).some(
+                    (o) => o.keyword === "oneOf" && e !== o && e.instancePath === o.instancePath,
+                ),
         )
         throw new WorldError(source, [...new Set(errors.map(describe))])
     }
@@ -173,7 +176,9 @@ export function parseWorld(json: unknown, source: string): World {
     const bssids = new Set<string>()
     accessPoints.forEach((ap, i) => {
         if (names.has(ap.name))
-            problems.push(`accessPoints[${i}]: another access point is already called "${ap.name}"; give one a distinct "name"`)
+            problems.push(
+                `accessPoints[${i}]: another access point is already called "${ap.name}"; give one a distinct "name"`,
+            )
         names.add(ap.name)
         if (bssids.has(ap.bssid)) problems.push(`accessPoints[${i}].bssid ${ap.bssid} is used twice`)
         bssids.add(ap.bssid)
@@ -183,10 +188,20 @@ export function parseWorld(json: unknown, source: string): World {
         const needsAp = ev.action !== "move-camera"
         if (needsAp && ev.accessPoint === undefined) problems.push(`${at}: action "${ev.action}" needs "accessPoint"`)
         if (ev.accessPoint !== undefined && !names.has(ev.accessPoint))
-            problems.push(`${at}.accessPoint "${ev.accessPoint}" is not an access point of this world; known: ${[...names].join(", ") || "none"}`)
-        if (ev.action === "set-password" && ev.password === undefined) problems.push(`${at}: action "set-password" needs "password"`)
-        if (ev.action === "move-camera" && ev.to === undefined) problems.push(`${at}: action "move-camera" needs "to": [x, y]`)
-        return { atMs: parseDuration(ev.at), action: ev.action, accessPoint: ev.accessPoint, password: ev.password, to: ev.to }
+            problems.push(
+                `${at}.accessPoint "${ev.accessPoint}" is not an access point of this world; known: ${[...names].join(", ") || "none"}`,
+            )
+        if (ev.action === "set-password" && ev.password === undefined)
+            problems.push(`${at}: action "set-password" needs "password"`)
+        if (ev.action === "move-camera" && ev.to === undefined)
+            problems.push(`${at}: action "move-camera" needs "to": [x, y]`)
+        return {
+            atMs: parseDuration(ev.at),
+            action: ev.action,
+            accessPoint: ev.accessPoint,
+            password: ev.password,
+            to: ev.to,
+        }
     })
     if (problems.length) throw new WorldError(source, problems)
     events.sort((a, b) => a.atMs - b.atMs)
@@ -207,9 +222,12 @@ export function parseWorld(json: unknown, source: string): World {
 function normaliseAccessPoint(ap: RawAccessPoint, i: number, problems: string[]): AccessPointConfig {
     const at = `accessPoints[${i}]`
     const secured = ap.security === "wpa2-psk" || ap.security === "wpa3-sae"
-    if (secured && ap.password === undefined) problems.push(`${at}: security "${ap.security}" needs a "password" of 8..63 characters`)
+    if (secured && ap.password === undefined)
+        problems.push(`${at}: security "${ap.security}" needs a "password" of 8..63 characters`)
     if (!secured && ap.password !== undefined)
-        problems.push(`${at}: security "${ap.security}" takes no "password" (use wpa2-psk or wpa3-sae for a password network)`)
+        problems.push(
+            `${at}: security "${ap.security}" takes no "password" (use wpa2-psk or wpa3-sae for a password network)`,
+        )
     if (Buffer.byteLength(ap.ssid, "utf8") > 32) problems.push(`${at}.ssid must be at most 32 bytes`)
     return {
         name: ap.name ?? ap.ssid,
@@ -232,7 +250,8 @@ function normaliseDhcp(d: RawDhcp, at: string, problems: string[]): DhcpConfig {
         problems.push(`${at}.subnet "${d.subnet}" is not a subnet like 192.168.1.0/24`)
         return { enabled: false, network: 0, prefix: 24, gateway: 0, dns: [], leaseSeconds: 0, delayMs: 0, pool: [] }
     }
-    if (cidr.prefix > 30) problems.push(`${at}.subnet /${cidr.prefix} leaves no room for a gateway and a camera; use /30 or wider`)
+    if (cidr.prefix > 30)
+        problems.push(`${at}.subnet /${cidr.prefix} leaves no room for a gateway and a camera; use /30 or wider`)
     const hosts = cidrHosts(cidr.network, cidr.prefix)
     const gateway = d.gateway !== undefined ? parseIpv4(d.gateway) : hosts[0]
     if (gateway !== undefined && !hosts.includes(gateway))

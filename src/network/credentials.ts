@@ -24,13 +24,14 @@ function isHex(s: string): boolean {
  */
 export function checkKey(key: any, what: string) {
     if (key === undefined || key === null || key === "") return
-    if (typeof key !== "string")
-        throw new Error(`${what}: the password (key) must be a string, got ${typeof key}`)
+    if (typeof key !== "string") throw new Error(`${what}: the password (key) must be a string, got ${typeof key}`)
     const s = key as string
     for (let i = 0; i < s.length; ++i) {
         const c = s.charCodeAt(i)
         if (c < 32 || c > 126)
-            throw new Error(`${what}: the password (key) may only hold printable ASCII characters (a character at position ${i} is not)`)
+            throw new Error(
+                `${what}: the password (key) may only hold printable ASCII characters (a character at position ${i} is not)`,
+            )
     }
     if (s.length === 64) {
         if (!isHex(s)) throw new Error(`${what}: a 64-character password (key) must be hex digits (a raw WPA2 key)`)

@@ -2,13 +2,7 @@ import * as ds from "@devicescript/core"
 import { board } from "../board"
 import { formatIp, formatMac } from "./address"
 import { LinkTimeoutError } from "./errors"
-import {
-    reasonStatus,
-    reasonText,
-    STAT_CONNECTING,
-    STAT_GOT_IP,
-    STAT_IDLE,
-} from "./status"
+import { reasonStatus, reasonText, STAT_CONNECTING, STAT_GOT_IP, STAT_IDLE } from "./status"
 
 const State = ds.CamWifiStationLinkState
 const Reason = ds.CamWifiStationLinkReason
@@ -136,7 +130,7 @@ export class StationLink {
         const version = await this.driver.contractVersion.read()
         if (version !== CONTRACT_VERSION)
             throw new Error(
-                `the Wi-Fi driver speaks contract version ${version}, this camscript needs ${CONTRACT_VERSION}: update the firmware or camscript`
+                `the Wi-Fi driver speaks contract version ${version}, this camscript needs ${CONTRACT_VERSION}: update the firmware or camscript`,
             )
         this.mac = await this.driver.mac.read()
         this.versionChecked = true
@@ -257,7 +251,11 @@ export class StationLink {
                 this.stopPolicy()
             } else if (s === State.ObtainingAddress && prevState !== State.ObtainingAddress) {
                 this.startAddressWatch()
-            } else if (s === State.Idle && this.snap.reason !== Reason.None && this.snap.reason !== Reason.LeftByRequest) {
+            } else if (
+                s === State.Idle &&
+                this.snap.reason !== Reason.None &&
+                this.snap.reason !== Reason.LeftByRequest
+            ) {
                 this.failure = this.snap.reason
                 this.scheduleRetry()
             }

@@ -71,7 +71,9 @@ export class WLAN {
         if (iface === undefined) iface = WLAN.IF_STA
         requireInterface("wlan", "network.WLAN")
         if (iface === WLAN.IF_AP)
-            throw new Error("network.WLAN(IF_AP): access-point mode is not available in this camscript release; use IF_STA")
+            throw new Error(
+                "network.WLAN(IF_AP): access-point mode is not available in this camscript release; use IF_STA",
+            )
         if (iface !== WLAN.IF_STA)
             throw new Error(`network.WLAN: interface must be WLAN.IF_STA (0) or WLAN.IF_AP (1), got ${iface}`)
         this.link = stationLink()
@@ -114,7 +116,7 @@ export class WLAN {
         checkSsid(ssid, "connect()")
         if (typeof key === "object" && key !== null)
             throw new Error(
-                "connect(): the second argument is the password (a string); options go third: connect(ssid, key, { bssid })"
+                "connect(): the second argument is the password (a string); options go third: connect(ssid, key, { bssid })",
             )
         checkKey(key, "connect()")
         let bssid = Buffer.alloc(0)
@@ -160,7 +162,8 @@ export class WLAN {
      * about 1.5 s). Hidden networks are listed with ssid "" and hidden true.
      */
     async scan(): Promise<ScanRecord[]> {
-        if (!this.link.active) throw new Error("scan(): the interface is not active: call await wlan.active(true) first")
+        if (!this.link.active)
+            throw new Error("scan(): the interface is not active: call await wlan.active(true) first")
         return await this.link.scan()
     }
 
@@ -199,9 +202,7 @@ export class WLAN {
             return
         }
         if (!Array.isArray(config) || config.length !== 4)
-            throw new Error(
-                `ifconfig(): expected "dhcp" or [ip, netmask, gateway, dns], got ${JSON.stringify(config)}`
-            )
+            throw new Error(`ifconfig(): expected "dhcp" or [ip, netmask, gateway, dns], got ${JSON.stringify(config)}`)
         const c = config as string[]
         const ip = parseIp(c[0], "ifconfig() ip")
         const mask = parseNetmask(c[1], "ifconfig() netmask")
@@ -237,7 +238,10 @@ export class WLAN {
             } else if (k === "mac" || k === "ssid" || k === "channel" || k === "security")
                 throw new Error(`config(): ${k} is read-only on IF_STA (the network is chosen with connect())`)
             else if (k === "key") throw new Error("config(): key is set with connect(ssid, key) on IF_STA")
-            else throw new Error(`config(): unknown setting ${JSON.stringify(k)}; settable: hostname, reconnects, txpower`)
+            else
+                throw new Error(
+                    `config(): unknown setting ${JSON.stringify(k)}; settable: hostname, reconnects, txpower`,
+                )
         }
         for (const k of keys) {
             const v = arg[k]
@@ -256,7 +260,8 @@ export class WLAN {
         const link = this.link
         switch (key) {
             case "mac":
-                if (!link.mac) throw new Error("config('mac'): known once the interface is active: await wlan.active(true)")
+                if (!link.mac)
+                    throw new Error("config('mac'): known once the interface is active: await wlan.active(true)")
                 return formatMac(link.mac)
             case "ssid":
                 if (link.snap.ssid) return link.snap.ssid

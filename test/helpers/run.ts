@@ -45,7 +45,10 @@ export function world(spec: string | object | undefined): World {
 
 export async function runFile(file: string, options: RunScriptOptions = {}): Promise<ScriptRun> {
     const w = world(options.world)
-    const board = typeof options.board === "object" ? options.board : loadBoard(options.board ?? w.board ?? "ai_thinker_esp32_cam")
+    const board =
+        typeof options.board === "object"
+            ? options.board
+            : loadBoard(options.board ?? w.board ?? "ai_thinker_esp32_cam")
     const script = await compileScript(file, { board, hostname: "camscript" })
     const result = await runSimulation({
         script,

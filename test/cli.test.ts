@@ -1,0 +1,121 @@
+import test from "ava"
+import { execFile } from "node:child_process"
+import { mkdirSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { fromRoot } from "../sim/paths"
+
+// The `camscript` command as a user runs it (the bundled bin), with its
+// exit codes: 0 finished, 1 script error, 2 usage/world/board, 124 timeout.
+
+interface Cli {
+    code: number
+    stdout: string
+    stderr: string
+}
+
+function camscript(...args: string[]): Promise<Cli> {
+    return new Promise((done) => {
+        execFile(
+            process.execPath,
+            [fromRoot("bin/camscript.cjs"), ...args],
+            { cwd: fromRoot() },
+            (err, stdout, stderr) => done({ code: err ? Number(err.code) : 0, stdout, stderr }),
+        )
+    })
+}
+
+const userDir = join(tmpdir(), "camscript-cli-user")
+function userFile(name: string, text: string): string {
+    mkdirSync(userDir, { recursive: true })
+    const file = join(userDir, name)
+    writeFileSync(file, text)
+    return file
+}
+
+test("sim: the spec's example prints 'link up' stamped with simulated time, exit 0", async (t) => {
+    const r = await camscript("sim", "examples/wifi-station.ts")
+    t.is(r.code, 0, r.stderr)
+    t.regex(r.stdout, /^\[ +2\.\d{3}s\] link up\n$/)
+    t.regex(r.stderr, /wifi +GotAddress +ap=my-network \(02:ca:00:00:00:01, ch 6\) rssi=-44 dBm ip=192\.168\.1\.100/)
+    t.regex(r.stderr, /script finished/)
+})
+
+test("sim: a script anywhere on disk, importing its own helper, runs", async (t) => {
+    userFile("helper.ts", `export function greet(who: string) { return "hello " + who }\n`)
+    const main = userFile(
+        "main.ts",
+        `import { network } from "camscript"\nimport { greet } from "./helper"\nconsole.log(greet(\`status \${new network.WLAN(network.WLAN.IF_STA).status()}\`))\n`,
+    )
+    const r = await camscript("sim", main, "--no-timeline")
+    t.is(r.code, 0, r.stderr)
+    t.regex(r.stdout, /hello status 1000/)
+})
+
+test("sim: an uncaught error exits 1 with the message and the user's file:line", async (t) => {
+    const file = userFile("throws.ts", `console.log("before")\nthrow new Error("camera on fire")\n`)
+    const r = await camscript("sim", file, "--no-timeline")
+    t.is(r.code, 1)
+    t.regex(r.stdout, /before/)
+    t.regex(r.stderr, /the script threw: Error: camera on fire\n +at main \(.*throws\.ts:2:1\)/)
+})
+
+test("sim: a compile error exits 1 with the user's file(line,col) and message, no stack trace", async (t) => {
+    const file = userFile(
+        "typo.ts",
+        `import { network } from "camscript"\nconst w = new network.WLAN(network.WLAN.IF_STA)\nw.conect("x")\n`,
+    )
+    const r = await camscript("sim", file)
+    t.is(r.code, 1)
+    t.regex(r.stderr, /typo\.ts\(3,3\): error TS2551: Property 'conect' does not exist/)
+    t.notRegex(r.stderr, /at \w+ \(.*\.js:\d+/)
+})
+
+test("sim: --timeout stops a script that never ends, exit 124", async (t) => {
+    const file = userFile("forever.ts", `import { time } from "camscript"\nwhile (true) await time.sleep_ms(1000)\n`)
+    const r = await camscript("sim", file, "--timeout", "90s", "--no-timeline")
+    t.is(r.code, 124)
+    t.regex(r.stderr, /--timeout 90\.000s of simulated time passed/)
+})
+
+test("sim: a broken world exits 2 naming the field", async (t) => {
+    const world = userFile(
+        "bad-world.json",
+        JSON.stringify({ accessPoints: [{ ssid: "x", security: "wep", position: [0, 0] }] }),
+    )
+    const r = await camscript("sim", "examples/wifi-station.ts", "--world", world)
+    t.is(r.code, 2)
+    t.regex(
+        r.stderr,
+        /bad-world\.json: accessPoints\[0\]\.security must be one of "open", "wpa2-psk", "wpa3-sae", "wpa2-enterprise"/,
+    )
+})
+
+test("sim: a world naming an unknown board exits 2 listing the boards", async (t) => {
+    const world = userFile("board-world.json", JSON.stringify({ board: "nonexistent_cam", accessPoints: [] }))
+    const r = await camscript("sim", "examples/wifi-station.ts", "--world", world)
+    t.is(r.code, 2)
+    t.regex(r.stderr, /unknown board "nonexistent_cam"; known boards: .*ai_thinker_esp32_cam/)
+})
+
+test("usage errors exit 2", async (t) => {
+    t.is((await camscript("sim")).code, 2)
+    t.is((await camscript("fly")).code, 2)
+    t.is((await camscript("sim", "examples/wifi-station.ts", "--colour")).code, 2)
+    const bad = await camscript("sim", "examples/wifi-station.ts", "--timeout", "soon")
+    t.is(bad.code, 2)
+    t.regex(bad.stderr, /--timeout: "soon" is not a duration/)
+})
+
+test("a missing script is a clear error", async (t) => {
+    const r = await camscript("sim", "no/such/script.ts")
+    t.is(r.code, 1)
+    t.regex(r.stderr, /no\/such\/script\.ts: no such file/)
+})
+
+test("boards lists every board with its interfaces", async (t) => {
+    const r = await camscript("boards")
+    t.is(r.code, 0)
+    t.regex(r.stdout, /ai_thinker_esp32_cam +wlan /)
+    t.regex(r.stdout, /wt32_eth01 +wlan\+lan /)
+})
