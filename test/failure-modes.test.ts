@@ -174,3 +174,20 @@ test("router password changed: the camera is deauthenticated, then retries fail 
         events(run).join("\n"),
     )
 })
+
+test("txpower: a camera too quiet for a distant AP is not answered (CONNECT_FAIL), at full power it joins", async (t) => {
+    const far = { accessPoints: [{ ssid: "far-net", security: "open", position: [150, 0] }] }
+    const source = (dbm: number) => `
+import { network, time } from "camscript"
+const wlan = new network.WLAN(network.WLAN.IF_STA)
+await wlan.config({ txpower: ${dbm} })
+await wlan.active(true)
+await wlan.connect("far-net")
+await time.sleep_ms(5000)
+console.log(\`status \${wlan.status()} \${wlan.reason()}\`)
+`
+    const quiet = await runScript(source(2), { world: far })
+    t.is(value(quiet, "status"), "203 the access point did not accept the association (it may not hear the camera: move closer or raise txpower)")
+    const loud = await runScript(source(20), { world: far })
+    t.is(value(loud, "status"), "1010")
+})

@@ -6,6 +6,7 @@ import { type BoardInfo, loadBoard } from "../../sim/boards"
 import { compileScript } from "../../sim/compile"
 import { fromRoot } from "../../sim/paths"
 import { type RunResult, runSimulation } from "../../sim/session"
+import { loadSettings } from "../../sim/settings"
 import { parseDuration } from "../../sim/world/duration"
 import { loadWorldFile, parseWorld, type World } from "../../sim/world/world"
 
@@ -49,7 +50,7 @@ export async function runFile(file: string, options: RunScriptOptions = {}): Pro
         typeof options.board === "object"
             ? options.board
             : loadBoard(options.board ?? w.board ?? "ai_thinker_esp32_cam")
-    const script = await compileScript(file, { board, hostname: "camscript" })
+    const script = await compileScript(file, { board, hostname: loadSettings().network.hostname })
     const result = await runSimulation({
         script,
         world: w,
