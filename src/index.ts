@@ -9,7 +9,8 @@ import { sleep, sleep_ms, ticks_add, ticks_diff, ticks_ms } from "./time"
 
 export { WLAN } from "./network/wlan"
 export { LinkTimeoutError } from "./network/errors"
-export type { LinkChange, ScanRecord } from "./network/station"
+export type { LinkChange } from "./network/link"
+export type { ScanRecord } from "./network/station"
 export type { ConnectOptions, WlanConfig } from "./network/wlan"
 export { _setBoard, board } from "./board"
 

@@ -1,7 +1,6 @@
 import * as ds from "@devicescript/core"
-import { board } from "../board"
 import { formatIp, formatMac } from "./address"
-import { LinkTimeoutError } from "./errors"
+import { ADDRESS_GIVE_UP_MS, Link, LinkChange } from "./link"
 import { reasonStatus, reasonText, STAT_CONNECTING, STAT_GOT_IP, STAT_IDLE } from "./status"
 
 const State = ds.CamWifiStationLinkState
@@ -13,12 +12,8 @@ export const CONTRACT_VERSION = 1
 export const RETRY_FIRST_DELAY_MS = 500
 /** ...up to this, so a lost network is looked for again at least this often. */
 export const RETRY_MAX_DELAY_MS = 8000
-/** Associated but no DHCP lease by then: give up this attempt (AddressTimeout) and retry. */
-export const ADDRESS_GIVE_UP_MS = 15000
 /** A scan that has not reported back by then is a driver fault. */
 export const SCAN_GIVE_UP_MS = 10000
-/** The driver confirms active/disconnect with a `link` event well within this. */
-export const DRIVER_ANSWER_MS = 5000
 
 /** What the driver last said about the link (the `link` event, decoded). */
 export interface LinkSnapshot {
@@ -33,21 +28,6 @@ export interface LinkSnapshot {
     gateway: number
     dns: number
     ssid: string
-}
-
-/** Given to `on_change` handlers on every change of the link. */
-export interface LinkChange {
-    /** what `status()` reads now */
-    status: number
-    /** what `isconnected()` reads now */
-    connected: boolean
-    /** the driver's link state, as a word ("scanning", "got-address", ...) */
-    state: string
-    /** why the last attempt failed or the link dropped, in words ("" when none) */
-    reason: string
-    ssid: string
-    rssi: number
-    ip: string
 }
 
 /** One network seen by `scan()`. */
@@ -94,10 +74,9 @@ function emptySnapshot(): LinkSnapshot {
  * event dispatch; the handlers below never await, so events are applied in
  * the order the driver sent them.
  */
-export class StationLink {
+export class StationLink extends Link {
     readonly driver: ds.CamWifiStation
     snap: LinkSnapshot = emptySnapshot()
-    active = false
     wanted: Wanted = null
     /** contract reason of the newest failure since the last connect()/success; 0 if none */
     failure = 0
@@ -105,10 +84,7 @@ export class StationLink {
     failedAttempts = 0
     /** MicroPython's `reconnects`: -1 unlimited, 0 never retry, n at most n retries */
     reconnects = -1
-    hostname: string = board().hostname
     txpower = 20
-    mac: Buffer = null
-    readonly changed: ds.Emitter<LinkChange> = ds.emitter<LinkChange>()
     private retryTimer: number = undefined
     private addressTimer: number = undefined
     private scanRecords: ScanRecord[] = []
@@ -117,12 +93,17 @@ export class StationLink {
     private versionChecked = false
 
     constructor() {
+        super()
         this.driver = new ds.CamWifiStation()
         // DeviceScript closures cannot capture `this`
         const self = this
         this.driver.link.subscribe((v) => self.onLink(v))
         this.driver.scanRecord.subscribe((v) => self.onScanRecord(v))
         this.driver.scanDone.subscribe((count) => self.onScanDone(count))
+    }
+
+    label(): string {
+        return "Wi-Fi"
     }
 
     async checkContract() {
@@ -138,6 +119,10 @@ export class StationLink {
 
     isconnected(): boolean {
         return this.active && this.snap.state === State.GotAddress
+    }
+
+    expectsLink(): boolean {
+        return !!this.wanted || this.isconnected()
     }
 
     status(): number {
@@ -157,24 +142,23 @@ export class StationLink {
 
     change(): LinkChange {
         return {
+            iface: "wlan",
             status: this.status(),
             connected: this.isconnected(),
             state: STATE_NAMES[this.snap.state] ?? "unknown",
             reason: this.reasonText(),
+            ip: formatIp(this.snap.ip),
             ssid: this.snap.ssid,
             rssi: this.snap.rssi,
-            ip: formatIp(this.snap.ip),
         }
     }
 
-    /** Wait on driver events (no polling) until `done()` holds. */
-    private async until(done: () => boolean, what: string) {
-        const start = ds.millis()
-        while (!done()) {
-            const left = DRIVER_ANSWER_MS - (ds.millis() - start)
-            if (left <= 0) throw new Error(`${what}: the Wi-Fi driver did not answer in ${DRIVER_ANSWER_MS} ms`)
-            await ds.wait(this.changed, left)
-        }
+    async sendAddress(ip: number, netmask: number, gateway: number, dns: number, mode: number) {
+        await this.driver.setAddress(ip, netmask, gateway, dns, mode)
+    }
+
+    async sendHostname(name: string) {
+        await this.driver.setHostname(name)
     }
 
     async setActive(on: boolean) {
@@ -243,6 +227,7 @@ export class StationLink {
             ssid: v[10],
             bssid: v[11],
         }
+        this.addresses = { ip: v[6], netmask: v[7], gateway: v[8], dns: v[9] }
         const s = this.snap.state
         if (this.wanted && this.active) {
             if (s === State.GotAddress) {
@@ -260,7 +245,7 @@ export class StationLink {
                 this.scheduleRetry()
             }
         }
-        this.changed.emit(this.change())
+        this.emitChange()
     }
 
     private startAddressWatch() {
@@ -273,7 +258,7 @@ export class StationLink {
             self.failure = Reason.AddressTimeout
             await self.driver.disassociate()
             self.scheduleRetry()
-            self.changed.emit(self.change())
+            self.emitChange()
         }, ADDRESS_GIVE_UP_MS)
     }
 
@@ -289,18 +274,6 @@ export class StationLink {
             self.retryTimer = undefined
             await self.attempt()
         }, delay)
-    }
-
-    async waitConnected(timeout_ms: number): Promise<void> {
-        const start = ds.millis()
-        while (!this.isconnected()) {
-            const left = timeout_ms - (ds.millis() - start)
-            if (left <= 0) {
-                const why = this.failure ? this.reasonText() : "still connecting"
-                throw new LinkTimeoutError("Wi-Fi", timeout_ms, this.status(), why)
-            }
-            await ds.wait(this.changed, left)
-        }
     }
 
     async scan(): Promise<ScanRecord[]> {

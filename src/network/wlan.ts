@@ -1,12 +1,12 @@
 import * as ds from "@devicescript/core"
 import { requireInterface } from "../board"
-import { formatIp, formatMac, parseIp, parseMac, parseNetmask } from "./address"
+import { formatMac, parseMac } from "./address"
 import { checkHostname, checkKey, checkSsid } from "./credentials"
-import { LinkChange, ScanRecord, stationLink, StationLink } from "./station"
+import { Nic } from "./nic"
+import { ScanRecord, stationLink, StationLink } from "./station"
 import * as stat from "./status"
 
 const Security = ds.CamWifiStationSecurity
-const AddressMode = ds.CamWifiStationAddressMode
 
 /** Options of `connect()` beyond name and password. */
 export interface ConnectOptions {
@@ -34,7 +34,7 @@ const TXPOWER_MAX_DBM = 20
  * Misuse throws at once; link failures never throw: read them with
  * `status()`, `wait_connected()` or `on_change()`.
  */
-export class WLAN {
+export class WLAN extends Nic {
     /** station mode: join a network somebody else hosts */
     static IF_STA: number
     /** access-point mode: host a network (not supported yet) */
@@ -60,10 +60,11 @@ export class WLAN {
     static SEC_WPA2_WPA3: number
     static SEC_WPA3_ENT: number
 
-    private readonly link: StationLink
+    private readonly sta: StationLink
 
     /** @throws if the board has no Wi-Fi, or `iface` is not IF_STA / IF_AP */
     constructor(iface?: number) {
+        super()
         // DeviceScript links the prototype only when `new` names the class
         // itself; `new network.WLAN()` (the spec's spelling) builds a bare
         // object and runs this constructor on it, so hand back a real instance.
@@ -76,7 +77,8 @@ export class WLAN {
             )
         if (iface !== WLAN.IF_STA)
             throw new Error(`network.WLAN: interface must be WLAN.IF_STA (0) or WLAN.IF_AP (1), got ${iface}`)
-        this.link = stationLink()
+        this.sta = stationLink()
+        this.link = this.sta
     }
 
     /**
@@ -89,9 +91,9 @@ export class WLAN {
     // @ts-ignore DeviceScript runs an async method called without await
     // synchronously, so the read form above can return its value directly.
     async active(on?: boolean): any {
-        if (on === undefined) return this.link.active
-        await this.link.setActive(!!on)
-        return this.link.active
+        if (on === undefined) return this.sta.active
+        await this.sta.setActive(!!on)
+        return this.sta.active
     }
 
     /**
@@ -104,13 +106,13 @@ export class WLAN {
      * key or bssid are malformed.
      */
     async connect(ssid?: string, key?: string, options?: ConnectOptions): Promise<void> {
-        if (!this.link.active)
+        if (!this.sta.active)
             throw new Error("connect(): the interface is not active: call await wlan.active(true) first")
         if (ssid === undefined) {
             // MicroPython: connect() with no arguments rejoins the last network
-            const w = this.link.wanted
+            const w = this.sta.wanted
             if (!w) throw new Error("connect(): no network given and none joined before: connect(ssid, key)")
-            await this.link.connect(w.ssid, w.key, w.bssid)
+            await this.sta.connect(w.ssid, w.key, w.bssid)
             return
         }
         checkSsid(ssid, "connect()")
@@ -121,18 +123,13 @@ export class WLAN {
         checkKey(key, "connect()")
         let bssid = Buffer.alloc(0)
         if (options && options.bssid !== undefined) bssid = parseMac(options.bssid, "connect() bssid")
-        await this.link.connect(ssid, key ? key : "", bssid)
+        await this.sta.connect(ssid, key ? key : "", bssid)
     }
 
     /** Leave the network and stop retrying (async). */
     async disconnect(): Promise<void> {
-        if (!this.link.active) return
-        await this.link.disconnect()
-    }
-
-    /** True only when associated with an access point AND holding an IP address. */
-    isconnected(): boolean {
-        return this.link.isconnected()
+        if (!this.sta.active) return
+        await this.sta.disconnect()
     }
 
     /**
@@ -142,19 +139,14 @@ export class WLAN {
      * in dBm (throws when not associated).
      */
     status(param?: string): number {
-        if (param === undefined) return this.link.status()
+        if (param === undefined) return this.sta.status()
         if (param === "rssi") {
-            if (this.link.snap.state < ds.CamWifiStationLinkState.ObtainingAddress)
+            if (this.sta.snap.state < ds.CamWifiStationLinkState.ObtainingAddress)
                 throw new Error("status('rssi'): not associated with an access point")
-            return this.link.snap.rssi
+            return this.sta.snap.rssi
         }
         if (param === "stations") throw new Error("status('stations') is for IF_AP interfaces")
         throw new Error(`status(): unknown parameter ${JSON.stringify(param)}; allowed: "rssi"`)
-    }
-
-    /** Why the link is not up, in words ("" when nothing failed). */
-    reason(): string {
-        return this.link.reasonText()
     }
 
     /**
@@ -162,53 +154,8 @@ export class WLAN {
      * about 1.5 s). Hidden networks are listed with ssid "" and hidden true.
      */
     async scan(): Promise<ScanRecord[]> {
-        if (!this.link.active)
-            throw new Error("scan(): the interface is not active: call await wlan.active(true) first")
-        return await this.link.scan()
-    }
-
-    /**
-     * Resolve once `isconnected()` is true; reject with a LinkTimeoutError
-     * (carrying `status` and `reason`) after `timeout_ms`. No busy loop.
-     */
-    async wait_connected(timeout_ms: number): Promise<void> {
-        if (typeof timeout_ms !== "number" || !(timeout_ms > 0))
-            throw new Error(`wait_connected(): timeout_ms must be a number of milliseconds > 0, got ${timeout_ms}`)
-        if (!this.link.active) throw new Error("wait_connected(): the interface is not active")
-        if (!this.link.wanted && !this.link.isconnected())
-            throw new Error("wait_connected(): no network to wait for: call connect() first")
-        await this.link.waitConnected(timeout_ms)
-    }
-
-    /** Call `handler` on every change of the link; returns a function that stops it. */
-    on_change(handler: (change: LinkChange) => void): () => void {
-        return this.link.changed.subscribe(handler)
-    }
-
-    /**
-     * `ifconfig()`: [ip, netmask, gateway, dns] now ("0.0.0.0" when none).
-     * `await ifconfig([ip, netmask, gateway, dns])`: a static address;
-     * `await ifconfig("dhcp")`: back to DHCP. Either applies at once when
-     * connected, and to every later connection.
-     */
-    ifconfig(): string[]
-    ifconfig(config: string[] | string): Promise<void>
-    // @ts-ignore see active()
-    async ifconfig(config?: string[] | string): any {
-        const s = this.link.snap
-        if (config === undefined) return [formatIp(s.ip), formatIp(s.netmask), formatIp(s.gateway), formatIp(s.dns)]
-        if (config === "dhcp") {
-            await this.link.driver.setAddress(0, 0, 0, 0, AddressMode.Dhcp)
-            return
-        }
-        if (!Array.isArray(config) || config.length !== 4)
-            throw new Error(`ifconfig(): expected "dhcp" or [ip, netmask, gateway, dns], got ${JSON.stringify(config)}`)
-        const c = config as string[]
-        const ip = parseIp(c[0], "ifconfig() ip")
-        const mask = parseNetmask(c[1], "ifconfig() netmask")
-        const gw = parseIp(c[2], "ifconfig() gateway")
-        const dns = parseIp(c[3], "ifconfig() dns")
-        await this.link.driver.setAddress(ip, mask, gw, dns, AddressMode.Static)
+        if (!this.sta.active) throw new Error("scan(): the interface is not active: call await wlan.active(true) first")
+        return await this.sta.scan()
     }
 
     /**
@@ -223,7 +170,7 @@ export class WLAN {
         if (typeof arg === "string") return this.readConfig(arg as string)
         if (typeof arg !== "object" || arg === null)
             throw new Error(`config(): expected a key (one of ${CONFIG_KEYS}) or an object of settings`)
-        const link = this.link
+        const link = this.sta
         const keys = Object.keys(arg)
         // check everything first, so a bad key changes nothing
         for (const k of keys) {
@@ -245,10 +192,8 @@ export class WLAN {
         }
         for (const k of keys) {
             const v = arg[k]
-            if (k === "hostname") {
-                link.hostname = v
-                await link.driver.setHostname(v)
-            } else if (k === "reconnects") link.reconnects = v
+            if (k === "hostname") await this.setHostname(v)
+            else if (k === "reconnects") link.reconnects = v
             else if (k === "txpower") {
                 link.txpower = Math.round(v)
                 await link.driver.setTxPower(link.txpower)
@@ -257,7 +202,7 @@ export class WLAN {
     }
 
     private readConfig(key: string): any {
-        const link = this.link
+        const link = this.sta
         switch (key) {
             case "mac":
                 if (!link.mac)

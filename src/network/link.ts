@@ -1,0 +1,102 @@
+import * as ds from "@devicescript/core"
+import { board } from "../board"
+import { formatIp } from "./address"
+import { LinkTimeoutError } from "./errors"
+
+/** The driver confirms active/disconnect with a `link` event well within this. */
+export const DRIVER_ANSWER_MS = 5000
+/** Link up but no DHCP lease by then: the attempt reads AddressTimeout. */
+export const ADDRESS_GIVE_UP_MS = 15000
+
+/** Given to `on_change` handlers on every change of a link. */
+export interface LinkChange {
+    /** "wlan" or "lan" */
+    iface: string
+    /** what `status()` reads now */
+    status: number
+    /** what `isconnected()` reads now */
+    connected: boolean
+    /** the driver's link state, as a word ("scanning", "link-up", "got-address", ...) */
+    state: string
+    /** why the last attempt failed or the link dropped, in words ("" when none) */
+    reason: string
+    /** IPv4 address, "0.0.0.0" when none */
+    ip: string
+    /** Wi-Fi: the network's name; Ethernet: "" */
+    ssid: string
+    /** Wi-Fi: dBm; Ethernet: 0 */
+    rssi: number
+}
+
+/** IPv4 configuration from the newest `link` event (u32 addresses). */
+export interface Addresses {
+    ip: number
+    netmask: number
+    gateway: number
+    dns: number
+}
+
+/**
+ * What every interface's state keeper shares (WLAN's StationLink, LAN's
+ * EthernetLink): the confirmation wait, wait_connected, the change emitter,
+ * addresses and hostname. Driver events arrive in fibers started by the
+ * VM's event dispatch; handlers never await, so events apply in order.
+ */
+export abstract class Link {
+    active = false
+    hostname: string = board().hostname
+    mac: Buffer = null
+    addresses: Addresses = { ip: 0, netmask: 0, gateway: 0, dns: 0 }
+    readonly changed: ds.Emitter<LinkChange> = ds.emitter<LinkChange>()
+
+    /** "Wi-Fi" / "Ethernet", for messages */
+    abstract label(): string
+    abstract isconnected(): boolean
+    abstract status(): number
+    /** why the link is not up, in words ("" when nothing failed) */
+    abstract reasonText(): string
+    abstract change(): LinkChange
+    abstract setActive(on: boolean): Promise<void>
+    /** send `set_address` (mode: 0 DHCP, 1 static) */
+    abstract sendAddress(ip: number, netmask: number, gateway: number, dns: number, mode: number): Promise<void>
+    abstract sendHostname(name: string): Promise<void>
+    /** whether there is anything to wait for (a connect() asked, or a cable-bound interface) */
+    abstract expectsLink(): boolean
+
+    ifconfig(): string[] {
+        const a = this.addresses
+        return [formatIp(a.ip), formatIp(a.netmask), formatIp(a.gateway), formatIp(a.dns)]
+    }
+
+    async setHostname(name: string) {
+        this.hostname = name
+        await this.sendHostname(name)
+    }
+
+    /** Wait on driver events (no polling) until `done()` holds. */
+    async until(done: () => boolean, what: string, timeout_ms?: number) {
+        const limit = timeout_ms ?? DRIVER_ANSWER_MS
+        const start = ds.millis()
+        while (!done()) {
+            const left = limit - (ds.millis() - start)
+            if (left <= 0) throw new Error(`${what}: the ${this.label()} driver did not answer in ${limit} ms`)
+            await ds.wait(this.changed, left)
+        }
+    }
+
+    async waitConnected(timeout_ms: number): Promise<void> {
+        const start = ds.millis()
+        while (!this.isconnected()) {
+            const left = timeout_ms - (ds.millis() - start)
+            if (left <= 0) {
+                const why = this.reasonText() || "still connecting"
+                throw new LinkTimeoutError(this.label(), timeout_ms, this.status(), why)
+            }
+            await ds.wait(this.changed, left)
+        }
+    }
+
+    emitChange() {
+        this.changed.emit(this.change())
+    }
+}
