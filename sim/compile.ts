@@ -104,10 +104,39 @@ export interface BuildTarget {
     hostname: string
 }
 
-function boardSource(target: BuildTarget): string {
+/** The board as the bytecode sees it (src/board.ts BoardDescriptor). */
+export function boardDescriptor(target: BuildTarget) {
     const { board, hostname } = target
-    const descriptor = { id: board.id, name: board.name, interfaces: board.interfaces, hostname }
-    return `import { _setBoard } from "camscript/src/board"\n_setBoard(${JSON.stringify(descriptor)})\n`
+    const eth = board.camscript.ethernet
+    const noSpi = { host: -1, sclk: -1, mosi: -1, miso: -1, cs: -1, int: -1 }
+    const ethernet = !eth
+        ? undefined
+        : eth.bus === "rmii"
+          ? {
+                phy: eth.phy,
+                bus: eth.bus,
+                phyAddress: eth.phyAddress,
+                mdcPin: eth.mdcPin,
+                mdioPin: eth.mdioPin,
+                clockMode: eth.clockMode,
+                powerPin: eth.powerPin ?? -1,
+                spi: noSpi,
+            }
+          : {
+                phy: eth.phy,
+                bus: eth.bus,
+                phyAddress: 0,
+                mdcPin: -1,
+                mdioPin: -1,
+                clockMode: "",
+                powerPin: eth.powerPin ?? -1,
+                spi: { host: eth.spi.host, sclk: eth.spi.sclk, mosi: eth.spi.mosi, miso: eth.spi.miso, cs: eth.spi.cs, int: eth.spi.int },
+            }
+    return { id: board.id, name: board.name, interfaces: board.interfaces, hostname, ethernet }
+}
+
+function boardSource(target: BuildTarget): string {
+    return `import { _setBoard } from "camscript/src/board"\n_setBoard(${JSON.stringify(boardDescriptor(target))})\n`
 }
 
 function runCompiler(cwd: string): Promise<{ code: number; output: string }> {
@@ -138,7 +167,6 @@ function userDiagnostics(output: string, userFiles: Map<string, string>): string
 }
 
 export async function compileScript(scriptPath: string, target: BuildTarget): Promise<CompiledScript> {
-    const board = target.board
     const entry = resolve(scriptPath)
     if (!existsSync(entry)) throw new CompileError(`${scriptPath}: no such file`)
     if (!entry.endsWith(".ts")) throw new CompileError(`${scriptPath}: a camscript script is a TypeScript file (.ts)`)
@@ -146,14 +174,7 @@ export async function compileScript(scriptPath: string, target: BuildTarget): Pr
     const root = commonDir(files)
 
     const h = createHash("sha256")
-    h.update(
-        JSON.stringify({
-            board: board.id,
-            interfaces: board.interfaces,
-            hostname: target.hostname,
-            entry: relative(root, entry),
-        }),
-    )
+    h.update(JSON.stringify({ board: boardDescriptor(target), entry: relative(root, entry) }))
     for (const f of files) h.update(relative(root, f)).update(readFileSync(f))
     projectSourcesHash(h, fromRoot("src"))
     projectSourcesHash(h, fromRoot("services"))

@@ -3,11 +3,13 @@ import { createProxyBridge, JDBus, JDServerServiceProvider } from "./jacdac"
 import type { BoardInfo } from "./boards"
 import { type CompiledScript, TOP_LEVEL_DONE_PANIC } from "./compile"
 import { loadContract } from "./contract"
+import { ethernetMac, SimEthernet } from "./drivers/ethernet"
 import { SimWifiStation } from "./drivers/wifi-station"
 import { Air, type Clock } from "./radio/air"
 import { sourcePosition } from "./sourcemap"
 import { Timeline, type TimelineEntry } from "./timeline"
 import { createVm, type DevsVm } from "./vm/devs-vm"
+import { Wire } from "./wired/wire"
 import type { World } from "./world/world"
 
 // One simulated camera: the compiled program on the DeviceScript VM, the
@@ -106,10 +108,16 @@ async function simulate(options: RunOptions): Promise<RunResult> {
 
     try {
         const air = new Air(options.world, clock, timeline)
+        const wire = new Wire(options.world.ethernet, options.world, clock, timeline)
         bus = new JDBus([], { client: false, disableRoleManager: true } as ConstructorParameters<typeof JDBus>[1])
+        // the board's interfaces decide which drivers exist
         const servers = []
+        const mac = options.world.camera.mac
         if (options.board.interfaces.includes("wlan"))
-            servers.push(new SimWifiStation(loadContract("wifi-station.md"), air, timeline, options.world.camera.mac))
+            servers.push(new SimWifiStation(loadContract("wifi-station.md"), air, timeline, mac))
+        const ethernet = options.board.camscript?.ethernet
+        if (options.board.interfaces.includes("lan") && ethernet)
+            servers.push(new SimEthernet(loadContract("ethernet.md"), wire, clock, timeline, ethernet, ethernetMac(mac)))
         bus.addServiceProvider(new JDServerServiceProvider("camscript-board", servers))
 
         vm = await createVm()
@@ -146,6 +154,7 @@ async function simulate(options: RunOptions): Promise<RunResult> {
         const rc = theVm.devsDeploy(options.script.image)
         if (rc !== 0) throw new Error(`the VM refused the compiled image (code ${rc})`)
         air.start()
+        wire.start()
         timeline.add("sim", "start", `world ${options.world.source}, board ${options.board.id}`)
 
         const limit = setTimeout(() => end({ outcome: "timeout", exitCode: 124 }), limitMs)

@@ -2,6 +2,22 @@
 // the firmware image) calls `_setBoard` before the user's script runs, so an
 // interface the board lacks can be refused at construction, synchronously.
 
+/** How the board's Ethernet MAC reaches its PHY (from boards/<id>.board.json). */
+export interface EthernetWiring {
+    /** "LAN8720", "IP101", "W5500", ... */
+    phy: string
+    /** "rmii" or "spi" */
+    bus: string
+    phyAddress: number
+    mdcPin: number
+    mdioPin: number
+    /** "gpio0-in", "gpio0-out", "gpio16-out", "gpio17-out"; "" for SPI */
+    clockMode: string
+    /** -1 when the PHY is always powered */
+    powerPin: number
+    spi: { host: number; sclk: number; mosi: number; miso: number; cs: number; int: number }
+}
+
 export interface BoardDescriptor {
     id: string
     name: string
@@ -9,6 +25,8 @@ export interface BoardDescriptor {
     interfaces: string[]
     /** DHCP hostname interfaces start with (devicescript.json network.hostname) */
     hostname: string
+    /** present on boards with "lan" */
+    ethernet?: EthernetWiring
 }
 
 let current: BoardDescriptor = {

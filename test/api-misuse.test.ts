@@ -1,4 +1,5 @@
 import test from "ava"
+import { loadBoard } from "../sim/boards"
 import { runScript, value } from "./helpers/run"
 
 // Misuse throws at once, through the bytecode, with what was wrong and what
@@ -103,7 +104,7 @@ test("a board without Wi-Fi refuses WLAN, naming the board and what it has", asy
 import { network } from "camscript"
 const wlan = new network.WLAN(network.WLAN.IF_STA)
 `,
-        { board: { id: "wired_only_test", name: "Wired-only test board", interfaces: ["lan"], file: "" } as never },
+        { board: { ...loadBoard("wt32_eth01"), id: "wired_only_test", name: "Wired-only test board", interfaces: ["lan"] } },
     )
     t.is(run.outcome, "error")
     t.regex(

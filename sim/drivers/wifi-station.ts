@@ -363,6 +363,11 @@ export class SimWifiStation extends JDServiceServer {
         }
     }
 
+    /** For the socket layer: the interface's address, 0 when it has none. */
+    get address4(): { ip: number; dns: number } {
+        return this.state === this.S.GotAddress ? { ip: this.ip, dns: this.dns } : { ip: 0, dns: 0 }
+    }
+
     private clearBeaconLoss() {
         if (this.beaconLossTimer !== undefined) this.clock.clearTimeout(this.beaconLossTimer)
         this.beaconLossTimer = undefined

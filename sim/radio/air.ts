@@ -1,5 +1,5 @@
 import type { Timeline } from "../timeline"
-import type { AccessPointConfig, Vec2, World } from "../world/world"
+import { type AccessPointConfig, type Vec2, type World, WIRED_ACTIONS } from "../world/world"
 import { formatIpv4 } from "../world/ipv4"
 import { audible, distance, rssiDbm } from "./pathloss"
 
@@ -57,6 +57,7 @@ export class Air {
     /** Schedule the world's timed events on the clock. */
     start() {
         for (const ev of this.world.events) {
+            if (WIRED_ACTIONS.includes(ev.action)) continue // the Wire's
             this.clock.setTimeout(() => this.apply(ev), ev.atMs - this.clock.now())
         }
     }

@@ -9,7 +9,20 @@ import schema from "./world.schema.json"
 
 export type Vec2 = [number, number]
 export type SecurityMode = "open" | "wpa2-psk" | "wpa3-sae" | "wpa2-enterprise"
-export type EventAction = "power-off" | "power-on" | "set-password" | "move-camera" | "dhcp-off" | "dhcp-on"
+export type EventAction =
+    | "power-off"
+    | "power-on"
+    | "set-password"
+    | "move-camera"
+    | "dhcp-off"
+    | "dhcp-on"
+    | "unplug-cable"
+    | "plug-cable"
+    | "ethernet-dhcp-off"
+    | "ethernet-dhcp-on"
+
+/** Actions that concern the wire, not an access point. */
+export const WIRED_ACTIONS: EventAction[] = ["unplug-cable", "plug-cable", "ethernet-dhcp-off", "ethernet-dhcp-on"]
 
 /** Defaults documented in docs/world-format.md. */
 export const WORLD_DEFAULTS = {
@@ -49,6 +62,14 @@ export interface AccessPointConfig {
     dhcp: DhcpConfig
 }
 
+export interface EthernetConfig {
+    /** the cable is in at time 0 */
+    plugged: boolean
+    speedMbps: 10 | 100
+    fullDuplex: boolean
+    dhcp: DhcpConfig
+}
+
 export interface WorldEvent {
     atMs: number
     action: EventAction
@@ -63,6 +84,10 @@ export interface World {
     camera: { position: Vec2; antennaGainDbi: number; mac: string }
     radio: { pathLossExponent: number; referenceLossDb: number; sensitivityDbm: number }
     accessPoints: AccessPointConfig[]
+    /** undefined: no cable reaches the board */
+    ethernet?: EthernetConfig
+    /** name -> IPv4 (u32) */
+    dnsZone: Map<string, number>
     events: WorldEvent[]
 }
 
@@ -104,6 +129,8 @@ interface RawWorld {
     camera?: { position?: Vec2; antennaGainDbi?: number; mac?: string }
     radio?: Partial<World["radio"]>
     accessPoints: RawAccessPoint[]
+    ethernet?: { cable?: "plugged" | "unplugged"; speedMbps?: 10 | 100; duplex?: "full" | "half"; dhcp?: RawDhcp }
+    dnsZone?: Record<string, string>
     events?: { at: number | string; action: EventAction; accessPoint?: string; password?: string; to?: Vec2 }[]
 }
 
@@ -185,7 +212,9 @@ export function parseWorld(json: unknown, source: string): World {
     })
     const events: WorldEvent[] = (raw.events ?? []).map((ev, i) => {
         const at = `events[${i}]`
-        const needsAp = ev.action !== "move-camera"
+        const needsAp = ev.action !== "move-camera" && !WIRED_ACTIONS.includes(ev.action)
+        if (WIRED_ACTIONS.includes(ev.action) && raw.ethernet === undefined)
+            problems.push(`${at}: action "${ev.action}" needs an "ethernet" section in the world`)
         if (needsAp && ev.accessPoint === undefined) problems.push(`${at}: action "${ev.action}" needs "accessPoint"`)
         if (ev.accessPoint !== undefined && !names.has(ev.accessPoint))
             problems.push(
@@ -203,6 +232,16 @@ export function parseWorld(json: unknown, source: string): World {
             to: ev.to,
         }
     })
+    const ethernet = raw.ethernet
+        ? {
+              plugged: (raw.ethernet.cable ?? "plugged") === "plugged",
+              speedMbps: raw.ethernet.speedMbps ?? 100,
+              fullDuplex: (raw.ethernet.duplex ?? "full") === "full",
+              dhcp: normaliseDhcp(raw.ethernet.dhcp ?? { subnet: "192.168.10.0/24" }, "ethernet.dhcp", problems),
+          }
+        : undefined
+    const dnsZone = new Map<string, number>()
+    for (const [name, ip] of Object.entries(raw.dnsZone ?? {})) dnsZone.set(name.toLowerCase(), parseIpv4(ip) ?? 0)
     if (problems.length) throw new WorldError(source, problems)
     events.sort((a, b) => a.atMs - b.atMs)
     return {
@@ -215,6 +254,8 @@ export function parseWorld(json: unknown, source: string): World {
         },
         radio,
         accessPoints,
+        ethernet,
+        dnsZone,
         events,
     }
 }

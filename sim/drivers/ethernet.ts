@@ -1,0 +1,218 @@
+import type { EthernetHardware } from "../boards"
+import type { Contract } from "../contract"
+import { JDServiceServer, jdpack, type Packet } from "../jacdac"
+import type { Clock } from "../radio/air"
+import type { Timeline } from "../timeline"
+import { AUTONEG_MS, DHCP_RETRY_MS, LINK_CHECK_MS, type Wire } from "../wired/wire"
+import { formatIpv4, prefixMask } from "../world/ipv4"
+
+// The simulator's implementation of services/ethernet.md. The PHY answers
+// only when the settings the bytecode sends match how the board is really
+// wired (boards/<id>.board.json): a wrong address, pin or clock is a PHY
+// that never answers, as on the bench.
+
+export const ETHERNET_CONTRACT_VERSION = 1
+
+const CLOCK_NAMES = ["gpio0-in", "gpio0-out", "gpio16-out", "gpio17-out"]
+
+interface PhyRequest {
+    phyType: number
+    address: number
+    clock: number
+    mdc: number
+    mdio: number
+    power: number
+    spi: number[]
+}
+
+function macBytes(text: string): Uint8Array {
+    return new Uint8Array(text.split(":").map((h) => parseInt(h, 16)))
+}
+
+/** The ESP32 derives the Ethernet MAC from its base (Wi-Fi station) MAC + 3. */
+export function ethernetMac(baseMac: string): string {
+    const b = macBytes(baseMac)
+    b[5] = (b[5] + 3) & 255
+    return [...b].map((x) => x.toString(16).padStart(2, "0")).join(":")
+}
+
+export class SimEthernet extends JDServiceServer {
+    private state: number
+    private ip = 0
+    private netmask = 0
+    private gateway = 0
+    private dns = 0
+    private address = { mode: "dhcp" as "dhcp" | "static", ip: 0, netmask: 0, gateway: 0, dns: 0 }
+    private hostname = ""
+    private phy?: PhyRequest
+    private started = false
+    /** bumps on every start/stop/link change, so stale timers do nothing */
+    private generation = 0
+    private readonly S: Record<string, number> = {}
+    private readonly R: Record<string, number> = {}
+
+    constructor(
+        private readonly contract: Contract,
+        private readonly wire: Wire,
+        private readonly clock: Clock,
+        private readonly timeline: Timeline,
+        private readonly hardware: EthernetHardware,
+        private readonly mac: string,
+    ) {
+        super(contract.serviceClass)
+        for (const n of Object.keys(contract.spec.enums.LinkState.members)) this.S[n] = contract.enumValue("LinkState", n)
+        for (const n of Object.keys(contract.spec.enums.LinkReason.members)) this.R[n] = contract.enumValue("LinkReason", n)
+        this.state = this.S.Stopped
+        this.addRegister(contract.packet("const", "contract_version").code, [ETHERNET_CONTRACT_VERSION])
+        this.addRegister(contract.packet("const", "mac").code, [macBytes(mac)])
+        this.command("set_phy", ([phyType, address, clock, mdc, mdio, power]) => {
+            this.phy = {
+                phyType: phyType as number,
+                address: address as number,
+                clock: clock as number,
+                mdc: mdc as number,
+                mdio: mdio as number,
+                power: power as number,
+                spi: this.phy?.spi ?? [-1, -1, -1, -1, -1, -1],
+            }
+        })
+        this.command("set_spi", (pins) => {
+            if (this.phy) this.phy.spi = pins as number[]
+        })
+        this.command("set_active", ([on]) => (on ? this.start() : this.stop()))
+        this.command("set_address", ([ip, netmask, gateway, dns, mode]) => {
+            const isStatic = mode === contract.enumValue("AddressMode", "Static")
+            this.address = {
+                mode: isStatic ? "static" : "dhcp",
+                ip: ip as number,
+                netmask: netmask as number,
+                gateway: gateway as number,
+                dns: dns as number,
+            }
+            if (this.state >= this.S.LinkUp) this.obtainAddress()
+        })
+        this.command("set_hostname", ([name]) => {
+            this.hostname = name as string
+        })
+        wire.onChange(() => this.checkCable())
+    }
+
+    private command(name: string, handler: (values: unknown[]) => void) {
+        const { code, format } = this.contract.packet("command", name)
+        this.addCommand(code, (pkt: Packet) => handler(format ? pkt.jdunpack(format) : []))
+    }
+
+    /** Is the PHY wired as the request says? (type, address, management pins, clock, power) */
+    private phyAnswers(): boolean {
+        const p = this.phy
+        const hw = this.hardware
+        if (!p) return false
+        const type = this.contract.enumValue("PhyType", hw.phy)
+        if (p.phyType !== type) return false
+        const power = hw.powerPin ?? -1
+        if (power >= 0 && p.power !== power) return false // the PHY (or its clock) stays unpowered
+        if (hw.bus === "spi") {
+            const s = hw.spi
+            return [s.host, s.sclk, s.mosi, s.miso, s.cs].every((v, i) => p.spi[i] === v)
+        }
+        return (
+            p.address === hw.phyAddress &&
+            p.mdc === hw.mdcPin &&
+            p.mdio === hw.mdioPin &&
+            CLOCK_NAMES[p.clock] === hw.clockMode
+        )
+    }
+
+    private start() {
+        this.generation++
+        if (!this.phyAnswers()) {
+            this.started = false
+            return this.setLink(this.S.Stopped, this.R.PhyNotFound)
+        }
+        this.started = true
+        this.setLink(this.S.Started)
+        this.negotiate()
+    }
+
+    private stop() {
+        this.generation++
+        this.started = false
+        this.setLink(this.S.Stopped, this.R.StoppedByRequest)
+    }
+
+    private after(ms: number, step: () => void) {
+        const gen = this.generation
+        this.clock.setTimeout(() => {
+            if (gen === this.generation) step()
+        }, ms)
+    }
+
+    /** Auto-negotiation with whatever is at the other end of the cable. */
+    private negotiate() {
+        this.after(AUTONEG_MS, () => {
+            if (!this.wire.plugged) return this.setLink(this.S.Started, this.R.CableUnplugged)
+            this.setLink(this.S.LinkUp)
+            this.obtainAddress()
+        })
+    }
+
+    private obtainAddress() {
+        this.generation++
+        if (this.address.mode === "static") {
+            const a = this.address
+            ;[this.ip, this.netmask, this.gateway, this.dns] = [a.ip, a.netmask, a.gateway, a.dns]
+            return this.setLink(this.S.GotAddress)
+        }
+        if (this.state === this.S.GotAddress) this.setLink(this.S.LinkUp)
+        const delay = this.wire.config?.dhcp.delayMs ?? 0
+        const ask = () =>
+            this.after(delay, () => {
+                const ip = this.wire.lease(this.mac)
+                if (ip === undefined) return this.after(DHCP_RETRY_MS - delay, ask)
+                const dhcp = this.wire.config!.dhcp
+                this.ip = ip
+                this.netmask = prefixMask(dhcp.prefix)
+                this.gateway = dhcp.gateway
+                this.dns = dhcp.dns[0]
+                if (this.hostname) this.timeline.add("eth", "dhcp-hostname", this.hostname)
+                this.setLink(this.S.GotAddress)
+            })
+        ask()
+    }
+
+    /** The cable changed: the next link check sees it. */
+    private checkCable() {
+        if (!this.started) return
+        const up = this.state >= this.S.LinkUp
+        if (up && !this.wire.plugged) {
+            this.generation++
+            this.after(LINK_CHECK_MS, () => this.setLink(this.S.Started, this.R.CableUnplugged))
+        } else if (!up && this.wire.plugged) {
+            this.generation++
+            this.negotiate()
+        }
+    }
+
+    private setLink(state: number, reason = this.R.None) {
+        this.state = state
+        if (state < this.S.GotAddress) this.ip = this.netmask = this.gateway = this.dns = 0
+        const up = state >= this.S.LinkUp
+        const speed = up ? (this.wire.config?.speedMbps ?? 100) : 0
+        const full = up && (this.wire.config?.fullDuplex ?? true)
+        const { code, format } = this.contract.packet("event", "link")
+        const parts: string[] = []
+        if (reason !== this.R.None) parts.push(`reason=${this.contract.enumName("LinkReason", reason)}`)
+        if (up) parts.push(`${speed} Mbit/s ${full ? "full" : "half"} duplex`)
+        if (this.ip) parts.push(`ip=${formatIpv4(this.ip)}`)
+        this.timeline.add("eth", this.contract.enumName("LinkState", state), parts.join(" "))
+        void this.sendEvent(
+            code,
+            jdpack(format, [state, full ? 1 : 0, reason, speed, 0, this.ip, this.netmask, this.gateway, this.dns]),
+        )
+    }
+
+    /** For the socket layer: the interface's address, 0 when it has none. */
+    get address4(): { ip: number; dns: number } {
+        return this.state === this.S.GotAddress ? { ip: this.ip, dns: this.dns } : { ip: 0, dns: 0 }
+    }
+}
