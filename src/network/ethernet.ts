@@ -192,17 +192,18 @@ export class EthernetLink extends Link {
             this.reason = Reason.None
             this.hadLink = false
             this.addressLate = false
+            this.active = true
+            this.everStarted = true
             await this.driver.setActive(true)
             // "as soon as the cable is plugged in the interface is ready to
             // use": resolve once it is, or once it is known not to be
             await this.until(() => self.state !== State.Stopped || self.reason !== Reason.None, "active(true)")
             if (this.state === State.Stopped) {
+                this.active = false
                 throw new Error(
                     `LAN.active(true): no PHY answered: ${describePhy(p)} (board ${board().name} has ${describePhy(boardPhy(board().ethernet))})`,
                 )
             }
-            this.active = true
-            this.everStarted = true
             await this.until(() => self.settled(), "active(true)", LAN_SETTLE_MS)
         } else {
             this.stopAddressWatch()
