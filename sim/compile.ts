@@ -130,7 +130,14 @@ export function boardDescriptor(target: BuildTarget) {
                 mdioPin: -1,
                 clockMode: "",
                 powerPin: eth.powerPin ?? -1,
-                spi: { host: eth.spi.host, sclk: eth.spi.sclk, mosi: eth.spi.mosi, miso: eth.spi.miso, cs: eth.spi.cs, int: eth.spi.int },
+                spi: {
+                    host: eth.spi.host,
+                    sclk: eth.spi.sclk,
+                    mosi: eth.spi.mosi,
+                    miso: eth.spi.miso,
+                    cs: eth.spi.cs,
+                    int: eth.spi.int,
+                },
             }
     return { id: board.id, name: board.name, interfaces: board.interfaces, hostname, ethernet }
 }

@@ -8,6 +8,7 @@ import { SimWifiStation } from "./drivers/wifi-station"
 import { Air, type Clock } from "./radio/air"
 import { sourcePosition } from "./sourcemap"
 import { Timeline, type TimelineEntry } from "./timeline"
+import { type Route, SimSockets } from "./net/sockets"
 import { createVm, type DevsVm } from "./vm/devs-vm"
 import { Wire } from "./wired/wire"
 import type { World } from "./world/world"
@@ -62,8 +63,12 @@ const VIRTUAL_FAKES: FakeTimers.FakeMethod[] = [
     "performance",
 ]
 
-// captured before any run fakes `performance`: wall time is measured with it
+// captured before any run fakes them: wall time, and real waits for socket I/O
 const wallNow = performance.now.bind(performance)
+const realSetTimeout = setTimeout
+
+/** While a socket is open, virtual time moves in steps this small, each after a real millisecond. */
+export const SOCKET_STEP_MS = 10
 
 // Virtual time replaces the process's timers, so runs take turns.
 let queue: Promise<unknown> = Promise.resolve()
@@ -97,6 +102,7 @@ async function simulate(options: RunOptions): Promise<RunResult> {
 
     let vm: DevsVm | undefined
     let bus: JDBus | undefined
+    let sockets: SimSockets | undefined
     let finish!: (r: Pick<RunResult, "outcome" | "exitCode" | "error">) => void
     const finished = new Promise<Pick<RunResult, "outcome" | "exitCode" | "error">>((res) => (finish = res))
     let done = false
@@ -111,14 +117,28 @@ async function simulate(options: RunOptions): Promise<RunResult> {
         const wire = new Wire(options.world.ethernet, options.world, clock, timeline)
         bus = new JDBus([], { client: false, disableRoleManager: true } as ConstructorParameters<typeof JDBus>[1])
         // the board's interfaces decide which drivers exist
-        const servers = []
         const mac = options.world.camera.mac
-        if (options.board.interfaces.includes("wlan"))
-            servers.push(new SimWifiStation(loadContract("wifi-station.md"), air, timeline, mac))
-        const ethernet = options.board.camscript?.ethernet
-        if (options.board.interfaces.includes("lan") && ethernet)
-            servers.push(new SimEthernet(loadContract("ethernet.md"), wire, clock, timeline, ethernet, ethernetMac(mac)))
-        bus.addServiceProvider(new JDServerServiceProvider("camscript-board", servers))
+        const station = options.board.interfaces.includes("wlan")
+            ? new SimWifiStation(loadContract("wifi-station.md"), air, timeline, mac)
+            : undefined
+        const hardware = options.board.camscript?.ethernet
+        const lan =
+            options.board.interfaces.includes("lan") && hardware
+                ? new SimEthernet(loadContract("ethernet.md"), wire, clock, timeline, hardware, ethernetMac(mac))
+                : undefined
+        bus.addServiceProvider(
+            new JDServerServiceProvider(
+                "camscript-board",
+                [station, lan].filter((s) => s !== undefined),
+            ),
+        )
+        // routing: Ethernet first when it holds an address, then Wi-Fi
+        const routes = (): Route[] => {
+            const out: Route[] = []
+            if (lan && lan.address4.ip) out.push({ iface: "eth", ...lan.address4 })
+            if (station && station.address4.ip) out.push({ iface: "wifi", ...station.address4 })
+            return out
+        }
 
         vm = await createVm()
         const theVm = vm
@@ -149,6 +169,11 @@ async function simulate(options: RunOptions): Promise<RunResult> {
             const copy = frame.slice()
             setImmediate(() => bridge.receiveFrameOrPacket(copy))
         }
+        const theSockets = new SimSockets(theVm, routes, options.world.dnsZone, timeline)
+        sockets = theSockets
+        timeline.onEntry((e) => {
+            if (e.source === "wifi" || e.source === "eth") theSockets.linkChanged()
+        })
         theVm.devsSetDeviceId("ca3c0de0ca3c0de0")
         theVm.devsStart()
         const rc = theVm.devsDeploy(options.script.image)
@@ -159,7 +184,13 @@ async function simulate(options: RunOptions): Promise<RunResult> {
 
         const limit = setTimeout(() => end({ outcome: "timeout", exitCode: 124 }), limitMs)
         if (fake) {
-            while (!done) await fake.nextAsync()
+            while (!done) {
+                if (theSockets.busy) {
+                    // real bytes may be on their way: let them in before time moves on
+                    await new Promise((r) => realSetTimeout(r, 1))
+                    await fake.tickAsync(SOCKET_STEP_MS)
+                } else await fake.nextAsync()
+            }
         } else {
             await finished
         }
@@ -176,6 +207,7 @@ async function simulate(options: RunOptions): Promise<RunResult> {
         const debug = console.debug
         try {
             vm?.devsStop()
+            sockets?.dispose()
             console.debug = () => {} // jacdac-ts announces "bus: disposing."
             bus?.dispose()
         } finally {

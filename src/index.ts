@@ -4,7 +4,14 @@
 // then reads exactly like the MicroPython original.
 import { LinkTimeoutError } from "./network/errors"
 import * as stat from "./network/status"
-import { ETH_CONNECTED, ETH_DISCONNECTED, ETH_GOT_IP, ETH_INITIALIZED, ETH_STARTED, ETH_STOPPED } from "./network/ethernet"
+import {
+    ETH_CONNECTED,
+    ETH_DISCONNECTED,
+    ETH_GOT_IP,
+    ETH_INITIALIZED,
+    ETH_STARTED,
+    ETH_STOPPED,
+} from "./network/ethernet"
 import { LAN } from "./network/lan"
 import { WLAN } from "./network/wlan"
 import { sleep, sleep_ms, ticks_add, ticks_diff, ticks_ms } from "./time"

@@ -104,7 +104,14 @@ test("a board without Wi-Fi refuses WLAN, naming the board and what it has", asy
 import { network } from "camscript"
 const wlan = new network.WLAN(network.WLAN.IF_STA)
 `,
-        { board: { ...loadBoard("wt32_eth01"), id: "wired_only_test", name: "Wired-only test board", interfaces: ["lan"] } },
+        {
+            board: {
+                ...loadBoard("wt32_eth01"),
+                id: "wired_only_test",
+                name: "Wired-only test board",
+                interfaces: ["lan"],
+            },
+        },
     )
     t.is(run.outcome, "error")
     t.regex(

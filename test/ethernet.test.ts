@@ -46,7 +46,9 @@ console.log(\`connected=\${lan.isconnected()} status=\${lan.status()} speed=\${l
 `,
         { world: wired({ cable: "unplugged" }) },
     )
-    t.deepEqual(run.lines, ["connected=false status=1 speed=0 reason=no link on the cable (unplugged, or nothing at the other end)"])
+    t.deepEqual(run.lines, [
+        "connected=false status=1 speed=0 reason=no link on the cable (unplugged, or nothing at the other end)",
+    ])
 })
 
 test("cable unplugged then replugged: isconnected() false within the link check, back by itself with the same lease", async (t) => {
@@ -207,7 +209,10 @@ test("bad PHY options and keys throw at once with what is allowed", async (t) =>
     t.regex(value(run, "phy_type:") ?? "", /phy_type must be one of LAN\.PHY_LAN8720, PHY_IP101, .*got 99/)
     t.is(value(run, "pin:"), "network.LAN: mdc must be a GPIO number 0..48, or -1 for none, got 60")
     t.regex(value(run, "clock:") ?? "", /ref_clk_mode must be one of LAN\.CLOCK_GPIO0_IN/)
-    t.regex(value(run, "unknown:") ?? "", /unknown option "phy"; allowed: phy_type, phy_addr, mdc, mdio, power, ref_clk_mode/)
+    t.regex(
+        value(run, "unknown:") ?? "",
+        /unknown option "phy"; allowed: phy_type, phy_addr, mdc, mdio, power, ref_clk_mode/,
+    )
     t.is(value(run, "id:"), "network.LAN: the only interface id is 0, got 2")
     t.is(value(run, "status:"), `status(): unknown parameter "colour"; allowed: "speed", "duplex"`)
     t.is(value(run, "config:"), `config(): unknown key "ssid"; allowed: mac, hostname`)
@@ -219,5 +224,8 @@ import { network } from "camscript"
 const lan = new network.LAN()
 `)
     t.is(run.outcome, "error")
-    t.regex(run.error ?? "", /network\.LAN: board AI-Thinker ESP32-CAM \(ai_thinker_esp32_cam\) has no lan interface; it has: wlan/)
+    t.regex(
+        run.error ?? "",
+        /network\.LAN: board AI-Thinker ESP32-CAM \(ai_thinker_esp32_cam\) has no lan interface; it has: wlan/,
+    )
 })

@@ -60,8 +60,10 @@ export class SimEthernet extends JDServiceServer {
         private readonly mac: string,
     ) {
         super(contract.serviceClass)
-        for (const n of Object.keys(contract.spec.enums.LinkState.members)) this.S[n] = contract.enumValue("LinkState", n)
-        for (const n of Object.keys(contract.spec.enums.LinkReason.members)) this.R[n] = contract.enumValue("LinkReason", n)
+        for (const n of Object.keys(contract.spec.enums.LinkState.members))
+            this.S[n] = contract.enumValue("LinkState", n)
+        for (const n of Object.keys(contract.spec.enums.LinkReason.members))
+            this.R[n] = contract.enumValue("LinkReason", n)
         this.state = this.S.Stopped
         this.addRegister(contract.packet("const", "contract_version").code, [ETHERNET_CONTRACT_VERSION])
         this.addRegister(contract.packet("const", "mac").code, [macBytes(mac)])

@@ -133,7 +133,8 @@ export class EthernetLink extends Link {
     reasonText(): string {
         if (this.state === State.GotAddress) return ""
         if (this.addressLate) return "the link is up, but no address came from DHCP in time"
-        if (this.reason === Reason.CableUnplugged) return "no link on the cable (unplugged, or nothing at the other end)"
+        if (this.reason === Reason.CableUnplugged)
+            return "no link on the cable (unplugged, or nothing at the other end)"
         if (this.reason === Reason.PhyNotFound) return `no PHY answered: ${describePhy(this.phy)}`
         return ""
     }

@@ -34,7 +34,20 @@ export interface LanOptions {
     int?: number
 }
 
-const OPTION_KEYS = ["phy_type", "phy_addr", "mdc", "mdio", "power", "ref_clk_mode", "spi_host", "sclk", "mosi", "miso", "cs", "int"]
+const OPTION_KEYS = [
+    "phy_type",
+    "phy_addr",
+    "mdc",
+    "mdio",
+    "power",
+    "ref_clk_mode",
+    "spi_host",
+    "sclk",
+    "mosi",
+    "miso",
+    "cs",
+    "int",
+]
 const PIN_KEYS = ["mdc", "mdio", "power", "sclk", "mosi", "miso", "cs", "int"]
 const CONFIG_KEYS = "mac, hostname"
 
@@ -77,7 +90,8 @@ export class LAN extends Nic {
             options = id as LanOptions
             id = 0
         }
-        if (id !== undefined && id !== 0) throw new Error(`network.LAN: the only interface id is 0, got ${JSON.stringify(id)}`)
+        if (id !== undefined && id !== 0)
+            throw new Error(`network.LAN: the only interface id is 0, got ${JSON.stringify(id)}`)
         this.eth = ethernetLink()
         this.link = this.eth
         if (options) this.eth.phy = this.withOptions(options)
@@ -97,8 +111,16 @@ export class LAN extends Nic {
                 )
         }
         if (o.phy_addr !== undefined) checkInteger("phy_addr", o.phy_addr, 0, 31, "0..31")
-        for (const k of PIN_KEYS) if (o[k] !== undefined) checkInteger(k, o[k], -1, 48, "a GPIO number 0..48, or -1 for none")
-        if (o.ref_clk_mode !== undefined) checkInteger("ref_clk_mode", o.ref_clk_mode, 0, 3, "one of LAN.CLOCK_GPIO0_IN, CLOCK_GPIO0_OUT, CLOCK_GPIO16_OUT, CLOCK_GPIO17_OUT")
+        for (const k of PIN_KEYS)
+            if (o[k] !== undefined) checkInteger(k, o[k], -1, 48, "a GPIO number 0..48, or -1 for none")
+        if (o.ref_clk_mode !== undefined)
+            checkInteger(
+                "ref_clk_mode",
+                o.ref_clk_mode,
+                0,
+                3,
+                "one of LAN.CLOCK_GPIO0_IN, CLOCK_GPIO0_OUT, CLOCK_GPIO16_OUT, CLOCK_GPIO17_OUT",
+            )
         if (o.spi_host !== undefined) checkInteger("spi_host", o.spi_host, 1, 2, "1 (SPI2) or 2 (SPI3)")
         const base = boardPhy(board().ethernet)
         return {
@@ -162,7 +184,8 @@ export class LAN extends Nic {
     async config(arg: any): any {
         if (typeof arg === "string") {
             if (arg === "mac") {
-                if (!this.eth.mac) throw new Error("config('mac'): known once the interface is active: await lan.active(true)")
+                if (!this.eth.mac)
+                    throw new Error("config('mac'): known once the interface is active: await lan.active(true)")
                 return formatMac(this.eth.mac)
             }
             if (arg === "hostname") return this.eth.hostname
