@@ -4,6 +4,7 @@ import type { BoardInfo } from "./boards"
 import { type CompiledScript, TOP_LEVEL_DONE_PANIC } from "./compile"
 import { loadContract } from "./contract"
 import { ethernetMac, SimEthernet } from "./drivers/ethernet"
+import { accessPointMac, SimAccessPoint } from "./drivers/wifi-access-point"
 import { SimWifiStation } from "./drivers/wifi-station"
 import { Air, type Clock } from "./radio/air"
 import { sourcePosition } from "./sourcemap"
@@ -126,10 +127,20 @@ async function simulate(options: RunOptions): Promise<RunResult> {
             options.board.interfaces.includes("lan") && hardware
                 ? new SimEthernet(loadContract("ethernet.md"), wire, clock, timeline, hardware, ethernetMac(mac))
                 : undefined
+        const accessPoint = options.board.interfaces.includes("wlan")
+            ? new SimAccessPoint(
+                  loadContract("wifi-access-point.md"),
+                  air,
+                  timeline,
+                  station,
+                  accessPointMac(mac),
+                  options.world.clients,
+              )
+            : undefined
         bus.addServiceProvider(
             new JDServerServiceProvider(
                 "camscript-board",
-                [station, lan].filter((s) => s !== undefined),
+                [station, accessPoint, lan].filter((s) => s !== undefined),
             ),
         )
         // routing: Ethernet first when it holds an address, then Wi-Fi
@@ -173,6 +184,7 @@ async function simulate(options: RunOptions): Promise<RunResult> {
         sockets = theSockets
         timeline.onEntry((e) => {
             if (e.source === "wifi" || e.source === "eth") theSockets.linkChanged()
+            if (e.source === "wifi") accessPoint?.stationChanged()
         })
         theVm.devsSetDeviceId("ca3c0de0ca3c0de0")
         theVm.devsStart()
@@ -180,6 +192,7 @@ async function simulate(options: RunOptions): Promise<RunResult> {
         if (rc !== 0) throw new Error(`the VM refused the compiled image (code ${rc})`)
         air.start()
         wire.start()
+        accessPoint?.startClients()
         timeline.add("sim", "start", `world ${options.world.source}, board ${options.board.id}`)
 
         const limit = setTimeout(() => end({ outcome: "timeout", exitCode: 124 }), limitMs)

@@ -1,11 +1,21 @@
 // Camscript Wi-Fi station: driver contract v1 (services/wifi-station.md) on
 // ESP-IDF 5.0's station interface.
 //
-// The driver is thin on purpose. One `associate` command is one attempt:
-// ESP-IDF finds the network, associates, runs the handshake and DHCP, and
-// whatever happens is reported as a `link` event. There are no retries, no
-// reconnect on WIFI_EVENT_STA_DISCONNECTED and no timeouts here: the bytecode
-// owns every policy decision.
+// The driver is thin on purpose. One `associate` command is one attempt: the
+// driver searches for the network (a scan for that SSID), picks the access
+// point, then ESP-IDF associates, runs the handshake and DHCP, and whatever
+// happens is reported as a `link` event. There are no retries, no reconnect
+// on WIFI_EVENT_STA_DISCONNECTED and no timeouts on the outcome here: the
+// bytecode owns every policy decision.
+//
+// Why the driver searches itself instead of leaving it to esp_wifi_connect():
+// the contract's `link` event names the access point an attempt is about
+// (ssid, bssid, channel, security), also after the attempt failed, so the
+// bytecode can explain e.g. a SecurityMismatch against an enterprise network.
+// ESP-IDF tells nothing about the AP it picked until the handshake succeeded
+// (WIFI_EVENT_STA_CONNECTED), which is exactly what a failed attempt never
+// reaches. The search also gives the contract's Scanning -> Associating
+// progression.
 //
 // Threading. ESP-IDF delivers WIFI_EVENT / IP_EVENT on the system event
 // task. Handlers there only record what happened into the link snapshot
@@ -16,10 +26,14 @@
 // Several changes between two main-loop passes are coalesced into one `link`
 // event; as every event carries the whole snapshot, the last one is right.
 //
-// Secrets. The key arrives in the `associate` payload and goes straight into
+// Secrets. The key arrives in the `associate` payload, is held (in the
+// pending attempt) only while the search runs, and then goes into
 // wifi_config_t. It is never logged, never echoed in an event or register,
 // and the Wi-Fi driver is told not to persist its configuration to flash.
-// Local copies are wiped once handed over.
+// Every copy is wiped once handed over or dropped.
+//
+// Wire layouts are in cam_wifi_packets.c (explicit byte offsets, never a
+// struct copy).
 
 #include "jdesp.h"
 
@@ -29,11 +43,13 @@
 
 #include "esp_event.h"
 #include "esp_netif.h"
+#include "esp_timer.h"
 #include "esp_wifi.h"
 #include "freertos/FreeRTOS.h"
 #include "freertos/semphr.h"
 
 #include "cam_link_reason.h"
+#include "cam_wifi_packets.h"
 #include "cam_wifi_station.h"
 #include "cam_wifi_station_spec.h"
 
@@ -47,13 +63,14 @@
 
 #define CONTRACT_VERSION 1
 
-#define SSID_MAX_LENGTH 32     // 802.11 limit; wifi_config_t.sta.ssid has no room for a NUL
-#define KEY_MAX_LENGTH 64      // 8..63 character passphrase, or 64 hex digits
+#define SSID_MAX_LENGTH CAM_WIFI_SSID_MAX_LENGTH // wifi_config_t.sta.ssid has no room for a NUL
+#define BSSID_LENGTH CAM_WIFI_BSSID_LENGTH
+#define MAC_LENGTH 6
 #define HOSTNAME_MAX_LENGTH 32 // what esp_netif_set_hostname() accepts
 
 #define RSSI_POLL_PERIOD_MS 1000
-// Reported while not associated: no received signal is ever 0 dBm.
-#define RSSI_NOT_ASSOCIATED 0
+// Reported while no access point is named: no received signal is ever 0 dBm.
+#define RSSI_NONE 0
 
 #define TX_POWER_MIN_DBM 2
 #define TX_POWER_MAX_DBM 20
@@ -66,62 +83,23 @@
 // overflow the Jacdac send queue in one go.
 #define SCAN_RECORDS_PER_PASS 2
 
+// An attempt that replaces a link waits this long for the echo of leaving it
+// (DISCONNECTED(ASSOC_LEAVE)) before its search scan starts: ESP-IDF refuses
+// to scan while it is still tearing the old link down.
+#define LEAVE_ECHO_WAIT_US (1000 * 1000)
+
 #define LINK_STATE(name) JD_CAM_WIFI_STATION_LINK_STATE_##name
 #define LINK_REASON(name) JD_CAM_WIFI_STATION_LINK_REASON_##name
 #define SECURITY(name) JD_CAM_WIFI_STATION_SECURITY_##name
 
-// The wire layout of the two events with fixed heads (see the spec);
-// the generated structs must match it byte for byte.
-#define LINK_HEAD_SIZE 28
-#define SCAN_RECORD_HEAD_SIZE 11
-_Static_assert(sizeof(jd_cam_wifi_station_link_t) == LINK_HEAD_SIZE, "link event head");
-_Static_assert(sizeof(jd_cam_wifi_station_scan_record_t) == SCAN_RECORD_HEAD_SIZE,
-               "scan_record event head");
-
-// set_address is four u32 and a trailing u8: 17 bytes on the wire, while C
-// pads the generated struct to 20. Its fields are read by offset.
-#define SET_ADDRESS_WIRE_SIZE (offsetof(jd_cam_wifi_station_set_address_t, mode) + 1)
-
-// associate: channel_hint u8, ssid string0, key string0, then bssid as
-// "bytes": empty, or the 6-byte BSSID to join.
-#define BSSID_LENGTH 6
-
-// IPv4 addresses as the contract carries them: a.b.c.d is the u32
-// (a << 24) | (b << 16) | (c << 8) | d.
-typedef struct {
-    uint32_t ip;
-    uint32_t netmask;
-    uint32_t gateway;
-    uint32_t dns;
-} ipv4_config_t;
-
-// Everything a `link` event carries, in host form.
-typedef struct {
-    uint8_t state;  // LinkState
-    int8_t rssi;    // dBm
-    uint16_t reason; // LinkReason
-    uint8_t channel;
-    uint8_t security; // Security
-    uint8_t bssid[BSSID_LENGTH];
-    ipv4_config_t address;
-    uint8_t ssid_length;
-    char ssid[SSID_MAX_LENGTH];
-} link_snapshot_t;
-
-// One `associate` command, parsed.
-typedef struct {
-    uint8_t channel_hint;
-    uint8_t bssid[BSSID_LENGTH];
-    uint8_t ssid_length;
-    char ssid[SSID_MAX_LENGTH];
-    uint8_t key_length;
-    char key[KEY_MAX_LENGTH];
-} attempt_request_t;
+typedef cam_ipv4_config_t ipv4_config_t;
+typedef cam_link_snapshot_t link_snapshot_t;
+typedef cam_associate_request_t attempt_request_t;
 
 // One scan_record event, ready to send.
 typedef struct {
     uint8_t size;
-    uint8_t payload[SCAN_RECORD_HEAD_SIZE + SSID_MAX_LENGTH];
+    uint8_t payload[CAM_SCAN_RECORD_MAX_SIZE];
 } scan_record_event_t;
 
 struct srv_state {
@@ -129,36 +107,49 @@ struct srv_state {
 
     // Registers; the layout must follow cam_wifi_station_regs.
     uint16_t contract_version;
-    uint8_t mac[6];
+    uint8_t mac[MAC_LENGTH]; // `const mac: bytes`: served as exactly 6 bytes
 
     // ---- Shared with the ESP-IDF event handlers: only touched under `lock`.
     SemaphoreHandle_t lock;
     link_snapshot_t link;
-    bool link_changed;   // `link` may differ from what was last sent
-    bool scan_finished;  // WIFI_EVENT_SCAN_DONE arrived
+    bool link_changed;  // `link` may differ from what was last sent
+    bool scan_finished; // WIFI_EVENT_SCAN_DONE arrived
     // We called esp_wifi_disconnect(); the DISCONNECTED(ASSOC_LEAVE) it
     // causes is ours and is not reported again. Cleared by that echo, by any
     // other DISCONNECTED (events arrive in order, so the echo would have come
     // first) and by set_active.
     bool leave_pending;
-    bool link_was_up;    // WIFI_EVENT_STA_CONNECTED seen for this attempt
-    bool key_given;      // this attempt was made with a key
-    uint8_t attempt_start_state; // Scanning or Associating
-    uint8_t address_mode;        // AddressMode
+    bool link_was_up; // WIFI_EVENT_STA_CONNECTED seen for this attempt
+    bool key_given;   // this attempt was made with a key
+    // The snapshot as it was when esp_wifi_connect() was called (Associating,
+    // with the chosen AP), to go back to if a late event of a link we left
+    // was recorded over the attempt.
+    link_snapshot_t attempt_link;
+    uint8_t address_mode; // AddressMode
     ipv4_config_t static_address;
 
     // ---- Main loop only.
     esp_netif_t *netif;
     bool radio_started;
     bool link_answer_due; // a command asked for a `link` event even if nothing changed
-    uint8_t last_link_payload[LINK_HEAD_SIZE + SSID_MAX_LENGTH];
+    uint8_t last_link_payload[CAM_LINK_MAX_SIZE];
     uint8_t last_link_size; // 0: nothing sent yet
 
-    bool attempt_deferred; // associate arrived during our own scan
-    attempt_request_t deferred_attempt;
+    // An `associate` whose search has not finished. The request (with its
+    // key) is held here until esp_wifi_connect() and wiped then.
+    bool attempt_pending;
+    attempt_request_t pending_attempt;
+    bool search_current;      // the running scan is this request's search
+    bool search_all_channels; // the hinted channel was searched in vain
+    int64_t leave_wait_until_us;
+    // What the running search scan looks for. wifi_scan_config_t takes
+    // pointers, so they point here, not into a request that may be replaced.
+    uint8_t search_ssid[SSID_MAX_LENGTH + 1]; // a C string
+    uint8_t search_bssid[BSSID_LENGTH];
 
-    bool scan_requested; // waiting for the radio to be free
-    bool scan_running;   // esp_wifi_scan_start() succeeded, SCAN_DONE not handled yet
+    bool scan_requested;   // a `scan` command waits for the radio to be free
+    bool scan_running;     // esp_wifi_scan_start() succeeded, SCAN_DONE not handled yet
+    bool scan_for_attempt; // the running scan is an attempt's search, not a `scan`
     scan_record_event_t *scan_records;
     uint8_t scan_record_count;
     uint8_t scan_records_sent;
@@ -171,7 +162,7 @@ REG_DEFINITION(                                             //
     cam_wifi_station_regs,                                  //
     REG_SRV_COMMON,                                         //
     REG_U16(JD_CAM_WIFI_STATION_REG_CONTRACT_VERSION),      //
-    REG_BYTES(JD_CAM_WIFI_STATION_REG_MAC, 6),              //
+    REG_BYTES(JD_CAM_WIFI_STATION_REG_MAC, MAC_LENGTH),     //
 )
 
 static srv_t *station; // for jd_tcpsock_is_available()
@@ -205,9 +196,11 @@ static bool attempt_under_way(uint8_t link_state) {
     return link_state >= LINK_STATE(SCANNING) && link_state <= LINK_STATE(OBTAINING_ADDRESS);
 }
 
-// The radio holds (or is building) a link that esp_wifi_disconnect() ends.
-static bool holds_link(uint8_t link_state) {
-    return link_state >= LINK_STATE(SCANNING);
+// esp_wifi_connect() was called for this link and it has not ended: the
+// radio holds (or is building) a link that esp_wifi_disconnect() ends.
+// (Scanning is the driver's own search: nothing to disconnect yet.)
+static bool connect_outstanding(uint8_t link_state) {
+    return link_state >= LINK_STATE(ASSOCIATING);
 }
 
 // Associated: the handshake is done, an address is being obtained or held.
@@ -215,21 +208,29 @@ static bool is_associated(uint8_t link_state) {
     return link_state == LINK_STATE(OBTAINING_ADDRESS) || link_state == LINK_STATE(GOT_ADDRESS);
 }
 
-// Drops everything that describes a live link. The SSID stays, so a failure
-// reason still says which network it is about.
-static void clear_link_details(link_snapshot_t *link) {
-    link->rssi = RSSI_NOT_ASSOCIATED;
-    link->channel = 0;
-    link->security = SECURITY(OPEN);
-    memset(link->bssid, 0, sizeof(link->bssid));
+static void clear_address(link_snapshot_t *link) {
     memset(&link->address, 0, sizeof(link->address));
 }
 
-static void set_link_ssid(link_snapshot_t *link, const void *ssid, size_t length) {
-    if (length > SSID_MAX_LENGTH)
-        length = SSID_MAX_LENGTH;
-    memcpy(link->ssid, ssid, length);
-    link->ssid_length = (uint8_t)length;
+// Stopped, or Idle with reason None / LeftByRequest: the snapshot names no
+// access point any more. (A failure keeps naming the AP it failed on.)
+static void forget_ap(link_snapshot_t *link) {
+    link->rssi = RSSI_NONE;
+    link->channel = 0;
+    link->security = SECURITY(OPEN);
+    link->ssid_length = 0;
+    link->has_bssid = false;
+    memset(link->bssid, 0, sizeof(link->bssid));
+    clear_address(link);
+}
+
+// The attempt failed or the link went down: Idle with a failure reason. The
+// AP fields (ssid, bssid, channel, security, last RSSI) stay, so the reason
+// can be explained against the network it is about.
+static void record_failure(link_snapshot_t *link, uint16_t reason) {
+    link->state = LINK_STATE(IDLE);
+    link->reason = reason;
+    clear_address(link);
 }
 
 static size_t ssid_length(const uint8_t *ssid, size_t capacity) {
@@ -237,6 +238,12 @@ static size_t ssid_length(const uint8_t *ssid, size_t capacity) {
     while (length < capacity && length < SSID_MAX_LENGTH && ssid[length] != 0)
         ++length;
     return length;
+}
+
+static void set_link_ssid(link_snapshot_t *link, const uint8_t *ssid, size_t length) {
+    length = ssid_length(ssid, length); // string0 on the wire: stop at a NUL
+    memcpy(link->ssid, ssid, length);
+    link->ssid_length = (uint8_t)length;
 }
 
 // esp_ip4_addr_t holds the address in network order: its bytes in memory
@@ -254,12 +261,6 @@ static void ipv4_from_contract(esp_ip4_addr_t *address, uint32_t value) {
     octet[1] = (uint8_t)(value >> 16);
     octet[2] = (uint8_t)(value >> 8);
     octet[3] = (uint8_t)value;
-}
-
-// Little-endian, as every Jacdac integer on the wire.
-static uint32_t read_u32_le(const uint8_t *bytes) {
-    return (uint32_t)bytes[0] | ((uint32_t)bytes[1] << 8) | ((uint32_t)bytes[2] << 16) |
-           ((uint32_t)bytes[3] << 24);
 }
 
 // The contract's Security follows MicroPython's SEC_* numbering. Its first
@@ -306,7 +307,9 @@ static uint8_t security_from_authmode(wifi_auth_mode_t authmode) {
 static void record_connected(srv_t *state, const wifi_event_sta_connected_t *event) {
     lock(state);
     link_snapshot_t *link = &state->link;
-    bool joining = attempt_under_way(link->state) && !is_associated(link->state);
+    // Only an esp_wifi_connect() of ours that has not come up yet can be
+    // what connected. (During the driver's own search none is outstanding.)
+    bool joining = link->state == LINK_STATE(ASSOCIATING) || link->state == LINK_STATE(HANDSHAKING);
     // While the echo of our own leave is still due, a CONNECTED may belong to
     // the link we just left (posted before ESP-IDF saw the disconnect). One
     // for another network than the one asked for is surely that: ignore it.
@@ -320,6 +323,7 @@ static void record_connected(srv_t *state, const wifi_event_sta_connected_t *eve
         link->channel = event->channel;
         link->security = security_from_authmode(event->authmode);
         memcpy(link->bssid, event->bssid, sizeof(link->bssid));
+        link->has_bssid = true;
         set_link_ssid(link, event->ssid, event->ssid_len);
         link->reason = LINK_REASON(NONE);
         if (state->address_mode == JD_CAM_WIFI_STATION_ADDRESS_MODE_STATIC) {
@@ -346,12 +350,11 @@ static void record_disconnected(srv_t *state, const wifi_event_sta_disconnected_
         // may have recorded over it.
         state->leave_pending = false;
         if (is_associated(link->state)) {
-            link->state = state->attempt_start_state;
+            *link = state->attempt_link;
             state->link_was_up = false;
-            clear_link_details(link);
             state->link_changed = true;
         }
-    } else if (holds_link(link->state)) {
+    } else if (connect_outstanding(link->state)) {
         // The attempt failed or the link went down. ONE attempt: no reconnect.
         cam_link_context_t context = {
             .leave_requested = state->leave_pending,
@@ -359,13 +362,15 @@ static void record_disconnected(srv_t *state, const wifi_event_sta_disconnected_
             .key_given = state->key_given,
         };
         state->leave_pending = false;
-        link->reason = cam_link_reason_from_esp(esp_reason, context);
-        link->state = LINK_STATE(IDLE);
+        record_failure(link, cam_link_reason_from_esp(esp_reason, context));
         state->link_was_up = false;
-        clear_link_details(link);
         state->link_changed = true;
+    } else {
+        // Idle, Stopped or the driver's own search: no link of ours to lose,
+        // a late event. The radio has let go of whatever it held, so no echo
+        // of a leave is to be waited for any more.
+        state->leave_pending = false;
     }
-    // Otherwise (Idle, Stopped) there is no link to lose: a late event.
     unlock(state);
 }
 
@@ -424,7 +429,7 @@ static void on_ip_event(void *arg, esp_event_base_t base, int32_t id, void *data
         // disassociation ESP-IDF posts LOST_IP too, minutes later: ignored,
         // the link was reported down already.)
         if (link->state == LINK_STATE(GOT_ADDRESS)) {
-            memset(&link->address, 0, sizeof(link->address));
+            clear_address(link);
             link->state = LINK_STATE(OBTAINING_ADDRESS);
             link->reason = LINK_REASON(ADDRESS_TIMEOUT);
             state->link_changed = true;
@@ -438,25 +443,6 @@ static void on_ip_event(void *arg, esp_event_base_t base, int32_t id, void *data
 
 // ------------------------------------------------------------ event sending
 
-static size_t encode_link(uint8_t *out, const link_snapshot_t *link) {
-    jd_cam_wifi_station_link_t head;
-    memset(&head, 0, sizeof(head));
-    head.state = link->state;
-    head.rssi = link->rssi;
-    head.reason = link->reason;
-    head.channel = link->channel;
-    head.security = link->security;
-    memcpy(head.bssid, link->bssid, sizeof(head.bssid));
-    // The ESP32 is little-endian like the wire, so the u32s go as they are.
-    head.ip = link->address.ip;
-    head.netmask = link->address.netmask;
-    head.gateway = link->address.gateway;
-    head.dns = link->address.dns;
-    memcpy(out, &head, LINK_HEAD_SIZE);
-    memcpy(out + LINK_HEAD_SIZE, link->ssid, link->ssid_length);
-    return LINK_HEAD_SIZE + link->ssid_length;
-}
-
 static void send_link_if_due(srv_t *state) {
     lock(state);
     link_snapshot_t link = state->link;
@@ -467,8 +453,8 @@ static void send_link_if_due(srv_t *state) {
     if (!changed && !state->link_answer_due)
         return;
 
-    uint8_t payload[LINK_HEAD_SIZE + SSID_MAX_LENGTH];
-    size_t size = encode_link(payload, &link);
+    uint8_t payload[CAM_LINK_MAX_SIZE];
+    size_t size = cam_encode_link(payload, &link);
     bool same = size == state->last_link_size &&
                 memcmp(payload, state->last_link_payload, size) == 0;
     if (same && !state->link_answer_due)
@@ -524,14 +510,14 @@ static void apply_address_mode(srv_t *state, uint8_t mode, const ipv4_config_t *
 }
 
 static void fail_attempt_locally(srv_t *state, esp_err_t err, const char *step) {
-    // The radio refused to even start the attempt (bad state or config).
-    // That is not a code from the network, so it does not go through the
-    // reason table: it is reported as a refusal.
+    // The radio refused to even start a step of the attempt (bad state or
+    // config). That is not a code from the network, so it does not go
+    // through the reason table: it is reported as a refusal. Whatever AP the
+    // attempt had chosen stays named.
     LOG("%s failed: %s", step, esp_err_to_name(err));
     lock(state);
-    state->link.state = LINK_STATE(IDLE);
-    state->link.reason = LINK_REASON(ASSOC_REJECTED);
-    clear_link_details(&state->link);
+    record_failure(&state->link, LINK_REASON(ASSOC_REJECTED));
+    state->link_was_up = false;
     state->link_changed = true;
     unlock(state);
 }
@@ -540,7 +526,7 @@ static void fail_attempt_locally(srv_t *state, esp_err_t err, const char *step) 
 // ESP-IDF; its DISCONNECTED(ASSOC_LEAVE) echo is recognised as ours.
 static void leave_current_link(srv_t *state) {
     lock(state);
-    bool leaving = holds_link(state->link.state);
+    bool leaving = connect_outstanding(state->link.state);
     if (leaving)
         state->leave_pending = true; // before the call: the echo may be quick
     unlock(state);
@@ -555,24 +541,133 @@ static void leave_current_link(srv_t *state) {
     }
 }
 
-// One attempt; the caller has left any previous link. The request (and its
-// key) is wiped by the caller.
-static void start_attempt(srv_t *state, const attempt_request_t *request) {
-    static const uint8_t any_bssid[BSSID_LENGTH] = {0};
-    bool bssid_pinned = memcmp(request->bssid, any_bssid, sizeof(any_bssid)) != 0;
+static void drop_pending_attempt(srv_t *state) {
+    state->attempt_pending = false;
+    state->search_current = false;
+    state->search_all_channels = false;
+    wipe_secret(&state->pending_attempt, sizeof(state->pending_attempt));
+}
+
+static void free_scan_records(srv_t *state) {
+    free(state->scan_records);
+    state->scan_records = NULL;
+    state->scan_record_count = 0;
+    state->scan_records_sent = 0;
+}
+
+static bool scan_list_pending(srv_t *state) {
+    return state->scan_records != NULL;
+}
+
+// Reads (at most `capacity`) records of the scan that just finished. Reading
+// is also what makes ESP-IDF free its own copy of the list. Returns a heap
+// array (free() it) or NULL, with the count in *count.
+static wifi_ap_record_t *read_scan_results(uint16_t capacity, uint16_t *count) {
+    uint16_t available = 0;
+    esp_wifi_scan_get_ap_num(&available);
+    uint16_t wanted = available < capacity ? available : capacity;
+    *count = 0;
+    wifi_ap_record_t *aps = wanted ? calloc(wanted, sizeof(wifi_ap_record_t)) : NULL;
+    if (aps == NULL) {
+        // Nothing seen, or no memory: still empty ESP-IDF's list.
+        uint16_t one = 1;
+        wifi_ap_record_t ap;
+        esp_wifi_scan_get_ap_records(&one, &ap);
+        return NULL;
+    }
+    esp_err_t err = esp_wifi_scan_get_ap_records(&wanted, aps);
+    if (err != ESP_OK) {
+        LOG("reading scan results failed: %s", esp_err_to_name(err));
+        free(aps);
+        return NULL;
+    }
+    *count = wanted;
+    return aps;
+}
+
+// ------------------------------------------------------------- the attempt
+//
+// associate -> Scanning: search scan for the SSID (on the hinted channel
+// first, then on all) -> the strongest matching AP is chosen (or the pinned
+// BSSID) -> Associating, with that AP named: esp_wifi_connect() pinned to its
+// BSSID and channel -> CONNECTED -> ObtainingAddress / GotAddress, or
+// DISCONNECTED -> Idle with a reason, the AP still named.
+
+// The SSID of a scan record matches the request's: same bytes; or, for a
+// hidden AP that only sent beacons with an empty SSID, the pinned BSSID.
+static bool ap_matches(const wifi_ap_record_t *ap, const attempt_request_t *request) {
+    if (request->bssid_pinned && memcmp(ap->bssid, request->bssid, BSSID_LENGTH) != 0)
+        return false;
+    size_t length = ssid_length(ap->ssid, sizeof(ap->ssid));
+    if (length == 0)
+        return request->bssid_pinned;
+    return length == request->ssid_length && memcmp(ap->ssid, request->ssid, length) == 0;
+}
+
+// Starts the pending attempt's search when the radio is free for it.
+static void start_attempt_search(srv_t *state) {
+    if (!state->attempt_pending || state->scan_running)
+        return;
+    lock(state);
+    bool leave_pending = state->leave_pending;
+    unlock(state);
+    if (leave_pending && esp_timer_get_time() < state->leave_wait_until_us)
+        return; // ESP-IDF is still letting go of the link we left
+
+    const attempt_request_t *request = &state->pending_attempt;
+    memcpy(state->search_ssid, request->ssid, request->ssid_length);
+    state->search_ssid[request->ssid_length] = 0;
+    memcpy(state->search_bssid, request->bssid, BSSID_LENGTH);
+
+    wifi_scan_config_t config;
+    memset(&config, 0, sizeof(config));
+    config.ssid = state->search_ssid; // also probes for a hidden AP of that name
+    config.bssid = request->bssid_pinned ? state->search_bssid : NULL;
+    config.channel = state->search_all_channels ? 0 : request->channel_hint;
+    config.show_hidden = true;
+    config.scan_type = WIFI_SCAN_TYPE_ACTIVE;
+    esp_err_t err = esp_wifi_scan_start(&config, false);
+    if (err != ESP_OK) {
+        drop_pending_attempt(state);
+        fail_attempt_locally(state, err, "esp_wifi_scan_start (search)");
+        return;
+    }
+    state->scan_running = true;
+    state->scan_for_attempt = true;
+    state->search_current = true;
+}
+
+// The AP is chosen: configure ESP-IDF for exactly that AP and connect. The
+// caller wipes the request.
+static void connect_to(srv_t *state, const attempt_request_t *request,
+                       const wifi_ap_record_t *ap) {
+    lock(state);
+    link_snapshot_t *link = &state->link;
+    link->state = LINK_STATE(ASSOCIATING);
+    link->reason = LINK_REASON(NONE);
+    link->rssi = ap->rssi;
+    link->channel = ap->primary;
+    link->security = security_from_authmode(ap->authmode);
+    link->has_bssid = true;
+    memcpy(link->bssid, ap->bssid, BSSID_LENGTH);
+    // The name asked for (a hidden AP's record may carry none).
+    set_link_ssid(link, request->ssid, request->ssid_length);
+    clear_address(link);
+    state->attempt_link = *link;
+    state->link_was_up = false;
+    state->key_given = request->key_length > 0;
+    state->link_changed = true;
+    unlock(state);
 
     wifi_config_t config;
     memset(&config, 0, sizeof(config));
     memcpy(config.sta.ssid, request->ssid, request->ssid_length);
     memcpy(config.sta.password, request->key, request->key_length);
-    // All channels, strongest matching AP: what "bssid all zero means any
-    // access point with this SSID (the strongest is chosen)" asks for.
-    config.sta.scan_method = WIFI_ALL_CHANNEL_SCAN;
-    config.sta.sort_method = WIFI_CONNECT_AP_BY_SIGNAL;
-    // A hint only: ESP-IDF starts its scan there.
-    config.sta.channel = request->channel_hint;
-    config.sta.bssid_set = bssid_pinned;
-    memcpy(config.sta.bssid, request->bssid, sizeof(config.sta.bssid));
+    // Exactly the AP the search chose: its BSSID, on its channel.
+    config.sta.bssid_set = true;
+    memcpy(config.sta.bssid, ap->bssid, sizeof(config.sta.bssid));
+    config.sta.channel = ap->primary;
+    config.sta.scan_method = WIFI_FAST_SCAN;
     // Accept any security, down to open: which networks are acceptable is
     // the bytecode's decision, not the driver's.
     config.sta.threshold.authmode = WIFI_AUTH_OPEN;
@@ -584,87 +679,85 @@ static void start_attempt(srv_t *state, const attempt_request_t *request) {
         return;
     }
 
-    lock(state);
-    link_snapshot_t *link = &state->link;
-    // ESP-IDF posts nothing between esp_wifi_connect() and STA_CONNECTED
-    // (which comes after the handshake), so the attempt is reported as
-    // Scanning, or Associating when BSSID and channel are both given and no
-    // search is needed, until it is connected or has failed.
-    link->state = (bssid_pinned && request->channel_hint != 0) ? LINK_STATE(ASSOCIATING)
-                                                               : LINK_STATE(SCANNING);
-    link->reason = LINK_REASON(NONE);
-    clear_link_details(link);
-    link->channel = request->channel_hint;
-    memcpy(link->bssid, request->bssid, sizeof(link->bssid));
-    set_link_ssid(link, request->ssid, request->ssid_length);
-    state->attempt_start_state = link->state;
-    state->link_was_up = false;
-    state->key_given = request->key_length > 0;
-    state->link_changed = true;
-    unlock(state);
-
     char ssid_text[SSID_MAX_LENGTH + 1];
     memcpy(ssid_text, request->ssid, request->ssid_length);
     ssid_text[request->ssid_length] = 0;
-    LOG("associating with '%s'", ssid_text); // the SSID only, never the key
+    LOG("associating with '%s' on channel %u", ssid_text, (unsigned)ap->primary); // never the key
     err = esp_wifi_connect();
     if (err != ESP_OK)
         fail_attempt_locally(state, err, "esp_wifi_connect");
 }
 
-static void drop_deferred_attempt(srv_t *state) {
-    state->attempt_deferred = false;
-    wipe_secret(&state->deferred_attempt, sizeof(state->deferred_attempt));
+// The search scan finished (SCAN_DONE handled on the main loop).
+static void finish_attempt_search(srv_t *state) {
+    uint16_t count = 0;
+    wifi_ap_record_t *aps = read_scan_results(SCAN_MAX_RECORDS, &count);
+    if (!state->attempt_pending || !state->search_current) {
+        // A search for a request that was replaced or dropped meanwhile; a
+        // pending newer request gets its own search from process().
+        free(aps);
+        return;
+    }
+    state->search_current = false;
+
+    const wifi_ap_record_t *best = NULL;
+    for (uint16_t i = 0; i < count; ++i)
+        if (ap_matches(&aps[i], &state->pending_attempt) &&
+            (best == NULL || aps[i].rssi > best->rssi))
+            best = &aps[i];
+
+    if (best == NULL && state->pending_attempt.channel_hint != 0 && !state->search_all_channels) {
+        // Not on the hinted channel: a hint only. Search all channels next.
+        free(aps);
+        state->search_all_channels = true;
+        return;
+    }
+    if (best == NULL) {
+        drop_pending_attempt(state);
+        free(aps);
+        lock(state);
+        // The requested name stays; no AP was found to name further.
+        record_failure(&state->link, LINK_REASON(NO_AP_FOUND));
+        state->link_changed = true;
+        unlock(state);
+        return;
+    }
+    attempt_request_t request = state->pending_attempt;
+    drop_pending_attempt(state);
+    connect_to(state, &request, best);
+    wipe_secret(&request, sizeof(request));
+    free(aps);
 }
 
-static void free_scan_records(srv_t *state) {
-    free(state->scan_records);
-    state->scan_records = NULL;
-    state->scan_record_count = 0;
-    state->scan_records_sent = 0;
-}
+// ------------------------------------------------------------------- scans
 
 static void encode_scan_record(scan_record_event_t *out, uint8_t index,
                                const wifi_ap_record_t *ap) {
-    jd_cam_wifi_station_scan_record_t head;
-    memset(&head, 0, sizeof(head));
+    cam_scan_record_t record;
+    memset(&record, 0, sizeof(record));
     size_t length = ssid_length(ap->ssid, sizeof(ap->ssid));
-    head.index = index;
-    head.rssi = ap->rssi;
-    head.channel = ap->primary;
-    head.security = security_from_authmode(ap->authmode);
+    record.index = index;
+    record.rssi = ap->rssi;
+    record.channel = ap->primary;
+    record.security = security_from_authmode(ap->authmode);
     // A hidden network's beacon carries an empty (or all-zero) SSID.
-    head.hidden = ap->ssid[0] == 0 ? 1 : 0;
-    memcpy(head.bssid, ap->bssid, sizeof(head.bssid));
-    memcpy(out->payload, &head, SCAN_RECORD_HEAD_SIZE);
-    memcpy(out->payload + SCAN_RECORD_HEAD_SIZE, ap->ssid, length);
-    out->size = (uint8_t)(SCAN_RECORD_HEAD_SIZE + length);
+    record.hidden = length == 0;
+    memcpy(record.ssid, ap->ssid, length);
+    record.ssid_length = (uint8_t)length;
+    memcpy(record.bssid, ap->bssid, sizeof(record.bssid));
+    out->size = (uint8_t)cam_encode_scan_record(out->payload, &record);
 }
 
-// WIFI_EVENT_SCAN_DONE was recorded: fetch the list (this also frees
-// ESP-IDF's copy) and queue it for sending.
+// WIFI_EVENT_SCAN_DONE of a `scan` command: fetch the list and queue it.
 static void collect_scan_results(srv_t *state) {
-    state->scan_running = false;
     free_scan_records(state);
-
-    uint16_t available = 0;
-    esp_wifi_scan_get_ap_num(&available);
-    uint16_t wanted = available < SCAN_MAX_RECORDS ? available : SCAN_MAX_RECORDS;
-    wifi_ap_record_t *aps = wanted ? calloc(wanted, sizeof(wifi_ap_record_t)) : NULL;
-    if (aps == NULL) {
-        state->scan_records = NULL; // an empty list: scan_done(0) follows
-        return;
-    }
-    esp_err_t err = esp_wifi_scan_get_ap_records(&wanted, aps);
-    if (err != ESP_OK) {
-        LOG("reading scan results failed: %s", esp_err_to_name(err));
-        wanted = 0;
-    }
-    state->scan_records = wanted ? calloc(wanted, sizeof(scan_record_event_t)) : NULL;
+    uint16_t count = 0;
+    wifi_ap_record_t *aps = read_scan_results(SCAN_MAX_RECORDS, &count);
+    state->scan_records = count ? calloc(count, sizeof(scan_record_event_t)) : NULL;
     if (state->scan_records != NULL) {
-        for (uint16_t i = 0; i < wanted; ++i)
+        for (uint16_t i = 0; i < count; ++i)
             encode_scan_record(&state->scan_records[i], (uint8_t)i, &aps[i]);
-        state->scan_record_count = (uint8_t)wanted;
+        state->scan_record_count = (uint8_t)count;
     }
     free(aps);
     // The list is complete; scan_done goes out once every record has.
@@ -672,8 +765,8 @@ static void collect_scan_results(srv_t *state) {
 }
 
 // A SCAN_DONE nobody waits for any more (the radio was stopped during the
-// scan, which was then reported as done). Reading the records is what makes
-// ESP-IDF free its list, and one record is enough for that.
+// scan). Reading the records is what makes ESP-IDF free its list, and one
+// record is enough for that.
 static void discard_scan_results(void) {
     uint16_t one = 1;
     wifi_ap_record_t ap;
@@ -693,10 +786,6 @@ static void send_scan_records(srv_t *state) {
     }
 }
 
-static bool scan_list_pending(srv_t *state) {
-    return state->scan_records != NULL;
-}
-
 static void start_requested_scan(srv_t *state, uint8_t link_state) {
     if (!state->scan_requested || state->scan_running || scan_list_pending(state))
         return;
@@ -706,7 +795,7 @@ static void start_requested_scan(srv_t *state, uint8_t link_state) {
         send_scan_done(state, 0);
         return;
     }
-    if (attempt_under_way(link_state))
+    if (state->attempt_pending || attempt_under_way(link_state))
         return; // "a scan while an attempt is under way waits for it"
 
     state->scan_requested = false;
@@ -720,6 +809,7 @@ static void start_requested_scan(srv_t *state, uint8_t link_state) {
         return;
     }
     state->scan_running = true;
+    state->scan_for_attempt = false;
 }
 
 static void poll_rssi(srv_t *state, uint8_t link_state) {
@@ -745,11 +835,14 @@ static void cam_wifi_station_process(srv_t *state) {
     lock(state);
     bool scan_finished = state->scan_finished;
     state->scan_finished = false;
-    uint8_t link_state = state->link.state;
     unlock(state);
 
     if (scan_finished) {
-        if (state->scan_running) {
+        if (state->scan_running && state->scan_for_attempt) {
+            state->scan_running = false;
+            finish_attempt_search(state);
+        } else if (state->scan_running) {
+            state->scan_running = false;
             collect_scan_results(state);
             if (state->scan_records == NULL)
                 send_scan_done(state, 0); // nothing seen: no records to wait for
@@ -768,16 +861,11 @@ static void cam_wifi_station_process(srv_t *state) {
         }
     }
 
-    if (state->attempt_deferred && !state->scan_running) {
-        attempt_request_t request = state->deferred_attempt;
-        drop_deferred_attempt(state);
-        start_attempt(state, &request);
-        wipe_secret(&request, sizeof(request));
-        lock(state);
-        link_state = state->link.state;
-        unlock(state);
-    }
+    start_attempt_search(state);
 
+    lock(state);
+    uint8_t link_state = state->link.state;
+    unlock(state);
     start_requested_scan(state, link_state);
     poll_rssi(state, link_state);
 }
@@ -797,8 +885,7 @@ static void handle_set_active(srv_t *state, jd_packet_t *pkt) {
             lock(state);
             state->link.state = LINK_STATE(IDLE);
             state->link.reason = LINK_REASON(NONE);
-            state->link.ssid_length = 0;
-            clear_link_details(&state->link);
+            forget_ap(&state->link);
             state->leave_pending = false;
             state->link_was_up = false;
             state->link_changed = true;
@@ -807,22 +894,26 @@ static void handle_set_active(srv_t *state, jd_packet_t *pkt) {
             LOG("esp_wifi_start failed: %s", esp_err_to_name(err));
         }
     } else if (!on && state->radio_started) {
-        drop_deferred_attempt(state);
+        drop_pending_attempt(state);
         if (state->scan_running) {
-            // The scan dies with the radio: finish it now, with nothing seen.
+            // The scan dies with the radio. A `scan` is finished now, with
+            // nothing seen; an attempt's search just ends with the attempt.
             state->scan_running = false;
-            send_scan_done(state, 0);
+            if (!state->scan_for_attempt)
+                send_scan_done(state, 0);
         }
         esp_err_t err = esp_wifi_stop();
         if (err != ESP_OK)
             LOG("esp_wifi_stop failed: %s", esp_err_to_name(err));
         state->radio_started = false;
         lock(state);
+        // "Turning it off drops any link (reason RadioStopped)". With no
+        // link or attempt there is nothing dropped: reason None.
+        bool dropped = state->link.state > LINK_STATE(IDLE);
         // Events the stop causes (DISCONNECTED) find Stopped and are ignored.
         state->link.state = LINK_STATE(STOPPED);
-        state->link.reason = LINK_REASON(RADIO_STOPPED);
-        state->link.ssid_length = 0;
-        clear_link_details(&state->link);
+        state->link.reason = dropped ? LINK_REASON(RADIO_STOPPED) : LINK_REASON(NONE);
+        forget_ap(&state->link);
         state->leave_pending = false;
         state->link_was_up = false;
         state->link_changed = true;
@@ -831,117 +922,66 @@ static void handle_set_active(srv_t *state, jd_packet_t *pkt) {
     state->link_answer_due = true; // "Answered with a link event"
 }
 
-// Takes one NUL-terminated string off the front of [*cursor, end).
-static bool take_string0(const uint8_t **cursor, const uint8_t *end, const uint8_t **text,
-                         size_t *length) {
-    const uint8_t *terminator = memchr(*cursor, 0, (size_t)(end - *cursor));
-    if (terminator == NULL)
-        return false;
-    *text = *cursor;
-    *length = (size_t)(terminator - *cursor);
-    *cursor = terminator + 1;
-    return true;
-}
-
-// channel_hint u8, ssid string0, key string0, bssid bytes (empty or 6).
-static bool parse_associate(const jd_packet_t *pkt, attempt_request_t *request) {
-    const uint8_t *cursor = pkt->data;
-    const uint8_t *end = pkt->data + pkt->service_size;
-    if (pkt->service_size < offsetof(jd_cam_wifi_station_associate_t, ssid))
-        return false;
-    uint8_t channel_hint = cursor[offsetof(jd_cam_wifi_station_associate_t, channel_hint)];
-    cursor += offsetof(jd_cam_wifi_station_associate_t, ssid);
-
-    const uint8_t *ssid, *key;
-    size_t ssid_len, key_len;
-    if (!take_string0(&cursor, end, &ssid, &ssid_len) ||
-        !take_string0(&cursor, end, &key, &key_len))
-        return false; // a terminator is missing
-    if (ssid_len == 0 || ssid_len > SSID_MAX_LENGTH || key_len > KEY_MAX_LENGTH)
-        return false;
-    size_t bssid_len = (size_t)(end - cursor);
-    if (bssid_len != 0 && bssid_len != BSSID_LENGTH)
-        return false;
-
-    memset(request, 0, sizeof(*request));
-    request->channel_hint = channel_hint;
-    if (bssid_len == BSSID_LENGTH)
-        memcpy(request->bssid, cursor, BSSID_LENGTH); // all zero still means "any"
-    memcpy(request->ssid, ssid, ssid_len);
-    request->ssid_length = (uint8_t)ssid_len;
-    memcpy(request->key, key, key_len);
-    request->key_length = (uint8_t)key_len;
-    return true;
-}
-
 static void handle_associate(srv_t *state, jd_packet_t *pkt) {
     attempt_request_t request;
-    if (!parse_associate(pkt, &request)) {
-        LOG("associate: malformed payload ignored");
+    if (!cam_parse_associate(pkt->data, pkt->service_size, &request)) {
+        LOG("associate: malformed payload ignored"); // nothing of it is logged
+        wipe_secret(&request, sizeof(request));
         return;
     }
     state->link_answer_due = true;
-    // A deferred attempt only exists on paper: the radio holds nothing to leave.
-    bool radio_holds_attempt = !state->attempt_deferred;
-    drop_deferred_attempt(state); // a newer request replaces it
+    drop_pending_attempt(state); // a newer request replaces it
 
     if (!state->radio_started) {
         // Radio off: no attempt; the answer shows Stopped.
         wipe_secret(&request, sizeof(request));
         return;
     }
-    if (radio_holds_attempt)
-        leave_current_link(state); // "replaces any attempt under way"
-    if (state->scan_running) {
-        // ESP-IDF refuses to connect while our scan runs. Start when it ends
-        // (process()); meanwhile the attempt shows as Scanning.
-        state->deferred_attempt = request;
-        state->attempt_deferred = true;
-        wipe_secret(&request, sizeof(request));
-        lock(state);
-        state->link.state = LINK_STATE(SCANNING);
-        state->link.reason = LINK_REASON(NONE);
-        clear_link_details(&state->link);
-        set_link_ssid(&state->link, state->deferred_attempt.ssid,
-                      state->deferred_attempt.ssid_length);
-        state->link_changed = true;
-        unlock(state);
-        return;
-    }
-    start_attempt(state, &request);
+    leave_current_link(state); // "replaces any attempt under way"
+
+    // The search starts from process() as soon as the radio is free (a
+    // running scan finishes first; ESP-IDF cannot run two).
+    state->pending_attempt = request;
     wipe_secret(&request, sizeof(request));
+    state->attempt_pending = true;
+    state->leave_wait_until_us = esp_timer_get_time() + LEAVE_ECHO_WAIT_US;
+
+    lock(state);
+    link_snapshot_t *link = &state->link;
+    link->state = LINK_STATE(SCANNING);
+    link->reason = LINK_REASON(NONE);
+    forget_ap(link);
+    // Until an AP is chosen, the snapshot names only the network asked for.
+    set_link_ssid(link, state->pending_attempt.ssid, state->pending_attempt.ssid_length);
+    state->link_was_up = false;
+    state->link_changed = true;
+    unlock(state);
 }
 
 static void handle_disassociate(srv_t *state) {
-    bool radio_holds_attempt = !state->attempt_deferred;
-    drop_deferred_attempt(state);
+    drop_pending_attempt(state);
     state->link_answer_due = true;
     if (!state->radio_started)
         return;
-    if (radio_holds_attempt)
-        leave_current_link(state);
+    leave_current_link(state);
     lock(state);
     state->link.state = LINK_STATE(IDLE);
     state->link.reason = LINK_REASON(LEFT_BY_REQUEST);
-    clear_link_details(&state->link);
+    forget_ap(&state->link);
     state->link_was_up = false;
     state->link_changed = true;
     unlock(state);
 }
 
 static void handle_set_address(srv_t *state, jd_packet_t *pkt) {
-    if (pkt->service_size < SET_ADDRESS_WIRE_SIZE)
+    cam_set_address_t command;
+    if (!cam_parse_set_address(pkt->data, pkt->service_size, &command))
         return;
-    const uint8_t *data = pkt->data;
-    uint8_t mode = data[offsetof(jd_cam_wifi_station_set_address_t, mode)];
+    uint8_t mode = command.mode;
     if (mode != JD_CAM_WIFI_STATION_ADDRESS_MODE_DHCP &&
         mode != JD_CAM_WIFI_STATION_ADDRESS_MODE_STATIC)
         return;
-    ipv4_config_t address;
-    address.ip = read_u32_le(data + offsetof(jd_cam_wifi_station_set_address_t, ip));
-    address.netmask = read_u32_le(data + offsetof(jd_cam_wifi_station_set_address_t, netmask));
-    address.gateway = read_u32_le(data + offsetof(jd_cam_wifi_station_set_address_t, gateway));
-    address.dns = read_u32_le(data + offsetof(jd_cam_wifi_station_set_address_t, dns));
+    ipv4_config_t address = command.address;
 
     lock(state);
     bool was_dhcp = state->address_mode == JD_CAM_WIFI_STATION_ADDRESS_MODE_DHCP;
@@ -962,7 +1002,7 @@ static void handle_set_address(srv_t *state, jd_packet_t *pkt) {
             link->address = address;
             link->state = LINK_STATE(GOT_ADDRESS);
         } else {
-            memset(&link->address, 0, sizeof(link->address));
+            clear_address(link);
             link->state = LINK_STATE(OBTAINING_ADDRESS);
         }
         link->reason = LINK_REASON(NONE);

@@ -363,6 +363,11 @@ export class SimWifiStation extends JDServiceServer {
         }
     }
 
+    /** The channel the radio is held on by an association (the access point must share it). */
+    associatedChannel(): number | undefined {
+        return this.ap && this.state >= this.S.Associating ? this.ap.config.channel : undefined
+    }
+
     /** For the socket layer: the interface's address, 0 when it has none. */
     get address4(): { ip: number; dns: number } {
         return this.state === this.S.GotAddress ? { ip: this.ip, dns: this.dns } : { ip: 0, dns: 0 }

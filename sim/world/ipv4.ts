@@ -41,3 +41,10 @@ export function cidrHosts(network: number, prefix: number): number[] {
     for (let i = 1; i < size - 1 && out.length < 1024; i++) out.push((network + i) >>> 0)
     return out
 }
+
+/** 255.255.255.0 -> 24 */
+export function maskPrefix(mask: number): number {
+    let prefix = 0
+    while (prefix < 32 && (mask >>> (31 - prefix)) & 1) prefix++
+    return prefix
+}

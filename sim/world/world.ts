@@ -70,6 +70,18 @@ export interface EthernetConfig {
     dhcp: DhcpConfig
 }
 
+/** A phone or laptop that tries to join the camera's access point. */
+export interface ClientConfig {
+    name: string
+    mac: string
+    position: Vec2
+    joins: string
+    password?: string
+    atMs: number
+    leaveAtMs?: number
+    txPowerDbm: number
+}
+
 export interface WorldEvent {
     atMs: number
     action: EventAction
@@ -88,6 +100,7 @@ export interface World {
     ethernet?: EthernetConfig
     /** name -> IPv4 (u32) */
     dnsZone: Map<string, number>
+    clients: ClientConfig[]
     events: WorldEvent[]
 }
 
@@ -131,6 +144,16 @@ interface RawWorld {
     accessPoints: RawAccessPoint[]
     ethernet?: { cable?: "plugged" | "unplugged"; speedMbps?: 10 | 100; duplex?: "full" | "half"; dhcp?: RawDhcp }
     dnsZone?: Record<string, string>
+    clients?: {
+        name: string
+        mac?: string
+        position: Vec2
+        joins: string
+        password?: string
+        at: number | string
+        leaveAt?: number | string
+        txPowerDbm?: number
+    }[]
     events?: { at: number | string; action: EventAction; accessPoint?: string; password?: string; to?: Vec2 }[]
 }
 
@@ -240,6 +263,24 @@ export function parseWorld(json: unknown, source: string): World {
               dhcp: normaliseDhcp(raw.ethernet.dhcp ?? { subnet: "192.168.10.0/24" }, "ethernet.dhcp", problems),
           }
         : undefined
+    const clientNames = new Set<string>()
+    const clients: ClientConfig[] = (raw.clients ?? []).map((c, i) => {
+        if (clientNames.has(c.name)) problems.push(`clients[${i}]: another client is already called "${c.name}"`)
+        clientNames.add(c.name)
+        const atMs = parseDuration(c.at)
+        const leaveAtMs = c.leaveAt !== undefined ? parseDuration(c.leaveAt) : undefined
+        if (leaveAtMs !== undefined && leaveAtMs <= atMs) problems.push(`clients[${i}].leaveAt must be after its "at"`)
+        return {
+            name: c.name,
+            mac: (c.mac ?? `02:c1:00:00:00:${(i + 1).toString(16).padStart(2, "0")}`).toLowerCase(),
+            position: c.position,
+            joins: c.joins,
+            password: c.password,
+            atMs,
+            leaveAtMs,
+            txPowerDbm: c.txPowerDbm ?? 15,
+        }
+    })
     const dnsZone = new Map<string, number>()
     for (const [name, ip] of Object.entries(raw.dnsZone ?? {})) dnsZone.set(name.toLowerCase(), parseIpv4(ip) ?? 0)
     if (problems.length) throw new WorldError(source, problems)
@@ -256,6 +297,7 @@ export function parseWorld(json: unknown, source: string): World {
         accessPoints,
         ethernet,
         dnsZone,
+        clients,
         events,
     }
 }

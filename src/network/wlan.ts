@@ -3,6 +3,7 @@ import { requireInterface } from "../board"
 import { formatMac, parseMac } from "./address"
 import { checkHostname, checkKey, checkSsid } from "./credentials"
 import { Nic } from "./nic"
+import { ApLink, apLink, ApStation, AP_MAX_CLIENTS_LIMIT } from "./access-point"
 import { ScanRecord, stationLink, StationLink } from "./station"
 import * as stat from "./status"
 
@@ -14,11 +15,26 @@ export interface ConnectOptions {
     bssid?: string
 }
 
-/** Keys `config()` accepts in its object form. */
+/** Keys `config()` accepts in its object form (station, then access point). */
 export interface WlanConfig {
+    /** IF_STA: DHCP hostname */
     hostname?: string
+    /** IF_STA: retries of a failed or dropped link (-1 forever, the default) */
     reconnects?: number
+    /** IF_STA: transmit power, 2..20 dBm */
     txpower?: number
+    /** IF_AP: the network's name */
+    ssid?: string
+    /** IF_AP: the WPA2/WPA3 key, 8..63 characters (write-only) */
+    key?: string
+    /** IF_AP: WLAN.SEC_WPA2 (default with a key), SEC_WPA3, SEC_WPA2_WPA3, or SEC_OPEN deliberately */
+    security?: number
+    /** IF_AP: 1..13; follows the station's channel while it is associated */
+    channel?: number
+    /** IF_AP: do not broadcast the name */
+    hidden?: boolean
+    /** IF_AP: 1..10 stations */
+    max_clients?: number
 }
 
 const CONFIG_KEYS = "mac, ssid, channel, hostname, reconnects, txpower, security"
@@ -60,7 +76,9 @@ export class WLAN extends Nic {
     static SEC_WPA2_WPA3: number
     static SEC_WPA3_ENT: number
 
+    /** exactly one of these is set, by the interface asked for */
     private readonly sta: StationLink
+    private readonly ap: ApLink
 
     /** @throws if the board has no Wi-Fi, or `iface` is not IF_STA / IF_AP */
     constructor(iface?: number) {
@@ -71,14 +89,22 @@ export class WLAN extends Nic {
         if (!(this instanceof WLAN)) return new WLAN(iface)
         if (iface === undefined) iface = WLAN.IF_STA
         requireInterface("wlan", "network.WLAN")
-        if (iface === WLAN.IF_AP)
-            throw new Error(
-                "network.WLAN(IF_AP): access-point mode is not available in this camscript release; use IF_STA",
-            )
+        if (iface === WLAN.IF_AP) {
+            this.ap = apLink()
+            this.link = this.ap
+            return
+        }
         if (iface !== WLAN.IF_STA)
             throw new Error(`network.WLAN: interface must be WLAN.IF_STA (0) or WLAN.IF_AP (1), got ${iface}`)
         this.sta = stationLink()
         this.link = this.sta
+    }
+
+    private stationOnly(what: string) {
+        if (this.ap)
+            throw new Error(
+                `${what} is for IF_STA; an access point hosts its own network: await ap.config({ ssid, key }) then await ap.active(true)`,
+            )
     }
 
     /**
@@ -91,9 +117,10 @@ export class WLAN extends Nic {
     // @ts-ignore DeviceScript runs an async method called without await
     // synchronously, so the read form above can return its value directly.
     async active(on?: boolean): any {
-        if (on === undefined) return this.sta.active
-        await this.sta.setActive(!!on)
-        return this.sta.active
+        if (on === undefined) return this.link.active
+        if (this.ap && on) checkApReady(this.ap)
+        await this.link.setActive(!!on)
+        return this.link.active
     }
 
     /**
@@ -106,6 +133,7 @@ export class WLAN extends Nic {
      * key or bssid are malformed.
      */
     async connect(ssid?: string, key?: string, options?: ConnectOptions): Promise<void> {
+        this.stationOnly("connect()")
         if (!this.sta.active)
             throw new Error("connect(): the interface is not active: call await wlan.active(true) first")
         if (ssid === undefined) {
@@ -128,6 +156,7 @@ export class WLAN extends Nic {
 
     /** Leave the network and stop retrying (async). */
     async disconnect(): Promise<void> {
+        this.stationOnly("disconnect()")
         if (!this.sta.active) return
         await this.sta.disconnect()
     }
@@ -138,7 +167,15 @@ export class WLAN extends Nic {
      * STAT_CONNECTING. `status("rssi")`: signal strength of the access point
      * in dBm (throws when not associated).
      */
-    status(param?: string): number {
+    status(): number
+    status(param: "rssi"): number
+    status(param: "stations"): ApStation[]
+    status(param?: string): any {
+        if (this.ap) {
+            if (param === undefined) return this.ap.status()
+            if (param === "stations") return this.ap.stations.slice(0)
+            throw new Error(`status(): unknown parameter ${JSON.stringify(param)} for IF_AP; allowed: "stations"`)
+        }
         if (param === undefined) return this.sta.status()
         if (param === "rssi") {
             if (this.sta.snap.state < ds.CamWifiStationLinkState.ObtainingAddress)
@@ -154,6 +191,7 @@ export class WLAN extends Nic {
      * about 1.5 s). Hidden networks are listed with ssid "" and hidden true.
      */
     async scan(): Promise<ScanRecord[]> {
+        this.stationOnly("scan()")
         if (!this.sta.active) throw new Error("scan(): the interface is not active: call await wlan.active(true) first")
         return await this.sta.scan()
     }
@@ -167,6 +205,13 @@ export class WLAN extends Nic {
     config(settings: WlanConfig): Promise<void>
     // @ts-ignore see active()
     async config(arg: any): any {
+        if (this.ap) {
+            if (typeof arg === "string") return readApConfig(this.ap, arg as string)
+            if (typeof arg !== "object" || arg === null)
+                throw new Error(`config(): expected a key (one of ${AP_CONFIG_KEYS}) or an object of settings`)
+            await writeApConfig(this.ap, arg)
+            return
+        }
         if (typeof arg === "string") return this.readConfig(arg as string)
         if (typeof arg !== "object" || arg === null)
             throw new Error(`config(): expected a key (one of ${CONFIG_KEYS}) or an object of settings`)
@@ -249,3 +294,107 @@ WLAN.SEC_WPA2_ENT = Security.Wpa2Enterprise
 WLAN.SEC_WPA3 = Security.Wpa3
 WLAN.SEC_WPA2_WPA3 = Security.Wpa2Wpa3
 WLAN.SEC_WPA3_ENT = Security.Wpa3Enterprise
+
+// --- access point settings -------------------------------------------------
+
+const AP_CONFIG_KEYS = "ssid, key, security, channel, hidden, max_clients, mac"
+const AP_SECURITY_NAMES = "WLAN.SEC_OPEN, SEC_WPA2, SEC_WPA3 or SEC_WPA2_WPA3"
+
+function checkApSecurity(v: any) {
+    if (v === Security.Wep)
+        throw new Error(`config(): WEP is broken (its keys fall in minutes) and refused; use ${AP_SECURITY_NAMES}`)
+    if (v === Security.Wpa || v === Security.WpaWpa2)
+        throw new Error(`config(): WPA (TKIP) is obsolete and refused; use ${AP_SECURITY_NAMES}`)
+    if (v === Security.Wpa2Enterprise || v === Security.Wpa3Enterprise)
+        throw new Error(
+            "config(): an access point cannot host enterprise (802.1X) logins; use WLAN.SEC_WPA2 or SEC_WPA2_WPA3",
+        )
+    if (v !== Security.Open && v !== Security.Wpa2 && v !== Security.Wpa3 && v !== Security.Wpa2Wpa3)
+        throw new Error(`config(): security must be one of ${AP_SECURITY_NAMES}, got ${JSON.stringify(v)}`)
+}
+
+/** Check every given setting, then apply them all (a bad key changes nothing). */
+async function writeApConfig(ap: ApLink, arg: any) {
+    const keys = Object.keys(arg)
+    for (const k of keys) {
+        const v = arg[k]
+        if (k === "ssid" || k === "essid") checkSsid(v, "config()")
+        else if (k === "key" || k === "password") {
+            if (v !== "") checkKey(v, "config()")
+        } else if (k === "security" || k === "authmode") checkApSecurity(v)
+        else if (k === "channel") {
+            if (typeof v !== "number" || Math.round(v) !== v || v < 1 || v > 13)
+                throw new Error(`config(): channel must be 1..13, got ${JSON.stringify(v)}`)
+        } else if (k === "hidden") {
+            if (typeof v !== "boolean")
+                throw new Error(`config(): hidden must be true or false, got ${JSON.stringify(v)}`)
+        } else if (k === "max_clients") {
+            if (typeof v !== "number" || Math.round(v) !== v || v < 1 || v > AP_MAX_CLIENTS_LIMIT)
+                throw new Error(`config(): max_clients must be 1..${AP_MAX_CLIENTS_LIMIT}, got ${JSON.stringify(v)}`)
+        } else if (k === "mac") throw new Error("config(): mac is read-only")
+        else
+            throw new Error(
+                `config(): unknown setting ${JSON.stringify(k)} for IF_AP; settable: ssid, key, security, channel, hidden, max_clients`,
+            )
+    }
+    const s = ap.settings
+    for (const k of keys) {
+        const v = arg[k]
+        if (k === "ssid" || k === "essid") s.ssid = v
+        else if (k === "key" || k === "password") s.key = v
+        else if (k === "security" || k === "authmode") s.security = v
+        else if (k === "channel") s.channel = v
+        else if (k === "hidden") s.hidden = v
+        else if (k === "max_clients") s.max_clients = v
+    }
+    if (ap.active) {
+        checkApReady(ap)
+        await ap.sendSettings()
+    }
+}
+
+/**
+ * Secure by default: a key (8..63 characters) means WPA2 unless security
+ * says otherwise; an open network only when security is SEC_OPEN.
+ */
+function checkApReady(ap: ApLink) {
+    const s = ap.settings
+    if (!s.ssid) throw new Error("active(true): the access point needs a name first: await ap.config({ ssid, key })")
+    if (s.security === -1) {
+        if (!s.key)
+            throw new Error(
+                "active(true): the access point needs a key of 8..63 characters, or security: WLAN.SEC_OPEN to run an open network deliberately",
+            )
+        s.security = Security.Wpa2
+    }
+    if (s.security === Security.Open && s.key)
+        throw new Error("active(true): an open network (SEC_OPEN) takes no key; drop the key or use SEC_WPA2")
+    if (s.security !== Security.Open && !s.key)
+        throw new Error("active(true): a WPA2/WPA3 access point needs a key of 8..63 characters")
+}
+
+function readApConfig(ap: ApLink, key: string): any {
+    const s = ap.settings
+    switch (key) {
+        case "ssid":
+        case "essid":
+            return s.ssid
+        case "channel":
+            return ap.active && ap.channel ? ap.channel : s.channel
+        case "security":
+        case "authmode":
+            return s.security === -1 ? (s.key ? Security.Wpa2 : Security.Open) : s.security
+        case "hidden":
+            return s.hidden
+        case "max_clients":
+            return s.max_clients
+        case "mac":
+            if (!ap.mac) throw new Error("config('mac'): known once the interface is active: await ap.active(true)")
+            return formatMac(ap.mac)
+        case "key":
+        case "password":
+            throw new Error("config('key'): the key is write-only")
+        default:
+            throw new Error(`config(): unknown key ${JSON.stringify(key)} for IF_AP; allowed: ${AP_CONFIG_KEYS}`)
+    }
+}

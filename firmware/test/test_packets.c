@@ -1,0 +1,305 @@
+// Host unit test for the wire layouts (firmware/main/cam_wifi_packets.c):
+// every packet is compared byte for byte with the layout of
+// services/wifi-station.md. Built and run by `make -C firmware/test`; exits
+// non-zero on any failure. Keys used here are dummies; none is ever printed.
+
+#include <stdio.h>
+
+#include "cam_wifi_packets.c"
+
+static int failures;
+static int checks;
+
+#define CHECK_EQ(actual, expected, what)                                                           \
+    do {                                                                                           \
+        long actual_ = (long)(actual), expected_ = (long)(expected);                               \
+        ++checks;                                                                                  \
+        if (actual_ != expected_) {                                                                \
+            ++failures;                                                                            \
+            fprintf(stderr, "%s:%d: %s: got %ld, expected %ld\n", __FILE__, __LINE__, (what),      \
+                    actual_, expected_);                                                           \
+        }                                                                                          \
+    } while (0)
+
+#define CHECK(cond, what) CHECK_EQ((cond) ? 1 : 0, 1, what)
+
+static void check_bytes(const uint8_t *actual, size_t actual_size, const uint8_t *expected,
+                        size_t expected_size, const char *what) {
+    CHECK_EQ(actual_size, expected_size, what);
+    size_t n = actual_size < expected_size ? actual_size : expected_size;
+    for (size_t i = 0; i < n; ++i) {
+        if (actual[i] != expected[i]) {
+            ++failures;
+            fprintf(stderr, "%s: byte %zu is 0x%02x, expected 0x%02x\n", what, i, actual[i],
+                    expected[i]);
+            return;
+        }
+    }
+    ++checks;
+}
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+// a.b.c.d as the contract's u32
+static uint32_t ipv4(uint8_t a, uint8_t b, uint8_t c, uint8_t d) {
+    return ((uint32_t)a << 24) | ((uint32_t)b << 16) | ((uint32_t)c << 8) | d;
+}
+
+static const uint8_t BSSID[6] = {0x02, 0x11, 0x22, 0x33, 0x44, 0x55};
+
+static void test_layout_constants(void) {
+    CHECK_EQ(CAM_LINK_MAX_SIZE, 24 + 33 + 6, "largest link payload");
+    CHECK_EQ(CAM_SCAN_RECORD_MAX_SIZE, 5 + 33 + 6, "largest scan_record payload");
+    CHECK(CAM_LINK_MAX_SIZE <= 236 && CAM_SCAN_RECORD_MAX_SIZE <= 236, "fits a Jacdac payload");
+    // The generated struct is padded; the wire form is not.
+    CHECK_EQ(sizeof(jd_cam_wifi_station_set_address_t), 20, "generated set_address struct (C)");
+    CHECK_EQ(CAM_SET_ADDRESS_SIZE, 17, "set_address on the wire");
+}
+
+static void test_link_with_ap(void) {
+    cam_link_snapshot_t link;
+    memset(&link, 0, sizeof(link));
+    link.state = JD_CAM_WIFI_STATION_LINK_STATE_GOT_ADDRESS;
+    link.rssi = -60;
+    link.reason = 0x0102; // shows the byte order of a u16
+    link.channel = 11;
+    link.security = JD_CAM_WIFI_STATION_SECURITY_WPA2;
+    link.address.ip = ipv4(192, 168, 1, 20);
+    link.address.netmask = ipv4(255, 255, 255, 0);
+    link.address.gateway = ipv4(192, 168, 1, 1);
+    link.address.dns = ipv4(8, 8, 4, 4);
+    memcpy(link.ssid, "home", 4);
+    link.ssid_length = 4;
+    link.has_bssid = true;
+    memcpy(link.bssid, BSSID, 6);
+
+    static const uint8_t expected[] = {
+        6,                        // state GotAddress
+        0xc4,                     // rssi -60
+        0x02, 0x01,               // reason, u16 little-endian
+        11,                       // channel
+        3,                        // security Wpa2
+        0, 0,                     // reserved
+        20, 1, 168, 192,          // ip 192.168.1.20
+        0, 255, 255, 255,         // netmask 255.255.255.0
+        1, 1, 168, 192,           // gateway 192.168.1.1
+        4, 4, 8, 8,               // dns 8.8.4.4
+        'h', 'o', 'm', 'e', 0,    // ssid string0
+        0x02, 0x11, 0x22, 0x33, 0x44, 0x55, // bssid
+    };
+    uint8_t out[CAM_LINK_MAX_SIZE];
+    memset(out, 0xee, sizeof(out));
+    size_t size = cam_encode_link(out, &link);
+    check_bytes(out, size, expected, sizeof(expected), "link with an access point");
+}
+
+static void test_link_without_ap(void) {
+    cam_link_snapshot_t link;
+    memset(&link, 0, sizeof(link));
+    link.state = JD_CAM_WIFI_STATION_LINK_STATE_STOPPED;
+    link.reason = JD_CAM_WIFI_STATION_LINK_REASON_RADIO_STOPPED;
+    uint8_t out[CAM_LINK_MAX_SIZE];
+    memset(out, 0xee, sizeof(out));
+    size_t size = cam_encode_link(out, &link);
+    static const uint8_t expected[] = {
+        0, 0, 10, 0, 0, 0, 0, 0,                         // state..reserved
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // addresses
+        0,                                               // empty ssid
+    };                                                   // no bssid bytes at all
+    check_bytes(out, size, expected, sizeof(expected), "link naming no access point");
+}
+
+static void test_link_failure_names_ap(void) {
+    // Idle + SecurityMismatch still carries the AP (what the driver reports
+    // after failing on an enterprise network).
+    cam_link_snapshot_t link;
+    memset(&link, 0, sizeof(link));
+    link.state = JD_CAM_WIFI_STATION_LINK_STATE_IDLE;
+    link.reason = JD_CAM_WIFI_STATION_LINK_REASON_SECURITY_MISMATCH;
+    link.rssi = -70;
+    link.channel = 6;
+    link.security = JD_CAM_WIFI_STATION_SECURITY_WPA2ENTERPRISE;
+    memcpy(link.ssid, "corp", 4);
+    link.ssid_length = 4;
+    link.has_bssid = true;
+    memcpy(link.bssid, BSSID, 6);
+    uint8_t out[CAM_LINK_MAX_SIZE];
+    size_t size = cam_encode_link(out, &link);
+    CHECK_EQ(size, 24 + 5 + 6, "failed link size");
+    CHECK_EQ(out[CAM_LINK_OFFSET_STATE], 1, "Idle");
+    CHECK_EQ(out[CAM_LINK_OFFSET_REASON], 6, "SecurityMismatch (low byte)");
+    CHECK_EQ(out[CAM_LINK_OFFSET_REASON + 1], 0, "SecurityMismatch (high byte)");
+    CHECK_EQ(out[CAM_LINK_OFFSET_CHANNEL], 6, "channel kept");
+    CHECK_EQ(out[CAM_LINK_OFFSET_SECURITY], 5, "Wpa2Enterprise kept");
+    CHECK(memcmp(out + 24, "corp", 5) == 0, "ssid kept");
+    CHECK(memcmp(out + 29, BSSID, 6) == 0, "bssid kept");
+}
+
+static void test_link_ssid_limits(void) {
+    cam_link_snapshot_t link;
+    memset(&link, 0, sizeof(link));
+    memset(link.ssid, 'x', sizeof(link.ssid));
+    link.ssid_length = CAM_WIFI_SSID_MAX_LENGTH;
+    link.has_bssid = true;
+    uint8_t out[CAM_LINK_MAX_SIZE];
+    CHECK_EQ(cam_encode_link(out, &link), CAM_LINK_MAX_SIZE, "32-byte SSID and a BSSID");
+    CHECK_EQ(out[24 + 32], 0, "terminator after a 32-byte SSID");
+
+    // string0 cannot carry a NUL: the SSID ends at the first one.
+    memcpy(link.ssid, "ab\0cd", 5);
+    link.ssid_length = 5;
+    link.has_bssid = false;
+    CHECK_EQ(cam_encode_link(out, &link), 24 + 3, "SSID cut at an embedded NUL");
+}
+
+static void test_scan_record(void) {
+    cam_scan_record_t record;
+    memset(&record, 0, sizeof(record));
+    record.index = 3;
+    record.rssi = -45;
+    record.channel = 1;
+    record.security = JD_CAM_WIFI_STATION_SECURITY_WPA2WPA3;
+    memcpy(record.ssid, "cafe", 4);
+    record.ssid_length = 4;
+    memcpy(record.bssid, BSSID, 6);
+    static const uint8_t expected[] = {
+        3, 0xd3, 1, 7, 0,                   // index, rssi -45, channel, Wpa2Wpa3, not hidden
+        'c', 'a', 'f', 'e', 0,              // ssid string0
+        0x02, 0x11, 0x22, 0x33, 0x44, 0x55, // bssid
+    };
+    uint8_t out[CAM_SCAN_RECORD_MAX_SIZE];
+    size_t size = cam_encode_scan_record(out, &record);
+    check_bytes(out, size, expected, sizeof(expected), "scan_record");
+
+    record.hidden = true; // "then ssid is empty", whatever the record held
+    static const uint8_t expected_hidden[] = {
+        3, 0xd3, 1, 7, 1, 0, 0x02, 0x11, 0x22, 0x33, 0x44, 0x55,
+    };
+    size = cam_encode_scan_record(out, &record);
+    check_bytes(out, size, expected_hidden, sizeof(expected_hidden), "hidden scan_record");
+}
+
+// Builds an associate payload as DeviceScript packs "u8 z z b".
+static size_t associate_payload(uint8_t *out, uint8_t channel, const char *ssid, const char *key,
+                                const uint8_t *bssid, size_t bssid_length) {
+    size_t size = 0;
+    out[size++] = channel;
+    memcpy(out + size, ssid, strlen(ssid) + 1);
+    size += strlen(ssid) + 1;
+    memcpy(out + size, key, strlen(key) + 1);
+    size += strlen(key) + 1;
+    if (bssid_length)
+        memcpy(out + size, bssid, bssid_length);
+    return size + bssid_length;
+}
+
+static void test_associate(void) {
+    uint8_t data[236];
+    cam_associate_request_t request;
+
+    size_t size = associate_payload(data, 6, "home", "dummy-key", NULL, 0);
+    CHECK(cam_parse_associate(data, size, &request), "associate without a BSSID");
+    CHECK_EQ(request.channel_hint, 6, "channel_hint");
+    CHECK_EQ(request.ssid_length, 4, "ssid length");
+    CHECK(memcmp(request.ssid, "home", 4) == 0, "ssid");
+    CHECK_EQ(request.key_length, 9, "key length");
+    CHECK(memcmp(request.key, "dummy-key", 9) == 0, "key");
+    CHECK(!request.bssid_pinned, "no BSSID: any access point");
+
+    size = associate_payload(data, 0, "home", "", BSSID, 6);
+    CHECK(cam_parse_associate(data, size, &request), "associate with a BSSID, open network");
+    CHECK(request.bssid_pinned, "BSSID pinned");
+    CHECK(memcmp(request.bssid, BSSID, 6) == 0, "BSSID");
+    CHECK_EQ(request.key_length, 0, "empty key");
+
+    static const uint8_t zero[6] = {0};
+    size = associate_payload(data, 0, "home", "", zero, 6);
+    CHECK(cam_parse_associate(data, size, &request), "associate with an all-zero BSSID");
+    CHECK(!request.bssid_pinned, "all-zero BSSID means any access point");
+
+    char key64[65];
+    memset(key64, 'a', 64);
+    key64[64] = 0;
+    size = associate_payload(data, 0, "home", key64, NULL, 0);
+    CHECK(cam_parse_associate(data, size, &request), "64-character key (hex PSK)");
+    CHECK_EQ(request.key_length, 64, "64-character key length");
+
+    char ssid32[33];
+    memset(ssid32, 's', 32);
+    ssid32[32] = 0;
+    size = associate_payload(data, 0, ssid32, "", NULL, 0);
+    CHECK(cam_parse_associate(data, size, &request), "32-byte SSID");
+
+    // Malformed: rejected, request untouched.
+    memset(&request, 0x5a, sizeof(request));
+    cam_associate_request_t untouched = request;
+    size = associate_payload(data, 0, "home", "", BSSID, 5);
+    CHECK(!cam_parse_associate(data, size, &request), "5-byte BSSID rejected");
+    size = associate_payload(data, 0, "home", "", BSSID, 6);
+    data[size++] = 0x66;
+    CHECK(!cam_parse_associate(data, size, &request), "7-byte BSSID rejected");
+    size = associate_payload(data, 0, "", "", NULL, 0);
+    CHECK(!cam_parse_associate(data, size, &request), "empty SSID rejected");
+    char ssid33[34];
+    memset(ssid33, 's', 33);
+    ssid33[33] = 0;
+    size = associate_payload(data, 0, ssid33, "", NULL, 0);
+    CHECK(!cam_parse_associate(data, size, &request), "33-byte SSID rejected");
+    char key65[66];
+    memset(key65, 'a', 65);
+    key65[65] = 0;
+    size = associate_payload(data, 0, "home", key65, NULL, 0);
+    CHECK(!cam_parse_associate(data, size, &request), "65-character key rejected");
+    size = associate_payload(data, 0, "home", "k", NULL, 0);
+    CHECK(!cam_parse_associate(data, size - 1, &request), "key terminator missing");
+    CHECK(!cam_parse_associate(data, 5, &request), "SSID terminator missing");
+    CHECK(!cam_parse_associate(data, 0, &request), "empty payload");
+    CHECK(memcmp(&request, &untouched, sizeof(request)) == 0, "rejected request untouched");
+}
+
+static void test_set_address(void) {
+    static const uint8_t data[] = {
+        20, 1, 168, 192,  // ip 192.168.1.20
+        0, 255, 255, 255, // netmask 255.255.255.0
+        1, 1, 168, 192,   // gateway 192.168.1.1
+        1, 1, 1, 1,       // dns 1.1.1.1
+        1,                // mode Static
+    };
+    cam_set_address_t command;
+    CHECK(cam_parse_set_address(data, sizeof(data), &command), "17-byte set_address");
+    CHECK_EQ(command.address.ip, ipv4(192, 168, 1, 20), "ip");
+    CHECK_EQ(command.address.netmask, ipv4(255, 255, 255, 0), "netmask");
+    CHECK_EQ(command.address.gateway, ipv4(192, 168, 1, 1), "gateway");
+    CHECK_EQ(command.address.dns, ipv4(1, 1, 1, 1), "dns");
+    CHECK_EQ(command.mode, JD_CAM_WIFI_STATION_ADDRESS_MODE_STATIC, "mode");
+    CHECK(!cam_parse_set_address(data, 16, &command), "16 bytes (no mode) rejected");
+}
+
+static void test_integers(void) {
+    uint8_t bytes[4];
+    cam_put_u32_le(bytes, 0x11223344);
+    static const uint8_t expected[] = {0x44, 0x33, 0x22, 0x11};
+    check_bytes(bytes, 4, expected, 4, "u32 little-endian");
+    CHECK_EQ(cam_get_u32_le(bytes), 0x11223344, "u32 round trip");
+    cam_put_u16_le(bytes, 0xa1b2);
+    CHECK(bytes[0] == 0xb2 && bytes[1] == 0xa1, "u16 little-endian");
+}
+
+int main(void) {
+    test_layout_constants();
+    test_link_with_ap();
+    test_link_without_ap();
+    test_link_failure_names_ap();
+    test_link_ssid_limits();
+    test_scan_record();
+    test_associate();
+    test_set_address();
+    test_integers();
+
+    if (failures) {
+        fprintf(stderr, "test_packets: %d of %d checks FAILED\n", failures, checks);
+        return 1;
+    }
+    printf("test_packets: all %d checks passed\n", checks);
+    return 0;
+}

@@ -1,0 +1,274 @@
+import type { Contract } from "../contract"
+import { JDServiceServer, jdpack, type Packet } from "../jacdac"
+import type { Air } from "../radio/air"
+import { audible, distance, rssiDbm } from "../radio/pathloss"
+import * as timing from "../radio/timing"
+import type { Timeline } from "../timeline"
+import { cidrHosts, formatIpv4, maskPrefix, parseIpv4 } from "../world/ipv4"
+import type { ClientConfig } from "../world/world"
+
+// The simulator's implementation of services/wifi-access-point.md: the
+// camera hosts a network; the world's clients (phones, laptops) try to join
+// it at their times, with the password they were given. One radio: while
+// the station half is associated, the access point follows its channel.
+
+export const AP_CONTRACT_VERSION = 1
+/** Bringing the soft-AP and its DHCP server up. */
+export const AP_START_MS = 100
+/** A phone that finds no network (or a full one) looks again this often. */
+export const CLIENT_RETRY_MS = 3000
+/** The camera's DHCP server answering a phone on the same radio. */
+export const AP_DHCP_MS = 50
+
+interface Settings {
+    channel: number
+    security: number
+    hidden: boolean
+    maxClients: number
+    ssid: string
+    key: string
+}
+
+interface Joined {
+    client: ClientConfig
+    ip: number
+}
+
+/** Where the station half is: the AP must share its channel while it is associated. */
+export interface StationRadio {
+    associatedChannel(): number | undefined
+}
+
+function macBytes(text: string): Uint8Array {
+    return new Uint8Array(text.split(":").map((h) => parseInt(h, 16)))
+}
+
+/** ESP32 soft-AP MAC: the base (station) MAC + 1. */
+export function accessPointMac(baseMac: string): string {
+    const b = macBytes(baseMac)
+    b[5] = (b[5] + 1) & 255
+    return [...b].map((x) => x.toString(16).padStart(2, "0")).join(":")
+}
+
+export class SimAccessPoint extends JDServiceServer {
+    private state: number
+    private reason: number
+    private channel = 0
+    private settings?: Settings
+    private ip = parseIpv4("192.168.4.1")!
+    private netmask = parseIpv4("255.255.255.0")!
+    private readonly joined: Joined[] = []
+    /** DHCP leases of the camera's server, by client MAC */
+    private readonly leases = new Map<string, number>()
+    private generation = 0
+    private readonly S: Record<string, number> = {}
+    private readonly R: Record<string, number> = {}
+
+    constructor(
+        private readonly contract: Contract,
+        private readonly air: Air,
+        private readonly timeline: Timeline,
+        private readonly station: StationRadio | undefined,
+        mac: string,
+        private readonly clients: ClientConfig[],
+    ) {
+        super(contract.serviceClass)
+        for (const n of Object.keys(contract.spec.enums.ApState.members)) this.S[n] = contract.enumValue("ApState", n)
+        for (const n of Object.keys(contract.spec.enums.ApReason.members)) this.R[n] = contract.enumValue("ApReason", n)
+        this.state = this.S.Stopped
+        this.reason = this.R.None
+        this.addRegister(contract.packet("const", "contract_version").code, [AP_CONTRACT_VERSION])
+        this.addRegister(contract.packet("const", "mac").code, [macBytes(mac)])
+        this.command("set_config", ([channel, security, hidden, maxClients, ssid, key]) => {
+            this.settings = {
+                channel: channel as number,
+                security: security as number,
+                hidden: !!hidden,
+                maxClients: maxClients as number,
+                ssid: ssid as string,
+                key: key as string,
+            }
+            if (this.state !== this.S.Stopped) this.start() // new settings: restart
+        })
+        this.command("set_active", ([on]) => (on ? this.start() : this.stop()))
+        this.command("set_address", ([ip, netmask]) => {
+            this.ip = ip as number
+            this.netmask = netmask as number
+            this.leases.clear()
+            if (this.state !== this.S.Stopped) this.start()
+        })
+    }
+
+    private command(name: string, handler: (values: unknown[]) => void) {
+        const { code, format } = this.contract.packet("command", name)
+        this.addCommand(code, (pkt: Packet) => handler(format ? pkt.jdunpack(format) : []))
+    }
+
+    private get clock() {
+        return this.air.clock
+    }
+
+    /** Schedule the clients' comings and goings (once, at the start of a run). */
+    startClients() {
+        for (const c of this.clients) {
+            this.clock.setTimeout(() => this.tryJoin(c), c.atMs - this.clock.now())
+            if (c.leaveAtMs !== undefined) this.clock.setTimeout(() => this.leave(c), c.leaveAtMs - this.clock.now())
+        }
+    }
+
+    private start() {
+        if (!this.settings) return this.emitLink()
+        const gen = ++this.generation
+        if (this.joined.length) this.dropAll()
+        this.state = this.S.Starting
+        this.emitLink()
+        this.clock.setTimeout(() => {
+            if (gen !== this.generation) return
+            this.state = this.S.Up
+            this.followStation(false)
+            this.emitLink()
+        }, AP_START_MS)
+    }
+
+    private stop() {
+        this.generation++
+        this.dropAll()
+        this.state = this.S.Stopped
+        this.reason = this.R.StoppedByRequest
+        this.channel = 0
+        this.emitLink()
+    }
+
+    /** The station's link changed: one radio, one channel. */
+    stationChanged() {
+        if (this.state !== this.S.Up) return
+        const before = this.channel
+        this.followStation(true)
+        if (this.channel !== before) {
+            // stations on the old channel lose the network and must find it again
+            this.dropAll()
+            this.emitLink()
+            for (const c of this.clients) this.clock.setTimeout(() => this.tryJoin(c), CLIENT_RETRY_MS)
+        }
+    }
+
+    private followStation(announce: boolean) {
+        const configured = this.settings!.channel
+        const forced = this.station?.associatedChannel()
+        this.channel = forced ?? configured
+        this.reason = forced !== undefined && forced !== configured ? this.R.ChannelFollowsStation : this.R.None
+        if (announce && this.reason === this.R.ChannelFollowsStation)
+            this.timeline.add("ap", "channel-follows-station", `configured ${configured}, running on ${forced}`)
+    }
+
+    private dropAll() {
+        for (const j of this.joined.splice(0))
+            this.timeline.add("ap", "client-left", `${j.client.name} (access point restarted)`)
+        this.sendStations()
+    }
+
+    private clientWindowOpen(c: ClientConfig): boolean {
+        const now = this.clock.now()
+        return now >= c.atMs && (c.leaveAtMs === undefined || now < c.leaveAtMs)
+    }
+
+    private tryJoin(c: ClientConfig) {
+        if (!this.clientWindowOpen(c) || this.joined.some((j) => j.client === c)) return
+        const s = this.settings
+        const retry = () => this.clock.setTimeout(() => this.tryJoin(c), CLIENT_RETRY_MS)
+        if (this.state !== this.S.Up || !s || s.ssid !== c.joins) return retry()
+        const radio = this.air.world.radio
+        const d = distance(this.air.cameraPosition, c.position)
+        const heard = rssiDbm(c.txPowerDbm, d, radio) // how the camera hears the phone
+        const hears = rssiDbm(this.air.cameraTxPowerDbm, d, radio) // how the phone hears the camera
+        if (!audible(heard, radio) || !audible(hears, radio)) return retry()
+        if (this.joined.length >= s.maxClients) {
+            this.timeline.add("ap", "client-refused", `${c.name}: the network is full (max_clients ${s.maxClients})`)
+            return retry()
+        }
+        const open = s.security === this.contract.enumValue("Security", "Open")
+        const gen = this.generation
+        if (!open && c.password !== s.key) {
+            // the phone shows "incorrect password" and gives up; never print either password
+            this.clock.setTimeout(() => {
+                if (gen === this.generation)
+                    this.timeline.add("ap", "client-refused", `${c.name} (${c.mac}): wrong password`)
+            }, timing.AUTH_ASSOC_MS + timing.WRONG_KEY_DETECT_MS)
+            return
+        }
+        const handshake = open ? 0 : timing.WPA2_HANDSHAKE_MS
+        this.clock.setTimeout(
+            () => {
+                if (gen !== this.generation || !this.clientWindowOpen(c)) return
+                if (this.joined.length >= s.maxClients) return retry()
+                const ip = this.lease(c.mac)
+                if (ip === undefined) return retry()
+                this.joined.push({ client: c, ip })
+                this.timeline.add("ap", "client-joined", `${c.name} ${c.mac} ip=${formatIpv4(ip)} rssi=${heard} dBm`)
+                this.sendStations()
+                this.emitLink()
+            },
+            timing.AUTH_ASSOC_MS + handshake + AP_DHCP_MS,
+        )
+    }
+
+    private leave(c: ClientConfig) {
+        const i = this.joined.findIndex((j) => j.client === c)
+        if (i < 0) return
+        this.joined.splice(i, 1)
+        this.timeline.add("ap", "client-left", c.name)
+        this.sendStations()
+        this.emitLink()
+    }
+
+    private lease(mac: string): number | undefined {
+        const existing = this.leases.get(mac)
+        if (existing !== undefined) return existing
+        const network = (this.ip & this.netmask) >>> 0
+        const taken = new Set(this.leases.values())
+        const ip = cidrHosts(network, maskPrefix(this.netmask)).find((a) => a !== this.ip && !taken.has(a))
+        if (ip !== undefined) this.leases.set(mac, ip)
+        return ip
+    }
+
+    private sendStations() {
+        const station = this.contract.packet("event", "station")
+        const d = this.air.world.radio
+        this.joined.forEach((j, index) => {
+            const rssi = rssiDbm(j.client.txPowerDbm, distance(this.air.cameraPosition, j.client.position), d)
+            void this.sendEvent(
+                station.code,
+                jdpack(station.format, [index, this.joined.length, rssi, 0, j.ip, macBytes(j.client.mac)]),
+            )
+        })
+        const done = this.contract.packet("event", "stations_done")
+        void this.sendEvent(done.code, jdpack(done.format, [this.joined.length]))
+    }
+
+    private emitLink() {
+        const { code, format } = this.contract.packet("event", "link")
+        const s = this.settings
+        const state = this.contract.enumName("ApState", this.state)
+        const parts: string[] = []
+        if (s && this.state !== this.S.Stopped)
+            parts.push(`ssid=${s.ssid}${s.hidden ? " (hidden)" : ""} ch ${this.channel || s.channel}`)
+        if (this.reason !== this.R.None) parts.push(`reason=${this.contract.enumName("ApReason", this.reason)}`)
+        if (this.state === this.S.Up)
+            parts.push(`ip=${formatIpv4(this.ip)} stations=${this.joined.length}/${s!.maxClients}`)
+        this.timeline.add("ap", state, parts.join(" "))
+        void this.sendEvent(
+            code,
+            jdpack(format, [
+                this.state,
+                this.channel,
+                this.reason,
+                this.joined.length,
+                s?.maxClients ?? 0,
+                0,
+                this.ip,
+                this.netmask,
+                s?.ssid ?? "",
+            ]),
+        )
+    }
+}
