@@ -10,6 +10,7 @@ import { Air, type Clock } from "./radio/air"
 import { sourcePosition } from "./sourcemap"
 import { Timeline, type TimelineEntry } from "./timeline"
 import { type Route, SimSockets } from "./net/sockets"
+import { realIoPending } from "./realio"
 import { createVm, type DevsVm } from "./vm/devs-vm"
 import { Wire } from "./wired/wire"
 import type { World } from "./world/world"
@@ -198,7 +199,10 @@ async function simulate(options: RunOptions): Promise<RunResult> {
         const limit = setTimeout(() => end({ outcome: "timeout", exitCode: 124 }), limitMs)
         if (fake) {
             while (!done) {
-                if (theSockets.busy) {
+                if (realIoPending()) {
+                    // a real server (RADIUS) is being asked: time stands still meanwhile
+                    await new Promise((r) => realSetTimeout(r, 1))
+                } else if (theSockets.busy) {
                     // real bytes may be on their way: let them in before time moves on
                     await new Promise((r) => realSetTimeout(r, 1))
                     await fake.tickAsync(SOCKET_STEP_MS)

@@ -23,6 +23,8 @@ export { LinkTimeoutError } from "./network/errors"
 export type { LinkChange } from "./network/link"
 export type { ScanRecord } from "./network/station"
 export type { ConnectOptions, WlanConfig } from "./network/wlan"
+export type { EnterpriseOptions } from "./network/enterprise"
+export type { ApStation } from "./network/access-point"
 export { _setBoard, board } from "./board"
 
 export const network = {

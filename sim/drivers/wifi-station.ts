@@ -6,7 +6,8 @@ import { audible, marginal } from "../radio/pathloss"
 import * as timing from "../radio/timing"
 import type { Timeline } from "../timeline"
 import { formatIpv4, prefixMask } from "../world/ipv4"
-import type { SecurityMode } from "../world/world"
+import { authenticate, type EnterpriseCredentials, type LoginOutcome } from "../login/login-server"
+import type { EapMethodName, SecurityMode } from "../world/world"
 
 // The simulator's implementation of services/wifi-station.md: the same
 // contract the ESP32 firmware serves. One attempt per `associate`, outcomes
@@ -26,6 +27,29 @@ interface Attempt {
     ssid: string
     key: string
     bssid?: string
+    /** set for associate_enterprise */
+    enterprise?: EnterpriseCredentials
+}
+
+const EAP_METHODS: EapMethodName[] = ["PEAP", "TTLS", "TLS"]
+const PHASE2: EnterpriseCredentials["phase2"][] = ["none", "MSCHAPV2", "PAP"]
+const CREDENTIAL_FIELDS: (keyof EnterpriseCredentials)[] = [
+    "identity",
+    "anonymousIdentity",
+    "username",
+    "password",
+    "caCert",
+    "clientCert",
+    "clientKey",
+    "serverDomain",
+]
+
+const LOGIN_REASON: Record<Exclude<LoginOutcome, "accepted">, string> = {
+    "credentials-rejected": "EapCredentialsRejected",
+    "server-untrusted": "EapServerUntrusted",
+    "domain-mismatch": "EapServerDomainMismatch",
+    unreachable: "EapServerUnreachable",
+    "method-rejected": "EapMethodRejected",
 }
 
 const SECURITY_CODE: Record<SecurityMode, string> = {
@@ -33,6 +57,7 @@ const SECURITY_CODE: Record<SecurityMode, string> = {
     "wpa2-psk": "Wpa2",
     "wpa3-sae": "Wpa3",
     "wpa2-enterprise": "Wpa2Enterprise",
+    "wpa3-enterprise": "Wpa3Enterprise",
 }
 
 function macText(bytes: Uint8Array): string {
@@ -67,6 +92,9 @@ export class SimWifiStation extends JDServiceServer {
     private generation = 0
     private beaconLossTimer?: unknown
     private scanning = false
+    /** enterprise credentials sent since the last set_enterprise (chunks reassembled) */
+    private enterprise?: EnterpriseCredentials
+    private chunks = new Map<number, Buffer>()
     /** the AP's password epoch when we joined: a change since means deauthentication */
     private joinedEpoch = 0
     private readonly S: Record<string, number> = {}
@@ -97,6 +125,24 @@ export class SimWifiStation extends JDServiceServer {
                 bssid: b.some((x) => x) ? macText(b) : undefined,
             })
         })
+        this.command("set_enterprise", ([method, phase2, insecure]) => {
+            this.enterprise = {
+                method: EAP_METHODS[method as number] ?? "PEAP",
+                phase2: PHASE2[phase2 as number] ?? "none",
+                insecure: !!insecure,
+            }
+            this.chunks.clear()
+        })
+        this.command("set_credential", ([kind, , offset, total, data]) => this.credentialChunk(kind as number, offset as number, total as number, data as Uint8Array))
+        this.command("associate_enterprise", ([, ssid, bssid]) => {
+            const b = bssid as Uint8Array
+            this.associate({
+                ssid: ssid as string,
+                key: "",
+                bssid: b.some((x) => x) ? macText(b) : undefined,
+                enterprise: this.enterprise ?? { method: "PEAP", phase2: "none", insecure: false },
+            })
+        })
         this.command("disassociate", () => this.leave(this.R.LeftByRequest))
         this.command("scan", () => this.scan())
         this.command("set_address", ([ip, netmask, gateway, dns, mode]) =>
@@ -116,6 +162,20 @@ export class SimWifiStation extends JDServiceServer {
             this.checkLink()
         })
         air.onChange(() => this.checkLink())
+    }
+
+    /** One chunk of one credential; a complete value lands in `enterprise`. */
+    private credentialChunk(kind: number, offset: number, total: number, data: Uint8Array) {
+        if (!this.enterprise) return
+        let buf = this.chunks.get(kind)
+        if (!buf || buf.length !== total) buf = Buffer.alloc(total)
+        Buffer.from(data).copy(buf, offset)
+        this.chunks.set(kind, buf)
+        if (offset + data.length >= total) {
+            const field = CREDENTIAL_FIELDS[kind]
+            if (field && field !== "method" && field !== "phase2" && field !== "insecure")
+                (this.enterprise as unknown as Record<string, string>)[field] = buf.toString("utf8")
+        }
     }
 
     private command(name: string, handler: (values: unknown[]) => void) {
@@ -235,11 +295,11 @@ export class SimWifiStation extends JDServiceServer {
         // the AP must hear the camera too: a weak camera transmitter goes unanswered
         if (!audible(r.uplinkRssi, radio)) return this.setLink(this.S.Idle, this.R.AssocRejected)
         const security = ap.config.security
+        const enterpriseAp = security === "wpa2-enterprise" || security === "wpa3-enterprise"
+        if (enterpriseAp !== !!attempt.enterprise) return this.setLink(this.S.Idle, this.R.SecurityMismatch)
+        if (attempt.enterprise) return this.eapLogin(ap, attempt.enterprise)
         if (security === "open") return this.obtainAddress()
-        if (security === "wpa2-enterprise" || !attempt.key) {
-            this.setLink(this.S.Idle, this.R.SecurityMismatch)
-            return
-        }
+        if (!attempt.key) return this.setLink(this.S.Idle, this.R.SecurityMismatch)
         this.setLink(this.S.Handshaking)
         if (marginal(r.rssi, radio) || marginal(r.uplinkRssi, radio)) {
             this.after(timing.HANDSHAKE_TIMEOUT_MS, () => this.setLink(this.S.Idle, this.R.HandshakeTimeout))
@@ -251,6 +311,27 @@ export class SimWifiStation extends JDServiceServer {
         }
         const handshake = security === "wpa3-sae" ? timing.SAE_EXCHANGE_MS : timing.WPA2_HANDSHAKE_MS
         this.after(handshake, () => this.obtainAddress())
+    }
+
+    /** 802.1X: the AP relays EAP between the camera and its login server. */
+    private eapLogin(ap: LiveAccessPoint, creds: EnterpriseCredentials) {
+        this.setLink(this.S.Handshaking)
+        const gen = this.generation
+        const started = this.clock.now()
+        const server = ap.config.loginServer
+        const outcome: Promise<LoginOutcome> = server
+            ? authenticate(server, creds, started)
+            : Promise.resolve("unreachable")
+        void outcome.then((result) => {
+            if (gen !== this.generation) return
+            const latency = server?.latencyMs ?? 0
+            const took = result === "unreachable" ? timing.EAP_SERVER_TIMEOUT_MS : timing.EAP_EXCHANGE_MS + 10 * latency
+            this.timeline.add("wifi", "eap", `${creds.method} with ${ap.config.ssid}'s login server: ${result}`)
+            this.after(Math.max(0, took - (this.clock.now() - started)), () => {
+                if (result === "accepted") return this.obtainAddress()
+                this.setLink(this.S.Idle, this.R[LOGIN_REASON[result]])
+            })
+        })
     }
 
     private obtainAddress() {

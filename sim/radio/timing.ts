@@ -25,3 +25,7 @@ export const HANDSHAKE_TIMEOUT_MS = 4000
 export const BEACON_LOSS_MS = 6000
 /** An access point that is told its password changed drops its stations at once. */
 export const DEAUTH_MS = 0
+/** An 802.1X login (PEAP/TTLS/TLS): about ten EAP round trips and a TLS handshake on the ESP32. */
+export const EAP_EXCHANGE_MS = 1200
+/** The supplicant gives up on a login server that never answers. */
+export const EAP_SERVER_TIMEOUT_MS = 6000

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs"
+import { dirname, resolve } from "node:path"
 import Ajv, { type ErrorObject } from "ajv"
 import { parseDuration } from "./duration"
 import { cidrHosts, formatIpv4, parseCidr, parseIpv4 } from "./ipv4"
@@ -8,7 +9,8 @@ import schema from "./world.schema.json"
 // the file and the field, and says what is allowed.
 
 export type Vec2 = [number, number]
-export type SecurityMode = "open" | "wpa2-psk" | "wpa3-sae" | "wpa2-enterprise"
+export type SecurityMode = "open" | "wpa2-psk" | "wpa3-sae" | "wpa2-enterprise" | "wpa3-enterprise"
+export type EapMethodName = "PEAP" | "TTLS" | "TLS"
 export type EventAction =
     | "power-off"
     | "power-on"
@@ -48,6 +50,18 @@ export interface DhcpConfig {
     pool: number[]
 }
 
+/** The login server behind an enterprise access point (docs/world-format.md). */
+export interface LoginServerConfig {
+    /** DER of the CA that signed the server's certificate */
+    caDer: Buffer[]
+    domain: string
+    methods: EapMethodName[]
+    users: { username?: string; password?: string; identity?: string; clientCertDer?: Buffer }[]
+    latencyMs: number
+    down: { fromMs: number; untilMs: number }[]
+    radius?: { host: string; port: number; secret: string }
+}
+
 export interface AccessPointConfig {
     name: string
     ssid: string
@@ -60,6 +74,7 @@ export interface AccessPointConfig {
     hidden: boolean
     poweredOn: boolean
     dhcp: DhcpConfig
+    loginServer?: LoginServerConfig
 }
 
 export interface EthernetConfig {
@@ -135,6 +150,15 @@ interface RawAccessPoint {
     hidden?: boolean
     poweredOn?: boolean
     dhcp?: RawDhcp
+    loginServer?: {
+        caCertFile: string
+        domain: string
+        methods?: EapMethodName[]
+        users?: { username?: string; password?: string; identity?: string; clientCertFile?: string }[]
+        latency?: number | string
+        down?: { from: number | string; until?: number | string }[]
+        radius?: { host: string; port: number; secret: string }
+    }
 }
 
 interface RawWorld {
@@ -221,7 +245,7 @@ export function parseWorld(json: unknown, source: string): World {
         referenceLossDb: raw.radio?.referenceLossDb ?? WORLD_DEFAULTS.referenceLossDb,
         sensitivityDbm: raw.radio?.sensitivityDbm ?? WORLD_DEFAULTS.sensitivityDbm,
     }
-    const accessPoints = raw.accessPoints.map((ap, i) => normaliseAccessPoint(ap, i, problems))
+    const accessPoints = raw.accessPoints.map((ap, i) => normaliseAccessPoint(ap, i, problems, dirname(resolve(source))))
     const names = new Set<string>()
     const bssids = new Set<string>()
     accessPoints.forEach((ap, i) => {
@@ -302,15 +326,69 @@ export function parseWorld(json: unknown, source: string): World {
     }
 }
 
-function normaliseAccessPoint(ap: RawAccessPoint, i: number, problems: string[]): AccessPointConfig {
+/** PEM text -> the DER of each block (certificates are compared as DER). */
+export function pemBlocks(pem: string): Buffer[] {
+    const out: Buffer[] = []
+    for (const m of pem.matchAll(/-----BEGIN ([A-Z ]+)-----([\s\S]*?)-----END \1-----/g))
+        out.push(Buffer.from(m[2].replace(/\s+/g, ""), "base64"))
+    return out
+}
+
+function readPem(file: string, baseDir: string, at: string, problems: string[]): Buffer[] {
+    try {
+        const blocks = pemBlocks(readFileSync(resolve(baseDir, file), "utf8"))
+        if (!blocks.length) problems.push(`${at}: ${file} holds no PEM block`)
+        return blocks
+    } catch (e) {
+        problems.push(`${at}: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? e})`)
+        return []
+    }
+}
+
+function normaliseLogin(
+    raw: NonNullable<RawAccessPoint["loginServer"]>,
+    at: string,
+    baseDir: string,
+    problems: string[],
+): LoginServerConfig {
+    const methods = raw.methods ?? ["PEAP", "TTLS"]
+    if (raw.radius && methods.includes("TLS"))
+        problems.push(
+            `${at}.radius: a RADIUS server is asked with PAP (inside PEAP or TTLS); TLS logins need the embedded users list`,
+        )
+    return {
+        caDer: readPem(raw.caCertFile, baseDir, `${at}.caCertFile`, problems),
+        domain: raw.domain.toLowerCase(),
+        methods,
+        users: (raw.users ?? []).map((u, j) => ({
+            username: u.username,
+            password: u.password,
+            identity: u.identity,
+            clientCertDer: u.clientCertFile
+                ? readPem(u.clientCertFile, baseDir, `${at}.users[${j}].clientCertFile`, problems)[0]
+                : undefined,
+        })),
+        latencyMs: raw.latency !== undefined ? parseDuration(raw.latency) : 20,
+        down: (raw.down ?? []).map((d) => ({
+            fromMs: parseDuration(d.from),
+            untilMs: d.until !== undefined ? parseDuration(d.until) : Number.POSITIVE_INFINITY,
+        })),
+        radius: raw.radius,
+    }
+}
+
+function normaliseAccessPoint(ap: RawAccessPoint, i: number, problems: string[], baseDir: string): AccessPointConfig {
     const at = `accessPoints[${i}]`
     const secured = ap.security === "wpa2-psk" || ap.security === "wpa3-sae"
+    const enterprise = ap.security === "wpa2-enterprise" || ap.security === "wpa3-enterprise"
     if (secured && ap.password === undefined)
         problems.push(`${at}: security "${ap.security}" needs a "password" of 8..63 characters`)
     if (!secured && ap.password !== undefined)
         problems.push(
             `${at}: security "${ap.security}" takes no "password" (use wpa2-psk or wpa3-sae for a password network)`,
         )
+    if (!enterprise && ap.loginServer !== undefined)
+        problems.push(`${at}: "loginServer" is for wpa2-enterprise or wpa3-enterprise access points`)
     if (Buffer.byteLength(ap.ssid, "utf8") > 32) problems.push(`${at}.ssid must be at most 32 bytes`)
     return {
         name: ap.name ?? ap.ssid,
@@ -324,6 +402,7 @@ function normaliseAccessPoint(ap: RawAccessPoint, i: number, problems: string[])
         hidden: ap.hidden ?? false,
         poweredOn: ap.poweredOn ?? true,
         dhcp: normaliseDhcp(ap.dhcp ?? { subnet: `192.168.${i + 1}.0/24` }, `${at}.dhcp`, problems),
+        loginServer: ap.loginServer ? normaliseLogin(ap.loginServer, `${at}.loginServer`, baseDir, problems) : undefined,
     }
 }
 

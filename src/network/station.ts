@@ -1,5 +1,6 @@
 import * as ds from "@devicescript/core"
 import { formatIp, formatMac } from "./address"
+import { Enterprise, sendEnterprise } from "./enterprise"
 import { ADDRESS_GIVE_UP_MS, Link, LinkChange } from "./link"
 import { reasonStatus, reasonText, STAT_CONNECTING, STAT_GOT_IP, STAT_IDLE } from "./status"
 
@@ -48,6 +49,8 @@ interface Wanted {
     ssid: string
     key: string
     bssid: Buffer
+    /** enterprise credentials, sent to the driver once per connect() */
+    enterprise: Enterprise
 }
 
 const STATE_NAMES = ["stopped", "idle", "scanning", "associating", "handshaking", "obtaining-address", "got-address"]
@@ -137,7 +140,7 @@ export class StationLink extends Link {
 
     reasonText(): string {
         if (!this.failure) return ""
-        return reasonText(this.failure, this.snap.security)
+        return reasonText(this.failure, this.snap.security, !!(this.wanted && this.wanted.enterprise))
     }
 
     change(): LinkChange {
@@ -181,11 +184,12 @@ export class StationLink extends Link {
         }
     }
 
-    async connect(ssid: string, key: string, bssid: Buffer) {
+    async connect(ssid: string, key: string, bssid: Buffer, enterprise?: Enterprise) {
         this.stopPolicy()
-        this.wanted = { ssid: ssid, key: key, bssid: bssid }
+        this.wanted = { ssid: ssid, key: key, bssid: bssid, enterprise: enterprise ?? null }
         this.failure = 0
         this.failedAttempts = 0
+        if (enterprise) await sendEnterprise(this.driver, enterprise)
         await this.attempt()
     }
 
@@ -201,7 +205,8 @@ export class StationLink extends Link {
     private async attempt() {
         const w = this.wanted
         if (!w || !this.active) return
-        await this.driver.associate(0, w.ssid, w.key, w.bssid)
+        if (w.enterprise) await this.driver.associateEnterprise(0, w.ssid, w.bssid)
+        else await this.driver.associate(0, w.ssid, w.key, w.bssid)
     }
 
     private stopPolicy() {

@@ -22,6 +22,7 @@ export function reasonStatus(reason: number): number {
         case Reason.NoApFound:
             return STAT_NO_AP_FOUND
         case Reason.AuthFailed:
+        case Reason.EapCredentialsRejected:
             return STAT_WRONG_PASSWORD
         case Reason.HandshakeTimeout:
             return STAT_HANDSHAKE_TIMEOUT
@@ -31,6 +32,10 @@ export function reasonStatus(reason: number): number {
         case Reason.SecurityMismatch:
         case Reason.AddressTimeout:
         case Reason.Deauthenticated:
+        case Reason.EapServerUntrusted:
+        case Reason.EapServerDomainMismatch:
+        case Reason.EapServerUnreachable:
+        case Reason.EapMethodRejected:
             return STAT_CONNECT_FAIL
         default:
             return STAT_IDLE
@@ -38,7 +43,7 @@ export function reasonStatus(reason: number): number {
 }
 
 /** A sentence a person can act on, for a failure reason. */
-export function reasonText(reason: number, security: number): string {
+export function reasonText(reason: number, security: number, enterprise: boolean): string {
     switch (reason) {
         case Reason.None:
             return "no failure"
@@ -54,9 +59,20 @@ export function reasonText(reason: number, security: number): string {
             return "the access point's beacons stopped (it went out of range or was switched off)"
         case Reason.SecurityMismatch:
             if (security === Security.Wpa2Enterprise || security === Security.Wpa3Enterprise)
-                return "the network asks for an enterprise (802.1X) login, not just a password"
+                return "the network asks for an enterprise (802.1X) login, not just a password: connect(ssid, { eap, ... })"
             if (security === Security.Open) return "the network is open but the connect asked for a secured one"
+            if (enterprise) return "the network uses a password (WPA2/WPA3-Personal), not an enterprise login"
             return "the network needs a password and none was given"
+        case Reason.EapCredentialsRejected:
+            return "the login server rejected the credentials"
+        case Reason.EapServerUntrusted:
+            return "the login server's certificate is not signed by the caCert given: this may be a rogue access point"
+        case Reason.EapServerDomainMismatch:
+            return "the login server's certificate is for another domain than serverDomain"
+        case Reason.EapServerUnreachable:
+            return "the login server did not answer (the access point could not reach it)"
+        case Reason.EapMethodRejected:
+            return "the login server does not accept this EAP method"
         case Reason.AddressTimeout:
             return "associated, but no address came from DHCP in time"
         case Reason.LeftByRequest:
@@ -68,22 +84,4 @@ export function reasonText(reason: number, security: number): string {
         default:
             return `unknown reason ${reason}`
     }
-}
-
-/** Lower-case name of a contract reason, as the timeline prints it. */
-export function reasonName(reason: number): string {
-    const names = [
-        "none",
-        "no-ap-found",
-        "auth-failed",
-        "handshake-timeout",
-        "assoc-rejected",
-        "beacon-timeout",
-        "security-mismatch",
-        "address-timeout",
-        "left-by-request",
-        "deauthenticated",
-        "radio-stopped",
-    ]
-    return names[reason] ?? `reason-${reason}`
 }

@@ -2,6 +2,7 @@ import * as ds from "@devicescript/core"
 import { requireInterface } from "../board"
 import { formatMac, parseMac } from "./address"
 import { checkHostname, checkKey, checkSsid } from "./credentials"
+import { checkEnterprise, EnterpriseOptions } from "./enterprise"
 import { Nic } from "./nic"
 import { ApLink, apLink, ApStation, AP_MAX_CLIENTS_LIMIT } from "./access-point"
 import { ScanRecord, stationLink, StationLink } from "./station"
@@ -132,7 +133,9 @@ export class WLAN extends Nic {
      * attempt. Throws at once if the interface is not active or the name,
      * key or bssid are malformed.
      */
-    async connect(ssid?: string, key?: string, options?: ConnectOptions): Promise<void> {
+    connect(ssid?: string, key?: string, options?: ConnectOptions): Promise<void>
+    connect(ssid: string, enterprise: EnterpriseOptions): Promise<void>
+    async connect(ssid?: string, key?: any, options?: ConnectOptions): Promise<void> {
         this.stationOnly("connect()")
         if (!this.sta.active)
             throw new Error("connect(): the interface is not active: call await wlan.active(true) first")
@@ -140,14 +143,22 @@ export class WLAN extends Nic {
             // MicroPython: connect() with no arguments rejoins the last network
             const w = this.sta.wanted
             if (!w) throw new Error("connect(): no network given and none joined before: connect(ssid, key)")
-            await this.sta.connect(w.ssid, w.key, w.bssid)
+            await this.sta.connect(w.ssid, w.key, w.bssid, w.enterprise)
             return
         }
         checkSsid(ssid, "connect()")
-        if (typeof key === "object" && key !== null)
-            throw new Error(
-                "connect(): the second argument is the password (a string); options go third: connect(ssid, key, { bssid })",
-            )
+        if (typeof key === "object" && key !== null) {
+            // connect(ssid, { eap, ... }): an enterprise (802.1X) network
+            const o: any = key
+            if (o.eap === undefined)
+                throw new Error(
+                    "connect(): an options object as second argument is for enterprise networks and needs eap; for a password network use connect(ssid, key, { bssid })",
+                )
+            const enterprise = checkEnterprise(o)
+            const b = o.bssid !== undefined ? parseMac(o.bssid, "connect() bssid") : Buffer.alloc(0)
+            await this.sta.connect(ssid, "", b, enterprise)
+            return
+        }
         checkKey(key, "connect()")
         let bssid = Buffer.alloc(0)
         if (options && options.bssid !== undefined) bssid = parseMac(options.bssid, "connect() bssid")
