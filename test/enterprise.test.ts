@@ -21,6 +21,7 @@ function campus(login: object = {}) {
                 ssid: "campus",
                 security: "wpa2-enterprise",
                 position: [12, 5],
+                dhcp: { subnet: "10.50.0.0/16" },
                 loginServer: {
                     caCertFile: pki("ca.pem"),
                     domain: "radius.campus.test",
@@ -56,7 +57,8 @@ try {
 `
 }
 
-const peap = (extra = "") => `{ eap: "PEAP", username: "camera-01", password: "${PASSWORD}", caCert: CA, serverDomain: "campus.test"${extra} }`
+const peap = (extra = "") =>
+    `{ eap: "PEAP", username: "camera-01", password: "${PASSWORD}", caCert: CA, serverDomain: "campus.test"${extra} }`
 
 test("the spec's timeout wrapper around an enterprise connect: link up", async (t) => {
     const run = await runFile(fromRoot("examples/enterprise.ts"), { world: "campus" })
@@ -71,28 +73,45 @@ test("PEAP with the right password joins", async (t) => {
 })
 
 test("TTLS with PAP inside joins", async (t) => {
-    const run = await runScript(attempt(`{ eap: "TTLS", phase2: "PAP", username: "camera-01", password: "${PASSWORD}", caCert: CA }`), { world: campus() })
+    const run = await runScript(
+        attempt(`{ eap: "TTLS", phase2: "PAP", username: "camera-01", password: "${PASSWORD}", caCert: CA }`),
+        { world: campus() },
+    )
     t.deepEqual(run.lines, ["up 10.50.0.100"])
 })
 
 test("TLS with the camera's certificate joins", async (t) => {
-    const run = await runScript(attempt(`{ eap: "TLS", identity: "camera-01", clientCert: CLIENT_CERT, clientKey: CLIENT_KEY, caCert: CA }`), { world: campus() })
+    const run = await runScript(
+        attempt(`{ eap: "TLS", identity: "camera-01", clientCert: CLIENT_CERT, clientKey: CLIENT_KEY, caCert: CA }`),
+        { world: campus() },
+    )
     t.deepEqual(run.lines, ["up 10.50.0.100"])
 })
 
 test("credentials rejected by the login server: WRONG_PASSWORD", async (t) => {
-    const run = await runScript(attempt(`{ eap: "PEAP", username: "camera-01", password: "wrong horse", caCert: CA }`), { world: campus() })
+    const run = await runScript(
+        attempt(`{ eap: "PEAP", username: "camera-01", password: "wrong horse", caCert: CA }`),
+        { world: campus() },
+    )
     t.deepEqual(run.lines, ["status 202: the login server rejected the credentials"])
 })
 
 test("a certificate the server does not know: WRONG_PASSWORD (credentials rejected)", async (t) => {
-    const run = await runScript(attempt(`{ eap: "TLS", identity: "camera-02", clientCert: CLIENT_CERT, clientKey: CLIENT_KEY, caCert: CA }`), { world: campus() })
+    const run = await runScript(
+        attempt(`{ eap: "TLS", identity: "camera-02", clientCert: CLIENT_CERT, clientKey: CLIENT_KEY, caCert: CA }`),
+        { world: campus() },
+    )
     t.deepEqual(run.lines, ["status 202: the login server rejected the credentials"])
 })
 
 test("server certificate not signed by the caCert given: CONNECT_FAIL, untrusted", async (t) => {
-    const run = await runScript(attempt(`{ eap: "PEAP", username: "camera-01", password: "${PASSWORD}", caCert: ROGUE_CA }`), { world: campus() })
-    t.deepEqual(run.lines, ["status 203: the login server's certificate is not signed by the caCert given: this may be a rogue access point"])
+    const run = await runScript(
+        attempt(`{ eap: "PEAP", username: "camera-01", password: "${PASSWORD}", caCert: ROGUE_CA }`),
+        { world: campus() },
+    )
+    t.deepEqual(run.lines, [
+        "status 203: the login server's certificate is not signed by the caCert given: this may be a rogue access point",
+    ])
 })
 
 test("server certificate for another domain: CONNECT_FAIL, wrong domain", async (t) => {
@@ -117,13 +136,18 @@ test("an EAP method the server does not accept: CONNECT_FAIL, method", async (t)
 })
 
 test("insecure: true connects without a CA certificate, deliberately", async (t) => {
-    const run = await runScript(attempt(`{ eap: "PEAP", username: "camera-01", password: "${PASSWORD}", insecure: true }`), { world: campus() })
+    const run = await runScript(
+        attempt(`{ eap: "PEAP", username: "camera-01", password: "${PASSWORD}", insecure: true }`),
+        { world: campus() },
+    )
     t.deepEqual(run.lines, ["up 10.50.0.100"])
 })
 
 test("enterprise credentials for a password network: CONNECT_FAIL with a reason that says so", async (t) => {
     const run = await runScript(attempt(peap()), {
-        world: { accessPoints: [{ ssid: "campus", security: "wpa2-psk", password: "home-password", position: [5, 0] }] },
+        world: {
+            accessPoints: [{ ssid: "campus", security: "wpa2-psk", password: "home-password", position: [5, 0] }],
+        },
     })
     t.deepEqual(run.lines, ["status 203: the network uses a password (WPA2/WPA3-Personal), not an enterprise login"])
 })
@@ -164,7 +188,10 @@ await probe("too big", { eap: "PEAP", username: "u", password: "p", caCert: big 
 test("bad enterprise options throw at once, saying what is wrong and what is allowed", async (t) => {
     const run = await runScript(misuse, { world: campus() })
     const v = (k: string) => value(run, `${k}:`) ?? `(no output for ${k})`
-    t.regex(v("no ca"), /an enterprise network needs caCert, the login server's CA certificate \(PEM\): without it a rogue access point can pose as the network and collect the credentials\. To connect without checking the server, pass insecure: true/)
+    t.regex(
+        v("no ca"),
+        /an enterprise network needs caCert, the login server's CA certificate \(PEM\): without it a rogue access point can pose as the network and collect the credentials\. To connect without checking the server, pass insecure: true/,
+    )
     t.regex(v("no eap"), /an options object as second argument is for enterprise networks and needs eap/)
     t.regex(v("bad eap"), /eap must be "PEAP", "TTLS" or "TLS", got "LEAP"/)
     t.regex(v("peap no password"), /eap "PEAP" needs a password/)
@@ -179,7 +206,10 @@ test("bad enterprise options throw at once, saying what is wrong and what is all
     t.regex(v("unknown"), /unknown enterprise option "realm"; allowed: eap, identity/)
     t.regex(v("insecure and ca"), /caCert cannot be checked with insecure: true/)
     t.regex(v("too big"), /caCert is \d+ bytes; the camera holds at most 8192 bytes for it/)
-    t.false(run.lines.some((l) => l.includes(PASSWORD) || l.includes("MIIB")), "no secret or PEM content in messages")
+    t.false(
+        run.lines.some((l) => l.includes(PASSWORD) || l.includes("MIIB")),
+        "no secret or PEM content in messages",
+    )
 })
 
 test("no password, key or certificate appears in any output of the enterprise scenarios", async (t) => {
@@ -193,6 +223,7 @@ test("no password, key or certificate appears in any output of the enterprise sc
         [peap(), campus({ down: [{ from: 0 }] })],
     ] as [string, object][]) {
         const all = everything(await runScript(attempt(opts), { world }))
-        for (const secret of [PASSWORD, "wrong horse", keyBody, caBody, certBody]) t.false(all.includes(secret), `printed: ${secret.slice(0, 12)}...`)
+        for (const secret of [PASSWORD, "wrong horse", keyBody, caBody, certBody])
+            t.false(all.includes(secret), `printed: ${secret.slice(0, 12)}...`)
     }
 })

@@ -133,7 +133,9 @@ export class SimWifiStation extends JDServiceServer {
             }
             this.chunks.clear()
         })
-        this.command("set_credential", ([kind, , offset, total, data]) => this.credentialChunk(kind as number, offset as number, total as number, data as Uint8Array))
+        this.command("set_credential", ([kind, , offset, total, data]) =>
+            this.credentialChunk(kind as number, offset as number, total as number, data as Uint8Array),
+        )
         this.command("associate_enterprise", ([, ssid, bssid]) => {
             const b = bssid as Uint8Array
             this.associate({

@@ -11,12 +11,7 @@ import { trackRealIo } from "../realio"
 // It compares certificates as DER; it does not run a TLS handshake.
 
 export type LoginOutcome =
-    | "accepted"
-    | "credentials-rejected"
-    | "server-untrusted"
-    | "domain-mismatch"
-    | "unreachable"
-    | "method-rejected"
+    "accepted" | "credentials-rejected" | "server-untrusted" | "domain-mismatch" | "unreachable" | "method-rejected"
 
 /** What the camera sent (set_enterprise + set_credential), decoded. */
 export interface EnterpriseCredentials {

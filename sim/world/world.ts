@@ -245,7 +245,9 @@ export function parseWorld(json: unknown, source: string): World {
         referenceLossDb: raw.radio?.referenceLossDb ?? WORLD_DEFAULTS.referenceLossDb,
         sensitivityDbm: raw.radio?.sensitivityDbm ?? WORLD_DEFAULTS.sensitivityDbm,
     }
-    const accessPoints = raw.accessPoints.map((ap, i) => normaliseAccessPoint(ap, i, problems, dirname(resolve(source))))
+    const accessPoints = raw.accessPoints.map((ap, i) =>
+        normaliseAccessPoint(ap, i, problems, dirname(resolve(source))),
+    )
     const names = new Set<string>()
     const bssids = new Set<string>()
     accessPoints.forEach((ap, i) => {
@@ -402,7 +404,9 @@ function normaliseAccessPoint(ap: RawAccessPoint, i: number, problems: string[],
         hidden: ap.hidden ?? false,
         poweredOn: ap.poweredOn ?? true,
         dhcp: normaliseDhcp(ap.dhcp ?? { subnet: `192.168.${i + 1}.0/24` }, `${at}.dhcp`, problems),
-        loginServer: ap.loginServer ? normaliseLogin(ap.loginServer, `${at}.loginServer`, baseDir, problems) : undefined,
+        loginServer: ap.loginServer
+            ? normaliseLogin(ap.loginServer, `${at}.loginServer`, baseDir, problems)
+            : undefined,
     }
 }
 

@@ -79,7 +79,8 @@ function fail(message: string): never {
  * Returns the number of blocks. Never echoes the content.
  */
 export function checkPem(name: string, text: any, labels: string[], maxBytes: number): number {
-    if (typeof text !== "string") fail(`${name} must be PEM text (a string starting with -----BEGIN), got ${typeof text}`)
+    if (typeof text !== "string")
+        fail(`${name} must be PEM text (a string starting with -----BEGIN), got ${typeof text}`)
     const pem = (text as string).trim()
     const size = byteLength(pem)
     if (size > maxBytes) fail(`${name} is ${size} bytes; the camera holds at most ${maxBytes} bytes for it`)
@@ -95,11 +96,14 @@ export function checkPem(name: string, text: any, labels: string[], maxBytes: nu
                 fail(`${name} is not PEM: expected a -----BEGIN ...----- line (line ${i + 1})`)
             label = line.slice(11, line.length - 5)
             if (label === "ENCRYPTED PRIVATE KEY")
-                fail(`${name} is an encrypted private key; store it unencrypted (openssl pkey -in key.pem -out plain.pem)`)
+                fail(
+                    `${name} is an encrypted private key; store it unencrypted (openssl pkey -in key.pem -out plain.pem)`,
+                )
             if (labels.indexOf(label) < 0) fail(`${name} holds a "${label}"; expected ${labels.join(" or ")}`)
             body = 0
         } else if (line.indexOf("-----END ") === 0) {
-            if (line !== `-----END ${label}-----`) fail(`${name}: -----BEGIN ${label}----- ends with another label (line ${i + 1})`)
+            if (line !== `-----END ${label}-----`)
+                fail(`${name}: -----BEGIN ${label}----- ends with another label (line ${i + 1})`)
             if (body === 0 || body % 4 !== 0) fail(`${name}: the base64 between the BEGIN and END lines is truncated`)
             blocks++
             label = ""
@@ -136,7 +140,11 @@ export function checkEnterprise(o: any): Enterprise {
     if (eap === "TLS") {
         method = Method.Tls
         phase2 = Phase2.None
-        forbid(o, ["username", "password", "phase2"], 'is for PEAP and TTLS; eap "TLS" logs in with clientCert and clientKey')
+        forbid(
+            o,
+            ["username", "password", "phase2"],
+            'is for PEAP and TTLS; eap "TLS" logs in with clientCert and clientKey',
+        )
         checkText("identity", o.identity)
         if (o.clientCert === undefined || o.clientKey === undefined)
             fail('eap "TLS" needs clientCert and clientKey (PEM)')

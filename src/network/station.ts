@@ -83,6 +83,8 @@ export class StationLink extends Link {
     wanted: Wanted = null
     /** contract reason of the newest failure since the last connect()/success; 0 if none */
     failure = 0
+    /** the failed access point's security, kept for reasonText() while retries scan anew */
+    failureSecurity = 0
     /** consecutive failed attempts since the last success or connect() */
     failedAttempts = 0
     /** MicroPython's `reconnects`: -1 unlimited, 0 never retry, n at most n retries */
@@ -140,7 +142,7 @@ export class StationLink extends Link {
 
     reasonText(): string {
         if (!this.failure) return ""
-        return reasonText(this.failure, this.snap.security, !!(this.wanted && this.wanted.enterprise))
+        return reasonText(this.failure, this.failureSecurity, !!(this.wanted && this.wanted.enterprise))
     }
 
     change(): LinkChange {
@@ -247,6 +249,7 @@ export class StationLink extends Link {
                 this.snap.reason !== Reason.LeftByRequest
             ) {
                 this.failure = this.snap.reason
+                this.failureSecurity = this.snap.security
                 this.scheduleRetry()
             }
         }
