@@ -1,0 +1,90 @@
+import test from "ava"
+import { readFileSync } from "node:fs"
+import { radiusAuthenticate } from "../sim/login/radius"
+import { fromRoot } from "../sim/paths"
+import { freeradiusAvailable, type RunningRadius, startFreeRadius } from "./helpers/radius-server"
+import { events, everything, runScript } from "./helpers/run"
+
+// Enterprise logins checked by a real FreeRADIUS on loopback: the simulated
+// access point is its RADIUS client (NAS). .ci/run installs freeradius;
+// without it these tests are skipped, saying so.
+
+const available = freeradiusAvailable()
+const maybe = available ? test.serial : test.skip
+if (!available) console.log("SKIP: /usr/sbin/freeradius is not installed (Debian package freeradius)")
+
+const PASSWORD = "correct horse battery"
+let radius: RunningRadius
+
+test.before(async () => {
+    if (available) radius = await startFreeRadius([{ username: "camera-01", password: PASSWORD }])
+})
+
+test.after.always(async () => {
+    await radius?.stop()
+})
+
+maybe("RADIUS client: accept, reject, unknown user", async (t) => {
+    t.deepEqual(await radiusAuthenticate(radius, "camera-01", PASSWORD), { result: "accept" })
+    t.is((await radiusAuthenticate(radius, "camera-01", "wrong horse")).result, "reject")
+    t.is((await radiusAuthenticate(radius, "camera-99", PASSWORD)).result, "reject")
+})
+
+maybe("RADIUS client: a wrong shared secret gets no valid answer (unreachable)", async (t) => {
+    // FreeRADIUS drops requests whose Message-Authenticator does not verify
+    const r = await radiusAuthenticate({ ...radius, secret: "not-the-secret" }, "camera-01", PASSWORD, {
+        timeoutMs: 200,
+        retries: 1,
+    })
+    t.is(r.result, "unreachable")
+})
+
+const CA = readFileSync(fromRoot("sim/worlds/pki/ca.pem"), "utf8")
+const script = (password: string) => `
+import { network } from "camscript"
+const wlan = new network.WLAN(network.WLAN.IF_STA)
+await wlan.active(true)
+await wlan.connect("campus", { eap: "PEAP", username: "camera-01", password: "${password}", caCert: \`${CA}\` })
+try {
+    await wlan.wait_connected(15000)
+    console.log(\`up \${wlan.ifconfig()[0]}\`)
+} catch (e) {
+    console.log(\`status \${wlan.status()}: \${wlan.reason()}\`)
+}
+`
+const world = (port: number, secret: string) => ({
+    accessPoints: [
+        {
+            ssid: "campus",
+            security: "wpa2-enterprise",
+            position: [12, 5],
+            dhcp: { subnet: "10.50.0.0/16" },
+            loginServer: {
+                caCertFile: fromRoot("sim/worlds/pki/ca.pem"),
+                domain: "radius.campus.test",
+                radius: { host: "127.0.0.1", port, secret },
+            },
+        },
+    ],
+})
+
+maybe("through the bytecode: FreeRADIUS accepts the right password, the link comes up", async (t) => {
+    const run = await runScript(script(PASSWORD), { world: world(radius.port, radius.secret) })
+    t.deepEqual(run.lines, ["up 10.50.0.100"])
+    t.true(events(run).includes("eap PEAP with campus's login server: accepted"))
+    t.false(everything(run).includes(PASSWORD))
+    t.false(everything(run).includes(radius.secret))
+})
+
+maybe("through the bytecode: FreeRADIUS rejects a wrong password (WRONG_PASSWORD)", async (t) => {
+    const run = await runScript(script("wrong horse"), { world: world(radius.port, radius.secret) })
+    t.deepEqual(run.lines, ["status 202: the login server rejected the credentials"])
+})
+
+maybe("through the bytecode: RADIUS server down (nothing on the port): CONNECT_FAIL, unreachable", async (t) => {
+    const down = await startFreeRadius([{ username: "camera-01", password: PASSWORD }])
+    const port = down.port
+    await down.stop()
+    const run = await runScript(script(PASSWORD), { world: world(port, radius.secret) })
+    t.deepEqual(run.lines, ["status 203: the login server did not answer (the access point could not reach it)"])
+})
