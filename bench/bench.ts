@@ -7,7 +7,7 @@ import { loadBoard } from "../sim/boards"
 import { compileScript } from "../sim/compile"
 import { fromRoot } from "../sim/paths"
 import { runSimulation } from "../sim/session"
-import { loadWorldFile } from "../sim/world/world"
+import { loadWorldFile, parseWorld } from "../sim/world/world"
 
 const board = loadBoard("ai_thinker_esp32_cam")
 const target = { board, hostname: "camscript" }
@@ -86,6 +86,37 @@ await w.active(false)
         "watch-link (60 s, AP power cycle): wall time",
         `${tenMin.wallMs.toFixed(0)} ms for ${(tenMin.simulatedMs / 1000).toFixed(1)} s`,
     ])
+
+    // the access point: time to bring it up, and serving max_clients phones
+    const apScript = await compileScript(
+        freshCopy(
+            "ap",
+            `import { network, time } from "camscript"
+const ap = new network.WLAN(network.WLAN.IF_AP)
+await ap.config({ ssid: "bench-setup", key: "bench-key-1", max_clients: 10 })
+const t0 = time.ticks_ms()
+await ap.active(true)
+console.log(\`up \${time.ticks_diff(time.ticks_ms(), t0)}\`)
+while (ap.status("stations").length < 10) await time.sleep_ms(100)
+console.log(\`full \${time.ticks_ms()}\`)
+`,
+        ),
+        target,
+    )
+    const phones = Array.from({ length: 10 }, (_, i) => ({
+        name: `phone-${i + 1}`,
+        position: [1 + i, 2],
+        joins: "bench-setup",
+        password: "bench-key-1",
+        at: `${1 + i * 0.2}s`,
+    }))
+    const apWorld = parseWorld({ accessPoints: [], clients: phones }, "(bench world)")
+    const apRuns = []
+    for (let i = 0; i < 3; i++) apRuns.push(await runSimulation({ script: apScript, world: apWorld, board }))
+    const apRun = apRuns[0]
+    rows.push(["access point: active(true) until up (simulated)", `${apRun.output[0]?.text.split(" ")[1]} ms`])
+    rows.push(["access point: 10 phones joined at (simulated)", `${apRun.output[1]?.text.split(" ")[1]} ms`])
+    rows.push(["access point with 10 phones: wall time (median of 3)", `${median(apRuns.map((r) => r.wallMs)).toFixed(0)} ms`])
 
     const w = Math.max(...rows.map((r) => r[0].length))
     console.log("camscript benchmark")
