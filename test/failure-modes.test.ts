@@ -69,7 +69,10 @@ for (const n of await wlan.scan()) console.log(\`seen \${n.ssid} \${n.rssi} \${n
 test("enterprise network: a password alone fails with CONNECT_FAIL and says why", async (t) => {
     const run = await runScript(watch("my-network", "my-password", 4), { world: "enterprise" })
     t.true(run.lines.includes("t=4 status=203 connected=false"), run.lines.join("\n"))
-    t.is(value(run, "reason:"), "the network asks for an enterprise (802.1X) login, not just a password")
+    t.is(
+        value(run, "reason:"),
+        "the network asks for an enterprise (802.1X) login, not just a password: connect(ssid, { eap, ... })",
+    )
 })
 
 test("weak signal: the 4-way handshake times out (HANDSHAKE_TIMEOUT)", async (t) => {

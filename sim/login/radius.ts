@@ -1,5 +1,6 @@
-import { createHash, createHmac, randomBytes } from "node:crypto"
+import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto"
 import { createSocket } from "node:dgram"
+import { isIPv6 } from "node:net"
 
 // A minimal RADIUS client (RFC 2865, PAP), for the simulated enterprise
 // access point acting as the NAS of a real RADIUS server on loopback.
@@ -72,46 +73,74 @@ function accessRequest(
     return packet
 }
 
-/** A reply is genuine when its Response Authenticator checks out with the shared secret. */
+/** Offsets of each attribute's value in a packet, or undefined when the lengths do not add up. */
+function attributes(packet: Buffer): { type: number; start: number; end: number }[] | undefined {
+    const found: { type: number; start: number; end: number }[] = []
+    for (let i = 20; i < packet.length;) {
+        if (i + 2 > packet.length) return undefined
+        const len = packet[i + 1]
+        if (len < 2 || i + len > packet.length) return undefined
+        found.push({ type: packet[i], start: i + 2, end: i + len })
+        i += len
+    }
+    return found
+}
+
+/**
+ * A reply is genuine when its Response Authenticator checks out with the
+ * shared secret, and, when it carries a Message-Authenticator (servers
+ * hardened against BlastRADIUS add one), that checks out too.
+ */
 function verifyReply(reply: Buffer, id: number, requestAuthenticator: Buffer, secret: string): boolean {
     if (reply.length < 20 || reply[1] !== id || reply.readUInt16BE(2) !== reply.length) return false
+    const attrs = attributes(reply)
+    if (!attrs) return false
     const expected = createHash("md5")
         .update(reply.subarray(0, 4))
         .update(requestAuthenticator)
         .update(reply.subarray(20))
         .update(secret)
         .digest()
-    return expected.equals(reply.subarray(4, 20))
+    if (!timingSafeEqual(expected, reply.subarray(4, 20))) return false
+    const ma = attrs.find((a) => a.type === ATTR_MESSAGE_AUTHENTICATOR)
+    if (!ma) return true
+    if (ma.end - ma.start !== 16) return false
+    // RFC 3579 3.2: computed over the reply with the Request Authenticator in
+    // place of the Response Authenticator and this field zeroed
+    const copy = Buffer.from(reply)
+    requestAuthenticator.copy(copy, 4)
+    copy.fill(0, ma.start, ma.end)
+    return timingSafeEqual(createHmac("md5", secret).update(copy).digest(), reply.subarray(ma.start, ma.end))
 }
 
 function replyMessage(reply: Buffer): string | undefined {
-    for (let i = 20; i + 2 <= reply.length;) {
-        const type = reply[i]
-        const len = reply[i + 1]
-        if (len < 2) break
-        if (type === ATTR_REPLY_MESSAGE) return reply.subarray(i + 2, i + len).toString("utf8")
-        i += len
-    }
-    return undefined
+    // RFC 2865 5.18: several Reply-Messages are meant to be shown one after another
+    const parts = (attributes(reply) ?? [])
+        .filter((a) => a.type === ATTR_REPLY_MESSAGE)
+        .map((a) => reply.subarray(a.start, a.end).toString("utf8"))
+    return parts.length ? parts.join("") : undefined
 }
 
 /**
  * Ask `server` whether `username` / `password` may log in. Never includes
  * the password or the shared secret in what it returns.
  */
-export function radiusAuthenticate(
+export async function radiusAuthenticate(
     server: RadiusServer,
     username: string,
     password: string,
     options: { timeoutMs?: number; retries?: number; nasIdentifier?: string } = {},
 ): Promise<RadiusOutcome> {
+    // RFC 2865 5.1/5.2 limits; said without the values, which may be secret
+    if (Buffer.byteLength(password, "utf8") > 128) throw new RangeError("RADIUS: the password is longer than 128 bytes")
+    if (Buffer.byteLength(username, "utf8") > 253) throw new RangeError("RADIUS: the username is longer than 253 bytes")
     const timeoutMs = options.timeoutMs ?? 1000
     const tries = 1 + (options.retries ?? 2)
     const id = randomBytes(1)[0]
     const authenticator = randomBytes(16)
     const packet = accessRequest(id, authenticator, server, username, password, options.nasIdentifier ?? "camscript")
     return new Promise((done) => {
-        const socket = createSocket("udp4")
+        const socket = createSocket(isIPv6(server.host) ? "udp6" : "udp4")
         let sent = 0
         let timer: ReturnType<typeof setTimeout> | undefined
         let finished = false
