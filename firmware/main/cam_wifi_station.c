@@ -1109,9 +1109,16 @@ void cam_wifi_station_init(void) {
     station = state;
 }
 
+// Defined in cam_ethernet.c on boards with Ethernet; weak so that Wi-Fi-only
+// images link without it.
+__attribute__((weak)) bool cam_ethernet_has_address(void);
+
 // With JD_WIFI off, this service is what tells DeviceScript's TCP/TLS
-// sockets whether the network is usable. Main loop only.
+// sockets whether the network is usable: "connected is connected", over
+// Wi-Fi or Ethernet. Main loop only.
 bool jd_tcpsock_is_available(void) {
+    if (cam_ethernet_has_address && cam_ethernet_has_address())
+        return true;
     if (station == NULL)
         return false;
     lock(station);
