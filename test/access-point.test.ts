@@ -214,3 +214,18 @@ test("secure defaults and misuse: clear errors that say what is allowed", async 
         "no key in any message",
     )
 })
+
+test("phones dropped by a restart of the access point (new settings) rejoin by themselves", async (t) => {
+    const run = await runScript(
+        host(
+            `{ ssid: "cam-setup", key: "setup-1234", max_clients: 4 }`,
+            `await ap.wait_connected(20000)
+await ap.config({ max_clients: 2 })
+await time.sleep_ms(10000)
+console.log(\`stations \${ap.status("stations").length}\`)`,
+        ),
+        { world: hosting([phone("p", "setup-1234", "2s")]) },
+    )
+    t.deepEqual(run.lines, ["stations 1"])
+    t.true(events(run, "ap").includes("client-left p (access point restarted)"))
+})

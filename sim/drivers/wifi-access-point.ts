@@ -148,7 +148,6 @@ export class SimAccessPoint extends JDServiceServer {
             // stations on the old channel lose the network and must find it again
             this.dropAll()
             this.emitLink()
-            for (const c of this.clients) this.clock.setTimeout(() => this.tryJoin(c), CLIENT_RETRY_MS)
         }
     }
 
@@ -161,12 +160,14 @@ export class SimAccessPoint extends JDServiceServer {
             this.timeline.add("ap", "channel-follows-station", `configured ${configured}, running on ${forced}`)
     }
 
+    /** The network went away under its stations: they drop, and look for it again as phones do. */
     private dropAll() {
-        for (const j of this.joined.splice(0))
+        for (const j of this.joined.splice(0)) {
             this.timeline.add("ap", "client-left", `${j.client.name} (access point restarted)`)
+            this.clock.setTimeout(() => this.tryJoin(j.client), CLIENT_RETRY_MS)
+        }
         this.sendStations()
     }
-
     private clientWindowOpen(c: ClientConfig): boolean {
         const now = this.clock.now()
         return now >= c.atMs && (c.leaveAtMs === undefined || now < c.leaveAtMs)

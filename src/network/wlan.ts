@@ -54,7 +54,7 @@ const TXPOWER_MAX_DBM = 20
 export class WLAN extends Nic {
     /** station mode: join a network somebody else hosts */
     static IF_STA: number
-    /** access-point mode: host a network (not supported yet) */
+    /** access-point mode: host a network (setup pages, on-site configuration) */
     static IF_AP: number
 
     static STAT_IDLE: number
