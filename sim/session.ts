@@ -1,3 +1,4 @@
+import { relative } from "node:path"
 import FakeTimers from "@sinonjs/fake-timers"
 import { createProxyBridge, JDBus, JDServerServiceProvider } from "./jacdac"
 import type { BoardInfo } from "./boards"
@@ -194,7 +195,8 @@ async function simulate(options: RunOptions): Promise<RunResult> {
         air.start()
         wire.start()
         accessPoint?.startClients()
-        timeline.add("sim", "start", `world ${options.world.source}, board ${options.board.id}`)
+        const worldName = relative(process.cwd(), options.world.source) || options.world.source
+        timeline.add("sim", "start", `world ${worldName}, board ${options.board.id}`)
 
         const limit = setTimeout(() => end({ outcome: "timeout", exitCode: 124 }), limitMs)
         if (fake) {
