@@ -1,6 +1,7 @@
 import type { EthernetHardware } from "../boards"
 import type { Contract } from "../contract"
-import { JDServiceServer, jdpack, type Packet } from "../jacdac"
+import { ContractServer, derivedMac } from "./contract-server"
+import { jdpack } from "../jacdac"
 import type { Clock } from "../radio/air"
 import type { Timeline } from "../timeline"
 import { AUTONEG_MS, DHCP_RETRY_MS, LINK_CHECK_MS, type Wire } from "../wired/wire"
@@ -25,18 +26,12 @@ interface PhyRequest {
     spi: number[]
 }
 
-function macBytes(text: string): Uint8Array {
-    return new Uint8Array(text.split(":").map((h) => parseInt(h, 16)))
-}
-
 /** The ESP32 derives the Ethernet MAC from its base (Wi-Fi station) MAC + 3. */
 export function ethernetMac(baseMac: string): string {
-    const b = macBytes(baseMac)
-    b[5] = (b[5] + 3) & 255
-    return [...b].map((x) => x.toString(16).padStart(2, "0")).join(":")
+    return derivedMac(baseMac, 3)
 }
 
-export class SimEthernet extends JDServiceServer {
+export class SimEthernet extends ContractServer {
     private state: number
     private ip = 0
     private netmask = 0
@@ -48,25 +43,19 @@ export class SimEthernet extends JDServiceServer {
     private started = false
     /** bumps on every start/stop/link change, so stale timers do nothing */
     private generation = 0
-    private readonly S: Record<string, number> = {}
-    private readonly R: Record<string, number> = {}
+    private readonly S = this.members("LinkState")
+    private readonly R = this.members("LinkReason")
 
     constructor(
-        private readonly contract: Contract,
+        contract: Contract,
         private readonly wire: Wire,
         private readonly clock: Clock,
         private readonly timeline: Timeline,
         private readonly hardware: EthernetHardware,
         private readonly mac: string,
     ) {
-        super(contract.serviceClass)
-        for (const n of Object.keys(contract.spec.enums.LinkState.members))
-            this.S[n] = contract.enumValue("LinkState", n)
-        for (const n of Object.keys(contract.spec.enums.LinkReason.members))
-            this.R[n] = contract.enumValue("LinkReason", n)
+        super(contract, ETHERNET_CONTRACT_VERSION, mac)
         this.state = this.S.Stopped
-        this.addRegister(contract.packet("const", "contract_version").code, [ETHERNET_CONTRACT_VERSION])
-        this.addRegister(contract.packet("const", "mac").code, [macBytes(mac)])
         this.command("set_phy", ([phyType, address, clock, mdc, mdio, power]) => {
             this.phy = {
                 phyType: phyType as number,
@@ -97,11 +86,6 @@ export class SimEthernet extends JDServiceServer {
             this.hostname = name as string
         })
         wire.onChange(() => this.checkCable())
-    }
-
-    private command(name: string, handler: (values: unknown[]) => void) {
-        const { code, format } = this.contract.packet("command", name)
-        this.addCommand(code, (pkt: Packet) => handler(format ? pkt.jdunpack(format) : []))
     }
 
     /** Is the PHY wired as the request says? (type, address, management pins, clock, power) */

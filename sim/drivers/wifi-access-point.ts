@@ -1,5 +1,6 @@
 import type { Contract } from "../contract"
-import { JDServiceServer, jdpack, type Packet } from "../jacdac"
+import { ContractServer, derivedMac, macBytes } from "./contract-server"
+import { jdpack } from "../jacdac"
 import type { Air } from "../radio/air"
 import { audible, distance, rssiDbm } from "../radio/pathloss"
 import * as timing from "../radio/timing"
@@ -39,18 +40,12 @@ export interface StationRadio {
     associatedChannel(): number | undefined
 }
 
-function macBytes(text: string): Uint8Array {
-    return new Uint8Array(text.split(":").map((h) => parseInt(h, 16)))
-}
-
 /** ESP32 soft-AP MAC: the base (station) MAC + 1. */
 export function accessPointMac(baseMac: string): string {
-    const b = macBytes(baseMac)
-    b[5] = (b[5] + 1) & 255
-    return [...b].map((x) => x.toString(16).padStart(2, "0")).join(":")
+    return derivedMac(baseMac, 1)
 }
 
-export class SimAccessPoint extends JDServiceServer {
+export class SimAccessPoint extends ContractServer {
     private state: number
     private reason: number
     private channel = 0
@@ -61,24 +56,20 @@ export class SimAccessPoint extends JDServiceServer {
     /** DHCP leases of the camera's server, by client MAC */
     private readonly leases = new Map<string, number>()
     private generation = 0
-    private readonly S: Record<string, number> = {}
-    private readonly R: Record<string, number> = {}
+    private readonly S = this.members("ApState")
+    private readonly R = this.members("ApReason")
 
     constructor(
-        private readonly contract: Contract,
+        contract: Contract,
         private readonly air: Air,
         private readonly timeline: Timeline,
         private readonly station: StationRadio | undefined,
         mac: string,
         private readonly clients: ClientConfig[],
     ) {
-        super(contract.serviceClass)
-        for (const n of Object.keys(contract.spec.enums.ApState.members)) this.S[n] = contract.enumValue("ApState", n)
-        for (const n of Object.keys(contract.spec.enums.ApReason.members)) this.R[n] = contract.enumValue("ApReason", n)
+        super(contract, AP_CONTRACT_VERSION, mac)
         this.state = this.S.Stopped
         this.reason = this.R.None
-        this.addRegister(contract.packet("const", "contract_version").code, [AP_CONTRACT_VERSION])
-        this.addRegister(contract.packet("const", "mac").code, [macBytes(mac)])
         this.command("set_config", ([channel, security, hidden, maxClients, ssid, key]) => {
             this.settings = {
                 channel: channel as number,
@@ -97,11 +88,6 @@ export class SimAccessPoint extends JDServiceServer {
             this.leases.clear()
             if (this.state !== this.S.Stopped) this.start()
         })
-    }
-
-    private command(name: string, handler: (values: unknown[]) => void) {
-        const { code, format } = this.contract.packet("command", name)
-        this.addCommand(code, (pkt: Packet) => handler(format ? pkt.jdunpack(format) : []))
     }
 
     private get clock() {

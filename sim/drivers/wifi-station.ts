@@ -1,6 +1,7 @@
 import { pbkdf2Sync } from "node:crypto"
-import { JDServiceServer, jdpack, type Packet } from "../jacdac"
+import { jdpack } from "../jacdac"
 import type { Contract } from "../contract"
+import { ContractServer, macBytes, macText } from "./contract-server"
 import type { Air, LiveAccessPoint, Reception } from "../radio/air"
 import { audible, marginal } from "../radio/pathloss"
 import * as timing from "../radio/timing"
@@ -60,14 +61,6 @@ const SECURITY_CODE: Record<SecurityMode, string> = {
     "wpa3-enterprise": "Wpa3Enterprise",
 }
 
-function macText(bytes: Uint8Array): string {
-    return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join(":")
-}
-
-function macBytes(text: string): Uint8Array {
-    return new Uint8Array(text.split(":").map((h) => parseInt(h, 16)))
-}
-
 /** Does `key` open a network whose passphrase is `password`? A 64-hex key is the PSK itself. */
 export function keyMatches(key: string, password: string, ssid: string): boolean {
     if (/^[0-9a-fA-F]{64}$/.test(key)) {
@@ -77,7 +70,7 @@ export function keyMatches(key: string, password: string, ssid: string): boolean
     return key === password
 }
 
-export class SimWifiStation extends JDServiceServer {
+export class SimWifiStation extends ContractServer {
     private state: number
     private reason: number
     private ap?: LiveAccessPoint
@@ -97,25 +90,19 @@ export class SimWifiStation extends JDServiceServer {
     private chunks = new Map<number, Buffer>()
     /** the AP's password epoch when we joined: a change since means deauthentication */
     private joinedEpoch = 0
-    private readonly S: Record<string, number> = {}
-    private readonly R: Record<string, number> = {}
+    private readonly S = this.members("LinkState")
+    private readonly R = this.members("LinkReason")
 
     constructor(
-        private readonly contract: Contract,
+        contract: Contract,
         private readonly air: Air,
         private readonly timeline: Timeline,
         private readonly mac: string,
     ) {
-        super(contract.serviceClass)
-        for (const n of ["Stopped", "Idle", "Scanning", "Associating", "Handshaking", "ObtainingAddress", "GotAddress"])
-            this.S[n] = contract.enumValue("LinkState", n)
-        for (const n of Object.keys(contract.spec.enums.LinkReason.members))
-            this.R[n] = contract.enumValue("LinkReason", n)
+        super(contract, CONTRACT_VERSION, mac)
         this.state = this.S.Stopped
         this.reason = this.R.None
 
-        this.addRegister(contract.packet("const", "contract_version").code, [CONTRACT_VERSION])
-        this.addRegister(contract.packet("const", "mac").code, [macBytes(mac)])
         this.command("set_active", ([on]) => this.setActive(!!on))
         this.command("associate", ([, ssid, key, bssid]) => {
             const b = bssid as Uint8Array
@@ -178,11 +165,6 @@ export class SimWifiStation extends JDServiceServer {
             if (field && field !== "method" && field !== "phase2" && field !== "insecure")
                 (this.enterprise as unknown as Record<string, string>)[field] = buf.toString("utf8")
         }
-    }
-
-    private command(name: string, handler: (values: unknown[]) => void) {
-        const { code, format } = this.contract.packet("command", name)
-        this.addCommand(code, (pkt: Packet) => handler(format ? pkt.jdunpack(format) : []))
     }
 
     private get clock() {

@@ -55,7 +55,6 @@ export class ApLink extends Link {
     channel = 0
     stations: ApStation[] = []
     private incoming: ApStation[] = []
-    private versionChecked = false
 
     constructor() {
         super()
@@ -121,17 +120,6 @@ export class ApLink extends Link {
         // the access point announces no hostname; kept for config("hostname")
     }
 
-    private async checkContract() {
-        if (this.versionChecked) return
-        const version = await this.driver.contractVersion.read()
-        if (version !== AP_CONTRACT_VERSION)
-            throw new Error(
-                `the access-point driver speaks contract version ${version}, this camscript needs ${AP_CONTRACT_VERSION}: update the firmware or camscript`,
-            )
-        this.mac = await this.driver.mac.read()
-        this.versionChecked = true
-    }
-
     async sendSettings() {
         const s = this.settings
         await this.driver.setConfig(s.channel, s.security, s.hidden ? 1 : 0, s.max_clients, s.ssid, s.key)
@@ -141,7 +129,7 @@ export class ApLink extends Link {
         if (on === this.active) return
         const self = this
         if (on) {
-            await this.checkContract()
+            await this.checkDriver(this.driver.contractVersion, this.driver.mac, AP_CONTRACT_VERSION)
             this.active = true
             await this.sendSettings()
             await this.driver.setActive(true)

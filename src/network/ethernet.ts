@@ -101,7 +101,6 @@ export class EthernetLink extends Link {
     /** link up without a lease for ADDRESS_GIVE_UP_MS */
     addressLate = false
     private addressTimer: number = undefined
-    private versionChecked = false
 
     constructor() {
         super()
@@ -160,17 +159,6 @@ export class EthernetLink extends Link {
         await this.driver.setHostname(name)
     }
 
-    private async checkContract() {
-        if (this.versionChecked) return
-        const version = await this.driver.contractVersion.read()
-        if (version !== ETHERNET_CONTRACT_VERSION)
-            throw new Error(
-                `the Ethernet driver speaks contract version ${version}, this camscript needs ${ETHERNET_CONTRACT_VERSION}: update the firmware or camscript`,
-            )
-        this.mac = await this.driver.mac.read()
-        this.versionChecked = true
-    }
-
     /** Settled: connected, or known not to be (no link, no PHY, no lease in time). */
     private settled(): boolean {
         return (
@@ -185,7 +173,7 @@ export class EthernetLink extends Link {
         if (on === this.active) return
         const self = this
         if (on) {
-            await this.checkContract()
+            await this.checkDriver(this.driver.contractVersion, this.driver.mac, ETHERNET_CONTRACT_VERSION)
             const p = this.phy
             await this.driver.setPhy(p.phy_type, p.phy_addr, p.ref_clk_mode, p.mdc, p.mdio, p.power)
             await this.driver.setSpi(p.spi_host, p.sclk, p.mosi, p.miso, p.cs, p.int)

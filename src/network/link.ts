@@ -48,6 +48,7 @@ export abstract class Link {
     mac: Buffer = null
     addresses: Addresses = { ip: 0, netmask: 0, gateway: 0, dns: 0 }
     readonly changed: ds.Emitter<LinkChange> = ds.emitter<LinkChange>()
+    private driverChecked = false
 
     /** "Wi-Fi" / "Ethernet", for messages */
     abstract label(): string
@@ -62,6 +63,21 @@ export abstract class Link {
     abstract sendHostname(name: string): Promise<void>
     /** whether there is anything to wait for (a connect() asked, or a cable-bound interface) */
     abstract expectsLink(): boolean
+
+    /**
+     * Once per link: the driver must speak the contract's major version this
+     * module was written for; its MAC is read at the same time.
+     */
+    protected async checkDriver(version: ds.Register<number>, mac: ds.Register<Buffer>, expected: number) {
+        if (this.driverChecked) return
+        const v = await version.read()
+        if (v !== expected)
+            throw new Error(
+                `the ${this.label()} driver speaks contract version ${v}, this camscript needs ${expected}: update the firmware or camscript`,
+            )
+        this.mac = await mac.read()
+        this.driverChecked = true
+    }
 
     ifconfig(): string[] {
         const a = this.addresses

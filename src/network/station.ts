@@ -95,7 +95,6 @@ export class StationLink extends Link {
     private scanRecords: ScanRecord[] = []
     private scanCount = -1
     private readonly scanFinished = ds.emitter<number>()
-    private versionChecked = false
 
     constructor() {
         super()
@@ -109,17 +108,6 @@ export class StationLink extends Link {
 
     label(): string {
         return "Wi-Fi"
-    }
-
-    async checkContract() {
-        if (this.versionChecked) return
-        const version = await this.driver.contractVersion.read()
-        if (version !== CONTRACT_VERSION)
-            throw new Error(
-                `the Wi-Fi driver speaks contract version ${version}, this camscript needs ${CONTRACT_VERSION}: update the firmware or camscript`,
-            )
-        this.mac = await this.driver.mac.read()
-        this.versionChecked = true
     }
 
     isconnected(): boolean {
@@ -170,7 +158,7 @@ export class StationLink extends Link {
         if (on === this.active) return
         const self = this
         if (on) {
-            await this.checkContract()
+            await this.checkDriver(this.driver.contractVersion, this.driver.mac, CONTRACT_VERSION)
             this.active = true
             await this.driver.setHostname(this.hostname)
             await this.driver.setTxPower(this.txpower)
