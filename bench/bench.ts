@@ -116,7 +116,10 @@ console.log(\`full \${time.ticks_ms()}\`)
     const apRun = apRuns[0]
     rows.push(["access point: active(true) until up (simulated)", `${apRun.output[0]?.text.split(" ")[1]} ms`])
     rows.push(["access point: 10 phones joined at (simulated)", `${apRun.output[1]?.text.split(" ")[1]} ms`])
-    rows.push(["access point with 10 phones: wall time (median of 3)", `${median(apRuns.map((r) => r.wallMs)).toFixed(0)} ms`])
+    rows.push([
+        "access point with 10 phones: wall time (median of 3)",
+        `${median(apRuns.map((r) => r.wallMs)).toFixed(0)} ms`,
+    ])
 
     const w = Math.max(...rows.map((r) => r[0].length))
     console.log("camscript benchmark")
