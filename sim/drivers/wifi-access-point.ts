@@ -5,7 +5,7 @@ import type { Air } from "../radio/air"
 import { audible, distance, rssiDbm } from "../radio/pathloss"
 import * as timing from "../radio/timing"
 import type { Timeline } from "../timeline"
-import { cidrHosts, formatIpv4, maskPrefix, parseIpv4 } from "../world/ipv4"
+import { cidrHosts, formatIpv4, leaseFrom, maskPrefix, parseIpv4 } from "../world/ipv4"
 import type { ClientConfig } from "../world/world"
 
 // The simulator's implementation of services/wifi-access-point.md: the
@@ -209,13 +209,9 @@ export class SimAccessPoint extends ContractServer {
     }
 
     private lease(mac: string): number | undefined {
-        const existing = this.leases.get(mac)
-        if (existing !== undefined) return existing
         const network = (this.ip & this.netmask) >>> 0
-        const taken = new Set(this.leases.values())
-        const ip = cidrHosts(network, maskPrefix(this.netmask)).find((a) => a !== this.ip && !taken.has(a))
-        if (ip !== undefined) this.leases.set(mac, ip)
-        return ip
+        const pool = cidrHosts(network, maskPrefix(this.netmask)).filter((a) => a !== this.ip)
+        return leaseFrom(this.leases, pool, mac)
     }
 
     private sendStations() {

@@ -32,18 +32,9 @@ interface Attempt {
     enterprise?: EnterpriseCredentials
 }
 
-const EAP_METHODS: EapMethodName[] = ["PEAP", "TTLS", "TLS"]
-const PHASE2: EnterpriseCredentials["phase2"][] = ["none", "MSCHAPV2", "PAP"]
-const CREDENTIAL_FIELDS: (keyof EnterpriseCredentials)[] = [
-    "identity",
-    "anonymousIdentity",
-    "username",
-    "password",
-    "caCert",
-    "clientCert",
-    "clientKey",
-    "serverDomain",
-]
+function phase2Name(name: string): EnterpriseCredentials["phase2"] {
+    return name === "None" ? "none" : (name.toUpperCase() as EnterpriseCredentials["phase2"])
+}
 
 const LOGIN_REASON: Record<Exclude<LoginOutcome, "accepted">, string> = {
     "credentials-rejected": "EapCredentialsRejected",
@@ -114,8 +105,9 @@ export class SimWifiStation extends ContractServer {
         })
         this.command("set_enterprise", ([method, phase2, insecure]) => {
             this.enterprise = {
-                method: EAP_METHODS[method as number] ?? "PEAP",
-                phase2: PHASE2[phase2 as number] ?? "none",
+                // enum names from the contract: Peap -> "PEAP", MsChapV2 -> "MSCHAPV2"
+                method: this.contract.enumName("EapMethod", method as number).toUpperCase() as EapMethodName,
+                phase2: phase2Name(this.contract.enumName("Phase2", phase2 as number)),
                 insecure: !!insecure,
             }
             this.chunks.clear()
@@ -161,9 +153,10 @@ export class SimWifiStation extends ContractServer {
         Buffer.from(data).copy(buf, offset)
         this.chunks.set(kind, buf)
         if (offset + data.length >= total) {
-            const field = CREDENTIAL_FIELDS[kind]
-            if (field && field !== "method" && field !== "phase2" && field !== "insecure")
-                (this.enterprise as unknown as Record<string, string>)[field] = buf.toString("utf8")
+            // the contract's Credential names: CaCert -> caCert, AnonymousIdentity -> anonymousIdentity
+            const name = this.contract.enumName("Credential", kind)
+            const field = name.charAt(0).toLowerCase() + name.slice(1)
+            ;(this.enterprise as unknown as Record<string, string>)[field] = buf.toString("utf8")
         }
     }
 

@@ -1,6 +1,6 @@
 import type { Timeline } from "../timeline"
 import { type AccessPointConfig, type Vec2, type World, WIRED_ACTIONS } from "../world/world"
-import { formatIpv4 } from "../world/ipv4"
+import { formatIpv4, leaseFrom } from "../world/ipv4"
 import { audible, distance, rssiDbm } from "./pathloss"
 
 // The shared medium: the access points as they are now (powered, password,
@@ -95,14 +95,9 @@ export class Air {
 
     /** Hand out (or renew) a DHCP lease; undefined when the pool is exhausted. */
     lease(ap: LiveAccessPoint, mac: string): number | undefined {
-        const existing = ap.leases.get(mac)
-        if (existing !== undefined) return existing
-        const taken = new Set(ap.leases.values())
-        const ip = ap.config.dhcp.pool.find((a) => !taken.has(a))
-        if (ip !== undefined) {
-            ap.leases.set(mac, ip)
+        const ip = leaseFrom(ap.leases, ap.config.dhcp.pool, mac)
+        if (ip !== undefined)
             this.timeline.add("world", "dhcp-lease", `${ap.config.name} leased ${formatIpv4(ip)} to ${mac}`)
-        }
         return ip
     }
 

@@ -1,6 +1,6 @@
 import type { Clock } from "../radio/air"
 import type { Timeline } from "../timeline"
-import { formatIpv4 } from "../world/ipv4"
+import { formatIpv4, leaseFrom } from "../world/ipv4"
 import { type EthernetConfig, WIRED_ACTIONS, type World } from "../world/world"
 
 // The cable from the board's RJ45 jack to a switch with a DHCP server: the
@@ -52,14 +52,8 @@ export class Wire {
     /** A lease for `mac` (the same one again on renewal); undefined when none can be had. */
     lease(mac: string): number | undefined {
         if (!this.config || !this.dhcpEnabled) return undefined
-        const existing = this.leases.get(mac)
-        if (existing !== undefined) return existing
-        const taken = new Set(this.leases.values())
-        const ip = this.config.dhcp.pool.find((a) => !taken.has(a))
-        if (ip !== undefined) {
-            this.leases.set(mac, ip)
-            this.timeline.add("world", "dhcp-lease", `ethernet leased ${formatIpv4(ip)} to ${mac}`)
-        }
+        const ip = leaseFrom(this.leases, this.config.dhcp.pool, mac)
+        if (ip !== undefined) this.timeline.add("world", "dhcp-lease", `ethernet leased ${formatIpv4(ip)} to ${mac}`)
         return ip
     }
 }

@@ -48,3 +48,16 @@ export function maskPrefix(mask: number): number {
     while (prefix < 32 && (mask >>> (31 - prefix)) & 1) prefix++
     return prefix
 }
+
+/**
+ * A DHCP server's lease for `mac`: the same address again on renewal, else
+ * the first free one of `pool`; undefined when the pool is exhausted.
+ */
+export function leaseFrom(leases: Map<string, number>, pool: number[], mac: string): number | undefined {
+    const existing = leases.get(mac)
+    if (existing !== undefined) return existing
+    const taken = new Set(leases.values())
+    const ip = pool.find((a) => !taken.has(a))
+    if (ip !== undefined) leases.set(mac, ip)
+    return ip
+}
