@@ -139,3 +139,10 @@ test("events are applied in time order whatever their order in the file", (t) =>
         [20_000, 40_000],
     )
 })
+
+test("a position that is not [x, y] says so", (t) => {
+    t.regex(
+        problems({ accessPoints: [{ ...ap, position: [20] }] }),
+        /accessPoints\[0\]\.position must be \[x, y\] in metres/,
+    )
+})

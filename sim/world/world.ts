@@ -204,6 +204,10 @@ function describe(e: ErrorObject): string {
             return `${at === "(top level)" ? "" : at + ": "}missing field "${(e.params as { missingProperty: string }).missingProperty}"`
         case "enum":
             return `${at} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(", ")}`
+        case "minItems":
+        case "maxItems":
+            if (/\/(position|to)$/.test(e.instancePath)) return `${at} must be [x, y] in metres`
+            return `${at} ${e.message}`
         case "oneOf":
             return `${at} must be a duration: milliseconds, or a string like "300ms", "20s", "2m"`
         default:
