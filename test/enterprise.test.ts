@@ -227,3 +227,10 @@ test("no password, key or certificate appears in any output of the enterprise sc
             t.false(all.includes(secret), `printed: ${secret.slice(0, 12)}...`)
     }
 })
+
+test("a WPA3-Enterprise access point takes the same enterprise login", async (t) => {
+    const world = campus()
+    ;(world.accessPoints[0] as { security: string }).security = "wpa3-enterprise"
+    const run = await runScript(attempt(peap()), { world })
+    t.deepEqual(run.lines, ["up 10.50.0.100"])
+})
