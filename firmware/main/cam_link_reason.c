@@ -3,7 +3,8 @@
 // Each row gives two answers, because the same 802.11 code means different
 // things before and after the link came up: a refusal while joining is
 // "AssocRejected", the same code dropping an established link is
-// "Deauthenticated". Two rows additionally apply a rule (see below).
+// "Deauthenticated". A few rows additionally apply a rule (see below), which
+// may also depend on the kind of attempt (pre-shared key or 802.1X).
 //
 // Codes that are not in the table are NOT passed through: they become
 // AssocRejected during an attempt (the access point, or the driver on its
@@ -51,12 +52,50 @@ typedef enum {
     // be good, and without a key there is no password to be wrong: then it is
     // the HandshakeTimeout the columns say (e.g. a re-key lost to
     // interference).
+    //
+    // Enterprise (802.1X) attempts have no pre-shared key, and ESP-IDF's
+    // handshake timer (started when association completes) covers the EAP
+    // exchange too, which comes before the 4-way handshake. A timeout that
+    // ends a fresh enterprise attempt therefore means the login exchange
+    // never finished: the access point relayed our EAP messages to a login
+    // (RADIUS) server that did not answer, or the AP could not reach one.
+    // That is EapServerUnreachable. (An exchange refused by the server ends
+    // sooner and explicitly: see RULE_EAP_FAILURE.)
     RULE_WRONG_KEY_SUSPECTED,
     // Our own leaving. ESP-IDF reports ASSOC_LEAVE when the station itself
     // leaves: if this driver asked (disassociate, or replacing an attempt)
     // it is LeftByRequest; if it did not, something under us dropped the
     // link, which the bytecode must treat like being thrown out.
     RULE_OUR_LEAVE,
+    // 802.1X authentication failed (enterprise attempts; other attempts get
+    // the columns). The authenticator ends a failed EAP conversation with
+    // EAP-Failure and deauthenticates with reason 23 for every kind of
+    // failure: the server refused the credentials, the server refused our
+    // EAP method, or this station refused the server's certificate (our TLS
+    // layer aborts the tunnel with an alert, the server then fails the
+    // conversation). The disconnect code alone cannot tell these apart.
+    //
+    // What can tell them apart is the TLS alert this station sent
+    // (context.tls_alert_sent), as mbedTLS picks it from the verification
+    // flags: unknown_ca (48) means the certificate is not signed by the CA
+    // given (EapServerUntrusted); bad_certificate (42) is what mbedTLS sends
+    // for a name mismatch, so with a server domain configured it is
+    // EapServerDomainMismatch (a certificate both untrusted AND for another
+    // name also gets 42: mbedTLS checks the name first), without one
+    // EapServerUntrusted; any other certificate alert (expired, revoked,
+    // unsupported, unknown, access denied) is EapServerUntrusted. No alert
+    // counts unless a server check was configured.
+    //
+    // ESP-IDF 5.0 .. 5.5 never reveals that alert: its supplicant's mbedTLS
+    // glue answers tls_connection_get_write_alerts() with "not supported",
+    // no event carries it, and the EAP state it keeps is internal. So the
+    // driver passes 0, and the DEFAULT is EapCredentialsRejected: the
+    // commonest cause, and the only possible one with `insecure` (no server
+    // check) for password methods. With a CA certificate configured, a
+    // server-certificate refusal is therefore reported as
+    // EapCredentialsRejected too (firmware/README.md says so).
+    // EapMethodRejected is never reported: a method refusal looks the same.
+    RULE_EAP_FAILURE,
 } reason_rule_t;
 
 typedef struct {
@@ -97,7 +136,8 @@ static const reason_row_t reason_table[] = {
     // Integrity check failed: while joining this means the keys differ;
     // later it is the AP's TKIP countermeasure throwing everyone out.
     { WIFI_REASON_MIC_FAILURE, LR(AUTH_FAILED), LR(DEAUTHENTICATED), RULE_AS_LISTED },
-    // 4-way handshake timed out (sent by the AP): see RULE_WRONG_KEY_SUSPECTED.
+    // 4-way handshake timed out (sent by the AP): see RULE_WRONG_KEY_SUSPECTED
+    // (a fresh enterprise attempt: EapServerUnreachable).
     { WIFI_REASON_4WAY_HANDSHAKE_TIMEOUT, LR(HANDSHAKE_TIMEOUT), LR(HANDSHAKE_TIMEOUT), RULE_WRONG_KEY_SUSPECTED },
     // Group key handshake timed out. It only follows a successful 4-way
     // handshake, so the key is not in question.
@@ -112,9 +152,12 @@ static const reason_row_t reason_table[] = {
     { WIFI_REASON_UNSUPP_RSN_IE_VERSION, LR(SECURITY_MISMATCH), LR(SECURITY_MISMATCH), RULE_AS_LISTED },
     { WIFI_REASON_INVALID_RSN_IE_CAP, LR(SECURITY_MISMATCH), LR(SECURITY_MISMATCH), RULE_AS_LISTED },
     { WIFI_REASON_CIPHER_SUITE_REJECTED, LR(SECURITY_MISMATCH), LR(SECURITY_MISMATCH), RULE_AS_LISTED },
-    // 802.1X (enterprise) authentication refused our credentials, whether
-    // while joining or on re-authentication.
-    { WIFI_REASON_802_1X_AUTH_FAILED, LR(AUTH_FAILED), LR(AUTH_FAILED), RULE_AS_LISTED },
+    // 802.1X (enterprise) authentication failed, whether while joining or
+    // on re-authentication. For an enterprise attempt the EAP verdict of
+    // RULE_EAP_FAILURE (default EapCredentialsRejected); for any other
+    // attempt (the network wanted 802.1X, we came with a key or none) the
+    // columns' AuthFailed.
+    { WIFI_REASON_802_1X_AUTH_FAILED, LR(AUTH_FAILED), LR(AUTH_FAILED), RULE_EAP_FAILURE },
 
     // ESP-IDF's own codes (200 and up): reported by the driver, not the AP.
 
@@ -128,7 +171,9 @@ static const reason_row_t reason_table[] = {
     // Association refused by the AP.
     { WIFI_REASON_ASSOC_FAIL, LR(ASSOC_REJECTED), LR(DEAUTHENTICATED), RULE_AS_LISTED },
     // The station's supplicant timed out in the handshake: see
-    // RULE_WRONG_KEY_SUSPECTED.
+    // RULE_WRONG_KEY_SUSPECTED. For an enterprise attempt this is the EAP
+    // timeout (ESP-IDF's handshake timer also covers EAP):
+    // EapServerUnreachable.
     { WIFI_REASON_HANDSHAKE_TIMEOUT, LR(HANDSHAKE_TIMEOUT), LR(HANDSHAKE_TIMEOUT), RULE_WRONG_KEY_SUSPECTED },
     // The AP stopped responding to the connection exchange.
     { WIFI_REASON_CONNECTION_FAIL, LR(ASSOC_REJECTED), LR(DEAUTHENTICATED), RULE_AS_LISTED },
@@ -164,6 +209,26 @@ static const reason_row_t *find_row(uint16_t esp_reason) {
     return NULL;
 }
 
+// RULE_EAP_FAILURE's verdict for an enterprise attempt.
+static uint16_t eap_failure_verdict(cam_link_context_t context) {
+    if (!context.server_checked)
+        return LR(EAP_CREDENTIALS_REJECTED); // no certificate was checked
+    switch (context.tls_alert_sent) {
+    case CAM_TLS_ALERT_BAD_CERTIFICATE:
+        return context.domain_checked ? LR(EAP_SERVER_DOMAIN_MISMATCH)
+                                      : LR(EAP_SERVER_UNTRUSTED);
+    case CAM_TLS_ALERT_UNKNOWN_CA:
+    case CAM_TLS_ALERT_UNSUPPORTED_CERTIFICATE:
+    case CAM_TLS_ALERT_CERTIFICATE_REVOKED:
+    case CAM_TLS_ALERT_CERTIFICATE_EXPIRED:
+    case CAM_TLS_ALERT_CERTIFICATE_UNKNOWN:
+    case CAM_TLS_ALERT_ACCESS_DENIED:
+        return LR(EAP_SERVER_UNTRUSTED);
+    default:
+        return LR(EAP_CREDENTIALS_REJECTED); // the documented default
+    }
+}
+
 uint16_t cam_link_reason_from_esp(uint16_t esp_reason, cam_link_context_t context) {
     const reason_row_t *row = find_row(esp_reason);
     if (row == NULL)
@@ -171,8 +236,14 @@ uint16_t cam_link_reason_from_esp(uint16_t esp_reason, cam_link_context_t contex
 
     switch ((reason_rule_t)row->rule) {
     case RULE_WRONG_KEY_SUSPECTED:
+        if (!context.link_was_up && context.enterprise)
+            return LR(EAP_SERVER_UNREACHABLE);
         if (!context.link_was_up && context.key_given)
             return LR(AUTH_FAILED);
+        break;
+    case RULE_EAP_FAILURE:
+        if (context.enterprise)
+            return eap_failure_verdict(context);
         break;
     case RULE_OUR_LEAVE:
         if (context.leave_requested)

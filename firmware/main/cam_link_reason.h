@@ -19,11 +19,38 @@ typedef struct cam_link_context {
     bool link_was_up;
     // The `associate` command carried a non-empty key.
     bool key_given;
+
+    // ---- Enterprise (802.1X) attempts: contract 1.1, associate_enterprise.
+    // The attempt was made with associate_enterprise. The other fields below
+    // only count when this is set.
+    bool enterprise;
+    // The login server's certificate was checked against a CA certificate
+    // (set_enterprise `insecure` 0).
+    bool server_checked;
+    // A server domain was given as well (Credential ServerDomain).
+    bool domain_checked;
+    // The TLS alert (RFC 5246 AlertDescription) this station sent when it
+    // refused the login server's certificate, or 0 when none is known.
+    // ESP-IDF 5.0 .. 5.5 offers no way to learn it (see cam_link_reason.c),
+    // so the station driver passes 0 and the documented default applies.
+    uint8_t tls_alert_sent;
 } cam_link_context_t;
+
+// TLS alerts (RFC 5246 7.2) that mbedTLS sends when it refuses a peer's
+// certificate (ssl_parse_certificate_verify()).
+#define CAM_TLS_ALERT_BAD_CERTIFICATE 42         // name mismatch (MBEDTLS_X509_BADCERT_CN_MISMATCH)
+#define CAM_TLS_ALERT_UNSUPPORTED_CERTIFICATE 43 // key usage, key type
+#define CAM_TLS_ALERT_CERTIFICATE_REVOKED 44
+#define CAM_TLS_ALERT_CERTIFICATE_EXPIRED 45
+#define CAM_TLS_ALERT_CERTIFICATE_UNKNOWN 46
+#define CAM_TLS_ALERT_UNKNOWN_CA 48              // not signed by a trusted CA
+#define CAM_TLS_ALERT_ACCESS_DENIED 49           // other verification failure
 
 // Maps `esp_reason` (the `reason` field of wifi_event_sta_disconnected_t)
 // to a JD_CAM_WIFI_STATION_LINK_REASON_* value. Never returns `None`,
 // `AddressTimeout` or `RadioStopped`: those are decided by the driver, not
 // reported by the radio. Codes missing from the table give AssocRejected
-// during an attempt and Deauthenticated once the link was up.
+// during an attempt and Deauthenticated once the link was up. The `Eap*`
+// reasons only come out for enterprise attempts (context.enterprise), and
+// EapMethodRejected never: ESP-IDF does not tell it apart (cam_link_reason.c).
 uint16_t cam_link_reason_from_esp(uint16_t esp_reason, cam_link_context_t context);

@@ -62,6 +62,30 @@
 #define CAM_SET_ADDRESS_OFFSET_MODE 16
 #define CAM_SET_ADDRESS_SIZE 17
 
+// ---- command set_enterprise (3 bytes; contract 1.1)
+//   method u8, phase2 u8, insecure u8.
+#define CAM_SET_ENTERPRISE_OFFSET_METHOD 0
+#define CAM_SET_ENTERPRISE_OFFSET_PHASE2 1
+#define CAM_SET_ENTERPRISE_OFFSET_INSECURE 2
+#define CAM_SET_ENTERPRISE_SIZE 3
+
+// ---- command set_credential (6 + 1..200 bytes; contract 1.1)
+//   kind u8, reserved u8, offset u16, total u16, data bytes (the rest).
+#define CAM_SET_CREDENTIAL_OFFSET_KIND 0
+#define CAM_SET_CREDENTIAL_OFFSET_RESERVED 1
+#define CAM_SET_CREDENTIAL_OFFSET_OFFSET 2
+#define CAM_SET_CREDENTIAL_OFFSET_TOTAL 4
+#define CAM_SET_CREDENTIAL_OFFSET_DATA 6
+#define CAM_CREDENTIAL_CHUNK_MAX_LENGTH 200 // "One chunk (at most 200 bytes)"
+
+// ---- command associate_enterprise (contract 1.1)
+//   channel_hint u8, ssid string0 (1..32 bytes), bssid bytes (0 or 6).
+#define CAM_ASSOCIATE_ENTERPRISE_OFFSET_CHANNEL_HINT 0
+#define CAM_ASSOCIATE_ENTERPRISE_OFFSET_SSID 1
+
+// The contract's Credential kinds are 0..7 (Identity .. ServerDomain).
+#define CAM_CREDENTIAL_KIND_COUNT 8
+
 // IPv4 addresses as the contract carries them: a.b.c.d is the u32
 // (a << 24) | (b << 16) | (c << 8) | d.
 typedef struct {
@@ -114,6 +138,55 @@ typedef struct {
     uint8_t mode; // AddressMode
 } cam_set_address_t;
 
+// One `set_enterprise` command, parsed. Values are not validated here.
+typedef struct {
+    uint8_t method; // EapMethod
+    uint8_t phase2; // Phase2
+    bool insecure;  // skip the server certificate check
+} cam_set_enterprise_t;
+
+// One `set_credential` command, parsed. `data` points into the payload.
+typedef struct {
+    uint8_t kind; // Credential
+    uint16_t offset;
+    uint16_t total;
+    const uint8_t *data;
+    uint8_t length; // 1..200
+} cam_credential_chunk_t;
+
+// One credential value being reassembled, on the heap. Holds a secret.
+typedef struct {
+    uint8_t *text;     // total + 1 bytes, zero-filled: NUL-terminated once complete
+    uint16_t total;    // the value's length in bytes, without the terminator
+    uint16_t received; // bytes 0 .. received - 1 have arrived, in order
+} cam_credential_t;
+
+// The enterprise credentials sent since the last `set_enterprise`.
+typedef struct {
+    bool started; // a set_enterprise was received
+    uint8_t method;
+    uint8_t phase2;
+    bool insecure;
+    cam_credential_t values[CAM_CREDENTIAL_KIND_COUNT];
+} cam_enterprise_t;
+
+// What became of one chunk.
+typedef enum {
+    CAM_CHUNK_STORED = 0,    // accepted; the value is not complete yet
+    CAM_CHUNK_COMPLETE,      // accepted; the value is complete
+    CAM_CHUNK_DUPLICATE,     // bytes already held (a repeated packet): ignored
+    CAM_CHUNK_NOT_STARTED,   // no set_enterprise yet: ignored
+    CAM_CHUNK_UNKNOWN_KIND,  // not a Credential: ignored
+    CAM_CHUNK_TOO_LONG,      // `total` over what this kind may hold: value dropped
+    CAM_CHUNK_OUT_OF_ORDER,  // a gap, or another `total` mid-value: value dropped
+    CAM_CHUNK_NO_MEMORY,     // the buffer could not be allocated: value dropped
+} cam_chunk_result_t;
+
+// Returned by cam_enterprise_missing() when no set_enterprise was received.
+#define CAM_ENTERPRISE_NOT_STARTED 0xff
+// Returned by cam_enterprise_missing() when nothing is missing.
+#define CAM_ENTERPRISE_COMPLETE 0xfe
+
 // Writes the `link` event payload into `out` (at least CAM_LINK_MAX_SIZE
 // bytes) and returns its size.
 size_t cam_encode_link(uint8_t *out, const cam_link_snapshot_t *link);
@@ -135,3 +208,53 @@ bool cam_parse_set_address(const uint8_t *data, size_t size, cam_set_address_t *
 void cam_put_u16_le(uint8_t *at, uint16_t value);
 void cam_put_u32_le(uint8_t *at, uint32_t value);
 uint32_t cam_get_u32_le(const uint8_t *at);
+
+// ---- Enterprise (contract 1.1)
+
+// Parses a `set_enterprise` payload. False when it is shorter than 3 bytes.
+bool cam_parse_set_enterprise(const uint8_t *data, size_t size, cam_set_enterprise_t *command);
+
+// Parses a `set_credential` payload. False when it is malformed: shorter
+// than 7 bytes, a chunk of more than 200 bytes, `total` 0, or a chunk
+// reaching past `total`.
+bool cam_parse_set_credential(const uint8_t *data, size_t size, cam_credential_chunk_t *chunk);
+
+// Parses an `associate_enterprise` payload into `request` (with an empty
+// key). Malformed as for cam_parse_associate(): a missing terminator, an
+// SSID of 0 or more than 32 bytes, or a BSSID other than 0 or 6 bytes.
+bool cam_parse_associate_enterprise(const uint8_t *data, size_t size,
+                                    cam_associate_request_t *request);
+
+// The most bytes a credential of `kind` may hold (the bytecode's limits in
+// src/network/enterprise.ts); 0 for an unknown kind.
+uint16_t cam_credential_max_length(uint8_t kind);
+
+// A name for logs ("ca_cert", ...). Never log a credential's content.
+const char *cam_credential_name(uint8_t kind);
+
+// Wipes and frees every value, then starts a new, empty set.
+void cam_enterprise_start(cam_enterprise_t *set, const cam_set_enterprise_t *command);
+
+// Adds one chunk. Values arrive in order, as the bytecode sends them: a
+// chunk at offset 0 (re)starts its value, each next chunk continues where
+// the last ended; a repeat of bytes already held is ignored; anything else
+// drops the value (wiped), so a value is only ever complete if every byte
+// arrived.
+cam_chunk_result_t cam_enterprise_add_chunk(cam_enterprise_t *set,
+                                            const cam_credential_chunk_t *chunk);
+
+// A complete value (NUL-terminated; its length in *length), or NULL.
+const char *cam_enterprise_value(const cam_enterprise_t *set, uint8_t kind, size_t *length);
+
+// What `associate_enterprise` cannot do without: CAM_ENTERPRISE_NOT_STARTED,
+// the first missing Credential kind (PEAP / TTLS: username and password;
+// TLS: identity, client certificate and key; unless insecure: the CA
+// certificate), or CAM_ENTERPRISE_COMPLETE.
+uint8_t cam_enterprise_missing(const cam_enterprise_t *set);
+
+// Wipes and frees every value; the set is then not started.
+void cam_enterprise_wipe(cam_enterprise_t *set);
+
+// Zeroes `size` bytes in a way the compiler may not remove (a plain memset
+// before free() is a dead store it is allowed to drop).
+void cam_wipe(void *secret, size_t size);

@@ -1,5 +1,5 @@
-// Camscript Wi-Fi station: driver contract v1 (services/wifi-station.md) on
-// ESP-IDF 5.0's station interface.
+// Camscript Wi-Fi station: driver contract v1.1 (services/wifi-station.md) on
+// ESP-IDF 5.0's station interface, enterprise (802.1X) networks included.
 //
 // The driver is thin on purpose. One `associate` command is one attempt: the
 // driver searches for the network (a scan for that SSID), picks the access
@@ -32,6 +32,20 @@
 // and the Wi-Fi driver is told not to persist its configuration to flash.
 // Every copy is wiped once handed over or dropped.
 //
+// Enterprise (contract 1.1). set_enterprise starts a credential set,
+// set_credential chunks are reassembled into heap buffers
+// (cam_enterprise_t in cam_wifi_packets.c), associate_enterprise runs the
+// same search-then-connect attempt as `associate` with ESP-IDF's 802.1X
+// supplicant armed with that set. The set is kept for the bytecode's
+// retries (which send associate_enterprise alone) until the next
+// set_enterprise or set_active(false); ESP-IDF's own copies are cleared
+// whenever no enterprise attempt or link is under way. Every buffer is
+// wiped before it is freed. Credentials are never logged (only which kind
+// of credential a problem is about), never echoed.
+//
+// The radio is shared with the access point (cam_wifi_access_point.c):
+// set_active goes through cam_wifi_mode.c, which picks STA / AP / APSTA.
+//
 // Wire layouts are in cam_wifi_packets.c (explicit byte offsets, never a
 // struct copy).
 
@@ -42,16 +56,88 @@
 #include <string.h>
 
 #include "esp_event.h"
+#include "esp_idf_version.h"
+#include "esp_mac.h"
 #include "esp_netif.h"
 #include "esp_timer.h"
 #include "esp_wifi.h"
 #include "freertos/FreeRTOS.h"
 #include "freertos/semphr.h"
+#include "sdkconfig.h"
 
 #include "cam_link_reason.h"
+#include "cam_wifi_mode.h"
 #include "cam_wifi_packets.h"
 #include "cam_wifi_station.h"
 #include "cam_wifi_station_spec.h"
+
+// ------------------------------------------- ESP-IDF versions (enterprise)
+
+#define IDF_AT_LEAST(major, minor, patch)                                                          \
+    (ESP_IDF_VERSION >= ESP_IDF_VERSION_VAL(major, minor, patch))
+
+// 802.1X support is a build option (default on). Without it, every
+// associate_enterprise fails at once (AssocRejected, logged).
+#if defined(CONFIG_ESP_WIFI_ENTERPRISE_SUPPORT) && CONFIG_ESP_WIFI_ENTERPRISE_SUPPORT
+#define HAS_ENTERPRISE 1
+#else
+#define HAS_ENTERPRISE 0
+#endif
+
+// esp_eap_client.h (esp_wifi_sta_enterprise_enable, esp_eap_client_set_*)
+// exists from 5.0.5 on the 5.0 branch and from 5.1.2 (not in 5.1 or
+// 5.1.1). Before that, the same functions are esp_wpa2.h's
+// esp_wifi_sta_wpa2_ent_* (deprecated, still present up to 5.5).
+#define HAS_EAP_CLIENT                                                                             \
+    ((IDF_AT_LEAST(5, 0, 5) && !IDF_AT_LEAST(5, 1, 0)) || IDF_AT_LEAST(5, 1, 2))
+
+// esp_eap_client_set_domain_name() (the server certificate's name check):
+// 5.0.9, 5.1.7, 5.2.6, 5.3.4, 5.4.2, 5.5 and later. Where it is missing, an
+// attempt with a server domain fails rather than skip the check.
+#define HAS_EAP_DOMAIN_NAME                                                                        \
+    ((IDF_AT_LEAST(5, 0, 9) && !IDF_AT_LEAST(5, 1, 0)) ||                                           \
+     (IDF_AT_LEAST(5, 1, 7) && !IDF_AT_LEAST(5, 2, 0)) ||                                           \
+     (IDF_AT_LEAST(5, 2, 6) && !IDF_AT_LEAST(5, 3, 0)) ||                                           \
+     (IDF_AT_LEAST(5, 3, 4) && !IDF_AT_LEAST(5, 4, 0)) || IDF_AT_LEAST(5, 4, 2))
+
+// esp_eap_client_set_eap_methods() (offer only the method asked for):
+// 5.3.4, 5.4.3, 5.5.1 and later. Without it ESP-IDF accepts whichever of
+// PEAP, TTLS, TLS and FAST the server proposes, using the credentials given.
+#define HAS_EAP_METHODS                                                                            \
+    ((IDF_AT_LEAST(5, 3, 4) && !IDF_AT_LEAST(5, 4, 0)) ||                                           \
+     (IDF_AT_LEAST(5, 4, 3) && !IDF_AT_LEAST(5, 5, 0)) || IDF_AT_LEAST(5, 5, 1))
+
+#if HAS_ENTERPRISE && HAS_EAP_CLIENT
+#include "esp_eap_client.h"
+#define eap_enable esp_wifi_sta_enterprise_enable
+#define eap_disable esp_wifi_sta_enterprise_disable
+#define eap_set_identity esp_eap_client_set_identity
+#define eap_clear_identity esp_eap_client_clear_identity
+#define eap_set_username esp_eap_client_set_username
+#define eap_clear_username esp_eap_client_clear_username
+#define eap_set_password esp_eap_client_set_password
+#define eap_clear_password esp_eap_client_clear_password
+#define eap_set_ca_cert esp_eap_client_set_ca_cert
+#define eap_clear_ca_cert esp_eap_client_clear_ca_cert
+#define eap_set_certificate_and_key esp_eap_client_set_certificate_and_key
+#define eap_clear_certificate_and_key esp_eap_client_clear_certificate_and_key
+#define eap_set_ttls_phase2_method esp_eap_client_set_ttls_phase2_method
+#elif HAS_ENTERPRISE
+#include "esp_wpa2.h"
+#define eap_enable esp_wifi_sta_wpa2_ent_enable
+#define eap_disable esp_wifi_sta_wpa2_ent_disable
+#define eap_set_identity esp_wifi_sta_wpa2_ent_set_identity
+#define eap_clear_identity esp_wifi_sta_wpa2_ent_clear_identity
+#define eap_set_username esp_wifi_sta_wpa2_ent_set_username
+#define eap_clear_username esp_wifi_sta_wpa2_ent_clear_username
+#define eap_set_password esp_wifi_sta_wpa2_ent_set_password
+#define eap_clear_password esp_wifi_sta_wpa2_ent_clear_password
+#define eap_set_ca_cert esp_wifi_sta_wpa2_ent_set_ca_cert
+#define eap_clear_ca_cert esp_wifi_sta_wpa2_ent_clear_ca_cert
+#define eap_set_certificate_and_key esp_wifi_sta_wpa2_ent_set_cert_key
+#define eap_clear_certificate_and_key esp_wifi_sta_wpa2_ent_clear_cert_key
+#define eap_set_ttls_phase2_method esp_wifi_sta_wpa2_ent_set_ttls_phase2_method
+#endif
 
 #if defined(JD_WIFI) && JD_WIFI
 // The stock Jacdac Wi-Fi service (and main/wifi_impl.c) would drive the same
@@ -121,6 +207,11 @@ struct srv_state {
     bool leave_pending;
     bool link_was_up; // WIFI_EVENT_STA_CONNECTED seen for this attempt
     bool key_given;   // this attempt was made with a key
+    // This attempt was made with associate_enterprise, and which server
+    // checks it asked for (cam_link_context_t).
+    bool attempt_enterprise;
+    bool attempt_server_checked;
+    bool attempt_domain_checked;
     // The snapshot as it was when esp_wifi_connect() was called (Associating,
     // with the chosen AP), to go back to if a late event of a link we left
     // was recorded over the attempt.
@@ -146,6 +237,20 @@ struct srv_state {
     // pointers, so they point here, not into a request that may be replaced.
     uint8_t search_ssid[SSID_MAX_LENGTH + 1]; // a C string
     uint8_t search_bssid[BSSID_LENGTH];
+    bool pending_enterprise; // the pending attempt is an associate_enterprise
+
+    // Enterprise credentials (contract 1.1), heap buffers, wiped before
+    // they are freed. `enterprise` is the set sent since the last
+    // set_enterprise. ESP-IDF's supplicant keeps POINTERS to the
+    // certificates and the key it is given (it copies only identities and
+    // the password), for the whole link: re-authentication reads them
+    // again. So a set handed to it stays untouched while `eap_armed`; a
+    // set_enterprise during that time moves it to `retired`, which is wiped
+    // when the supplicant lets go (disarm_enterprise).
+    cam_enterprise_t enterprise;
+    cam_enterprise_t retired;
+    bool eap_armed;          // 802.1X enabled in ESP-IDF with our buffers
+    bool eap_uses_current;   // ... and they are `enterprise`'s (else `retired`'s)
 
     bool scan_requested;   // a `scan` command waits for the radio to be free
     bool scan_running;     // esp_wifi_scan_start() succeeded, SCAN_DONE not handled yet
@@ -360,6 +465,12 @@ static void record_disconnected(srv_t *state, const wifi_event_sta_disconnected_
             .leave_requested = state->leave_pending,
             .link_was_up = state->link_was_up,
             .key_given = state->key_given,
+            .enterprise = state->attempt_enterprise,
+            .server_checked = state->attempt_server_checked,
+            .domain_checked = state->attempt_domain_checked,
+            // ESP-IDF does not reveal the TLS alert its supplicant sent
+            // (cam_link_reason.c): the documented default applies.
+            .tls_alert_sent = 0,
         };
         state->leave_pending = false;
         record_failure(link, cam_link_reason_from_esp(esp_reason, context));
@@ -543,9 +654,194 @@ static void leave_current_link(srv_t *state) {
 
 static void drop_pending_attempt(srv_t *state) {
     state->attempt_pending = false;
+    state->pending_enterprise = false;
     state->search_current = false;
     state->search_all_channels = false;
     wipe_secret(&state->pending_attempt, sizeof(state->pending_attempt));
+}
+
+// ---------------------------------------------------- enterprise (802.1X)
+//
+// ESP-IDF's supplicant is armed (credentials handed over, 802.1X enabled)
+// just before esp_wifi_connect() of an enterprise attempt, and disarmed
+// before any other attempt and whenever no enterprise attempt or link is
+// under way (process()), so it never holds a password longer than needed
+// and a later `associate` never runs 802.1X.
+
+#define CREDENTIAL(name) JD_CAM_WIFI_STATION_CREDENTIAL_##name
+#define EAP_METHOD(name) JD_CAM_WIFI_STATION_EAP_METHOD_##name
+
+static const char *credential(const srv_t *state, uint8_t kind, size_t *length) {
+    return cam_enterprise_value(&state->enterprise, kind, length);
+}
+
+// Takes our credentials away from the supplicant. ESP-IDF frees its copies
+// of the identities and the password (without zeroing them: that is its
+// code) and forgets the pointers to our certificates; then the buffers of a
+// replaced set can be wiped. If ESP-IDF refuses, everything stays as it is
+// and process() tries again.
+static void disarm_enterprise(srv_t *state) {
+    if (!state->eap_armed)
+        return;
+#if HAS_ENTERPRISE
+    esp_err_t err = eap_disable();
+    if (err != ESP_OK) {
+        LOG("802.1X disable failed: %s", esp_err_to_name(err));
+        return;
+    }
+    eap_clear_identity();
+    eap_clear_username();
+    eap_clear_password();
+    eap_clear_ca_cert();
+    eap_clear_certificate_and_key();
+#if HAS_EAP_DOMAIN_NAME
+    esp_eap_client_set_domain_name(NULL);
+#endif
+#endif
+    state->eap_armed = false;
+    state->eap_uses_current = false;
+    cam_enterprise_wipe(&state->retired);
+}
+
+// The current set is to be replaced or dropped. If the supplicant still
+// points into it, it becomes `retired` (wiped by disarm_enterprise());
+// otherwise it is wiped now.
+static void retire_current_set(srv_t *state) {
+    if (state->eap_armed && state->eap_uses_current) {
+        cam_enterprise_wipe(&state->retired); // not the supplicant's: it uses the current set
+        state->retired = state->enterprise;   // the buffers change owner, nothing is copied
+        memset(&state->enterprise, 0, sizeof(state->enterprise));
+        state->eap_uses_current = false;
+    } else {
+        cam_enterprise_wipe(&state->enterprise);
+    }
+}
+
+// The AP was seen with a security that has no 802.1X login. (Anything not
+// listed, enterprise modes and modes newer than this list included, is
+// left to ESP-IDF.)
+static bool is_personal_or_open(wifi_auth_mode_t authmode) {
+    switch (authmode) {
+    case WIFI_AUTH_OPEN:
+    case WIFI_AUTH_WEP:
+    case WIFI_AUTH_WPA_PSK:
+    case WIFI_AUTH_WPA2_PSK:
+    case WIFI_AUTH_WPA_WPA2_PSK:
+    case WIFI_AUTH_WPA3_PSK:
+    case WIFI_AUTH_WPA2_WPA3_PSK:
+    case WIFI_AUTH_WAPI_PSK:
+        return true;
+    default:
+        return false;
+    }
+}
+
+// Hands the current set to the supplicant and enables 802.1X. Returns NULL,
+// or the step that failed (for the log) with its error in *err; the caller
+// fails the attempt. Nothing of the credentials is logged.
+static const char *arm_enterprise(srv_t *state, esp_err_t *err) {
+#if !HAS_ENTERPRISE
+    (void)state;
+    *err = ESP_ERR_NOT_SUPPORTED;
+    return "802.1X (CONFIG_ESP_WIFI_ENTERPRISE_SUPPORT is off)";
+#else
+    disarm_enterprise(state); // a previous attempt's
+    if (state->eap_armed) {
+        *err = ESP_ERR_INVALID_STATE;
+        return "802.1X disable";
+    }
+    const cam_enterprise_t *set = &state->enterprise;
+    if (cam_enterprise_missing(set) != CAM_ENTERPRISE_COMPLETE) {
+        // A set_enterprise arrived while the attempt searched.
+        *err = ESP_ERR_INVALID_STATE;
+        return "credentials (incomplete)";
+    }
+    // From here on, disarm_enterprise() undoes whatever was handed over.
+    state->eap_armed = true;
+    state->eap_uses_current = true;
+
+    size_t length = 0;
+    // The outer (unprotected) identity: the anonymous one if given, else the
+    // identity, else the username. ESP-IDF's "identity" is this outer one;
+    // the inner login of PEAP / TTLS is its "username".
+    const char *outer = credential(state, CREDENTIAL(ANONYMOUS_IDENTITY), &length);
+    if (outer == NULL)
+        outer = credential(state, CREDENTIAL(IDENTITY), &length);
+    if (outer == NULL)
+        outer = credential(state, CREDENTIAL(USERNAME), &length);
+    if (outer == NULL) {
+        *err = ESP_ERR_INVALID_ARG;
+        return "identity (none given)";
+    }
+    *err = eap_set_identity((const unsigned char *)outer, (int)length);
+    if (*err != ESP_OK)
+        return "set identity"; // ESP-IDF takes 1..127 bytes
+
+    if (set->method == EAP_METHOD(TLS)) {
+        size_t cert_length = 0, key_length = 0;
+        const char *cert = credential(state, CREDENTIAL(CLIENT_CERT), &cert_length);
+        const char *key = credential(state, CREDENTIAL(CLIENT_KEY), &key_length);
+        // PEM: mbedTLS wants the length to count the terminating NUL. The
+        // supplicant keeps these pointers (see `retired`).
+        *err = eap_set_certificate_and_key((const unsigned char *)cert, (int)cert_length + 1,
+                                           (const unsigned char *)key, (int)key_length + 1, NULL,
+                                           0);
+        if (*err != ESP_OK)
+            return "set client certificate and key";
+    } else {
+        const char *username = credential(state, CREDENTIAL(USERNAME), &length);
+        *err = eap_set_username((const unsigned char *)username, (int)length);
+        if (*err != ESP_OK)
+            return "set username";
+        const char *password = credential(state, CREDENTIAL(PASSWORD), &length);
+        *err = eap_set_password((const unsigned char *)password, (int)length);
+        if (*err != ESP_OK)
+            return "set password";
+        if (set->method == EAP_METHOD(TTLS)) {
+            // PEAP's inner method is always MSCHAPv2 in ESP-IDF.
+            *err = eap_set_ttls_phase2_method(set->phase2 == JD_CAM_WIFI_STATION_PHASE2_PAP
+                                                  ? ESP_EAP_TTLS_PHASE2_PAP
+                                                  : ESP_EAP_TTLS_PHASE2_MSCHAPV2);
+            if (*err != ESP_OK)
+                return "set TTLS phase 2";
+        }
+    }
+
+    if (!set->insecure) {
+        // Without a CA certificate ESP-IDF does not check the server at all
+        // (MBEDTLS_SSL_VERIFY_NONE), which is exactly `insecure`.
+        const char *ca = credential(state, CREDENTIAL(CA_CERT), &length);
+        *err = eap_set_ca_cert((const unsigned char *)ca, (int)length + 1); // PEM, NUL counted
+        if (*err != ESP_OK)
+            return "set CA certificate";
+        const char *domain = credential(state, CREDENTIAL(SERVER_DOMAIN), NULL);
+        if (domain != NULL) {
+#if HAS_EAP_DOMAIN_NAME
+            *err = esp_eap_client_set_domain_name(domain);
+            if (*err != ESP_OK)
+                return "set server domain";
+#else
+            // Refuse rather than silently skip a check the script asked for.
+            *err = ESP_ERR_NOT_SUPPORTED;
+            return "server domain check (needs ESP-IDF 5.0.9, 5.1.7, 5.2.6, 5.3.4, 5.4.2 or later)";
+#endif
+        }
+    }
+
+#if HAS_EAP_METHODS
+    esp_eap_method_t method = set->method == EAP_METHOD(TLS)    ? ESP_EAP_TYPE_TLS
+                              : set->method == EAP_METHOD(TTLS) ? ESP_EAP_TYPE_TTLS
+                                                                : ESP_EAP_TYPE_PEAP;
+    *err = esp_eap_client_set_eap_methods(method);
+    if (*err != ESP_OK)
+        return "set EAP method";
+#endif
+
+    *err = eap_enable();
+    if (*err != ESP_OK)
+        return "802.1X enable";
+    return NULL;
+#endif
 }
 
 static void free_scan_records(srv_t *state) {
@@ -638,9 +934,10 @@ static void start_attempt_search(srv_t *state) {
 }
 
 // The AP is chosen: configure ESP-IDF for exactly that AP and connect. The
-// caller wipes the request.
-static void connect_to(srv_t *state, const attempt_request_t *request,
-                       const wifi_ap_record_t *ap) {
+// caller wipes the request. `enterprise`: an associate_enterprise, made with
+// the current credential set.
+static void connect_to(srv_t *state, const attempt_request_t *request, const wifi_ap_record_t *ap,
+                       bool enterprise) {
     lock(state);
     link_snapshot_t *link = &state->link;
     link->state = LINK_STATE(ASSOCIATING);
@@ -656,8 +953,36 @@ static void connect_to(srv_t *state, const attempt_request_t *request,
     state->attempt_link = *link;
     state->link_was_up = false;
     state->key_given = request->key_length > 0;
+    state->attempt_enterprise = enterprise;
+    state->attempt_server_checked = enterprise && !state->enterprise.insecure;
+    state->attempt_domain_checked =
+        state->attempt_server_checked &&
+        credential(state, CREDENTIAL(SERVER_DOMAIN), NULL) != NULL;
     state->link_changed = true;
     unlock(state);
+
+    if (enterprise && is_personal_or_open(ap->authmode)) {
+        // An 802.1X login cannot be used with a pre-shared key or an open
+        // network: that is a mismatch, known before anything is sent (as
+        // the simulator reports it).
+        LOG("associate_enterprise: the network is not an 802.1X network");
+        lock(state);
+        record_failure(&state->link, LINK_REASON(SECURITY_MISMATCH));
+        state->link_changed = true;
+        unlock(state);
+        return;
+    }
+    if (enterprise) {
+        esp_err_t eap_err = ESP_OK;
+        const char *step = arm_enterprise(state, &eap_err);
+        if (step != NULL) {
+            disarm_enterprise(state);
+            fail_attempt_locally(state, eap_err, step);
+            return;
+        }
+    } else {
+        disarm_enterprise(state); // a key attempt must not run 802.1X
+    }
 
     wifi_config_t config;
     memset(&config, 0, sizeof(config));
@@ -682,7 +1007,8 @@ static void connect_to(srv_t *state, const attempt_request_t *request,
     char ssid_text[SSID_MAX_LENGTH + 1];
     memcpy(ssid_text, request->ssid, request->ssid_length);
     ssid_text[request->ssid_length] = 0;
-    LOG("associating with '%s' on channel %u", ssid_text, (unsigned)ap->primary); // never the key
+    LOG("associating with '%s' on channel %u%s", ssid_text, (unsigned)ap->primary,
+        enterprise ? " (802.1X)" : ""); // never the key, never a credential
     err = esp_wifi_connect();
     if (err != ESP_OK)
         fail_attempt_locally(state, err, "esp_wifi_connect");
@@ -723,8 +1049,9 @@ static void finish_attempt_search(srv_t *state) {
         return;
     }
     attempt_request_t request = state->pending_attempt;
+    bool enterprise = state->pending_enterprise;
     drop_pending_attempt(state);
-    connect_to(state, &request, best);
+    connect_to(state, &request, best, enterprise);
     wipe_secret(&request, sizeof(request));
     free(aps);
 }
@@ -829,6 +1156,20 @@ static void poll_rssi(srv_t *state, uint8_t link_state) {
     unlock(state);
 }
 
+// "After use": no enterprise attempt or link holds the supplicant, so it
+// gives our credentials back (the set itself stays for the bytecode's
+// retries). Not while the echo of leaving a link is due: ESP-IDF may still be
+// tearing that link down.
+static void release_enterprise_if_unused(srv_t *state, uint8_t link_state) {
+    if (!state->eap_armed || connect_outstanding(link_state))
+        return;
+    lock(state);
+    bool leave_pending = state->leave_pending;
+    unlock(state);
+    if (!leave_pending)
+        disarm_enterprise(state);
+}
+
 // -------------------------------------------------------------- main loop
 
 static void cam_wifi_station_process(srv_t *state) {
@@ -868,6 +1209,7 @@ static void cam_wifi_station_process(srv_t *state) {
     unlock(state);
     start_requested_scan(state, link_state);
     poll_rssi(state, link_state);
+    release_enterprise_if_unused(state, link_state);
 }
 
 // ---------------------------------------------------------------- commands
@@ -878,7 +1220,8 @@ static void handle_set_active(srv_t *state, jd_packet_t *pkt) {
     bool on = pkt->data[0] != 0;
 
     if (on && !state->radio_started) {
-        esp_err_t err = esp_wifi_start();
+        // Starts the radio, or adds the station to a running access point.
+        esp_err_t err = cam_wifi_mode_acquire(CAM_WIFI_USER_STATION, NULL, NULL);
         if (err == ESP_OK) {
             state->radio_started = true;
             apply_tx_power(state);
@@ -891,20 +1234,24 @@ static void handle_set_active(srv_t *state, jd_packet_t *pkt) {
             state->link_changed = true;
             unlock(state);
         } else {
-            LOG("esp_wifi_start failed: %s", esp_err_to_name(err));
+            LOG("starting the station failed: %s", esp_err_to_name(err));
         }
     } else if (!on && state->radio_started) {
         drop_pending_attempt(state);
         if (state->scan_running) {
             // The scan dies with the radio. A `scan` is finished now, with
             // nothing seen; an attempt's search just ends with the attempt.
+            // (Stopped explicitly: an access point may keep the radio on.)
+            esp_wifi_scan_stop();
             state->scan_running = false;
             if (!state->scan_for_attempt)
                 send_scan_done(state, 0);
         }
-        esp_err_t err = esp_wifi_stop();
+        // Stops the radio, or leaves it to a running access point (the mode
+        // drops the station; ESP-IDF then ends any link of it).
+        esp_err_t err = cam_wifi_mode_release(CAM_WIFI_USER_STATION);
         if (err != ESP_OK)
-            LOG("esp_wifi_stop failed: %s", esp_err_to_name(err));
+            LOG("stopping the station failed: %s", esp_err_to_name(err));
         state->radio_started = false;
         lock(state);
         // "Turning it off drops any link (reason RadioStopped)". With no
@@ -919,31 +1266,34 @@ static void handle_set_active(srv_t *state, jd_packet_t *pkt) {
         state->link_changed = true;
         unlock(state);
     }
+    if (!on) {
+        // Enterprise credentials do not outlive the radio: the supplicant
+        // lets go, then they are wiped.
+        disarm_enterprise(state);
+        retire_current_set(state);
+    }
     state->link_answer_due = true; // "Answered with a link event"
 }
 
-static void handle_associate(srv_t *state, jd_packet_t *pkt) {
-    attempt_request_t request;
-    if (!cam_parse_associate(pkt->data, pkt->service_size, &request)) {
-        LOG("associate: malformed payload ignored"); // nothing of it is logged
-        wipe_secret(&request, sizeof(request));
-        return;
-    }
+// Starts an attempt (`associate` or `associate_enterprise`): replaces any
+// attempt or link, and leaves the search to process(). Wipes `request`.
+// False when the radio is off (no attempt; the answer shows Stopped).
+static bool begin_attempt(srv_t *state, attempt_request_t *request, bool enterprise) {
     state->link_answer_due = true;
     drop_pending_attempt(state); // a newer request replaces it
 
     if (!state->radio_started) {
-        // Radio off: no attempt; the answer shows Stopped.
-        wipe_secret(&request, sizeof(request));
-        return;
+        wipe_secret(request, sizeof(*request));
+        return false;
     }
     leave_current_link(state); // "replaces any attempt under way"
 
     // The search starts from process() as soon as the radio is free (a
     // running scan finishes first; ESP-IDF cannot run two).
-    state->pending_attempt = request;
-    wipe_secret(&request, sizeof(request));
+    state->pending_attempt = *request;
+    wipe_secret(request, sizeof(*request));
     state->attempt_pending = true;
+    state->pending_enterprise = enterprise;
     state->leave_wait_until_us = esp_timer_get_time() + LEAVE_ECHO_WAIT_US;
 
     lock(state);
@@ -954,6 +1304,98 @@ static void handle_associate(srv_t *state, jd_packet_t *pkt) {
     // Until an AP is chosen, the snapshot names only the network asked for.
     set_link_ssid(link, state->pending_attempt.ssid, state->pending_attempt.ssid_length);
     state->link_was_up = false;
+    state->link_changed = true;
+    unlock(state);
+    return true;
+}
+
+static void handle_associate(srv_t *state, jd_packet_t *pkt) {
+    attempt_request_t request;
+    if (!cam_parse_associate(pkt->data, pkt->service_size, &request)) {
+        LOG("associate: malformed payload ignored"); // nothing of it is logged
+        wipe_secret(&request, sizeof(request));
+        return;
+    }
+    begin_attempt(state, &request, false);
+}
+
+// ------------------------------------------- enterprise commands (1.1)
+
+static void handle_set_enterprise(srv_t *state, jd_packet_t *pkt) {
+    cam_set_enterprise_t command;
+    if (!cam_parse_set_enterprise(pkt->data, pkt->service_size, &command)) {
+        LOG("set_enterprise: %u bytes, expected %u", (unsigned)pkt->service_size,
+            (unsigned)CAM_SET_ENTERPRISE_SIZE);
+        return;
+    }
+    // "Start a new set of enterprise credentials (wiping any previous set)."
+    retire_current_set(state);
+    if (command.method > EAP_METHOD(TLS) || command.phase2 > JD_CAM_WIFI_STATION_PHASE2_PAP) {
+        // Not the contract's: no set, so associate_enterprise fails.
+        LOG("set_enterprise: method %u / phase2 %u unknown", (unsigned)command.method,
+            (unsigned)command.phase2);
+        return;
+    }
+    cam_enterprise_start(&state->enterprise, &command);
+}
+
+static const char *chunk_problem(cam_chunk_result_t result) {
+    switch (result) {
+    case CAM_CHUNK_NOT_STARTED:
+        return "no set_enterprise before it";
+    case CAM_CHUNK_UNKNOWN_KIND:
+        return "unknown kind";
+    case CAM_CHUNK_TOO_LONG:
+        return "value too long, dropped";
+    case CAM_CHUNK_OUT_OF_ORDER:
+        return "out of order, value dropped";
+    case CAM_CHUNK_NO_MEMORY:
+        return "no memory, value dropped";
+    default:
+        return NULL;
+    }
+}
+
+static void handle_set_credential(srv_t *state, jd_packet_t *pkt) {
+    cam_credential_chunk_t chunk;
+    if (!cam_parse_set_credential(pkt->data, pkt->service_size, &chunk)) {
+        LOG("set_credential: malformed chunk ignored"); // nothing of it is logged
+        return;
+    }
+    if (state->eap_armed && state->eap_uses_current) {
+        // The supplicant reads these very buffers while the link lasts;
+        // changing one under it is not possible. The bytecode always starts
+        // with set_enterprise, which gives a fresh set.
+        LOG("set_credential: %s ignored: the set is in use, set_enterprise starts a new one",
+            cam_credential_name(chunk.kind));
+        return;
+    }
+    const char *problem = chunk_problem(cam_enterprise_add_chunk(&state->enterprise, &chunk));
+    if (problem != NULL)
+        LOG("set_credential: %s chunk: %s", cam_credential_name(chunk.kind), problem);
+}
+
+static void handle_associate_enterprise(srv_t *state, jd_packet_t *pkt) {
+    attempt_request_t request;
+    if (!cam_parse_associate_enterprise(pkt->data, pkt->service_size, &request)) {
+        LOG("associate_enterprise: malformed payload ignored");
+        return;
+    }
+    uint8_t missing = cam_enterprise_missing(&state->enterprise);
+    if (!begin_attempt(state, &request, true))
+        return;
+    if (missing == CAM_ENTERPRISE_COMPLETE)
+        return;
+    // Nothing to log in with: the attempt ends before it searches, naming
+    // the network asked for. (The bytecode checks every field first, so
+    // this means a lost or refused chunk.)
+    if (missing == CAM_ENTERPRISE_NOT_STARTED)
+        LOG("associate_enterprise: no set_enterprise");
+    else
+        LOG("associate_enterprise: no complete %s", cam_credential_name(missing));
+    drop_pending_attempt(state);
+    lock(state);
+    record_failure(&state->link, LINK_REASON(ASSOC_REJECTED));
     state->link_changed = true;
     unlock(state);
 }
@@ -1062,6 +1504,15 @@ static void cam_wifi_station_handle_packet(srv_t *state, jd_packet_t *pkt) {
     case JD_CAM_WIFI_STATION_CMD_SET_TX_POWER:
         handle_set_tx_power(state, pkt);
         return;
+    case JD_CAM_WIFI_STATION_CMD_SET_ENTERPRISE:
+        handle_set_enterprise(state, pkt);
+        return;
+    case JD_CAM_WIFI_STATION_CMD_SET_CREDENTIAL:
+        handle_set_credential(state, pkt);
+        return;
+    case JD_CAM_WIFI_STATION_CMD_ASSOCIATE_ENTERPRISE:
+        handle_associate_enterprise(state, pkt);
+        return;
     }
     service_handle_register_final(state, pkt, cam_wifi_station_regs);
 }
@@ -1069,18 +1520,14 @@ static void cam_wifi_station_handle_packet(srv_t *state, jd_packet_t *pkt) {
 // ------------------------------------------------------------------- init
 
 static void bring_up_wifi_driver(srv_t *state) {
-    // The default event loop is created by app_main() before services start.
-    ESP_ERROR_CHECK(esp_netif_init());
+    // esp_netif_init() and esp_wifi_init(), once for the station and the
+    // access point; the configuration (it contains the key) is never
+    // persisted to flash: the bytecode supplies it for every attempt. The
+    // mode is set by set_active (cam_wifi_mode.c).
+    cam_wifi_mode_init();
     state->netif = esp_netif_create_default_wifi_sta();
-
-    wifi_init_config_t config = WIFI_INIT_CONFIG_DEFAULT();
-    // Never persist the station configuration (it contains the key) to
-    // flash; the bytecode supplies it for every attempt.
-    config.nvs_enable = 0;
-    ESP_ERROR_CHECK(esp_wifi_init(&config));
-    ESP_ERROR_CHECK(esp_wifi_set_storage(WIFI_STORAGE_RAM));
-    ESP_ERROR_CHECK(esp_wifi_set_mode(WIFI_MODE_STA));
-    ESP_ERROR_CHECK(esp_wifi_get_mac(WIFI_IF_STA, state->mac));
+    // The station's MAC, without needing the radio in a mode with STA.
+    ESP_ERROR_CHECK(esp_read_mac(state->mac, ESP_MAC_WIFI_STA));
 
     ESP_ERROR_CHECK(esp_event_handler_instance_register(WIFI_EVENT, ESP_EVENT_ANY_ID,
                                                         on_wifi_event, state, NULL));

@@ -61,7 +61,7 @@ static void test_rows_are_well_formed(void) {
         const reason_row_t *row = &reason_table[i];
         CHECK(is_radio_reason(row->during_attempt), "during_attempt column is a radio reason");
         CHECK(is_radio_reason(row->after_link_up), "after_link_up column is a radio reason");
-        CHECK(row->rule <= RULE_OUR_LEAVE, "rule is known");
+        CHECK(row->rule <= RULE_EAP_FAILURE, "rule is known");
         for (size_t j = i + 1; j < REASON_TABLE_LENGTH; ++j)
             CHECK(row->esp_reason != reason_table[j].esp_reason, "each ESP-IDF code appears once");
     }
@@ -142,6 +142,102 @@ static void test_our_leave(void) {
              LR(BEACON_TIMEOUT), "BEACON_TIMEOUT while a leave is pending");
 }
 
+// Enterprise (802.1X) attempts: contract 1.1.
+static cam_link_context_t enterprise_context(bool link_was_up, bool server_checked,
+                                             bool domain_checked, uint8_t tls_alert_sent) {
+    cam_link_context_t context = {
+        .leave_requested = false,
+        .link_was_up = link_was_up,
+        .key_given = false, // associate_enterprise carries no key
+        .enterprise = true,
+        .server_checked = server_checked,
+        .domain_checked = domain_checked,
+        .tls_alert_sent = tls_alert_sent,
+    };
+    return context;
+}
+
+static void test_enterprise_auth_failed(void) {
+    const uint16_t code = WIFI_REASON_802_1X_AUTH_FAILED;
+    // What the station driver passes today: no TLS alert known.
+    CHECK_EQ(cam_link_reason_from_esp(code, enterprise_context(false, true, false, 0)),
+             LR(EAP_CREDENTIALS_REJECTED), "802.1X failure, CA given, no alert known: the default");
+    CHECK_EQ(cam_link_reason_from_esp(code, enterprise_context(false, true, true, 0)),
+             LR(EAP_CREDENTIALS_REJECTED), "802.1X failure, CA and domain given, no alert known");
+    CHECK_EQ(cam_link_reason_from_esp(code, enterprise_context(false, false, false, 0)),
+             LR(EAP_CREDENTIALS_REJECTED), "802.1X failure, insecure: only the credentials remain");
+    // The TLS alert this station sent, when known, names the server check.
+    CHECK_EQ(cam_link_reason_from_esp(code, enterprise_context(false, true, false,
+                                                               CAM_TLS_ALERT_UNKNOWN_CA)),
+             LR(EAP_SERVER_UNTRUSTED), "unknown_ca: not signed by the CA given");
+    CHECK_EQ(cam_link_reason_from_esp(code, enterprise_context(false, true, true,
+                                                               CAM_TLS_ALERT_UNKNOWN_CA)),
+             LR(EAP_SERVER_UNTRUSTED), "unknown_ca with a domain given");
+    CHECK_EQ(cam_link_reason_from_esp(code, enterprise_context(false, true, true,
+                                                               CAM_TLS_ALERT_BAD_CERTIFICATE)),
+             LR(EAP_SERVER_DOMAIN_MISMATCH), "bad_certificate with a domain given: name mismatch");
+    CHECK_EQ(cam_link_reason_from_esp(code, enterprise_context(false, true, false,
+                                                               CAM_TLS_ALERT_BAD_CERTIFICATE)),
+             LR(EAP_SERVER_UNTRUSTED), "bad_certificate without a domain");
+    const uint8_t other_certificate_alerts[] = {
+        CAM_TLS_ALERT_UNSUPPORTED_CERTIFICATE, CAM_TLS_ALERT_CERTIFICATE_REVOKED,
+        CAM_TLS_ALERT_CERTIFICATE_EXPIRED, CAM_TLS_ALERT_CERTIFICATE_UNKNOWN,
+        CAM_TLS_ALERT_ACCESS_DENIED};
+    for (size_t i = 0; i < sizeof(other_certificate_alerts); ++i)
+        CHECK_EQ(cam_link_reason_from_esp(code, enterprise_context(false, true, true,
+                                                                   other_certificate_alerts[i])),
+                 LR(EAP_SERVER_UNTRUSTED), "other certificate alerts: untrusted");
+    // Alerts that are not about the certificate, and any alert when no
+    // server check was configured, leave the default.
+    CHECK_EQ(cam_link_reason_from_esp(code, enterprise_context(false, true, true, 40)),
+             LR(EAP_CREDENTIALS_REJECTED), "handshake_failure (40) is not a certificate verdict");
+    CHECK_EQ(cam_link_reason_from_esp(code, enterprise_context(false, false, false,
+                                                               CAM_TLS_ALERT_UNKNOWN_CA)),
+             LR(EAP_CREDENTIALS_REJECTED), "an alert without a server check configured");
+    // Re-authentication of an established link refused.
+    CHECK_EQ(cam_link_reason_from_esp(code, enterprise_context(true, true, false, 0)),
+             LR(EAP_CREDENTIALS_REJECTED), "802.1X re-authentication refused");
+    // The same code for an attempt made with a key (the network wanted 802.1X).
+    CHECK_EQ(cam_link_reason_from_esp(code, JOINING_WITH_KEY), LR(AUTH_FAILED),
+             "802.1X failure on a key attempt stays AuthFailed");
+    CHECK_EQ(cam_link_reason_from_esp(code, JOINING_OPEN), LR(AUTH_FAILED),
+             "802.1X failure on an open attempt stays AuthFailed");
+}
+
+static void test_enterprise_timeouts(void) {
+    const uint16_t handshake_timeouts[] = {WIFI_REASON_4WAY_HANDSHAKE_TIMEOUT,
+                                           WIFI_REASON_HANDSHAKE_TIMEOUT};
+    for (size_t i = 0; i < sizeof(handshake_timeouts) / sizeof(handshake_timeouts[0]); ++i) {
+        uint16_t code = handshake_timeouts[i];
+        CHECK_EQ(cam_link_reason_from_esp(code, enterprise_context(false, true, false, 0)),
+                 LR(EAP_SERVER_UNREACHABLE), "timeout ending an enterprise attempt: no login server");
+        CHECK_EQ(cam_link_reason_from_esp(code, enterprise_context(false, false, false, 0)),
+                 LR(EAP_SERVER_UNREACHABLE), "the same, insecure");
+        CHECK_EQ(cam_link_reason_from_esp(code, enterprise_context(true, true, false, 0)),
+                 LR(HANDSHAKE_TIMEOUT), "timeout on an established enterprise link (re-key)");
+    }
+}
+
+static void test_enterprise_other_codes(void) {
+    // Codes that say nothing about 802.1X keep their meaning.
+    cam_link_context_t joining = enterprise_context(false, true, true, 0);
+    cam_link_context_t up = enterprise_context(true, true, true, 0);
+    CHECK_EQ(cam_link_reason_from_esp(WIFI_REASON_NO_AP_FOUND, joining), LR(NO_AP_FOUND),
+             "enterprise: NO_AP_FOUND");
+    CHECK_EQ(cam_link_reason_from_esp(WIFI_REASON_BEACON_TIMEOUT, up), LR(BEACON_TIMEOUT),
+             "enterprise: BEACON_TIMEOUT");
+    CHECK_EQ(cam_link_reason_from_esp(WIFI_REASON_AKMP_INVALID, joining), LR(SECURITY_MISMATCH),
+             "enterprise: AKMP_INVALID");
+    CHECK_EQ(cam_link_reason_from_esp(WIFI_REASON_ASSOC_EXPIRE, up), LR(DEAUTHENTICATED),
+             "enterprise: ASSOC_EXPIRE on an established link");
+    cam_link_context_t leaving = joining;
+    leaving.leave_requested = true;
+    CHECK_EQ(cam_link_reason_from_esp(WIFI_REASON_ASSOC_LEAVE, leaving), LR(LEFT_BY_REQUEST),
+             "enterprise: our own leave");
+    CHECK_EQ(cam_link_reason_from_esp(99, joining), LR(ASSOC_REJECTED),
+             "enterprise: unknown code during an attempt");
+}
+
 static void test_unknown_codes(void) {
     const uint16_t unknown[] = {0, 12, 25, 36, 46, 99, 199, 213, 255, 1000, 65535};
     for (size_t i = 0; i < sizeof(unknown) / sizeof(unknown[0]); ++i) {
@@ -154,24 +250,71 @@ static void test_unknown_codes(void) {
     }
 }
 
+// Whether `reason` may come out of `code` in `context`: a radio reason, or
+// one of the context-dependent verdicts, only where its context holds.
+static int allowed(uint32_t code, cam_link_context_t context, uint16_t reason) {
+    if (is_radio_reason(reason))
+        return 1;
+    switch (reason) {
+    case LR(LEFT_BY_REQUEST):
+        return context.leave_requested && code == WIFI_REASON_ASSOC_LEAVE;
+    case LR(EAP_CREDENTIALS_REJECTED):
+        return context.enterprise && code == WIFI_REASON_802_1X_AUTH_FAILED;
+    case LR(EAP_SERVER_UNTRUSTED):
+        return context.enterprise && context.server_checked && context.tls_alert_sent != 0 &&
+               code == WIFI_REASON_802_1X_AUTH_FAILED;
+    case LR(EAP_SERVER_DOMAIN_MISMATCH):
+        return context.enterprise && context.server_checked && context.domain_checked &&
+               context.tls_alert_sent == CAM_TLS_ALERT_BAD_CERTIFICATE &&
+               code == WIFI_REASON_802_1X_AUTH_FAILED;
+    case LR(EAP_SERVER_UNREACHABLE):
+        return context.enterprise && !context.link_was_up &&
+               (code == WIFI_REASON_4WAY_HANDSHAKE_TIMEOUT ||
+                code == WIFI_REASON_HANDSHAKE_TIMEOUT);
+    default: // None, AddressTimeout, RadioStopped, EapMethodRejected: never from here
+        return 0;
+    }
+}
+
 // Every possible code in every context yields a member of the contract's list,
-// and the two context-dependent verdicts only appear when their context holds.
+// and the context-dependent verdicts only appear when their context holds.
 static void test_every_code_in_every_context(void) {
+    static const uint8_t alerts[] = {0, CAM_TLS_ALERT_BAD_CERTIFICATE, CAM_TLS_ALERT_UNKNOWN_CA,
+                                     CAM_TLS_ALERT_CERTIFICATE_EXPIRED, 40};
     for (uint32_t code = 0; code <= 0xffff; ++code) {
-        for (unsigned bits = 0; bits < 8; ++bits) {
-            cam_link_context_t context = {
-                .leave_requested = (bits & 1) != 0,
-                .link_was_up = (bits & 2) != 0,
-                .key_given = (bits & 4) != 0,
-            };
-            uint16_t reason = cam_link_reason_from_esp((uint16_t)code, context);
-            int ok = is_radio_reason(reason) ||
-                     (reason == LR(LEFT_BY_REQUEST) && context.leave_requested &&
-                      code == WIFI_REASON_ASSOC_LEAVE);
-            if (!ok) {
-                CHECK_EQ(reason, -1, "reason outside the contract (code in message below)");
-                fprintf(stderr, "  esp_reason=%u context bits=%u\n", (unsigned)code, bits);
-                return;
+        for (unsigned bits = 0; bits < 64; ++bits) {
+            for (size_t a = 0; a < sizeof(alerts); ++a) {
+                cam_link_context_t context = {
+                    .leave_requested = (bits & 1) != 0,
+                    .link_was_up = (bits & 2) != 0,
+                    .key_given = (bits & 4) != 0,
+                    .enterprise = (bits & 8) != 0,
+                    .server_checked = (bits & 16) != 0,
+                    .domain_checked = (bits & 32) != 0,
+                    .tls_alert_sent = alerts[a],
+                };
+                uint16_t reason = cam_link_reason_from_esp((uint16_t)code, context);
+                if (!allowed(code, context, reason)) {
+                    CHECK_EQ(reason, -1, "reason outside its context (code in message below)");
+                    fprintf(stderr, "  esp_reason=%u context bits=%u alert=%u\n", (unsigned)code,
+                            bits, (unsigned)alerts[a]);
+                    return;
+                }
+                // Without an enterprise attempt the 1.0 answers are unchanged.
+                if (!context.enterprise && context.tls_alert_sent == 0) {
+                    cam_link_context_t plain = {
+                        .leave_requested = context.leave_requested,
+                        .link_was_up = context.link_was_up,
+                        .key_given = context.key_given,
+                    };
+                    uint16_t expected = cam_link_reason_from_esp((uint16_t)code, plain);
+                    if (reason != expected) {
+                        CHECK_EQ(reason, expected,
+                                 "enterprise-only fields change nothing for other attempts");
+                        fprintf(stderr, "  esp_reason=%u context bits=%u\n", (unsigned)code, bits);
+                        return;
+                    }
+                }
             }
         }
     }
@@ -184,6 +327,9 @@ int main(void) {
     test_wrong_key_heuristic();
     test_our_leave();
     test_unknown_codes();
+    test_enterprise_auth_failed();
+    test_enterprise_timeouts();
+    test_enterprise_other_codes();
     test_every_code_in_every_context();
 
     if (failures) {

@@ -40,8 +40,8 @@ export interface EnterpriseOptions {
 export const MAX_CA_CERT_BYTES = 8192
 export const MAX_CLIENT_CERT_BYTES = 4096
 export const MAX_CLIENT_KEY_BYTES = 4096
-/** identities, usernames and passwords */
-export const MAX_TEXT_BYTES = 128
+/** identities, usernames and passwords (ESP-IDF's EAP client takes 1..127 bytes) */
+export const MAX_TEXT_BYTES = 127
 /** Chunks of one credential per `set_credential` packet (payloads are at most 236 bytes). */
 export const CREDENTIAL_CHUNK_BYTES = 200
 
