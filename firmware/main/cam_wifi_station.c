@@ -393,7 +393,8 @@ static uint8_t security_from_authmode(wifi_auth_mode_t authmode) {
         // No WAPI in the contract. Like WPA2-PSK it is joined with a
         // passphrase, which is all the bytecode needs to know.
         return SECURITY(WPA2);
-#ifdef CONFIG_ESP_WIFI_ENABLE_WPA3_OWE_STA
+// the option was CONFIG_ESP32_WIFI_... in ESP-IDF 5.0 and CONFIG_ESP_WIFI_... later
+#if defined(CONFIG_ESP_WIFI_ENABLE_WPA3_OWE_STA) || defined(CONFIG_ESP32_WIFI_ENABLE_WPA3_OWE_STA)
     case WIFI_AUTH_OWE:
         // Opportunistic Wireless Encryption: encrypted, but joined without a
         // key, exactly like an open network.
