@@ -8,21 +8,7 @@
 
 #include "cam_link_reason.c"
 
-static int failures;
-static int checks;
-
-#define CHECK_EQ(actual, expected, what)                                                           \
-    do {                                                                                           \
-        long actual_ = (long)(actual), expected_ = (long)(expected);                               \
-        ++checks;                                                                                  \
-        if (actual_ != expected_) {                                                                \
-            ++failures;                                                                            \
-            fprintf(stderr, "%s:%d: %s: got %ld, expected %ld\n", __FILE__, __LINE__, (what),      \
-                    actual_, expected_);                                                           \
-        }                                                                                          \
-    } while (0)
-
-#define CHECK(cond, what) CHECK_EQ((cond) ? 1 : 0, 1, what)
+#include "check.h"
 
 // Contexts the driver can be in when a disconnect arrives.
 static const cam_link_context_t JOINING_WITH_KEY = {

@@ -59,43 +59,9 @@ static int live_allocations(void) {
 #include "cam_wifi_packets.c"
 #undef calloc
 
-static int failures;
-static int checks;
-
-#define CHECK_EQ(actual, expected, what)                                                           \
-    do {                                                                                           \
-        long actual_ = (long)(actual), expected_ = (long)(expected);                               \
-        ++checks;                                                                                  \
-        if (actual_ != expected_) {                                                                \
-            ++failures;                                                                            \
-            fprintf(stderr, "%s:%d: %s: got %ld, expected %ld\n", __FILE__, __LINE__, (what),      \
-                    actual_, expected_);                                                           \
-        }                                                                                          \
-    } while (0)
-
-#define CHECK(cond, what) CHECK_EQ((cond) ? 1 : 0, 1, what)
-
-static void check_bytes(const uint8_t *actual, size_t actual_size, const uint8_t *expected,
-                        size_t expected_size, const char *what) {
-    CHECK_EQ(actual_size, expected_size, what);
-    size_t n = actual_size < expected_size ? actual_size : expected_size;
-    for (size_t i = 0; i < n; ++i) {
-        if (actual[i] != expected[i]) {
-            ++failures;
-            fprintf(stderr, "%s: byte %zu is 0x%02x, expected 0x%02x\n", what, i, actual[i],
-                    expected[i]);
-            return;
-        }
-    }
-    ++checks;
-}
+#include "check.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-// a.b.c.d as the contract's u32
-static uint32_t ipv4(uint8_t a, uint8_t b, uint8_t c, uint8_t d) {
-    return ((uint32_t)a << 24) | ((uint32_t)b << 16) | ((uint32_t)c << 8) | d;
-}
 
 static const uint8_t BSSID[6] = {0x02, 0x11, 0x22, 0x33, 0x44, 0x55};
 
