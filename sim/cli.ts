@@ -108,6 +108,8 @@ async function sim(
         board,
         timeoutMs,
         realtime: opts.realtime,
+        // printed as they come: a run of months must not hold them all
+        keepRecords: false,
         onOutput: (line) => process.stdout.write(`[${formatSimTime(line.atMs).padStart(9)}] ${line.text}\n`),
         onTimeline: showTimeline ? (e) => process.stderr.write(`${formatEntry(e)}\n`) : undefined,
         onDiagnostic: opts.verbose ? (l) => process.stderr.write(`  vm: ${l}\n`) : undefined,

@@ -8,6 +8,7 @@ const jd = require("jacdac-ts") as typeof Jacdac
 
 export type Packet = Jacdac.Packet
 export type JDBus = Jacdac.JDBus
+export type JDServiceServer = Jacdac.JDServiceServer
 export const {
     JDBus,
     JDServiceServer,

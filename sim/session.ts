@@ -1,6 +1,6 @@
 import { relative } from "node:path"
 import FakeTimers from "@sinonjs/fake-timers"
-import { createProxyBridge, JDBus, JDServerServiceProvider } from "./jacdac"
+import { createProxyBridge, JDBus, JDServerServiceProvider, type JDServiceServer } from "./jacdac"
 import type { BoardInfo } from "./boards"
 import { type CompiledScript, TOP_LEVEL_DONE_PANIC } from "./compile"
 import { loadContract } from "./contract"
@@ -13,6 +13,7 @@ import { Timeline, type TimelineEntry } from "./timeline"
 import { type Route, SimSockets } from "./net/sockets"
 import { realIoPending } from "./realio"
 import { createVm, type DevsVm } from "./vm/devs-vm"
+import { gcHeapReader, type GcHeapStats } from "./vm/gc-heap"
 import { Wire } from "./wired/wire"
 import type { World } from "./world/world"
 
@@ -42,6 +43,19 @@ export interface RunOptions {
     onTimeline?: (entry: TimelineEntry) => void
     /** VM diagnostics (dmesg), for --verbose */
     onDiagnostic?: (line: string) => void
+    /**
+     * false: output and timeline go only to the callbacks, and the result's
+     * `output` and `timeline` stay empty, so memory does not grow with the
+     * length of the run (the CLI streams them). Default true.
+     */
+    keepRecords?: boolean
+    /** once the program is deployed: a reader of the VM's own heap, to sample while it runs (soak tests) */
+    onVmStarted?: (vm: { gcHeap: () => GcHeapStats }) => void
+    /**
+     * Serve these instead of the board's simulated drivers (tests that play a
+     * misbehaving driver). The world still runs, but no driver on the bus acts on it.
+     */
+    drivers?: (env: { clock: Clock; timeline: Timeline }) => JDServiceServer[]
 }
 
 export interface RunResult {
@@ -98,7 +112,8 @@ async function simulate(options: RunOptions): Promise<RunResult> {
         setTimeout: (fn, ms) => setTimeout(fn, Math.max(0, ms)),
         clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
     }
-    const timeline = new Timeline(now)
+    const keep = options.keepRecords ?? true
+    const timeline = new Timeline(now, keep)
     if (options.onTimeline) timeline.onEntry(options.onTimeline)
     const output: OutputLine[] = []
     const limitMs = options.timeoutMs ?? DEFAULT_SIM_TIMEOUT_MS
@@ -142,7 +157,8 @@ async function simulate(options: RunOptions): Promise<RunResult> {
         bus.addServiceProvider(
             new JDServerServiceProvider(
                 "camscript-board",
-                [station, accessPoint, lan].filter((s) => s !== undefined),
+                // a test's own drivers stand in for the board's (built, but not on the bus)
+                options.drivers?.({ clock, timeline }) ?? [station, accessPoint, lan].filter((s) => s !== undefined),
             ),
         )
         // routing: Ethernet first when it holds an address, then Wi-Fi
@@ -161,7 +177,7 @@ async function simulate(options: RunOptions): Promise<RunResult> {
             options.onDiagnostic?.(line)
             if (line.startsWith("> ")) {
                 const entry = { atMs: now(), text: line.slice(2) }
-                output.push(entry)
+                if (keep) output.push(entry)
                 options.onOutput?.(entry)
             } else if (/^\* +(Exception|message|at )/.test(line) || /^! +at /.test(line)) {
                 exception.push(line.replace(/^[*!] +/, ""))
@@ -192,6 +208,7 @@ async function simulate(options: RunOptions): Promise<RunResult> {
         theVm.devsStart()
         const rc = theVm.devsDeploy(options.script.image)
         if (rc !== 0) throw new Error(`the VM refused the compiled image (code ${rc})`)
+        options.onVmStarted?.({ gcHeap: gcHeapReader(theVm) })
         air.start()
         wire.start()
         accessPoint?.startClients()

@@ -18,11 +18,15 @@ export class Timeline {
     readonly entries: TimelineEntry[] = []
     private readonly listeners: ((e: TimelineEntry) => void)[] = []
 
-    constructor(private readonly now: () => number) {}
+    /** `keep` false: entries only go to the listeners (a long run must not grow without bound) */
+    constructor(
+        private readonly now: () => number,
+        private readonly keep = true,
+    ) {}
 
     add(source: string, event: string, detail = "") {
         const entry = { atMs: Math.round(this.now()), source, event, detail }
-        this.entries.push(entry)
+        if (this.keep) this.entries.push(entry)
         for (const l of this.listeners) l(entry)
     }
 

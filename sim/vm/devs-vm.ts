@@ -17,6 +17,9 @@ export interface DevsVm {
     panicHandler: (code: number) => void
     flashLoad: (() => Uint8Array) | null
     flashSave: ((data: Uint8Array) => void) | null
+    /** the module's linear memory (emscripten replaces these views when it grows) */
+    HEAP32: Int32Array
+    HEAPU8: Uint8Array
 }
 
 type VmFactory = (moduleArg?: object) => Promise<DevsVm>
