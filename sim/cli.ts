@@ -50,9 +50,14 @@ export async function main(argv: string[]): Promise<number> {
     }
     const { values, positionals } = parsed
     const [command, ...rest] = positionals
-    if (values.help || !command) {
+    if (values.help) {
         process.stdout.write(USAGE)
-        return command || values.help ? 0 : 2
+        return 0
+    }
+    if (!command) {
+        // a usage error: said on stderr, like every other failure
+        process.stderr.write(`camscript: no command given\n${USAGE}`)
+        return 2
     }
     try {
         if (command === "boards") return boards()
