@@ -16,5 +16,6 @@ export function fuzzParameters<T>(runs: number): Parameters<T> {
     if (!Number.isInteger(numRuns) || numRuns < 1)
         throw new Error(`FUZZ_RUNS must be a whole number >= 1, got ${envRuns}`)
     if (!Number.isInteger(seed)) throw new Error(`FUZZ_SEED must be an integer, got ${envSeed}`)
-    return { numRuns, seed }
+    // the property's own message (what went wrong, the script's output) goes in the report
+    return { numRuns, seed, includeErrorInReport: true }
 }

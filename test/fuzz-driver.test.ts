@@ -1,0 +1,130 @@
+import test from "ava"
+import fc from "fast-check"
+import { loadBoard } from "../sim/boards"
+import { type CompiledScript, compileScript } from "../sim/compile"
+import { runSimulation } from "../sim/session"
+import { fuzzParameters } from "./helpers/fuzz"
+import { type DriverPlan, driverPlan, FuzzStation, GOT_ADDRESS, type SentLink } from "./helpers/fuzz-driver"
+import { scriptFile, world } from "./helpers/run"
+
+// The driver contract's packets as the bytecode receives them, from a driver
+// that misbehaves (test/helpers/fuzz-driver.ts): truncated, padded, unknown
+// codes, out of order, or no answer at all. One watcher script, compiled
+// once, runs against each fuzzed driver. The module must never crash the VM,
+// never hang (its own timeouts fire), and never report a link it cannot
+// justify: isconnected() true only after the driver said GotAddress.
+
+const WATCHER = `import { network, time } from "camscript"
+
+const wlan = new network.WLAN(network.WLAN.IF_STA)
+const report = (what: string) =>
+    console.log(\`\${what} connected=\${wlan.isconnected()} status=\${wlan.status()} ip=\${wlan.ifconfig()[0]}\`)
+wlan.on_change((c) => console.log(\`change connected=\${c.connected} state=\${c.state} status=\${c.status}\`))
+const step = async (name: string, fn: () => Promise<any>) => {
+    try {
+        await fn()
+        report(\`\${name}: ok\`)
+    } catch (e) {
+        report(\`\${name}: threw \${(e as Error).message}\`)
+    }
+}
+await step("active", async () => await wlan.active(true))
+await step("mac", async () => console.log(\`mac \${wlan.config("mac")}\`))
+await step("connect", async () => await wlan.connect("my-network", "my-password"))
+await step("wait", async () => await wlan.wait_connected(8000))
+await step("scan", async () => console.log(\`scan \${(await wlan.scan()).length}\`))
+for (let i = 0; i < 5; i++) {
+    await time.sleep_ms(3000)
+    report("poll")
+}
+await step("disconnect", async () => await wlan.disconnect())
+await step("inactive", async () => await wlan.active(false))
+console.log("done")
+`
+
+/** Every step is bounded by the module's own timeouts (5 s driver answers, 8 s wait, 10 s scan): 60 s is ample. */
+const RUN_LIMIT_MS = 120_000
+
+const board = loadBoard("ai_thinker_esp32_cam")
+let compiled: Promise<CompiledScript> | undefined
+const watcher = () => (compiled ??= compileScript(scriptFile(WATCHER), { board, hostname: "camscript" }))
+
+interface Case {
+    outcome: string
+    error?: string
+    lines: { atMs: number; text: string }[]
+    sent: SentLink[]
+}
+
+async function runAgainst(plan: DriverPlan, malformed: boolean): Promise<Case> {
+    const script = await watcher()
+    let station: FuzzStation | undefined
+    const run = await runSimulation({
+        script,
+        world: world("default"),
+        board,
+        timeoutMs: RUN_LIMIT_MS,
+        drivers: ({ clock }) => [(station = new FuzzStation(plan, clock, malformed))],
+    })
+    return { outcome: run.outcome, error: run.error, lines: run.output, sent: station!.sentLinks }
+}
+
+/** The problems with one run; empty when the module behaved. */
+export function judge(c: Case): string[] {
+    const problems: string[] = []
+    if (c.outcome !== "finished") problems.push(`the run ended ${c.outcome}: ${c.error ?? ""}`)
+    else if (!c.lines.some((l) => l.text === "done")) problems.push("the script did not reach its end")
+    for (const line of c.lines) {
+        if (!/connected=true/.test(line.text)) continue
+        // what the driver said last before this line (events reach the VM within the same millisecond)
+        const before = c.sent.filter((s) => s.atMs <= line.atMs && s.state !== undefined)
+        const last = before[before.length - 1]
+        if (!last || last.state !== GOT_ADDRESS)
+            problems.push(
+                `at ${line.atMs} ms "${line.text}" but the driver's last link state was ${last ? last.state : "never sent"}`,
+            )
+        if (/^(poll|wait|active|connect|scan|mac)/.test(line.text) && !/status=1010/.test(line.text))
+            problems.push(`at ${line.atMs} ms "${line.text}": connected without STAT_GOT_IP`)
+    }
+    return problems
+}
+
+/** Runs the property; `malformed` lets truncation cut into an event's fields. */
+async function fuzzDriver(malformed: boolean, runs: number) {
+    const seen = { connected: 0, timedOut: 0, refused: 0 }
+    await fc.assert(
+        fc.asyncProperty(driverPlan, async (plan) => {
+            const c = await runAgainst(plan, malformed)
+            const problems = judge(c)
+            if (problems.length)
+                throw new Error(
+                    `${problems.join("\n")}\n--- script output:\n${c.lines.map((l) => `${l.atMs} ${l.text}`).join("\n")}`,
+                )
+            if (c.lines.some((l) => l.text.startsWith("wait: ok"))) seen.connected++
+            if (c.lines.some((l) => l.text.startsWith("wait: threw"))) seen.timedOut++
+            if (c.lines.some((l) => l.text.startsWith("active: threw"))) seen.refused++
+        }),
+        fuzzParameters(runs),
+    )
+    return seen
+}
+
+test.serial("fuzz: a misbehaving Wi-Fi driver never crashes or hangs the module, nor fakes a link", async (t) => {
+    const seen = await fuzzDriver(false, 40)
+    t.log(`${seen.connected} runs connected, ${seen.timedOut} waits rejected, ${seen.refused} active(true) refused`)
+    // the fuzzed drivers reach both ends: some links come up, some waits time out
+    t.true(seen.connected > 0 && seen.timedOut > 0, JSON.stringify(seen))
+})
+
+// Found by this fuzzing, not fixed here (src/network/station.ts is being
+// changed for issue 9's scan cap): an event cut short inside its fields
+// reaches the handlers with undefined fields. A `scan_record` with an empty
+// payload makes onScanRecord call formatMac(undefined): "TypeError: getting
+// field 'length' of undefined" in the event fiber, and the VM stops the
+// script. Fix: drop events whose fields are missing, in each handler (link,
+// scan_record, scan_done; the access point's and Ethernet's too). When fixed
+// this test passes and ava reports it: drop `.failing` then.
+test.failing("fuzz: events cut short inside their fields are dropped, not a crash", async (t) => {
+    await fuzzDriver(true, 30)
+    t.pass()
+})
