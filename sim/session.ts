@@ -7,6 +7,7 @@ import { loadContract } from "./contract"
 import { ethernetMac, SimEthernet } from "./drivers/ethernet"
 import { accessPointMac, SimAccessPoint } from "./drivers/wifi-access-point"
 import { SimWifiStation } from "./drivers/wifi-station"
+import { processClock } from "./clock"
 import { Air, type Clock } from "./radio/air"
 import { sourcePosition } from "./sourcemap"
 import { Timeline, type TimelineEntry } from "./timeline"
@@ -121,13 +122,10 @@ async function simulate(options: RunOptions): Promise<RunResult> {
     const fake = options.realtime
         ? undefined
         : FakeTimers.install({ now: 0, toFake: VIRTUAL_FAKES, loopLimit: 1_000_000 })
-    const t0 = Date.now()
-    const now = () => Date.now() - t0
-    const clock: Clock = {
-        now,
-        setTimeout: (fn, ms) => setTimeout(fn, Math.max(0, ms)),
-        clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-    }
+    // every timer of the run (drivers, world events, the run's own limit)
+    // goes through this clock, which takes delays of any length
+    const clock: Clock = processClock(Date.now())
+    const now = clock.now
     const keep = options.keepRecords ?? true
     const timeline = new Timeline(now, keep)
     if (options.onTimeline) timeline.onEntry(options.onTimeline)
@@ -242,7 +240,7 @@ async function simulate(options: RunOptions): Promise<RunResult> {
         const worldName = relative(process.cwd(), options.world.source) || options.world.source
         timeline.add("sim", "start", `world ${worldName}, board ${options.board.id}`)
 
-        const limit = setTimeout(() => end({ outcome: "timeout", exitCode: 124 }), limitMs)
+        const limit = clock.setTimeout(() => end({ outcome: "timeout", exitCode: 124 }), limitMs)
         if (fake) {
             while (!done) {
                 if (realIoPending()) {
@@ -269,7 +267,7 @@ async function simulate(options: RunOptions): Promise<RunResult> {
         } else {
             await finished
         }
-        clearTimeout(limit)
+        clock.clearTimeout(limit)
         const result = await finished
         return {
             ...result,
