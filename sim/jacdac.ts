@@ -14,6 +14,7 @@ export const {
     JDServerServiceProvider,
     createProxyBridge,
     jdpack,
+    jdunpack,
     serviceSpecifications,
     loadServiceSpecifications,
 } = jd
