@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs"
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path"
-import Ajv, { type ErrorObject, type ValidateFunction } from "ajv"
+import type { ErrorObject, ValidateFunction } from "ajv"
+import { schemaValidator } from "./validator"
 
 // Board definitions live in boards/<id>.board.json: DeviceScript board files
 // (so `devicescript build` accepts them) with a strict `camscript` section that
@@ -261,8 +262,7 @@ function boardValidator(): ValidateFunction {
     const schema = JSON.parse(readFileSync(schemaPath, "utf8")) as object
     // verbose: errors carry their parentSchema, whose description says when a
     // then/else branch applies. allowUnionTypes: powerPin is integer or null.
-    const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true })
-    compiled = ajv.compile(schema)
+    compiled = schemaValidator("board", schema, { allErrors: true, verbose: true, allowUnionTypes: true })
     return compiled
 }
 

@@ -1,7 +1,7 @@
 import { resolve } from "node:path"
 import { parseArgs } from "node:util"
 import { BoardError, listBoards, loadBoard } from "./boards"
-import { CompileError, compileScript } from "./compile"
+import { cleanBuildCache, CompileError, compileScript, ScriptFileError } from "./compile"
 import { fromRoot } from "./paths"
 import { DEFAULT_SIM_TIMEOUT_MS, runSimulation } from "./session"
 import { DRIVER_KINDS, type DriverKind } from "./firmware/drivers"
@@ -17,6 +17,7 @@ import { loadWorldFile, WorldError } from "./world/world"
 const USAGE = `usage:
   camscript sim <script.ts> [--world FILE] [--timeout DURATION] [--driver model|firmware] [--realtime] [--verbose] [--no-timeline]
   camscript boards
+  camscript clean
 
 sim     compile <script.ts> to DeviceScript bytecode and run it on the VM in the
         simulator, against a world file (default: devicescript.json "world").
@@ -28,6 +29,7 @@ sim     compile <script.ts> to DeviceScript bytecode and run it on the VM in the
         --no-timeline       do not print the link timeline (stderr)
         --verbose           also print the VM's own messages
 boards  list the boards and their network interfaces
+clean   empty the build cache (compiled images hold the scripts' source, passwords included)
 `
 
 class UsageError extends Error {}
@@ -60,6 +62,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     try {
         if (command === "boards") return boards()
+        if (command === "clean") return clean()
         if (command === "sim") return await sim(rest, values)
         throw new UsageError(`unknown command "${command}"`)
     } catch (e) {
@@ -67,7 +70,7 @@ export async function main(argv: string[]): Promise<number> {
             process.stderr.write(`camscript: ${e.message}\n${USAGE}`)
             return 2
         }
-        if (e instanceof WorldError || e instanceof BoardError) {
+        if (e instanceof WorldError || e instanceof BoardError || e instanceof ScriptFileError) {
             process.stderr.write(`camscript: ${e.message}\n`)
             return 2
         }
@@ -82,6 +85,12 @@ export async function main(argv: string[]): Promise<number> {
 function boards(): number {
     for (const b of listBoards())
         process.stdout.write(`${b.id.padEnd(28)} ${b.interfaces.join("+").padEnd(9)} ${b.name}\n`)
+    return 0
+}
+
+function clean(): number {
+    const { dir, entries, bytes } = cleanBuildCache()
+    process.stdout.write(`removed ${entries} cached build(s), ${(bytes / 1024).toFixed(0)} KB, from ${dir}\n`)
     return 0
 }
 

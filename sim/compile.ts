@@ -1,27 +1,23 @@
-import { execFile } from "node:child_process"
 import { createHash } from "node:crypto"
-import {
-    existsSync,
-    mkdirSync,
-    readdirSync,
-    readFileSync,
-    renameSync,
-    rmSync,
-    symlinkSync,
-    writeFileSync,
-} from "node:fs"
+import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs"
 import { dirname, join, relative, resolve, sep } from "node:path"
 import type { BoardInfo } from "./boards"
+import { BuildCache } from "./compiler/cache"
+import { compileTree } from "./compiler/devicescript"
 import { fromRoot } from "./paths"
 
 // Compiles a user's script to a DeviceScript image (.devs) with the pinned
-// compiler. The script may live anywhere on disk: it is copied (with the
-// files it imports relatively) into a build folder inside the project, next
-// to a generated entry module, so that `import ... from "camscript"`
-// resolves to this project's src/. Builds are cached by content.
+// compiler, in-process. The script may live anywhere on disk: it and the
+// files it imports relatively are read once, placed under src/user/ of a
+// build tree held in memory, next to a generated entry module, so that
+// `import ... from "camscript"` resolves to this project's src/. Builds are
+// cached by content (sim/compiler/cache.ts); nothing else is written.
 
 /** The entry ends the program with this panic code once the script's top level has finished. */
 export const TOP_LEVEL_DONE_PANIC = 7077
+
+/** The largest source file a script (or a file it imports) may be. */
+export const MAX_SOURCE_BYTES = 1024 * 1024
 
 export interface DebugInfo {
     functions: { name: string; startpc: number; size: number }[]
@@ -32,9 +28,9 @@ export interface DebugInfo {
 export interface CompiledScript {
     image: Uint8Array
     dbg: DebugInfo
-    /** build folder, for source positions */
+    /** the cache entry holding the image and its debug info */
     buildDir: string
-    /** path (in the build folder) -> the user's file it was copied from */
+    /** path (in the build tree) -> the user's file it was copied from */
     userFiles: Map<string, string>
     fromCache: boolean
 }
@@ -46,31 +42,92 @@ export class CompileError extends Error {
     }
 }
 
+/** The script (or a file it imports) cannot be read as a script: a usage error. */
+export class ScriptFileError extends Error {
+    constructor(message: string) {
+        super(message)
+        this.name = "ScriptFileError"
+    }
+}
+
+/**
+ * Read a source file: a regular file, at most MAX_SOURCE_BYTES. A folder, a
+ * device, a FIFO or an endless file is refused instead of read (or waited on).
+ */
+export function readSourceFile(path: string, shown = path): string {
+    let fd: number
+    try {
+        // O_NONBLOCK: opening a FIFO must not wait for a writer
+        fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK)
+    } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code
+        if (code === "ENOENT") throw new ScriptFileError(`${shown}: no such file`)
+        if (code === "EACCES" || code === "EPERM") throw new ScriptFileError(`${shown}: permission denied`)
+        if (code === "EISDIR") throw new ScriptFileError(`${shown}: is a folder; give the script's .ts file`)
+        throw new ScriptFileError(`${shown}: cannot be opened (${code ?? (e as Error).message})`)
+    }
+    try {
+        const st = fstatSync(fd)
+        if (st.isDirectory()) throw new ScriptFileError(`${shown}: is a folder; give the script's .ts file`)
+        if (!st.isFile()) throw new ScriptFileError(`${shown}: is not a regular file (a device, FIFO or socket)`)
+        if (st.size > MAX_SOURCE_BYTES)
+            throw new ScriptFileError(
+                `${shown}: ${st.size} bytes; a source file may be at most ${MAX_SOURCE_BYTES} bytes (1 MB)`,
+            )
+        const buf = Buffer.alloc(st.size)
+        let got = 0
+        while (got < st.size) {
+            const n = readSync(fd, buf, got, st.size - got, got)
+            if (n === 0) break
+            got += n
+        }
+        try {
+            return new TextDecoder("utf-8", { fatal: true }).decode(buf.subarray(0, got))
+        } catch {
+            throw new ScriptFileError(`${shown}: is not valid UTF-8 text`)
+        }
+    } catch (e) {
+        if (e instanceof ScriptFileError) throw e
+        throw new ScriptFileError(
+            `${shown}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+        )
+    } finally {
+        closeSync(fd)
+    }
+}
+
 const IMPORT_RE = /(?:import|export)\s[^;'"]*?from\s*["'](\.{1,2}\/[^"']+)["']|import\s*["'](\.{1,2}\/[^"']+)["']/g
+
+function isFile(path: string): boolean {
+    try {
+        return statSync(path).isFile()
+    } catch {
+        return false
+    }
+}
 
 function resolveImport(fromFile: string, spec: string): string | undefined {
     const base = resolve(dirname(fromFile), spec)
     for (const cand of [base, `${base}.ts`, join(base, "index.ts")])
-        if (existsSync(cand) && cand.endsWith(".ts")) return cand
+        if (cand.endsWith(".ts") && isFile(cand)) return cand
     return undefined
 }
 
-/** The script and every .ts file it reaches through relative imports. */
-function collectFiles(entry: string): string[] {
-    const seen = new Set<string>([entry])
+/** The script and every .ts file it reaches through relative imports, read once. */
+function collectFiles(entry: string, shown: string): Map<string, string> {
+    const texts = new Map<string, string>([[entry, readSourceFile(entry, shown)]])
     const queue = [entry]
     while (queue.length) {
         const file = queue.shift()!
-        const text = readFileSync(file, "utf8")
-        for (const m of text.matchAll(IMPORT_RE)) {
+        for (const m of texts.get(file)!.matchAll(IMPORT_RE)) {
             const target = resolveImport(file, m[1] ?? m[2])
-            if (target && !seen.has(target)) {
-                seen.add(target)
+            if (target && !texts.has(target)) {
+                texts.set(target, readSourceFile(target, relative(process.cwd(), target) || target))
                 queue.push(target)
             }
         }
     }
-    return [...seen]
+    return texts
 }
 
 function commonDir(files: string[]): string {
@@ -146,19 +203,6 @@ function boardSource(target: BuildTarget): string {
     return `import { _setBoard } from "camscript/src/board"\n_setBoard(${JSON.stringify(boardDescriptor(target))})\n`
 }
 
-function runCompiler(cwd: string): Promise<{ code: number; output: string }> {
-    const cli = fromRoot("node_modules/@devicescript/cli/built/devicescript-cli.cjs")
-    return new Promise((done) => {
-        execFile(
-            process.execPath,
-            [cli, "build", "--quiet", "--no-colors", "src/main.ts"],
-            { cwd, env: { ...process.env, NO_COLOR: "1", CI: "true" }, maxBuffer: 16 << 20 },
-            (err, stdout, stderr) =>
-                done({ code: err ? ((err.code as number) ?? 1) : 0, output: `${stdout}${stderr}` }),
-        )
-    })
-}
-
 /** Turn compiler diagnostics about build-folder paths back into the user's paths. */
 function userDiagnostics(output: string, userFiles: Map<string, string>): string {
     const lines = output
@@ -173,72 +217,106 @@ function userDiagnostics(output: string, userFiles: Map<string, string>): string
     return lines.join("\n")
 }
 
+/**
+ * String literals in a compiler message are replaced by "…": TypeScript names
+ * string-literal types in its messages (`type '"my-password"'`), and a
+ * password must not reach the terminal. The file, line, column, error code
+ * and the message's shape stay.
+ */
+export function redactLiterals(line: string): string {
+    const m = /^(.*?\(\d+,\d+\): \w+ TS\d+: |.*?: )?(.*)$/.exec(line)
+    const head = m?.[1] ?? ""
+    const body = (m?.[2] ?? line).replace(/"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`/g, (lit) => `${lit[0]}…${lit[0]}`)
+    return head + body
+}
+
+const cache = new BuildCache()
+let cacheWarned = false
+
+function cacheProblem(e: unknown): undefined {
+    if (!cacheWarned) {
+        cacheWarned = true
+        const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message
+        process.stderr.write(
+            `camscript: the build cache at ${cache.dir} cannot be used (${code}); compiling without it ` +
+                "(set CAMSCRIPT_CACHE_DIR to a folder you can write)\n",
+        )
+    }
+    return undefined
+}
+
 export async function compileScript(scriptPath: string, target: BuildTarget): Promise<CompiledScript> {
     const entry = resolve(scriptPath)
-    if (!existsSync(entry)) throw new CompileError(`${scriptPath}: no such file`)
-    if (!entry.endsWith(".ts")) throw new CompileError(`${scriptPath}: a camscript script is a TypeScript file (.ts)`)
-    const files = collectFiles(entry)
+    if (!entry.endsWith(".ts"))
+        throw new ScriptFileError(`${scriptPath}: a camscript script is a TypeScript file (.ts)`)
+    const texts = collectFiles(entry, scriptPath)
+    const files = [...texts.keys()]
     const root = commonDir(files)
 
     const h = createHash("sha256")
-    h.update(JSON.stringify({ board: boardDescriptor(target), entry: relative(root, entry) }))
-    for (const f of files) h.update(relative(root, f)).update(readFileSync(f))
+    h.update(JSON.stringify({ format: 2, board: boardDescriptor(target), entry: relative(root, entry) }))
+    for (const f of files) h.update(relative(root, f)).update(texts.get(f)!)
     projectSourcesHash(h, fromRoot("src"))
     projectSourcesHash(h, fromRoot("services"))
     const key = h.digest("hex").slice(0, 16)
 
-    const buildDir = fromRoot(".camscript/build", key)
     const userFiles = new Map<string, string>()
-    for (const f of files) userFiles.set(`src/user/${relative(root, f).split(sep).join("/")}`, f)
-    const imagePath = join(buildDir, "image.devs")
-    const dbgPath = join(buildDir, "image-dbg.json")
-    if (existsSync(imagePath) && existsSync(dbgPath)) {
-        return {
-            image: new Uint8Array(readFileSync(imagePath)),
-            dbg: JSON.parse(readFileSync(dbgPath, "utf8")) as DebugInfo,
-            buildDir,
-            userFiles,
-            fromCache: true,
-        }
-    }
-
-    // build in a scratch folder, then move it into place: concurrent builds of
-    // the same script (parallel tests) never see a half-written folder
-    const scratch = `${buildDir}.tmp-${process.pid}-${Date.now()}`
-    rmSync(scratch, { recursive: true, force: true })
-    mkdirSync(join(scratch, "src/user"), { recursive: true })
-    writeFileSync(join(scratch, "devsconfig.json"), "{}\n")
-    symlinkSync(fromRoot("services"), join(scratch, "services"), "dir")
-    for (const [inBuild, original] of userFiles) {
-        const dest = join(scratch, inBuild)
-        mkdirSync(dirname(dest), { recursive: true })
-        writeFileSync(dest, readFileSync(original))
+    const tree = new Map<string, string>()
+    for (const f of files) {
+        const inBuild = `src/user/${relative(root, f).split(sep).join("/")}`
+        userFiles.set(inBuild, f)
+        tree.set(inBuild, texts.get(f)!)
     }
     const userEntry = relative(root, entry).split(sep).join("/").replace(/\.ts$/, "")
-    writeFileSync(join(scratch, "src/board.g.ts"), boardSource(target))
-    writeFileSync(join(scratch, "src/main.ts"), entrySource(userEntry))
+    tree.set("src/board.g.ts", boardSource(target))
+    tree.set("src/main.ts", entrySource(userEntry))
 
-    const { code, output } = await runCompiler(scratch)
-    const bin = join(scratch, ".devicescript/bin")
-    if (code !== 0 || !existsSync(join(bin, "bytecode.devs"))) {
-        rmSync(scratch, { recursive: true, force: true })
-        throw new CompileError(userDiagnostics(output, userFiles) || `the DeviceScript compiler failed (exit ${code})`)
-    }
-    renameSync(join(bin, "bytecode.devs"), join(scratch, "image.devs"))
-    renameSync(join(bin, "bytecode-dbg.json"), join(scratch, "image-dbg.json"))
-    if (existsSync(buildDir)) rmSync(scratch, { recursive: true, force: true })
-    else {
-        try {
-            renameSync(scratch, buildDir)
-        } catch {
-            rmSync(scratch, { recursive: true, force: true })
-        }
-    }
-    return {
-        image: new Uint8Array(readFileSync(imagePath)),
-        dbg: JSON.parse(readFileSync(dbgPath, "utf8")) as DebugInfo,
-        buildDir,
+    const result = (b: { image: Uint8Array; dbgJson: string; dir: string }, fromCache: boolean): CompiledScript => ({
+        image: b.image,
+        dbg: JSON.parse(b.dbgJson) as DebugInfo,
+        buildDir: b.dir,
         userFiles,
-        fromCache: false,
+        fromCache,
+    })
+    const cached = (() => {
+        try {
+            return cache.get(key)
+        } catch (e) {
+            return cacheProblem(e)
+        }
+    })()
+    if (cached) return result(cached, true)
+
+    let release: (() => void) | undefined
+    try {
+        release = await cache.lock(key)
+    } catch (e) {
+        cacheProblem(e)
     }
+    try {
+        // another process may have built it while we waited
+        const built = release ? cache.get(key) : undefined
+        if (built) return result(built, true)
+        const out = compileTree({ files: tree, main: "src/main.ts" })
+        if (!out.ok || !out.binary || !out.dbgJson) {
+            const text = userDiagnostics(out.diagnostics.map(redactLiterals).join("\n"), userFiles)
+            throw new CompileError(text || "the DeviceScript compiler failed without a message")
+        }
+        let dir = ""
+        if (release) {
+            try {
+                dir = cache.put(key, { image: out.binary, dbgJson: out.dbgJson })
+            } catch (e) {
+                cacheProblem(e)
+            }
+        }
+        return result({ image: out.binary, dbgJson: out.dbgJson, dir }, false)
+    } finally {
+        release?.()
+    }
+}
+
+/** Empty the build cache (`camscript clean`). */
+export function cleanBuildCache(): { dir: string; entries: number; bytes: number } {
+    return { dir: cache.dir, ...cache.clean() }
 }

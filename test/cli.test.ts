@@ -107,9 +107,9 @@ test("usage errors exit 2", async (t) => {
     t.regex(bad.stderr, /--timeout: "soon" is not a duration/)
 })
 
-test("a missing script is a clear error", async (t) => {
+test("a missing script is a usage error, exit 2", async (t) => {
     const r = await camscript("sim", "no/such/script.ts")
-    t.is(r.code, 1)
+    t.is(r.code, 2)
     t.regex(r.stderr, /no\/such\/script\.ts: no such file/)
 })
 

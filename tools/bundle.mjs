@@ -1,9 +1,15 @@
 // Bundles the Node side (CLI + simulator) into dist/camscript.cjs with esbuild.
 import { build } from "esbuild"
+import { createHash } from "node:crypto"
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import Ajv from "ajv"
+import standaloneCode from "ajv/dist/standalone/index.js"
 import { dirname, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..")
+// bin/camscript.cjs keeps V8's code cache of the bundle beside it; a new bundle starts without one
+rmSync(join(root, "dist/camscript.cjs.cache"), { force: true })
 await build({
     entryPoints: [join(root, "sim/cli.ts")],
     outfile: join(root, "dist/camscript.cjs"),
@@ -14,3 +20,25 @@ await build({
     sourcemap: true,
     logLevel: "warning",
 })
+
+// The world and board validators as code (see sim/validator.ts): stamped with
+// the schema and options they were made from, which the runtime checks.
+const validators = [
+    { name: "world", schema: "sim/world/world.schema.json", options: { allErrors: true } },
+    {
+        name: "board",
+        schema: "boards/board.schema.json",
+        options: { allErrors: true, verbose: true, allowUnionTypes: true },
+    },
+]
+mkdirSync(join(root, "dist/validators"), { recursive: true })
+for (const { name, schema: file, options } of validators) {
+    const schema = JSON.parse(readFileSync(join(root, file), "utf8"))
+    const stamp = createHash("sha256").update(JSON.stringify({ schema, options })).digest("hex")
+    const ajv = new Ajv({ ...options, code: { source: true } })
+    const code = standaloneCode(ajv, ajv.compile(schema))
+    writeFileSync(
+        join(root, `dist/validators/${name}.cjs`),
+        `${code}\nmodule.exports.validate = module.exports;\nmodule.exports.stamp = ${JSON.stringify(stamp)};\n`,
+    )
+}

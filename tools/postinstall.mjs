@@ -1,6 +1,8 @@
 // Install-time set-up, run by `npm ci` / `npm install` (package.json "postinstall").
 // 1. Cut the DeviceScript VM (emscripten/WASM) out of the pinned CLI bundle:
 //    it is not published on npm on its own, and the simulator loads it in-process.
+//    Make a copy of the bundle that also exports its compiler, so camscript can
+//    compile in-process instead of starting the CLI for every build.
 // 2. Link this package into node_modules as "camscript", so compiled scripts
 //    can `import { network } from "camscript"`, and put our CLI on node_modules/.bin.
 // 3. Unpack @devicescript/core (+ generated service typings) with `devicescript build`.
@@ -44,6 +46,26 @@ function extractVm() {
     )
 }
 
+// The CLI bundle exports only mainCli; its compiler module and the service-spec
+// reader are internal. This copy appends one export line naming them; nothing
+// else changes, so it compiles exactly as `devicescript build` does.
+function exposeCompiler() {
+    const text = readFileSync(cliBundle, "utf8")
+    for (const needed of [
+        "var require_devicescript_compiler_node = __commonJS(",
+        "function compileServiceSpecs(tsdir, lcfg, errors)",
+    ])
+        if (!text.includes(needed)) fail(`${needed} was not found in @devicescript/cli (expected ${PINNED_CLI})`)
+    const out = join(root, ".camscript/compiler/devicescript-compiler.cjs")
+    mkdirSync(dirname(out), { recursive: true })
+    rmSync(join(root, ".camscript/compiler/devicescript-compiler.cache"), { force: true })
+    writeFileSync(
+        out,
+        `${text.replace(/^\/\/# sourceMappingURL=.*$/m, "")}\n` +
+            "module.exports.camscriptInternals = { compiler: require_devicescript_compiler_node(), compileServiceSpecs };\n",
+    )
+}
+
 function linkSelf() {
     const self = join(root, "node_modules/camscript")
     rmSync(self, { force: true, recursive: false })
@@ -69,6 +91,7 @@ function bundleNode() {
 }
 
 extractVm()
+exposeCompiler()
 linkSelf()
 unpackCore()
 bundleNode()

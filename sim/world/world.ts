@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs"
 import { dirname, resolve } from "node:path"
-import Ajv, { type ErrorObject } from "ajv"
+import type { ErrorObject } from "ajv"
+import { schemaValidator } from "../validator"
 import { parseDuration } from "./duration"
 import { cidrHosts, formatIpv4, parseCidr, parseIpv4 } from "./ipv4"
 import schema from "./world.schema.json"
@@ -181,8 +182,7 @@ interface RawWorld {
     events?: { at: number | string; action: EventAction; accessPoint?: string; password?: string; to?: Vec2 }[]
 }
 
-const ajv = new Ajv({ allErrors: true })
-const validate = ajv.compile<RawWorld>(schema)
+const validate = schemaValidator<RawWorld>("world", schema, { allErrors: true })
 
 /** "/accessPoints/0/security" -> "accessPoints[0].security" */
 function fieldPath(instancePath: string): string {
