@@ -8,6 +8,7 @@ import { ethernetMac, SimEthernet } from "./drivers/ethernet"
 import { accessPointMac, SimAccessPoint } from "./drivers/wifi-access-point"
 import { SimWifiStation } from "./drivers/wifi-station"
 import { processClock } from "./clock"
+import { type DriverKind, FirmwareDrivers } from "./firmware/drivers"
 import { Air, type Clock } from "./radio/air"
 import { sourcePosition } from "./sourcemap"
 import { Timeline, type TimelineEntry } from "./timeline"
@@ -57,6 +58,8 @@ export interface RunOptions {
      * misbehaving driver). The world still runs, but no driver on the bus acts on it.
      */
     drivers?: (env: { clock: Clock; timeline: Timeline }) => JDServiceServer[]
+    /** the network drivers: the simulator's models (default) or the firmware's C in WebAssembly */
+    driver?: DriverKind
 }
 
 export interface RunResult {
@@ -135,6 +138,7 @@ async function simulate(options: RunOptions): Promise<RunResult> {
     let vm: DevsVm | undefined
     let bus: JDBus | undefined
     let sockets: SimSockets | undefined
+    let firmware: FirmwareDrivers | undefined
     let finish!: (r: Pick<RunResult, "outcome" | "exitCode" | "error">) => void
     const finished = new Promise<Pick<RunResult, "outcome" | "exitCode" | "error">>((res) => (finish = res))
     let done = false
@@ -152,9 +156,15 @@ async function simulate(options: RunOptions): Promise<RunResult> {
         bus = new JDBus([], { client: false, disableRoleManager: true } as ConstructorParameters<typeof JDBus>[1])
         // the board's interfaces decide which drivers exist
         const mac = options.world.camera.mac
-        const station = options.board.interfaces.includes("wlan")
-            ? new SimWifiStation(loadContract("wifi-station.md"), air, timeline, mac)
-            : undefined
+        firmware =
+            options.driver === "firmware"
+                ? new FirmwareDrivers({ air, clock, timeline, board: options.board, mac, onLog: options.onDiagnostic })
+                : undefined
+        const station = firmware
+            ? firmware.station
+            : options.board.interfaces.includes("wlan")
+              ? new SimWifiStation(loadContract("wifi-station.md"), air, timeline, mac)
+              : undefined
         const hardware = options.board.camscript?.ethernet
         const lan =
             options.board.interfaces.includes("lan") && hardware
@@ -174,7 +184,13 @@ async function simulate(options: RunOptions): Promise<RunResult> {
             new JDServerServiceProvider(
                 "camscript-board",
                 // a test's own drivers stand in for the board's (built, but not on the bus)
-                options.drivers?.({ clock, timeline }) ?? [station, accessPoint, lan].filter((s) => s !== undefined),
+                options.drivers?.({ clock, timeline }) ??
+                    [
+                        ...(firmware?.servers ?? []),
+                        station instanceof SimWifiStation ? station : undefined,
+                        accessPoint,
+                        lan,
+                    ].filter((s) => s !== undefined),
             ),
         )
         // routing: Ethernet first when it holds an address, then Wi-Fi
@@ -280,6 +296,7 @@ async function simulate(options: RunOptions): Promise<RunResult> {
         const debug = console.debug
         try {
             vm?.devsStop()
+            firmware?.dispose()
             sockets?.dispose()
             console.debug = () => {} // jacdac-ts announces "bus: disposing."
             bus?.dispose()
