@@ -1,13 +1,14 @@
 import { buildCommand } from "./build-command"
 import { type Command, runCommand } from "./command"
 import { deployCommand } from "./deploy-command"
+import { flashCommand } from "./flash-command"
 import { monitorCommand } from "./monitor-command"
 import { virtualBoardCommand } from "../sim/virtual-board/command"
 
 // The commands for a board in hand, each with its own --help. sim/cli.ts
 // hands them their arguments untouched.
 
-const COMMANDS: Command[] = [buildCommand, deployCommand, monitorCommand, virtualBoardCommand]
+const COMMANDS: Command[] = [buildCommand, flashCommand, deployCommand, monitorCommand, virtualBoardCommand]
 
 export function hardwareCommand(name: string | undefined): ((argv: string[]) => Promise<number>) | undefined {
     const command = COMMANDS.find((c) => c.name === name)

@@ -30,6 +30,11 @@ export class ConsoleLines {
         for (const line of lines) this.line(line.replace(ANSI, ""))
     }
 
+    /** a whole line already split off (jacdac-ts hands the log over by lines) */
+    pushLine(line: string): void {
+        this.line(line.replace(ANSI, ""))
+    }
+
     flush(): void {
         if (this.partial) this.line(this.partial.replace(ANSI, ""))
         this.partial = ""

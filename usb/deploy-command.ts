@@ -1,6 +1,7 @@
 import { chosenBoard, type Command, formatBytes, UsageError } from "./command"
 import { deployProgram } from "./deploy"
-import { followMonitor } from "./monitor"
+import { ConsoleLines } from "./console-lines"
+import { followUntil } from "./monitor"
 import { choosePort } from "./ports"
 import { loadProgram, rememberProgram } from "./program"
 import { parseForDuration } from "./monitor-command"
@@ -41,7 +42,12 @@ image streamed, the program started again and its hash checked.
         const shown = positionals[0]
         process.stderr.write(`deploying ${shown} (${formatBytes(program.image.length)}) to ${path}\n`)
         let shownStep = -1
+        // with --monitor the log is followed on the deploy's own connection: no output is lost between the two
+        const earlier: string[] = []
+        let lines: ConsoleLines | undefined
         const result = await deployProgram(path, program, {
+            keepOpen: values.monitor === true,
+            onProgramLog: (line) => (lines ? lines.pushLine(line) : earlier.push(line)),
             onProgress: (p) => {
                 const step = Math.floor(p * 10)
                 if (step !== shownStep && process.stderr.isTTY) process.stderr.write(`\r  ${Math.round(p * 100)}%`)
@@ -55,7 +61,17 @@ image streamed, the program started again and its hash checked.
                 ? `upload skipped: the board already holds this image (sha256 ${result.sha256.slice(0, 16)}…); program restarted\n`
                 : `deployed ${result.bytes} bytes in ${(result.ms / 1000).toFixed(2)} s (sha256 ${result.sha256.slice(0, 16)}… checked)\n`,
         )
-        if (values.monitor) return followMonitor(path, { program, forMs })
+        if (!result.link) return 0
+        const link = result.link
+        lines = new ConsoleLines({ program, print: (l) => process.stdout.write(`${l}\n`) })
+        for (const line of earlier) lines.pushLine(line)
+        const stopped = await followUntil(forMs, () => link.lost)
+        lines.flush()
+        await link.close()
+        if (stopped === "lost") {
+            process.stderr.write(`camscript deploy: the board's port ${path} closed: unplugged or reset?\n`)
+            return 1
+        }
         return 0
     },
 }

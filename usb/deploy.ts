@@ -1,5 +1,5 @@
 import { HardwareError } from "./command"
-import { jd, type JDService, openJacdacLink } from "./jacdac-link"
+import { jd, type JacdacLink, type JDService, openJacdacLink } from "./jacdac-link"
 import { closePort, openPort } from "./ports"
 import type { BoardProgram } from "./program"
 import { romLoaderAnswers } from "./rom-probe"
@@ -16,7 +16,10 @@ export interface DeployOptions {
     onProgress?: (fraction: number) => void
     /** how long the board has to answer on Jacdac (default 5 s) */
     answerTimeoutMs?: number
-    onDeviceLog?: (line: string) => void
+    /** the board's log lines from the moment the program (re)starts, while the deploy holds the port */
+    onProgramLog?: (line: string) => void
+    /** keep holding the port after the deploy (the caller closes result.link): --monitor follows the log on it */
+    keepOpen?: boolean
 }
 
 export interface DeployResult {
@@ -24,6 +27,8 @@ export interface DeployResult {
     bytes: number
     ms: number
     sha256: string
+    /** with keepOpen */
+    link?: JacdacLink
 }
 
 /** Opens and closes the port once, for errors a user can act on before jacdac-ts hides them. */
@@ -58,8 +63,10 @@ export async function deployProgram(
 ): Promise<DeployResult> {
     await checkPortOpens(path)
     const started = Date.now()
-    const link = await openJacdacLink(path, options.onDeviceLog)
+    let programStarted = false
+    const link = await openJacdacLink(path, (line) => programStarted && options.onProgramLog?.(line))
     let sent = 0
+    let keep = false
     try {
         const manager = await link.manager(options.answerTimeoutMs ?? 5000)
         if (!manager) {
@@ -89,8 +96,16 @@ export async function deployProgram(
         if (hex(await register(manager, R.ProgramSha256)) === program.sha256) {
             // nothing to send; the program starts over, as after an upload
             await setBool(manager, R.Running, false)
+            programStarted = true
             await setBool(manager, R.Running, true)
-            return { skipped: true, bytes: program.image.length, ms: Date.now() - started, sha256: program.sha256 }
+            keep = options.keepOpen === true
+            return {
+                skipped: true,
+                bytes: program.image.length,
+                ms: Date.now() - started,
+                sha256: program.sha256,
+                link: keep ? link : undefined,
+            }
         }
         const autostart = manager.register(R.Autostart)
         await autostart.refresh()
@@ -108,15 +123,23 @@ export async function deployProgram(
         }
         if (link.lost) throw vanished(path, sent, program.image.length)
         if (wasAutostart !== undefined) await setBool(manager, R.Autostart, wasAutostart)
+        programStarted = true
         await setBool(manager, R.Running, true)
         const after = hex(await register(manager, R.ProgramSha256))
         if (after !== program.sha256)
             throw new HardwareError(
                 `the board took the image but reports a different program hash (${after.slice(0, 16) || "none"}… instead of ${program.sha256.slice(0, 16)}…): deploy again`,
             )
-        return { skipped: false, bytes: program.image.length, ms: Date.now() - started, sha256: program.sha256 }
+        keep = options.keepOpen === true
+        return {
+            skipped: false,
+            bytes: program.image.length,
+            ms: Date.now() - started,
+            sha256: program.sha256,
+            link: keep ? link : undefined,
+        }
     } finally {
-        await link.close()
+        if (!keep) await link.close()
     }
 }
 

@@ -63,3 +63,19 @@ export async function followMonitor(path: string, options: MonitorOptions = {}):
     }
     return 0
 }
+
+/** Waits for --for, Ctrl-C, or `lost()` turning true (checked every 100 ms). */
+export async function followUntil(forMs: number | undefined, lost: () => boolean): Promise<"done" | "lost"> {
+    let timer: NodeJS.Timeout | undefined
+    let poll: NodeJS.Timeout | undefined
+    let onSigint: (() => void) | undefined
+    const why = await Promise.race([
+        new Promise<"done">((r) => forMs !== undefined && (timer = setTimeout(() => r("done"), forMs))),
+        new Promise<"done">((r) => process.once("SIGINT", (onSigint = () => r("done")))),
+        new Promise<"lost">((r) => (poll = setInterval(() => lost() && r("lost"), 100))),
+    ])
+    clearTimeout(timer)
+    clearInterval(poll)
+    if (onSigint) process.off("SIGINT", onSigint)
+    return why
+}

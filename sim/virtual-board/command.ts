@@ -59,8 +59,8 @@ Stops on Ctrl-C.
         await new Promise<void>((done) => {
             process.once("SIGINT", done)
             process.once("SIGTERM", done)
-            port.once("close", () => {
-                note("the serial device closed")
+            port.once("close", (err?: Error) => {
+                note(`the serial device closed${err ? ` (${err.message})` : ""}`)
                 done()
             })
         })
