@@ -9,6 +9,7 @@ import { loadSettings } from "./settings"
 import { formatEntry } from "./timeline"
 import { formatSimTime, parseDuration } from "./world/duration"
 import { loadWorldFile, WorldError } from "./world/world"
+import { hardwareCommand, hardwareUsage } from "../usb/commands"
 
 // `camscript`: the command line. Exit codes: 0 the script's top level
 // finished, 1 it threw (or did not compile), 2 usage, world or board errors,
@@ -30,11 +31,15 @@ sim     compile <script.ts> to DeviceScript bytecode and run it on the VM in the
         --verbose           also print the VM's own messages
 boards  list the boards and their network interfaces
 clean   empty the build cache (compiled images hold the scripts' source, passwords included)
-`
+
+with a board (each takes --help):
+${hardwareUsage()}`
 
 class UsageError extends Error {}
 
 export async function main(argv: string[]): Promise<number> {
+    const hardware = hardwareCommand(argv[0])
+    if (hardware) return hardware(argv.slice(1))
     let parsed
     try {
         parsed = parseArgs({

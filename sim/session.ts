@@ -34,7 +34,8 @@ export interface OutputLine {
 }
 
 export interface RunOptions {
-    script: CompiledScript
+    /** none: the VM runs what its flash holds (the virtual board, sim/virtual-board/) */
+    script?: CompiledScript
     world: World
     board: BoardInfo
     /** stop after this much simulated time (exit 124) */
@@ -60,6 +61,10 @@ export interface RunOptions {
     drivers?: (env: { clock: Clock; timeline: Timeline }) => JDServiceServer[]
     /** the network drivers: the simulator's models (default) or the firmware's C in WebAssembly */
     driver?: DriverKind
+    /** given the VM just before it starts (the virtual board wires it to a serial port) */
+    beforeStart?: (vm: DevsVm) => void
+    /** ends the run with outcome "finished" */
+    signal?: AbortSignal
 }
 
 export interface RunResult {
@@ -245,9 +250,11 @@ async function simulate(options: RunOptions): Promise<RunResult> {
             if (e.source === "wifi" || e.source === "eth") theSockets.linkChanged()
             if (e.source === "wifi") accessPoint?.stationChanged()
         })
+        options.beforeStart?.(theVm)
+        options.signal?.addEventListener("abort", () => end({ outcome: "finished", exitCode: 0 }))
         theVm.devsSetDeviceId("ca3c0de0ca3c0de0")
         theVm.devsStart()
-        const rc = theVm.devsDeploy(options.script.image)
+        const rc = options.script ? theVm.devsDeploy(options.script.image) : 0
         if (rc !== 0) throw new Error(`the VM refused the compiled image (code ${rc})`)
         options.onVmStarted?.({ gcHeap: gcHeapReader(theVm) })
         air.start()
@@ -308,14 +315,14 @@ async function simulate(options: RunOptions): Promise<RunResult> {
 }
 
 /** "Error: boom" + "at src/user/x.ts:5:1" from the VM's exception lines. */
-function describeException(lines: string[], code: number, script: CompiledScript): string {
+function describeException(lines: string[], code: number, script: CompiledScript | undefined): string {
     const head = lines.find((l) => l.startsWith("Exception:"))?.replace(/^Exception: */, "") ?? `panic ${code}`
     const message = lines.find((l) => l.startsWith("message:"))?.replace(/^message: */, "")
     const frames = lines
         .filter((l) => l.startsWith("at "))
         .map((l) => {
             const m = /^at (\S+) \(pc:(\d+)\)/.exec(l)
-            const pos = m ? sourcePosition(script, m[1], Number(m[2])) : undefined
+            const pos = m && script ? sourcePosition(script, m[1], Number(m[2])) : undefined
             return pos ? `    at ${pos}` : `    ${l}`
         })
     const first = message ? `${head}: ${message}` : head
