@@ -16,6 +16,9 @@ import { fromRoot } from "./paths"
 /** The entry ends the program with this panic code once the script's top level has finished. */
 export const TOP_LEVEL_DONE_PANIC = 7077
 
+/** Compiler messages shown for one failed build. */
+export const MAX_DIAGNOSTICS = 40
+
 /** The largest source file a script (or a file it imports) may be. */
 export const MAX_SOURCE_BYTES = 1024 * 1024
 
@@ -309,7 +312,11 @@ export async function compileScript(scriptPath: string, target: BuildTarget): Pr
         if (built) return result(built, true)
         const out = compileTree({ files: tree, main: "src/main.ts" })
         if (!out.ok || !out.binary || !out.dbgJson) {
-            const text = userDiagnostics(out.diagnostics.map(redactLiterals).join("\n"), userFiles)
+            // the first ones say what is wrong; hundreds (a Node file given as the script) say nothing more
+            const shown = out.diagnostics.slice(0, MAX_DIAGNOSTICS).map(redactLiterals)
+            if (out.diagnostics.length > MAX_DIAGNOSTICS)
+                shown.push(`... and ${out.diagnostics.length - MAX_DIAGNOSTICS} more`)
+            const text = userDiagnostics(shown.join("\n"), userFiles)
             throw new CompileError(text || "the DeviceScript compiler failed without a message")
         }
         let dir = ""

@@ -63,6 +63,12 @@ export interface RunOptions {
     driver?: DriverKind
     /** given the VM just before it starts (the virtual board wires it to a serial port) */
     beforeStart?: (vm: DevsVm) => void
+    /**
+     * The board's flash (settings storage and the deployed program): what a
+     * simulated restart keeps, such as fast reconnect's memory. `data` is read
+     * at start (absent: an empty flash) and replaced by every write.
+     */
+    flash?: { data?: Uint8Array }
     /** ends the run with outcome "finished" */
     signal?: AbortSignal
 }
@@ -250,6 +256,13 @@ async function simulate(options: RunOptions): Promise<RunResult> {
             if (e.source === "wifi" || e.source === "eth") theSockets.linkChanged()
             if (e.source === "wifi") accessPoint?.stationChanged()
         })
+        if (options.flash) {
+            const store = options.flash
+            theVm.flashLoad = () => store.data ?? new Uint8Array(0)
+            theVm.flashSave = (data: Uint8Array) => {
+                store.data = data.slice()
+            }
+        }
         options.beforeStart?.(theVm)
         options.signal?.addEventListener("abort", () => end({ outcome: "finished", exitCode: 0 }))
         theVm.devsSetDeviceId("ca3c0de0ca3c0de0")

@@ -28,6 +28,8 @@ interface Attempt {
     ssid: string
     key: string
     bssid?: string
+    /** probe this channel only (fast reconnect); undefined scans all */
+    channel?: number
     /** set for associate_enterprise */
     enterprise?: EnterpriseCredentials
 }
@@ -95,12 +97,13 @@ export class SimWifiStation extends ContractServer {
         this.reason = this.R.None
 
         this.command("set_active", ([on]) => this.setActive(!!on))
-        this.command("associate", ([, ssid, key, bssid]) => {
+        this.command("associate", ([channel, ssid, key, bssid]) => {
             const b = bssid as Uint8Array
             this.associate({
                 ssid: ssid as string,
                 key: key as string,
                 bssid: b.some((x) => x) ? macText(b) : undefined,
+                channel: (channel as number) || undefined,
             })
         })
         this.command("set_enterprise", ([method, phase2, insecure]) => {
@@ -115,12 +118,13 @@ export class SimWifiStation extends ContractServer {
         this.command("set_credential", ([kind, , offset, total, data]) =>
             this.credentialChunk(kind as number, offset as number, total as number, data as Uint8Array),
         )
-        this.command("associate_enterprise", ([, ssid, bssid]) => {
+        this.command("associate_enterprise", ([channel, ssid, bssid]) => {
             const b = bssid as Uint8Array
             this.associate({
                 ssid: ssid as string,
                 key: "",
                 bssid: b.some((x) => x) ? macText(b) : undefined,
+                channel: (channel as number) || undefined,
                 enterprise: this.enterprise ?? { method: "PEAP", phase2: "none", insecure: false },
             })
         })
@@ -247,15 +251,33 @@ export class SimWifiStation extends ContractServer {
         this.clearBeaconLoss()
         this.ap = undefined
         this.setLink(this.S.Scanning)
-        this.after(timing.FULL_SCAN_MS, () => this.found(attempt))
+        // a channel hint (ESP-IDF's wifi_sta_config_t.channel): that channel
+        // first, one dwell; found there, the other channels are never scanned
+        if (attempt.channel) this.after(timing.SCAN_DWELL_MS, () => this.foundOnHint(attempt))
+        else this.after(timing.FULL_SCAN_MS, () => this.found(attempt))
+    }
+
+    /** Not on the hinted channel: the rest of the channels, as ESP-IDF does. */
+    private foundOnHint(attempt: Attempt) {
+        if (this.candidates(attempt).some((r) => r.ap.config.channel === attempt.channel)) return this.found(attempt)
+        this.after(timing.FULL_SCAN_MS - timing.SCAN_DWELL_MS, () => this.found({ ...attempt, channel: undefined }))
+    }
+
+    /** The access points heard that this attempt may join, strongest first. */
+    private candidates(attempt: Attempt): Reception[] {
+        // a hidden AP answers a probe request that names its SSID, so it is found here
+        return this.air
+            .audibleAccessPoints()
+            .filter(
+                (r) =>
+                    r.ap.config.ssid === attempt.ssid &&
+                    (!attempt.bssid || r.ap.config.bssid === attempt.bssid) &&
+                    (!attempt.channel || r.ap.config.channel === attempt.channel),
+            )
     }
 
     private found(attempt: Attempt) {
-        // a hidden AP answers a probe request that names its SSID, so it is found here
-        const candidates = this.air
-            .audibleAccessPoints()
-            .filter((r) => r.ap.config.ssid === attempt.ssid && (!attempt.bssid || r.ap.config.bssid === attempt.bssid))
-        const best = candidates[0]
+        const best = this.candidates(attempt)[0]
         if (!best) return this.setLink(this.S.Idle, this.R.NoApFound)
         this.ap = best.ap
         this.joinedEpoch = best.ap.passwordEpoch
@@ -315,7 +337,21 @@ export class SimWifiStation extends ContractServer {
         const ap = this.ap!
         this.setLink(this.S.ObtainingAddress)
         if (this.address.mode === "static") return this.applyStatic()
+        // an address to ask for again (fast reconnect): REQUEST/ACK, one round trip
+        if (this.address.ip) return this.after(ap.config.dhcp.delayMs * timing.DHCP_REUSE_SHARE, () => this.reuse())
         this.after(ap.config.dhcp.delayMs, () => this.dhcpExchange())
+    }
+
+    /** INIT-REBOOT: the ACK gives the address back; a NAK means the full exchange from DISCOVER. */
+    private reuse() {
+        const ap = this.ap
+        if (!ap || !ap.dhcpEnabled) return // no answer: the bytecode's ADDRESS_GIVE_UP_MS decides
+        const ip = this.address.ip
+        if (!this.air.requestLease(ap, this.mac, ip)) {
+            this.timeline.add("wifi", "dhcp-nak", `${formatIpv4(ip)} refused; asking for any address`)
+            return this.after(ap.config.dhcp.delayMs, () => this.dhcpExchange())
+        }
+        this.granted(ap, ip)
     }
 
     private dhcpExchange() {
@@ -323,6 +359,10 @@ export class SimWifiStation extends ContractServer {
         if (!ap || !ap.dhcpEnabled) return // no answer: the bytecode's ADDRESS_GIVE_UP_MS decides
         const ip = this.air.lease(ap, this.mac)
         if (ip === undefined) return
+        this.granted(ap, ip)
+    }
+
+    private granted(ap: LiveAccessPoint, ip: number) {
         const dhcp = ap.config.dhcp
         this.ip = ip
         this.netmask = prefixMask(dhcp.prefix)

@@ -1,6 +1,6 @@
 import type { Timeline } from "../timeline"
 import { type AccessPointConfig, type Vec2, type World, WIRED_ACTIONS } from "../world/world"
-import { formatIpv4, leaseFrom } from "../world/ipv4"
+import { formatIpv4, grantRequested, leaseFrom } from "../world/ipv4"
 import { audible, distance, rssiDbm } from "./pathloss"
 
 // The shared medium: the access points as they are now (powered, password,
@@ -99,6 +99,14 @@ export class Air {
         if (ip !== undefined)
             this.timeline.add("world", "dhcp-lease", `${ap.config.name} leased ${formatIpv4(ip)} to ${mac}`)
         return ip
+    }
+
+    /** A request for a remembered address (INIT-REBOOT): true is an ACK, false a NAK. */
+    requestLease(ap: LiveAccessPoint, mac: string, ip: number): boolean {
+        const granted = grantRequested(ap.leases, ap.config.dhcp.pool, mac, ip)
+        if (granted)
+            this.timeline.add("world", "dhcp-lease", `${ap.config.name} confirmed ${formatIpv4(ip)} for ${mac}`)
+        return granted
     }
 
     private apply(ev: World["events"][number]) {

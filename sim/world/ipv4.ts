@@ -61,3 +61,16 @@ export function leaseFrom(leases: Map<string, number>, pool: number[], mac: stri
     if (ip !== undefined) leases.set(mac, ip)
     return ip
 }
+
+/**
+ * A DHCPREQUEST for `ip` from a client that remembers it (INIT-REBOOT, RFC
+ * 2131 4.3.2): granted when the address is this client's already, or free
+ * and in the pool; otherwise the server answers NAK (false).
+ */
+export function grantRequested(leases: Map<string, number>, pool: number[], mac: string, ip: number): boolean {
+    if (leases.get(mac) === ip) return true
+    if (!pool.includes(ip)) return false
+    for (const [other, held] of leases) if (held === ip && other !== mac) return false
+    leases.set(mac, ip)
+    return true
+}

@@ -2,6 +2,7 @@ import * as ds from "@devicescript/core"
 import { formatIp, formatMac } from "./address"
 import { Enterprise, sendEnterprise } from "./enterprise"
 import { ADDRESS_GIVE_UP_MS, Link, LinkChange } from "./link"
+import { forget, recall, remember } from "./reconnect"
 import { reasonStatus, reasonText, STAT_CONNECTING, STAT_GOT_IP, STAT_IDLE } from "./status"
 
 const State = ds.CamWifiStationLinkState
@@ -51,6 +52,10 @@ interface Wanted {
     bssid: Buffer
     /** enterprise credentials, sent to the driver once per connect() */
     enterprise: Enterprise
+    /** the next attempt may go straight to the remembered access point (fast reconnect) */
+    fast: boolean
+    /** the user named the access point (a BSSID): nothing is remembered or recalled */
+    pinned: boolean
 }
 
 const STATE_NAMES = ["stopped", "idle", "scanning", "associating", "handshaking", "obtaining-address", "got-address"]
@@ -90,6 +95,10 @@ export class StationLink extends Link {
     /** MicroPython's `reconnects`: -1 unlimited, 0 never retry, n at most n retries */
     reconnects = -1
     txpower = 20
+    /** ifconfig([...]) asked for a static address: no DHCP address to reuse */
+    staticAddress = false
+    /** the attempt under way went straight to a remembered access point */
+    private fastAttempt = false
     private retryTimer: number = undefined
     private addressTimer: number = undefined
     private scanRecords: ScanRecord[] = []
@@ -147,6 +156,7 @@ export class StationLink extends Link {
     }
 
     async sendAddress(ip: number, netmask: number, gateway: number, dns: number, mode: number) {
+        this.staticAddress = mode !== 0
         await this.driver.setAddress(ip, netmask, gateway, dns, mode)
     }
 
@@ -176,7 +186,17 @@ export class StationLink extends Link {
 
     async connect(ssid: string, key: string, bssid: Buffer, enterprise?: Enterprise) {
         this.stopPolicy()
-        this.wanted = { ssid: ssid, key: key, bssid: bssid, enterprise: enterprise ?? null }
+        // a pinned BSSID is the user's choice: only an unpinned connect goes to a remembered AP
+        let pinned = false
+        if (bssid) for (let i = 0; i < bssid.length; i++) if (bssid[i] !== 0) pinned = true
+        this.wanted = {
+            ssid: ssid,
+            key: key,
+            bssid: bssid,
+            enterprise: enterprise ?? null,
+            fast: !pinned,
+            pinned: pinned,
+        }
         this.failure = 0
         this.failedAttempts = 0
         if (enterprise) await sendEnterprise(this.driver, enterprise)
@@ -195,8 +215,48 @@ export class StationLink extends Link {
     private async attempt() {
         const w = this.wanted
         if (!w || !this.active) return
-        if (w.enterprise) await this.driver.associateEnterprise(0, w.ssid, w.bssid)
-        else await this.driver.associate(0, w.ssid, w.key, w.bssid)
+        let channel = 0
+        let bssid = w.bssid
+        this.fastAttempt = false
+        const last = w.fast ? await recall(w.ssid) : null
+        if (last && this.wanted === w) {
+            // fast reconnect: that AP on that channel, and (with DHCP) the same address
+            channel = last.channel
+            bssid = Buffer.from(last.bssid, "hex")
+            this.fastAttempt = true
+            if (!this.staticAddress) await this.driver.setAddress(last.ip, last.netmask, last.gateway, last.dns, 0)
+        }
+        if (w.enterprise) await this.driver.associateEnterprise(channel, w.ssid, bssid)
+        else await this.driver.associate(channel, w.ssid, w.key, bssid)
+    }
+
+    /** The fast attempt found nothing where the AP was: forget it and scan every channel at once. */
+    private async fallBack() {
+        const w = this.wanted
+        if (!w) return
+        w.fast = false
+        if (!this.staticAddress) await this.driver.setAddress(0, 0, 0, 0, 0)
+        await this.attempt()
+        await forget(w.ssid)
+    }
+
+    private keep(snap: LinkSnapshot) {
+        const w = this.wanted
+        if (!w || w.pinned) return
+        w.fast = true
+        const link = {
+            ssid: snap.ssid,
+            bssid: snap.bssid.toString("hex"),
+            channel: snap.channel,
+            ip: snap.ip,
+            netmask: snap.netmask,
+            gateway: snap.gateway,
+            dns: snap.dns,
+        }
+        // event handlers never await: the flash write runs in a fiber of its own
+        setTimeout(async () => {
+            await remember(link)
+        }, 0)
     }
 
     private stopPolicy() {
@@ -228,7 +288,17 @@ export class StationLink extends Link {
             if (s === State.GotAddress) {
                 this.failure = 0
                 this.failedAttempts = 0
+                this.fastAttempt = false
                 this.stopPolicy()
+                if (prevState !== State.GotAddress) this.keep(this.snap)
+            } else if (s === State.Idle && this.fastAttempt && this.snap.reason === Reason.NoApFound) {
+                // the remembered AP is not where it was: the full path, now, not after a back-off
+                this.fastAttempt = false
+                const self = this
+                this.retryTimer = setTimeout(async () => {
+                    self.retryTimer = undefined
+                    await self.fallBack()
+                }, 0)
             } else if (s === State.ObtainingAddress && prevState !== State.ObtainingAddress) {
                 this.startAddressWatch()
             } else if (
