@@ -77,7 +77,7 @@ serial("a script whose Wi-Fi fails: deploy --monitor shows the error at the scri
             pty.host,
             "--monitor",
             "--for",
-            "6s",
+            "10s",
         )
         t.is(r.code, 0, r.stderr)
         t.regex(r.stdout, /^waiting for the link$/m)
