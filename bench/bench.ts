@@ -8,6 +8,7 @@ import { compileScript } from "../sim/compile"
 import { fromRoot } from "../sim/paths"
 import { runSimulation } from "../sim/session"
 import { loadWorldFile, parseWorld } from "../sim/world/world"
+import { hardwareRows } from "./hardware"
 
 const board = loadBoard("ai_thinker_esp32_cam")
 const target = { board, hostname: "camscript" }
@@ -120,6 +121,8 @@ console.log(\`full \${time.ticks_ms()}\`)
         "access point with 10 phones: wall time (median of 3)",
         `${median(apRuns.map((r) => r.wallMs)).toFixed(0)} ms`,
     ])
+
+    rows.push(...(await hardwareRows()))
 
     const w = Math.max(...rows.map((r) => r[0].length))
     console.log("camscript benchmark")
