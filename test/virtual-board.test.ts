@@ -194,6 +194,25 @@ serial("the board vanishes mid-deploy: the error says what state it is in and wh
     }
 })
 
+serial("an image for a bytecode version the board's runtime does not run is refused before the upload", async (t) => {
+    const pty = await ptyPair()
+    const vb = await virtualBoard("--port", pty.board)
+    try {
+        // the same program, its header claiming bytecode 3.0.0 (bytes 8..11: patch u16, minor, major)
+        const image = readFileSync(await ticksImage())
+        image.set([0, 0, 0, 3], 8)
+        const future = join(dir, "future.devs")
+        writeFileSync(future, image)
+        const r = await camscript("deploy", future, "--port", pty.host)
+        t.is(r.code, 1)
+        t.regex(r.stderr, /the board's runtime runs bytecode 2\.16, but this image is bytecode 3\.0\.0/)
+        t.regex(r.stderr, /flash a matching runtime with `camscript flash`/)
+    } finally {
+        await vb.stop()
+        pty.stop()
+    }
+})
+
 serial("a busy port is named as busy", async (t) => {
     const pty = await ptyPair()
     // flock(1) takes the same lock serialport takes when it opens a port
