@@ -103,6 +103,23 @@ serial("a board with no runtime answers nothing: deploy says to run camscript fl
     }
 })
 
+serial("monitor --raw shows the boot ROM's messages of a board with nothing flashed", async (t) => {
+    const pty = await ptyPair()
+    const vb = await virtualBoard("--port", pty.board, "--flash", join(dir, "raw.flash"))
+    try {
+        const r = await camscript("monitor", "--port", pty.host, "--raw", "--for", "3s")
+        t.is(r.code, 0, r.stderr)
+        // the ROM complains every 2 s: at least once in 3 s
+        t.regex(
+            r.stdout,
+            /rst:0x10 \(RTCWDT_RTC_RESET\),boot:0x13 \(SPI_FAST_FLASH_BOOT\)\r\ninvalid header: 0xffffffff/,
+        )
+    } finally {
+        await vb.stop()
+        pty.stop()
+    }
+})
+
 serial("a board in download mode when a deploy is asked: said so, with what to do", async (t) => {
     const pty = await ptyPair()
     const vb = await virtualBoard("--port", pty.board, "--download-mode")
@@ -179,7 +196,15 @@ serial("the board vanishes mid-deploy: the error says what state it is in and wh
         const out = await new Promise<string>((done) =>
             execFile(
                 process.execPath,
-                ["--import", "tsx", fromRoot("test/helpers/deploy-and-pull.ts"), pty.host, image, String(pty.pid)],
+                [
+                    "--import",
+                    "tsx",
+                    fromRoot("test/helpers/deploy-and-pull.ts"),
+                    "deploy",
+                    pty.host,
+                    image,
+                    String(pty.pid),
+                ],
                 { cwd: fromRoot() },
                 (_err, stdout) => done(stdout),
             ),
@@ -188,6 +213,37 @@ serial("the board vanishes mid-deploy: the error says what state it is in and wh
         t.true(pulled, error ?? "")
         t.regex(error ?? "", /went away during the deploy, after about \d+ of \d+ bytes/)
         t.regex(error ?? "", /runs no program now.*run `camscript deploy` again/s)
+    } finally {
+        await vb.stop()
+        pty.stop()
+    }
+})
+
+serial("the board vanishes mid-flash: the error says its flash may be half written and what to run", async (t) => {
+    const pty = await ptyPair()
+    const vb = await virtualBoard("--port", pty.board, "--flash", join(dir, "pulled.flash"), "--download-mode")
+    try {
+        const big = writeFirmwareFolder(join(dir, "fw-big"), "esp32", 600_000)
+        const out = await new Promise<string>((done) =>
+            execFile(
+                process.execPath,
+                [
+                    "--import",
+                    "tsx",
+                    fromRoot("test/helpers/deploy-and-pull.ts"),
+                    "flash",
+                    pty.host,
+                    big.dir,
+                    String(pty.pid),
+                ],
+                { cwd: fromRoot() },
+                (_err, stdout) => done(stdout),
+            ),
+        )
+        const { pulled, error } = JSON.parse(out) as { pulled: boolean; error: string | null }
+        t.true(pulled, error ?? "")
+        t.regex(error ?? "", /went away while writing camscript\.bin/)
+        t.regex(error ?? "", /flash may be partly written.*run `camscript flash` again/s)
     } finally {
         await vb.stop()
         pty.stop()

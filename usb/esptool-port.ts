@@ -18,13 +18,28 @@ export class EsptoolSerialPort {
     writable: WritableStream<Uint8Array> | null = null
     /** false once setting DTR/RTS failed: the board must be put in download mode by hand */
     modemLines = true
+    private markLost: () => void = () => {}
+    private lostFlag = false
+    /** rejects once the port has gone away: esptool-js would wait for answers forever */
+    readonly whenLost: Promise<never> = new Promise<never>((_, fail) => {
+        this.markLost = () => {
+            if (this.lostFlag) return
+            this.lostFlag = true
+            fail(new Error("the serial port went away"))
+        }
+    })
+
     /** set when the port closed under us */
-    lost = false
+    get lost(): boolean {
+        return this.lostFlag
+    }
 
     constructor(
         readonly path: string,
         private readonly info: PortInfo = {},
-    ) {}
+    ) {
+        this.whenLost.catch(() => {}) // observed through `lost` when nobody races it
+    }
 
     getInfo(): PortInfo {
         return this.info
@@ -39,7 +54,7 @@ export class EsptoolSerialPort {
             start: (controller) => {
                 onData = (b) => controller.enqueue(new Uint8Array(b))
                 onClose = () => {
-                    this.lost = true
+                    this.markLost()
                     try {
                         controller.close()
                     } catch {
@@ -48,16 +63,20 @@ export class EsptoolSerialPort {
                 }
                 port.on("data", onData)
                 port.once("close", onClose)
+                port.once("error", onClose)
             },
             cancel: () => {
                 if (onData) port.off("data", onData)
-                if (onClose) port.off("close", onClose)
+                if (onClose) port.off("close", onClose).off("error", onClose)
             },
         })
         this.writable = new WritableStream<Uint8Array>({
             write: (chunk) =>
                 new Promise<void>((done, fail) =>
-                    port.write(Buffer.from(chunk), (err) => (err ? fail(err) : port.drain(() => done()))),
+                    port.write(Buffer.from(chunk), (err) => {
+                        if (err) this.markLost()
+                        return err ? fail(err) : port.drain(() => done())
+                    }),
                 ),
         })
     }
