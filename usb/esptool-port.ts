@@ -37,6 +37,8 @@ export class EsptoolSerialPort {
     constructor(
         readonly path: string,
         private readonly info: PortInfo = {},
+        /** how the port is opened (tests pass serialport's mock) */
+        private readonly opener: (path: string, baudRate: number) => Promise<SerialPort> = openPort,
     ) {
         this.whenLost.catch(() => {}) // observed through `lost` when nobody races it
     }
@@ -46,7 +48,8 @@ export class EsptoolSerialPort {
     }
 
     async open(options: { baudRate: number }): Promise<void> {
-        const port = await openPort(this.path, options.baudRate)
+        const port = await this.opener(this.path, options.baudRate)
+        this.dtr = this.rts = true
         this.port = port
         let onData: ((b: Buffer) => void) | undefined
         let onClose: (() => void) | undefined
@@ -81,11 +84,19 @@ export class EsptoolSerialPort {
         })
     }
 
+    // both lines asserted after open, as Web Serial and serialport leave them
+    private dtr = true
+    private rts = true
+
     async setSignals(signals: { dataTerminalReady?: boolean; requestToSend?: boolean }): Promise<void> {
         const port = this.port
         if (!port || !this.modemLines) return
+        // Web Serial changes only the lines named; serialport's set() puts any line not
+        // named back to its default, so both are always sent
+        this.dtr = signals.dataTerminalReady ?? this.dtr
+        this.rts = signals.requestToSend ?? this.rts
         await new Promise<void>((done) =>
-            port.set({ dtr: signals.dataTerminalReady, rts: signals.requestToSend }, (err) => {
+            port.set({ dtr: this.dtr, rts: this.rts }, (err) => {
                 if (err) this.modemLines = false
                 done()
             }),

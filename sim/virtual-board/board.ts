@@ -29,6 +29,8 @@ export interface VirtualBoardOptions {
 }
 
 const ROM_BANNER = "ets Jun  8 2016 00:22:57\r\n\r\n"
+/** bytes the virtual board lets wait for a reader before it drops what it sends */
+const MAX_UNREAD = 256 * 1024
 
 export class VirtualBoard {
     readonly chip: ChipProfile
@@ -47,7 +49,9 @@ export class VirtualBoard {
     }
 
     private write(bytes: Uint8Array | string): void {
-        if (this.options.port.isOpen) this.options.port.write(Buffer.from(bytes))
+        const port = this.options.port
+        // nobody reading at the other end: a UART's bytes would be lost, not queued without bound
+        if (port.isOpen && port.writableLength < MAX_UNREAD) port.write(Buffer.from(bytes))
     }
 
     /** Power on (or reset): IO0 held low means download mode. */
