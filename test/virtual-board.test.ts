@@ -66,6 +66,41 @@ serial("flash a blank board, deploy, monitor shows the output; the same image ag
     }
 })
 
+serial("an ESP32-S3 board (chip told by GET_SECURITY_INFO, bootloader at 0) is flashed and boots", async (t) => {
+    const pty = await ptyPair()
+    const flashFile = join(dir, "s3-ok.flash")
+    const vb = await virtualBoard(
+        "--port",
+        pty.board,
+        "--board",
+        "espressif_esp32_s3_eye",
+        "--flash",
+        flashFile,
+        "--download-mode",
+    )
+    try {
+        const r = await camscript(
+            "flash",
+            "--board",
+            "espressif_esp32_s3_eye",
+            "--port",
+            pty.host,
+            "--firmware",
+            firmwareS3.dir,
+        )
+        t.is(r.code, 0, r.stderr)
+        t.regex(r.stdout, /to the ESP32-S3 in/)
+        const flash = readFileSync(flashFile)
+        t.is(flash.length, 8 << 20)
+        for (const region of firmwareS3.regions)
+            t.true(flash.subarray(region.offset, region.offset + region.data.length).equals(region.data))
+        await vb.waitFor(/runtime booting/)
+    } finally {
+        await vb.stop()
+        pty.stop()
+    }
+})
+
 serial("a script whose Wi-Fi fails: deploy --monitor shows the error at the script's file:line", async (t) => {
     const pty = await ptyPair()
     const vb = await virtualBoard("--port", pty.board)

@@ -57,6 +57,7 @@ export class VirtualBoard {
     /** Power on (or reset): IO0 held low means download mode. */
     async boot(downloadMode = this.options.downloadMode ?? false): Promise<void> {
         await this.shutdown()
+        if (this.stopped) return
         if (downloadMode) return this.enterDownloadMode()
         const runtime = runtimeIn(this.flash, this.chip)
         if (runtime !== true) {
@@ -133,7 +134,15 @@ export class VirtualBoard {
         }).catch((e: unknown) => this.options.note?.(`runtime failed: ${(e as Error).message}`))
     }
 
-    async shutdown(): Promise<void> {
+    private stopped = false
+
+    /** Power off for good: a reboot already on its way does not happen. */
+    async stop(): Promise<void> {
+        this.stopped = true
+        await this.shutdown()
+    }
+
+    private async shutdown(): Promise<void> {
         clearTimeout(this.blankTimer)
         this.stopRuntime?.abort()
         this.stopRuntime = undefined

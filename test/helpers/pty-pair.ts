@@ -90,8 +90,12 @@ export async function virtualBoard(...args: string[]): Promise<RunningBoard> {
             }
         },
         async stop() {
-            if (child.exitCode === null && child.pid) process.kill(child.pid)
+            if (child.exitCode === null) child.kill()
+            // a board that does not stop on SIGTERM is a bug, but must not hang the suite
+            const hard = setTimeout(() => child.exitCode === null && child.kill("SIGKILL"), 10_000)
             await exited
+            clearTimeout(hard)
+            if (child.signalCode === "SIGKILL") throw new Error(`the virtual board ignored SIGTERM: ${notes}`)
         },
     }
     await board.waitFor(/runtime booting|download mode|no runtime in flash/)
