@@ -12,6 +12,7 @@ import { fromRoot } from "../sim/paths"
 import { runSimulation } from "../sim/session"
 import type { GcHeapStats } from "../sim/vm/gc-heap"
 import { loadWorldFile, parseWorld } from "../sim/world/world"
+import { hardwareRows } from "./hardware"
 
 const board = loadBoard("ai_thinker_esp32_cam")
 const target = { board, hostname: "camscript" }
@@ -226,6 +227,7 @@ async function main() {
     await imageFigures(seedBytes)
     await clockFigures()
     await accessPointFigures()
+    for (const [what, figure] of await hardwareRows()) row(what, figure)
     const w = Math.max(...rows.map((r) => r[0].length))
     const f = Math.max(...rows.map((r) => r[1].length))
     console.log("camscript benchmark")

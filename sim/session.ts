@@ -264,6 +264,8 @@ async function simulate(options: RunOptions): Promise<RunResult> {
             }
         }
         options.beforeStart?.(theVm)
+        // (an abort while the VM was loading has already fired)
+        if (options.signal?.aborted) end({ outcome: "finished", exitCode: 0 })
         options.signal?.addEventListener("abort", () => end({ outcome: "finished", exitCode: 0 }))
         theVm.devsSetDeviceId("ca3c0de0ca3c0de0")
         theVm.devsStart()
