@@ -154,7 +154,7 @@ export class WLAN extends Nic {
                 throw new Error(
                     "connect(): an options object as second argument is for enterprise networks and needs eap; for a password network use connect(ssid, key, { bssid })",
                 )
-            const enterprise = checkEnterprise(o)
+            const enterprise = await checkEnterprise(o)
             const b = o.bssid !== undefined ? parseMac(o.bssid, "connect() bssid") : Buffer.alloc(0)
             await this.sta.connect(ssid, "", b, enterprise)
             return
