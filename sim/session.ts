@@ -174,10 +174,22 @@ async function simulate(options: RunOptions): Promise<RunResult> {
         vm = await createVm()
         const theVm = vm
         const exception: string[] = []
+        // a failed assertion inside the VM aborts it and nothing runs any
+        // more: say so now instead of waiting for the time limit
+        const crashed = (line: string) => {
+            const m = /^assertion '.*' failed at (\S+)/.exec(line)
+            if (m)
+                end({
+                    outcome: "error",
+                    exitCode: 1,
+                    error: `the DeviceScript VM crashed (assertion failed at ${m[1]}): a fault inside the VM, not an exception of the script`,
+                })
+        }
         theVm.dmesg = (raw: string) => {
             vmSpoke = true
             const line = raw.replace(ANSI, "")
             options.onDiagnostic?.(line)
+            crashed(line)
             if (line.startsWith("> ")) {
                 const entry = { atMs: now(), text: line.slice(2) }
                 output.push(entry)
@@ -189,10 +201,12 @@ async function simulate(options: RunOptions): Promise<RunResult> {
         theVm.log = (...args: unknown[]) => {
             vmSpoke = true
             options.onDiagnostic?.(args.join(" "))
+            crashed(args.join(" "))
         }
         theVm.error = (...args: unknown[]) => {
             vmSpoke = true
             options.onDiagnostic?.(args.join(" "))
+            crashed(args.join(" "))
         }
         theVm.panicHandler = (code: number) => {
             vmSpoke = true
