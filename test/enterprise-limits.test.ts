@@ -29,6 +29,8 @@ const CA_8K = exactly(CHAIN_PARTS.join(""), 8192)
 // the camera's certificate first: the login server knows it by that
 const CLIENT_CERT_4K = exactly(CLIENT_CERT + big("intermediate-1.pem") + big("intermediate-2.pem"), 4096)
 const CLIENT_KEY_4K = exactly(big("client-5176.key"), 4096)
+// a PEM whose base64 is one line of 8136 characters: more than one slice
+const ONE_LINE = exactly(`-----BEGIN CERTIFICATE-----\n${"A".repeat(8136)}\n-----END CERTIFICATE-----`, 8192)
 
 function campus() {
     return {
@@ -89,10 +91,13 @@ test("PEAP: a CA chain of every size up to exactly 8192 bytes connects, 8193 is 
     const run = await runScript(
         `${prelude}
 const CHAINS = ${JSON.stringify(chains)}
+const ONE_LINE = ${JSON.stringify(ONE_LINE)}
 const peap = (ca: string) => ({ eap: "PEAP", username: "camera-01", password: "${PASSWORD}", caCert: ca })
 for (const ca of CHAINS) await attempt(\`ca \${Buffer.from(ca).length}\`, peap(ca))
 for (let i = 1; i <= 4; i++) await attempt(\`again \${i}\`, peap(CHAINS[CHAINS.length - 1]))
 await attempt("ca 8193", peap(CHAINS[CHAINS.length - 1] + "\\n"))
+// one block whose base64 has no line breaks: 8136 characters on one line
+await attempt("one long line", peap(ONE_LINE))
 // a bad character far into the chain (past several slices) is still found
 const bad = CHAINS[CHAINS.length - 1]
 const at = bad.indexOf("\\n", 7000) + 5
@@ -102,12 +107,21 @@ await attempt("bad base64", peap(bad.slice(0, at) + "*" + bad.slice(at + 1)))
     )
     t.is(run.outcome, "finished", run.error)
     t.deepEqual(sizes, [595, 2669, 4734, 6036, 8192])
-    t.deepEqual(run.lines, [
-        ...sizes.map((s) => `ca ${s}: up 10.50.0.100`),
-        ...[1, 2, 3, 4].map((i) => `again ${i}: up 10.50.0.100`),
-        "ca 8193: connect(): caCert is 8193 bytes; the camera holds at most 8192 bytes for it",
-        `bad base64: connect(): caCert: line ${CA_8K.slice(0, CA_8K.indexOf("\n", 7000) + 5).split("\n").length} is not base64`,
-    ])
+    // well formed, so it is checked (in slices) and sent; it is not the login server's CA
+    const long = run.lines.find((l) => l.startsWith("one long line:"))
+    t.regex(
+        long ?? "(missing)",
+        /^one long line: Wi-Fi did not come up in 15000 ms: status \d+, the login server's certificate is not signed by the caCert given/,
+    )
+    t.deepEqual(
+        run.lines.filter((l) => l !== long),
+        [
+            ...sizes.map((s) => `ca ${s}: up 10.50.0.100`),
+            ...[1, 2, 3, 4].map((i) => `again ${i}: up 10.50.0.100`),
+            "ca 8193: connect(): caCert is 8193 bytes; the camera holds at most 8192 bytes for it",
+            `bad base64: connect(): caCert: line ${CA_8K.slice(0, CA_8K.indexOf("\n", 7000) + 5).split("\n").length} is not base64`,
+        ],
+    )
 })
 
 test("TLS: a 4096-byte client certificate and key with an 8192-byte CA chain connect, one byte more is refused", async (t) => {

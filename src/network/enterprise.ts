@@ -116,13 +116,30 @@ interface PemWalk {
     body: number
     blocks: number
     line: number
+    /** end of the base64 line being checked (a long one spans slices), -1 when none */
+    bodyEnd: number
+    /** where the line after it starts */
+    after: number
 }
 
-/** Check the lines that start in pem[from, to); returns where the next line starts. */
+/**
+ * Check pem[from, to): whole header and footer lines, base64 bytes up to
+ * `to` (a base64 line without line breaks may be as long as the text).
+ * Returns where to go on.
+ */
 function checkPemLines(w: PemWalk, pem: Buffer, from: number, to: number): number {
     const table = base64Table()
     let pos = from
     while (pos < to) {
+        if (w.bodyEnd >= 0) {
+            const end = Math.min(w.bodyEnd, to)
+            for (let j = pos; j < end; ++j) if (!table[pem[j]]) fail(`${w.name}: line ${w.line} is not base64`)
+            w.body += end - pos
+            if (end < w.bodyEnd) return end
+            pos = w.after
+            w.bodyEnd = -1
+            continue
+        }
         let next = pem.indexOf(NEWLINE, pos)
         if (next < 0) next = pem.length
         let s = pos
@@ -153,8 +170,10 @@ function checkPemLines(w: PemWalk, pem: Buffer, from: number, to: number): numbe
             w.blocks++
             w.label = ""
         } else {
-            for (let j = s; j < e; ++j) if (!table[pem[j]]) fail(`${w.name}: line ${w.line} is not base64`)
-            w.body += e - s
+            // checked by the branch at the top, in this slice or the next
+            w.bodyEnd = e
+            w.after = pos
+            pos = s
         }
     }
     return pos
@@ -173,7 +192,7 @@ export async function checkPem(name: string, text: any, labels: string[], maxByt
     // native: one step, however long the text
     const pem = Buffer.from(text as string)
     if (pem.length > maxBytes) fail(`${name} is ${pem.length} bytes; the camera holds at most ${maxBytes} bytes for it`)
-    const w: PemWalk = { name: name, labels: labels, label: "", body: 0, blocks: 0, line: 0 }
+    const w: PemWalk = { name: name, labels: labels, label: "", body: 0, blocks: 0, line: 0, bodyEnd: -1, after: 0 }
     let pos = 0
     while (pos < pem.length) {
         // yield first: the code before (another certificate) has run too
