@@ -77,7 +77,7 @@ function fail(message: string): never {
  * VM's scheduler before each. The VM panics with InfiniteLoop (60001) when
  * one fiber runs 131072 opcodes (DEVS_MAX_STEPS) without yielding, and the
  * same bytecode runs on the chip, so every step here counts. Measured with
- * `npm run bench:vm-steps`: about 18,000 VM steps per KB of PEM (lines
+ * `npm run bench:vm-steps`: about 18,500 VM steps per KB of PEM (lines
  * found with the native Buffer.indexOf, each base64 byte looked up in a
  * 256-entry table), so one slice uses about 14% of the budget whatever the
  * size of the certificate; an 8 KB CA chain takes 8 slices. The check it
