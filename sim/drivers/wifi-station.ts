@@ -10,6 +10,13 @@ import { formatIpv4, prefixMask } from "../world/ipv4"
 import { authenticate, type EnterpriseCredentials, type LoginOutcome } from "../login/login-server"
 import type { EapMethodName, SecurityMode } from "../world/world"
 
+/**
+ * A scan reports at most this many networks, as the firmware does
+ * (SCAN_MAX_RECORDS in firmware/main/cam_wifi_station.c): the contract's
+ * counts are u8, and the VM loses events when hundreds arrive at once.
+ */
+export const SCAN_MAX_RECORDS = 32
+
 // The simulator's implementation of services/wifi-station.md: the same
 // contract the ESP32 firmware serves. One attempt per `associate`, outcomes
 // as `link` events; no retries here (policy lives in the bytecode, src/).
@@ -398,7 +405,9 @@ export class SimWifiStation extends ContractServer {
         this.clock.setTimeout(() => {
             this.scanning = false
             const { code, format } = this.contract.packet("event", "scan_record")
-            const seen = this.air.audibleAccessPoints()
+            // the firmware reports only the strongest (air lists them so)
+            const heard = this.air.audibleAccessPoints()
+            const seen = heard.slice(0, SCAN_MAX_RECORDS)
             seen.forEach((r, index) => {
                 const c = r.ap.config
                 const security = this.contract.enumValue("Security", SECURITY_CODE[c.security])
@@ -420,7 +429,7 @@ export class SimWifiStation extends ContractServer {
             this.timeline.add(
                 "wifi",
                 "scan-done",
-                `${seen.length} network(s): ${seen.map((r) => `${r.ap.config.hidden ? "(hidden)" : r.ap.config.ssid} ${r.rssi} dBm`).join(", ")}`,
+                `${seen.length} network(s)${heard.length > seen.length ? ` (of ${heard.length} heard)` : ""}: ${seen.map((r) => `${r.ap.config.hidden ? "(hidden)" : r.ap.config.ssid} ${r.rssi} dBm`).join(", ")}`,
             )
         }, timing.FULL_SCAN_MS)
     }

@@ -16,6 +16,15 @@ export const RETRY_FIRST_DELAY_MS = 500
 export const RETRY_MAX_DELAY_MS = 8000
 /** A scan that has not reported back by then is a driver fault. */
 export const SCAN_GIVE_UP_MS = 10000
+/**
+ * `scan()` keeps at most this many networks, the strongest; the others are
+ * only counted (`status("scan_dropped")`). A kept network costs about 380
+ * bytes of the VM's 64 KB heap (measured: keeping 30 instead of 1 left room
+ * for 132 fewer 64-byte buffers), so a full list takes about 7.5 KB, an
+ * eighth of the heap. Before the cap, a scan hearing 100 networks kept
+ * them all (about 38 KB) and ran the heap out.
+ */
+export const SCAN_MAX_RESULTS = 20
 
 /** What the driver last said about the link (the `link` event, decoded). */
 export interface LinkSnapshot {
@@ -102,6 +111,13 @@ export class StationLink extends Link {
     private retryTimer: number = undefined
     private addressTimer: number = undefined
     private scanRecords: ScanRecord[] = []
+    /** scan_record events received for the scan under way */
+    private scanReceived = 0
+    private scanKeep = SCAN_MAX_RESULTS
+    /** "" for every network */
+    private scanSsid = ""
+    /** networks the last scan heard (matching its ssid) but did not keep */
+    scanDropped = 0
     private scanCount = -1
     private readonly scanFinished = ds.emitter<number>()
 
@@ -342,32 +358,60 @@ export class StationLink extends Link {
         }, delay)
     }
 
-    async scan(): Promise<ScanRecord[]> {
+    /** Scan; keep the `keep` strongest networks named `ssid` ("" for all). */
+    async scan(keep: number, ssid: string): Promise<ScanRecord[]> {
         this.scanRecords = []
+        this.scanReceived = 0
+        this.scanKeep = keep
+        this.scanSsid = ssid
+        this.scanDropped = 0
         this.scanCount = -1
         await this.driver.scan()
         const start = ds.millis()
-        while (this.scanCount < 0 || this.scanRecords.length < this.scanCount) {
+        while (this.scanCount < 0 || this.scanReceived < this.scanCount) {
             const left = SCAN_GIVE_UP_MS - (ds.millis() - start)
             if (left <= 0) throw new Error(`scan(): the Wi-Fi driver did not finish scanning in ${SCAN_GIVE_UP_MS} ms`)
             await ds.wait(this.scanFinished, left)
         }
+        // the count is not a property of the array: DeviceScript 2.16's
+        // garbage collector trips over properties set on arrays
         const out = this.scanRecords
-        out.sort((a, b) => b.rssi - a.rssi)
+        this.scanRecords = []
         return out
     }
 
+    /**
+     * One network heard. The list stays sorted, strongest first, and never
+     * longer than scanKeep: a weaker network than the weakest kept is only
+     * counted, so the work and memory per event are bounded however many
+     * networks the radio hears.
+     */
     private onScanRecord(v: any[]) {
-        const bssid: Buffer = v[6]
-        this.scanRecords.push({
-            ssid: v[5],
-            bssid: formatMac(bssid),
-            channel: v[2],
-            rssi: v[1],
-            security: v[3],
-            hidden: v[4] !== 0,
-        })
-        if (this.scanCount >= 0) this.scanFinished.emit(this.scanRecords.length)
+        this.scanReceived++
+        const list = this.scanRecords
+        const rssi: number = v[1]
+        if (this.scanSsid && v[5] !== this.scanSsid) {
+            // not asked for
+        } else if (list.length >= this.scanKeep && rssi <= list[list.length - 1].rssi) {
+            this.scanDropped++
+        } else {
+            if (list.length >= this.scanKeep) {
+                list.pop()
+                this.scanDropped++
+            }
+            let at = list.length
+            while (at > 0 && list[at - 1].rssi < rssi) at--
+            list.insert(at, 1) // native: opens a slot
+            list[at] = {
+                ssid: v[5],
+                bssid: formatMac(v[6]),
+                channel: v[2],
+                rssi: rssi,
+                security: v[3],
+                hidden: v[4] !== 0,
+            }
+        }
+        if (this.scanCount >= 0) this.scanFinished.emit(this.scanReceived)
     }
 
     private onScanDone(count: number) {
