@@ -4,17 +4,19 @@ import { BoardError, listBoards, loadBoard } from "./boards"
 import { cleanBuildCache, CompileError, compileScript, ScriptFileError } from "./compile"
 import { fromRoot } from "./paths"
 import { DEFAULT_SIM_TIMEOUT_MS, runSimulation } from "./session"
+import { DRIVER_KINDS, type DriverKind } from "./firmware/drivers"
 import { loadSettings } from "./settings"
 import { formatEntry } from "./timeline"
 import { formatSimTime, parseDuration } from "./world/duration"
 import { loadWorldFile, WorldError } from "./world/world"
+import { hardwareCommand, hardwareUsage } from "../usb/commands"
 
 // `camscript`: the command line. Exit codes: 0 the script's top level
 // finished, 1 it threw (or did not compile), 2 usage, world or board errors,
 // 124 the simulated --timeout passed.
 
 const USAGE = `usage:
-  camscript sim <script.ts> [--world FILE] [--timeout DURATION] [--realtime] [--verbose] [--no-timeline]
+  camscript sim <script.ts> [--world FILE] [--timeout DURATION] [--driver model|firmware] [--realtime] [--verbose] [--no-timeline]
   camscript boards
   camscript clean
 
@@ -22,16 +24,22 @@ sim     compile <script.ts> to DeviceScript bytecode and run it on the VM in the
         simulator, against a world file (default: devicescript.json "world").
         --world FILE        the radio world (JSON, see docs/world-format.md)
         --timeout DURATION  stop after this much SIMULATED time, exit 124 (default ${DEFAULT_SIM_TIMEOUT_MS / 60000}m)
+        --driver KIND       the network drivers: model (default, the simulator's) or
+                            firmware (the firmware's C drivers, built to WebAssembly)
         --realtime          run on the wall clock instead of virtual time
         --no-timeline       do not print the link timeline (stderr)
         --verbose           also print the VM's own messages
 boards  list the boards and their network interfaces
 clean   empty the build cache (compiled images hold the scripts' source, passwords included)
-`
+
+with a board (each takes --help):
+${hardwareUsage()}`
 
 class UsageError extends Error {}
 
 export async function main(argv: string[]): Promise<number> {
+    const hardware = hardwareCommand(argv[0])
+    if (hardware) return hardware(argv.slice(1))
     let parsed
     try {
         parsed = parseArgs({
@@ -41,6 +49,7 @@ export async function main(argv: string[]): Promise<number> {
                 world: { type: "string" },
                 timeout: { type: "string" },
                 realtime: { type: "boolean" },
+                driver: { type: "string" },
                 verbose: { type: "boolean" },
                 "no-timeline": { type: "boolean" },
                 help: { type: "boolean", short: "h" },
@@ -97,7 +106,14 @@ function clean(): number {
 
 async function sim(
     args: string[],
-    opts: { world?: string; timeout?: string; realtime?: boolean; verbose?: boolean; "no-timeline"?: boolean },
+    opts: {
+        world?: string
+        timeout?: string
+        realtime?: boolean
+        driver?: string
+        verbose?: boolean
+        "no-timeline"?: boolean
+    },
 ): Promise<number> {
     if (args.length !== 1)
         throw new UsageError(args.length ? `sim takes one script, got ${args.length}` : "sim needs a script")
@@ -111,6 +127,9 @@ async function sim(
             throw new UsageError(`--timeout: ${(e as Error).message}`)
         }
     }
+    const driver = (opts.driver ?? "model") as DriverKind
+    if (!DRIVER_KINDS.includes(driver))
+        throw new UsageError(`--driver: "${opts.driver}" is not a driver; use ${DRIVER_KINDS.join(" or ")}`)
     const world = loadWorldFile(worldFile)
     const board = loadBoard(world.board ?? settings.board)
     const script = await compileScript(args[0], { board, hostname: settings.network.hostname })
@@ -124,6 +143,7 @@ async function sim(
         realtime: opts.realtime,
         // printed as they come: a run of months must not hold them all
         keepRecords: false,
+        driver,
         onOutput: (line) => process.stdout.write(`[${formatSimTime(line.atMs).padStart(9)}] ${line.text}\n`),
         onTimeline: showTimeline ? (e) => process.stderr.write(`${formatEntry(e)}\n`) : undefined,
         onDiagnostic: opts.verbose ? (l) => process.stderr.write(`  vm: ${l}\n`) : undefined,

@@ -15,6 +15,7 @@ export const {
     JDServerServiceProvider,
     createProxyBridge,
     jdpack,
+    jdunpack,
     serviceSpecifications,
     loadServiceSpecifications,
 } = jd

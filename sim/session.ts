@@ -7,6 +7,8 @@ import { loadContract } from "./contract"
 import { ethernetMac, SimEthernet } from "./drivers/ethernet"
 import { accessPointMac, SimAccessPoint } from "./drivers/wifi-access-point"
 import { SimWifiStation } from "./drivers/wifi-station"
+import { processClock } from "./clock"
+import { type DriverKind, FirmwareDrivers } from "./firmware/drivers"
 import { Air, type Clock } from "./radio/air"
 import { sourcePosition } from "./sourcemap"
 import { Timeline, type TimelineEntry } from "./timeline"
@@ -32,7 +34,8 @@ export interface OutputLine {
 }
 
 export interface RunOptions {
-    script: CompiledScript
+    /** none: the VM runs what its flash holds (the virtual board, sim/virtual-board/) */
+    script?: CompiledScript
     world: World
     board: BoardInfo
     /** stop after this much simulated time (exit 124) */
@@ -56,6 +59,12 @@ export interface RunOptions {
      * misbehaving driver). The world still runs, but no driver on the bus acts on it.
      */
     drivers?: (env: { clock: Clock; timeline: Timeline }) => JDServiceServer[]
+    /** the network drivers: the simulator's models (default) or the firmware's C in WebAssembly */
+    driver?: DriverKind
+    /** given the VM just before it starts (the virtual board wires it to a serial port) */
+    beforeStart?: (vm: DevsVm) => void
+    /** ends the run with outcome "finished" */
+    signal?: AbortSignal
 }
 
 export interface RunResult {
@@ -121,13 +130,10 @@ async function simulate(options: RunOptions): Promise<RunResult> {
     const fake = options.realtime
         ? undefined
         : FakeTimers.install({ now: 0, toFake: VIRTUAL_FAKES, loopLimit: 1_000_000 })
-    const t0 = Date.now()
-    const now = () => Date.now() - t0
-    const clock: Clock = {
-        now,
-        setTimeout: (fn, ms) => setTimeout(fn, Math.max(0, ms)),
-        clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-    }
+    // every timer of the run (drivers, world events, the run's own limit)
+    // goes through this clock, which takes delays of any length
+    const clock: Clock = processClock(Date.now())
+    const now = clock.now
     const keep = options.keepRecords ?? true
     const timeline = new Timeline(now, keep)
     if (options.onTimeline) timeline.onEntry(options.onTimeline)
@@ -137,6 +143,7 @@ async function simulate(options: RunOptions): Promise<RunResult> {
     let vm: DevsVm | undefined
     let bus: JDBus | undefined
     let sockets: SimSockets | undefined
+    let firmware: FirmwareDrivers | undefined
     let finish!: (r: Pick<RunResult, "outcome" | "exitCode" | "error">) => void
     const finished = new Promise<Pick<RunResult, "outcome" | "exitCode" | "error">>((res) => (finish = res))
     let done = false
@@ -154,9 +161,15 @@ async function simulate(options: RunOptions): Promise<RunResult> {
         bus = new JDBus([], { client: false, disableRoleManager: true } as ConstructorParameters<typeof JDBus>[1])
         // the board's interfaces decide which drivers exist
         const mac = options.world.camera.mac
-        const station = options.board.interfaces.includes("wlan")
-            ? new SimWifiStation(loadContract("wifi-station.md"), air, timeline, mac)
-            : undefined
+        firmware =
+            options.driver === "firmware"
+                ? new FirmwareDrivers({ air, clock, timeline, board: options.board, mac, onLog: options.onDiagnostic })
+                : undefined
+        const station = firmware
+            ? firmware.station
+            : options.board.interfaces.includes("wlan")
+              ? new SimWifiStation(loadContract("wifi-station.md"), air, timeline, mac)
+              : undefined
         const hardware = options.board.camscript?.ethernet
         const lan =
             options.board.interfaces.includes("lan") && hardware
@@ -176,7 +189,13 @@ async function simulate(options: RunOptions): Promise<RunResult> {
             new JDServerServiceProvider(
                 "camscript-board",
                 // a test's own drivers stand in for the board's (built, but not on the bus)
-                options.drivers?.({ clock, timeline }) ?? [station, accessPoint, lan].filter((s) => s !== undefined),
+                options.drivers?.({ clock, timeline }) ??
+                    [
+                        ...(firmware?.servers ?? []),
+                        station instanceof SimWifiStation ? station : undefined,
+                        accessPoint,
+                        lan,
+                    ].filter((s) => s !== undefined),
             ),
         )
         // routing: Ethernet first when it holds an address, then Wi-Fi
@@ -231,9 +250,11 @@ async function simulate(options: RunOptions): Promise<RunResult> {
             if (e.source === "wifi" || e.source === "eth") theSockets.linkChanged()
             if (e.source === "wifi") accessPoint?.stationChanged()
         })
+        options.beforeStart?.(theVm)
+        options.signal?.addEventListener("abort", () => end({ outcome: "finished", exitCode: 0 }))
         theVm.devsSetDeviceId("ca3c0de0ca3c0de0")
         theVm.devsStart()
-        const rc = theVm.devsDeploy(options.script.image)
+        const rc = options.script ? theVm.devsDeploy(options.script.image) : 0
         if (rc !== 0) throw new Error(`the VM refused the compiled image (code ${rc})`)
         options.onVmStarted?.({ gcHeap: gcHeapReader(theVm) })
         air.start()
@@ -242,7 +263,7 @@ async function simulate(options: RunOptions): Promise<RunResult> {
         const worldName = relative(process.cwd(), options.world.source) || options.world.source
         timeline.add("sim", "start", `world ${worldName}, board ${options.board.id}`)
 
-        const limit = setTimeout(() => end({ outcome: "timeout", exitCode: 124 }), limitMs)
+        const limit = clock.setTimeout(() => end({ outcome: "timeout", exitCode: 124 }), limitMs)
         if (fake) {
             while (!done) {
                 if (realIoPending()) {
@@ -269,7 +290,7 @@ async function simulate(options: RunOptions): Promise<RunResult> {
         } else {
             await finished
         }
-        clearTimeout(limit)
+        clock.clearTimeout(limit)
         const result = await finished
         return {
             ...result,
@@ -282,6 +303,7 @@ async function simulate(options: RunOptions): Promise<RunResult> {
         const debug = console.debug
         try {
             vm?.devsStop()
+            firmware?.dispose()
             sockets?.dispose()
             console.debug = () => {} // jacdac-ts announces "bus: disposing."
             bus?.dispose()
@@ -293,14 +315,14 @@ async function simulate(options: RunOptions): Promise<RunResult> {
 }
 
 /** "Error: boom" + "at src/user/x.ts:5:1" from the VM's exception lines. */
-function describeException(lines: string[], code: number, script: CompiledScript): string {
+function describeException(lines: string[], code: number, script: CompiledScript | undefined): string {
     const head = lines.find((l) => l.startsWith("Exception:"))?.replace(/^Exception: */, "") ?? `panic ${code}`
     const message = lines.find((l) => l.startsWith("message:"))?.replace(/^message: */, "")
     const frames = lines
         .filter((l) => l.startsWith("at "))
         .map((l) => {
             const m = /^at (\S+) \(pc:(\d+)\)/.exec(l)
-            const pos = m ? sourcePosition(script, m[1], Number(m[2])) : undefined
+            const pos = m && script ? sourcePosition(script, m[1], Number(m[2])) : undefined
             return pos ? `    at ${pos}` : `    ${l}`
         })
     const first = message ? `${head}: ${message}` : head

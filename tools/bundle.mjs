@@ -18,6 +18,8 @@ await build({
     target: "node20",
     format: "cjs",
     sourcemap: true,
+    // native bindings: loaded from node_modules at run time
+    external: ["serialport", "@serialport/*"],
     logLevel: "warning",
 })
 

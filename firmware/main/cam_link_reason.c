@@ -48,7 +48,9 @@ typedef enum {
     // integrity check and is silently dropped, and the exchange ends as a
     // timeout (15 sent by the access point, 204 from ESP-IDF's supplicant).
     // So a handshake timeout that ends a fresh attempt made WITH a key is
-    // reported as AuthFailed. Once the link has been up the key is known to
+    // reported as AuthFailed, unless the AP was heard at the receiver's floor
+    // (context.ap_rssi <= CAM_WEAK_SIGNAL_DBM): frames lost to a weak signal
+    // end the same way, and then HandshakeTimeout is the likelier cause. Once the link has been up the key is known to
     // be good, and without a key there is no password to be wrong: then it is
     // the HandshakeTimeout the columns say (e.g. a re-key lost to
     // interference).
@@ -238,7 +240,10 @@ uint16_t cam_link_reason_from_esp(uint16_t esp_reason, cam_link_context_t contex
     case RULE_WRONG_KEY_SUSPECTED:
         if (!context.link_was_up && context.enterprise)
             return LR(EAP_SERVER_UNREACHABLE);
-        if (!context.link_was_up && context.key_given)
+        // A signal at the receiver's floor loses handshake frames whatever
+        // the key: then the timeout is what it says.
+        if (!context.link_was_up && context.key_given &&
+            !(context.ap_rssi != 0 && context.ap_rssi <= CAM_WEAK_SIGNAL_DBM))
             return LR(AUTH_FAILED);
         break;
     case RULE_EAP_FAILURE:

@@ -19,6 +19,9 @@ typedef struct cam_link_context {
     bool link_was_up;
     // The `associate` command carried a non-empty key.
     bool key_given;
+    // The access point's signal as last measured (search scan or RSSI poll),
+    // dBm; 0 when unknown. See CAM_WEAK_SIGNAL_DBM.
+    int8_t ap_rssi;
 
     // ---- Enterprise (802.1X) attempts: contract 1.1, associate_enterprise.
     // The attempt was made with associate_enterprise. The other fields below
@@ -35,6 +38,12 @@ typedef struct cam_link_context {
     // so the station driver passes 0 and the documented default applies.
     uint8_t tls_alert_sent;
 } cam_link_context_t;
+
+// At or below this signal a handshake timeout is blamed on the signal, not
+// on the key: the ESP32's receiver floor at the basic rates the EAPOL frames
+// use is about -92 dBm, and within 3 dB of it multi-frame exchanges lose
+// frames (the simulator's MARGINAL_LINK_DB over its default sensitivity).
+#define CAM_WEAK_SIGNAL_DBM (-89)
 
 // TLS alerts (RFC 5246 7.2) that mbedTLS sends when it refuses a peer's
 // certificate (ssl_parse_certificate_verify()).

@@ -466,6 +466,7 @@ static void record_disconnected(srv_t *state, const wifi_event_sta_disconnected_
             .leave_requested = state->leave_pending,
             .link_was_up = state->link_was_up,
             .key_given = state->key_given,
+            .ap_rssi = link->rssi,
             .enterprise = state->attempt_enterprise,
             .server_checked = state->attempt_server_checked,
             .domain_checked = state->attempt_domain_checked,

@@ -106,6 +106,24 @@ static void test_wrong_key_heuristic(void) {
         CHECK_EQ(cam_link_reason_from_esp(code, LINK_UP_OPEN), LR(HANDSHAKE_TIMEOUT),
                  "handshake timeout on an established open link");
     }
+    // At the receiver's floor a timeout is blamed on the signal; one dB
+    // above it, on the key. 0 is "not measured".
+    cam_link_context_t weak = JOINING_WITH_KEY;
+    weak.ap_rssi = CAM_WEAK_SIGNAL_DBM;
+    for (size_t i = 0; i < sizeof(handshake_timeouts) / sizeof(handshake_timeouts[0]); ++i) {
+        weak.ap_rssi = CAM_WEAK_SIGNAL_DBM;
+        CHECK_EQ(cam_link_reason_from_esp(handshake_timeouts[i], weak), LR(HANDSHAKE_TIMEOUT),
+                 "handshake timeout at the weak-signal threshold is the signal");
+        weak.ap_rssi = -95;
+        CHECK_EQ(cam_link_reason_from_esp(handshake_timeouts[i], weak), LR(HANDSHAKE_TIMEOUT),
+                 "handshake timeout below the weak-signal threshold is the signal");
+        weak.ap_rssi = CAM_WEAK_SIGNAL_DBM + 1;
+        CHECK_EQ(cam_link_reason_from_esp(handshake_timeouts[i], weak), LR(AUTH_FAILED),
+                 "handshake timeout 1 dB above the threshold is the key");
+    }
+    weak.ap_rssi = CAM_WEAK_SIGNAL_DBM;
+    CHECK_EQ(cam_link_reason_from_esp(WIFI_REASON_MIC_FAILURE, weak), LR(AUTH_FAILED),
+             "a weak signal changes only the handshake-timeout rule");
     // AUTH_FAIL is an explicit refusal: it does not need the key heuristic.
     CHECK_EQ(cam_link_reason_from_esp(WIFI_REASON_AUTH_FAIL, JOINING_OPEN), LR(AUTH_FAILED),
              "AUTH_FAIL without a key");

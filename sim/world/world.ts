@@ -1,10 +1,10 @@
-import { readFileSync } from "node:fs"
 import { dirname, resolve } from "node:path"
 import type { ErrorObject } from "ajv"
 import { schemaValidator } from "../validator"
 import { parseDuration } from "./duration"
 import { cidrHosts, formatIpv4, parseCidr, parseIpv4 } from "./ipv4"
 import schema from "./world.schema.json"
+import { decodeUtf8, duplicateKeys, readRegularFile } from "./world-text"
 
 // A world file (JSON) -> a checked, fully defaulted World. Every error names
 // the file and the field, and says what is allowed.
@@ -218,9 +218,9 @@ function describe(e: ErrorObject): string {
 export function loadWorldFile(file: string): World {
     let text: string
     try {
-        text = readFileSync(file, "utf8")
+        text = decodeUtf8(readRegularFile(file, "the world file"))
     } catch (e) {
-        throw new WorldError(file, [`cannot read the world file (${(e as NodeJS.ErrnoException).code ?? e})`])
+        throw new WorldError(file, [(e as Error).message])
     }
     let json: unknown
     try {
@@ -228,7 +228,19 @@ export function loadWorldFile(file: string): World {
     } catch (e) {
         throw new WorldError(file, [`not valid JSON: ${(e as Error).message}`])
     }
+    const duplicates = duplicateKeys(text)
+    if (duplicates.length) throw new WorldError(file, duplicates)
     return parseWorld(json, file)
+}
+
+/** A duration field, or 0 with a problem naming the field (too long, not finite). */
+function durationAt(value: number | string, at: string, problems: string[]): number {
+    try {
+        return parseDuration(value)
+    } catch (e) {
+        problems.push(`${at}: ${(e as Error).message}`)
+        return 0
+    }
 }
 
 export function parseWorld(json: unknown, source: string): World {
@@ -278,7 +290,7 @@ export function parseWorld(json: unknown, source: string): World {
         if (ev.action === "move-camera" && ev.to === undefined)
             problems.push(`${at}: action "move-camera" needs "to": [x, y]`)
         return {
-            atMs: parseDuration(ev.at),
+            atMs: durationAt(ev.at, `${at}.at`, problems),
             action: ev.action,
             accessPoint: ev.accessPoint,
             password: ev.password,
@@ -297,12 +309,12 @@ export function parseWorld(json: unknown, source: string): World {
     const clients: ClientConfig[] = (raw.clients ?? []).map((c, i) => {
         if (clientNames.has(c.name)) problems.push(`clients[${i}]: another client is already called "${c.name}"`)
         clientNames.add(c.name)
-        const atMs = parseDuration(c.at)
-        const leaveAtMs = c.leaveAt !== undefined ? parseDuration(c.leaveAt) : undefined
+        const atMs = durationAt(c.at, `clients[${i}].at`, problems)
+        const leaveAtMs = c.leaveAt !== undefined ? durationAt(c.leaveAt, `clients[${i}].leaveAt`, problems) : undefined
         if (leaveAtMs !== undefined && leaveAtMs <= atMs) problems.push(`clients[${i}].leaveAt must be after its "at"`)
         return {
             name: c.name,
-            mac: (c.mac ?? `02:c1:00:00:00:${(i + 1).toString(16).padStart(2, "0")}`).toLowerCase(),
+            mac: (c.mac ?? positionMac("02:c1", i + 1)).toLowerCase(),
             position: c.position,
             joins: c.joins,
             password: c.password,
@@ -341,14 +353,16 @@ export function pemBlocks(pem: string): Buffer[] {
 }
 
 function readPem(file: string, baseDir: string, at: string, problems: string[]): Buffer[] {
+    let text: string
     try {
-        const blocks = pemBlocks(readFileSync(resolve(baseDir, file), "utf8"))
-        if (!blocks.length) problems.push(`${at}: ${file} holds no PEM block`)
-        return blocks
+        text = readRegularFile(resolve(baseDir, file), file).toString("latin1")
     } catch (e) {
-        problems.push(`${at}: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? e})`)
+        problems.push(`${at}: ${(e as Error).message}`)
         return []
     }
+    const blocks = pemBlocks(text)
+    if (!blocks.length) problems.push(`${at}: ${file} holds no PEM block`)
+    return blocks
 }
 
 function normaliseLogin(
@@ -374,13 +388,34 @@ function normaliseLogin(
                 ? readPem(u.clientCertFile, baseDir, `${at}.users[${j}].clientCertFile`, problems)[0]
                 : undefined,
         })),
-        latencyMs: raw.latency !== undefined ? parseDuration(raw.latency) : 20,
-        down: (raw.down ?? []).map((d) => ({
-            fromMs: parseDuration(d.from),
-            untilMs: d.until !== undefined ? parseDuration(d.until) : Number.POSITIVE_INFINITY,
+        latencyMs: raw.latency !== undefined ? durationAt(raw.latency, `${at}.latency`, problems) : 20,
+        down: (raw.down ?? []).map((d, j) => ({
+            fromMs: durationAt(d.from, `${at}.down[${j}].from`, problems),
+            untilMs:
+                d.until !== undefined
+                    ? durationAt(d.until, `${at}.down[${j}].until`, problems)
+                    : Number.POSITIVE_INFINITY,
         })),
         radius: raw.radius,
     }
+}
+
+/** The most access points (and clients) a world may list: each still gets a distinct default BSSID and subnet. */
+export const MAX_ACCESS_POINTS = 4096
+
+/**
+ * A default MAC for the n-th (1-based) item: a locally administered prefix,
+ * then n in the last four bytes (02:ca:00:00:00:01 ... 02:ca:00:00:01:00 for
+ * the 256th), so every position gets a well-formed, distinct address.
+ */
+export function positionMac(prefix: string, n: number): string {
+    const bytes = [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255]
+    return [prefix, ...bytes.map((b) => b.toString(16).padStart(2, "0"))].join(":")
+}
+
+/** The n-th access point's default DHCP subnet: 192.168.n.0/24 up to 255, then 10.(n/256).(n%256).0/24. */
+export function defaultSubnet(n: number): string {
+    return n <= 255 ? `192.168.${n}.0/24` : `10.${n >>> 8}.${n & 255}.0/24`
 }
 
 function normaliseAccessPoint(ap: RawAccessPoint, i: number, problems: string[], baseDir: string): AccessPointConfig {
@@ -399,7 +434,7 @@ function normaliseAccessPoint(ap: RawAccessPoint, i: number, problems: string[],
     return {
         name: ap.name ?? ap.ssid,
         ssid: ap.ssid,
-        bssid: (ap.bssid ?? `02:ca:00:00:00:${(i + 1).toString(16).padStart(2, "0")}`).toLowerCase(),
+        bssid: (ap.bssid ?? positionMac("02:ca", i + 1)).toLowerCase(),
         channel: ap.channel ?? WORLD_DEFAULTS.channel,
         security: ap.security,
         password: ap.password,
@@ -407,7 +442,7 @@ function normaliseAccessPoint(ap: RawAccessPoint, i: number, problems: string[],
         txPowerDbm: ap.txPowerDbm ?? WORLD_DEFAULTS.apTxPowerDbm,
         hidden: ap.hidden ?? false,
         poweredOn: ap.poweredOn ?? true,
-        dhcp: normaliseDhcp(ap.dhcp ?? { subnet: `192.168.${i + 1}.0/24` }, `${at}.dhcp`, problems),
+        dhcp: normaliseDhcp(ap.dhcp ?? { subnet: defaultSubnet(i + 1) }, `${at}.dhcp`, problems),
         loginServer: ap.loginServer
             ? normaliseLogin(ap.loginServer, `${at}.loginServer`, baseDir, problems)
             : undefined,
@@ -434,7 +469,7 @@ function normaliseDhcp(d: RawDhcp, at: string, problems: string[]): DhcpConfig {
         gateway: gateway ?? 0,
         dns: dns.length ? dns : [gateway ?? 0],
         leaseSeconds: d.leaseSeconds ?? WORLD_DEFAULTS.leaseSeconds,
-        delayMs: d.delay !== undefined ? parseDuration(d.delay) : WORLD_DEFAULTS.dhcpDelayMs,
+        delayMs: d.delay !== undefined ? durationAt(d.delay, `${at}.delay`, problems) : WORLD_DEFAULTS.dhcpDelayMs,
         // cameras get addresses from .100 up where the subnet allows, like many home routers
         pool: hosts.slice(hosts.length > 200 ? 99 : 0).filter((h) => h !== gateway),
     }

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { type BoardInfo, loadBoard } from "../../sim/boards"
 import { compileScript } from "../../sim/compile"
+import type { DriverKind } from "../../sim/firmware/drivers"
 import { fromRoot } from "../../sim/paths"
 import { type RunResult, runSimulation } from "../../sim/session"
 import { loadSettings } from "../../sim/settings"
@@ -25,6 +26,8 @@ export interface RunScriptOptions {
     board?: string | BoardInfo
     /** simulated time limit, e.g. "30s" */
     timeout?: string
+    /** the network drivers: "model" (default) or "firmware" (the C in WebAssembly) */
+    driver?: DriverKind
 }
 
 const scriptsDir = join(tmpdir(), "camscript-test-scripts")
@@ -56,6 +59,7 @@ export async function runFile(file: string, options: RunScriptOptions = {}): Pro
         world: w,
         board,
         timeoutMs: options.timeout !== undefined ? parseDuration(options.timeout) : 120_000,
+        driver: options.driver,
     })
     return { ...result, lines: result.output.map((l) => l.text) }
 }

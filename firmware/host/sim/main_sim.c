@@ -1,0 +1,28 @@
+// The board's start-up, as devicescript-esp32's app_main() does it for the
+// camscript services: the default event loop, then each service's init.
+// The simulator picks which services the board has.
+
+#include "cam_wifi_access_point.h"
+#include "cam_wifi_station.h"
+#include "esp_event.h"
+#include "sim.h"
+
+#define SIM_WITH_STATION 1
+#define SIM_WITH_ACCESS_POINT 2
+#define SIM_WITH_ETHERNET 4
+
+#ifdef SIM_WITH_ETHERNET_DRIVER
+#include "cam_ethernet.h"
+#endif
+
+SIM_EXPORT(sim_init) void sim_init(uint32_t services) {
+    esp_event_loop_create_default();
+    if (services & SIM_WITH_STATION)
+        cam_wifi_station_init();
+    if (services & SIM_WITH_ACCESS_POINT)
+        cam_wifi_access_point_init();
+#ifdef SIM_WITH_ETHERNET_DRIVER
+    if (services & SIM_WITH_ETHERNET)
+        cam_ethernet_init();
+#endif
+}

@@ -1,0 +1,134 @@
+// What the simulator (sim/firmware/*.ts) provides to the C: WebAssembly
+// imports of module "camscript". Every ESP-IDF stand-in that touches the
+// world goes through these. Strings and buffers are passed as pointer +
+// length into this module's memory; structures never cross (their layout
+// stays on the C side), so the TypeScript side reads and writes only the
+// flat records described here.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SIM_IMPORT(name) __attribute__((import_module("camscript"), import_name(#name)))
+#define SIM_EXPORT(name) __attribute__((export_name(#name)))
+
+// ---- time, log, Jacdac
+SIM_IMPORT(now_ms) double sim_now_ms(void);
+SIM_IMPORT(log) void sim_log(const char *text, size_t length);
+SIM_IMPORT(fatal) void sim_fatal(const char *text, size_t length);
+SIM_IMPORT(jd_event) void sim_jd_event(uint32_t service_index, uint32_t code, const void *data,
+                                      size_t size);
+SIM_IMPORT(jd_reply) void sim_jd_reply(uint32_t service_index, uint32_t command, const void *data,
+                                      size_t size);
+SIM_IMPORT(random) uint32_t sim_random(void);
+SIM_IMPORT(base_mac) void sim_base_mac(uint8_t *mac);
+
+// ---- Wi-Fi (esp_wifi_*): return esp_err_t
+SIM_IMPORT(wifi_set_mode) int sim_wifi_set_mode(uint32_t mode);
+SIM_IMPORT(wifi_start) int sim_wifi_start(void);
+SIM_IMPORT(wifi_stop) int sim_wifi_stop(void);
+SIM_IMPORT(wifi_connect) int sim_wifi_connect(void);
+SIM_IMPORT(wifi_disconnect) int sim_wifi_disconnect(void);
+SIM_IMPORT(wifi_sta_config)
+int sim_wifi_sta_config(const uint8_t *ssid, size_t ssid_length, const uint8_t *password,
+                        size_t password_length, uint32_t bssid_set, const uint8_t *bssid,
+                        uint32_t channel);
+SIM_IMPORT(wifi_ap_config)
+int sim_wifi_ap_config(const uint8_t *ssid, size_t ssid_length, const uint8_t *password,
+                       size_t password_length, uint32_t channel, uint32_t authmode,
+                       uint32_t hidden, uint32_t max_connection);
+// ssid: NULL for all; bssid: NULL for any; channel 0: all
+SIM_IMPORT(wifi_scan_start)
+int sim_wifi_scan_start(const uint8_t *ssid, size_t ssid_length, const uint8_t *bssid,
+                        uint32_t channel, uint32_t show_hidden);
+SIM_IMPORT(wifi_scan_stop) int sim_wifi_scan_stop(void);
+SIM_IMPORT(wifi_scan_count) uint32_t sim_wifi_scan_count(void);
+// Writes record `index` of the last scan as a sim_ap_t; 0 when there is none.
+SIM_IMPORT(wifi_scan_record) uint32_t sim_wifi_scan_record(uint32_t index, void *record);
+SIM_IMPORT(wifi_scan_clear) void sim_wifi_scan_clear(void);
+// The AP the station is associated with, as a sim_ap_t; esp_err_t.
+SIM_IMPORT(wifi_sta_ap_info) int sim_wifi_sta_ap_info(void *record);
+SIM_IMPORT(wifi_channel) uint32_t sim_wifi_channel(void);
+SIM_IMPORT(wifi_set_tx_power) int sim_wifi_set_tx_power(int32_t quarter_dbm);
+SIM_IMPORT(wifi_deauth_sta) int sim_wifi_deauth_sta(uint32_t aid);
+// Up to `capacity` sim_sta_t records of the soft-AP's stations; the count.
+SIM_IMPORT(wifi_ap_stations) uint32_t sim_wifi_ap_stations(void *records, uint32_t capacity);
+
+// ---- 802.1X supplicant: credential kinds below; length 0 clears.
+#define SIM_EAP_IDENTITY 1
+#define SIM_EAP_USERNAME 2
+#define SIM_EAP_PASSWORD 3
+#define SIM_EAP_CA_CERT 4
+#define SIM_EAP_CLIENT_CERT 5
+#define SIM_EAP_CLIENT_KEY 6
+#define SIM_EAP_DOMAIN 7
+SIM_IMPORT(eap_set) int sim_eap_set(uint32_t kind, const void *data, size_t length);
+// phase 2: ESP_EAP_TTLS_PHASE2_*; methods: ESP_EAP_TYPE_* bits (0: any)
+SIM_IMPORT(eap_options) int sim_eap_options(uint32_t phase2, uint32_t methods);
+SIM_IMPORT(eap_enable) int sim_eap_enable(uint32_t on);
+
+// ---- esp_netif: interfaces are numbered by the simulator
+#define SIM_NETIF_STA 1
+#define SIM_NETIF_AP 2
+#define SIM_NETIF_ETH 3
+SIM_IMPORT(netif_new) uint32_t sim_netif_new(uint32_t kind);
+SIM_IMPORT(netif_destroy) void sim_netif_destroy(uint32_t id);
+// client / server: start 1, stop 0; esp_err_t
+SIM_IMPORT(netif_dhcpc) int sim_netif_dhcpc(uint32_t id, uint32_t start);
+SIM_IMPORT(netif_dhcps) int sim_netif_dhcps(uint32_t id, uint32_t start);
+// Addresses as contract u32 (a << 24 | b << 16 | c << 8 | d).
+SIM_IMPORT(netif_set_ip)
+int sim_netif_set_ip(uint32_t id, uint32_t ip, uint32_t netmask, uint32_t gateway);
+SIM_IMPORT(netif_set_dns) int sim_netif_set_dns(uint32_t id, uint32_t dns);
+SIM_IMPORT(netif_get_dns) uint32_t sim_netif_get_dns(uint32_t id);
+SIM_IMPORT(netif_set_hostname)
+int sim_netif_set_hostname(uint32_t id, const char *hostname, size_t length);
+
+// ---- esp_eth: one driver object per install
+// settings: SIM_ETH_* below (int32 each); the simulator checks them against
+// how the board is wired and answers ESP_OK with a handle, or an error.
+#define SIM_ETH_PHY_TYPE 0 // the contract's PhyType (LAN8720 0 .. KSZ8041 4, W5500 10)
+#define SIM_ETH_PHY_ADDRESS 1
+#define SIM_ETH_MDC 2
+#define SIM_ETH_MDIO 3
+#define SIM_ETH_CLOCK_MODE 4 // emac_rmii_clock_mode_t
+#define SIM_ETH_CLOCK_GPIO 5
+#define SIM_ETH_SPI_HOST 6
+#define SIM_ETH_SCLK 7
+#define SIM_ETH_MOSI 8
+#define SIM_ETH_MISO 9
+#define SIM_ETH_CS 10
+#define SIM_ETH_INT 11
+#define SIM_ETH_SETTINGS 12
+SIM_IMPORT(eth_install) int sim_eth_install(const int32_t *settings, uint32_t *handle);
+SIM_IMPORT(eth_attach) int sim_eth_attach(uint32_t handle, uint32_t netif);
+SIM_IMPORT(eth_start) int sim_eth_start(uint32_t handle);
+SIM_IMPORT(eth_stop) int sim_eth_stop(uint32_t handle);
+SIM_IMPORT(eth_uninstall) int sim_eth_uninstall(uint32_t handle);
+// speed in Mbit/s (10/100) and 1 for full duplex; esp_err_t
+SIM_IMPORT(eth_speed) int sim_eth_speed(uint32_t handle, uint32_t *mbps, uint32_t *full_duplex);
+SIM_IMPORT(gpio_set_level) void sim_gpio_set_level(int32_t pin, uint32_t level);
+
+// A scan record or the associated AP, flat (written by the simulator).
+typedef struct {
+    uint8_t bssid[6];
+    uint8_t ssid[33]; // NUL-terminated
+    uint8_t primary;
+    int8_t rssi;
+    uint8_t authmode; // wifi_auth_mode_t
+} sim_ap_t;            // 42 bytes
+
+// A station of the soft-AP (written by the simulator).
+typedef struct {
+    uint8_t mac[6];
+    int8_t rssi;
+    uint8_t aid;
+    uint32_t ip; // contract u32, 0: no lease yet
+} sim_sta_t;      // 12 bytes
+
+// Helpers shared by the stand-ins.
+uint32_t sim_ip_to_u32(const void *esp_ip4);
+void sim_ip_from_u32(void *esp_ip4, uint32_t value);
+void sim_post_event(const char *base, int32_t id, void *data, size_t size);
+uint32_t sim_netif_id(const void *netif);
+void *sim_netif_by_id(uint32_t id);

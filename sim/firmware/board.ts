@@ -1,0 +1,391 @@
+import { randomBytes } from "node:crypto"
+import type { Contract } from "../contract"
+import { macBytes, macText } from "../drivers/contract-server"
+import { JDServiceServer, type Packet } from "../jacdac"
+import type { Air, Clock } from "../radio/air"
+import type { Timeline } from "../timeline"
+import { ESP, Netifs, NETIF_STA } from "./esp-types"
+import { EAP_KIND, EspWifi, type ApRecord, type WifiEvents } from "./esp-wifi"
+import { firmwareModule, Wasm, type WasmMemory } from "./module"
+
+// One simulated board running the firmware's C drivers: one WebAssembly
+// instance of firmware/main/*.c with the ESP-IDF stand-ins, whose imports are
+// the simulated ESP-IDF (esp-wifi.ts over the Air), and whose services are
+// put on the jacdac-ts bus as servers of the same contracts the model
+// drivers serve. The bytecode cannot tell which it talks to.
+//
+// Threads, made deterministic. On the chip ESP-IDF's event task runs the
+// event handlers while the Jacdac main loop handles commands and runs each
+// service's process(). Here they are two queues, drained in one fixed
+// order per pass: every queued ESP-IDF event (in the order posted), then
+// every command from the bus (in the order received), then one process()
+// of each service. A pass runs right after anything is queued, again while
+// the last one sent something, and every IDLE_PASS_MS otherwise (the main
+// loop's timers: RSSI polls, the Ethernet no-link report).
+
+/** Main-loop passes while nothing happens. */
+export const IDLE_PASS_MS = 50
+
+/** Which of the firmware's services the board has (sim_init's flags). */
+export interface FirmwareServices {
+    station?: Contract
+    accessPoint?: Contract
+    ethernet?: Contract
+}
+
+interface Exports {
+    memory: WasmMemory
+    _initialize(): void
+    sim_init(services: number): void
+    sim_scratch(): number
+    sim_service_count(): number
+    sim_service_class(index: number): number
+    sim_handle_packet(index: number, command: number, size: number): void
+    sim_process(): void
+    sim_event_wifi(id: number): void
+    sim_event_scan_done(status: number, count: number): void
+    sim_event_sta_connected(ssidLength: number, channel: number, authmode: number, aid: number): void
+    sim_event_sta_disconnected(ssidLength: number, reason: number, rssi: number): void
+    sim_event_got_ip(id: number, netif: number, ip: number, netmask: number, gateway: number, changed: number): void
+    sim_event_lost_ip(id: number, netif: number): void
+    sim_event_eth(id: number, handle: number): void
+}
+
+/** A contract's service, served by the C: commands and register reads go to the instance. */
+export class FirmwareService extends JDServiceServer {
+    private readonly commandCodes = new Set<number>()
+    private readonly registerCodes = new Set<number>()
+    /** every event the C sends, decoded by whoever watches this service */
+    onEvent?: (code: number, data: Uint8Array) => void
+
+    constructor(
+        readonly contract: Contract,
+        private readonly deliver: (command: number, data: Uint8Array) => void,
+    ) {
+        super(contract.serviceClass)
+        for (const p of contract.spec.packets) {
+            if (p.kind === "command") this.commandCodes.add(p.identifier)
+            else if (p.kind === "const" || p.kind === "ro" || p.kind === "rw") this.registerCodes.add(p.identifier)
+        }
+    }
+
+    override async handlePacket(pkt: Packet): Promise<void> {
+        if (pkt.isRegisterGet && this.registerCodes.has(pkt.registerIdentifier))
+            return this.deliver(pkt.serviceCommand, pkt.data)
+        if (pkt.isCommand && !pkt.isRegisterGet && !pkt.isRegisterSet && this.commandCodes.has(pkt.serviceCommand))
+            return this.deliver(pkt.serviceCommand, pkt.data)
+        return super.handlePacket(pkt)
+    }
+
+    /** The C's register reply or event, onto the bus. */
+    reply(command: number, data: Uint8Array) {
+        void this.sendPacketAsync(packetFrom(command, data))
+    }
+
+    event(code: number, data: Uint8Array) {
+        this.onEvent?.(code, data)
+        void this.sendEvent(code, data)
+    }
+}
+
+// Packet.from, without importing jacdac-ts's types as values here.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Packet: PacketClass } = require("jacdac-ts") as { Packet: { from(cmd: number, data: Uint8Array): Packet } }
+function packetFrom(command: number, data: Uint8Array): Packet {
+    return PacketClass.from(command, data)
+}
+
+export interface FirmwareBoardOptions {
+    air: Air
+    clock: Clock
+    timeline: Timeline
+    /** the base (station) MAC, "aa:bb:cc:dd:ee:ff" */
+    mac: string
+    services: FirmwareServices
+    /** the C's log lines (DMESG) */
+    onLog?: (line: string) => void
+}
+
+export class FirmwareBoard {
+    readonly wifi: EspWifi
+    readonly netifs = new Netifs()
+    readonly servers: FirmwareService[] = []
+    private readonly exports: Exports
+    private readonly events: ((e: Exports) => void)[] = []
+    private readonly commands: { index: number; command: number; data: Uint8Array }[] = []
+    private timer?: unknown
+    private timerAt = Infinity
+    private sentInPass = false
+    private disposed = false
+    private readonly clock: Clock
+
+    constructor(options: FirmwareBoardOptions) {
+        this.clock = options.clock
+        const eventTask = { post: (deliver: (e: WifiEvents) => void) => this.post((x) => deliver(this.wifiEvents(x))) }
+        this.wifi = new EspWifi(options.air, options.timeline, eventTask, this.netifs, options.mac)
+        const instance = new Wasm.Instance(firmwareModule(), this.imports(options))
+        this.exports = instance.exports as unknown as Exports
+        this.exports._initialize()
+
+        const s = options.services
+        const order: Contract[] = []
+        let flags = 0
+        if (s.station) ((flags |= 1), order.push(s.station))
+        if (s.accessPoint) ((flags |= 2), order.push(s.accessPoint))
+        if (s.ethernet) ((flags |= 4), order.push(s.ethernet))
+        this.exports.sim_init(flags)
+        const count = this.exports.sim_service_count()
+        for (let i = 0; i < count; i++) {
+            const contract = order[i]
+            const cls = this.exports.sim_service_class(i)
+            if (!contract || contract.serviceClass !== cls)
+                throw new Error(
+                    `firmware service ${i} has class 0x${cls.toString(16)}, expected ${contract?.spec.shortId}`,
+                )
+            this.servers.push(new FirmwareService(contract, (command, data) => this.command(i, command, data)))
+        }
+        this.schedule(0)
+    }
+
+    /** The server of a contract, if the board has it. */
+    server(contract: Contract | undefined): FirmwareService | undefined {
+        return contract ? this.servers.find((s) => s.contract.serviceClass === contract.serviceClass) : undefined
+    }
+
+    /** Bytes of linear memory the instance holds. */
+    get memoryBytes(): number {
+        return this.exports.memory.buffer.byteLength
+    }
+
+    dispose() {
+        this.disposed = true
+        if (this.timer !== undefined) this.clock.clearTimeout(this.timer)
+    }
+
+    // --- the two queues ------------------------------------------------------
+
+    private post(deliver: (e: Exports) => void) {
+        this.events.push(deliver)
+        this.schedule(0)
+    }
+
+    private command(index: number, command: number, data: Uint8Array) {
+        this.commands.push({ index, command, data: data.slice() })
+        this.schedule(0)
+    }
+
+    private schedule(ms: number) {
+        if (this.disposed) return
+        const at = this.clock.now() + ms
+        if (this.timer !== undefined && this.timerAt <= at) return
+        if (this.timer !== undefined) this.clock.clearTimeout(this.timer)
+        this.timerAt = at
+        this.timer = this.clock.setTimeout(() => {
+            this.timer = undefined
+            this.timerAt = Infinity
+            this.pass()
+        }, ms)
+    }
+
+    /** One turn: the event task's queue, then the main loop's commands and process(). */
+    private pass() {
+        if (this.disposed) return
+        this.sentInPass = false
+        const x = this.exports
+        while (this.events.length) this.events.shift()!(x)
+        while (this.commands.length) {
+            const { index, command, data } = this.commands.shift()!
+            this.scratch().set(data)
+            x.sim_handle_packet(index, command, data.length)
+            data.fill(0) // a command may carry a key
+        }
+        x.sim_process()
+        // the main loop goes on while it has work (lists sent a few per pass)
+        this.schedule(this.sentInPass || this.events.length || this.commands.length ? 1 : IDLE_PASS_MS)
+    }
+
+    // --- memory ------------------------------------------------------------------
+
+    private bytes(ptr: number, length: number): Uint8Array {
+        return new Uint8Array(this.exports.memory.buffer, ptr, length)
+    }
+
+    private text(ptr: number, length: number): string {
+        return Buffer.from(this.bytes(ptr, length)).toString("utf8")
+    }
+
+    private scratch(): Uint8Array {
+        return this.bytes(this.exports.sim_scratch(), 1024)
+    }
+
+    private view(): DataView {
+        return new DataView(this.exports.memory.buffer)
+    }
+
+    /** ssid in scratch[0..32), bssid in scratch[32..38) */
+    private putSsidBssid(ssid: string, bssid: string): number {
+        const s = this.scratch()
+        s.fill(0, 0, 38)
+        const name = Buffer.from(ssid, "utf8").subarray(0, 32)
+        s.set(name, 0)
+        s.set(macBytes(bssid), 32)
+        return name.length
+    }
+
+    private wifiEvents(x: Exports): WifiEvents {
+        return {
+            wifi: (id) => x.sim_event_wifi(id),
+            scanDone: (status, count) => x.sim_event_scan_done(status, count),
+            staConnected: (ssid, bssid, channel, authmode) =>
+                x.sim_event_sta_connected(this.putSsidBssid(ssid, bssid), channel, authmode, 1),
+            staDisconnected: (ssid, bssid, reason, rssi) =>
+                x.sim_event_sta_disconnected(this.putSsidBssid(ssid, bssid), reason, rssi),
+            gotIp: (id, netif, ip, netmask, gateway) => x.sim_event_got_ip(id, netif, ip, netmask, gateway, 1),
+        }
+    }
+
+    /** sim_ap_t: bssid[6] ssid[33] primary rssi authmode */
+    private writeApRecord(ptr: number, r: ApRecord) {
+        const b = this.bytes(ptr, 42)
+        b.fill(0)
+        b.set(macBytes(r.bssid), 0)
+        b.set(Buffer.from(r.ssid, "utf8").subarray(0, 32), 6)
+        b[39] = r.channel
+        b[40] = r.rssi & 0xff
+        b[41] = r.authmode
+    }
+
+    private imports(o: FirmwareBoardOptions): Record<string, Record<string, unknown>> {
+        const wifi = this.wifi
+        const netifs = this.netifs
+        const optional = (ptr: number, length: number) => (ptr ? this.text(ptr, length) : undefined)
+        const camscript = {
+            now_ms: () => o.clock.now(),
+            log: (ptr: number, length: number) => o.onLog?.(this.text(ptr, length)),
+            fatal: (ptr: number, length: number) => {
+                throw new Error(`firmware: ${this.text(ptr, length)}`)
+            },
+            jd_event: (index: number, code: number, ptr: number, size: number) => {
+                this.sentInPass = true
+                this.servers[index]?.event(code, this.bytes(ptr, size).slice())
+            },
+            jd_reply: (index: number, command: number, ptr: number, size: number) =>
+                this.servers[index]?.reply(command, this.bytes(ptr, size).slice()),
+            random: () => randomBytes(4).readUInt32LE(0),
+            base_mac: (ptr: number) => this.bytes(ptr, 6).set(macBytes(o.mac)),
+
+            wifi_set_mode: (mode: number) => wifi.setMode(mode),
+            wifi_start: () => wifi.start(),
+            wifi_stop: () => wifi.stop(),
+            wifi_connect: () => wifi.connect(),
+            wifi_disconnect: () => wifi.disconnect(),
+            wifi_sta_config: (
+                ssid: number,
+                ssidLength: number,
+                password: number,
+                passwordLength: number,
+                bssidSet: number,
+                bssid: number,
+                channel: number,
+            ) =>
+                wifi.setStaConfig({
+                    ssid: this.text(ssid, ssidLength),
+                    password: this.text(password, passwordLength),
+                    bssid: bssidSet ? macText(this.bytes(bssid, 6)) : undefined,
+                    channel,
+                }),
+            wifi_ap_config: () => ESP.OK,
+            wifi_scan_start: (ssid: number, ssidLength: number, bssid: number, channel: number, hidden: number) =>
+                wifi.scanStart(
+                    optional(ssid, ssidLength),
+                    bssid ? macText(this.bytes(bssid, 6)) : undefined,
+                    channel,
+                    !!hidden,
+                ),
+            wifi_scan_stop: () => wifi.scanStop(),
+            wifi_scan_count: () => wifi.scanCount(),
+            wifi_scan_record: (index: number, ptr: number) => {
+                const r = wifi.scanRecord(index)
+                if (!r) return 0
+                this.writeApRecord(ptr, r)
+                return 1
+            },
+            wifi_scan_clear: () => wifi.scanClear(),
+            wifi_sta_ap_info: (ptr: number) => {
+                const r = wifi.apInfo()
+                if (!r) return ESP.ERR_WIFI_NOT_CONNECT
+                this.writeApRecord(ptr, r)
+                return ESP.OK
+            },
+            wifi_channel: () => wifi.associatedChannel() ?? 0,
+            wifi_set_tx_power: (quarterDbm: number) => wifi.setTxPower(quarterDbm),
+            wifi_deauth_sta: () => ESP.OK,
+            wifi_ap_stations: () => 0,
+
+            eap_set: (kind: number, ptr: number, length: number) =>
+                wifi.eapSet(kind, length ? this.text(ptr, length) : undefined),
+            eap_options: (phase2: number, methods: number) => wifi.eapOptions(phase2, methods),
+            eap_enable: (on: number) => wifi.eapEnable(!!on),
+
+            netif_new: (kind: number) => netifs.create(kind).id,
+            netif_destroy: (id: number) => netifs.destroy(id),
+            netif_dhcpc: (id: number, start: number) => {
+                const n = netifs.get(id)
+                if (!n) return ESP.ERR_NETIF_INVALID_PARAMS
+                if (!!start === n.dhcpClient)
+                    return start ? ESP.ERR_NETIF_DHCP_ALREADY_STARTED : ESP.ERR_NETIF_DHCP_ALREADY_STOPPED
+                n.dhcpClient = !!start
+                if (start) {
+                    n.ip = n.netmask = n.gateway = 0
+                    if (n.kind === NETIF_STA) wifi.dhcpStarted()
+                }
+                return ESP.OK
+            },
+            netif_dhcps: (id: number, start: number) => {
+                const n = netifs.get(id)
+                if (!n) return ESP.ERR_NETIF_INVALID_PARAMS
+                n.dhcpServer = !!start
+                return ESP.OK
+            },
+            netif_set_ip: (id: number, ip: number, netmask: number, gateway: number) => {
+                const n = netifs.get(id)
+                if (!n) return ESP.ERR_NETIF_INVALID_PARAMS
+                n.ip = ip >>> 0
+                n.netmask = netmask >>> 0
+                n.gateway = gateway >>> 0
+                if (n.kind === NETIF_STA && !n.dhcpClient) wifi.addressSet()
+                return ESP.OK
+            },
+            netif_set_dns: (id: number, dns: number) => {
+                const n = netifs.get(id)
+                if (!n) return ESP.ERR_NETIF_INVALID_PARAMS
+                n.dns = dns >>> 0
+                return ESP.OK
+            },
+            netif_get_dns: (id: number) => netifs.get(id)?.dns ?? 0,
+            netif_set_hostname: (id: number, ptr: number, length: number) => {
+                const n = netifs.get(id)
+                if (!n) return ESP.ERR_NETIF_INVALID_PARAMS
+                n.hostname = this.text(ptr, length)
+                return ESP.OK
+            },
+
+            eth_install: () => ESP.ERR_NOT_FOUND,
+            eth_attach: () => ESP.OK,
+            eth_start: () => ESP.OK,
+            eth_stop: () => ESP.OK,
+            eth_uninstall: () => ESP.OK,
+            eth_speed: () => ESP.ERR_INVALID_STATE,
+            gpio_set_level: () => undefined,
+        }
+        // printf's stdout plumbing is linked but never used: no file descriptors
+        const wasi = {
+            fd_write: () => 8,
+            fd_close: () => 8,
+            fd_seek: () => 8,
+        }
+        void EAP_KIND
+        void this.view
+        return { camscript, wasi_snapshot_preview1: wasi }
+    }
+}

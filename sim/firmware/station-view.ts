@@ -1,0 +1,75 @@
+import type { Contract } from "../contract"
+import { macText } from "../drivers/contract-server"
+import { jdunpack } from "../jacdac"
+import type { Timeline } from "../timeline"
+import { formatIpv4 } from "../world/ipv4"
+import type { FirmwareService } from "./board"
+
+// What the rest of the simulator needs to know of the C station, read from
+// the `link` events it sends (never from its memory): the timeline entries
+// the model driver writes, the address for the socket layer, the channel
+// for the access point.
+
+export class FirmwareStationView {
+    private state = 0
+    private channel = 0
+    private ip = 0
+    private dns = 0
+    private readonly linkCode: number
+    private readonly linkFormat: string
+    private readonly S: Record<string, number> = {}
+
+    constructor(
+        private readonly contract: Contract,
+        server: FirmwareService,
+        private readonly timeline: Timeline,
+    ) {
+        const link = contract.packet("event", "link")
+        this.linkCode = link.code
+        this.linkFormat = link.format
+        for (const name of Object.keys(contract.spec.enums.LinkState.members))
+            this.S[name] = contract.enumValue("LinkState", name)
+        this.state = this.S.Stopped
+        server.onEvent = (code, data) => {
+            if (code === this.linkCode) this.link(data)
+        }
+    }
+
+    private link(data: Uint8Array) {
+        const [state, rssi, reason, channel, , , ip, , , dns, ssid, bssid] = jdunpack(data, this.linkFormat) as [
+            number,
+            number,
+            number,
+            number,
+            number,
+            number,
+            number,
+            number,
+            number,
+            number,
+            string,
+            Uint8Array,
+        ]
+        this.state = state
+        this.channel = channel
+        this.ip = ip
+        this.dns = dns
+        // the same words as the model driver's timeline (sim/drivers/wifi-station.ts)
+        const parts: string[] = []
+        if (reason !== this.contract.enumValue("LinkReason", "None"))
+            parts.push(`reason=${this.contract.enumName("LinkReason", reason)}`)
+        if (bssid.length === 6) parts.push(`ap=${ssid} (${macText(bssid)}, ch ${channel})`, `rssi=${rssi} dBm`)
+        if (ip) parts.push(`ip=${formatIpv4(ip)}`)
+        this.timeline.add("wifi", this.contract.enumName("LinkState", state), parts.join(" "))
+    }
+
+    /** The channel the radio is held on by an association (the access point must share it). */
+    associatedChannel(): number | undefined {
+        return this.state >= this.S.Associating && this.channel ? this.channel : undefined
+    }
+
+    /** For the socket layer: the interface's address, 0 when it has none. */
+    get address4(): { ip: number; dns: number } {
+        return this.state === this.S.GotAddress ? { ip: this.ip, dns: this.dns } : { ip: 0, dns: 0 }
+    }
+}

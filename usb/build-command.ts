@@ -1,0 +1,38 @@
+import { basename, relative, resolve } from "node:path"
+import { chosenBoard, type Command, formatBytes, UsageError } from "./command"
+import { buildForBoard, debugFileFor, rememberProgram, writeProgram } from "./program"
+
+export const buildCommand: Command = {
+    name: "build",
+    summary: "compile a script to the image a board runs (file.devs + file-dbg.json)",
+    usage: `usage: camscript build <script.ts> [--board ID] [-o FILE.devs]
+
+Compiles <script.ts> to the DeviceScript image a board runs: the board's
+configuration is compiled in, and the program does not end with the
+simulator's end-of-script marker (on a board that would restart it).
+The debug info is written beside the image (FILE-dbg.json), so errors the
+board reports map back to the script's file:line in \`camscript monitor\`.
+
+  --board ID     the board (see \`camscript boards\`; default: devicescript.json "board")
+  -o FILE.devs   where to write the image (default: ./<script>.devs)
+`,
+    options: { board: { type: "string" }, output: { type: "string", short: "o" } },
+    async run(values, positionals) {
+        if (positionals.length !== 1)
+            throw new UsageError(
+                positionals.length ? `build takes one script, got ${positionals.length}` : "build needs a script",
+            )
+        const script = positionals[0]
+        const out = typeof values.output === "string" ? values.output : `${basename(script).replace(/\.ts$/, "")}.devs`
+        if (!out.endsWith(".devs")) throw new UsageError(`-o ${out}: the image file must end in .devs`)
+        const board = chosenBoard(values.board)
+        const program = writeProgram(await buildForBoard(script, board), resolve(out), board)
+        rememberProgram(program)
+        const shown = relative(process.cwd(), program.file!) || program.file!
+        process.stdout.write(
+            `${shown}: ${program.image.length} bytes (${formatBytes(program.image.length)}) for ${board.id}, sha256 ${program.sha256.slice(0, 16)}…\n` +
+                `debug info: ${relative(process.cwd(), debugFileFor(program.file!))}\n`,
+        )
+        return 0
+    },
+}

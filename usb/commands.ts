@@ -1,0 +1,20 @@
+import { buildCommand } from "./build-command"
+import { type Command, runCommand } from "./command"
+import { deployCommand } from "./deploy-command"
+import { flashCommand } from "./flash-command"
+import { monitorCommand } from "./monitor-command"
+import { virtualBoardCommand } from "../sim/virtual-board/command"
+
+// The commands for a board in hand, each with its own --help. sim/cli.ts
+// hands them their arguments untouched.
+
+const COMMANDS: Command[] = [buildCommand, flashCommand, deployCommand, monitorCommand, virtualBoardCommand]
+
+export function hardwareCommand(name: string | undefined): ((argv: string[]) => Promise<number>) | undefined {
+    const command = COMMANDS.find((c) => c.name === name)
+    return command && ((argv) => runCommand(command, argv))
+}
+
+export function hardwareUsage(): string {
+    return COMMANDS.map((c) => `  camscript ${c.name.padEnd(14)} ${c.summary}\n`).join("")
+}

@@ -1,0 +1,90 @@
+import { sourcePosition } from "../sim/sourcemap"
+import type { BoardProgram } from "./program"
+
+// The board's log, line by line, as a user wants it: the script's output
+// (the runtime prints it as "> text"), errors with their stack mapped to the
+// script's file:line through the debug info, boot ROM messages; the
+// runtime's own chatter only when asked.
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;]*m/g
+
+export interface ConsoleView {
+    program?: BoardProgram
+    verbose?: boolean
+    print(line: string): void
+}
+
+export class ConsoleLines {
+    private partial = ""
+    /** SHA-256 of the program the runtime says it runs */
+    private running: string | undefined
+    private warnedMismatch = false
+
+    constructor(private readonly view: ConsoleView) {}
+
+    push(bytes: Uint8Array): void {
+        const text = this.partial + Buffer.from(bytes).toString("utf8")
+        const lines = text.split(/\r?\n/)
+        this.partial = lines.pop() ?? ""
+        for (const line of lines) this.line(line.replace(ANSI, ""))
+    }
+
+    /** a whole line already split off (jacdac-ts hands the log over by lines) */
+    pushLine(line: string): void {
+        this.line(line.replace(ANSI, ""))
+    }
+
+    flush(): void {
+        if (this.partial) this.line(this.partial.replace(ANSI, ""))
+        this.partial = ""
+        this.flushException()
+    }
+
+    private line(line: string): void {
+        const { print, verbose } = this.view
+        let m: RegExpExecArray | null
+        if ((m = /^DevS-SHA256: ([0-9a-f]{64})/.exec(line))) {
+            this.running = m[1]
+            if (verbose) print(`  · ${line}`)
+        } else if (line.startsWith("> ")) print(line.slice(2))
+        else if ((m = /^\* +Exception: *(.*)$/.exec(line))) {
+            // held until its message: one "! Error: message" line
+            this.flushException()
+            this.exception = m[1]
+        } else if ((m = /^\* +message: *(.*)$/.exec(line))) {
+            print(`! ${this.exception ?? "Exception"}: ${m[1]}`)
+            this.exception = undefined
+        } else if ((m = /^[*!] +at (\S+) \(pc:(\d+)\)/.exec(line))) {
+            this.flushException()
+            print(`    at ${this.position(m[1], Number(m[2]))}`)
+        } else if (line === "! Unhandled exception") this.flushException()
+        else if (/^(ets |rst:|invalid header|E \(|waiting for download)/.test(line)) print(`  rom: ${line}`)
+        else if (/^! /.test(line)) print(line)
+        else if (verbose && line.trim()) print(`  · ${line}`)
+    }
+
+    private exception: string | undefined
+
+    private flushException(): void {
+        if (this.exception !== undefined) this.view.print(`! ${this.exception}`)
+        this.exception = undefined
+    }
+
+    private position(fn: string, pc: number): string {
+        const program = this.view.program
+        const raw = `${fn} (pc:${pc})`
+        if (!program || program.script.dbg.functions.length === 0)
+            return `${raw} (no debug info: build or deploy the script with camscript to see file:line)`
+        if (this.running && this.running !== program.sha256) {
+            if (!this.warnedMismatch) {
+                this.warnedMismatch = true
+                this.view.print(
+                    `  (the board runs program ${this.running.slice(0, 16)}…, not the last one built or deployed here: positions not mapped)`,
+                )
+            }
+            return raw
+        }
+        return sourcePosition(program.script, fn, pc) ?? raw
+    }
+}

@@ -1,0 +1,77 @@
+import { chosenBoard, type Command, formatBytes, UsageError } from "./command"
+import { deployProgram } from "./deploy"
+import { ConsoleLines } from "./console-lines"
+import { followUntil } from "./monitor"
+import { choosePort } from "./ports"
+import { loadProgram, rememberProgram } from "./program"
+import { parseForDuration } from "./monitor-command"
+
+export const deployCommand: Command = {
+    name: "deploy",
+    summary: "put a script (or a built .devs image) on the board over USB",
+    usage: `usage: camscript deploy <script.ts | file.devs> [--port DEVICE] [--board ID] [--monitor] [--for DURATION]
+
+Builds <script.ts> for the board (or takes a built image) and deploys it over
+USB through the board's DeviceScript manager: skipped when the board already
+runs this exact image (same SHA-256); otherwise the program is stopped, the
+image streamed, the program started again and its hash checked.
+
+  --port DEVICE    the board's serial port (default: the one USB serial port from
+                   Espressif 303a, Silicon Labs 10c4, WCH 1a86 or FTDI 0403)
+  --board ID       the board to build for (default: devicescript.json "board")
+  --monitor        then follow the board's console, as \`camscript monitor\`
+  --for DURATION   with --monitor: stop following after DURATION (e.g. 30s)
+`,
+    options: {
+        port: { type: "string" },
+        board: { type: "string" },
+        monitor: { type: "boolean" },
+        for: { type: "string" },
+    },
+    async run(values, positionals) {
+        if (positionals.length !== 1)
+            throw new UsageError(
+                positionals.length
+                    ? `deploy takes one script or image, got ${positionals.length}`
+                    : "deploy needs a script (.ts) or an image (.devs)",
+            )
+        const forMs = parseForDuration(values.for)
+        const board = chosenBoard(values.board)
+        const program = await loadProgram(positionals[0], board)
+        const path = choosePort(typeof values.port === "string" ? values.port : undefined)
+        const shown = positionals[0]
+        process.stderr.write(`deploying ${shown} (${formatBytes(program.image.length)}) to ${path}\n`)
+        let shownStep = -1
+        // with --monitor the log is followed on the deploy's own connection: no output is lost between the two
+        const earlier: string[] = []
+        let lines: ConsoleLines | undefined
+        const result = await deployProgram(path, program, {
+            keepOpen: values.monitor === true,
+            onProgramLog: (line) => (lines ? lines.pushLine(line) : earlier.push(line)),
+            onProgress: (p) => {
+                const step = Math.floor(p * 10)
+                if (step !== shownStep && process.stderr.isTTY) process.stderr.write(`\r  ${Math.round(p * 100)}%`)
+                shownStep = step
+            },
+        })
+        rememberProgram(program)
+        if (process.stderr.isTTY && !result.skipped) process.stderr.write("\r")
+        process.stdout.write(
+            result.skipped
+                ? `upload skipped: the board already holds this image (sha256 ${result.sha256.slice(0, 16)}…); program restarted\n`
+                : `deployed ${result.bytes} bytes in ${(result.ms / 1000).toFixed(2)} s (sha256 ${result.sha256.slice(0, 16)}… checked)\n`,
+        )
+        if (!result.link) return 0
+        const link = result.link
+        lines = new ConsoleLines({ program, print: (l) => process.stdout.write(`${l}\n`) })
+        for (const line of earlier) lines.pushLine(line)
+        const stopped = await followUntil(forMs, () => link.lost)
+        lines.flush()
+        await link.close()
+        if (stopped === "lost") {
+            process.stderr.write(`camscript deploy: the board's port ${path} closed: unplugged or reset?\n`)
+            return 1
+        }
+        return 0
+    },
+}

@@ -1,0 +1,49 @@
+import { parseDuration } from "../sim/world/duration"
+import { type Command, UsageError } from "./command"
+import { followMonitor } from "./monitor"
+import { choosePort } from "./ports"
+import { lastProgram } from "./program"
+
+export function parseForDuration(value: unknown): number | undefined {
+    if (typeof value !== "string") return undefined
+    try {
+        return parseDuration(/^\d+(\.\d+)?$/.test(value) ? Number(value) * 1000 : value)
+    } catch (e) {
+        throw new UsageError(`--for: ${(e as Error).message} (e.g. 30s, 2m)`)
+    }
+}
+
+export const monitorCommand: Command = {
+    name: "monitor",
+    summary: "follow the board's console: the script's output, errors at file:line",
+    usage: `usage: camscript monitor [--port DEVICE] [--for DURATION] [--raw] [--verbose]
+
+Shows the board's console: the script's output, and the runtime's errors with
+each stack frame mapped to the script's file:line through the debug info of
+the last \`camscript build\` or \`camscript deploy\` in this project.
+Leaves on Ctrl-C, or after --for.
+
+  --port DEVICE    the board's serial port (default: found by USB vendor, as deploy)
+  --for DURATION   stop after this long (e.g. 30s, 5m; a bare number is seconds)
+  --raw            the serial line as it comes, at 115200 baud: the boot ROM's
+                   messages and crash dumps, no framing taken apart
+  --verbose        also the runtime's own messages
+`,
+    options: {
+        port: { type: "string" },
+        for: { type: "string" },
+        raw: { type: "boolean" },
+        verbose: { type: "boolean" },
+    },
+    async run(values, positionals) {
+        if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`)
+        const forMs = parseForDuration(values.for)
+        const path = choosePort(typeof values.port === "string" ? values.port : undefined)
+        return followMonitor(path, {
+            program: lastProgram(),
+            forMs,
+            raw: values.raw === true,
+            verbose: values.verbose === true,
+        })
+    },
+}
