@@ -64,7 +64,7 @@ async function runAgainst(plan: DriverPlan, malformed: boolean): Promise<Case> {
         world: world("default"),
         board,
         timeoutMs: RUN_LIMIT_MS,
-        drivers: ({ clock }) => [(station = new FuzzStation(plan, clock, malformed))],
+        testDrivers: ({ clock }) => [(station = new FuzzStation(plan, clock, malformed))],
     })
     return { outcome: run.outcome, error: run.error, lines: run.output, sent: station!.sentLinks }
 }
