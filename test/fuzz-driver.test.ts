@@ -90,7 +90,7 @@ export function judge(c: Case): string[] {
 }
 
 /** Runs the property; `malformed` lets truncation cut into an event's fields. */
-async function fuzzDriver(malformed: boolean, runs: number) {
+async function fuzzDriver(malformed: boolean, runs: number, endOnFailure = false) {
     const seen = { connected: 0, timedOut: 0, refused: 0 }
     await fc.assert(
         fc.asyncProperty(driverPlan, async (plan) => {
@@ -104,7 +104,8 @@ async function fuzzDriver(malformed: boolean, runs: number) {
             if (c.lines.some((l) => l.text.startsWith("wait: threw"))) seen.timedOut++
             if (c.lines.some((l) => l.text.startsWith("active: threw"))) seen.refused++
         }),
-        fuzzParameters(runs),
+        // a known failure need not be shrunk to its smallest case every time
+        { ...fuzzParameters(runs), endOnFailure },
     )
     return seen
 }
@@ -125,7 +126,7 @@ test.serial("fuzz: a misbehaving Wi-Fi driver never crashes or hangs the module,
 // scan_record, scan_done; the access point's and Ethernet's too). When fixed
 // this test passes and ava reports it: drop `.failing` then.
 test.failing("fuzz: events cut short inside their fields are dropped, not a crash", async (t) => {
-    await fuzzDriver(true, 30)
+    await fuzzDriver(true, 30, true)
     t.pass()
 })
 
