@@ -58,7 +58,7 @@ export interface RunOptions {
      * Serve these instead of the board's simulated drivers (tests that play a
      * misbehaving driver). The world still runs, but no driver on the bus acts on it.
      */
-    drivers?: (env: { clock: Clock; timeline: Timeline }) => JDServiceServer[]
+    testDrivers?: (env: { clock: Clock; timeline: Timeline }) => JDServiceServer[]
     /** the network drivers: the simulator's models (default) or the firmware's C in WebAssembly */
     driver?: DriverKind
     /** given the VM just before it starts (the virtual board wires it to a serial port) */
@@ -195,7 +195,7 @@ async function simulate(options: RunOptions): Promise<RunResult> {
             new JDServerServiceProvider(
                 "camscript-board",
                 // a test's own drivers stand in for the board's (built, but not on the bus)
-                options.drivers?.({ clock, timeline }) ??
+                options.testDrivers?.({ clock, timeline }) ??
                     [
                         ...(firmware?.servers ?? []),
                         station instanceof SimWifiStation ? station : undefined,
