@@ -1,4 +1,6 @@
 import test, { type ExecutionContext } from "ava"
+import { readFileSync } from "node:fs"
+import { fromRoot } from "../sim/paths"
 import { runScript, type RunScriptOptions, type ScriptRun } from "./helpers/run"
 
 // One conformance suite, two implementations of the driver contracts: the
@@ -98,3 +100,116 @@ for (const n of await wlan.scan()) console.log(\`seen \${n.ssid} \${n.rssi} \${n
         { world: "campus" },
     )
 })
+
+test("station: scan() reports each security the same through both drivers", async (t) => {
+    const securities = ["open", "wpa2-psk", "wpa3-sae", "wpa2-enterprise", "wpa3-enterprise"]
+    const { model } = await both(
+        t,
+        `
+import { network } from "camscript"
+const wlan = new network.WLAN(network.WLAN.IF_STA)
+await wlan.active(true)
+for (const n of await wlan.scan()) console.log(\`seen \${n.ssid} \${n.security}\`)
+`,
+        {
+            world: {
+                accessPoints: securities.map((security, i) => ({
+                    ssid: `net-${security}`,
+                    security,
+                    password: security.endsWith("psk") || security.endsWith("sae") ? "password-1" : undefined,
+                    position: [5 + i, 0],
+                    ...(security.endsWith("enterprise")
+                        ? { loginServer: { caCertFile: pki("ca.pem"), domain: "r.test", methods: ["PEAP"], users: [] } }
+                        : {}),
+                })),
+            },
+        },
+    )
+    t.is(model.lines.length, securities.length, model.lines.join("\n"))
+})
+
+// ---- enterprise (802.1X) outcomes
+
+const pki = (f: string) => fromRoot("sim/worlds/pki", f)
+const PKI = {
+    CA: readFileSync(pki("ca.pem"), "utf8"),
+    ROGUE_CA: readFileSync(pki("rogue-ca.pem"), "utf8"),
+    CLIENT_CERT: readFileSync(pki("client.pem"), "utf8"),
+    CLIENT_KEY: readFileSync(pki("client.key"), "utf8"),
+}
+const EAP_PASSWORD = "correct horse battery"
+
+function campus(security = "wpa2-enterprise", login: object = {}) {
+    return {
+        accessPoints: [
+            {
+                ssid: "campus",
+                security,
+                position: [12, 5],
+                dhcp: { subnet: "10.50.0.0/16" },
+                loginServer: {
+                    caCertFile: pki("ca.pem"),
+                    domain: "radius.campus.test",
+                    methods: ["PEAP", "TTLS", "TLS"],
+                    users: [
+                        { username: "camera-01", password: EAP_PASSWORD },
+                        { identity: "camera-01", clientCertFile: pki("client.pem") },
+                    ],
+                    ...login,
+                },
+            },
+        ],
+    }
+}
+
+function enterpriseAttempt(options: string) {
+    return `
+import { network } from "camscript"
+const CA = \`${PKI.CA}\`
+const ROGUE_CA = \`${PKI.ROGUE_CA}\`
+const CLIENT_CERT = \`${PKI.CLIENT_CERT}\`
+const CLIENT_KEY = \`${PKI.CLIENT_KEY}\`
+const wlan = new network.WLAN(network.WLAN.IF_STA)
+await wlan.active(true)
+await wlan.connect("campus", ${options})
+try {
+    await wlan.wait_connected(15000)
+    console.log(\`up \${wlan.ifconfig()[0]}\`)
+} catch (e) {
+    console.log(\`status \${wlan.status()}: \${wlan.reason()}\`)
+}
+`
+}
+
+const peap = (password = EAP_PASSWORD, extra = "") =>
+    `{ eap: "PEAP", username: "camera-01", password: "${password}", caCert: CA, serverDomain: "campus.test"${extra} }`
+
+const enterpriseScenarios: [string, string, object][] = [
+    ["PEAP accepted", peap(), campus()],
+    [
+        "TTLS/PAP accepted",
+        `{ eap: "TTLS", phase2: "PAP", username: "camera-01", password: "${EAP_PASSWORD}", caCert: CA }`,
+        campus(),
+    ],
+    [
+        "TLS accepted",
+        `{ eap: "TLS", identity: "camera-01", clientCert: CLIENT_CERT, clientKey: CLIENT_KEY, caCert: CA }`,
+        campus(),
+    ],
+    ["wrong password", peap("wrong horse"), campus()],
+    ["login server down", peap(), campus("wpa2-enterprise", { down: [{ from: 0 }] })],
+    ["login server back after 8 s", peap(), campus("wpa2-enterprise", { down: [{ from: 0, until: "8s" }] })],
+    ["insecure", `{ eap: "PEAP", username: "camera-01", password: "${EAP_PASSWORD}", insecure: true }`, campus()],
+    ["WPA3-Enterprise", peap(), campus("wpa3-enterprise")],
+    [
+        "enterprise login for a password network",
+        peap(),
+        { accessPoints: [{ ssid: "campus", security: "wpa2-psk", password: "home-password", position: [5, 0] }] },
+    ],
+]
+
+for (const [name, options, world] of enterpriseScenarios) {
+    test(`enterprise, ${name}: the model and the C drivers show the script the same`, async (t) => {
+        await both(t, enterpriseAttempt(options), { world, timeout: "1m" })
+    })
+}

@@ -385,6 +385,10 @@ static uint8_t security_from_authmode(wifi_auth_mode_t authmode) {
         return SECURITY(WPA_WPA2);
     case WIFI_AUTH_WPA2_ENTERPRISE:
         return SECURITY(WPA2ENTERPRISE);
+    case WIFI_AUTH_WPA3_ENT_192:
+        // WPA3-Enterprise (the 192-bit suite; ESP-IDF reports WPA3-Enterprise
+        // without it as WIFI_AUTH_ENTERPRISE, the line above)
+        return SECURITY(WPA3ENTERPRISE);
     case WIFI_AUTH_WPA3_PSK:
         return SECURITY(WPA3);
     case WIFI_AUTH_WPA2_WPA3_PSK:

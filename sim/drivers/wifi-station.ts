@@ -52,6 +52,10 @@ const SECURITY_CODE: Record<SecurityMode, string> = {
     "wpa3-enterprise": "Wpa3Enterprise",
 }
 
+function isEnterprise(security: SecurityMode): boolean {
+    return security === "wpa2-enterprise" || security === "wpa3-enterprise"
+}
+
 /** Does `key` open a network whose passphrase is `password`? A 64-hex key is the PSK itself. */
 export function keyMatches(key: string, password: string, ssid: string): boolean {
     if (/^[0-9a-fA-F]{64}$/.test(key)) {
@@ -260,6 +264,11 @@ export class SimWifiStation extends ContractServer {
         this.ap = best.ap
         this.joinedEpoch = best.ap.passwordEpoch
         this.rssi = best.rssi
+        // an 802.1X login for a network whose beacon shows a password or
+        // open network: known from the search, nothing is sent (as the
+        // firmware does)
+        if (attempt.enterprise && !isEnterprise(best.ap.config.security))
+            return this.setLink(this.S.Idle, this.R.SecurityMismatch)
         this.setLink(this.S.Associating)
         this.after(timing.AUTH_ASSOC_MS, () => this.associated(attempt, best))
     }
@@ -272,7 +281,7 @@ export class SimWifiStation extends ContractServer {
         // the AP must hear the camera too: a weak camera transmitter goes unanswered
         if (!audible(r.uplinkRssi, radio)) return this.setLink(this.S.Idle, this.R.AssocRejected)
         const security = ap.config.security
-        const enterpriseAp = security === "wpa2-enterprise" || security === "wpa3-enterprise"
+        const enterpriseAp = isEnterprise(security)
         if (enterpriseAp !== !!attempt.enterprise) return this.setLink(this.S.Idle, this.R.SecurityMismatch)
         if (attempt.enterprise) return this.eapLogin(ap, attempt.enterprise)
         if (security === "open") return this.obtainAddress()
