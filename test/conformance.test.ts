@@ -213,3 +213,71 @@ for (const [name, options, world] of enterpriseScenarios) {
         await both(t, enterpriseAttempt(options), { world, timeout: "1m" })
     })
 }
+
+// ---- Ethernet: cable and DHCP faults, PHY wiring
+
+const wired = (extra: object = {}, events: object[] = [], board = "wt32_eth01") => ({
+    board,
+    ethernet: { cable: "plugged", dhcp: { subnet: "10.20.0.0/24" }, ...extra },
+    accessPoints: [],
+    events,
+})
+
+const lanWatch = (seconds: number, options = "") => `
+import { network, time } from "camscript"
+const lan = new network.LAN(${options})
+lan.on_change((c) => console.log(\`change \${c.state} \${c.status}\`))
+try {
+    await lan.active(true)
+} catch (e) {
+    console.log(\`active: \${(e as Error).message}\`)
+}
+for (let i = 0; i < ${seconds}; i++) {
+    await time.sleep_ms(1000)
+    console.log(\`t=\${i + 1} \${lan.isconnected()} \${lan.status()} \${lan.status("speed")} \${lan.status("duplex")} \${lan.ifconfig().join(",")} \${lan.reason()}\`)
+}
+`
+
+const ethernetScenarios: [string, string, object][] = [
+    ["cable plugged", lanWatch(5), wired()],
+    ["no cable", lanWatch(6), wired({ cable: "unplugged" })],
+    [
+        "unplugged at 10 s, replugged at 20 s",
+        lanWatch(30),
+        wired({}, [
+            { at: "10s", action: "unplug-cable" },
+            { at: "20s", action: "plug-cable" },
+        ]),
+    ],
+    [
+        "DHCP server down until 30 s",
+        lanWatch(40),
+        wired({ dhcp: { subnet: "10.20.0.0/24", enabled: false } }, [{ at: "30s", action: "ethernet-dhcp-on" }]),
+    ],
+    ["10 Mbit/s half duplex", lanWatch(4), wired({ speedMbps: 10, duplex: "half" })],
+    ["W5500 over SPI", lanWatch(4), wired({}, [], "esp32_cam_w5500")],
+    ["Olimex ESP32-POE", lanWatch(4), wired({}, [], "olimex_esp32_poe")],
+    ["a wrong PHY address", lanWatch(2, "{ phy_addr: 3 }"), wired()],
+]
+
+for (const [name, source, world] of ethernetScenarios) {
+    test(`Ethernet, ${name}: the model and the C drivers show the script the same`, async (t) => {
+        await both(t, source, { world, timeout: "2m" }, "eth")
+    })
+}
+
+test("Ethernet: a static address, and on_change, the same through both drivers", async (t) => {
+    await both(
+        t,
+        `
+import { network } from "camscript"
+const lan = new network.LAN()
+lan.on_change((c) => console.log(\`change \${c.iface} \${c.state} \${c.status}\`))
+await lan.ifconfig(["10.20.0.9", "255.255.255.0", "10.20.0.1", "10.20.0.1"])
+await lan.active(true)
+console.log(\`ip \${lan.ifconfig().join(",")}\`)
+`,
+        { world: wired() },
+        "eth",
+    )
+})

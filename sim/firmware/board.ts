@@ -4,8 +4,12 @@ import { macBytes, macText } from "../drivers/contract-server"
 import { JDServiceServer, type Packet } from "../jacdac"
 import type { Air, Clock } from "../radio/air"
 import type { Timeline } from "../timeline"
-import { ESP, Netifs, NETIF_STA } from "./esp-types"
-import { EAP_KIND, EspWifi, type ApRecord, type WifiEvents } from "./esp-wifi"
+import type { EthernetHardware } from "../boards"
+import { derivedMac } from "../drivers/contract-server"
+import type { Wire } from "../wired/wire"
+import { EspEth, type EthEvents } from "./esp-eth"
+import { ESP, Netifs, NETIF_ETH, NETIF_STA } from "./esp-types"
+import { EspWifi, type ApRecord, type WifiEvents } from "./esp-wifi"
 import { firmwareModule, Wasm, type WasmMemory } from "./module"
 
 // One simulated board running the firmware's C drivers: one WebAssembly
@@ -104,10 +108,14 @@ export interface FirmwareBoardOptions {
     services: FirmwareServices
     /** the C's log lines (DMESG) */
     onLog?: (line: string) => void
+    /** with services.ethernet: the cable and how the board's PHY is wired */
+    wire?: Wire
+    ethernetHardware?: EthernetHardware
 }
 
 export class FirmwareBoard {
     readonly wifi: EspWifi
+    readonly eth?: EspEth
     readonly netifs = new Netifs()
     readonly servers: FirmwareService[] = []
     private readonly exports: Exports
@@ -123,6 +131,19 @@ export class FirmwareBoard {
         this.clock = options.clock
         const eventTask = { post: (deliver: (e: WifiEvents) => void) => this.post((x) => deliver(this.wifiEvents(x))) }
         this.wifi = new EspWifi(options.air, options.timeline, eventTask, this.netifs, options.mac)
+        if (options.services.ethernet && options.wire && options.ethernetHardware) {
+            const ethTask = { post: (deliver: (e: EthEvents) => void) => this.post((x) => deliver(this.ethEvents(x))) }
+            this.eth = new EspEth(
+                options.services.ethernet,
+                options.ethernetHardware,
+                options.wire,
+                options.clock,
+                options.timeline,
+                ethTask,
+                this.netifs,
+                derivedMac(options.mac, 3), // ESP_MAC_ETH: the base MAC + 3
+            )
+        }
         const instance = new Wasm.Instance(firmwareModule(), this.imports(options))
         this.exports = instance.exports as unknown as Exports
         this.exports._initialize()
@@ -244,6 +265,13 @@ export class FirmwareBoard {
         }
     }
 
+    private ethEvents(x: Exports): EthEvents {
+        return {
+            eth: (id, handle) => x.sim_event_eth(id, handle),
+            gotIp: (id, netif, ip, netmask, gateway) => x.sim_event_got_ip(id, netif, ip, netmask, gateway, 1),
+        }
+    }
+
     /** sim_ap_t: bssid[6] ssid[33] primary rssi authmode */
     private writeApRecord(ptr: number, r: ApRecord) {
         const b = this.bytes(ptr, 42)
@@ -338,6 +366,7 @@ export class FirmwareBoard {
                 if (start) {
                     n.ip = n.netmask = n.gateway = 0
                     if (n.kind === NETIF_STA) wifi.dhcpStarted()
+                    if (n.kind === NETIF_ETH) this.eth?.dhcpStarted(n.id)
                 }
                 return ESP.OK
             },
@@ -354,6 +383,7 @@ export class FirmwareBoard {
                 n.netmask = netmask >>> 0
                 n.gateway = gateway >>> 0
                 if (n.kind === NETIF_STA && !n.dhcpClient) wifi.addressSet()
+                if (n.kind === NETIF_ETH && !n.dhcpClient) this.eth?.addressSet(n.id)
                 return ESP.OK
             },
             netif_set_dns: (id: number, dns: number) => {
@@ -370,13 +400,37 @@ export class FirmwareBoard {
                 return ESP.OK
             },
 
-            eth_install: () => ESP.ERR_NOT_FOUND,
-            eth_attach: () => ESP.OK,
-            eth_start: () => ESP.OK,
-            eth_stop: () => ESP.OK,
-            eth_uninstall: () => ESP.OK,
-            eth_speed: () => ESP.ERR_INVALID_STATE,
-            gpio_set_level: () => undefined,
+            eth_install: (settings: number, handleOut: number) => {
+                if (!this.eth) return ESP.ERR_NOT_SUPPORTED
+                const v = new Int32Array(this.exports.memory.buffer, settings, 12)
+                const { err, handle } = this.eth.install({
+                    phyType: v[0],
+                    phyAddress: v[1],
+                    mdc: v[2],
+                    mdio: v[3],
+                    clockMode: v[4],
+                    clockGpio: v[5],
+                    spiHost: v[6],
+                    sclk: v[7],
+                    mosi: v[8],
+                    miso: v[9],
+                    cs: v[10],
+                })
+                this.view().setUint32(handleOut, handle, true)
+                return err
+            },
+            eth_attach: (handle: number, netif: number) => this.eth?.attach(handle, netif) ?? ESP.ERR_INVALID_ARG,
+            eth_start: (handle: number) => this.eth?.start(handle) ?? ESP.ERR_INVALID_ARG,
+            eth_stop: (handle: number) => this.eth?.stop(handle) ?? ESP.ERR_INVALID_ARG,
+            eth_uninstall: (handle: number) => this.eth?.uninstall(handle) ?? ESP.ERR_INVALID_ARG,
+            eth_speed: (handle: number, mbpsOut: number, fullOut: number) => {
+                const r = this.eth?.speed(handle)
+                if (!r) return ESP.ERR_INVALID_ARG
+                this.view().setUint32(mbpsOut, r.mbps, true)
+                this.view().setUint32(fullOut, r.full ? 1 : 0, true)
+                return r.err
+            },
+            gpio_set_level: (pin: number, level: number) => this.eth?.setGpio(pin, level),
         }
         // printf's stdout plumbing is linked but never used: no file descriptors
         const wasi = {
@@ -384,8 +438,6 @@ export class FirmwareBoard {
             fd_close: () => 8,
             fd_seek: () => 8,
         }
-        void EAP_KIND
-        void this.view
         return { camscript, wasi_snapshot_preview1: wasi }
     }
 }
