@@ -281,3 +281,23 @@ console.log(\`ip \${lan.ifconfig().join(",")}\`)
         "eth",
     )
 })
+
+test("station: a static address, and on_change, the same through both drivers", async (t) => {
+    await both(
+        t,
+        `
+import { network } from "camscript"
+const wlan = new network.WLAN(network.WLAN.IF_STA)
+wlan.on_change((c) => console.log(\`change \${c.iface} \${c.state} \${c.status}\`))
+await wlan.active(true)
+await wlan.ifconfig(["192.168.1.50", "255.255.255.0", "192.168.1.1", "192.168.1.1"])
+await wlan.connect("my-network", "my-password")
+await wlan.wait_connected(10000)
+console.log(\`ip \${wlan.ifconfig().join(",")}\`)
+await wlan.ifconfig("dhcp")
+await wlan.wait_connected(10000)
+console.log(\`dhcp \${wlan.ifconfig().join(",")}\`)
+`,
+        { world: "default" },
+    )
+})
