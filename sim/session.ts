@@ -151,6 +151,7 @@ async function simulate(options: RunOptions): Promise<RunResult> {
                       clock,
                       timeline,
                       board: options.board,
+                      clients: options.world.clients,
                       mac,
                       onLog: options.onDiagnostic,
                   })
@@ -166,23 +167,25 @@ async function simulate(options: RunOptions): Promise<RunResult> {
             : options.board.interfaces.includes("lan") && hardware
               ? new SimEthernet(loadContract("ethernet.md"), wire, clock, timeline, hardware, ethernetMac(mac))
               : undefined
-        const accessPoint = options.board.interfaces.includes("wlan")
-            ? new SimAccessPoint(
-                  loadContract("wifi-access-point.md"),
-                  air,
-                  timeline,
-                  station,
-                  accessPointMac(mac),
-                  options.world.clients,
-              )
-            : undefined
+        const accessPoint = firmware
+            ? firmware.accessPoint
+            : options.board.interfaces.includes("wlan")
+              ? new SimAccessPoint(
+                    loadContract("wifi-access-point.md"),
+                    air,
+                    timeline,
+                    station,
+                    accessPointMac(mac),
+                    options.world.clients,
+                )
+              : undefined
         bus.addServiceProvider(
             new JDServerServiceProvider(
                 "camscript-board",
                 [
                     ...(firmware?.servers ?? []),
                     station instanceof SimWifiStation ? station : undefined,
-                    accessPoint,
+                    accessPoint instanceof SimAccessPoint ? accessPoint : undefined,
                     lan instanceof SimEthernet ? lan : undefined,
                 ].filter((s) => s !== undefined),
             ),

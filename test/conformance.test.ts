@@ -333,3 +333,95 @@ for (const [name, options, world, modelSays] of eapRefusals) {
         t.deepEqual(firmware.lines, ["status 202: the login server rejected the credentials"])
     })
 }
+
+// ---- the access point
+
+const phone = (name: string, password: string | undefined, at: string, extra: object = {}) => ({
+    name,
+    position: [2, 1],
+    joins: "cam-setup",
+    ...(password === undefined ? {} : { password }),
+    at,
+    ...extra,
+})
+
+const hostWatch = (settings: string, seconds: number) => `
+import { network, time } from "camscript"
+const ap = new network.WLAN(network.WLAN.IF_AP)
+ap.on_change((c) => console.log(\`change \${c.state} \${c.status} \${c.connected}\`))
+await ap.config(${settings})
+await ap.active(true)
+for (let i = 0; i < ${seconds}; i++) {
+    await time.sleep_ms(1000)
+    console.log(\`t=\${i + 1} \${ap.isconnected()} \${ap.config("channel")} \${ap.status("stations").map((s) => \`\${s.mac} \${s.ip}\`).join(",")}\`)
+}
+`
+
+const accessPointScenarios: [string, string, object][] = [
+    [
+        "a phone joins",
+        hostWatch(`{ ssid: "cam-setup", key: "setup-1234" }`, 6),
+        { accessPoints: [], clients: [phone("phone", "setup-1234", "2s")] },
+    ],
+    [
+        "a phone with the wrong password",
+        hostWatch(`{ ssid: "cam-setup", key: "setup-1234" }`, 10),
+        { accessPoints: [], clients: [phone("wrong-phone", "nope-nope-1", "2s")] },
+    ],
+    [
+        "max_clients 2, three phones, one leaves",
+        hostWatch(`{ ssid: "cam-setup", key: "setup-1234", max_clients: 2 }`, 30),
+        {
+            accessPoints: [],
+            clients: [
+                phone("a", "setup-1234", "2s", { mac: "02:c1:00:00:00:0a" }),
+                phone("b", "setup-1234", "3s", { mac: "02:c1:00:00:00:0b" }),
+                phone("c", "setup-1234", "4s", { mac: "02:c1:00:00:00:0c" }),
+                phone("d", "setup-1234", "5s", { mac: "02:c1:00:00:00:0d", leaveAt: "15s" }),
+            ],
+        },
+    ],
+    [
+        "an open network",
+        hostWatch(`{ ssid: "cam-setup", security: network.WLAN.SEC_OPEN }`, 6),
+        { accessPoints: [], clients: [phone("phone", undefined, "2s")] },
+    ],
+]
+
+for (const [name, source, world] of accessPointScenarios) {
+    test(`access point, ${name}: the model and the C drivers show the script the same`, async (t) => {
+        await both(t, source, { world, timeout: "1m" }, "ap")
+    })
+}
+
+test("station and access point at once: the AP follows the station's channel through both drivers", async (t) => {
+    await both(
+        t,
+        `
+import { network, time } from "camscript"
+const sta = new network.WLAN(network.WLAN.IF_STA)
+const ap = new network.WLAN(network.WLAN.IF_AP)
+await ap.config({ ssid: "cam-setup", key: "setup-1234", channel: 11 })
+await ap.active(true)
+console.log(\`before: \${ap.config("channel")}\`)
+await sta.active(true)
+await sta.connect("my-network", "my-password")
+await sta.wait_connected(10000)
+await time.sleep_ms(5000)
+console.log(\`after: \${ap.config("channel")} \${ap.reason()} \${ap.status("stations").map((s) => s.ip).join(",")}\`)
+`,
+        {
+            world: {
+                accessPoints: [
+                    { ssid: "my-network", security: "wpa2-psk", password: "my-password", channel: 6, position: [6, 2] },
+                ],
+                clients: [phone("phone", "setup-1234", "1s")],
+            },
+        },
+        "ap",
+    )
+})
+
+test("the setup-network example through both drivers", async (t) => {
+    await both(t, readFileSync(fromRoot("examples/setup-network.ts"), "utf8"), { world: "setup-network" }, "ap")
+})

@@ -8,6 +8,8 @@ import type { EthernetHardware } from "../boards"
 import { derivedMac } from "../drivers/contract-server"
 import type { Wire } from "../wired/wire"
 import { EspEth, type EthEvents } from "./esp-eth"
+import { EspSoftAp, type SoftApEvents } from "./esp-softap"
+import type { ClientConfig } from "../world/world"
 import { ESP, Netifs, NETIF_ETH, NETIF_STA } from "./esp-types"
 import { EspWifi, type ApRecord, type WifiEvents } from "./esp-wifi"
 import { firmwareModule, Wasm, type WasmMemory } from "./module"
@@ -53,6 +55,8 @@ interface Exports {
     sim_event_got_ip(id: number, netif: number, ip: number, netmask: number, gateway: number, changed: number): void
     sim_event_lost_ip(id: number, netif: number): void
     sim_event_eth(id: number, handle: number): void
+    sim_event_ap_station(id: number, aid: number): void
+    sim_event_ap_ip_assigned(netif: number, ip: number): void
 }
 
 /** A contract's service, served by the C: commands and register reads go to the instance. */
@@ -111,11 +115,14 @@ export interface FirmwareBoardOptions {
     /** with services.ethernet: the cable and how the board's PHY is wired */
     wire?: Wire
     ethernetHardware?: EthernetHardware
+    /** with services.accessPoint: the world's phones and laptops */
+    clients?: ClientConfig[]
 }
 
 export class FirmwareBoard {
     readonly wifi: EspWifi
     readonly eth?: EspEth
+    readonly softAp?: EspSoftAp
     readonly netifs = new Netifs()
     readonly servers: FirmwareService[] = []
     private readonly exports: Exports
@@ -131,6 +138,26 @@ export class FirmwareBoard {
         this.clock = options.clock
         const eventTask = { post: (deliver: (e: WifiEvents) => void) => this.post((x) => deliver(this.wifiEvents(x))) }
         this.wifi = new EspWifi(options.air, options.timeline, eventTask, this.netifs, options.mac)
+        if (options.services.accessPoint) {
+            const apTask = {
+                post: (deliver: (e: SoftApEvents) => void) => this.post((x) => deliver(this.softApEvents(x))),
+            }
+            const softAp = new EspSoftAp(
+                options.air,
+                options.timeline,
+                apTask,
+                this.netifs,
+                options.clients ?? [],
+                () => this.wifi.associatedChannel(),
+            )
+            this.softAp = softAp
+            this.wifi.softAp = softAp
+            let channel = softAp.channel()
+            this.wifi.onStationChannel = () => {
+                softAp.stationChannelChanged(channel)
+                channel = softAp.channel()
+            }
+        }
         if (options.services.ethernet && options.wire && options.ethernetHardware) {
             const ethTask = { post: (deliver: (e: EthEvents) => void) => this.post((x) => deliver(this.ethEvents(x))) }
             this.eth = new EspEth(
@@ -265,6 +292,24 @@ export class FirmwareBoard {
         }
     }
 
+    private putMac(mac: string) {
+        this.scratch().set(macBytes(mac), 0)
+    }
+
+    private softApEvents(x: Exports): SoftApEvents {
+        return {
+            wifi: (id) => x.sim_event_wifi(id),
+            apStation: (id, mac, aid) => {
+                this.putMac(mac)
+                x.sim_event_ap_station(id, aid)
+            },
+            apIpAssigned: (netif, mac, ip) => {
+                this.putMac(mac)
+                x.sim_event_ap_ip_assigned(netif, ip)
+            },
+        }
+    }
+
     private ethEvents(x: Exports): EthEvents {
         return {
             eth: (id, handle) => x.sim_event_eth(id, handle),
@@ -322,7 +367,27 @@ export class FirmwareBoard {
                     bssid: bssidSet ? macText(this.bytes(bssid, 6)) : undefined,
                     channel,
                 }),
-            wifi_ap_config: () => ESP.OK,
+            wifi_ap_config: (
+                ssid: number,
+                ssidLength: number,
+                password: number,
+                passwordLength: number,
+                channel: number,
+                authmode: number,
+                hidden: number,
+                maxConnection: number,
+            ) => {
+                if (!wifi.apInMode) return ESP.ERR_WIFI_MODE
+                if (!this.softAp) return ESP.ERR_WIFI_MODE
+                return this.softAp.setConfig({
+                    ssid: this.text(ssid, ssidLength),
+                    password: this.text(password, passwordLength),
+                    channel,
+                    authmode,
+                    hidden: !!hidden,
+                    maxConnection,
+                })
+            },
             wifi_scan_start: (ssid: number, ssidLength: number, bssid: number, channel: number, hidden: number) =>
                 wifi.scanStart(
                     optional(ssid, ssidLength),
@@ -345,10 +410,22 @@ export class FirmwareBoard {
                 this.writeApRecord(ptr, r)
                 return ESP.OK
             },
-            wifi_channel: () => wifi.associatedChannel() ?? 0,
+            wifi_channel: () => wifi.associatedChannel() ?? (wifi.apInMode ? (this.softAp?.channel() ?? 0) : 0),
             wifi_set_tx_power: (quarterDbm: number) => wifi.setTxPower(quarterDbm),
-            wifi_deauth_sta: () => ESP.OK,
-            wifi_ap_stations: () => 0,
+            wifi_deauth_sta: (aid: number) => this.softAp?.deauth(aid) ?? ESP.ERR_WIFI_MODE,
+            // sim_sta_t: mac[6] rssi i8 aid u8 ip u32 (12 bytes)
+            wifi_ap_stations: (ptr: number, capacity: number) => {
+                const list = (this.softAp?.stations() ?? []).slice(0, capacity)
+                const v = this.view()
+                list.forEach((st, i) => {
+                    const at = ptr + 12 * i
+                    this.bytes(at, 6).set(macBytes(st.mac))
+                    v.setInt8(at + 6, st.rssi)
+                    v.setUint8(at + 7, st.aid)
+                    v.setUint32(at + 8, st.ip >>> 0, true)
+                })
+                return list.length
+            },
 
             eap_set: (kind: number, ptr: number, length: number) =>
                 wifi.eapSet(kind, length ? this.text(ptr, length) : undefined),
