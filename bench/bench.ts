@@ -1,6 +1,6 @@
 // npm run bench: speed and size figures (not a test; nothing here can fail
 // a build). Prints a table; numbers vary with the machine.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs"
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { loadBoard } from "../sim/boards"
@@ -8,6 +8,12 @@ import { compileScript } from "../sim/compile"
 import { fromRoot } from "../sim/paths"
 import { runSimulation } from "../sim/session"
 import { loadWorldFile, parseWorld } from "../sim/world/world"
+import { loadContract } from "../sim/contract"
+import { FirmwareBoard } from "../sim/firmware/board"
+import { WASM_PATH } from "../sim/firmware/module"
+import { Air } from "../sim/radio/air"
+import { Timeline } from "../sim/timeline"
+import { Wire } from "../sim/wired/wire"
 
 const board = loadBoard("ai_thinker_esp32_cam")
 const target = { board, hostname: "camscript" }
@@ -30,6 +36,31 @@ async function compileFresh(name: string, source: string) {
     const t0 = performance.now()
     const compiled = await compileScript(freshCopy(name, source), target)
     return { ms: performance.now() - t0, bytes: compiled.image.length }
+}
+
+/** One board's instance with all three services, as a run creates it: its linear memory. */
+function firmwareInstanceMemory(): string {
+    const world = loadWorldFile(fromRoot("sim/worlds/ethernet.json"))
+    const wt32 = loadBoard("wt32_eth01")
+    const clock = { now: () => 0, setTimeout: () => 0, clearTimeout: () => undefined }
+    const timeline = new Timeline(() => 0)
+    const fw = new FirmwareBoard({
+        air: new Air(world, clock, timeline),
+        clock,
+        timeline,
+        mac: world.camera.mac,
+        services: {
+            station: loadContract("wifi-station.md"),
+            accessPoint: loadContract("wifi-access-point.md"),
+            ethernet: loadContract("ethernet.md"),
+        },
+        wire: new Wire(world.ethernet, world, clock, timeline),
+        ethernetHardware: wt32.camscript?.ethernet,
+        clients: [],
+    })
+    const bytes = fw.memoryBytes
+    fw.dispose()
+    return `${(bytes / 1024).toFixed(0)} KiB`
 }
 
 async function main() {
@@ -86,6 +117,30 @@ await w.active(false)
         "watch-link (60 s, AP power cycle): wall time",
         `${tenMin.wallMs.toFixed(0)} ms for ${(tenMin.simulatedMs / 1000).toFixed(1)} s`,
     ])
+
+    // --driver firmware (the C drivers in WebAssembly) against the models
+    const seedScript = await compileScript(fromRoot("examples/wifi-station.ts"), target)
+    const defaultWorld = loadWorldFile(fromRoot("sim/worlds/default.json"))
+    const powerCycle = loadWorldFile(fromRoot("sim/worlds/ap-power-cycle.json"))
+    for (const driver of ["model", "firmware"] as const) {
+        const seedRuns = []
+        for (let i = 0; i < 5; i++)
+            seedRuns.push(await runSimulation({ script: seedScript, world: defaultWorld, board, driver }))
+        rows.push([
+            `seed example (examples/wifi-station.ts), --driver ${driver}: wall time (median of 5)`,
+            `${median(seedRuns.map((r) => r.wallMs)).toFixed(0)} ms for ${(seedRuns[0].simulatedMs / 1000).toFixed(2)} s`,
+        ])
+    }
+    for (const driver of ["model", "firmware"] as const) {
+        const cycles = []
+        for (let i = 0; i < 3; i++) cycles.push(await runSimulation({ script: soak, world: powerCycle, board, driver }))
+        rows.push([
+            `watch-link (60 s, AP power cycle), --driver ${driver}: wall time (median of 3)`,
+            `${median(cycles.map((r) => r.wallMs)).toFixed(0)} ms for ${(cycles[0].simulatedMs / 1000).toFixed(1)} s`,
+        ])
+    }
+    rows.push(["firmware drivers: WebAssembly module", `${statSync(WASM_PATH).size} B`])
+    rows.push(["firmware drivers: linear memory of one instance (station, AP, Ethernet)", firmwareInstanceMemory()])
 
     // the access point: time to bring it up, and serving max_clients phones
     const apScript = await compileScript(
