@@ -39,7 +39,7 @@ export interface FirmwareServices {
     ethernet?: Contract
 }
 
-interface Exports {
+export interface Exports {
     memory: WasmMemory
     _initialize(): void
     sim_init(services: number): void
@@ -212,12 +212,17 @@ export class FirmwareBoard {
 
     // --- the two queues ------------------------------------------------------
 
-    private post(deliver: (e: Exports) => void) {
+    /**
+     * Queue an ESP-IDF event for the C (tests use this, with the exports'
+     * names, to deliver events in orders of their choosing).
+     */
+    post(deliver: (e: Exports) => void) {
         this.events.push(deliver)
         this.schedule(0)
     }
 
-    private command(index: number, command: number, data: Uint8Array) {
+    /** Queue a command from the bus for service `index` (tests use this without a VM). */
+    command(index: number, command: number, data: Uint8Array) {
         this.commands.push({ index, command, data: data.slice() })
         this.schedule(0)
     }
@@ -236,7 +241,7 @@ export class FirmwareBoard {
     }
 
     /** One turn: the event task's queue, then the main loop's commands and process(). */
-    private pass() {
+    pass() {
         if (this.disposed) return
         this.sentInPass = false
         const x = this.exports
@@ -280,7 +285,8 @@ export class FirmwareBoard {
         return name.length
     }
 
-    private wifiEvents(x: Exports): WifiEvents {
+    /** The Wi-Fi events as calls of `x` (strings and MACs through the scratch buffer). */
+    wifiEvents(x: Exports): WifiEvents {
         return {
             wifi: (id) => x.sim_event_wifi(id),
             scanDone: (status, count) => x.sim_event_scan_done(status, count),
