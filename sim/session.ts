@@ -169,7 +169,16 @@ async function simulate(options: RunOptions): Promise<RunResult> {
         const mac = options.world.camera.mac
         firmware =
             options.driver === "firmware"
-                ? new FirmwareDrivers({ air, clock, timeline, board: options.board, mac, onLog: options.onDiagnostic })
+                ? new FirmwareDrivers({
+                      air,
+                      wire,
+                      clock,
+                      timeline,
+                      board: options.board,
+                      clients: options.world.clients,
+                      mac,
+                      onLog: options.onDiagnostic,
+                  })
                 : undefined
         const station = firmware
             ? firmware.station
@@ -177,20 +186,23 @@ async function simulate(options: RunOptions): Promise<RunResult> {
               ? new SimWifiStation(loadContract("wifi-station.md"), air, timeline, mac)
               : undefined
         const hardware = options.board.camscript?.ethernet
-        const lan =
-            options.board.interfaces.includes("lan") && hardware
-                ? new SimEthernet(loadContract("ethernet.md"), wire, clock, timeline, hardware, ethernetMac(mac))
-                : undefined
-        const accessPoint = options.board.interfaces.includes("wlan")
-            ? new SimAccessPoint(
-                  loadContract("wifi-access-point.md"),
-                  air,
-                  timeline,
-                  station,
-                  accessPointMac(mac),
-                  options.world.clients,
-              )
-            : undefined
+        const lan = firmware
+            ? firmware.lan
+            : options.board.interfaces.includes("lan") && hardware
+              ? new SimEthernet(loadContract("ethernet.md"), wire, clock, timeline, hardware, ethernetMac(mac))
+              : undefined
+        const accessPoint = firmware
+            ? firmware.accessPoint
+            : options.board.interfaces.includes("wlan")
+              ? new SimAccessPoint(
+                    loadContract("wifi-access-point.md"),
+                    air,
+                    timeline,
+                    station,
+                    accessPointMac(mac),
+                    options.world.clients,
+                )
+              : undefined
         bus.addServiceProvider(
             new JDServerServiceProvider(
                 "camscript-board",
@@ -199,8 +211,8 @@ async function simulate(options: RunOptions): Promise<RunResult> {
                     [
                         ...(firmware?.servers ?? []),
                         station instanceof SimWifiStation ? station : undefined,
-                        accessPoint,
-                        lan,
+                        accessPoint instanceof SimAccessPoint ? accessPoint : undefined,
+                        lan instanceof SimEthernet ? lan : undefined,
                     ].filter((s) => s !== undefined),
             ),
         )

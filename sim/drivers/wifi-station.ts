@@ -61,6 +61,10 @@ const SECURITY_CODE: Record<SecurityMode, string> = {
     "wpa3-enterprise": "Wpa3Enterprise",
 }
 
+function isEnterprise(security: SecurityMode): boolean {
+    return security === "wpa2-enterprise" || security === "wpa3-enterprise"
+}
+
 /** Does `key` open a network whose passphrase is `password`? A 64-hex key is the PSK itself. */
 export function keyMatches(key: string, password: string, ssid: string): boolean {
     if (/^[0-9a-fA-F]{64}$/.test(key)) {
@@ -289,6 +293,11 @@ export class SimWifiStation extends ContractServer {
         this.ap = best.ap
         this.joinedEpoch = best.ap.passwordEpoch
         this.rssi = best.rssi
+        // an 802.1X login for a network whose beacon shows a password or
+        // open network: known from the search, nothing is sent (as the
+        // firmware does)
+        if (attempt.enterprise && !isEnterprise(best.ap.config.security))
+            return this.setLink(this.S.Idle, this.R.SecurityMismatch)
         this.setLink(this.S.Associating)
         this.after(timing.AUTH_ASSOC_MS, () => this.associated(attempt, best))
     }
@@ -301,12 +310,15 @@ export class SimWifiStation extends ContractServer {
         // the AP must hear the camera too: a weak camera transmitter goes unanswered
         if (!audible(r.uplinkRssi, radio)) return this.setLink(this.S.Idle, this.R.AssocRejected)
         const security = ap.config.security
-        const enterpriseAp = security === "wpa2-enterprise" || security === "wpa3-enterprise"
+        const enterpriseAp = isEnterprise(security)
         if (enterpriseAp !== !!attempt.enterprise) return this.setLink(this.S.Idle, this.R.SecurityMismatch)
         if (attempt.enterprise) return this.eapLogin(ap, attempt.enterprise)
         if (security === "open") return this.obtainAddress()
         if (!attempt.key) return this.setLink(this.S.Idle, this.R.SecurityMismatch)
-        this.setLink(this.S.Handshaking)
+        // The handshake runs while the link still reads Associating: ESP-IDF
+        // reports nothing between association and the end of the handshake
+        // (STA_CONNECTED), so the ESP32 driver never reports Handshaking,
+        // and the simulator does not either.
         if (marginal(r.rssi, radio) || marginal(r.uplinkRssi, radio)) {
             this.after(timing.HANDSHAKE_TIMEOUT_MS, () => this.setLink(this.S.Idle, this.R.HandshakeTimeout))
             return
@@ -321,7 +333,7 @@ export class SimWifiStation extends ContractServer {
 
     /** 802.1X: the AP relays EAP between the camera and its login server. */
     private eapLogin(ap: LiveAccessPoint, creds: EnterpriseCredentials) {
-        this.setLink(this.S.Handshaking)
+        // still Associating (see associated())
         const gen = this.generation
         const started = this.clock.now()
         const server = ap.config.loginServer
