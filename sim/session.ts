@@ -192,7 +192,7 @@ async function simulate(options: RunOptions): Promise<RunResult> {
         if (rc !== 0) throw new Error(`the VM refused the compiled image (code ${rc})`)
         air.start()
         wire.start()
-        accessPoint?.startClients()
+        accessPoint?.startClients(options.world.events)
         const worldName = relative(process.cwd(), options.world.source) || options.world.source
         timeline.add("sim", "start", `world ${worldName}, board ${options.board.id}`)
 

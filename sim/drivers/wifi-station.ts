@@ -7,6 +7,7 @@ import { audible, marginal } from "../radio/pathloss"
 import * as timing from "../radio/timing"
 import type { Timeline } from "../timeline"
 import { formatIpv4, prefixMask } from "../world/ipv4"
+import { holdLease } from "../net/dhcp-lease"
 import { authenticate, type EnterpriseCredentials, type LoginOutcome } from "../login/login-server"
 import type { EapMethodName, SecurityMode } from "../world/world"
 
@@ -81,6 +82,8 @@ export class SimWifiStation extends ContractServer {
     private chunks = new Map<number, Buffer>()
     /** the AP's password epoch when we joined: a change since means deauthentication */
     private joinedEpoch = 0
+    /** the channel the AP was on when we joined: it moving away means its beacons are gone */
+    private joinedChannel = 0
     private readonly S = this.members("LinkState")
     private readonly R = this.members("LinkReason")
 
@@ -192,7 +195,7 @@ export class SimWifiStation extends ContractServer {
             this.state,
             this.rssi,
             this.reason,
-            ap ? ap.config.channel : 0,
+            ap ? ap.channel : 0,
             security,
             0,
             this.ip,
@@ -205,8 +208,7 @@ export class SimWifiStation extends ContractServer {
         const stateName = this.contract.enumName("LinkState", this.state)
         const parts: string[] = []
         if (this.reason !== this.R.None) parts.push(`reason=${this.contract.enumName("LinkReason", this.reason)}`)
-        if (ap)
-            parts.push(`ap=${ap.config.ssid} (${ap.config.bssid}, ch ${ap.config.channel})`, `rssi=${this.rssi} dBm`)
+        if (ap) parts.push(`ap=${ap.config.ssid} (${ap.config.bssid}, ch ${ap.channel})`, `rssi=${this.rssi} dBm`)
         if (this.ip) parts.push(`ip=${formatIpv4(this.ip)}`)
         this.timeline.add("wifi", stateName, parts.join(" "))
         void this.sendEvent(code, data)
@@ -259,6 +261,7 @@ export class SimWifiStation extends ContractServer {
         if (!best) return this.setLink(this.S.Idle, this.R.NoApFound)
         this.ap = best.ap
         this.joinedEpoch = best.ap.passwordEpoch
+        this.joinedChannel = best.ap.channel
         this.rssi = best.rssi
         this.setLink(this.S.Associating)
         this.after(timing.AUTH_ASSOC_MS, () => this.associated(attempt, best))
@@ -315,7 +318,7 @@ export class SimWifiStation extends ContractServer {
         const ap = this.ap!
         this.setLink(this.S.ObtainingAddress)
         if (this.address.mode === "static") return this.applyStatic()
-        this.after(ap.config.dhcp.delayMs, () => this.dhcpExchange())
+        this.after(ap.dhcp.delayMs, () => this.dhcpExchange())
     }
 
     private dhcpExchange() {
@@ -323,13 +326,36 @@ export class SimWifiStation extends ContractServer {
         if (!ap || !ap.dhcpEnabled) return // no answer: the bytecode's ADDRESS_GIVE_UP_MS decides
         const ip = this.air.lease(ap, this.mac)
         if (ip === undefined) return
-        const dhcp = ap.config.dhcp
+        const dhcp = ap.dhcp
         this.ip = ip
         this.netmask = prefixMask(dhcp.prefix)
         this.gateway = dhcp.gateway
         this.dns = dhcp.dns[0]
         if (this.hostname) this.timeline.add("wifi", "dhcp-hostname", this.hostname)
         this.setLink(this.S.GotAddress)
+        this.keepLease(ap, dhcp.leaseSeconds * 1000)
+    }
+
+    /** Renew at T1, rebind at T2, lose the address at expiry or on a NAK (sim/net/dhcp-lease.ts). */
+    private keepLease(ap: LiveAccessPoint, leaseMs: number) {
+        holdLease(leaseMs, {
+            now: () => this.clock.now(),
+            after: (ms, step) => this.after(ms, step),
+            ask: () => this.air.renewLease(ap, this.mac, this.ip),
+            renewed: (phase, ms) =>
+                this.timeline.add("wifi", `dhcp-${phase}`, `${formatIpv4(this.ip)} for ${ms / 1000} s`),
+            lost: (why) => {
+                this.timeline.add(
+                    "wifi",
+                    why === "nak" ? "dhcp-nak" : "dhcp-expired",
+                    `${formatIpv4(this.ip)} given up`,
+                )
+                // lwIP starts over (DISCOVER) on the same association, without the address
+                this.generation++
+                this.ip = this.netmask = this.gateway = this.dns = 0
+                this.obtainAddress()
+            },
+        })
     }
 
     private applyStatic() {
@@ -367,7 +393,7 @@ export class SimWifiStation extends ContractServer {
                     jdpack(format, [
                         index,
                         r.rssi,
-                        c.channel,
+                        r.ap.channel,
                         security,
                         c.hidden ? 1 : 0,
                         c.hidden ? "" : c.ssid,
@@ -400,7 +426,12 @@ export class SimWifiStation extends ContractServer {
         }
         const r = this.air.reception(ap)
         const radio = this.air.world.radio
-        const lost = !ap.poweredOn || !audible(r.rssi, radio) || !audible(r.uplinkRssi, radio)
+        // an AP that moves channel without announcing it (no CSA) is as good as gone
+        const lost =
+            !ap.poweredOn ||
+            ap.channel !== this.joinedChannel ||
+            !audible(r.rssi, radio) ||
+            !audible(r.uplinkRssi, radio)
         if (lost) {
             if (this.beaconLossTimer === undefined) {
                 const gen = this.generation
@@ -423,7 +454,7 @@ export class SimWifiStation extends ContractServer {
 
     /** The channel the radio is held on by an association (the access point must share it). */
     associatedChannel(): number | undefined {
-        return this.ap && this.state >= this.S.Associating ? this.ap.config.channel : undefined
+        return this.ap && this.state >= this.S.Associating ? this.joinedChannel : undefined
     }
 
     /** For the socket layer: the interface's address, 0 when it has none. */
