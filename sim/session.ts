@@ -300,7 +300,7 @@ async function simulate(options: RunOptions): Promise<RunResult> {
         options.onVmStarted?.({ gcHeap: gcHeapReader(theVm) })
         air.start()
         wire.start()
-        accessPoint?.startClients()
+        accessPoint?.startClients(options.world.events)
         const worldName = relative(process.cwd(), options.world.source) || options.world.source
         timeline.add("sim", "start", `world ${worldName}, board ${options.board.id}`)
 

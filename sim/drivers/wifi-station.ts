@@ -7,6 +7,7 @@ import { audible, marginal } from "../radio/pathloss"
 import * as timing from "../radio/timing"
 import type { Timeline } from "../timeline"
 import { formatIpv4, prefixMask } from "../world/ipv4"
+import { holdLease } from "../net/dhcp-lease"
 import { authenticate, type EnterpriseCredentials, type LoginOutcome } from "../login/login-server"
 import type { EapMethodName, SecurityMode } from "../world/world"
 
@@ -94,6 +95,8 @@ export class SimWifiStation extends ContractServer {
     private chunks = new Map<number, Buffer>()
     /** the AP's password epoch when we joined: a change since means deauthentication */
     private joinedEpoch = 0
+    /** the channel the AP was on when we joined: it moving away means its beacons are gone */
+    private joinedChannel = 0
     private readonly S = this.members("LinkState")
     private readonly R = this.members("LinkReason")
 
@@ -207,7 +210,7 @@ export class SimWifiStation extends ContractServer {
             this.state,
             this.rssi,
             this.reason,
-            ap ? ap.config.channel : 0,
+            ap ? ap.channel : 0,
             security,
             0,
             this.ip,
@@ -220,8 +223,7 @@ export class SimWifiStation extends ContractServer {
         const stateName = this.contract.enumName("LinkState", this.state)
         const parts: string[] = []
         if (this.reason !== this.R.None) parts.push(`reason=${this.contract.enumName("LinkReason", this.reason)}`)
-        if (ap)
-            parts.push(`ap=${ap.config.ssid} (${ap.config.bssid}, ch ${ap.config.channel})`, `rssi=${this.rssi} dBm`)
+        if (ap) parts.push(`ap=${ap.config.ssid} (${ap.config.bssid}, ch ${ap.channel})`, `rssi=${this.rssi} dBm`)
         if (this.ip) parts.push(`ip=${formatIpv4(this.ip)}`)
         this.timeline.add("wifi", stateName, parts.join(" "))
         void this.sendEvent(code, data)
@@ -270,7 +272,7 @@ export class SimWifiStation extends ContractServer {
 
     /** Not on the hinted channel: the rest of the channels, as ESP-IDF does. */
     private foundOnHint(attempt: Attempt) {
-        if (this.candidates(attempt).some((r) => r.ap.config.channel === attempt.channel)) return this.found(attempt)
+        if (this.candidates(attempt).some((r) => r.ap.channel === attempt.channel)) return this.found(attempt)
         this.after(timing.FULL_SCAN_MS - timing.SCAN_DWELL_MS, () => this.found({ ...attempt, channel: undefined }))
     }
 
@@ -283,7 +285,7 @@ export class SimWifiStation extends ContractServer {
                 (r) =>
                     r.ap.config.ssid === attempt.ssid &&
                     (!attempt.bssid || r.ap.config.bssid === attempt.bssid) &&
-                    (!attempt.channel || r.ap.config.channel === attempt.channel),
+                    (!attempt.channel || r.ap.channel === attempt.channel),
             )
     }
 
@@ -292,6 +294,7 @@ export class SimWifiStation extends ContractServer {
         if (!best) return this.setLink(this.S.Idle, this.R.NoApFound)
         this.ap = best.ap
         this.joinedEpoch = best.ap.passwordEpoch
+        this.joinedChannel = best.ap.channel
         this.rssi = best.rssi
         // an 802.1X login for a network whose beacon shows a password or
         // open network: known from the search, nothing is sent (as the
@@ -357,8 +360,8 @@ export class SimWifiStation extends ContractServer {
         this.setLink(this.S.ObtainingAddress)
         if (this.address.mode === "static") return this.applyStatic()
         // an address to ask for again (fast reconnect): REQUEST/ACK, one round trip
-        if (this.address.ip) return this.after(ap.config.dhcp.delayMs * timing.DHCP_REUSE_SHARE, () => this.reuse())
-        this.after(ap.config.dhcp.delayMs, () => this.dhcpExchange())
+        if (this.address.ip) return this.after(ap.dhcp.delayMs * timing.DHCP_REUSE_SHARE, () => this.reuse())
+        this.after(ap.dhcp.delayMs, () => this.dhcpExchange())
     }
 
     /** INIT-REBOOT: the ACK gives the address back; a NAK means the full exchange from DISCOVER. */
@@ -368,7 +371,7 @@ export class SimWifiStation extends ContractServer {
         const ip = this.address.ip
         if (!this.air.requestLease(ap, this.mac, ip)) {
             this.timeline.add("wifi", "dhcp-nak", `${formatIpv4(ip)} refused; asking for any address`)
-            return this.after(ap.config.dhcp.delayMs, () => this.dhcpExchange())
+            return this.after(ap.dhcp.delayMs, () => this.dhcpExchange())
         }
         this.granted(ap, ip)
     }
@@ -382,13 +385,36 @@ export class SimWifiStation extends ContractServer {
     }
 
     private granted(ap: LiveAccessPoint, ip: number) {
-        const dhcp = ap.config.dhcp
+        const dhcp = ap.dhcp
         this.ip = ip
         this.netmask = prefixMask(dhcp.prefix)
         this.gateway = dhcp.gateway
         this.dns = dhcp.dns[0]
         if (this.hostname) this.timeline.add("wifi", "dhcp-hostname", this.hostname)
         this.setLink(this.S.GotAddress)
+        this.keepLease(ap, dhcp.leaseSeconds * 1000)
+    }
+
+    /** Renew at T1, rebind at T2, lose the address at expiry or on a NAK (sim/net/dhcp-lease.ts). */
+    private keepLease(ap: LiveAccessPoint, leaseMs: number) {
+        holdLease(leaseMs, {
+            now: () => this.clock.now(),
+            after: (ms, step) => this.after(ms, step),
+            ask: () => this.air.renewLease(ap, this.mac, this.ip),
+            renewed: (phase, ms) =>
+                this.timeline.add("wifi", `dhcp-${phase}`, `${formatIpv4(this.ip)} for ${ms / 1000} s`),
+            lost: (why) => {
+                this.timeline.add(
+                    "wifi",
+                    why === "nak" ? "dhcp-nak" : "dhcp-expired",
+                    `${formatIpv4(this.ip)} given up`,
+                )
+                // lwIP starts over (DISCOVER) on the same association, without the address
+                this.generation++
+                this.ip = this.netmask = this.gateway = this.dns = 0
+                this.obtainAddress()
+            },
+        })
     }
 
     private applyStatic() {
@@ -428,7 +454,7 @@ export class SimWifiStation extends ContractServer {
                     jdpack(format, [
                         index,
                         r.rssi,
-                        c.channel,
+                        r.ap.channel,
                         security,
                         c.hidden ? 1 : 0,
                         c.hidden ? "" : c.ssid,
@@ -461,7 +487,12 @@ export class SimWifiStation extends ContractServer {
         }
         const r = this.air.reception(ap)
         const radio = this.air.world.radio
-        const lost = !ap.poweredOn || !audible(r.rssi, radio) || !audible(r.uplinkRssi, radio)
+        // an AP that moves channel without announcing it (no CSA) is as good as gone
+        const lost =
+            !ap.poweredOn ||
+            ap.channel !== this.joinedChannel ||
+            !audible(r.rssi, radio) ||
+            !audible(r.uplinkRssi, radio)
         if (lost) {
             if (this.beaconLossTimer === undefined) {
                 const gen = this.generation
@@ -484,7 +515,7 @@ export class SimWifiStation extends ContractServer {
 
     /** The channel the radio is held on by an association (the access point must share it). */
     associatedChannel(): number | undefined {
-        return this.ap && this.state >= this.S.Associating ? this.ap.config.channel : undefined
+        return this.ap && this.state >= this.S.Associating ? this.joinedChannel : undefined
     }
 
     /** For the socket layer: the interface's address, 0 when it has none. */

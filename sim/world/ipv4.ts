@@ -63,14 +63,15 @@ export function leaseFrom(leases: Map<string, number>, pool: number[], mac: stri
 }
 
 /**
- * A DHCPREQUEST for `ip` from a client that remembers it (INIT-REBOOT, RFC
- * 2131 4.3.2): granted when the address is this client's already, or free
- * and in the pool; otherwise the server answers NAK (false).
+ * A DHCP server's answer to a client REQUEST for `ip` (renewing or
+ * rebinding): true (ACK) when the address is the client's lease, or free in
+ * the pool and now leased to it; false (NAK) when the server cannot let the
+ * client keep it (another subnet now, or someone else's).
  */
-export function grantRequested(leases: Map<string, number>, pool: number[], mac: string, ip: number): boolean {
-    if (leases.get(mac) === ip) return true
-    if (!pool.includes(ip)) return false
-    for (const [other, held] of leases) if (held === ip && other !== mac) return false
+export function confirmLease(leases: Map<string, number>, pool: number[], mac: string, ip: number): boolean {
+    const held = leases.get(mac)
+    if (held !== undefined) return held === ip
+    if (!pool.includes(ip) || [...leases.values()].includes(ip)) return false
     leases.set(mac, ip)
     return true
 }
