@@ -1,5 +1,6 @@
 import * as ds from "@devicescript/core"
 import { byteLength, checkHostname } from "./credentials"
+import { support } from "./support"
 
 const Method = ds.CamWifiStationEapMethod
 const Phase2 = ds.CamWifiStationPhase2
@@ -298,4 +299,9 @@ export async function sendEnterprise(driver: ds.CamWifiStation, e: Enterprise) {
             await driver.setCredential(item[0], 0, offset, total, data.slice(offset, end))
         }
     }
+}
+
+/** Make connect(ssid, { eap, ... }) available (the "camscript" entry does; "camscript/src/station" does not). */
+export function installEnterprise() {
+    support.enterprise = { check: checkEnterprise, send: sendEnterprise }
 }

@@ -1,8 +1,9 @@
 import * as ds from "@devicescript/core"
 import { formatIp, formatMac } from "./address"
-import { Enterprise, sendEnterprise } from "./enterprise"
+import type { Enterprise } from "./enterprise"
 import { ADDRESS_GIVE_UP_MS, Link, LinkChange } from "./link"
 import { forget, recall, remember } from "./reconnect"
+import { support } from "./support"
 import { reasonStatus, reasonText, STAT_CONNECTING, STAT_GOT_IP, STAT_IDLE } from "./status"
 
 const State = ds.CamWifiStationLinkState
@@ -215,7 +216,7 @@ export class StationLink extends Link {
         }
         this.failure = 0
         this.failedAttempts = 0
-        if (enterprise) await sendEnterprise(this.driver, enterprise)
+        if (enterprise) await support.enterprise.send(this.driver, enterprise)
         await this.attempt()
     }
 
