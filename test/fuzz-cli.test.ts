@@ -125,3 +125,14 @@ test.serial("fuzz: random command lines end with a documented exit code and a me
     // the generator reaches each documented outcome, so the property is tried on all of them
     for (const c of DOCUMENTED) t.true((codes.get(c) ?? 0) > 0, `no run ended with exit ${c}`)
 })
+
+// Found by this fuzzing (and issue 9's defect 8): a script path that is a
+// folder reached readFileSync and ended in an internal error (exit 3).
+test("a script path that is a folder is a usage error, exit 2", async (t) => {
+    const folder = join(dir, "folder.ts")
+    mkdirSync(folder, { recursive: true })
+    const r = await run(["sim", folder])
+    t.is(r.code, 2, r.stderr)
+    t.regex(r.stderr, /folder\.ts: is a folder; give the script's \.ts file/)
+    t.notRegex(r.stderr, STACK_FRAME)
+})
