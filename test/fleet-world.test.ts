@@ -148,3 +148,10 @@ test("events naming cameras: only in a fleet, only known cameras, only for camer
         /give "camera" or "accessPoint", not both/,
     )
 })
+
+test("a fleet with an ethernet section is refused (no per-camera cabling yet)", (t) => {
+    t.regex(
+        problems({ accessPoints: [ap], cameras: cams(1), ethernet: {} }),
+        /"ethernet" is for one camera: a fleet \("cameras"\) has no per-camera cabling yet/,
+    )
+})

@@ -169,6 +169,7 @@ export class SimWifiStation extends ContractServer {
     private setLink(state: number, reason = this.R.None) {
         this.state = state
         this.reason = reason
+        if (state < this.S.Associating) this.air.dissociate(this.mac)
         if (state < this.S.ObtainingAddress) {
             this.ip = this.netmask = this.gateway = this.dns = 0
         }
@@ -274,6 +275,8 @@ export class SimWifiStation extends ContractServer {
         const security = ap.config.security
         const enterpriseAp = security === "wpa2-enterprise" || security === "wpa3-enterprise"
         if (enterpriseAp !== !!attempt.enterprise) return this.setLink(this.S.Idle, this.R.SecurityMismatch)
+        // an AP at its max_clients refuses one more (802.11 status 17, "AP full")
+        if (!this.air.associate(ap, this.mac)) return this.setLink(this.S.Idle, this.R.AssocRejected)
         if (attempt.enterprise) return this.eapLogin(ap, attempt.enterprise)
         if (security === "open") return this.obtainAddress()
         if (!attempt.key) return this.setLink(this.S.Idle, this.R.SecurityMismatch)

@@ -22,6 +22,8 @@ export interface LiveAccessPoint {
     dhcpEnabled: boolean
     /** DHCP leases by client MAC: a camera that comes back gets its old address */
     readonly leases: Map<string, number>
+    /** MACs of the stations associated now (config.maxClients bounds them) */
+    readonly stations: Set<string>
 }
 
 export interface Reception {
@@ -38,20 +40,25 @@ export class Air {
     readonly accessPoints: LiveAccessPoint[]
     private readonly listeners: (() => void)[] = []
 
+    /** `shared`: the access points as another Air has them (each camera of a fleet hears the same ones) */
     constructor(
         readonly world: World,
         readonly clock: Clock,
         private readonly timeline: Timeline,
+        shared?: LiveAccessPoint[],
     ) {
         this.cameraPosition = [...world.camera.position]
-        this.accessPoints = world.accessPoints.map((config) => ({
-            config,
-            poweredOn: config.poweredOn,
-            password: config.password,
-            passwordEpoch: 0,
-            dhcpEnabled: config.dhcp.enabled,
-            leases: new Map(),
-        }))
+        this.accessPoints =
+            shared ??
+            world.accessPoints.map((config) => ({
+                config,
+                poweredOn: config.poweredOn,
+                password: config.password,
+                passwordEpoch: 0,
+                dhcpEnabled: config.dhcp.enabled,
+                leases: new Map(),
+                stations: new Set(),
+            }))
     }
 
     /** Schedule the world's timed events on the clock. */
@@ -98,7 +105,35 @@ export class Air {
         const ip = leaseFrom(ap.leases, ap.config.dhcp.pool, mac)
         if (ip !== undefined)
             this.timeline.add("world", "dhcp-lease", `${ap.config.name} leased ${formatIpv4(ip)} to ${mac}`)
+        if (ip === undefined)
+            this.timeline.add(
+                "world",
+                "dhcp-no-lease",
+                `${ap.config.name} has no free address for ${mac} (all ${ap.config.dhcp.pool.length} leased)`,
+            )
         return ip
+    }
+
+    /** The station `mac` associates with `ap`; false (and nothing changes) when the AP is full. */
+    associate(ap: LiveAccessPoint, mac: string): boolean {
+        this.dissociate(mac)
+        const max = ap.config.maxClients
+        if (max !== undefined && ap.stations.size >= max) {
+            this.timeline.add("world", "assoc-refused", `${ap.config.name} is full (${max} of ${max}): refused ${mac}`)
+            return false
+        }
+        ap.stations.add(mac)
+        return true
+    }
+
+    /** The station `mac` is no longer associated anywhere. */
+    dissociate(mac: string) {
+        for (const ap of this.accessPoints) ap.stations.delete(mac)
+    }
+
+    /** Tell the drivers the world changed (a fleet applies some events itself). */
+    changed() {
+        for (const l of this.listeners) l()
     }
 
     private apply(ev: World["events"][number]) {
@@ -106,6 +141,8 @@ export class Air {
         switch (ev.action) {
             case "power-off":
                 ap!.poweredOn = false
+                // a restarted AP remembers no associations
+                ap!.stations.clear()
                 break
             case "power-on":
                 ap!.poweredOn = true
@@ -127,6 +164,6 @@ export class Air {
         // never the password itself
         const what = ev.action === "move-camera" ? `camera to [${ev.to!.join(", ")}]` : ap!.config.name
         this.timeline.add("world", ev.action, what)
-        for (const l of this.listeners) l()
+        this.changed()
     }
 }

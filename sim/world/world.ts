@@ -81,6 +81,8 @@ export interface AccessPointConfig {
     loginServer?: LoginServerConfig
     /** the most stations associated at once; undefined: no limit */
     maxClients?: number
+    /** from site-power-on to beaconing (a fleet's power cut) */
+    bootMs: number
 }
 
 export interface EthernetConfig {
@@ -161,6 +163,7 @@ interface RawAccessPoint {
     poweredOn?: boolean
     dhcp?: RawDhcp
     maxClients?: number
+    bootTime?: number | string
     loginServer?: {
         caCertFile: string
         domain: string
@@ -295,6 +298,8 @@ export function parseWorld(json: unknown, source: string): World {
     })
     const cameras = raw.cameras ? normaliseCameras(raw.cameras, dirname(resolve(source)), problems) : undefined
     if (cameras && raw.camera) problems.push(`give either "camera" (one camera) or "cameras" (a fleet), not both`)
+    if (cameras && raw.ethernet)
+        problems.push(`"ethernet" is for one camera: a fleet ("cameras") has no per-camera cabling yet`)
     const events: WorldEvent[] = (raw.events ?? []).map((ev, i) => {
         const at = `events[${i}]`
         if (ev.camera !== undefined || ev.action.startsWith("site-")) checkFleetEvent(ev, at, cameras, problems)
@@ -500,6 +505,7 @@ function normaliseAccessPoint(ap: RawAccessPoint, i: number, problems: string[],
             ? normaliseLogin(ap.loginServer, `${at}.loginServer`, baseDir, problems)
             : undefined,
         maxClients: ap.maxClients,
+        bootMs: ap.bootTime !== undefined ? durationAt(ap.bootTime, `${at}.bootTime`, problems) : 0,
     }
 }
 
