@@ -1,6 +1,6 @@
 import test from "ava"
 import { formatIpv4, parseIpv4 } from "../sim/world/ipv4"
-import { camera, entries, fleetWorld, runFleetWorld } from "./helpers/fleet"
+import { entries, fleetWorld, runFleetWorld } from "./helpers/fleet"
 
 // The shipped fleet worlds (sim/worlds/fleet-*.json), each with its
 // expected outcome. Expected values are computed from the world file and
