@@ -68,12 +68,16 @@ test("a DHCP pool of 5 for 10 cameras: 5 get addresses, the others time out with
     t.true(parseIpv4("10.2.0.6")! === pool[4])
 })
 
-test("a site power cut: every camera comes back, all in the same millisecond (the retry back-off has no jitter)", async (t) => {
+test("a site power cut: every camera comes back, in lockstep rounds of joinsPerSecond (the retry back-off has no jitter)", async (t) => {
     const world = fleetWorld("fleet-power-cut")
     const [off, on] = world.events.map((e) => e.atMs)
-    const apReady = on + world.accessPoints[0].bootMs
-    const r = await runFleetWorld("fleet-power-cut", { timeout: "80s" })
-    t.is(r.cameras.length, 20)
+    const ap = world.accessPoints[0]
+    const apReady = on + ap.bootMs
+    const cameras = world.cameras!.length
+    const rounds = Math.ceil(cameras / ap.joinsPerSecond!)
+    // a refused camera is at its longest back-off by then: 8 s, then a scan and the refusal (+ 2 ms on the bus)
+    const roundMs = 8000 + 1560 + 30 + 2
+    const r = await runFleetWorld("fleet-power-cut", { timeout: `${(apReady + rounds * roundMs) / 1000}s` })
     const back: number[] = []
     for (const c of r.cameras) {
         t.is(c.boots, 2, c.name)
@@ -87,10 +91,17 @@ test("a site power cut: every camera comes back, all in the same millisecond (th
             c.name,
         )
     }
-    // back within one retry period (8 s at most) and one join after the AP beacons again
-    const last = Math.max(...back)
-    t.true(last > apReady && last <= apReady + 8_000 + JOIN_MS + 100, `all back at ${last}`)
-    // the herd: every camera retried at the same instants, so all asked the AP at once
-    t.is(Math.min(...back), last)
+    // the herd: every camera retries at the same instants, so they come back in rounds of joinsPerSecond
+    const times = [...new Set(back)].sort((a, b) => a - b)
+    t.is(times.length, rounds)
+    for (const at of times) t.is(back.filter((b) => b === at).length, ap.joinsPerSecond!, `round at ${at}`)
+    for (let k = 1; k < rounds; k++) t.is(times[k] - times[k - 1], roundMs)
+    // the first round within one retry period and one join of the AP beaconing again
+    t.true(times[0] > apReady && times[0] <= apReady + 8_000 + JOIN_MS + 100, `first back at ${times[0]}`)
+    const busy = r.cameras.flatMap((c) => entries(c, "world", "assoc-busy"))
+    t.regex(
+        busy[0].detail,
+        /^site took 5 join\(s\) in the last second \(joinsPerSecond 5\): refused 24:0a:c4:01:00:[0-9a-f]{2}$/,
+    )
     t.is(r.timeline.filter((e) => e.event === "ap-booted")[0].atMs, apReady)
 })

@@ -27,7 +27,7 @@ export interface LinkSummary {
     finalState: string
     /** the reason of the last failure, when the link is down ("AssocRejected", ...) */
     finalReason?: string
-    /** what the site last refused this camera since its last link: "AP full" or "no lease" */
+    /** what the site last refused this camera since its last link: "AP full", "AP busy" or "no lease" */
     refused?: string
     /** simulated ms when the address it holds at the end was got */
     upSinceMs?: number
@@ -51,6 +51,7 @@ export class LinkWatch {
         if (e.source === "cam" && e.event === "power-off") return this.set(e.atMs, "off", false)
         if (e.source === "world" && e.event === "assoc-refused") this.refused = "AP full"
         if (e.source === "world" && e.event === "dhcp-no-lease") this.refused = "no lease"
+        if (e.source === "world" && e.event === "assoc-busy") this.refused = "AP busy"
         if (e.source !== "wifi" || !LINK_STATES.has(e.event)) return
         // a retry's Scanning says no reason: the last failure's stands
         const reason = /reason=(\w+)/.exec(e.detail)?.[1]

@@ -24,6 +24,8 @@ export interface LiveAccessPoint {
     readonly leases: Map<string, number>
     /** MACs of the stations associated now (config.maxClients bounds them) */
     readonly stations: Set<string>
+    /** when the last associations were accepted (config.joinsPerSecond bounds them) */
+    readonly joins: number[]
 }
 
 export interface Reception {
@@ -58,6 +60,7 @@ export class Air {
                 dhcpEnabled: config.dhcp.enabled,
                 leases: new Map(),
                 stations: new Set(),
+                joins: [],
             }))
     }
 
@@ -121,6 +124,20 @@ export class Air {
         if (max !== undefined && ap.stations.size >= max) {
             this.timeline.add("world", "assoc-refused", `${ap.config.name} is full (${max} of ${max}): refused ${mac}`)
             return false
+        }
+        const rate = ap.config.joinsPerSecond
+        if (rate !== undefined) {
+            const now = this.clock.now()
+            while (ap.joins.length && ap.joins[0] <= now - 1000) ap.joins.shift()
+            if (ap.joins.length >= rate) {
+                this.timeline.add(
+                    "world",
+                    "assoc-busy",
+                    `${ap.config.name} took ${rate} join(s) in the last second (joinsPerSecond ${rate}): refused ${mac}`,
+                )
+                return false
+            }
+            ap.joins.push(now)
         }
         ap.stations.add(mac)
         return true

@@ -83,6 +83,8 @@ export interface AccessPointConfig {
     maxClients?: number
     /** from site-power-on to beaconing (a fleet's power cut) */
     bootMs: number
+    /** the most associations it accepts in any one second; undefined: no limit */
+    joinsPerSecond?: number
 }
 
 export interface EthernetConfig {
@@ -164,6 +166,7 @@ interface RawAccessPoint {
     dhcp?: RawDhcp
     maxClients?: number
     bootTime?: number | string
+    joinsPerSecond?: number
     loginServer?: {
         caCertFile: string
         domain: string
@@ -506,6 +509,7 @@ function normaliseAccessPoint(ap: RawAccessPoint, i: number, problems: string[],
             : undefined,
         maxClients: ap.maxClients,
         bootMs: ap.bootTime !== undefined ? durationAt(ap.bootTime, `${at}.bootTime`, problems) : 0,
+        joinsPerSecond: ap.joinsPerSecond,
     }
 }
 
