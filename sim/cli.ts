@@ -17,7 +17,7 @@ import { hardwareCommand, hardwareUsage } from "../usb/commands"
 // 124 the simulated --timeout passed.
 
 const USAGE = `usage:
-  camscript sim [<script.ts>] --world SITE.json   (a world with cameras: all of them)
+  camscript sim [<script.ts>] --world SITE.json [--json] ...   (a world with cameras: all of them)
   camscript sim <script.ts> [--world FILE] [--timeout DURATION] [--driver model|firmware] [--realtime] [--verbose] [--no-timeline]
   camscript boards
   camscript clean
@@ -54,6 +54,7 @@ export async function main(argv: string[]): Promise<number> {
                 driver: { type: "string" },
                 verbose: { type: "boolean" },
                 "no-timeline": { type: "boolean" },
+                json: { type: "boolean" },
                 help: { type: "boolean", short: "h" },
             },
         })
@@ -115,6 +116,7 @@ async function sim(
         driver?: string
         verbose?: boolean
         "no-timeline"?: boolean
+        json?: boolean
     },
 ): Promise<number> {
     if (args.length > 1) throw new UsageError(`sim takes one script, got ${args.length}`)
@@ -137,9 +139,15 @@ async function sim(
         if (opts.realtime || opts.driver === "firmware")
             throw new UsageError("a world with cameras runs in virtual time on the simulator's drivers")
         const showTimeline = !opts["no-timeline"]
-        return fleetCommand(world, settings, args[0], { timeoutMs, verbose: opts.verbose, showTimeline })
+        return fleetCommand(world, settings, args[0], {
+            timeoutMs,
+            verbose: opts.verbose,
+            showTimeline,
+            json: opts.json,
+        })
     }
     if (args.length !== 1) throw new UsageError("sim needs a script")
+    if (opts.json) throw new UsageError("--json reports a fleet: it needs a world with cameras")
     const board = loadBoard(world.board ?? settings.board)
     const script = await compileScript(args[0], { board, hostname: settings.network.hostname })
 

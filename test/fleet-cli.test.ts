@@ -62,3 +62,30 @@ test("a fleet does not run on the firmware drivers or in real time (yet): said, 
     t.is(r.code, 2)
     t.regex(r.stderr, /a world with cameras runs in virtual time on the simulator's drivers/)
 })
+
+test("--json reports each camera: its figures and its output", async (t) => {
+    const world = site("json.json", {
+        accessPoints: [ap],
+        cameras: [
+            { name: "linked", position: [0, 0], script: fromRoot("examples/wifi-station.ts") },
+            { name: "quiet", position: [1, 0] },
+        ],
+    })
+    const r = await camscript("sim", fromRoot("test/scripts/hello.ts"), "--world", world, "--json", "--no-timeline")
+    t.is(r.code, 0, r.stderr)
+    const report = JSON.parse(r.stdout) as {
+        outcome: string
+        cameras: { name: string; firstLinkMs?: number; ip?: string; finalState: string; output: { text: string }[] }[]
+    }
+    t.is(report.outcome, "finished")
+    t.deepEqual(
+        report.cameras.map((c) => [c.name, c.firstLinkMs, c.ip, c.finalState, c.output.map((l) => l.text)]),
+        [
+            ["linked", 2918, "192.168.1.100", "GotAddress", ["link up"]],
+            ["quiet", undefined, undefined, "Stopped", ["hello"]],
+        ],
+    )
+    const single = await camscript("sim", "examples/wifi-station.ts", "--json")
+    t.is(single.code, 2)
+    t.regex(single.stderr, /--json reports a fleet: it needs a world with cameras/)
+})

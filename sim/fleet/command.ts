@@ -1,8 +1,9 @@
+import type { OutputLine } from "../session"
 import type { ProjectSettings } from "../settings"
 import { formatEntry } from "../timeline"
 import { formatSimTime } from "../world/duration"
 import type { World } from "../world/world"
-import { runFleet } from "./fleet"
+import { type FleetResult, runFleet } from "./fleet"
 import { fleetMembers } from "./members"
 import { summaryTable } from "./summary"
 
@@ -18,6 +19,8 @@ export interface FleetCommandOptions {
     timeoutMs?: number
     verbose?: boolean
     showTimeline: boolean
+    /** stdout gets one JSON report per camera instead of the scripts' lines and the table */
+    json?: boolean
 }
 
 export async function fleetCommand(
@@ -27,6 +30,7 @@ export async function fleetCommand(
     opts: FleetCommandOptions,
 ): Promise<number> {
     const members = await fleetMembers(world, settings, script)
+    const outputs = new Map<string, OutputLine[]>(members.map((m) => [m.config.name, []]))
     const width = Math.max(SITE.length, ...members.map((m) => m.config.name.length))
     const stamp = (atMs: number) => `[${formatSimTime(atMs).padStart(9)}]`
     const result = await runFleet({
@@ -35,7 +39,10 @@ export async function fleetCommand(
         timeoutMs: opts.timeoutMs,
         // printed as they come: a long run of many cameras must not hold them all
         keepRecords: false,
-        onOutput: (camera, line) => process.stdout.write(`${stamp(line.atMs)} ${camera.padEnd(width)}  ${line.text}\n`),
+        onOutput: (camera, line) => {
+            if (opts.json) outputs.get(camera)!.push(line)
+            else process.stdout.write(`${stamp(line.atMs)} ${camera.padEnd(width)}  ${line.text}\n`)
+        },
         onTimeline: opts.showTimeline
             ? (camera, e) => {
                   const text = formatEntry(e)
@@ -46,6 +53,7 @@ export async function fleetCommand(
             : undefined,
         onDiagnostic: opts.verbose ? (camera, l) => process.stderr.write(`  vm ${camera}: ${l}\n`) : undefined,
     })
+    if (opts.json) process.stdout.write(`${JSON.stringify(jsonReport(result, outputs), null, 2)}\n`)
     const table = summaryTable(
         result.cameras.map((c) => ({ name: c.name, script: c.script, link: c.link })),
         result.simulatedMs,
@@ -67,4 +75,21 @@ export async function fleetCommand(
             )
     }
     return result.exitCode
+}
+
+/** `--json`: the run and each camera's figures and output, for other tools. */
+function jsonReport(result: FleetResult, outputs: Map<string, OutputLine[]>) {
+    return {
+        outcome: result.outcome,
+        exitCode: result.exitCode,
+        simulatedMs: result.simulatedMs,
+        cameras: result.cameras.map((c) => ({
+            name: c.name,
+            script: c.script,
+            error: c.error,
+            boots: c.boots,
+            ...c.link,
+            output: outputs.get(c.name) ?? [],
+        })),
+    }
 }

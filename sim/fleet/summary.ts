@@ -23,7 +23,7 @@ export interface LinkSummary {
     outages: number
     /** simulated ms without an address, counted from the first link to the end of the run */
     downMs: number
-    /** the link's state at the end: "GotAddress", "Idle", ..., or "off" */
+    /** the link's state at the end: "GotAddress", "Idle", ..., "Stopped" (radio never started), or "off" */
     finalState: string
     /** the reason of the last failure, when the link is down ("AssocRejected", ...) */
     finalReason?: string
@@ -49,6 +49,8 @@ export class LinkWatch {
 
     feed(e: TimelineEntry) {
         if (e.source === "cam" && e.event === "power-off") return this.set(e.atMs, "off", false)
+        // powered, the radio not yet started by the script
+        if (e.source === "cam" && e.event === "power-on") return this.set(e.atMs, "Stopped", false)
         if (e.source === "world" && e.event === "assoc-refused") this.refused = "AP full"
         if (e.source === "world" && e.event === "dhcp-no-lease") this.refused = "no lease"
         if (e.source === "world" && e.event === "assoc-busy") this.refused = "AP busy"
