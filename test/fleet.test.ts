@@ -119,3 +119,34 @@ test("a camera's own script runs; the command line's is for the others", async (
         ["hello"],
     )
 })
+
+test("a camera carried out of range loses its link alone; carried back, it rejoins", async (t) => {
+    const r = await runFleetWorld(
+        {
+            accessPoints: defaultWorld.accessPoints,
+            cameras: [
+                { name: "stays", position: [0, 0] },
+                { name: "walks", position: [1, 0] },
+            ],
+            events: [
+                { at: "10s", action: "move-camera", camera: "walks", to: [500, 0] },
+                { at: "30s", action: "move-camera", camera: "walks", to: [1, 0] },
+            ],
+        },
+        { script: watcher, timeout: "50s" },
+    )
+    const stays = camera(r, "stays")
+    const walks = camera(r, "walks")
+    t.is(stays.link.outages, 0)
+    t.is(walks.link.outages, 1)
+    // beacons lost for 6 s (sim/radio/timing.ts BEACON_LOSS_MS) after the move
+    const drop = entries(walks, "wifi", "Idle").filter((e) => e.atMs > 10_000)[0]
+    t.is(drop.atMs, 10_000 + 6_000)
+    t.is(drop.detail.split(" ")[0], "reason=BeaconTimeout")
+    t.truthy(walks.link.ip)
+    t.true(walks.link.upSinceMs! > 30_000)
+    t.deepEqual(
+        entries(walks, "world", "move-camera").map((e) => e.detail),
+        ["to [500, 0]", "to [1, 0]"],
+    )
+})
