@@ -47,6 +47,8 @@ test("sim --world with cameras runs them all: output and timeline carry the came
     t.regex(r.stderr, /porch +2\.918s +0 +0\.000s {2}GotAddress 192\.168\.1\.100 +finished/)
     t.regex(r.stderr, /yard-east +never +0 +- {2}Idle \(AssocRejected, AP full\) +running/)
     t.regex(r.stderr, /1 of 2 camera\(s\) hold an address at 20\.000s; 1 never got one/)
+    // the site's password appears in no line, whatever the cameras went through
+    t.false(`${r.stdout}${r.stderr}`.includes("my-password"))
 })
 
 test("a camera without a script, and none given, is a usage error naming it", async (t) => {
