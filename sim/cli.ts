@@ -2,6 +2,7 @@ import { resolve } from "node:path"
 import { parseArgs } from "node:util"
 import { BoardError, listBoards, loadBoard } from "./boards"
 import { cleanBuildCache, CompileError, compileScript, ScriptFileError } from "./compile"
+import { type FlashStore, loadFlashFile, saveFlashFile } from "./flash-file"
 import { fromRoot } from "./paths"
 import { DEFAULT_SIM_TIMEOUT_MS, runSimulation } from "./session"
 import { DRIVER_KINDS, type DriverKind } from "./firmware/drivers"
@@ -28,6 +29,8 @@ sim     compile <script.ts> to DeviceScript bytecode and run it on the VM in the
         --timeout DURATION  stop after this much SIMULATED time, exit 124 (default ${DEFAULT_SIM_TIMEOUT_MS / 60000}m)
         --driver KIND       the network drivers: model (default, the simulator's) or
                             firmware (the firmware's C drivers, built to WebAssembly)
+        --flash FILE        keep the board's flash in FILE from run to run, as a restart
+                            keeps it (fast reconnect's memory of the last access point)
         --realtime          run on the wall clock instead of virtual time
         --no-timeline       do not print the link timeline (stderr)
         --verbose           also print the VM's own messages
@@ -52,6 +55,7 @@ export async function main(argv: string[]): Promise<number> {
                 timeout: { type: "string" },
                 realtime: { type: "boolean" },
                 driver: { type: "string" },
+                flash: { type: "string" },
                 verbose: { type: "boolean" },
                 "no-timeline": { type: "boolean" },
                 json: { type: "boolean" },
@@ -114,6 +118,7 @@ async function sim(
         timeout?: string
         realtime?: boolean
         driver?: string
+        flash?: string
         verbose?: boolean
         "no-timeline"?: boolean
         json?: boolean
@@ -150,6 +155,12 @@ async function sim(
     if (opts.json) throw new UsageError("--json reports a fleet: it needs a world with cameras")
     const board = loadBoard(world.board ?? settings.board)
     const script = await compileScript(args[0], { board, hostname: settings.network.hostname })
+    let flash: FlashStore | undefined
+    try {
+        flash = opts.flash !== undefined ? loadFlashFile(resolve(opts.flash)) : undefined
+    } catch (e) {
+        throw new UsageError(`--flash: ${(e as Error).message}`)
+    }
 
     const showTimeline = !opts["no-timeline"]
     const result = await runSimulation({
@@ -160,11 +171,13 @@ async function sim(
         realtime: opts.realtime,
         // printed as they come: a run of months must not hold them all
         keepRecords: false,
+        flash,
         driver,
         onOutput: (line) => process.stdout.write(`[${formatSimTime(line.atMs).padStart(9)}] ${line.text}\n`),
         onTimeline: showTimeline ? (e) => process.stderr.write(`${formatEntry(e)}\n`) : undefined,
         onDiagnostic: opts.verbose ? (l) => process.stderr.write(`  vm: ${l}\n`) : undefined,
     })
+    if (flash && opts.flash !== undefined) saveFlashFile(resolve(opts.flash), flash)
     const summary = `${formatSimTime(result.simulatedMs)} simulated in ${(result.wallMs / 1000).toFixed(2)}s`
     switch (result.outcome) {
         case "finished":

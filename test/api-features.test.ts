@@ -167,7 +167,6 @@ await time.sleep_ms(10)
         "change idle status=1000 connected=false",
         "change scanning status=1001 connected=false",
         "change associating status=1001 connected=false",
-        "change handshaking status=1001 connected=false",
         "change obtaining-address status=1001 connected=false",
         "change got-address status=1010 connected=true",
     ])
@@ -231,7 +230,9 @@ await time.sleep_ms(2500)
 console.log(\`slept \${time.ticks_diff(time.ticks_ms(), a)}\`)
 `)
     t.deepEqual(run.lines, ["slept 2500"])
-    t.true(run.wallMs < 5000)
+    // the clock the script read is the run's: it advanced by the sleep (wall
+    // time is left to npm run bench; a loaded machine must not fail this)
+    t.true(run.simulatedMs >= 2500, `${run.simulatedMs} ms simulated`)
 })
 
 test("two WLAN(IF_STA) objects share one interface, as on the chip", async (t) => {

@@ -14,28 +14,32 @@ const SECRETS = [
     "guess-1234",
 ]
 
-function run(...args: string[]): Promise<string> {
+function run(...args: string[]): Promise<{ code: number; all: string }> {
     return new Promise((done) => {
         execFile(
             process.execPath,
             [fromRoot("bin/camscript.cjs"), "sim", ...args, "--verbose"],
             { cwd: fromRoot() },
-            (_e, out, err) => done(out + err),
+            (e, out, err) => done({ code: e ? Number(e.code) : 0, all: out + err }),
         )
     })
 }
 
-for (const [script, world] of [
-    ["examples/wifi-station.ts", "sim/worlds/default.json"],
-    ["examples/wifi-timeout.ts", "sim/worlds/wrong-password.json"],
-    ["examples/wifi-timeout.ts", "sim/worlds/enterprise.json"],
-    ["examples/wifi-station.ts", "sim/worlds/ap-power-cycle.json"],
-    ["test/scripts/watch-link.ts", "sim/worlds/password-changed.json"],
-    ["examples/setup-network.ts", "sim/worlds/setup-network.json"],
-]) {
+// each scenario must also end the way it should: a crash prints no secret
+// either, and would pass a search alone
+const scenarios: [script: string, world: string, exit: number, shows: RegExp][] = [
+    ["examples/wifi-station.ts", "sim/worlds/default.json", 0, /\] link up/],
+    ["examples/wifi-timeout.ts", "sim/worlds/wrong-password.json", 1, /Wi-Fi did not come up in 10 s/],
+    ["examples/wifi-timeout.ts", "sim/worlds/enterprise.json", 1, /Wi-Fi did not come up in 10 s/],
+    ["examples/wifi-station.ts", "sim/worlds/ap-power-cycle.json", 0, /\] link up/],
+    ["test/scripts/watch-link.ts", "sim/worlds/password-changed.json", 124, /rejected the password/],
+    ["examples/setup-network.ts", "sim/worlds/setup-network.json", 0, /phone joined: .* got 192\.168\.4\./],
+]
+for (const [script, world, exit, shows] of scenarios) {
     test(`no secret in any output: ${script} against ${world}`, async (t) => {
-        const all = await run(script, "--world", world, "--timeout", "60s")
-        t.true(all.length > 200, "the run produced output")
+        const { code, all } = await run(script, "--world", world, "--timeout", "60s")
+        t.is(code, exit, all.slice(-500))
+        t.regex(all, shows)
         for (const s of SECRETS) t.false(all.includes(s), `"${s}" was printed`)
     })
 }

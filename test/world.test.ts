@@ -1,5 +1,5 @@
 import test from "ava"
-import { readdirSync } from "node:fs"
+import { readdirSync, readFileSync } from "node:fs"
 import { fromRoot } from "../sim/paths"
 import { parseDuration } from "../sim/world/duration"
 import { loadWorldFile, parseWorld, WorldError } from "../sim/world/world"
@@ -23,10 +23,20 @@ function t_throws(f: () => unknown): WorldError {
     throw new Error("expected a WorldError")
 }
 
-test("every shipped world validates", (t) => {
+test("every shipped world validates, keeping every access point, client and event of its file", (t) => {
     const dir = fromRoot("sim/worlds")
-    for (const f of readdirSync(dir).filter((n) => n.endsWith(".json"))) {
-        t.notThrows(() => loadWorldFile(`${dir}/${f}`), f)
+    const files = readdirSync(dir).filter((n) => n.endsWith(".json"))
+    t.true(files.length >= 14, `${files.length} worlds`)
+    for (const f of files) {
+        const raw = JSON.parse(readFileSync(`${dir}/${f}`, "utf8")) as {
+            accessPoints?: unknown[]
+            clients?: unknown[]
+            events?: unknown[]
+        }
+        const w = loadWorldFile(`${dir}/${f}`)
+        t.is(w.accessPoints.length, raw.accessPoints?.length ?? 0, `${f}: access points`)
+        t.is(w.clients.length, raw.clients?.length ?? 0, `${f}: clients`)
+        t.is(w.events.length, raw.events?.length ?? 0, `${f}: events`)
     }
 })
 

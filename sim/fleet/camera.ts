@@ -140,7 +140,7 @@ export class FleetCamera {
             const line = raw.replace(ANSI, "")
             this.hooks.diagnostic?.(line)
             if (line.startsWith("> ")) this.hooks.output({ atMs: site.clock.now(), text: line.slice(2) })
-            else if (/^\* +(Exception|message|at )/.test(line) || /^! +at /.test(line))
+            else if (/^\* +(Exception|message|at )/.test(line) || /^! +(at |Exception:|\.\.\.)/.test(line))
                 exception.push(line.replace(/^[*!] +/, ""))
         }
         vm.log = (...args: unknown[]) => {
@@ -190,7 +190,7 @@ export class FleetCamera {
         vm.devsStart()
         const rc = vm.devsDeploy(this.script.image)
         if (rc !== 0) throw new Error(`${this.name}: the VM refused the compiled image (code ${rc})`)
-        accessPoint?.startClients()
+        accessPoint?.startClients(site.world.events)
         this.timeline.add("cam", "power-on", `board ${this.board.id}${this.boots > 1 ? `, boot ${this.boots}` : ""}`)
     }
 

@@ -1,11 +1,11 @@
 import * as ds from "@devicescript/core"
 import { requireInterface } from "../board"
 import { formatMac, parseMac } from "./address"
-import { checkHostname, checkKey, checkSsid } from "./credentials"
+import { checkActiveArgument, checkHostname, checkKey, checkKeys, checkSsid, describe } from "./credentials"
 import { checkEnterprise, EnterpriseOptions } from "./enterprise"
 import { Nic } from "./nic"
 import { ApLink, apLink, ApStation, AP_MAX_CLIENTS_LIMIT } from "./access-point"
-import { ScanRecord, stationLink, StationLink } from "./station"
+import { SCAN_MAX_RESULTS, ScanRecord, stationLink, StationLink } from "./station"
 import * as stat from "./status"
 
 const Security = ds.CamWifiStationSecurity
@@ -15,6 +15,16 @@ export interface ConnectOptions {
     /** join this access point only ("aa:bb:cc:dd:ee:ff"), when several share the name */
     bssid?: string
 }
+
+/** Options of `scan()`. */
+export interface ScanOptions {
+    /** keep at most this many networks, the strongest: 1..20 (the default is 20) */
+    max?: number
+    /** only networks with this name */
+    ssid?: string
+}
+
+const SCAN_KEYS = ["max", "ssid"]
 
 /** Keys `config()` accepts in its object form (station, then access point). */
 export interface WlanConfig {
@@ -38,6 +48,7 @@ export interface WlanConfig {
     max_clients?: number
 }
 
+const CONNECT_KEYS = ["bssid"]
 const CONFIG_KEYS = "mac, ssid, channel, hostname, reconnects, txpower, security"
 const TXPOWER_MIN_DBM = 2
 const TXPOWER_MAX_DBM = 20
@@ -119,6 +130,7 @@ export class WLAN extends Nic {
     // synchronously, so the read form above can return its value directly.
     async active(on?: boolean): any {
         if (on === undefined) return this.link.active
+        checkActiveArgument(on)
         if (this.ap && on) checkApReady(this.ap)
         await this.link.setActive(!!on)
         return this.link.active
@@ -154,14 +166,22 @@ export class WLAN extends Nic {
                 throw new Error(
                     "connect(): an options object as second argument is for enterprise networks and needs eap; for a password network use connect(ssid, key, { bssid })",
                 )
-            const enterprise = checkEnterprise(o)
+            const enterprise = await checkEnterprise(o)
             const b = o.bssid !== undefined ? parseMac(o.bssid, "connect() bssid") : Buffer.alloc(0)
             await this.sta.connect(ssid, "", b, enterprise)
             return
         }
         checkKey(key, "connect()")
         let bssid = Buffer.alloc(0)
-        if (options && options.bssid !== undefined) bssid = parseMac(options.bssid, "connect() bssid")
+        if (options !== undefined && options !== null) {
+            if (typeof options !== "object" || Array.isArray(options))
+                throw new Error(
+                    `connect(): the third argument must be an options object like { bssid: "aa:bb:cc:dd:ee:ff" }, got ${describe(options)}`,
+                )
+            // a typo (bsid) would otherwise silently join any access point
+            checkKeys("connect()", options, CONNECT_KEYS)
+            if (options.bssid !== undefined) bssid = parseMac(options.bssid, "connect() bssid")
+        }
         await this.sta.connect(ssid, key ? key : "", bssid)
     }
 
@@ -176,16 +196,18 @@ export class WLAN extends Nic {
      * `status()`: one of the STAT_* codes. While a failed attempt is being
      * retried it reads the failure (e.g. STAT_WRONG_PASSWORD), not
      * STAT_CONNECTING. `status("rssi")`: signal strength of the access point
-     * in dBm (throws when not associated).
+     * in dBm (throws when not associated). `status("scan_dropped")`: how many
+     * networks the last scan() heard (with its ssid) but did not keep.
      */
     status(): number
     status(param: "rssi"): number
+    status(param: "scan_dropped"): number
     status(param: "stations"): ApStation[]
     status(param?: string): any {
         if (this.ap) {
             if (param === undefined) return this.ap.status()
             if (param === "stations") return this.ap.stations.slice(0)
-            throw new Error(`status(): unknown parameter ${JSON.stringify(param)} for IF_AP; allowed: "stations"`)
+            throw new Error(`status(): unknown parameter ${describe(param)} for IF_AP; allowed: "stations"`)
         }
         if (param === undefined) return this.sta.status()
         if (param === "rssi") {
@@ -193,18 +215,41 @@ export class WLAN extends Nic {
                 throw new Error("status('rssi'): not associated with an access point")
             return this.sta.snap.rssi
         }
+        if (param === "scan_dropped") return this.sta.scanDropped
         if (param === "stations") throw new Error("status('stations') is for IF_AP interfaces")
-        throw new Error(`status(): unknown parameter ${JSON.stringify(param)}; allowed: "rssi"`)
+        throw new Error(`status(): unknown parameter ${describe(param)}; allowed: "rssi", "scan_dropped"`)
     }
 
     /**
      * Networks the radio can hear, strongest first (async: a full scan takes
      * about 1.5 s). Hidden networks are listed with ssid "" and hidden true.
+     * Keeps at most `max` networks (default and most SCAN_MAX_RESULTS, 20),
+     * only those named `ssid` when given; `status("scan_dropped")` then
+     * counts the (matching) networks heard but not kept.
      */
-    async scan(): Promise<ScanRecord[]> {
+    async scan(options?: ScanOptions): Promise<ScanRecord[]> {
         this.stationOnly("scan()")
+        let max = SCAN_MAX_RESULTS
+        let ssid = ""
+        if (options !== undefined) {
+            if (typeof options !== "object" || options === null || Array.isArray(options))
+                throw new Error(
+                    `scan(): options must be an object like { max: 10, ssid: "name" }, got ${describe(options)}`,
+                )
+            checkKeys("scan()", options, SCAN_KEYS)
+            const o: any = options
+            if (o.max !== undefined) {
+                if (typeof o.max !== "number" || Math.round(o.max) !== o.max || o.max < 1 || o.max > SCAN_MAX_RESULTS)
+                    throw new Error(`scan(): max must be an integer 1..${SCAN_MAX_RESULTS}, got ${describe(o.max)}`)
+                max = o.max
+            }
+            if (o.ssid !== undefined) {
+                checkSsid(o.ssid, "scan()")
+                ssid = o.ssid
+            }
+        }
         if (!this.sta.active) throw new Error("scan(): the interface is not active: call await wlan.active(true) first")
-        return await this.sta.scan()
+        return await this.sta.scan(max, ssid)
     }
 
     /**

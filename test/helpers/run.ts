@@ -28,6 +28,8 @@ export interface RunScriptOptions {
     timeout?: string
     /** the network drivers: "model" (default) or "firmware" (the C in WebAssembly) */
     driver?: DriverKind
+    /** the board's flash, kept from run to run as a restart would (fast reconnect) */
+    flash?: { data?: Uint8Array }
 }
 
 const scriptsDir = join(tmpdir(), "camscript-test-scripts")
@@ -60,6 +62,7 @@ export async function runFile(file: string, options: RunScriptOptions = {}): Pro
         board,
         timeoutMs: options.timeout !== undefined ? parseDuration(options.timeout) : 120_000,
         driver: options.driver,
+        flash: options.flash,
     })
     return { ...result, lines: result.output.map((l) => l.text) }
 }
