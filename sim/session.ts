@@ -84,7 +84,7 @@ export interface RunResult {
     wallMs: number
 }
 
-const VIRTUAL_FAKES: FakeTimers.FakeMethod[] = [
+export const VIRTUAL_FAKES: FakeTimers.FakeMethod[] = [
     "setTimeout",
     "clearTimeout",
     "setInterval",
@@ -103,7 +103,7 @@ const realSetTimeout = setTimeout
 export const SOCKET_STEP_MS = 10
 
 /** Silent VM ticks run back to back at most this many at a time before the loop yields. */
-const MAX_SILENT_TICKS = 5000
+export const MAX_SILENT_TICKS = 5000
 
 /**
  * Whether the next timer is the VM's own process tick (the DeviceScript
@@ -111,7 +111,7 @@ const MAX_SILENT_TICKS = 5000
  * timer heap: @sinonjs/fake-timers is pinned, and postinstall checks the
  * VM's function name.
  */
-function vmTickIsNext(fake: object): boolean {
+export function vmTickIsNext(fake: object): boolean {
     const heap = (fake as unknown as { timerHeap?: { peek(): { func?: unknown; immediate?: boolean } | undefined } })
         .timerHeap
     const first = heap?.peek()
@@ -121,10 +121,15 @@ function vmTickIsNext(fake: object): boolean {
 // Virtual time replaces the process's timers, so runs take turns.
 let queue: Promise<unknown> = Promise.resolve()
 
-export function runSimulation(options: RunOptions): Promise<RunResult> {
-    const run = queue.then(() => simulate(options))
+/** Run `work` once no other run holds the process's timers (a fleet run takes its turn too). */
+export function inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const run = queue.then(work)
     queue = run.catch(() => undefined)
     return run
+}
+
+export function runSimulation(options: RunOptions): Promise<RunResult> {
+    return inTurn(() => simulate(options))
 }
 
 // "[0m" colour codes in VM messages
@@ -391,7 +396,7 @@ function collapseFrames(frames: string[]): string[] {
 }
 
 /** "Error: boom" + "at src/user/x.ts:5:1" from the VM's exception lines. */
-function describeException(lines: string[], code: number, script: CompiledScript | undefined): string {
+export function describeException(lines: string[], code: number, script: CompiledScript | undefined): string {
     const head = lines.find((l) => l.startsWith("Exception:"))?.replace(/^Exception: */, "")
     const message = lines.find((l) => l.startsWith("message:"))?.replace(/^message: */, "")
     const frames = collapseFrames(

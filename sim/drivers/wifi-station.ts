@@ -187,6 +187,7 @@ export class SimWifiStation extends ContractServer {
     private setLink(state: number, reason = this.R.None) {
         this.state = state
         this.reason = reason
+        if (state < this.S.Associating) this.air.dissociate(this.mac)
         if (state < this.S.ObtainingAddress) {
             this.ip = this.netmask = this.gateway = this.dns = 0
         }
@@ -315,6 +316,8 @@ export class SimWifiStation extends ContractServer {
         const security = ap.config.security
         const enterpriseAp = isEnterprise(security)
         if (enterpriseAp !== !!attempt.enterprise) return this.setLink(this.S.Idle, this.R.SecurityMismatch)
+        // an AP at its max_clients refuses one more (802.11 status 17, "AP full")
+        if (!this.air.associate(ap, this.mac)) return this.setLink(this.S.Idle, this.R.AssocRejected)
         if (attempt.enterprise) return this.eapLogin(ap, attempt.enterprise)
         if (security === "open") return this.obtainAddress()
         if (!attempt.key) return this.setLink(this.S.Idle, this.R.SecurityMismatch)
