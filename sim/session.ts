@@ -99,6 +99,9 @@ export const VIRTUAL_FAKES: FakeTimers.FakeMethod[] = [
 const wallNow = performance.now.bind(performance)
 const realSetTimeout = setTimeout
 
+/** A restart-driver event keeps the drivers' device off the bus this long (a driver task re-initialising). */
+export const DRIVER_RESTART_MS = 3000
+
 /** While a socket is open, virtual time moves in steps this small, each after a real millisecond. */
 export const SOCKET_STEP_MS = 10
 
@@ -208,19 +211,18 @@ async function simulate(options: RunOptions): Promise<RunResult> {
                     options.world.clients,
                 )
               : undefined
-        bus.addServiceProvider(
-            new JDServerServiceProvider(
-                "camscript-board",
-                // a test's own drivers stand in for the board's (built, but not on the bus)
-                options.testDrivers?.({ clock, timeline }) ??
-                    [
-                        ...(firmware?.servers ?? []),
-                        station instanceof SimWifiStation ? station : undefined,
-                        accessPoint instanceof SimAccessPoint ? accessPoint : undefined,
-                        lan instanceof SimEthernet ? lan : undefined,
-                    ].filter((s) => s !== undefined),
-            ),
+        const drivers = new JDServerServiceProvider(
+            "camscript-board",
+            // a test's own drivers stand in for the board's (built, but not on the bus)
+            options.testDrivers?.({ clock, timeline }) ??
+                [
+                    ...(firmware?.servers ?? []),
+                    station instanceof SimWifiStation ? station : undefined,
+                    accessPoint instanceof SimAccessPoint ? accessPoint : undefined,
+                    lan instanceof SimEthernet ? lan : undefined,
+                ].filter((s) => s !== undefined),
         )
+        bus.addServiceProvider(drivers)
         // routing: Ethernet first when it holds an address, then Wi-Fi
         const routes = (): Route[] => {
             const out: Route[] = []
@@ -305,6 +307,25 @@ async function simulate(options: RunOptions): Promise<RunResult> {
         options.onVmStarted?.({ gcHeap: gcHeapReader(theVm) })
         air.start()
         wire.start()
+        for (const ev of options.world.events) {
+            if (ev.action !== "restart-driver") continue
+            clock.setTimeout(() => {
+                // the drivers' device leaves the bus and comes back as after a reset
+                timeline.add("world", "restart-driver", `network drivers gone for ${DRIVER_RESTART_MS} ms`)
+                const theBus = bus!
+                theBus.removeServiceProvider(drivers)
+                // the model drivers forget their state; the firmware's C keeps its own
+                for (const d of [station, accessPoint, lan])
+                    if (d instanceof SimWifiStation || d instanceof SimAccessPoint || d instanceof SimEthernet)
+                        d.restart()
+                clock.setTimeout(() => {
+                    const counters = drivers as unknown as { _restartCounter: number; _eventCounter?: number }
+                    counters._restartCounter = 0
+                    counters._eventCounter = undefined
+                    theBus.addServiceProvider(drivers)
+                }, DRIVER_RESTART_MS)
+            }, ev.atMs - clock.now())
+        }
         accessPoint?.startClients(options.world.events)
         const worldName = relative(process.cwd(), options.world.source) || options.world.source
         timeline.add("sim", "start", `world ${worldName}, board ${options.board.id}`)

@@ -521,6 +521,22 @@ export class SimWifiStation extends ContractServer {
         return this.ap && this.state >= this.S.Associating ? this.joinedChannel : undefined
     }
 
+    /** The driver restarted (its service left the bus): back to its power-on state, silently. */
+    restart() {
+        this.generation++
+        this.clearBeaconLoss()
+        this.state = this.S.Stopped
+        this.reason = this.R.None
+        this.ap = undefined
+        this.rssi = 0
+        this.ip = this.netmask = this.gateway = this.dns = 0
+        this.address = { mode: "dhcp", ip: 0, netmask: 0, gateway: 0, dns: 0 }
+        this.hostname = ""
+        this.scanning = false
+        this.enterprise = undefined
+        this.chunks.clear()
+    }
+
     /** For the socket layer: the interface's address, 0 when it has none. */
     get address4(): { ip: number; dns: number } {
         return this.state === this.S.GotAddress ? { ip: this.ip, dns: this.dns } : { ip: 0, dns: 0 }

@@ -33,6 +33,7 @@ export type EventAction =
     | "switch-on"
     | "client-join"
     | "client-leave"
+    | "restart-driver"
 
 /** Actions that concern the wire, not an access point. */
 export const WIRED_ACTIONS: EventAction[] = [
