@@ -1,7 +1,14 @@
 import { resolve } from "node:path"
 import { parseArgs } from "node:util"
 import { BoardError, listBoards, loadBoard } from "./boards"
-import { cleanBuildCache, CompileError, compileScript, ScriptFileError } from "./compile"
+import {
+    cleanBuildCache,
+    CompileError,
+    compileScript,
+    FIRMWARE_KINDS,
+    type FirmwareKind,
+    ScriptFileError,
+} from "./compile"
 import { fromRoot } from "./paths"
 import { DEFAULT_SIM_TIMEOUT_MS, runSimulation } from "./session"
 import { DRIVER_KINDS, type DriverKind } from "./firmware/drivers"
@@ -16,7 +23,7 @@ import { hardwareCommand, hardwareUsage } from "../usb/commands"
 // 124 the simulated --timeout passed.
 
 const USAGE = `usage:
-  camscript sim <script.ts> [--world FILE] [--timeout DURATION] [--driver model|firmware] [--realtime] [--verbose] [--no-timeline]
+  camscript sim <script.ts> [--world FILE] [--timeout DURATION] [--driver model|firmware] [--firmware camscript|stock] [--realtime] [--verbose] [--no-timeline]
   camscript boards
   camscript clean
 
@@ -26,6 +33,8 @@ sim     compile <script.ts> to DeviceScript bytecode and run it on the VM in the
         --timeout DURATION  stop after this much SIMULATED time, exit 124 (default ${DEFAULT_SIM_TIMEOUT_MS / 60000}m)
         --driver KIND       the network drivers: model (default, the simulator's) or
                             firmware (the firmware's C drivers, built to WebAssembly)
+        --firmware KIND     the board's runtime: camscript (default) or stock (the stock
+                            DeviceScript firmware: only its Wi-Fi service, station only)
         --realtime          run on the wall clock instead of virtual time
         --no-timeline       do not print the link timeline (stderr)
         --verbose           also print the VM's own messages
@@ -50,6 +59,7 @@ export async function main(argv: string[]): Promise<number> {
                 timeout: { type: "string" },
                 realtime: { type: "boolean" },
                 driver: { type: "string" },
+                firmware: { type: "string" },
                 verbose: { type: "boolean" },
                 "no-timeline": { type: "boolean" },
                 help: { type: "boolean", short: "h" },
@@ -111,6 +121,7 @@ async function sim(
         timeout?: string
         realtime?: boolean
         driver?: string
+        firmware?: string
         verbose?: boolean
         "no-timeline"?: boolean
     },
@@ -130,9 +141,14 @@ async function sim(
     const driver = (opts.driver ?? "model") as DriverKind
     if (!DRIVER_KINDS.includes(driver))
         throw new UsageError(`--driver: "${opts.driver}" is not a driver; use ${DRIVER_KINDS.join(" or ")}`)
+    const firmware = (opts.firmware ?? "camscript") as FirmwareKind
+    if (!FIRMWARE_KINDS.includes(firmware))
+        throw new UsageError(`--firmware: "${opts.firmware}" is not a firmware; use ${FIRMWARE_KINDS.join(" or ")}`)
+    if (firmware === "stock" && driver === "firmware")
+        throw new UsageError("--driver firmware runs camscript's C drivers; the stock firmware has none: drop one of them")
     const world = loadWorldFile(worldFile)
     const board = loadBoard(world.board ?? settings.board)
-    const script = await compileScript(args[0], { board, hostname: settings.network.hostname })
+    const script = await compileScript(args[0], { board, hostname: settings.network.hostname, firmware })
 
     const showTimeline = !opts["no-timeline"]
     const result = await runSimulation({
@@ -144,6 +160,7 @@ async function sim(
         // printed as they come: a run of months must not hold them all
         keepRecords: false,
         driver,
+        firmware,
         onOutput: (line) => process.stdout.write(`[${formatSimTime(line.atMs).padStart(9)}] ${line.text}\n`),
         onTimeline: showTimeline ? (e) => process.stderr.write(`${formatEntry(e)}\n`) : undefined,
         onDiagnostic: opts.verbose ? (l) => process.stderr.write(`  vm: ${l}\n`) : undefined,

@@ -5,7 +5,8 @@ import { checkHostname, checkKey, checkSsid } from "./credentials"
 import { checkEnterprise, EnterpriseOptions } from "./enterprise"
 import { Nic } from "./nic"
 import { ApLink, apLink, ApStation, AP_MAX_CLIENTS_LIMIT } from "./access-point"
-import { ScanRecord, stationLink, StationLink } from "./station"
+import { ScanRecord, StationLink } from "./station"
+import { boardStation, StockStationLink } from "./stock-station"
 import * as stat from "./status"
 
 const Security = ds.CamWifiStationSecurity
@@ -78,7 +79,7 @@ export class WLAN extends Nic {
     static SEC_WPA3_ENT: number
 
     /** exactly one of these is set, by the interface asked for */
-    private readonly sta: StationLink
+    private readonly sta: StationLink | StockStationLink
     private readonly ap: ApLink
 
     /** @throws if the board has no Wi-Fi, or `iface` is not IF_STA / IF_AP */
@@ -97,7 +98,7 @@ export class WLAN extends Nic {
         }
         if (iface !== WLAN.IF_STA)
             throw new Error(`network.WLAN: interface must be WLAN.IF_STA (0) or WLAN.IF_AP (1), got ${iface}`)
-        this.sta = stationLink()
+        this.sta = boardStation()
         this.link = this.sta
     }
 
