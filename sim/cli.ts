@@ -145,7 +145,9 @@ async function sim(
     if (!FIRMWARE_KINDS.includes(firmware))
         throw new UsageError(`--firmware: "${opts.firmware}" is not a firmware; use ${FIRMWARE_KINDS.join(" or ")}`)
     if (firmware === "stock" && driver === "firmware")
-        throw new UsageError("--driver firmware runs camscript's C drivers; the stock firmware has none: drop one of them")
+        throw new UsageError(
+            "--driver firmware runs camscript's C drivers; the stock firmware has none: drop one of them",
+        )
     const world = loadWorldFile(worldFile)
     const board = loadBoard(world.board ?? settings.board)
     const script = await compileScript(args[0], { board, hostname: settings.network.hostname, firmware })

@@ -182,16 +182,17 @@ async function simulate(options: RunOptions): Promise<RunResult> {
             options.board.interfaces.includes("lan") && hardware && !stock
                 ? new SimEthernet(loadContract("ethernet.md"), wire, clock, timeline, hardware, ethernetMac(mac))
                 : undefined
-        const accessPoint = options.board.interfaces.includes("wlan") && !stock
-            ? new SimAccessPoint(
-                  loadContract("wifi-access-point.md"),
-                  air,
-                  timeline,
-                  station,
-                  accessPointMac(mac),
-                  options.world.clients,
-              )
-            : undefined
+        const accessPoint =
+            options.board.interfaces.includes("wlan") && !stock
+                ? new SimAccessPoint(
+                      loadContract("wifi-access-point.md"),
+                      air,
+                      timeline,
+                      station,
+                      accessPointMac(mac),
+                      options.world.clients,
+                  )
+                : undefined
         bus.addServiceProvider(
             new JDServerServiceProvider(
                 "camscript-board",

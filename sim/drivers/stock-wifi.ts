@@ -157,10 +157,7 @@ export class SimStockWifi extends JDServiceServer {
     private scan() {
         if (this.inScan) return
         // ESP-IDF refuses a scan while the station is joining
-        if (this.phase === "joining") {
-            this.timeline.add("wifi", "scan-refused", "an attempt to join is under way")
-            return
-        }
+        if (this.phase === "joining") return
         this.inScan = true
         this.clock.setTimeout(() => this.scanDone(), timing.FULL_SCAN_MS)
     }

@@ -159,7 +159,8 @@ export class StockStationLink extends Link {
 
     async sendAddress(ip: number, netmask: number, gateway: number, dns: number, mode: number) {
         // DHCP is all the stock service does: asking for it again is a no-op
-        if (mode !== 0) requireCamscriptDriver("Wi-Fi station", "ifconfig([ip, netmask, gateway, dns]) (a static address)")
+        if (mode !== 0)
+            requireCamscriptDriver("Wi-Fi station", "ifconfig([ip, netmask, gateway, dns]) (a static address)")
     }
 
     override async setHostname(name: string) {
@@ -182,8 +183,7 @@ export class StockStationLink extends Link {
             // the firmware joins the network an earlier program stored, at
             // boot; MicroPython's active(true) joins nothing, so forget it
             await this.wifi.forgetAllNetworks()
-            const ip = await this.wifi.ipAddress.read()
-            if (ip && ip.length >= 4) {
+            if (ipFromBytes(await this.wifi.ipAddress.read()) !== 0) {
                 this.ownDrops++
                 await this.wifi.reconnect()
             }
@@ -198,8 +198,7 @@ export class StockStationLink extends Link {
     }
 
     async connect(ssid: string, key: string, bssid: Buffer, enterprise?: Enterprise) {
-        if (enterprise)
-            requireCamscriptDriver("Wi-Fi station", "connect(ssid, { eap, ... }) (an enterprise network)")
+        if (enterprise) requireCamscriptDriver("Wi-Fi station", "connect(ssid, { eap, ... }) (an enterprise network)")
         if (bssid && bssid.length)
             requireCamscriptDriver("Wi-Fi station", "connect(ssid, key, { bssid }) (one access point by its BSSID)")
         this.generation++
