@@ -1,5 +1,8 @@
 import test from "ava"
 import { execFile } from "node:child_process"
+import { mkdtempSync, readFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { loadBoard } from "../sim/boards"
 import { boardDescriptor } from "../sim/compile"
 import { BEACON_LOSS_MS } from "../sim/radio/timing"
@@ -156,6 +159,15 @@ test("no DHCP answer: CONNECTING while the service is silent, CONNECT_FAIL after
     t.false(events(run).some((e) => e.startsWith("lost-ip")))
 })
 
+test("router password changed: the drop, then failed rejoins, read CONNECT_FAIL (no WRONG_PASSWORD on the stock service)", async (t) => {
+    const run = await runScript(watch("my-network", 30), { ...stock, world: "password-changed" })
+    t.true(run.lines.includes("t=10 status=1010 connected=true"), run.lines.join("\n"))
+    t.true(run.lines.includes("t=30 status=203 connected=false"), run.lines.join("\n"))
+    // the first rejoin after the drop failed too, so the reason is the attempt's
+    t.is(value(run, "reason:"), ATTEMPT_FAILED)
+    t.true(events(run).includes("lost-ip deauthenticated"), events(run).join("\n"))
+})
+
 test("reconnects=0: the network is forgotten after the first failure, so the firmware stops trying", async (t) => {
     const run = await runScript(
         `
@@ -283,6 +295,24 @@ function camscript(...args: string[]): Promise<{ code: number; stderr: string }>
         )
     })
 }
+
+test("build: --firmware stock gives another image than the default, a bad value is a usage error", async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), "camscript-stock-build-"))
+    const build = async (...extra: string[]) => {
+        const out = join(dir, `${extra.join("-") || "default"}.devs`)
+        const r = await camscript("build", "examples/wifi-station.ts", "-o", out, ...extra)
+        t.is(r.code, 0, r.stderr)
+        return readFileSync(out)
+    }
+    const plain = await build()
+    const camscriptFw = await build("--firmware", "camscript")
+    const stockFw = await build("--firmware", "stock")
+    t.true(plain.equals(camscriptFw), "camscript is the default")
+    t.false(plain.equals(stockFw))
+    const bad = await camscript("build", "examples/wifi-station.ts", "-o", join(dir, "x.devs"), "--firmware", "x")
+    t.is(bad.code, 2)
+    t.regex(bad.stderr, /--firmware: "x" is not a firmware; use camscript or stock/)
+})
 
 test("cli: --firmware takes camscript or stock, and refuses stock with --driver firmware", async (t) => {
     const bad = await camscript("sim", "examples/wifi-station.ts", "--firmware", "tasmota")
