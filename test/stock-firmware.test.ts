@@ -71,6 +71,38 @@ console.log(\`status \${wlan.status()}\`)
     t.is(value(run, "status"), "1010")
 })
 
+test("on_change and wait_connected: joining, got-address; a timeout carries CONNECT_FAIL and the reason", async (t) => {
+    const run = await runScript(
+        `
+import { network } from "camscript"
+const wlan = new network.WLAN(network.WLAN.IF_STA)
+wlan.on_change((c) => console.log(\`change \${c.state} \${c.status} \${c.connected} \${c.ip}\`))
+await wlan.active(true)
+await wlan.connect("my-network", "my-password")
+await wlan.wait_connected(10000)
+await wlan.connect("my-network", "wrong-password")
+try {
+    await wlan.wait_connected(8000)
+} catch (e) {
+    const err: any = e
+    console.log(\`timeout \${err.status} \${err.reason}\`)
+}
+`,
+        stock,
+    )
+    t.is(run.outcome, "finished", run.error)
+    const changes = run.lines.filter((l) => l.startsWith("change"))
+    t.deepEqual(changes.slice(0, 2), [
+        "change joining 1001 false 0.0.0.0",
+        "change got-address 1010 true 192.168.1.100",
+    ])
+    // switching networks: the link is down at once (wait_connected waits for the new one),
+    // and the service leaving the old one (reconnect) is not counted as a failure
+    t.is(changes[2], "change joining 1001 false 0.0.0.0")
+    t.true(changes.includes("change joining 203 false 0.0.0.0"))
+    t.is(value(run, "timeout"), `203 ${ATTEMPT_FAILED}`)
+})
+
 test("wrong password: never connected, CONNECT_FAIL with the reason it cannot give, the firmware retries", async (t) => {
     const run = await runScript(watch("my-network", 20), { ...stock, world: "wrong-password" })
     t.is(run.outcome, "finished", run.error)
@@ -321,6 +353,9 @@ test("cli: --firmware takes camscript or stock, and refuses stock with --driver 
     const both = await camscript("sim", "examples/wifi-station.ts", "--firmware", "stock", "--driver", "firmware")
     t.is(both.code, 2)
     t.regex(both.stderr, /the stock firmware has none/)
+    const deploy = await camscript("deploy", "examples/wifi-station.ts", "--firmware", "esp-at")
+    t.is(deploy.code, 2)
+    t.regex(deploy.stderr, /--firmware: "esp-at" is not a firmware; use camscript or stock/)
     const ok = await camscript("sim", "examples/wifi-station.ts", "--firmware", "stock")
     t.is(ok.code, 0, ok.stderr)
     t.regex(ok.stderr, /wifi +got-ip +ap=my-network/)

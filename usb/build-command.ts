@@ -1,6 +1,5 @@
 import { basename, relative, resolve } from "node:path"
-import { FIRMWARE_KINDS, type FirmwareKind } from "../sim/compile"
-import { chosenBoard, type Command, formatBytes, UsageError } from "./command"
+import { chosenBoard, chosenFirmware, type Command, formatBytes, UsageError } from "./command"
 import { buildForBoard, debugFileFor, rememberProgram, writeProgram } from "./program"
 
 export const buildCommand: Command = {
@@ -29,10 +28,7 @@ board reports map back to the script's file:line in \`camscript monitor\`.
         const out = typeof values.output === "string" ? values.output : `${basename(script).replace(/\.ts$/, "")}.devs`
         if (!out.endsWith(".devs")) throw new UsageError(`-o ${out}: the image file must end in .devs`)
         const board = chosenBoard(values.board)
-        const firmware = values.firmware === undefined ? undefined : String(values.firmware)
-        if (firmware !== undefined && !FIRMWARE_KINDS.includes(firmware as FirmwareKind))
-            throw new UsageError(`--firmware: "${firmware}" is not a firmware; use ${FIRMWARE_KINDS.join(" or ")}`)
-        const built = await buildForBoard(script, board, firmware as FirmwareKind | undefined)
+        const built = await buildForBoard(script, board, chosenFirmware(values.firmware))
         const program = writeProgram(built, resolve(out), board)
         rememberProgram(program)
         const shown = relative(process.cwd(), program.file!) || program.file!

@@ -110,10 +110,10 @@ export function lastProgram(): BoardProgram | undefined {
 }
 
 /** A program for the board from a .ts script (compiled) or a .devs file (read). */
-export async function loadProgram(input: string, board: BoardInfo): Promise<BoardProgram> {
+export async function loadProgram(input: string, board: BoardInfo, firmware?: FirmwareKind): Promise<BoardProgram> {
     if (input.endsWith(".devs")) return readProgram(input)
     if (!input.endsWith(".ts")) throw new ProgramFileError(`${input}: expected a script (.ts) or a built image (.devs)`)
-    const built = await buildForBoard(input, board)
+    const built = await buildForBoard(input, board, firmware)
     // deployed scripts keep their image and debug info in the project, for monitor
     const out = fromRoot(".camscript/hardware", `${basename(input, ".ts")}.devs`)
     return writeProgram(built, out, board)

@@ -211,6 +211,8 @@ export class StockStationLink extends Link {
         // add_network starts joining only when the firmware is not already
         // joined; reconnect makes it leave the old network and scan anew
         if (wasUp) {
+            // the old link is as good as gone: its lost_ip, when it comes, is ours
+            this.setDown()
             this.ownDrops++
             await this.wifi.reconnect()
         }
