@@ -4,10 +4,11 @@ import { mkdtempSync, readFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { loadBoard } from "../sim/boards"
-import { boardDescriptor } from "../sim/compile"
+import { boardDescriptor, compileScript } from "../sim/compile"
+import { runSimulation } from "../sim/session"
 import { BEACON_LOSS_MS } from "../sim/radio/timing"
 import { fromRoot } from "../sim/paths"
-import { events, everything, runFile, runScript, value } from "./helpers/run"
+import { events, everything, runFile, runScript, scriptFile, value, world } from "./helpers/run"
 
 // A board on the stock DeviceScript ESP32 firmware: WLAN(IF_STA) over the
 // standard Jacdac Wi-Fi service (sim/drivers/stock-wifi.ts), the station
@@ -304,6 +305,33 @@ test(
     await w.connect("my-network", "my-password", { bssid: "02:ca:00:00:00:01" })`,
     ),
 )
+
+test("an image built for the camscript firmware on a stock board: active(true) says the driver is missing", async (t) => {
+    const board = loadBoard("ai_thinker_esp32_cam")
+    const script = await compileScript(
+        scriptFile(`
+import { network } from "camscript"
+const wlan = new network.WLAN(network.WLAN.IF_STA)
+try {
+    await wlan.active(true)
+    console.log("active")
+} catch (e) {
+    console.log(\`error: \${(e as Error).message}\`)
+}
+`),
+        { board, hostname: "camscript" },
+    )
+    const run = await runSimulation({ script, world: world(undefined), board, firmware: "stock", timeoutMs: 60_000 })
+    t.is(run.outcome, "finished", run.error)
+    const line = run.output.find((l) => l.text.startsWith("error: "))
+    t.truthy(line, JSON.stringify(run.output))
+    t.is(
+        line!.text,
+        "error: active(true): no camscript Wi-Fi driver answered in 5000 ms: the board's firmware lacks it. On the stock DeviceScript firmware build with --firmware stock (Wi-Fi station only), or flash the camscript firmware",
+    )
+    // DRIVER_ANSWER_MS after active(true), not before, and not forever
+    t.true(line!.atMs >= 5000 && line!.atMs < 5200, `at ${line!.atMs}`)
+})
 
 test("ifconfig('dhcp') is accepted: DHCP is what the stock service does", async (t) => {
     const run = await runScript(
