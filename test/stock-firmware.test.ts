@@ -236,6 +236,7 @@ ${source}
     )
     t.is(run.outcome, "finished", run.error)
     const message = value(run, "error:")
+    t.false(everything(run).includes("secret-pass"), "no refusal repeats a password")
     t.truthy(message, run.lines.join("\n"))
     t.true(
         message!.startsWith(
