@@ -3,7 +3,7 @@
 // and the numbers vary with the machine and its load. docs/performance.md
 // keeps the table from a quiet run.
 import { execFileSync, spawnSync } from "node:child_process"
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs"
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { loadBoard } from "../sim/boards"
@@ -12,6 +12,13 @@ import { fromRoot } from "../sim/paths"
 import { runSimulation } from "../sim/session"
 import type { GcHeapStats } from "../sim/vm/gc-heap"
 import { loadWorldFile, parseWorld } from "../sim/world/world"
+import { hardwareRows } from "./hardware"
+import { loadContract } from "../sim/contract"
+import { FirmwareBoard } from "../sim/firmware/board"
+import { WASM_PATH } from "../sim/firmware/module"
+import { Air } from "../sim/radio/air"
+import { Timeline } from "../sim/timeline"
+import { Wire } from "../sim/wired/wire"
 
 const board = loadBoard("ai_thinker_esp32_cam")
 const target = { board, hostname: "camscript" }
@@ -47,6 +54,31 @@ async function compileFresh(name: string, source: string) {
     const compiled = await compileScript(freshCopy(name, source), target)
     const c = process.cpuUsage(c0)
     return { cpuS: (c.user + c.system) / 1e6, bytes: compiled.image.length }
+}
+
+/** One board's instance with all three services, as a run creates it: its linear memory. */
+function firmwareInstanceMemory(): string {
+    const world = loadWorldFile(fromRoot("sim/worlds/ethernet.json"))
+    const wt32 = loadBoard("wt32_eth01")
+    const clock = { now: () => 0, setTimeout: () => 0, clearTimeout: () => undefined }
+    const timeline = new Timeline(() => 0)
+    const fw = new FirmwareBoard({
+        air: new Air(world, clock, timeline),
+        clock,
+        timeline,
+        mac: world.camera.mac,
+        services: {
+            station: loadContract("wifi-station.md"),
+            accessPoint: loadContract("wifi-access-point.md"),
+            ethernet: loadContract("ethernet.md"),
+        },
+        wire: new Wire(world.ethernet, world, clock, timeline),
+        ethernetHardware: wt32.camscript?.ethernet,
+        clients: [],
+    })
+    const bytes = fw.memoryBytes
+    fw.dispose()
+    return `${(bytes / 1024).toFixed(0)} KiB`
 }
 
 const STATION = readFileSync(fromRoot("examples/wifi-station.ts"), "utf8")
@@ -94,7 +126,13 @@ async function compileFigures() {
 }
 
 async function imageFigures(seedBytes: number) {
-    row(".devs: examples/wifi-station.ts (station only)", `${seedBytes} B`, "< 8 KB (8192 B)")
+    row('.devs: examples/wifi-station.ts ("camscript": everything)', `${seedBytes} B`)
+    const stationEntry = STATION.replace('from "camscript"', 'from "camscript/src/station"')
+    row(
+        ".devs: the same through camscript/src/station (station only)",
+        `${(await compileFresh("sta", stationEntry)).bytes} B`,
+        "< 8 KB (8192 B)",
+    )
     row(".devs: access point only", `${(await compileFresh("ap", AP_ONLY)).bytes} B`)
     row(".devs: examples/ethernet.ts (LAN only)", `${(await compileFresh("lan", LAN_ONLY)).bytes} B`)
     row(".devs: examples/enterprise.ts", `${(await compileFresh("ent", ENTERPRISE)).bytes} B`)
@@ -188,6 +226,33 @@ console.log(\`changes \${changes} connected \${wlan.isconnected()}\`)
     )
 }
 
+/** --driver firmware (the C drivers in WebAssembly) against the models. */
+async function firmwareFigures() {
+    const soak = await compileScript(fromRoot("test/scripts/watch-link.ts"), target)
+    const seedScript = await compileScript(fromRoot("examples/wifi-station.ts"), target)
+    const defaultWorld = loadWorldFile(fromRoot("sim/worlds/default.json"))
+    const powerCycle = loadWorldFile(fromRoot("sim/worlds/ap-power-cycle.json"))
+    for (const driver of ["model", "firmware"] as const) {
+        const seedRuns = []
+        for (let i = 0; i < 5; i++)
+            seedRuns.push(await runSimulation({ script: seedScript, world: defaultWorld, board, driver }))
+        row(
+            `seed example (examples/wifi-station.ts), --driver ${driver}: wall time (median of 5)`,
+            `${median(seedRuns.map((r) => r.wallMs)).toFixed(0)} ms for ${(seedRuns[0].simulatedMs / 1000).toFixed(2)} s`,
+        )
+    }
+    for (const driver of ["model", "firmware"] as const) {
+        const cycles = []
+        for (let i = 0; i < 3; i++) cycles.push(await runSimulation({ script: soak, world: powerCycle, board, driver }))
+        row(
+            `watch-link (60 s, AP power cycle), --driver ${driver}: wall time (median of 3)`,
+            `${median(cycles.map((r) => r.wallMs)).toFixed(0)} ms for ${(cycles[0].simulatedMs / 1000).toFixed(1)} s`,
+        )
+    }
+    row("firmware drivers: WebAssembly module", `${statSync(WASM_PATH).size} B`)
+    row("firmware drivers: linear memory of one instance (station, AP, Ethernet)", firmwareInstanceMemory())
+}
+
 async function accessPointFigures() {
     const apScript = await compileScript(
         freshCopy(
@@ -225,7 +290,9 @@ async function main() {
     const seedBytes = await compileFigures()
     await imageFigures(seedBytes)
     await clockFigures()
+    await firmwareFigures()
     await accessPointFigures()
+    for (const [what, figure] of await hardwareRows()) row(what, figure)
     const w = Math.max(...rows.map((r) => r[0].length))
     const f = Math.max(...rows.map((r) => r[1].length))
     console.log("camscript benchmark")

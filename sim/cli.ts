@@ -9,6 +9,7 @@ import {
     type FirmwareKind,
     ScriptFileError,
 } from "./compile"
+import { type FlashStore, loadFlashFile, saveFlashFile } from "./flash-file"
 import { fromRoot } from "./paths"
 import { DEFAULT_SIM_TIMEOUT_MS, runSimulation } from "./session"
 import { DRIVER_KINDS, type DriverKind } from "./firmware/drivers"
@@ -35,6 +36,8 @@ sim     compile <script.ts> to DeviceScript bytecode and run it on the VM in the
                             firmware (the firmware's C drivers, built to WebAssembly)
         --firmware KIND     the board's runtime: camscript (default) or stock (the stock
                             DeviceScript firmware: only its Wi-Fi service, station only)
+        --flash FILE        keep the board's flash in FILE from run to run, as a restart
+                            keeps it (fast reconnect's memory of the last access point)
         --realtime          run on the wall clock instead of virtual time
         --no-timeline       do not print the link timeline (stderr)
         --verbose           also print the VM's own messages
@@ -60,6 +63,7 @@ export async function main(argv: string[]): Promise<number> {
                 realtime: { type: "boolean" },
                 driver: { type: "string" },
                 firmware: { type: "string" },
+                flash: { type: "string" },
                 verbose: { type: "boolean" },
                 "no-timeline": { type: "boolean" },
                 help: { type: "boolean", short: "h" },
@@ -122,6 +126,7 @@ async function sim(
         realtime?: boolean
         driver?: string
         firmware?: string
+        flash?: string
         verbose?: boolean
         "no-timeline"?: boolean
     },
@@ -151,6 +156,12 @@ async function sim(
     const world = loadWorldFile(worldFile)
     const board = loadBoard(world.board ?? settings.board)
     const script = await compileScript(args[0], { board, hostname: settings.network.hostname, firmware })
+    let flash: FlashStore | undefined
+    try {
+        flash = opts.flash !== undefined ? loadFlashFile(resolve(opts.flash)) : undefined
+    } catch (e) {
+        throw new UsageError(`--flash: ${(e as Error).message}`)
+    }
 
     const showTimeline = !opts["no-timeline"]
     const result = await runSimulation({
@@ -161,12 +172,14 @@ async function sim(
         realtime: opts.realtime,
         // printed as they come: a run of months must not hold them all
         keepRecords: false,
+        flash,
         driver,
         firmware,
         onOutput: (line) => process.stdout.write(`[${formatSimTime(line.atMs).padStart(9)}] ${line.text}\n`),
         onTimeline: showTimeline ? (e) => process.stderr.write(`${formatEntry(e)}\n`) : undefined,
         onDiagnostic: opts.verbose ? (l) => process.stderr.write(`  vm: ${l}\n`) : undefined,
     })
+    if (flash && opts.flash !== undefined) saveFlashFile(resolve(opts.flash), flash)
     const summary = `${formatSimTime(result.simulatedMs)} simulated in ${(result.wallMs / 1000).toFixed(2)}s`
     switch (result.outcome) {
         case "finished":

@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto"
-import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs"
+import { readdirSync, readFileSync, statSync } from "node:fs"
 import { dirname, join, relative, resolve, sep } from "node:path"
 import type { BoardInfo } from "./boards"
 import { BuildCache } from "./compiler/cache"
+import { readRegularFile } from "./files"
 import { compileTree } from "./compiler/devicescript"
 import { fromRoot } from "./paths"
 
@@ -15,6 +16,9 @@ import { fromRoot } from "./paths"
 
 /** The entry ends the program with this panic code once the script's top level has finished. */
 export const TOP_LEVEL_DONE_PANIC = 7077
+
+/** Compiler messages shown for one failed build. */
+export const MAX_DIAGNOSTICS = 40
 
 /** The largest source file a script (or a file it imports) may be. */
 export const MAX_SOURCE_BYTES = 1024 * 1024
@@ -51,48 +55,30 @@ export class ScriptFileError extends Error {
 }
 
 /**
- * Read a source file: a regular file, at most MAX_SOURCE_BYTES. A folder, a
- * device, a FIFO or an endless file is refused instead of read (or waited on).
+ * Read a source file: a regular file, at most MAX_SOURCE_BYTES, UTF-8. A
+ * folder, a device, a FIFO or an endless file is refused instead of read
+ * (or waited on): sim/files.ts.
  */
 export function readSourceFile(path: string, shown = path): string {
-    let fd: number
     try {
-        // O_NONBLOCK: opening a FIFO must not wait for a writer
-        fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK)
-    } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code
-        if (code === "ENOENT") throw new ScriptFileError(`${shown}: no such file`)
-        if (code === "EACCES" || code === "EPERM") throw new ScriptFileError(`${shown}: permission denied`)
-        if (code === "EISDIR") throw new ScriptFileError(`${shown}: is a folder; give the script's .ts file`)
-        throw new ScriptFileError(`${shown}: cannot be opened (${code ?? (e as Error).message})`)
-    }
-    try {
-        const st = fstatSync(fd)
+        const st = statSync(path)
         if (st.isDirectory()) throw new ScriptFileError(`${shown}: is a folder; give the script's .ts file`)
-        if (!st.isFile()) throw new ScriptFileError(`${shown}: is not a regular file (a device, FIFO or socket)`)
-        if (st.size > MAX_SOURCE_BYTES)
-            throw new ScriptFileError(
-                `${shown}: ${st.size} bytes; a source file may be at most ${MAX_SOURCE_BYTES} bytes (1 MB)`,
-            )
-        const buf = Buffer.alloc(st.size)
-        let got = 0
-        while (got < st.size) {
-            const n = readSync(fd, buf, got, st.size - got, got)
-            if (n === 0) break
-            got += n
-        }
-        try {
-            return new TextDecoder("utf-8", { fatal: true }).decode(buf.subarray(0, got))
-        } catch {
-            throw new ScriptFileError(`${shown}: is not valid UTF-8 text`)
-        }
     } catch (e) {
         if (e instanceof ScriptFileError) throw e
-        throw new ScriptFileError(
-            `${shown}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-        )
-    } finally {
-        closeSync(fd)
+        const code = (e as NodeJS.ErrnoException).code
+        if (code === "ENOENT") throw new ScriptFileError(`${shown}: no such file`)
+        // anything else is for the read below to say
+    }
+    let bytes: Buffer
+    try {
+        bytes = readRegularFile(path, shown, MAX_SOURCE_BYTES)
+    } catch (e) {
+        throw new ScriptFileError((e as Error).message)
+    }
+    try {
+        return new TextDecoder("utf-8", { fatal: true }).decode(bytes)
+    } catch {
+        throw new ScriptFileError(`${shown}: is not valid UTF-8 text`)
     }
 }
 
@@ -316,7 +302,11 @@ export async function compileScript(scriptPath: string, target: BuildTarget): Pr
         if (built) return result(built, true)
         const out = compileTree({ files: tree, main: "src/main.ts" })
         if (!out.ok || !out.binary || !out.dbgJson) {
-            const text = userDiagnostics(out.diagnostics.map(redactLiterals).join("\n"), userFiles)
+            // the first ones say what is wrong; hundreds (a Node file given as the script) say nothing more
+            const shown = out.diagnostics.slice(0, MAX_DIAGNOSTICS).map(redactLiterals)
+            if (out.diagnostics.length > MAX_DIAGNOSTICS)
+                shown.push(`... and ${out.diagnostics.length - MAX_DIAGNOSTICS} more`)
+            const text = userDiagnostics(shown.join("\n"), userFiles)
             throw new CompileError(text || "the DeviceScript compiler failed without a message")
         }
         let dir = ""

@@ -59,13 +59,19 @@ export interface RunOptions {
      * Serve these instead of the board's simulated drivers (tests that play a
      * misbehaving driver). The world still runs, but no driver on the bus acts on it.
      */
-    drivers?: (env: { clock: Clock; timeline: Timeline }) => JDServiceServer[]
+    testDrivers?: (env: { clock: Clock; timeline: Timeline }) => JDServiceServer[]
     /** the network drivers: the simulator's models (default) or the firmware's C in WebAssembly */
     driver?: DriverKind
     /** "stock": the board runs the stock DeviceScript firmware (only its Wi-Fi service, sim/drivers/stock-wifi.ts) */
     firmware?: FirmwareKind
     /** given the VM just before it starts (the virtual board wires it to a serial port) */
     beforeStart?: (vm: DevsVm) => void
+    /**
+     * The board's flash (settings storage and the deployed program): what a
+     * simulated restart keeps, such as fast reconnect's memory. `data` is read
+     * at start (absent: an empty flash) and replaced by every write.
+     */
+    flash?: { data?: Uint8Array }
     /** ends the run with outcome "finished" */
     signal?: AbortSignal
 }
@@ -170,7 +176,16 @@ async function simulate(options: RunOptions): Promise<RunResult> {
             stock && options.board.interfaces.includes("wlan") ? new SimStockWifi(air, timeline, mac) : undefined
         firmware =
             options.driver === "firmware"
-                ? new FirmwareDrivers({ air, clock, timeline, board: options.board, mac, onLog: options.onDiagnostic })
+                ? new FirmwareDrivers({
+                      air,
+                      wire,
+                      clock,
+                      timeline,
+                      board: options.board,
+                      clients: options.world.clients,
+                      mac,
+                      onLog: options.onDiagnostic,
+                  })
                 : undefined
         const station = firmware
             ? firmware.station
@@ -178,31 +193,33 @@ async function simulate(options: RunOptions): Promise<RunResult> {
               ? new SimWifiStation(loadContract("wifi-station.md"), air, timeline, mac)
               : undefined
         const hardware = options.board.camscript?.ethernet
-        const lan =
-            options.board.interfaces.includes("lan") && hardware && !stock
-                ? new SimEthernet(loadContract("ethernet.md"), wire, clock, timeline, hardware, ethernetMac(mac))
-                : undefined
-        const accessPoint =
-            options.board.interfaces.includes("wlan") && !stock
-                ? new SimAccessPoint(
-                      loadContract("wifi-access-point.md"),
-                      air,
-                      timeline,
-                      station,
-                      accessPointMac(mac),
-                      options.world.clients,
-                  )
-                : undefined
+        const lan = firmware
+            ? firmware.lan
+            : options.board.interfaces.includes("lan") && hardware && !stock
+              ? new SimEthernet(loadContract("ethernet.md"), wire, clock, timeline, hardware, ethernetMac(mac))
+              : undefined
+        const accessPoint = firmware
+            ? firmware.accessPoint
+            : options.board.interfaces.includes("wlan") && !stock
+              ? new SimAccessPoint(
+                    loadContract("wifi-access-point.md"),
+                    air,
+                    timeline,
+                    station,
+                    accessPointMac(mac),
+                    options.world.clients,
+                )
+              : undefined
         bus.addServiceProvider(
             new JDServerServiceProvider(
                 "camscript-board",
                 // a test's own drivers stand in for the board's (built, but not on the bus)
-                options.drivers?.({ clock, timeline }) ??
+                options.testDrivers?.({ clock, timeline }) ??
                     [
                         ...(firmware?.servers ?? []),
                         station instanceof SimWifiStation ? station : undefined,
-                        accessPoint,
-                        lan,
+                        accessPoint instanceof SimAccessPoint ? accessPoint : undefined,
+                        lan instanceof SimEthernet ? lan : undefined,
                         stockWifi,
                     ].filter((s) => s !== undefined),
             ),
@@ -219,25 +236,39 @@ async function simulate(options: RunOptions): Promise<RunResult> {
         vm = await createVm()
         const theVm = vm
         const exception: string[] = []
+        // a failed assertion inside the VM aborts it and nothing runs any
+        // more: say so now instead of waiting for the time limit
+        const crashed = (line: string) => {
+            const m = /^assertion '.*' failed at (\S+)/.exec(line)
+            if (m)
+                end({
+                    outcome: "error",
+                    exitCode: 1,
+                    error: `the DeviceScript VM crashed (assertion failed at ${m[1]}): a fault inside the VM, not an exception of the script`,
+                })
+        }
         theVm.dmesg = (raw: string) => {
             vmSpoke = true
             const line = raw.replace(ANSI, "")
             options.onDiagnostic?.(line)
+            crashed(line)
             if (line.startsWith("> ")) {
                 const entry = { atMs: now(), text: line.slice(2) }
                 if (keep) output.push(entry)
                 options.onOutput?.(entry)
-            } else if (/^\* +(Exception|message|at )/.test(line) || /^! +at /.test(line)) {
+            } else if (/^\* +(Exception|message|at )/.test(line) || /^! +(at |Exception:|\.\.\.)/.test(line)) {
                 exception.push(line.replace(/^[*!] +/, ""))
             }
         }
         theVm.log = (...args: unknown[]) => {
             vmSpoke = true
             options.onDiagnostic?.(args.join(" "))
+            crashed(args.join(" "))
         }
         theVm.error = (...args: unknown[]) => {
             vmSpoke = true
             options.onDiagnostic?.(args.join(" "))
+            crashed(args.join(" "))
         }
         theVm.panicHandler = (code: number) => {
             vmSpoke = true
@@ -260,7 +291,16 @@ async function simulate(options: RunOptions): Promise<RunResult> {
             if (e.source === "wifi" || e.source === "eth") theSockets.linkChanged()
             if (e.source === "wifi") accessPoint?.stationChanged()
         })
+        if (options.flash) {
+            const store = options.flash
+            theVm.flashLoad = () => store.data ?? new Uint8Array(0)
+            theVm.flashSave = (data: Uint8Array) => {
+                store.data = data.slice()
+            }
+        }
         options.beforeStart?.(theVm)
+        // (an abort while the VM was loading has already fired)
+        if (options.signal?.aborted) end({ outcome: "finished", exitCode: 0 })
         options.signal?.addEventListener("abort", () => end({ outcome: "finished", exitCode: 0 }))
         theVm.devsSetDeviceId("ca3c0de0ca3c0de0")
         theVm.devsStart()
@@ -270,7 +310,7 @@ async function simulate(options: RunOptions): Promise<RunResult> {
         air.start()
         stockWifi?.start()
         wire.start()
-        accessPoint?.startClients()
+        accessPoint?.startClients(options.world.events)
         const worldName = relative(process.cwd(), options.world.source) || options.world.source
         timeline.add("sim", "start", `world ${worldName}, board ${options.board.id}`)
 
@@ -325,17 +365,59 @@ async function simulate(options: RunOptions): Promise<RunResult> {
     }
 }
 
+/**
+ * The VM's own panics (runtime/devicescript/devicescript.h), by the name it
+ * prints on its "! Exception: <Name>" line: what happened in words, and
+ * what to do about it.
+ */
+const VM_PANICS: Record<number, { name: string; what: string; advice: string }> = {
+    60001: {
+        name: "InfiniteLoop",
+        what: "infinite loop: the script ran 131072 VM steps without pausing, and the VM stopped it",
+        advice: "a loop (or a long computation) never awaits; add `await time.sleep_ms(0)` inside it every so often, or split the work",
+    },
+    60004: {
+        name: "OutOfMemory",
+        what: "out of memory: the script filled the VM's heap (64 KB on the chip and here)",
+        advice: "keep fewer or smaller objects alive: drop arrays and buffers you no longer need, and cap lists that grow",
+    },
+    60006: {
+        name: "StackOverflow",
+        what: "stack overflow: function calls nested more than 100 deep",
+        advice: "a function probably calls itself without end; give the recursion a stop, or use a loop",
+    },
+}
+
+/** "at f (x.ts:3:5)" repeated n times in a row becomes one line saying so. */
+function collapseFrames(frames: string[]): string[] {
+    const out: string[] = []
+    for (let i = 0; i < frames.length;) {
+        let j = i + 1
+        while (j < frames.length && frames[j] === frames[i]) j++
+        out.push(j - i > 1 ? `${frames[i]} (${j - i} times)` : frames[i])
+        i = j
+    }
+    return out
+}
+
 /** "Error: boom" + "at src/user/x.ts:5:1" from the VM's exception lines. */
 function describeException(lines: string[], code: number, script: CompiledScript | undefined): string {
-    const head = lines.find((l) => l.startsWith("Exception:"))?.replace(/^Exception: */, "") ?? `panic ${code}`
+    const head = lines.find((l) => l.startsWith("Exception:"))?.replace(/^Exception: */, "")
     const message = lines.find((l) => l.startsWith("message:"))?.replace(/^message: */, "")
-    const frames = lines
-        .filter((l) => l.startsWith("at "))
-        .map((l) => {
-            const m = /^at (\S+) \(pc:(\d+)\)/.exec(l)
-            const pos = m && script ? sourcePosition(script, m[1], Number(m[2])) : undefined
-            return pos ? `    at ${pos}` : `    ${l}`
-        })
-    const first = message ? `${head}: ${message}` : head
-    return [first, ...frames.slice(0, 6)].join("\n")
+    const frames = collapseFrames(
+        lines
+            .filter((l) => l.startsWith("at ") || l === "...")
+            .map((l) => {
+                const m = /^at (\S+) \(pc:(\d+)\)/.exec(l)
+                const pos = m && script ? sourcePosition(script, m[1], Number(m[2])) : undefined
+                return pos ? `    at ${pos}` : `    ${l}`
+            }),
+    ).slice(0, 6)
+    const panic = VM_PANICS[code]
+    if (panic)
+        return [`${panic.what} (VM panic ${code}, ${panic.name})`, ...frames, `  what to do: ${panic.advice}`].join(
+            "\n",
+        )
+    const first = head ? (message ? `${head}: ${message}` : head) : `VM panic ${code}`
+    return [first, ...frames].join("\n")
 }

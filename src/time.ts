@@ -56,3 +56,12 @@ export function ticks_diff(a: number, b: number): number {
 export function ticks_add(ticks: number, delta: number): number {
     return ticks + delta
 }
+
+/** `time` as the entries export it (`import { time } from "camscript"`). */
+export const time = {
+    sleep: sleep,
+    sleep_ms: sleep_ms,
+    ticks_ms: ticks_ms,
+    ticks_diff: ticks_diff,
+    ticks_add: ticks_add,
+}

@@ -167,7 +167,6 @@ await time.sleep_ms(10)
         "change idle status=1000 connected=false",
         "change scanning status=1001 connected=false",
         "change associating status=1001 connected=false",
-        "change handshaking status=1001 connected=false",
         "change obtaining-address status=1001 connected=false",
         "change got-address status=1010 connected=true",
     ])

@@ -201,8 +201,8 @@ test("script paths that are not regular files fail at once with exit 2", async (
     symlinkSync("/dev/zero", join(dir, "zero.ts"))
     const cases: [string, RegExp][] = [
         [join(dir, "folder.ts"), /folder\.ts: is a folder; give the script's \.ts file/],
-        [join(dir, "pipe.ts"), /pipe\.ts: is not a regular file/],
-        [join(dir, "zero.ts"), /zero\.ts: is not a regular file/],
+        [join(dir, "pipe.ts"), /pipe\.ts is a FIFO \(named pipe\), not a regular file/],
+        [join(dir, "zero.ts"), /zero\.ts is a character device, not a regular file/],
         [join(dir, "missing.ts"), /missing\.ts: no such file/],
         [dir, /a camscript script is a TypeScript file \(\.ts\)/],
     ]
@@ -222,7 +222,7 @@ test("a source file may be 1 MB exactly; one byte more, or invalid UTF-8, is ref
     const over = join(dir, "over.ts")
     writeFileSync(over, "/".repeat(MAX_SOURCE_BYTES + 1))
     const e = t.throws(() => readSourceFile(over), { instanceOf: ScriptFileError })
-    t.regex(e.message, /1048577 bytes; a source file may be at most 1048576 bytes/)
+    t.regex(e.message, /over\.ts is 1048577 bytes; the limit is 1048576 bytes \(1 MB\)/)
     const bad = join(dir, "bad.ts")
     writeFileSync(bad, Buffer.from([0x2f, 0x2f, 0xff, 0xfe, 0x0a]))
     t.throws(() => readSourceFile(bad), { instanceOf: ScriptFileError, message: /bad\.ts: is not valid UTF-8 text/ })

@@ -18,7 +18,7 @@ const WATCHER = `import { network, time } from "camscript"
 
 const wlan = new network.WLAN(network.WLAN.IF_STA)
 const report = (what: string) =>
-    console.log(\`\${what} connected=\${wlan.isconnected()} status=\${wlan.status()} ip=\${wlan.ifconfig()[0]}\`)
+    console.log(\`\${what} active=\${wlan.active()} connected=\${wlan.isconnected()} status=\${wlan.status()} ip=\${wlan.ifconfig()[0]}\`)
 wlan.on_change((c) => console.log(\`change connected=\${c.connected} state=\${c.state} status=\${c.status}\`))
 const step = async (name: string, fn: () => Promise<any>) => {
     try {
@@ -64,7 +64,7 @@ async function runAgainst(plan: DriverPlan, malformed: boolean): Promise<Case> {
         world: world("default"),
         board,
         timeoutMs: RUN_LIMIT_MS,
-        drivers: ({ clock }) => [(station = new FuzzStation(plan, clock, malformed))],
+        testDrivers: ({ clock }) => [(station = new FuzzStation(plan, clock, malformed))],
     })
     return { outcome: run.outcome, error: run.error, lines: run.output, sent: station!.sentLinks }
 }
@@ -90,7 +90,7 @@ export function judge(c: Case): string[] {
 }
 
 /** Runs the property; `malformed` lets truncation cut into an event's fields. */
-async function fuzzDriver(malformed: boolean, runs: number) {
+async function fuzzDriver(malformed: boolean, runs: number, endOnFailure = false) {
     const seen = { connected: 0, timedOut: 0, refused: 0 }
     await fc.assert(
         fc.asyncProperty(driverPlan, async (plan) => {
@@ -104,7 +104,8 @@ async function fuzzDriver(malformed: boolean, runs: number) {
             if (c.lines.some((l) => l.text.startsWith("wait: threw"))) seen.timedOut++
             if (c.lines.some((l) => l.text.startsWith("active: threw"))) seen.refused++
         }),
-        fuzzParameters(runs),
+        // a known failure need not be shrunk to its smallest case every time
+        { ...fuzzParameters(runs), endOnFailure },
     )
     return seen
 }
@@ -125,6 +126,25 @@ test.serial("fuzz: a misbehaving Wi-Fi driver never crashes or hangs the module,
 // scan_record, scan_done; the access point's and Ethernet's too). When fixed
 // this test passes and ava reports it: drop `.failing` then.
 test.failing("fuzz: events cut short inside their fields are dropped, not a crash", async (t) => {
-    await fuzzDriver(true, 30)
+    await fuzzDriver(true, 30, true)
     t.pass()
+})
+
+// Found by this fuzzing, not fixed here (src/network/station.ts setActive,
+// being changed for issue 9): active(true) sets the interface active before
+// the driver confirms, so when the driver never answers, active(true)
+// rejects ("did not answer in 5000 ms") but active() then reads true, and
+// connect() is accepted on an interface the driver never turned on. When
+// fixed this test passes and ava reports it: drop `.failing` then.
+test.failing("a driver that never confirms set_active: active(true) rejects and active() reads false", async (t) => {
+    const silent: DriverPlan = {
+        version: 1,
+        mac: new Uint8Array([0x24, 0x0a, 0xc4, 0, 0xc4, 0x3e]),
+        replies: {},
+        spontaneous: [],
+    }
+    const c = await runAgainst(silent, false)
+    const active = c.lines.find((l) => l.text.startsWith("active: "))?.text ?? ""
+    t.regex(active, /^active: threw .*did not answer/)
+    t.regex(active, /active=false/)
 })

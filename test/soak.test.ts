@@ -9,21 +9,21 @@ import {
     type SoakSample,
 } from "./helpers/soak"
 
-// A short soak (npm run soak runs 10,000 cycles): one VM through 300
+// A short soak (npm run soak runs 10,000 cycles): one VM through 200
 // connect / fault / recover cycles on the virtual clock. The VM's heap must
 // stay flat after warm-up and the host's memory must not grow with the
 // cycles. docs/reliability.md has the long run's figures.
 
-const CYCLES = 300
-const WARM_UP = 30
-/** what the last collection kept may grow this much after warm-up: less than 2 bytes a cycle */
+const CYCLES = 200
+const WARM_UP = 20
+/** what the last collection kept may grow this much after warm-up: about 3 bytes a cycle here */
 const VM_GROWTH_BOUND = 512
 /** the host's JS heap + external memory, after a full collection */
 const HOST_GROWTH_BOUND = 4 * 1024 * 1024
 
 test.serial(`soak: ${CYCLES} fault cycles, every one recovered in time, VM heap and host memory flat`, async (t) => {
     const samples: SoakSample[] = []
-    const run = await runSoak({ cycles: CYCLES, hostEvery: 30, onSample: (s) => samples.push(s) })
+    const run = await runSoak({ cycles: CYCLES, hostEvery: 20, onSample: (s) => samples.push(s) })
     t.is(run.outcome, "finished", run.error)
     t.deepEqual(
         samples.map((s) => s.cycle),
@@ -64,9 +64,9 @@ test.serial(`soak: ${CYCLES} fault cycles, every one recovered in time, VM heap 
 })
 
 test.serial("soak: the heap check catches a script that keeps 64 bytes a cycle", async (t) => {
-    // 90 cycles x 64 B (plus the array's growth) is far past the bound: the check has teeth
+    // 20 cycles x 64 B between the windows (plus the array's growth) is past the bound: the check has teeth
     const samples: SoakSample[] = []
-    const run = await runSoak({ cycles: 90, leakBytesPerCycle: 64, hostEvery: 1000, onSample: (s) => samples.push(s) })
+    const run = await runSoak({ cycles: 60, leakBytesPerCycle: 64, hostEvery: 1000, onSample: (s) => samples.push(s) })
     t.is(run.outcome, "finished", run.error)
     const growth = heapGrowth(samples, WARM_UP)
     t.true(growth.growthBytes > VM_GROWTH_BOUND, JSON.stringify(growth))

@@ -40,8 +40,10 @@ image streamed, the program started again and its hash checked.
             )
         const forMs = parseForDuration(values.for)
         const board = chosenBoard(values.board)
-        const program = await loadProgram(positionals[0], board, chosenFirmware(values.firmware))
+        const firmware = chosenFirmware(values.firmware)
+        // the port first: no compile before learning there is no board
         const path = choosePort(typeof values.port === "string" ? values.port : undefined)
+        const program = await loadProgram(positionals[0], board, firmware)
         const shown = positionals[0]
         process.stderr.write(`deploying ${shown} (${formatBytes(program.image.length)}) to ${path}\n`)
         let shownStep = -1

@@ -11,10 +11,13 @@ import { romLoaderAnswers } from "./rom-probe"
 
 export const JDUSB_BAUD = 1_500_000
 
+/** A running board announces itself within a second; a loaded machine (CI) may take several. */
+export const ANSWER_TIMEOUT_MS = 8000
+
 export interface DeployOptions {
     /** fraction 0..1 of the image sent */
     onProgress?: (fraction: number) => void
-    /** how long the board has to answer on Jacdac (default 5 s) */
+    /** how long the board has to answer on Jacdac (default ANSWER_TIMEOUT_MS) */
     answerTimeoutMs?: number
     /** the board's log lines from the moment the program (re)starts, while the deploy holds the port */
     onProgramLog?: (line: string) => void
@@ -68,7 +71,7 @@ export async function deployProgram(
     let sent = 0
     let keep = false
     try {
-        const manager = await link.manager(options.answerTimeoutMs ?? 5000)
+        const manager = await link.manager(options.answerTimeoutMs ?? ANSWER_TIMEOUT_MS)
         if (!manager) {
             await link.close()
             if (await romLoaderAnswers(path))
@@ -77,7 +80,7 @@ export async function deployProgram(
                         "Release IO0 (or the BOOT button) and press reset to start the runtime; to write the runtime itself, run `camscript flash`.",
                 )
             throw new HardwareError(
-                `the device on ${path} answers nothing: no DeviceScript runtime spoke Jacdac within ${((options.answerTimeoutMs ?? 5000) / 1000).toFixed(0)} s.\n` +
+                `the device on ${path} answers nothing: no DeviceScript runtime spoke Jacdac within ${((options.answerTimeoutMs ?? ANSWER_TIMEOUT_MS) / 1000).toFixed(0)} s.\n` +
                     "A new board has no runtime yet: run `camscript flash --board <id>` first (see docs/hardware.md). " +
                     "If it was flashed, press reset and try again.",
             )

@@ -54,7 +54,7 @@ export async function flashFirmware(
     let region = 0
     try {
         try {
-            await loader.main("default_reset")
+            await Promise.race([loader.main("default_reset"), port.whenLost])
         } catch (e) {
             if (port.lost) throw vanished(path, "before anything was written")
             if (!/failed to connect/i.test((e as Error).message ?? "")) throw e
@@ -72,7 +72,7 @@ export async function flashFirmware(
                 `the chip on ${path} is an ${found}, but this board has an ${chipName(arch)}: nothing was written. Check --board`,
             )
         const total = firmware.regions.reduce((n, r) => n + r.data.length, 0)
-        await loader.writeFlash({
+        const writing = loader.writeFlash({
             fileArray: firmware.regions.map((r) => ({ data: r.data, address: r.offset })),
             flashMode: "keep",
             flashFreq: "keep",
@@ -85,6 +85,7 @@ export async function flashFirmware(
             },
             calculateMD5Hash: (image) => createHash("md5").update(image).digest("hex"),
         })
+        await Promise.race([writing, port.whenLost])
         // leave the loader: "run user code" (FLASH_BEGIN 0 + FLASH_END reboot), then a
         // hard reset by RTS where the board has the circuit
         try {
@@ -106,7 +107,9 @@ export async function flashFirmware(
             )
         throw new HardwareError(`flashing ${path} failed: ${message}`)
     } finally {
-        await transport.disconnect().catch(() => {})
+        // esptool-js's disconnect waits on a read loop that a lost port never ends
+        const settle = new Promise((r) => setTimeout(r, 1000).unref())
+        await Promise.race([transport.disconnect().catch(() => {}), settle])
         await port.close().catch(() => {})
     }
 }

@@ -32,16 +32,18 @@ function onePortClass(path: string, listed: () => boolean): typeof SerialPort {
     }
 }
 
-/** jacdac-ts talks on console.debug / console.log: quiet while we hold the bus, log lines kept. */
+/** jacdac-ts talks on the console: quiet while we hold the bus, the board's log lines kept. */
 function quietConsole(onDeviceLog: (line: string) => void): () => void {
-    const { debug, log, warn } = console
+    const { debug, log, warn, error } = console
     console.debug = (...args: unknown[]) => {
         const text = args.map(String).join(" ")
         if (text.startsWith("DEV: ")) onDeviceLog(text.slice(5))
     }
     console.log = () => {}
     console.warn = () => {}
-    return () => Object.assign(console, { debug, log, warn })
+    // "JDUSB Error: ..." about stray bytes (a board's boot text, a previous session's tail)
+    console.error = () => {}
+    return () => Object.assign(console, { debug, log, warn, error })
 }
 
 export interface JacdacLink {

@@ -102,6 +102,8 @@ export function explainOpenError(path: string, message: string): string {
 export function openPort(path: string, baudRate: number): Promise<SerialPort> {
     return new Promise((done, fail) => {
         const port = new SerialPort({ path, baudRate, autoOpen: false })
+        // a port that goes away fails its next write with EIO: the owner learns it from "close"
+        port.on("error", () => {})
         port.open((err) => (err ? fail(new HardwareError(explainOpenError(path, err.message))) : done(port)))
     })
 }

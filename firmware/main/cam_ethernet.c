@@ -364,6 +364,14 @@ static void on_ip_event(void *arg, esp_event_base_t base, int32_t id, void *data
 
 // ------------------------------------------------------------ event sending
 
+static void send_snapshot(srv_t *state, const link_snapshot_t *link) {
+    uint8_t payload[CAM_ETH_LINK_SIZE];
+    size_t size = cam_eth_encode_link(payload, link);
+    jd_send_event_ext(state, JD_CAM_ETHERNET_EV_LINK, payload, (unsigned)size);
+    memcpy(state->last_link_payload, payload, size);
+    state->link_sent = true;
+}
+
 static void send_link_if_due(srv_t *state) {
     lock(state);
     link_snapshot_t link = state->link;
@@ -380,10 +388,22 @@ static void send_link_if_due(srv_t *state) {
     if (same && !state->link_answer_due)
         return;
 
-    jd_send_event_ext(state, JD_CAM_ETHERNET_EV_LINK, payload, (unsigned)size);
-    memcpy(state->last_link_payload, payload, size);
-    state->link_sent = true;
+    send_snapshot(state, &link);
     state->link_answer_due = false;
+}
+
+// A fresh link-up is reported as LinkUp before its address, also when the
+// address is known at once (static, or a lease that came in the same pass):
+// each step is an event, as the bytecode's on_change reports them.
+static void send_link_up_step(srv_t *state) {
+    lock(state);
+    link_snapshot_t link = state->link;
+    unlock(state);
+    if (link.state != LINK_STATE(GOT_ADDRESS))
+        return;
+    link.state = LINK_STATE(LINK_UP);
+    memset(&link.address, 0, sizeof(link.address));
+    send_snapshot(state, &link);
 }
 
 // ------------------------------------------------------- address settings
@@ -846,8 +866,10 @@ static void cam_ethernet_process(srv_t *state) {
     state->dns_due = false;
     unlock(state);
 
-    if (speed_due)
+    if (speed_due) {
         read_link_speed(state);
+        send_link_up_step(state);
+    }
     if (dns_due)
         read_dns(state);
     report_missing_link(state);

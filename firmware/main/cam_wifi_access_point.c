@@ -299,6 +299,9 @@ static void send_link_if_due(srv_t *state) {
 // sending them.
 static void read_station_list(srv_t *state, uint8_t ap_state) {
     uint8_t count = 0;
+    // Built aside, so that an unchanged list (a station that joined but has
+    // no lease yet) is not sent again.
+    cam_ap_station_t fresh[ESP_WIFI_MAX_CONN_NUM];
     if (ap_state == AP_STATE(UP)) {
         wifi_sta_list_t stations;
         memset(&stations, 0, sizeof(stations));
@@ -314,24 +317,35 @@ static void read_station_list(srv_t *state, uint8_t ap_state) {
                 total = 0;
             if (total > ESP_WIFI_MAX_CONN_NUM)
                 total = ESP_WIFI_MAX_CONN_NUM;
-            count = (uint8_t)total;
-            for (uint8_t i = 0; i < count; ++i) {
-                cam_ap_station_t *entry = &state->list[i];
+            // A station is listed once it holds a lease ("one connected
+            // station (MAC, leased IP, RSSI)"): between association and its
+            // DHCP exchange it is not connected for the script yet.
+            // IP_EVENT_AP_STAIPASSIGNED reads the list again.
+            for (int i = 0; i < total; ++i) {
                 const wifi_sta_info_t *station = &stations.sta[i];
-                memset(entry, 0, sizeof(*entry));
-                entry->index = i;
-                entry->count = count;
-                entry->rssi = station->rssi; // how the camera hears it, when read
-                memcpy(entry->mac, station->mac, MAC_LENGTH);
+                uint32_t ip = 0;
                 for (int j = 0; have_addresses && j < addresses.num && j < ESP_WIFI_MAX_CONN_NUM;
                      ++j)
                     if (memcmp(addresses.sta[j].mac, station->mac, MAC_LENGTH) == 0)
-                        entry->ip = ipv4_to_contract(&addresses.sta[j].ip);
+                        ip = ipv4_to_contract(&addresses.sta[j].ip);
+                if (ip == 0)
+                    continue;
+                cam_ap_station_t *entry = &fresh[count];
+                memset(entry, 0, sizeof(*entry));
+                entry->index = count;
+                entry->rssi = station->rssi; // how the camera hears it, when read
+                memcpy(entry->mac, station->mac, MAC_LENGTH);
+                entry->ip = ip;
+                ++count;
             }
+            for (uint8_t i = 0; i < count; ++i)
+                fresh[i].count = count;
         }
     }
-    if (count == 0 && state->station_count == 0)
-        return; // none before, none now: nothing changed
+    if (count == state->station_count && count == state->list_count &&
+        memcmp(fresh, state->list, count * sizeof(fresh[0])) == 0)
+        return; // the same stations as last sent (none before, none now included)
+    memcpy(state->list, fresh, count * sizeof(fresh[0]));
     state->list_count = count;
     state->list_sent = 0;
     state->list_sending = true;

@@ -206,6 +206,7 @@ struct srv_state {
     // first) and by set_active.
     bool leave_pending;
     bool link_was_up; // WIFI_EVENT_STA_CONNECTED seen for this attempt
+    bool connected_due; // a CONNECTED was recorded that process() has not reported yet
     bool key_given;   // this attempt was made with a key
     // This attempt was made with associate_enterprise, and which server
     // checks it asked for (cam_link_context_t).
@@ -385,6 +386,10 @@ static uint8_t security_from_authmode(wifi_auth_mode_t authmode) {
         return SECURITY(WPA_WPA2);
     case WIFI_AUTH_WPA2_ENTERPRISE:
         return SECURITY(WPA2ENTERPRISE);
+    case WIFI_AUTH_WPA3_ENT_192:
+        // WPA3-Enterprise (the 192-bit suite; ESP-IDF reports WPA3-Enterprise
+        // without it as WIFI_AUTH_ENTERPRISE, the line above)
+        return SECURITY(WPA3ENTERPRISE);
     case WIFI_AUTH_WPA3_PSK:
         return SECURITY(WPA3);
     case WIFI_AUTH_WPA2_WPA3_PSK:
@@ -426,6 +431,7 @@ static void record_connected(srv_t *state, const wifi_event_sta_connected_t *eve
     if (joining && !stale) {
         // STA_CONNECTED is posted after association AND the 4-way handshake.
         state->link_was_up = true;
+        state->connected_due = true;
         link->channel = event->channel;
         link->security = security_from_authmode(event->authmode);
         memcpy(link->bssid, event->bssid, sizeof(link->bssid));
@@ -577,6 +583,27 @@ static void send_link_if_due(srv_t *state) {
     memcpy(state->last_link_payload, payload, size);
     state->last_link_size = (uint8_t)size;
     state->link_answer_due = false;
+}
+
+// The association is reported as ObtainingAddress before its address, also
+// when the address is known at once (static, or a lease that came in the
+// same pass): each step is an event, as the bytecode's on_change reports
+// them.
+static void send_association_step(srv_t *state) {
+    lock(state);
+    link_snapshot_t link = state->link;
+    bool due = state->connected_due;
+    state->connected_due = false;
+    unlock(state);
+    if (!due || link.state != LINK_STATE(GOT_ADDRESS))
+        return;
+    link.state = LINK_STATE(OBTAINING_ADDRESS);
+    clear_address(&link);
+    uint8_t payload[CAM_LINK_MAX_SIZE];
+    size_t size = cam_encode_link(payload, &link);
+    jd_send_event_ext(state, JD_CAM_WIFI_STATION_EV_LINK, payload, size);
+    memcpy(state->last_link_payload, payload, size);
+    state->last_link_size = (uint8_t)size;
 }
 
 static void send_scan_done(srv_t *state, uint8_t count) {
@@ -1194,6 +1221,7 @@ static void cam_wifi_station_process(srv_t *state) {
         }
     }
 
+    send_association_step(state);
     send_link_if_due(state);
 
     if (scan_list_pending(state)) {

@@ -140,8 +140,11 @@ export function compileTree(tree: SourceTree): CompilerOutput {
             const path = fn.replace(/^\.\//, "")
             const own = tree.files.get(path)
             if (own !== undefined) return own
+            // this project's own files; its node_modules are not a package's to
+            // reach into (the compiler's libraries come from memory, below the root)
             const m = /^node_modules\/camscript\/(.+)$/.exec(path)
-            if (m && !m[1].split("/").includes("..")) return readFileSync(fromRoot(m[1]), "utf8")
+            if (m && !m[1].startsWith("node_modules/") && !m[1].split("/").includes(".."))
+                return readFileSync(fromRoot(m[1]), "utf8")
             throw new Error(`not found: ${fn}`)
         },
         resolvePath: (fn: string) => fn,
@@ -153,7 +156,16 @@ export function compileTree(tree: SourceTree): CompilerOutput {
         getConfig: () => cfg,
         verifyBytecode: () => {},
     }
-    const res = internals.compiler.compileWithHost(tree.main, host)
+    // the compiler prints its own internals (disassembly of code it could not
+    // lower) on the console; the user gets the diagnostics, not those
+    const saved = { log: console.log, error: console.error, debug: console.debug, warn: console.warn }
+    console.log = console.error = console.debug = console.warn = () => {}
+    let res: ReturnType<CompilerModule["compileWithHost"]>
+    try {
+        res = internals.compiler.compileWithHost(tree.main, host)
+    } finally {
+        Object.assign(console, saved)
+    }
     const diagnostics = errors.length
         ? internals.compiler
               .formatDiagnostics(errors, true)

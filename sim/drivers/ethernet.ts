@@ -6,6 +6,7 @@ import type { Clock } from "../radio/air"
 import type { Timeline } from "../timeline"
 import { AUTONEG_MS, DHCP_RETRY_MS, LINK_CHECK_MS, type Wire } from "../wired/wire"
 import { formatIpv4, prefixMask } from "../world/ipv4"
+import { holdLease } from "../net/dhcp-lease"
 
 // The simulator's implementation of services/ethernet.md. The PHY answers
 // only when the settings the bytecode sends match how the board is really
@@ -41,6 +42,8 @@ export class SimEthernet extends ContractServer {
     private hostname = ""
     private phy?: PhyRequest
     private started = false
+    /** a lost link was noticed and the next PHY poll will report it */
+    private linkCheckPending = false
     /** bumps on every start/stop/link change, so stale timers do nothing */
     private generation = 0
     private readonly S = this.members("LinkState")
@@ -111,6 +114,7 @@ export class SimEthernet extends ContractServer {
 
     private start() {
         this.generation++
+        this.linkCheckPending = false
         if (!this.phyAnswers()) {
             this.started = false
             return this.setLink(this.S.Stopped, this.R.PhyNotFound)
@@ -122,6 +126,7 @@ export class SimEthernet extends ContractServer {
 
     private stop() {
         this.generation++
+        this.linkCheckPending = false
         this.started = false
         this.setLink(this.S.Stopped, this.R.StoppedByRequest)
     }
@@ -136,7 +141,7 @@ export class SimEthernet extends ContractServer {
     /** Auto-negotiation with whatever is at the other end of the cable. */
     private negotiate() {
         this.after(AUTONEG_MS, () => {
-            if (!this.wire.plugged) return this.setLink(this.S.Started, this.R.CableUnplugged)
+            if (!this.wire.linked) return this.setLink(this.S.Started, this.R.CableUnplugged)
             this.setLink(this.S.LinkUp)
             this.obtainAddress()
         })
@@ -150,30 +155,55 @@ export class SimEthernet extends ContractServer {
             return this.setLink(this.S.GotAddress)
         }
         if (this.state === this.S.GotAddress) this.setLink(this.S.LinkUp)
-        const delay = this.wire.config?.dhcp.delayMs ?? 0
+        const delay = this.wire.dhcp?.delayMs ?? 0
         const ask = () =>
             this.after(delay, () => {
                 const ip = this.wire.lease(this.mac)
-                if (ip === undefined) return this.after(DHCP_RETRY_MS - delay, ask)
-                const dhcp = this.wire.config!.dhcp
+                if (ip === undefined) return this.after(Math.max(0, DHCP_RETRY_MS - delay), ask)
+                const dhcp = this.wire.dhcp!
                 this.ip = ip
                 this.netmask = prefixMask(dhcp.prefix)
                 this.gateway = dhcp.gateway
                 this.dns = dhcp.dns[0]
                 if (this.hostname) this.timeline.add("eth", "dhcp-hostname", this.hostname)
                 this.setLink(this.S.GotAddress)
+                this.keepLease(dhcp.leaseSeconds * 1000)
             })
         ask()
+    }
+
+    /** Renew at T1, rebind at T2, lose the address at expiry or on a NAK (sim/net/dhcp-lease.ts). */
+    private keepLease(leaseMs: number) {
+        holdLease(leaseMs, {
+            now: () => this.clock.now(),
+            after: (ms, step) => this.after(ms, step),
+            ask: () => this.wire.renewLease(this.mac, this.ip),
+            renewed: (phase, ms) =>
+                this.timeline.add("eth", `dhcp-${phase}`, `${formatIpv4(this.ip)} for ${ms / 1000} s`),
+            lost: (why) => {
+                this.timeline.add("eth", why === "nak" ? "dhcp-nak" : "dhcp-expired", `${formatIpv4(this.ip)} given up`)
+                // lwIP starts over: the link stays up, the address goes, DISCOVER again
+                this.obtainAddress()
+            },
+        })
     }
 
     /** The cable changed: the next link check sees it. */
     private checkCable() {
         if (!this.started) return
         const up = this.state >= this.S.LinkUp
-        if (up && !this.wire.plugged) {
+        if (up && !this.wire.linked) {
+            // the PHY is polled on its own beat: more flaps before the poll do not delay it
+            if (this.linkCheckPending) return
+            this.linkCheckPending = true
             this.generation++
-            this.after(LINK_CHECK_MS, () => this.setLink(this.S.Started, this.R.CableUnplugged))
-        } else if (!up && this.wire.plugged) {
+            this.after(LINK_CHECK_MS, () => {
+                this.linkCheckPending = false
+                this.setLink(this.S.Started, this.R.CableUnplugged)
+                // the PHY latches a lost link until it is read: seen down once, even if the cable is back
+                if (this.wire.linked) this.negotiate()
+            })
+        } else if (!up && this.wire.linked) {
             this.generation++
             this.negotiate()
         }

@@ -6,7 +6,7 @@ import { audible, distance, rssiDbm } from "../radio/pathloss"
 import * as timing from "../radio/timing"
 import type { Timeline } from "../timeline"
 import { cidrHosts, formatIpv4, leaseFrom, maskPrefix, parseIpv4 } from "../world/ipv4"
-import type { ClientConfig } from "../world/world"
+import { CLIENT_ACTIONS, type ClientConfig, type WorldEvent } from "../world/world"
 
 // The simulator's implementation of services/wifi-access-point.md: the
 // camera hosts a network; the world's clients (phones, laptops) try to join
@@ -56,6 +56,8 @@ export class SimAccessPoint extends ContractServer {
     /** DHCP leases of the camera's server, by client MAC */
     private readonly leases = new Map<string, number>()
     private generation = 0
+    /** set by client-join / client-leave events */
+    private readonly present = new Map<ClientConfig, boolean>()
     private readonly S = this.members("ApState")
     private readonly R = this.members("ApReason")
 
@@ -95,10 +97,24 @@ export class SimAccessPoint extends ContractServer {
     }
 
     /** Schedule the clients' comings and goings (once, at the start of a run). */
-    startClients() {
+    startClients(events: WorldEvent[] = []) {
         for (const c of this.clients) {
             this.clock.setTimeout(() => this.tryJoin(c), c.atMs - this.clock.now())
             if (c.leaveAtMs !== undefined) this.clock.setTimeout(() => this.leave(c), c.leaveAtMs - this.clock.now())
+        }
+        for (const ev of events) {
+            if (!CLIENT_ACTIONS.includes(ev.action)) continue
+            const c = this.clients.find((k) => k.name === ev.client)!
+            this.clock.setTimeout(() => {
+                this.timeline.add("world", ev.action, c.name)
+                if (ev.action === "client-leave") {
+                    this.present.set(c, false)
+                    this.leave(c)
+                } else {
+                    this.present.set(c, true)
+                    this.tryJoin(c)
+                }
+            }, ev.atMs - this.clock.now())
         }
     }
 
@@ -155,6 +171,9 @@ export class SimAccessPoint extends ContractServer {
         this.sendStations()
     }
     private clientWindowOpen(c: ClientConfig): boolean {
+        // a client-join / client-leave event overrides the client's own times
+        const present = this.present.get(c)
+        if (present !== undefined) return present
         const now = this.clock.now()
         return now >= c.atMs && (c.leaveAtMs === undefined || now < c.leaveAtMs)
     }
@@ -186,7 +205,9 @@ export class SimAccessPoint extends ContractServer {
         const handshake = open ? 0 : timing.WPA2_HANDSHAKE_MS
         this.clock.setTimeout(
             () => {
-                if (gen !== this.generation || !this.clientWindowOpen(c)) return
+                // stale, gone meanwhile, or already joined by an earlier attempt
+                if (gen !== this.generation || !this.clientWindowOpen(c) || this.joined.some((j) => j.client === c))
+                    return
                 if (this.joined.length >= s.maxClients) return retry()
                 const ip = this.lease(c.mac)
                 if (ip === undefined) return retry()

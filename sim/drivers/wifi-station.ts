@@ -7,8 +7,16 @@ import { audible, marginal } from "../radio/pathloss"
 import * as timing from "../radio/timing"
 import type { Timeline } from "../timeline"
 import { formatIpv4, prefixMask } from "../world/ipv4"
+import { holdLease } from "../net/dhcp-lease"
 import { authenticate, type EnterpriseCredentials, type LoginOutcome } from "../login/login-server"
 import type { EapMethodName, SecurityMode } from "../world/world"
+
+/**
+ * A scan reports at most this many networks, as the firmware does
+ * (SCAN_MAX_RECORDS in firmware/main/cam_wifi_station.c): the contract's
+ * counts are u8, and the VM loses events when hundreds arrive at once.
+ */
+export const SCAN_MAX_RECORDS = 32
 
 // The simulator's implementation of services/wifi-station.md: the same
 // contract the ESP32 firmware serves. One attempt per `associate`, outcomes
@@ -28,6 +36,8 @@ interface Attempt {
     ssid: string
     key: string
     bssid?: string
+    /** probe this channel only (fast reconnect); undefined scans all */
+    channel?: number
     /** set for associate_enterprise */
     enterprise?: EnterpriseCredentials
 }
@@ -50,6 +60,10 @@ const SECURITY_CODE: Record<SecurityMode, string> = {
     "wpa3-sae": "Wpa3",
     "wpa2-enterprise": "Wpa2Enterprise",
     "wpa3-enterprise": "Wpa3Enterprise",
+}
+
+function isEnterprise(security: SecurityMode): boolean {
+    return security === "wpa2-enterprise" || security === "wpa3-enterprise"
 }
 
 /** Does `key` open a network whose passphrase is `password`? A 64-hex key is the PSK itself. */
@@ -81,6 +95,8 @@ export class SimWifiStation extends ContractServer {
     private chunks = new Map<number, Buffer>()
     /** the AP's password epoch when we joined: a change since means deauthentication */
     private joinedEpoch = 0
+    /** the channel the AP was on when we joined: it moving away means its beacons are gone */
+    private joinedChannel = 0
     private readonly S = this.members("LinkState")
     private readonly R = this.members("LinkReason")
 
@@ -95,12 +111,13 @@ export class SimWifiStation extends ContractServer {
         this.reason = this.R.None
 
         this.command("set_active", ([on]) => this.setActive(!!on))
-        this.command("associate", ([, ssid, key, bssid]) => {
+        this.command("associate", ([channel, ssid, key, bssid]) => {
             const b = bssid as Uint8Array
             this.associate({
                 ssid: ssid as string,
                 key: key as string,
                 bssid: b.some((x) => x) ? macText(b) : undefined,
+                channel: (channel as number) || undefined,
             })
         })
         this.command("set_enterprise", ([method, phase2, insecure]) => {
@@ -115,12 +132,13 @@ export class SimWifiStation extends ContractServer {
         this.command("set_credential", ([kind, , offset, total, data]) =>
             this.credentialChunk(kind as number, offset as number, total as number, data as Uint8Array),
         )
-        this.command("associate_enterprise", ([, ssid, bssid]) => {
+        this.command("associate_enterprise", ([channel, ssid, bssid]) => {
             const b = bssid as Uint8Array
             this.associate({
                 ssid: ssid as string,
                 key: "",
                 bssid: b.some((x) => x) ? macText(b) : undefined,
+                channel: (channel as number) || undefined,
                 enterprise: this.enterprise ?? { method: "PEAP", phase2: "none", insecure: false },
             })
         })
@@ -192,7 +210,7 @@ export class SimWifiStation extends ContractServer {
             this.state,
             this.rssi,
             this.reason,
-            ap ? ap.config.channel : 0,
+            ap ? ap.channel : 0,
             security,
             0,
             this.ip,
@@ -205,8 +223,7 @@ export class SimWifiStation extends ContractServer {
         const stateName = this.contract.enumName("LinkState", this.state)
         const parts: string[] = []
         if (this.reason !== this.R.None) parts.push(`reason=${this.contract.enumName("LinkReason", this.reason)}`)
-        if (ap)
-            parts.push(`ap=${ap.config.ssid} (${ap.config.bssid}, ch ${ap.config.channel})`, `rssi=${this.rssi} dBm`)
+        if (ap) parts.push(`ap=${ap.config.ssid} (${ap.config.bssid}, ch ${ap.channel})`, `rssi=${this.rssi} dBm`)
         if (this.ip) parts.push(`ip=${formatIpv4(this.ip)}`)
         this.timeline.add("wifi", stateName, parts.join(" "))
         void this.sendEvent(code, data)
@@ -247,19 +264,43 @@ export class SimWifiStation extends ContractServer {
         this.clearBeaconLoss()
         this.ap = undefined
         this.setLink(this.S.Scanning)
-        this.after(timing.FULL_SCAN_MS, () => this.found(attempt))
+        // a channel hint (ESP-IDF's wifi_sta_config_t.channel): that channel
+        // first, one dwell; found there, the other channels are never scanned
+        if (attempt.channel) this.after(timing.SCAN_DWELL_MS, () => this.foundOnHint(attempt))
+        else this.after(timing.FULL_SCAN_MS, () => this.found(attempt))
+    }
+
+    /** Not on the hinted channel: the rest of the channels, as ESP-IDF does. */
+    private foundOnHint(attempt: Attempt) {
+        if (this.candidates(attempt).some((r) => r.ap.channel === attempt.channel)) return this.found(attempt)
+        this.after(timing.FULL_SCAN_MS - timing.SCAN_DWELL_MS, () => this.found({ ...attempt, channel: undefined }))
+    }
+
+    /** The access points heard that this attempt may join, strongest first. */
+    private candidates(attempt: Attempt): Reception[] {
+        // a hidden AP answers a probe request that names its SSID, so it is found here
+        return this.air
+            .audibleAccessPoints()
+            .filter(
+                (r) =>
+                    r.ap.config.ssid === attempt.ssid &&
+                    (!attempt.bssid || r.ap.config.bssid === attempt.bssid) &&
+                    (!attempt.channel || r.ap.channel === attempt.channel),
+            )
     }
 
     private found(attempt: Attempt) {
-        // a hidden AP answers a probe request that names its SSID, so it is found here
-        const candidates = this.air
-            .audibleAccessPoints()
-            .filter((r) => r.ap.config.ssid === attempt.ssid && (!attempt.bssid || r.ap.config.bssid === attempt.bssid))
-        const best = candidates[0]
+        const best = this.candidates(attempt)[0]
         if (!best) return this.setLink(this.S.Idle, this.R.NoApFound)
         this.ap = best.ap
         this.joinedEpoch = best.ap.passwordEpoch
+        this.joinedChannel = best.ap.channel
         this.rssi = best.rssi
+        // an 802.1X login for a network whose beacon shows a password or
+        // open network: known from the search, nothing is sent (as the
+        // firmware does)
+        if (attempt.enterprise && !isEnterprise(best.ap.config.security))
+            return this.setLink(this.S.Idle, this.R.SecurityMismatch)
         this.setLink(this.S.Associating)
         this.after(timing.AUTH_ASSOC_MS, () => this.associated(attempt, best))
     }
@@ -272,12 +313,15 @@ export class SimWifiStation extends ContractServer {
         // the AP must hear the camera too: a weak camera transmitter goes unanswered
         if (!audible(r.uplinkRssi, radio)) return this.setLink(this.S.Idle, this.R.AssocRejected)
         const security = ap.config.security
-        const enterpriseAp = security === "wpa2-enterprise" || security === "wpa3-enterprise"
+        const enterpriseAp = isEnterprise(security)
         if (enterpriseAp !== !!attempt.enterprise) return this.setLink(this.S.Idle, this.R.SecurityMismatch)
         if (attempt.enterprise) return this.eapLogin(ap, attempt.enterprise)
         if (security === "open") return this.obtainAddress()
         if (!attempt.key) return this.setLink(this.S.Idle, this.R.SecurityMismatch)
-        this.setLink(this.S.Handshaking)
+        // The handshake runs while the link still reads Associating: ESP-IDF
+        // reports nothing between association and the end of the handshake
+        // (STA_CONNECTED), so the ESP32 driver never reports Handshaking,
+        // and the simulator does not either.
         if (marginal(r.rssi, radio) || marginal(r.uplinkRssi, radio)) {
             this.after(timing.HANDSHAKE_TIMEOUT_MS, () => this.setLink(this.S.Idle, this.R.HandshakeTimeout))
             return
@@ -292,7 +336,7 @@ export class SimWifiStation extends ContractServer {
 
     /** 802.1X: the AP relays EAP between the camera and its login server. */
     private eapLogin(ap: LiveAccessPoint, creds: EnterpriseCredentials) {
-        this.setLink(this.S.Handshaking)
+        // still Associating (see associated())
         const gen = this.generation
         const started = this.clock.now()
         const server = ap.config.loginServer
@@ -315,7 +359,21 @@ export class SimWifiStation extends ContractServer {
         const ap = this.ap!
         this.setLink(this.S.ObtainingAddress)
         if (this.address.mode === "static") return this.applyStatic()
-        this.after(ap.config.dhcp.delayMs, () => this.dhcpExchange())
+        // an address to ask for again (fast reconnect): REQUEST/ACK, one round trip
+        if (this.address.ip) return this.after(ap.dhcp.delayMs * timing.DHCP_REUSE_SHARE, () => this.reuse())
+        this.after(ap.dhcp.delayMs, () => this.dhcpExchange())
+    }
+
+    /** INIT-REBOOT: the ACK gives the address back; a NAK means the full exchange from DISCOVER. */
+    private reuse() {
+        const ap = this.ap
+        if (!ap || !ap.dhcpEnabled) return // no answer: the bytecode's ADDRESS_GIVE_UP_MS decides
+        const ip = this.address.ip
+        if (!this.air.requestLease(ap, this.mac, ip)) {
+            this.timeline.add("wifi", "dhcp-nak", `${formatIpv4(ip)} refused; asking for any address`)
+            return this.after(ap.dhcp.delayMs, () => this.dhcpExchange())
+        }
+        this.granted(ap, ip)
     }
 
     private dhcpExchange() {
@@ -323,13 +381,40 @@ export class SimWifiStation extends ContractServer {
         if (!ap || !ap.dhcpEnabled) return // no answer: the bytecode's ADDRESS_GIVE_UP_MS decides
         const ip = this.air.lease(ap, this.mac)
         if (ip === undefined) return
-        const dhcp = ap.config.dhcp
+        this.granted(ap, ip)
+    }
+
+    private granted(ap: LiveAccessPoint, ip: number) {
+        const dhcp = ap.dhcp
         this.ip = ip
         this.netmask = prefixMask(dhcp.prefix)
         this.gateway = dhcp.gateway
         this.dns = dhcp.dns[0]
         if (this.hostname) this.timeline.add("wifi", "dhcp-hostname", this.hostname)
         this.setLink(this.S.GotAddress)
+        this.keepLease(ap, dhcp.leaseSeconds * 1000)
+    }
+
+    /** Renew at T1, rebind at T2, lose the address at expiry or on a NAK (sim/net/dhcp-lease.ts). */
+    private keepLease(ap: LiveAccessPoint, leaseMs: number) {
+        holdLease(leaseMs, {
+            now: () => this.clock.now(),
+            after: (ms, step) => this.after(ms, step),
+            ask: () => this.air.renewLease(ap, this.mac, this.ip),
+            renewed: (phase, ms) =>
+                this.timeline.add("wifi", `dhcp-${phase}`, `${formatIpv4(this.ip)} for ${ms / 1000} s`),
+            lost: (why) => {
+                this.timeline.add(
+                    "wifi",
+                    why === "nak" ? "dhcp-nak" : "dhcp-expired",
+                    `${formatIpv4(this.ip)} given up`,
+                )
+                // lwIP starts over (DISCOVER) on the same association, without the address
+                this.generation++
+                this.ip = this.netmask = this.gateway = this.dns = 0
+                this.obtainAddress()
+            },
+        })
     }
 
     private applyStatic() {
@@ -358,7 +443,9 @@ export class SimWifiStation extends ContractServer {
         this.clock.setTimeout(() => {
             this.scanning = false
             const { code, format } = this.contract.packet("event", "scan_record")
-            const seen = this.air.audibleAccessPoints()
+            // the firmware reports only the strongest (air lists them so)
+            const heard = this.air.audibleAccessPoints()
+            const seen = heard.slice(0, SCAN_MAX_RECORDS)
             seen.forEach((r, index) => {
                 const c = r.ap.config
                 const security = this.contract.enumValue("Security", SECURITY_CODE[c.security])
@@ -367,7 +454,7 @@ export class SimWifiStation extends ContractServer {
                     jdpack(format, [
                         index,
                         r.rssi,
-                        c.channel,
+                        r.ap.channel,
                         security,
                         c.hidden ? 1 : 0,
                         c.hidden ? "" : c.ssid,
@@ -380,7 +467,7 @@ export class SimWifiStation extends ContractServer {
             this.timeline.add(
                 "wifi",
                 "scan-done",
-                `${seen.length} network(s): ${seen.map((r) => `${r.ap.config.hidden ? "(hidden)" : r.ap.config.ssid} ${r.rssi} dBm`).join(", ")}`,
+                `${seen.length} network(s)${heard.length > seen.length ? ` (of ${heard.length} heard)` : ""}: ${seen.map((r) => `${r.ap.config.hidden ? "(hidden)" : r.ap.config.ssid} ${r.rssi} dBm`).join(", ")}`,
             )
         }, timing.FULL_SCAN_MS)
     }
@@ -400,7 +487,12 @@ export class SimWifiStation extends ContractServer {
         }
         const r = this.air.reception(ap)
         const radio = this.air.world.radio
-        const lost = !ap.poweredOn || !audible(r.rssi, radio) || !audible(r.uplinkRssi, radio)
+        // an AP that moves channel without announcing it (no CSA) is as good as gone
+        const lost =
+            !ap.poweredOn ||
+            ap.channel !== this.joinedChannel ||
+            !audible(r.rssi, radio) ||
+            !audible(r.uplinkRssi, radio)
         if (lost) {
             if (this.beaconLossTimer === undefined) {
                 const gen = this.generation
@@ -423,7 +515,7 @@ export class SimWifiStation extends ContractServer {
 
     /** The channel the radio is held on by an association (the access point must share it). */
     associatedChannel(): number | undefined {
-        return this.ap && this.state >= this.S.Associating ? this.ap.config.channel : undefined
+        return this.ap && this.state >= this.S.Associating ? this.joinedChannel : undefined
     }
 
     /** For the socket layer: the interface's address, 0 when it has none. */

@@ -4,8 +4,14 @@ import { macBytes, macText } from "../drivers/contract-server"
 import { JDServiceServer, type Packet } from "../jacdac"
 import type { Air, Clock } from "../radio/air"
 import type { Timeline } from "../timeline"
-import { ESP, Netifs, NETIF_STA } from "./esp-types"
-import { EAP_KIND, EspWifi, type ApRecord, type WifiEvents } from "./esp-wifi"
+import type { EthernetHardware } from "../boards"
+import { derivedMac } from "../drivers/contract-server"
+import type { Wire } from "../wired/wire"
+import { EspEth, type EthEvents } from "./esp-eth"
+import { EspSoftAp, type SoftApEvents } from "./esp-softap"
+import type { ClientConfig } from "../world/world"
+import { ESP, Netifs, NETIF_ETH, NETIF_STA } from "./esp-types"
+import { EspWifi, type ApRecord, type WifiEvents } from "./esp-wifi"
 import { firmwareModule, Wasm, type WasmMemory } from "./module"
 
 // One simulated board running the firmware's C drivers: one WebAssembly
@@ -33,7 +39,7 @@ export interface FirmwareServices {
     ethernet?: Contract
 }
 
-interface Exports {
+export interface Exports {
     memory: WasmMemory
     _initialize(): void
     sim_init(services: number): void
@@ -49,6 +55,8 @@ interface Exports {
     sim_event_got_ip(id: number, netif: number, ip: number, netmask: number, gateway: number, changed: number): void
     sim_event_lost_ip(id: number, netif: number): void
     sim_event_eth(id: number, handle: number): void
+    sim_event_ap_station(id: number, aid: number): void
+    sim_event_ap_ip_assigned(netif: number, ip: number): void
 }
 
 /** A contract's service, served by the C: commands and register reads go to the instance. */
@@ -104,10 +112,17 @@ export interface FirmwareBoardOptions {
     services: FirmwareServices
     /** the C's log lines (DMESG) */
     onLog?: (line: string) => void
+    /** with services.ethernet: the cable and how the board's PHY is wired */
+    wire?: Wire
+    ethernetHardware?: EthernetHardware
+    /** with services.accessPoint: the world's phones and laptops */
+    clients?: ClientConfig[]
 }
 
 export class FirmwareBoard {
     readonly wifi: EspWifi
+    readonly eth?: EspEth
+    readonly softAp?: EspSoftAp
     readonly netifs = new Netifs()
     readonly servers: FirmwareService[] = []
     private readonly exports: Exports
@@ -123,6 +138,39 @@ export class FirmwareBoard {
         this.clock = options.clock
         const eventTask = { post: (deliver: (e: WifiEvents) => void) => this.post((x) => deliver(this.wifiEvents(x))) }
         this.wifi = new EspWifi(options.air, options.timeline, eventTask, this.netifs, options.mac)
+        if (options.services.accessPoint) {
+            const apTask = {
+                post: (deliver: (e: SoftApEvents) => void) => this.post((x) => deliver(this.softApEvents(x))),
+            }
+            const softAp = new EspSoftAp(
+                options.air,
+                options.timeline,
+                apTask,
+                this.netifs,
+                options.clients ?? [],
+                () => this.wifi.associatedChannel(),
+            )
+            this.softAp = softAp
+            this.wifi.softAp = softAp
+            let channel = softAp.channel()
+            this.wifi.onStationChannel = () => {
+                softAp.stationChannelChanged(channel)
+                channel = softAp.channel()
+            }
+        }
+        if (options.services.ethernet && options.wire && options.ethernetHardware) {
+            const ethTask = { post: (deliver: (e: EthEvents) => void) => this.post((x) => deliver(this.ethEvents(x))) }
+            this.eth = new EspEth(
+                options.services.ethernet,
+                options.ethernetHardware,
+                options.wire,
+                options.clock,
+                options.timeline,
+                ethTask,
+                this.netifs,
+                derivedMac(options.mac, 3), // ESP_MAC_ETH: the base MAC + 3
+            )
+        }
         const instance = new Wasm.Instance(firmwareModule(), this.imports(options))
         this.exports = instance.exports as unknown as Exports
         this.exports._initialize()
@@ -164,12 +212,17 @@ export class FirmwareBoard {
 
     // --- the two queues ------------------------------------------------------
 
-    private post(deliver: (e: Exports) => void) {
+    /**
+     * Queue an ESP-IDF event for the C (tests use this, with the exports'
+     * names, to deliver events in orders of their choosing).
+     */
+    post(deliver: (e: Exports) => void) {
         this.events.push(deliver)
         this.schedule(0)
     }
 
-    private command(index: number, command: number, data: Uint8Array) {
+    /** Queue a command from the bus for service `index` (tests use this without a VM). */
+    command(index: number, command: number, data: Uint8Array) {
         this.commands.push({ index, command, data: data.slice() })
         this.schedule(0)
     }
@@ -188,7 +241,7 @@ export class FirmwareBoard {
     }
 
     /** One turn: the event task's queue, then the main loop's commands and process(). */
-    private pass() {
+    pass() {
         if (this.disposed) return
         this.sentInPass = false
         const x = this.exports
@@ -232,7 +285,8 @@ export class FirmwareBoard {
         return name.length
     }
 
-    private wifiEvents(x: Exports): WifiEvents {
+    /** The Wi-Fi events as calls of `x` (strings and MACs through the scratch buffer). */
+    wifiEvents(x: Exports): WifiEvents {
         return {
             wifi: (id) => x.sim_event_wifi(id),
             scanDone: (status, count) => x.sim_event_scan_done(status, count),
@@ -240,6 +294,31 @@ export class FirmwareBoard {
                 x.sim_event_sta_connected(this.putSsidBssid(ssid, bssid), channel, authmode, 1),
             staDisconnected: (ssid, bssid, reason, rssi) =>
                 x.sim_event_sta_disconnected(this.putSsidBssid(ssid, bssid), reason, rssi),
+            gotIp: (id, netif, ip, netmask, gateway) => x.sim_event_got_ip(id, netif, ip, netmask, gateway, 1),
+        }
+    }
+
+    private putMac(mac: string) {
+        this.scratch().set(macBytes(mac), 0)
+    }
+
+    private softApEvents(x: Exports): SoftApEvents {
+        return {
+            wifi: (id) => x.sim_event_wifi(id),
+            apStation: (id, mac, aid) => {
+                this.putMac(mac)
+                x.sim_event_ap_station(id, aid)
+            },
+            apIpAssigned: (netif, mac, ip) => {
+                this.putMac(mac)
+                x.sim_event_ap_ip_assigned(netif, ip)
+            },
+        }
+    }
+
+    private ethEvents(x: Exports): EthEvents {
+        return {
+            eth: (id, handle) => x.sim_event_eth(id, handle),
             gotIp: (id, netif, ip, netmask, gateway) => x.sim_event_got_ip(id, netif, ip, netmask, gateway, 1),
         }
     }
@@ -294,7 +373,27 @@ export class FirmwareBoard {
                     bssid: bssidSet ? macText(this.bytes(bssid, 6)) : undefined,
                     channel,
                 }),
-            wifi_ap_config: () => ESP.OK,
+            wifi_ap_config: (
+                ssid: number,
+                ssidLength: number,
+                password: number,
+                passwordLength: number,
+                channel: number,
+                authmode: number,
+                hidden: number,
+                maxConnection: number,
+            ) => {
+                if (!wifi.apInMode) return ESP.ERR_WIFI_MODE
+                if (!this.softAp) return ESP.ERR_WIFI_MODE
+                return this.softAp.setConfig({
+                    ssid: this.text(ssid, ssidLength),
+                    password: this.text(password, passwordLength),
+                    channel,
+                    authmode,
+                    hidden: !!hidden,
+                    maxConnection,
+                })
+            },
             wifi_scan_start: (ssid: number, ssidLength: number, bssid: number, channel: number, hidden: number) =>
                 wifi.scanStart(
                     optional(ssid, ssidLength),
@@ -317,10 +416,22 @@ export class FirmwareBoard {
                 this.writeApRecord(ptr, r)
                 return ESP.OK
             },
-            wifi_channel: () => wifi.associatedChannel() ?? 0,
+            wifi_channel: () => wifi.associatedChannel() ?? (wifi.apInMode ? (this.softAp?.channel() ?? 0) : 0),
             wifi_set_tx_power: (quarterDbm: number) => wifi.setTxPower(quarterDbm),
-            wifi_deauth_sta: () => ESP.OK,
-            wifi_ap_stations: () => 0,
+            wifi_deauth_sta: (aid: number) => this.softAp?.deauth(aid) ?? ESP.ERR_WIFI_MODE,
+            // sim_sta_t: mac[6] rssi i8 aid u8 ip u32 (12 bytes)
+            wifi_ap_stations: (ptr: number, capacity: number) => {
+                const list = (this.softAp?.stations() ?? []).slice(0, capacity)
+                const v = this.view()
+                list.forEach((st, i) => {
+                    const at = ptr + 12 * i
+                    this.bytes(at, 6).set(macBytes(st.mac))
+                    v.setInt8(at + 6, st.rssi)
+                    v.setUint8(at + 7, st.aid)
+                    v.setUint32(at + 8, st.ip >>> 0, true)
+                })
+                return list.length
+            },
 
             eap_set: (kind: number, ptr: number, length: number) =>
                 wifi.eapSet(kind, length ? this.text(ptr, length) : undefined),
@@ -338,6 +449,7 @@ export class FirmwareBoard {
                 if (start) {
                     n.ip = n.netmask = n.gateway = 0
                     if (n.kind === NETIF_STA) wifi.dhcpStarted()
+                    if (n.kind === NETIF_ETH) this.eth?.dhcpStarted(n.id)
                 }
                 return ESP.OK
             },
@@ -354,6 +466,7 @@ export class FirmwareBoard {
                 n.netmask = netmask >>> 0
                 n.gateway = gateway >>> 0
                 if (n.kind === NETIF_STA && !n.dhcpClient) wifi.addressSet()
+                if (n.kind === NETIF_ETH && !n.dhcpClient) this.eth?.addressSet(n.id)
                 return ESP.OK
             },
             netif_set_dns: (id: number, dns: number) => {
@@ -370,13 +483,37 @@ export class FirmwareBoard {
                 return ESP.OK
             },
 
-            eth_install: () => ESP.ERR_NOT_FOUND,
-            eth_attach: () => ESP.OK,
-            eth_start: () => ESP.OK,
-            eth_stop: () => ESP.OK,
-            eth_uninstall: () => ESP.OK,
-            eth_speed: () => ESP.ERR_INVALID_STATE,
-            gpio_set_level: () => undefined,
+            eth_install: (settings: number, handleOut: number) => {
+                if (!this.eth) return ESP.ERR_NOT_SUPPORTED
+                const v = new Int32Array(this.exports.memory.buffer, settings, 12)
+                const { err, handle } = this.eth.install({
+                    phyType: v[0],
+                    phyAddress: v[1],
+                    mdc: v[2],
+                    mdio: v[3],
+                    clockMode: v[4],
+                    clockGpio: v[5],
+                    spiHost: v[6],
+                    sclk: v[7],
+                    mosi: v[8],
+                    miso: v[9],
+                    cs: v[10],
+                })
+                this.view().setUint32(handleOut, handle, true)
+                return err
+            },
+            eth_attach: (handle: number, netif: number) => this.eth?.attach(handle, netif) ?? ESP.ERR_INVALID_ARG,
+            eth_start: (handle: number) => this.eth?.start(handle) ?? ESP.ERR_INVALID_ARG,
+            eth_stop: (handle: number) => this.eth?.stop(handle) ?? ESP.ERR_INVALID_ARG,
+            eth_uninstall: (handle: number) => this.eth?.uninstall(handle) ?? ESP.ERR_INVALID_ARG,
+            eth_speed: (handle: number, mbpsOut: number, fullOut: number) => {
+                const r = this.eth?.speed(handle)
+                if (!r) return ESP.ERR_INVALID_ARG
+                this.view().setUint32(mbpsOut, r.mbps, true)
+                this.view().setUint32(fullOut, r.full ? 1 : 0, true)
+                return r.err
+            },
+            gpio_set_level: (pin: number, level: number) => this.eth?.setGpio(pin, level),
         }
         // printf's stdout plumbing is linked but never used: no file descriptors
         const wasi = {
@@ -384,8 +521,6 @@ export class FirmwareBoard {
             fd_close: () => 8,
             fd_seek: () => 8,
         }
-        void EAP_KIND
-        void this.view
         return { camscript, wasi_snapshot_preview1: wasi }
     }
 }

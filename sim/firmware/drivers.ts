@@ -4,12 +4,15 @@ import type { Air, Clock } from "../radio/air"
 import type { Timeline } from "../timeline"
 import { FirmwareBoard, type FirmwareService } from "./board"
 import { FirmwareStationView } from "./station-view"
+import { FirmwareEthernetView } from "./ethernet-view"
+import { FirmwareAccessPointView } from "./access-point-view"
+import type { ClientConfig } from "../world/world"
+import type { Wire } from "../wired/wire"
 
 // `--driver firmware`: the board's network drivers are the firmware's C
 // (firmware/main/*.c) in one WebAssembly instance. Which services exist
-// follows the board's interfaces, as for the model drivers. The access point
-// and Ethernet are still served by the model drivers (sim/drivers/) next to
-// the C station.
+// follows the board's interfaces, as for the model drivers: the station and
+// the access point on boards with Wi-Fi, Ethernet on boards with a port.
 
 export type DriverKind = "model" | "firmware"
 export const DRIVER_KINDS: DriverKind[] = ["model", "firmware"]
@@ -19,6 +22,9 @@ export interface FirmwareDriversOptions {
     clock: Clock
     timeline: Timeline
     board: BoardInfo
+    wire: Wire
+    /** the world's phones and laptops (they join the access point) */
+    clients: ClientConfig[]
     /** the camera's base MAC */
     mac: string
     onLog?: (line: string) => void
@@ -27,24 +33,44 @@ export interface FirmwareDriversOptions {
 export class FirmwareDrivers {
     readonly board: FirmwareBoard
     readonly station?: FirmwareStationView
+    readonly lan?: FirmwareEthernetView
+    readonly accessPoint?: FirmwareAccessPointView
     /** the servers to put on the bus */
     readonly servers: FirmwareService[]
 
     constructor(o: FirmwareDriversOptions) {
         const wlan = o.board.interfaces.includes("wlan")
         const stationContract = wlan ? loadContract("wifi-station.md") : undefined
+        const accessPointContract = wlan ? loadContract("wifi-access-point.md") : undefined
+        const hardware = o.board.camscript?.ethernet
+        const ethernetContract =
+            o.board.interfaces.includes("lan") && hardware ? loadContract("ethernet.md") : undefined
         this.board = new FirmwareBoard({
             air: o.air,
             clock: o.clock,
             timeline: o.timeline,
             mac: o.mac,
-            services: { station: stationContract },
+            services: { station: stationContract, accessPoint: accessPointContract, ethernet: ethernetContract },
+            clients: o.clients,
+            wire: o.wire,
+            ethernetHardware: hardware,
             onLog: o.onLog && ((line) => o.onLog!(`firmware: ${line}`)),
         })
         this.servers = this.board.servers
         const stationServer = this.board.server(stationContract)
         if (stationContract && stationServer)
             this.station = new FirmwareStationView(stationContract, stationServer, o.timeline)
+        const accessPointServer = this.board.server(accessPointContract)
+        if (accessPointContract && accessPointServer && this.board.softAp)
+            this.accessPoint = new FirmwareAccessPointView(
+                accessPointContract,
+                accessPointServer,
+                o.timeline,
+                this.board.softAp,
+            )
+        const ethernetServer = this.board.server(ethernetContract)
+        if (ethernetContract && ethernetServer)
+            this.lan = new FirmwareEthernetView(ethernetContract, ethernetServer, o.timeline)
     }
 
     dispose() {

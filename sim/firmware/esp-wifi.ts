@@ -109,6 +109,8 @@ export class EspWifi {
     private eapMethods = 0
     /** a listener for the access point half: the station's channel moved */
     onStationChannel?: () => void
+    /** the soft-AP half of the radio, when the board serves an access point */
+    softAp?: { start(): void; stop(): void }
 
     constructor(
         private readonly air: Air,
@@ -128,13 +130,20 @@ export class EspWifi {
         return this.mode === WIFI_MODE.STA || this.mode === WIFI_MODE.APSTA
     }
 
+    get apInMode(): boolean {
+        return this.mode === WIFI_MODE.AP || this.mode === WIFI_MODE.APSTA
+    }
+
     // --- esp_wifi_* -------------------------------------------------------
 
     setMode(mode: number): number {
         const hadSta = this.staInMode
+        const hadAp = this.apInMode
         this.mode = mode
         if (this.started && hadSta && !this.staInMode) this.stopStation()
         if (this.started && !hadSta && this.staInMode) this.events.post((c) => c.wifi(WIFI_EVENT.STA_START))
+        if (this.started && hadAp && !this.apInMode) this.softAp?.stop()
+        if (this.started && !hadAp && this.apInMode) this.softAp?.start()
         return ESP.OK
     }
 
@@ -142,12 +151,14 @@ export class EspWifi {
         if (this.started) return ESP.OK
         this.started = true
         if (this.staInMode) this.events.post((c) => c.wifi(WIFI_EVENT.STA_START))
+        if (this.apInMode) this.softAp?.start()
         return ESP.OK
     }
 
     stop(): number {
         if (!this.started) return ESP.OK
         if (this.staInMode) this.stopStation()
+        if (this.apInMode) this.softAp?.stop()
         this.started = false
         return ESP.OK
     }

@@ -38,7 +38,7 @@ function newestSource(): number {
     }
     walk(fromRoot("firmware/main"))
     walk(fromRoot("firmware/host"))
-    return newest
+    return Math.max(newest, statSync(fromRoot("firmware/Makefile")).mtimeMs)
 }
 
 /** Build the module if needed (make is quick when nothing changed). */

@@ -1,6 +1,14 @@
 import type { Timeline } from "../timeline"
-import { type AccessPointConfig, type Vec2, type World, WIRED_ACTIONS } from "../world/world"
-import { formatIpv4, leaseFrom } from "../world/ipv4"
+import type { ServerAnswer } from "../net/dhcp-lease"
+import {
+    type AccessPointConfig,
+    AIR_ACTIONS,
+    type DhcpConfig,
+    type Vec2,
+    type World,
+    WIRED_ACTIONS,
+} from "../world/world"
+import { confirmLease, formatIpv4, leaseFrom } from "../world/ipv4"
 import { audible, distance, rssiDbm } from "./pathloss"
 
 // The shared medium: the access points as they are now (powered, password,
@@ -15,6 +23,10 @@ export interface Clock {
 
 export interface LiveAccessPoint {
     readonly config: AccessPointConfig
+    /** the channel it runs on now (a set-channel event moves it) */
+    channel: number
+    /** its DHCP server's settings now (a dhcp-renumber event replaces them) */
+    dhcp: DhcpConfig
     poweredOn: boolean
     password?: string
     /** bumps when the password changes */
@@ -46,6 +58,8 @@ export class Air {
         this.cameraPosition = [...world.camera.position]
         this.accessPoints = world.accessPoints.map((config) => ({
             config,
+            channel: config.channel,
+            dhcp: config.dhcp,
             poweredOn: config.poweredOn,
             password: config.password,
             passwordEpoch: 0,
@@ -57,7 +71,7 @@ export class Air {
     /** Schedule the world's timed events on the clock. */
     start() {
         for (const ev of this.world.events) {
-            if (WIRED_ACTIONS.includes(ev.action)) continue // the Wire's
+            if (WIRED_ACTIONS.includes(ev.action) || !AIR_ACTIONS.includes(ev.action)) continue // the Wire's, a driver's
             this.clock.setTimeout(() => this.apply(ev), ev.atMs - this.clock.now())
         }
     }
@@ -95,10 +109,25 @@ export class Air {
 
     /** Hand out (or renew) a DHCP lease; undefined when the pool is exhausted. */
     lease(ap: LiveAccessPoint, mac: string): number | undefined {
-        const ip = leaseFrom(ap.leases, ap.config.dhcp.pool, mac)
+        const ip = leaseFrom(ap.leases, ap.dhcp.pool, mac)
         if (ip !== undefined)
             this.timeline.add("world", "dhcp-lease", `${ap.config.name} leased ${formatIpv4(ip)} to ${mac}`)
         return ip
+    }
+
+    /** A request for a remembered address (INIT-REBOOT, fast reconnect): true is an ACK, false a NAK. */
+    requestLease(ap: LiveAccessPoint, mac: string, ip: number): boolean {
+        const granted = confirmLease(ap.leases, ap.dhcp.pool, mac, ip)
+        if (granted)
+            this.timeline.add("world", "dhcp-lease", `${ap.config.name} confirmed ${formatIpv4(ip)} for ${mac}`)
+        return granted
+    }
+
+    /** The AP's DHCP server answering a renewal or rebinding of `ip` by `mac` (it must be on and hear the camera). */
+    renewLease(ap: LiveAccessPoint, mac: string, ip: number): ServerAnswer {
+        if (!ap.poweredOn || !ap.dhcpEnabled) return "silent"
+        if (!confirmLease(ap.leases, ap.dhcp.pool, mac, ip)) return "nak"
+        return { ack: true, leaseMs: ap.dhcp.leaseSeconds * 1000 }
     }
 
     private apply(ev: World["events"][number]) {
@@ -123,9 +152,24 @@ export class Air {
             case "move-camera":
                 this.cameraPosition = [...ev.to!]
                 break
+            case "set-channel":
+                ap!.channel = ev.channel!
+                break
+            case "dhcp-renumber":
+                // a new subnet: the old lease table means nothing any more
+                ap!.dhcp = ev.dhcp!
+                ap!.leases.clear()
+                break
         }
         // never the password itself
-        const what = ev.action === "move-camera" ? `camera to [${ev.to!.join(", ")}]` : ap!.config.name
+        const what =
+            ev.action === "move-camera"
+                ? `camera to [${ev.to!.join(", ")}]`
+                : ev.action === "set-channel"
+                  ? `${ap!.config.name} to channel ${ev.channel}`
+                  : ev.action === "dhcp-renumber"
+                    ? `${ap!.config.name} now serves ${formatIpv4(ev.dhcp!.network)}/${ev.dhcp!.prefix}`
+                    : ap!.config.name
         this.timeline.add("world", ev.action, what)
         for (const l of this.listeners) l()
     }

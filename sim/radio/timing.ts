@@ -29,3 +29,9 @@ export const DEAUTH_MS = 0
 export const EAP_EXCHANGE_MS = 1200
 /** The supplicant gives up on a login server that never answers. */
 export const EAP_SERVER_TIMEOUT_MS = 6000
+/**
+ * DHCP: a world's `dhcp.delay` is the full exchange (DISCOVER, OFFER,
+ * REQUEST, ACK: two round trips). A client that asks for the address it
+ * held (INIT-REBOOT: REQUEST, ACK) needs one round trip: this share of it.
+ */
+export const DHCP_REUSE_SHARE = 0.5

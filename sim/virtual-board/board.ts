@@ -29,6 +29,8 @@ export interface VirtualBoardOptions {
 }
 
 const ROM_BANNER = "ets Jun  8 2016 00:22:57\r\n\r\n"
+/** bytes the virtual board lets wait for a reader before it drops what it sends */
+const MAX_UNREAD = 256 * 1024
 
 export class VirtualBoard {
     readonly chip: ChipProfile
@@ -47,12 +49,15 @@ export class VirtualBoard {
     }
 
     private write(bytes: Uint8Array | string): void {
-        if (this.options.port.isOpen) this.options.port.write(Buffer.from(bytes))
+        const port = this.options.port
+        // nobody reading at the other end: a UART's bytes would be lost, not queued without bound
+        if (port.isOpen && port.writableLength < MAX_UNREAD) port.write(Buffer.from(bytes))
     }
 
     /** Power on (or reset): IO0 held low means download mode. */
     async boot(downloadMode = this.options.downloadMode ?? false): Promise<void> {
         await this.shutdown()
+        if (this.stopped) return
         if (downloadMode) return this.enterDownloadMode()
         const runtime = runtimeIn(this.flash, this.chip)
         if (runtime !== true) {
@@ -129,7 +134,15 @@ export class VirtualBoard {
         }).catch((e: unknown) => this.options.note?.(`runtime failed: ${(e as Error).message}`))
     }
 
-    async shutdown(): Promise<void> {
+    private stopped = false
+
+    /** Power off for good: a reboot already on its way does not happen. */
+    async stop(): Promise<void> {
+        this.stopped = true
+        await this.shutdown()
+    }
+
+    private async shutdown(): Promise<void> {
         clearTimeout(this.blankTimer)
         this.stopRuntime?.abort()
         this.stopRuntime = undefined

@@ -64,7 +64,7 @@ Stops on Ctrl-C.
                 done()
             })
         })
-        await vb.shutdown()
+        await vb.stop()
         await closePort(port)
         return 0
     },

@@ -122,8 +122,14 @@ export function gcHeapStats(vm: WasmMemoryView, gcAddress: number): GcHeapStats 
     }
 }
 
-/** Reads a running program's heap: finds it on first use, then walks it on each call. */
+/**
+ * Reads a running program's heap: finds it on first use, then walks it on
+ * each call (finding it again if the program was restarted and its heap moved).
+ */
 export function gcHeapReader(vm: WasmMemoryView): () => GcHeapStats {
     let address: number | undefined
-    return () => gcHeapStats(vm, (address ??= findGcHeap(vm)))
+    return () => {
+        if (address === undefined || !isGcStruct(vm.HEAP32, address / WORD)) address = findGcHeap(vm)
+        return gcHeapStats(vm, address)
+    }
 }

@@ -61,3 +61,17 @@ export function leaseFrom(leases: Map<string, number>, pool: number[], mac: stri
     if (ip !== undefined) leases.set(mac, ip)
     return ip
 }
+
+/**
+ * A DHCP server's answer to a client REQUEST for `ip` (renewing or
+ * rebinding): true (ACK) when the address is the client's lease, or free in
+ * the pool and now leased to it; false (NAK) when the server cannot let the
+ * client keep it (another subnet now, or someone else's).
+ */
+export function confirmLease(leases: Map<string, number>, pool: number[], mac: string, ip: number): boolean {
+    const held = leases.get(mac)
+    if (held !== undefined) return held === ip
+    if (!pool.includes(ip) || [...leases.values()].includes(ip)) return false
+    leases.set(mac, ip)
+    return true
+}

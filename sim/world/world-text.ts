@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from "node:fs"
+import { readRegularFile as readFile } from "../files"
 
 // Reading a world file (and the PEM files it names) safely: only regular
 // files, at most MAX_WORLD_FILE_BYTES, strict UTF-8, and JSON without
@@ -8,50 +8,9 @@ import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 
 /** World files and the certificate files they name: at most 4 MB each. */
 export const MAX_WORLD_FILE_BYTES = 4 * 1024 * 1024
 
-function kind(st: Stats): string {
-    if (st.isDirectory()) return "a folder"
-    if (st.isFIFO()) return "a FIFO (named pipe)"
-    if (st.isCharacterDevice()) return "a character device"
-    if (st.isBlockDevice()) return "a block device"
-    if (st.isSocket()) return "a socket"
-    return "not a regular file"
-}
-
-/**
- * The bytes of `file`, which must be a regular file of at most `limit`
- * bytes. Throws an Error whose message says what is wrong, naming the file
- * as `what` ("the world file"), with the system error code for a missing
- * or unreadable file.
- */
+/** A world file or a file it names: a regular file of at most MAX_WORLD_FILE_BYTES (sim/files.ts). */
 export function readRegularFile(file: string, what: string, limit = MAX_WORLD_FILE_BYTES): Buffer {
-    let fd: number
-    try {
-        // O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever
-        fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK)
-    } catch (e) {
-        throw new Error(`cannot read ${what} (${(e as NodeJS.ErrnoException).code ?? e})`)
-    }
-    try {
-        const st = fstatSync(fd)
-        if (!st.isFile()) throw new Error(`${what} is ${kind(st)}, not a regular file`)
-        if (st.size > limit) throw new Error(`${what} is ${st.size} bytes; the limit is ${limit} bytes (4 MB)`)
-        // read one byte more than the limit: a file that grows meanwhile is caught too
-        const buf = Buffer.alloc(limit + 1)
-        let got = 0
-        for (;;) {
-            const n = readSync(fd, buf, got, buf.length - got, null)
-            if (n === 0) break
-            got += n
-            if (got > limit) throw new Error(`${what} is more than ${limit} bytes; the limit is 4 MB`)
-        }
-        return buf.subarray(0, got)
-    } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code
-        if (code) throw new Error(`cannot read ${what} (${code})`)
-        throw e
-    } finally {
-        closeSync(fd)
-    }
+    return readFile(file, what, limit)
 }
 
 /** Line (1-based) and column (1-based, in bytes) of byte `offset`. */

@@ -23,9 +23,37 @@ export type EventAction =
     | "plug-cable"
     | "ethernet-dhcp-off"
     | "ethernet-dhcp-on"
+    | "set-channel"
+    | "dhcp-renumber"
+    | "ethernet-dhcp-renumber"
+    | "switch-off"
+    | "switch-on"
+    | "client-join"
+    | "client-leave"
 
 /** Actions that concern the wire, not an access point. */
-export const WIRED_ACTIONS: EventAction[] = ["unplug-cable", "plug-cable", "ethernet-dhcp-off", "ethernet-dhcp-on"]
+export const WIRED_ACTIONS: EventAction[] = [
+    "unplug-cable",
+    "plug-cable",
+    "ethernet-dhcp-off",
+    "ethernet-dhcp-on",
+    "ethernet-dhcp-renumber",
+    "switch-off",
+    "switch-on",
+]
+/** Actions on the air: the access points and the camera's position (sim/radio/air.ts). */
+export const AIR_ACTIONS: EventAction[] = [
+    "power-off",
+    "power-on",
+    "set-password",
+    "move-camera",
+    "dhcp-off",
+    "dhcp-on",
+    "set-channel",
+    "dhcp-renumber",
+]
+/** Actions of the phones that join the camera's access point (sim/drivers/wifi-access-point.ts). */
+export const CLIENT_ACTIONS: EventAction[] = ["client-join", "client-leave"]
 
 /** Defaults documented in docs/world-format.md. */
 export const WORLD_DEFAULTS = {
@@ -104,6 +132,12 @@ export interface WorldEvent {
     accessPoint?: string
     password?: string
     to?: Vec2
+    /** set-channel */
+    channel?: number
+    /** dhcp-renumber, ethernet-dhcp-renumber: the server's settings from then on */
+    dhcp?: DhcpConfig
+    /** client-join, client-leave: the client's name */
+    client?: string
 }
 
 export interface World {
@@ -179,7 +213,16 @@ interface RawWorld {
         leaveAt?: number | string
         txPowerDbm?: number
     }[]
-    events?: { at: number | string; action: EventAction; accessPoint?: string; password?: string; to?: Vec2 }[]
+    events?: {
+        at: number | string
+        action: EventAction
+        accessPoint?: string
+        password?: string
+        to?: Vec2
+        channel?: number
+        subnet?: string
+        client?: string
+    }[]
 }
 
 const validate = schemaValidator<RawWorld>("world", schema, { allErrors: true })
@@ -277,7 +320,7 @@ export function parseWorld(json: unknown, source: string): World {
     })
     const events: WorldEvent[] = (raw.events ?? []).map((ev, i) => {
         const at = `events[${i}]`
-        const needsAp = ev.action !== "move-camera" && !WIRED_ACTIONS.includes(ev.action)
+        const needsAp = AIR_ACTIONS.includes(ev.action) && ev.action !== "move-camera"
         if (WIRED_ACTIONS.includes(ev.action) && raw.ethernet === undefined)
             problems.push(`${at}: action "${ev.action}" needs an "ethernet" section in the world`)
         if (needsAp && ev.accessPoint === undefined) problems.push(`${at}: action "${ev.action}" needs "accessPoint"`)
@@ -289,12 +332,35 @@ export function parseWorld(json: unknown, source: string): World {
             problems.push(`${at}: action "set-password" needs "password"`)
         if (ev.action === "move-camera" && ev.to === undefined)
             problems.push(`${at}: action "move-camera" needs "to": [x, y]`)
+        if (ev.action === "set-channel" && ev.channel === undefined)
+            problems.push(`${at}: action "set-channel" needs "channel": 1..13`)
+        if (CLIENT_ACTIONS.includes(ev.action) && ev.client === undefined)
+            problems.push(`${at}: action "${ev.action}" needs "client": the name of one of "clients"`)
+        let dhcp: DhcpConfig | undefined
+        if (ev.action === "dhcp-renumber" || ev.action === "ethernet-dhcp-renumber") {
+            const before =
+                ev.action === "dhcp-renumber"
+                    ? accessPoints.find((a) => a.name === ev.accessPoint)?.dhcp
+                    : raw.ethernet
+                      ? normaliseDhcp(raw.ethernet.dhcp ?? { subnet: "192.168.10.0/24" }, "ethernet.dhcp", [])
+                      : undefined
+            if (ev.subnet === undefined)
+                problems.push(`${at}: action "${ev.action}" needs "subnet", e.g. "10.1.2.0/24"`)
+            else if (before) {
+                // the same server with a new subnet: lease length and answer delay stay
+                const renumbered = normaliseDhcp({ subnet: ev.subnet }, at, problems)
+                dhcp = { ...renumbered, leaseSeconds: before.leaseSeconds, delayMs: before.delayMs, enabled: true }
+            }
+        }
         return {
             atMs: durationAt(ev.at, `${at}.at`, problems),
             action: ev.action,
             accessPoint: ev.accessPoint,
             password: ev.password,
             to: ev.to,
+            channel: ev.channel,
+            dhcp,
+            client: ev.client,
         }
     })
     const ethernet = raw.ethernet
@@ -322,6 +388,12 @@ export function parseWorld(json: unknown, source: string): World {
             leaveAtMs,
             txPowerDbm: c.txPowerDbm ?? 15,
         }
+    })
+    events.forEach((ev, i) => {
+        if (ev.client !== undefined && !clientNames.has(ev.client))
+            problems.push(
+                `events[${i}].client "${ev.client}" is not a client of this world; known: ${[...clientNames].join(", ") || "none"}`,
+            )
     })
     const dnsZone = new Map<string, number>()
     for (const [name, ip] of Object.entries(raw.dnsZone ?? {})) dnsZone.set(name.toLowerCase(), parseIpv4(ip) ?? 0)

@@ -1,10 +1,12 @@
 // Parsing and printing of IPv4 and MAC addresses. Misuse throws at once with
 // what was wrong and what is allowed.
 
+import { describe } from "./credentials"
+
 const HEX = "0123456789abcdef"
 
 function fail(what: string, value: any, allowed: string): never {
-    throw new Error(`${what}: ${JSON.stringify(value)} is not ${allowed}`)
+    throw new Error(`${what}: ${describe(value)} is not ${allowed}`)
 }
 
 function decimalByte(part: string): number {
@@ -25,6 +27,8 @@ function decimalByte(part: string): number {
 export function parseIp(value: any, what: string): number {
     const allowed = "an IPv4 address (four numbers 0..255 joined by dots, like 192.168.1.10)"
     if (typeof value !== "string") fail(what, value, allowed)
+    // length first: split walks every character
+    if ((value as string).length > 15) fail(what, value, allowed)
     const parts = (value as string).split(".")
     if (parts.length !== 4) fail(what, value, allowed)
     let ip = 0

@@ -6,11 +6,48 @@ export function byteLength(s: string): number {
     return Buffer.from(s).length
 }
 
+/** A value for an error message: short, and never a whole long string. */
+export function describe(v: any): string {
+    if (typeof v === "function") return "a function"
+    if (typeof v === "string" && (v as string).length > 40) return `a string of ${(v as string).length} characters`
+    if (typeof v === "object" && v !== null) return Array.isArray(v) ? "an array" : "an object"
+    return JSON.stringify(v)
+}
+
+/** Throws naming the first key of `options` not in `allowed`, and listing those. */
+export function checkKeys(what: string, options: any, allowed: string[]) {
+    for (const k of Object.keys(options))
+        if (allowed.indexOf(k) < 0)
+            throw new Error(`${what}: unknown option ${describe(k)}; allowed: ${allowed.join(", ")}`)
+}
+
+/**
+ * 1..32 bytes of UTF-8. NUL ends a name in the driver's C strings (the
+ * radio would look for a shorter name), and a lone UTF-16 surrogate has no
+ * UTF-8 form (it would become a replacement character), so both are refused.
+ */
 export function checkSsid(ssid: any, what: string) {
     if (typeof ssid !== "string")
         throw new Error(`${what}: the network name (ssid) must be a string of 1..32 bytes, got ${typeof ssid}`)
-    const n = byteLength(ssid)
+    const s = ssid as string
+    // length first: a long string must not cost a per-character loop
+    if (s.length > 32) throw new Error(`${what}: the network name (ssid) must be 1..32 bytes, got ${byteLength(s)}`)
+    const n = byteLength(s)
     if (n < 1 || n > 32) throw new Error(`${what}: the network name (ssid) must be 1..32 bytes, got ${n}`)
+    if (s.indexOf("\0") >= 0)
+        throw new Error(`${what}: the network name (ssid) holds a NUL character, which would cut it short on the radio`)
+    for (let i = 0; i < s.length; ++i) {
+        const c = s.charCodeAt(i)
+        if (c >= 0xd800 && c <= 0xdfff) {
+            const pair =
+                c <= 0xdbff && i + 1 < s.length && s.charCodeAt(i + 1) >= 0xdc00 && s.charCodeAt(i + 1) <= 0xdfff
+            if (!pair)
+                throw new Error(
+                    `${what}: the network name (ssid) holds a lone UTF-16 surrogate at position ${i}, which has no UTF-8 form`,
+                )
+            i++
+        }
+    }
 }
 
 function isHex(s: string): boolean {
@@ -26,6 +63,9 @@ export function checkKey(key: any, what: string) {
     if (key === undefined || key === null || key === "") return
     if (typeof key !== "string") throw new Error(`${what}: the password (key) must be a string, got ${typeof key}`)
     const s = key as string
+    // length first: a long string must not cost a per-character loop
+    if (s.length > 64)
+        throw new Error(`${what}: the password (key) must be 8..63 characters (or 64 hex digits), got ${s.length}`)
     for (let i = 0; i < s.length; ++i) {
         const c = s.charCodeAt(i)
         if (c < 32 || c > 126)
@@ -51,5 +91,10 @@ export function checkHostname(name: any, what: string) {
         const c = s[i].toLowerCase()
         ok = "abcdefghijklmnopqrstuvwxyz0123456789-".indexOf(c) >= 0
     }
-    if (!ok) throw new Error(`${what}: hostname ${JSON.stringify(s)} is not allowed: use ${allowed}`)
+    if (!ok) throw new Error(`${what}: hostname ${describe(s)} is not allowed: use ${allowed}`)
+}
+
+/** `active(on)`: a boolean, so that active("no") cannot switch an interface on. */
+export function checkActiveArgument(on: any) {
+    if (typeof on !== "boolean") throw new Error(`active(): expected true or false, got ${describe(on)}`)
 }

@@ -1,5 +1,6 @@
 import * as ds from "@devicescript/core"
 import { byteLength, checkHostname } from "./credentials"
+import { support } from "./support"
 
 const Method = ds.CamWifiStationEapMethod
 const Phase2 = ds.CamWifiStationPhase2
@@ -59,8 +60,6 @@ const KEYS = [
     "insecure",
     "bssid",
 ]
-const BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
-
 /** The checked credentials, ready to send to the driver. */
 export interface Enterprise {
     method: number
@@ -75,47 +74,135 @@ function fail(message: string): never {
 }
 
 /**
- * Checks a PEM text: BEGIN/END lines of one of `labels`, base64 between.
- * Returns the number of blocks. Never echoes the content.
+ * PEM text is checked in slices of this many bytes, with a yield to the
+ * VM's scheduler before each. The VM panics with InfiniteLoop (60001) when
+ * one fiber runs 131072 opcodes (DEVS_MAX_STEPS) without yielding, and the
+ * same bytecode runs on the chip, so every step here counts. Measured with
+ * `npm run bench:vm-steps`: about 18,500 VM steps per KB of PEM (lines
+ * found with the native Buffer.indexOf, each base64 byte looked up in a
+ * 256-entry table), so one slice uses about 14% of the budget whatever the
+ * size of the certificate; an 8 KB CA chain takes 8 slices. The check it
+ * replaced (String.split and an indexOf per character, in one go) cost
+ * about 56,000 steps per KB and panicked past about 2.3 KB.
  */
-export function checkPem(name: string, text: any, labels: string[], maxBytes: number): number {
-    if (typeof text !== "string")
-        fail(`${name} must be PEM text (a string starting with -----BEGIN), got ${typeof text}`)
-    const pem = (text as string).trim()
-    const size = byteLength(pem)
-    if (size > maxBytes) fail(`${name} is ${size} bytes; the camera holds at most ${maxBytes} bytes for it`)
-    const lines = pem.split("\n")
-    let blocks = 0
-    let label = ""
-    let body = 0
-    for (let i = 0; i < lines.length; ++i) {
-        const line = lines[i].trim()
-        if (!line) continue
-        if (!label) {
-            if (line.indexOf("-----BEGIN ") !== 0 || line.lastIndexOf("-----") !== line.length - 5)
-                fail(`${name} is not PEM: expected a -----BEGIN ...----- line (line ${i + 1})`)
-            label = line.slice(11, line.length - 5)
+export const PEM_CHECK_SLICE_BYTES = 1024
+
+const BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
+const DASH = 45
+const NEWLINE = 10
+/** byte -> 1 for the base64 alphabet (and "="), built on first use */
+let base64Bytes: Buffer = null
+
+function base64Table(): Buffer {
+    if (!base64Bytes) {
+        const t = Buffer.alloc(256)
+        const alphabet = Buffer.from(BASE64)
+        for (let i = 0; i < alphabet.length; ++i) t[alphabet[i]] = 1
+        base64Bytes = t
+    }
+    return base64Bytes
+}
+
+function isBlank(byte: number): boolean {
+    return byte === 32 || byte === 9 || byte === 13
+}
+
+/** Where a PEM check is, between slices. */
+interface PemWalk {
+    name: string
+    labels: string[]
+    /** the open block's label, "" between blocks */
+    label: string
+    /** base64 characters in the open block */
+    body: number
+    blocks: number
+    line: number
+    /** end of the base64 line being checked (a long one spans slices), -1 when none */
+    bodyEnd: number
+    /** where the line after it starts */
+    after: number
+}
+
+/**
+ * Check pem[from, to): whole header and footer lines, base64 bytes up to
+ * `to` (a base64 line without line breaks may be as long as the text).
+ * Returns where to go on.
+ */
+function checkPemLines(w: PemWalk, pem: Buffer, from: number, to: number): number {
+    const table = base64Table()
+    let pos = from
+    while (pos < to) {
+        if (w.bodyEnd >= 0) {
+            const end = Math.min(w.bodyEnd, to)
+            for (let j = pos; j < end; ++j) if (!table[pem[j]]) fail(`${w.name}: line ${w.line} is not base64`)
+            w.body += end - pos
+            if (end < w.bodyEnd) return end
+            pos = w.after
+            w.bodyEnd = -1
+            continue
+        }
+        let next = pem.indexOf(NEWLINE, pos)
+        if (next < 0) next = pem.length
+        let s = pos
+        let e = next
+        pos = next + 1
+        w.line++
+        while (s < e && isBlank(pem[s])) s++
+        while (e > s && isBlank(pem[e - 1])) e--
+        if (s === e) continue
+        if (!w.label) {
+            const line = pem.slice(s, e).toString()
+            if (line.indexOf("-----BEGIN ") !== 0 || line.lastIndexOf("-----") !== line.length - 5 || line.length < 17)
+                fail(`${w.name} is not PEM: expected a -----BEGIN ...----- line (line ${w.line})`)
+            const label = line.slice(11, line.length - 5)
             if (label === "ENCRYPTED PRIVATE KEY")
                 fail(
-                    `${name} is an encrypted private key; store it unencrypted (openssl pkey -in key.pem -out plain.pem)`,
+                    `${w.name} is an encrypted private key; store it unencrypted (openssl pkey -in key.pem -out plain.pem)`,
                 )
-            if (labels.indexOf(label) < 0) fail(`${name} holds a "${label}"; expected ${labels.join(" or ")}`)
-            body = 0
-        } else if (line.indexOf("-----END ") === 0) {
-            if (line !== `-----END ${label}-----`)
-                fail(`${name}: -----BEGIN ${label}----- ends with another label (line ${i + 1})`)
-            if (body === 0 || body % 4 !== 0) fail(`${name}: the base64 between the BEGIN and END lines is truncated`)
-            blocks++
-            label = ""
+            if (w.labels.indexOf(label) < 0) fail(`${w.name} holds a "${label}"; expected ${w.labels.join(" or ")}`)
+            w.label = label
+            w.body = 0
+        } else if (pem[s] === DASH) {
+            const line = pem.slice(s, e).toString()
+            if (line !== `-----END ${w.label}-----`)
+                fail(`${w.name}: -----BEGIN ${w.label}----- ends with another label (line ${w.line})`)
+            if (w.body === 0 || w.body % 4 !== 0)
+                fail(`${w.name}: the base64 between the BEGIN and END lines is truncated`)
+            w.blocks++
+            w.label = ""
         } else {
-            for (let j = 0; j < line.length; ++j)
-                if (BASE64.indexOf(line[j]) < 0) fail(`${name}: line ${i + 1} is not base64`)
-            body += line.length
+            // checked by the branch at the top, in this slice or the next
+            w.bodyEnd = e
+            w.after = pos
+            pos = s
         }
     }
-    if (label) fail(`${name}: -----BEGIN ${label}----- has no -----END line`)
-    if (!blocks) fail(`${name} holds no PEM block`)
-    return blocks
+    return pos
+}
+
+/**
+ * Checks a PEM text: BEGIN/END lines of one of `labels`, base64 between,
+ * at most `maxBytes` bytes as given (what is sent to the chip). Returns
+ * the number of blocks. Never echoes the content. Async: it yields between
+ * slices of PEM_CHECK_SLICE_BYTES, so no size up to the limit can trip the
+ * VM's watchdog.
+ */
+export async function checkPem(name: string, text: any, labels: string[], maxBytes: number): Promise<number> {
+    if (typeof text !== "string")
+        fail(`${name} must be PEM text (a string starting with -----BEGIN), got ${typeof text}`)
+    // native: one step, however long the text
+    const pem = Buffer.from(text as string)
+    if (pem.length > maxBytes) fail(`${name} is ${pem.length} bytes; the camera holds at most ${maxBytes} bytes for it`)
+    const w: PemWalk = { name: name, labels: labels, label: "", body: 0, blocks: 0, line: 0, bodyEnd: -1, after: 0 }
+    let pos = 0
+    while (pos < pem.length) {
+        // yield first: the code before (another certificate) has run too
+        await ds.sleep(0)
+        pos = checkPemLines(w, pem, pos, Math.min(pem.length, pos + PEM_CHECK_SLICE_BYTES))
+    }
+    if (w.label) fail(`${name}: -----BEGIN ${w.label}----- has no -----END line`)
+    if (!w.blocks) fail(`${name} holds no PEM block`)
+    return w.blocks
 }
 
 function checkText(name: string, v: any) {
@@ -128,7 +215,7 @@ function forbid(o: any, names: string[], why: string) {
 }
 
 /** Check every field of `o` for its method; throws at once with what is allowed. */
-export function checkEnterprise(o: any): Enterprise {
+export async function checkEnterprise(o: any): Promise<Enterprise> {
     for (const k of Object.keys(o))
         if (KEYS.indexOf(k) < 0) fail(`unknown enterprise option ${JSON.stringify(k)}; allowed: ${KEYS.join(", ")}`)
     const eap = o.eap
@@ -148,8 +235,13 @@ export function checkEnterprise(o: any): Enterprise {
         checkText("identity", o.identity)
         if (o.clientCert === undefined || o.clientKey === undefined)
             fail('eap "TLS" needs clientCert and clientKey (PEM)')
-        checkPem("clientCert", o.clientCert, ["CERTIFICATE"], MAX_CLIENT_CERT_BYTES)
-        checkPem("clientKey", o.clientKey, ["PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY"], MAX_CLIENT_KEY_BYTES)
+        await checkPem("clientCert", o.clientCert, ["CERTIFICATE"], MAX_CLIENT_CERT_BYTES)
+        await checkPem(
+            "clientKey",
+            o.clientKey,
+            ["PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY"],
+            MAX_CLIENT_KEY_BYTES,
+        )
         items.push([Credential.Identity, o.identity])
         items.push([Credential.ClientCert, o.clientCert])
         items.push([Credential.ClientKey, o.clientKey])
@@ -184,7 +276,7 @@ export function checkEnterprise(o: any): Enterprise {
             fail(
                 "an enterprise network needs caCert, the login server's CA certificate (PEM): without it a rogue access point can pose as the network and collect the credentials. To connect without checking the server, pass insecure: true (not recommended)",
             )
-        checkPem("caCert", o.caCert, ["CERTIFICATE"], MAX_CA_CERT_BYTES)
+        await checkPem("caCert", o.caCert, ["CERTIFICATE"], MAX_CA_CERT_BYTES)
         items.push([Credential.CaCert, o.caCert])
         if (o.serverDomain !== undefined) {
             if (typeof o.serverDomain !== "string" || o.serverDomain.length > 253)
@@ -207,4 +299,9 @@ export async function sendEnterprise(driver: ds.CamWifiStation, e: Enterprise) {
             await driver.setCredential(item[0], 0, offset, total, data.slice(offset, end))
         }
     }
+}
+
+/** Make connect(ssid, { eap, ... }) available (the "camscript" entry does; "camscript/src/station" does not). */
+export function installEnterprise() {
+    support.enterprise = { check: checkEnterprise, send: sendEnterprise }
 }

@@ -1,7 +1,7 @@
 import * as ds from "@devicescript/core"
 import { board, requireInterface } from "../board"
 import { formatMac } from "./address"
-import { checkHostname } from "./credentials"
+import { checkActiveArgument, checkHostname, describe } from "./credentials"
 import { boardPhy, EthernetLink, ethernetLink, PhySettings } from "./ethernet"
 import { Nic } from "./nic"
 
@@ -152,7 +152,8 @@ export class LAN extends Nic {
     // @ts-ignore see Nic.ifconfig
     async active(on?: boolean): any {
         if (on === undefined) return this.eth.active
-        await this.eth.setActive(!!on)
+        checkActiveArgument(on)
+        await this.eth.setActive(on)
         return this.eth.active
     }
 
@@ -171,7 +172,7 @@ export class LAN extends Nic {
         const up = this.eth.state >= ds.CamEthernetLinkState.LinkUp
         if (param === "speed") return up ? this.eth.speed : 0
         if (param === "duplex") return up ? (this.eth.fullDuplex ? "full" : "half") : ""
-        throw new Error(`status(): unknown parameter ${JSON.stringify(param)}; allowed: "speed", "duplex"`)
+        throw new Error(`status(): unknown parameter ${describe(param)}; allowed: "speed", "duplex"`)
     }
 
     /**

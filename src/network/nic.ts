@@ -1,5 +1,5 @@
 import { parseIp, parseNetmask } from "./address"
-import { checkHostname } from "./credentials"
+import { checkHostname, describe } from "./credentials"
 import { Link, LinkChange } from "./link"
 
 const ADDRESS_DHCP = 0
@@ -63,6 +63,8 @@ export abstract class Nic {
 
     /** Call `handler` on every change of the link; returns a function that stops it. */
     on_change(handler: (change: LinkChange) => void): () => void {
+        if (typeof handler !== "function")
+            throw new Error(`on_change(): expected a function (change) => { ... }, got ${describe(handler)}`)
         return this.link.changed.subscribe(handler)
     }
 

@@ -1,7 +1,9 @@
 import * as ds from "@devicescript/core"
 import { formatIp, formatMac } from "./address"
-import { Enterprise, sendEnterprise } from "./enterprise"
+import type { Enterprise } from "./enterprise"
 import { ADDRESS_GIVE_UP_MS, Link, LinkChange } from "./link"
+import { forget, recall, remember } from "./reconnect"
+import { support } from "./support"
 import { reasonStatus, reasonText, STAT_CONNECTING, STAT_GOT_IP, STAT_IDLE } from "./status"
 
 const State = ds.CamWifiStationLinkState
@@ -15,6 +17,15 @@ export const RETRY_FIRST_DELAY_MS = 500
 export const RETRY_MAX_DELAY_MS = 8000
 /** A scan that has not reported back by then is a driver fault. */
 export const SCAN_GIVE_UP_MS = 10000
+/**
+ * `scan()` keeps at most this many networks, the strongest; the others are
+ * only counted (`status("scan_dropped")`). A kept network costs about 380
+ * bytes of the VM's 64 KB heap (measured: keeping 30 instead of 1 left room
+ * for 132 fewer 64-byte buffers), so a full list takes about 7.5 KB, an
+ * eighth of the heap. Before the cap, a scan hearing 100 networks kept
+ * them all (about 38 KB) and ran the heap out.
+ */
+export const SCAN_MAX_RESULTS = 20
 
 /** What the driver last said about the link (the `link` event, decoded). */
 export interface LinkSnapshot {
@@ -51,6 +62,10 @@ interface Wanted {
     bssid: Buffer
     /** enterprise credentials, sent to the driver once per connect() */
     enterprise: Enterprise
+    /** the next attempt may go straight to the remembered access point (fast reconnect) */
+    fast: boolean
+    /** the user named the access point (a BSSID): nothing is remembered or recalled */
+    pinned: boolean
 }
 
 const STATE_NAMES = ["stopped", "idle", "scanning", "associating", "handshaking", "obtaining-address", "got-address"]
@@ -90,9 +105,20 @@ export class StationLink extends Link {
     /** MicroPython's `reconnects`: -1 unlimited, 0 never retry, n at most n retries */
     reconnects = -1
     txpower = 20
+    /** ifconfig([...]) asked for a static address: no DHCP address to reuse */
+    staticAddress = false
+    /** the attempt under way went straight to a remembered access point */
+    private fastAttempt = false
     private retryTimer: number = undefined
     private addressTimer: number = undefined
     private scanRecords: ScanRecord[] = []
+    /** scan_record events received for the scan under way */
+    private scanReceived = 0
+    private scanKeep = SCAN_MAX_RESULTS
+    /** "" for every network */
+    private scanSsid = ""
+    /** networks the last scan heard (matching its ssid) but did not keep */
+    scanDropped = 0
     private scanCount = -1
     private readonly scanFinished = ds.emitter<number>()
 
@@ -147,6 +173,7 @@ export class StationLink extends Link {
     }
 
     async sendAddress(ip: number, netmask: number, gateway: number, dns: number, mode: number) {
+        this.staticAddress = mode !== 0
         await this.driver.setAddress(ip, netmask, gateway, dns, mode)
     }
 
@@ -176,10 +203,20 @@ export class StationLink extends Link {
 
     async connect(ssid: string, key: string, bssid: Buffer, enterprise?: Enterprise) {
         this.stopPolicy()
-        this.wanted = { ssid: ssid, key: key, bssid: bssid, enterprise: enterprise ?? null }
+        // a pinned BSSID is the user's choice: only an unpinned connect goes to a remembered AP
+        let pinned = false
+        if (bssid) for (let i = 0; i < bssid.length; i++) if (bssid[i] !== 0) pinned = true
+        this.wanted = {
+            ssid: ssid,
+            key: key,
+            bssid: bssid,
+            enterprise: enterprise ?? null,
+            fast: !pinned,
+            pinned: pinned,
+        }
         this.failure = 0
         this.failedAttempts = 0
-        if (enterprise) await sendEnterprise(this.driver, enterprise)
+        if (enterprise) await support.enterprise.send(this.driver, enterprise)
         await this.attempt()
     }
 
@@ -195,8 +232,48 @@ export class StationLink extends Link {
     private async attempt() {
         const w = this.wanted
         if (!w || !this.active) return
-        if (w.enterprise) await this.driver.associateEnterprise(0, w.ssid, w.bssid)
-        else await this.driver.associate(0, w.ssid, w.key, w.bssid)
+        let channel = 0
+        let bssid = w.bssid
+        this.fastAttempt = false
+        const last = w.fast ? await recall(w.ssid) : null
+        if (last && this.wanted === w) {
+            // fast reconnect: that AP on that channel, and (with DHCP) the same address
+            channel = last.channel
+            bssid = Buffer.from(last.bssid, "hex")
+            this.fastAttempt = true
+            if (!this.staticAddress) await this.driver.setAddress(last.ip, last.netmask, last.gateway, last.dns, 0)
+        }
+        if (w.enterprise) await this.driver.associateEnterprise(channel, w.ssid, bssid)
+        else await this.driver.associate(channel, w.ssid, w.key, bssid)
+    }
+
+    /** The fast attempt found nothing where the AP was: forget it and scan every channel at once. */
+    private async fallBack() {
+        const w = this.wanted
+        if (!w) return
+        w.fast = false
+        if (!this.staticAddress) await this.driver.setAddress(0, 0, 0, 0, 0)
+        await this.attempt()
+        await forget(w.ssid)
+    }
+
+    private keep(snap: LinkSnapshot) {
+        const w = this.wanted
+        if (!w || w.pinned) return
+        w.fast = true
+        const link = {
+            ssid: snap.ssid,
+            bssid: snap.bssid.toString("hex"),
+            channel: snap.channel,
+            ip: snap.ip,
+            netmask: snap.netmask,
+            gateway: snap.gateway,
+            dns: snap.dns,
+        }
+        // event handlers never await: the flash write runs in a fiber of its own
+        setTimeout(async () => {
+            await remember(link)
+        }, 0)
     }
 
     private stopPolicy() {
@@ -228,7 +305,17 @@ export class StationLink extends Link {
             if (s === State.GotAddress) {
                 this.failure = 0
                 this.failedAttempts = 0
+                this.fastAttempt = false
                 this.stopPolicy()
+                if (prevState !== State.GotAddress) this.keep(this.snap)
+            } else if (s === State.Idle && this.fastAttempt && this.snap.reason === Reason.NoApFound) {
+                // the remembered AP is not where it was: the full path, now, not after a back-off
+                this.fastAttempt = false
+                const self = this
+                this.retryTimer = setTimeout(async () => {
+                    self.retryTimer = undefined
+                    await self.fallBack()
+                }, 0)
             } else if (s === State.ObtainingAddress && prevState !== State.ObtainingAddress) {
                 this.startAddressWatch()
             } else if (
@@ -272,32 +359,60 @@ export class StationLink extends Link {
         }, delay)
     }
 
-    async scan(): Promise<ScanRecord[]> {
+    /** Scan; keep the `keep` strongest networks named `ssid` ("" for all). */
+    async scan(keep: number, ssid: string): Promise<ScanRecord[]> {
         this.scanRecords = []
+        this.scanReceived = 0
+        this.scanKeep = keep
+        this.scanSsid = ssid
+        this.scanDropped = 0
         this.scanCount = -1
         await this.driver.scan()
         const start = ds.millis()
-        while (this.scanCount < 0 || this.scanRecords.length < this.scanCount) {
+        while (this.scanCount < 0 || this.scanReceived < this.scanCount) {
             const left = SCAN_GIVE_UP_MS - (ds.millis() - start)
             if (left <= 0) throw new Error(`scan(): the Wi-Fi driver did not finish scanning in ${SCAN_GIVE_UP_MS} ms`)
             await ds.wait(this.scanFinished, left)
         }
+        // the count is not a property of the array: DeviceScript 2.16's
+        // garbage collector trips over properties set on arrays
         const out = this.scanRecords
-        out.sort((a, b) => b.rssi - a.rssi)
+        this.scanRecords = []
         return out
     }
 
+    /**
+     * One network heard. The list stays sorted, strongest first, and never
+     * longer than scanKeep: a weaker network than the weakest kept is only
+     * counted, so the work and memory per event are bounded however many
+     * networks the radio hears.
+     */
     private onScanRecord(v: any[]) {
-        const bssid: Buffer = v[6]
-        this.scanRecords.push({
-            ssid: v[5],
-            bssid: formatMac(bssid),
-            channel: v[2],
-            rssi: v[1],
-            security: v[3],
-            hidden: v[4] !== 0,
-        })
-        if (this.scanCount >= 0) this.scanFinished.emit(this.scanRecords.length)
+        this.scanReceived++
+        const list = this.scanRecords
+        const rssi: number = v[1]
+        if (this.scanSsid && v[5] !== this.scanSsid) {
+            // not asked for
+        } else if (list.length >= this.scanKeep && rssi <= list[list.length - 1].rssi) {
+            this.scanDropped++
+        } else {
+            if (list.length >= this.scanKeep) {
+                list.pop()
+                this.scanDropped++
+            }
+            let at = list.length
+            while (at > 0 && list[at - 1].rssi < rssi) at--
+            list.insert(at, 1) // native: opens a slot
+            list[at] = {
+                ssid: v[5],
+                bssid: formatMac(v[6]),
+                channel: v[2],
+                rssi: rssi,
+                security: v[3],
+                hidden: v[4] !== 0,
+            }
+        }
+        if (this.scanCount >= 0) this.scanFinished.emit(this.scanReceived)
     }
 
     private onScanDone(count: number) {

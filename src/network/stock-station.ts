@@ -236,7 +236,10 @@ export class StockStationLink extends Link {
         this.emitChange()
     }
 
-    async scan(): Promise<ScanRecord[]> {
+    /** status("scan_dropped"): no scan ever lists anything here */
+    scanDropped = 0
+
+    async scan(keep: number, ssid: string): Promise<ScanRecord[]> {
         // the results come only through a Jacdac pipe, which a DeviceScript
         // program cannot open; the scan_complete event carries counts only
         requireCamscriptDriver("Wi-Fi station", "scan()")

@@ -1,11 +1,12 @@
 import * as ds from "@devicescript/core"
 import { requireInterface } from "../board"
 import { formatMac, parseMac } from "./address"
-import { checkHostname, checkKey, checkSsid } from "./credentials"
-import { checkEnterprise, EnterpriseOptions } from "./enterprise"
+import { checkActiveArgument, checkHostname, checkKey, checkKeys, checkSsid, describe } from "./credentials"
+import type { EnterpriseOptions } from "./enterprise"
 import { Nic } from "./nic"
-import { ApLink, apLink, ApStation, AP_MAX_CLIENTS_LIMIT } from "./access-point"
-import { ScanRecord, StationLink } from "./station"
+import type { ApLink, ApStation } from "./access-point"
+import { support } from "./support"
+import { SCAN_MAX_RESULTS, ScanRecord, StationLink } from "./station"
 import { boardStation, StockStationLink } from "./stock-station"
 import * as stat from "./status"
 
@@ -16,6 +17,16 @@ export interface ConnectOptions {
     /** join this access point only ("aa:bb:cc:dd:ee:ff"), when several share the name */
     bssid?: string
 }
+
+/** Options of `scan()`. */
+export interface ScanOptions {
+    /** keep at most this many networks, the strongest: 1..20 (the default is 20) */
+    max?: number
+    /** only networks with this name */
+    ssid?: string
+}
+
+const SCAN_KEYS = ["max", "ssid"]
 
 /** Keys `config()` accepts in its object form (station, then access point). */
 export interface WlanConfig {
@@ -39,6 +50,7 @@ export interface WlanConfig {
     max_clients?: number
 }
 
+const CONNECT_KEYS = ["bssid"]
 const CONFIG_KEYS = "mac, ssid, channel, hostname, reconnects, txpower, security"
 const TXPOWER_MIN_DBM = 2
 const TXPOWER_MAX_DBM = 20
@@ -92,7 +104,11 @@ export class WLAN extends Nic {
         if (iface === undefined) iface = WLAN.IF_STA
         requireInterface("wlan", "network.WLAN")
         if (iface === WLAN.IF_AP) {
-            this.ap = apLink()
+            if (!support.ap)
+                throw new Error(
+                    'network.WLAN(IF_AP): this script imports camscript/src/station, which leaves the access point out to keep the image small; import { network } from "camscript" for it',
+                )
+            this.ap = support.ap.link()
             this.link = this.ap
             return
         }
@@ -120,7 +136,8 @@ export class WLAN extends Nic {
     // synchronously, so the read form above can return its value directly.
     async active(on?: boolean): any {
         if (on === undefined) return this.link.active
-        if (this.ap && on) checkApReady(this.ap)
+        checkActiveArgument(on)
+        if (this.ap && on) support.ap.ready(this.ap)
         await this.link.setActive(!!on)
         return this.link.active
     }
@@ -155,14 +172,26 @@ export class WLAN extends Nic {
                 throw new Error(
                     "connect(): an options object as second argument is for enterprise networks and needs eap; for a password network use connect(ssid, key, { bssid })",
                 )
-            const enterprise = checkEnterprise(o)
+            if (!support.enterprise)
+                throw new Error(
+                    'connect(): this script imports camscript/src/station, which leaves enterprise (802.1X) logins out to keep the image small; import { network } from "camscript" for them',
+                )
+            const enterprise = await support.enterprise.check(o)
             const b = o.bssid !== undefined ? parseMac(o.bssid, "connect() bssid") : Buffer.alloc(0)
             await this.sta.connect(ssid, "", b, enterprise)
             return
         }
         checkKey(key, "connect()")
         let bssid = Buffer.alloc(0)
-        if (options && options.bssid !== undefined) bssid = parseMac(options.bssid, "connect() bssid")
+        if (options !== undefined && options !== null) {
+            if (typeof options !== "object" || Array.isArray(options))
+                throw new Error(
+                    `connect(): the third argument must be an options object like { bssid: "aa:bb:cc:dd:ee:ff" }, got ${describe(options)}`,
+                )
+            // a typo (bsid) would otherwise silently join any access point
+            checkKeys("connect()", options, CONNECT_KEYS)
+            if (options.bssid !== undefined) bssid = parseMac(options.bssid, "connect() bssid")
+        }
         await this.sta.connect(ssid, key ? key : "", bssid)
     }
 
@@ -177,16 +206,18 @@ export class WLAN extends Nic {
      * `status()`: one of the STAT_* codes. While a failed attempt is being
      * retried it reads the failure (e.g. STAT_WRONG_PASSWORD), not
      * STAT_CONNECTING. `status("rssi")`: signal strength of the access point
-     * in dBm (throws when not associated).
+     * in dBm (throws when not associated). `status("scan_dropped")`: how many
+     * networks the last scan() heard (with its ssid) but did not keep.
      */
     status(): number
     status(param: "rssi"): number
+    status(param: "scan_dropped"): number
     status(param: "stations"): ApStation[]
     status(param?: string): any {
         if (this.ap) {
             if (param === undefined) return this.ap.status()
             if (param === "stations") return this.ap.stations.slice(0)
-            throw new Error(`status(): unknown parameter ${JSON.stringify(param)} for IF_AP; allowed: "stations"`)
+            throw new Error(`status(): unknown parameter ${describe(param)} for IF_AP; allowed: "stations"`)
         }
         if (param === undefined) return this.sta.status()
         if (param === "rssi") {
@@ -194,18 +225,41 @@ export class WLAN extends Nic {
                 throw new Error("status('rssi'): not associated with an access point")
             return this.sta.snap.rssi
         }
+        if (param === "scan_dropped") return this.sta.scanDropped
         if (param === "stations") throw new Error("status('stations') is for IF_AP interfaces")
-        throw new Error(`status(): unknown parameter ${JSON.stringify(param)}; allowed: "rssi"`)
+        throw new Error(`status(): unknown parameter ${describe(param)}; allowed: "rssi", "scan_dropped"`)
     }
 
     /**
      * Networks the radio can hear, strongest first (async: a full scan takes
      * about 1.5 s). Hidden networks are listed with ssid "" and hidden true.
+     * Keeps at most `max` networks (default and most SCAN_MAX_RESULTS, 20),
+     * only those named `ssid` when given; `status("scan_dropped")` then
+     * counts the (matching) networks heard but not kept.
      */
-    async scan(): Promise<ScanRecord[]> {
+    async scan(options?: ScanOptions): Promise<ScanRecord[]> {
         this.stationOnly("scan()")
+        let max = SCAN_MAX_RESULTS
+        let ssid = ""
+        if (options !== undefined) {
+            if (typeof options !== "object" || options === null || Array.isArray(options))
+                throw new Error(
+                    `scan(): options must be an object like { max: 10, ssid: "name" }, got ${describe(options)}`,
+                )
+            checkKeys("scan()", options, SCAN_KEYS)
+            const o: any = options
+            if (o.max !== undefined) {
+                if (typeof o.max !== "number" || Math.round(o.max) !== o.max || o.max < 1 || o.max > SCAN_MAX_RESULTS)
+                    throw new Error(`scan(): max must be an integer 1..${SCAN_MAX_RESULTS}, got ${describe(o.max)}`)
+                max = o.max
+            }
+            if (o.ssid !== undefined) {
+                checkSsid(o.ssid, "scan()")
+                ssid = o.ssid
+            }
+        }
         if (!this.sta.active) throw new Error("scan(): the interface is not active: call await wlan.active(true) first")
-        return await this.sta.scan()
+        return await this.sta.scan(max, ssid)
     }
 
     /**
@@ -218,10 +272,10 @@ export class WLAN extends Nic {
     // @ts-ignore see active()
     async config(arg: any): any {
         if (this.ap) {
-            if (typeof arg === "string") return readApConfig(this.ap, arg as string)
+            if (typeof arg === "string") return support.ap.read(this.ap, arg as string)
             if (typeof arg !== "object" || arg === null)
-                throw new Error(`config(): expected a key (one of ${AP_CONFIG_KEYS}) or an object of settings`)
-            await writeApConfig(this.ap, arg)
+                throw new Error(`config(): expected a key (one of ${support.ap.keys}) or an object of settings`)
+            await support.ap.write(this.ap, arg)
             return
         }
         if (typeof arg === "string") return this.readConfig(arg as string)
@@ -308,105 +362,3 @@ WLAN.SEC_WPA2_WPA3 = Security.Wpa2Wpa3
 WLAN.SEC_WPA3_ENT = Security.Wpa3Enterprise
 
 // --- access point settings -------------------------------------------------
-
-const AP_CONFIG_KEYS = "ssid, key, security, channel, hidden, max_clients, mac"
-const AP_SECURITY_NAMES = "WLAN.SEC_OPEN, SEC_WPA2, SEC_WPA3 or SEC_WPA2_WPA3"
-
-function checkApSecurity(v: any) {
-    if (v === Security.Wep)
-        throw new Error(`config(): WEP is broken (its keys fall in minutes) and refused; use ${AP_SECURITY_NAMES}`)
-    if (v === Security.Wpa || v === Security.WpaWpa2)
-        throw new Error(`config(): WPA (TKIP) is obsolete and refused; use ${AP_SECURITY_NAMES}`)
-    if (v === Security.Wpa2Enterprise || v === Security.Wpa3Enterprise)
-        throw new Error(
-            "config(): an access point cannot host enterprise (802.1X) logins; use WLAN.SEC_WPA2 or SEC_WPA2_WPA3",
-        )
-    if (v !== Security.Open && v !== Security.Wpa2 && v !== Security.Wpa3 && v !== Security.Wpa2Wpa3)
-        throw new Error(`config(): security must be one of ${AP_SECURITY_NAMES}, got ${JSON.stringify(v)}`)
-}
-
-/** Check every given setting, then apply them all (a bad key changes nothing). */
-async function writeApConfig(ap: ApLink, arg: any) {
-    const keys = Object.keys(arg)
-    for (const k of keys) {
-        const v = arg[k]
-        if (k === "ssid" || k === "essid") checkSsid(v, "config()")
-        else if (k === "key" || k === "password") {
-            if (v !== "") checkKey(v, "config()")
-        } else if (k === "security" || k === "authmode") checkApSecurity(v)
-        else if (k === "channel") {
-            if (typeof v !== "number" || Math.round(v) !== v || v < 1 || v > 13)
-                throw new Error(`config(): channel must be 1..13, got ${JSON.stringify(v)}`)
-        } else if (k === "hidden") {
-            if (typeof v !== "boolean")
-                throw new Error(`config(): hidden must be true or false, got ${JSON.stringify(v)}`)
-        } else if (k === "max_clients") {
-            if (typeof v !== "number" || Math.round(v) !== v || v < 1 || v > AP_MAX_CLIENTS_LIMIT)
-                throw new Error(`config(): max_clients must be 1..${AP_MAX_CLIENTS_LIMIT}, got ${JSON.stringify(v)}`)
-        } else if (k === "mac") throw new Error("config(): mac is read-only")
-        else
-            throw new Error(
-                `config(): unknown setting ${JSON.stringify(k)} for IF_AP; settable: ssid, key, security, channel, hidden, max_clients`,
-            )
-    }
-    const s = ap.settings
-    for (const k of keys) {
-        const v = arg[k]
-        if (k === "ssid" || k === "essid") s.ssid = v
-        else if (k === "key" || k === "password") s.key = v
-        else if (k === "security" || k === "authmode") s.security = v
-        else if (k === "channel") s.channel = v
-        else if (k === "hidden") s.hidden = v
-        else if (k === "max_clients") s.max_clients = v
-    }
-    if (ap.active) {
-        checkApReady(ap)
-        await ap.sendSettings()
-    }
-}
-
-/**
- * Secure by default: a key (8..63 characters) means WPA2 unless security
- * says otherwise; an open network only when security is SEC_OPEN.
- */
-function checkApReady(ap: ApLink) {
-    const s = ap.settings
-    if (!s.ssid) throw new Error("active(true): the access point needs a name first: await ap.config({ ssid, key })")
-    if (s.security === -1) {
-        if (!s.key)
-            throw new Error(
-                "active(true): the access point needs a key of 8..63 characters, or security: WLAN.SEC_OPEN to run an open network deliberately",
-            )
-        s.security = Security.Wpa2
-    }
-    if (s.security === Security.Open && s.key)
-        throw new Error("active(true): an open network (SEC_OPEN) takes no key; drop the key or use SEC_WPA2")
-    if (s.security !== Security.Open && !s.key)
-        throw new Error("active(true): a WPA2/WPA3 access point needs a key of 8..63 characters")
-}
-
-function readApConfig(ap: ApLink, key: string): any {
-    const s = ap.settings
-    switch (key) {
-        case "ssid":
-        case "essid":
-            return s.ssid
-        case "channel":
-            return ap.active && ap.channel ? ap.channel : s.channel
-        case "security":
-        case "authmode":
-            return s.security === -1 ? (s.key ? Security.Wpa2 : Security.Open) : s.security
-        case "hidden":
-            return s.hidden
-        case "max_clients":
-            return s.max_clients
-        case "mac":
-            if (!ap.mac) throw new Error("config('mac'): known once the interface is active: await ap.active(true)")
-            return formatMac(ap.mac)
-        case "key":
-        case "password":
-            throw new Error("config('key'): the key is write-only")
-        default:
-            throw new Error(`config(): unknown key ${JSON.stringify(key)} for IF_AP; allowed: ${AP_CONFIG_KEYS}`)
-    }
-}

@@ -30,6 +30,8 @@ export interface RunScriptOptions {
     driver?: DriverKind
     /** the board's runtime: "camscript" (default) or "stock" (the stock DeviceScript firmware) */
     firmware?: FirmwareKind
+    /** the board's flash, kept from run to run as a restart would (fast reconnect) */
+    flash?: { data?: Uint8Array }
 }
 
 const scriptsDir = join(tmpdir(), "camscript-test-scripts")
@@ -67,6 +69,7 @@ export async function runFile(file: string, options: RunScriptOptions = {}): Pro
         timeoutMs: options.timeout !== undefined ? parseDuration(options.timeout) : 120_000,
         driver: options.driver,
         firmware: options.firmware,
+        flash: options.flash,
     })
     return { ...result, lines: result.output.map((l) => l.text) }
 }

@@ -1,0 +1,18 @@
+// The camscript services' start-up in the runtime image: called from
+// devicescript-esp32's app_init_services() (firmware/build.sh adds the call).
+// Which services a board has is decided at build time from its board file
+// (firmware/build.sh passes CAMSCRIPT_WLAN / CAMSCRIPT_LAN).
+
+#include "cam_ethernet.h"
+#include "cam_wifi_access_point.h"
+#include "cam_wifi_station.h"
+
+void camscript_init_services(void) {
+#if CAMSCRIPT_WLAN
+    cam_wifi_station_init();
+    cam_wifi_access_point_init();
+#endif
+#if CAMSCRIPT_LAN
+    cam_ethernet_init();
+#endif
+}

@@ -1,0 +1,52 @@
+import type { Contract } from "../contract"
+import { jdunpack } from "../jacdac"
+import type { Timeline } from "../timeline"
+import { formatIpv4 } from "../world/ipv4"
+import type { FirmwareService } from "./board"
+import type { EspSoftAp } from "./esp-softap"
+
+// What the rest of the simulator needs of the C access point: the model
+// driver's timeline entries, read from the `link` events the C sends, and
+// the start of the world's clients.
+
+export class FirmwareAccessPointView {
+    constructor(
+        contract: Contract,
+        server: FirmwareService,
+        timeline: Timeline,
+        private readonly softAp: EspSoftAp,
+    ) {
+        const link = contract.packet("event", "link")
+        const stopped = contract.enumValue("ApState", "Stopped")
+        const up = contract.enumValue("ApState", "Up")
+        const none = contract.enumValue("ApReason", "None")
+        server.onEvent = (code, data) => {
+            if (code !== link.code) return
+            const [state, channel, reason, count, max, , ip, , ssid] = jdunpack(data, link.format) as [
+                number,
+                number,
+                number,
+                number,
+                number,
+                number,
+                number,
+                number,
+                string,
+            ]
+            // the same words as the model driver's timeline (sim/drivers/wifi-access-point.ts)
+            const parts: string[] = []
+            if (state !== stopped && ssid) parts.push(`ssid=${ssid} ch ${channel}`)
+            if (reason !== none) parts.push(`reason=${contract.enumName("ApReason", reason)}`)
+            if (state === up) parts.push(`ip=${formatIpv4(ip)} stations=${count}/${max}`)
+            timeline.add("ap", contract.enumName("ApState", state), parts.join(" "))
+        }
+    }
+
+    /** Schedule the world's clients (once, at the start of a run). */
+    startClients() {
+        this.softAp.startClients()
+    }
+
+    /** The simulated ESP-IDF moves the soft-AP with the station itself. */
+    stationChanged() {}
+}

@@ -1,0 +1,46 @@
+import type { Contract } from "../contract"
+import { jdunpack } from "../jacdac"
+import type { Timeline } from "../timeline"
+import { formatIpv4 } from "../world/ipv4"
+import type { FirmwareService } from "./board"
+
+// What the rest of the simulator needs to know of the C Ethernet driver,
+// read from its `link` events: the model driver's timeline entries, and the
+// address for the socket layer.
+
+export class FirmwareEthernetView {
+    private state = 0
+    private ip = 0
+    private dns = 0
+    private readonly gotAddress: number
+
+    constructor(
+        contract: Contract,
+        server: FirmwareService,
+        private readonly timeline: Timeline,
+    ) {
+        const link = contract.packet("event", "link")
+        const linkUp = contract.enumValue("LinkState", "LinkUp")
+        this.gotAddress = contract.enumValue("LinkState", "GotAddress")
+        this.state = contract.enumValue("LinkState", "Stopped")
+        const none = contract.enumValue("LinkReason", "None")
+        server.onEvent = (code, data) => {
+            if (code !== link.code) return
+            const [state, duplex, reason, speed, , ip, , , dns] = jdunpack(data, link.format) as number[]
+            this.state = state
+            this.ip = ip
+            this.dns = dns
+            // the same words as the model driver's timeline (sim/drivers/ethernet.ts)
+            const parts: string[] = []
+            if (reason !== none) parts.push(`reason=${contract.enumName("LinkReason", reason)}`)
+            if (state >= linkUp) parts.push(`${speed} Mbit/s ${duplex ? "full" : "half"} duplex`)
+            if (ip) parts.push(`ip=${formatIpv4(ip)}`)
+            this.timeline.add("eth", contract.enumName("LinkState", state), parts.join(" "))
+        }
+    }
+
+    /** For the socket layer: the interface's address, 0 when it has none. */
+    get address4(): { ip: number; dns: number } {
+        return this.state === this.gotAddress ? { ip: this.ip, dns: this.dns } : { ip: 0, dns: 0 }
+    }
+}

@@ -1,0 +1,29 @@
+import test from "ava"
+import { execFile } from "node:child_process"
+import { fromRoot } from "../sim/paths"
+
+// `camscript sim --driver`: the firmware's C drivers behind the same command.
+
+function camscript(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    return new Promise((done) =>
+        execFile(
+            process.execPath,
+            [fromRoot("bin/camscript.cjs"), ...args],
+            { cwd: fromRoot() },
+            (err, stdout, stderr) => done({ code: err ? Number(err.code) : 0, stdout, stderr }),
+        ),
+    )
+}
+
+test("sim --driver firmware: the spec's example prints 'link up', the C station got the address", async (t) => {
+    const r = await camscript("sim", "examples/wifi-station.ts", "--driver", "firmware")
+    t.is(r.code, 0, r.stderr)
+    t.regex(r.stdout, /^\[ +2\.\d{3}s\] link up\n$/)
+    t.regex(r.stderr, /wifi +GotAddress +ap=my-network \(02:ca:00:00:00:01, ch 6\) rssi=-44 dBm ip=192\.168\.1\.100/)
+})
+
+test("sim --driver: anything but model or firmware is refused, saying which are allowed", async (t) => {
+    const r = await camscript("sim", "examples/wifi-station.ts", "--driver", "c")
+    t.is(r.code, 2)
+    t.regex(r.stderr, /--driver: "c" is not a driver; use model or firmware/)
+})

@@ -1,0 +1,65 @@
+import test from "ava"
+import { runScript } from "./helpers/run"
+
+// The VM's own panics name what happened, where in the script, and what to
+// do, instead of a bare "panic 60001".
+
+test("an endless loop reads as an infinite loop at the script's line, with what to do", async (t) => {
+    const run = await runScript(`
+let i = 0
+function spin() {
+    while (true) i++
+}
+console.log("before")
+spin()
+`)
+    t.is(run.outcome, "error")
+    t.is(run.exitCode, 1)
+    t.deepEqual(run.lines, ["before"])
+    const lines = (run.error ?? "").split("\n")
+    t.is(
+        lines[0],
+        "infinite loop: the script ran 131072 VM steps without pausing, and the VM stopped it (VM panic 60001, InfiniteLoop)",
+    )
+    t.regex(lines[1], /^ {4}at spin \(.*s[0-9a-f]{12}\.ts:4:5\)$/)
+    t.regex(lines[2], /^ {4}at main \(.*s[0-9a-f]{12}\.ts:7:1\)$/)
+    t.regex(lines[3], /what to do: .*add `await time\.sleep_ms\(0\)` inside it/)
+})
+
+test("filling the heap reads as out of memory at the allocating line, with what to do", async (t) => {
+    const run = await runScript(`
+import * as ds from "@devicescript/core"
+const keep: Buffer[] = []
+function grow() {
+    for (let i = 0; i < 10; i++) keep.push(Buffer.alloc(1000))
+}
+while (true) {
+    grow()
+    await ds.sleep(1)
+}
+`)
+    t.is(run.outcome, "error")
+    const lines = (run.error ?? "").split("\n")
+    t.is(
+        lines[0],
+        "out of memory: the script filled the VM's heap (64 KB on the chip and here) (VM panic 60004, OutOfMemory)",
+    )
+    t.regex(lines[1], /^ {4}at grow \(.*s[0-9a-f]{12}\.ts:5:\d+\)$/)
+    t.regex(lines[lines.length - 1], /what to do: keep fewer or smaller objects alive/)
+    t.false(/panic 6000\d$/m.test(run.error ?? ""), "no bare panic number")
+})
+
+test("endless recursion reads as a stack overflow, repeated frames folded, with what to do", async (t) => {
+    const run = await runScript(`
+function down(n: number): number {
+    return down(n + 1) + 1
+}
+down(0)
+`)
+    t.is(run.outcome, "error")
+    const lines = (run.error ?? "").split("\n")
+    t.is(lines[0], "stack overflow: function calls nested more than 100 deep (VM panic 60006, StackOverflow)")
+    t.regex(lines[1], /^ {4}at down \(.*s[0-9a-f]{12}\.ts:3:5\) \(\d+ times\)$/)
+    t.regex(lines[lines.length - 1], /what to do: a function probably calls itself without end/)
+    t.true(lines.length <= 8, "a short report, not a hundred frames")
+})
