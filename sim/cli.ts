@@ -13,6 +13,7 @@ import { type FlashStore, loadFlashFile, saveFlashFile } from "./flash-file"
 import { fromRoot } from "./paths"
 import { DEFAULT_SIM_TIMEOUT_MS, runSimulation } from "./session"
 import { DRIVER_KINDS, type DriverKind } from "./firmware/drivers"
+import { fleetCommand } from "./fleet/command"
 import { loadSettings } from "./settings"
 import { formatEntry } from "./timeline"
 import { formatSimTime, parseDuration } from "./world/duration"
@@ -24,6 +25,7 @@ import { hardwareCommand, hardwareUsage } from "../usb/commands"
 // 124 the simulated --timeout passed.
 
 const USAGE = `usage:
+  camscript sim [<script.ts>] --world SITE.json [--json] ...   (a world with cameras: all of them)
   camscript sim <script.ts> [--world FILE] [--timeout DURATION] [--driver model|firmware] [--firmware camscript|stock] [--realtime] [--verbose] [--no-timeline]
   camscript boards
   camscript clean
@@ -66,6 +68,7 @@ export async function main(argv: string[]): Promise<number> {
                 flash: { type: "string" },
                 verbose: { type: "boolean" },
                 "no-timeline": { type: "boolean" },
+                json: { type: "boolean" },
                 help: { type: "boolean", short: "h" },
             },
         })
@@ -129,10 +132,10 @@ async function sim(
         flash?: string
         verbose?: boolean
         "no-timeline"?: boolean
+        json?: boolean
     },
 ): Promise<number> {
-    if (args.length !== 1)
-        throw new UsageError(args.length ? `sim takes one script, got ${args.length}` : "sim needs a script")
+    if (args.length > 1) throw new UsageError(`sim takes one script, got ${args.length}`)
     const settings = loadSettings()
     const worldFile = opts.world !== undefined ? resolve(opts.world) : fromRoot(settings.world)
     let timeoutMs: number | undefined
@@ -154,6 +157,22 @@ async function sim(
             "--driver firmware runs camscript's C drivers; the stock firmware has none: drop one of them",
         )
     const world = loadWorldFile(worldFile)
+    if (world.cameras) {
+        // a fleet: the script given (if any) is for the cameras that name none
+        if (opts.realtime || opts.driver === "firmware")
+            throw new UsageError("a world with cameras runs in virtual time on the simulator's drivers")
+        if (firmware === "stock")
+            throw new UsageError("--firmware stock is for one camera; a world with cameras runs camscript's drivers")
+        const showTimeline = !opts["no-timeline"]
+        return fleetCommand(world, settings, args[0], {
+            timeoutMs,
+            verbose: opts.verbose,
+            showTimeline,
+            json: opts.json,
+        })
+    }
+    if (args.length !== 1) throw new UsageError("sim needs a script")
+    if (opts.json) throw new UsageError("--json reports a fleet: it needs a world with cameras")
     const board = loadBoard(world.board ?? settings.board)
     const script = await compileScript(args[0], { board, hostname: settings.network.hostname, firmware })
     let flash: FlashStore | undefined

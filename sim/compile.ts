@@ -201,7 +201,10 @@ export function boardDescriptor(target: BuildTarget) {
 }
 
 function boardSource(target: BuildTarget): string {
-    return `import { _setBoard } from "camscript/src/board"\n_setBoard(${JSON.stringify(boardDescriptor(target))})\n`
+    const board = `import { _setBoard } from "camscript/src/board"\n_setBoard(${JSON.stringify(boardDescriptor(target))})\n`
+    // only an image for the stock firmware carries the station over its Wi-Fi service
+    if (target.firmware !== "stock") return board
+    return `${board}import { installStockStation } from "camscript/src/network/stock-station"\ninstallStockStation()\n`
 }
 
 /** Turn compiler diagnostics about build-folder paths back into the user's paths. */

@@ -87,7 +87,7 @@ export interface RunResult {
     wallMs: number
 }
 
-const VIRTUAL_FAKES: FakeTimers.FakeMethod[] = [
+export const VIRTUAL_FAKES: FakeTimers.FakeMethod[] = [
     "setTimeout",
     "clearTimeout",
     "setInterval",
@@ -102,11 +102,14 @@ const VIRTUAL_FAKES: FakeTimers.FakeMethod[] = [
 const wallNow = performance.now.bind(performance)
 const realSetTimeout = setTimeout
 
+/** A restart-driver event keeps the drivers' device off the bus this long (a driver task re-initialising). */
+export const DRIVER_RESTART_MS = 3000
+
 /** While a socket is open, virtual time moves in steps this small, each after a real millisecond. */
 export const SOCKET_STEP_MS = 10
 
 /** Silent VM ticks run back to back at most this many at a time before the loop yields. */
-const MAX_SILENT_TICKS = 5000
+export const MAX_SILENT_TICKS = 5000
 
 /**
  * Whether the next timer is the VM's own process tick (the DeviceScript
@@ -114,7 +117,7 @@ const MAX_SILENT_TICKS = 5000
  * timer heap: @sinonjs/fake-timers is pinned, and postinstall checks the
  * VM's function name.
  */
-function vmTickIsNext(fake: object): boolean {
+export function vmTickIsNext(fake: object): boolean {
     const heap = (fake as unknown as { timerHeap?: { peek(): { func?: unknown; immediate?: boolean } | undefined } })
         .timerHeap
     const first = heap?.peek()
@@ -124,10 +127,15 @@ function vmTickIsNext(fake: object): boolean {
 // Virtual time replaces the process's timers, so runs take turns.
 let queue: Promise<unknown> = Promise.resolve()
 
-export function runSimulation(options: RunOptions): Promise<RunResult> {
-    const run = queue.then(() => simulate(options))
+/** Run `work` once no other run holds the process's timers (a fleet run takes its turn too). */
+export function inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const run = queue.then(work)
     queue = run.catch(() => undefined)
     return run
+}
+
+export function runSimulation(options: RunOptions): Promise<RunResult> {
+    return inTurn(() => simulate(options))
 }
 
 // "[0m" colour codes in VM messages
@@ -210,20 +218,19 @@ async function simulate(options: RunOptions): Promise<RunResult> {
                     options.world.clients,
                 )
               : undefined
-        bus.addServiceProvider(
-            new JDServerServiceProvider(
-                "camscript-board",
-                // a test's own drivers stand in for the board's (built, but not on the bus)
-                options.testDrivers?.({ clock, timeline }) ??
-                    [
-                        ...(firmware?.servers ?? []),
-                        station instanceof SimWifiStation ? station : undefined,
-                        accessPoint instanceof SimAccessPoint ? accessPoint : undefined,
-                        lan instanceof SimEthernet ? lan : undefined,
-                        stockWifi,
-                    ].filter((s) => s !== undefined),
-            ),
+        const drivers = new JDServerServiceProvider(
+            "camscript-board",
+            // a test's own drivers stand in for the board's (built, but not on the bus)
+            options.testDrivers?.({ clock, timeline }) ??
+                [
+                    ...(firmware?.servers ?? []),
+                    station instanceof SimWifiStation ? station : undefined,
+                    accessPoint instanceof SimAccessPoint ? accessPoint : undefined,
+                    lan instanceof SimEthernet ? lan : undefined,
+                    stockWifi,
+                ].filter((s) => s !== undefined),
         )
+        bus.addServiceProvider(drivers)
         // routing: Ethernet first when it holds an address, then Wi-Fi
         const routes = (): Route[] => {
             const out: Route[] = []
@@ -310,6 +317,25 @@ async function simulate(options: RunOptions): Promise<RunResult> {
         air.start()
         stockWifi?.start()
         wire.start()
+        for (const ev of options.world.events) {
+            if (ev.action !== "restart-driver") continue
+            clock.setTimeout(() => {
+                // the drivers' device leaves the bus and comes back as after a reset
+                timeline.add("world", "restart-driver", `network drivers gone for ${DRIVER_RESTART_MS} ms`)
+                const theBus = bus!
+                theBus.removeServiceProvider(drivers)
+                // the model drivers forget their state; the firmware's C keeps its own
+                for (const d of [station, accessPoint, lan])
+                    if (d instanceof SimWifiStation || d instanceof SimAccessPoint || d instanceof SimEthernet)
+                        d.restart()
+                clock.setTimeout(() => {
+                    const counters = drivers as unknown as { _restartCounter: number; _eventCounter?: number }
+                    counters._restartCounter = 0
+                    counters._eventCounter = undefined
+                    theBus.addServiceProvider(drivers)
+                }, DRIVER_RESTART_MS)
+            }, ev.atMs - clock.now())
+        }
         accessPoint?.startClients(options.world.events)
         const worldName = relative(process.cwd(), options.world.source) || options.world.source
         timeline.add("sim", "start", `world ${worldName}, board ${options.board.id}`)
@@ -401,7 +427,7 @@ function collapseFrames(frames: string[]): string[] {
 }
 
 /** "Error: boom" + "at src/user/x.ts:5:1" from the VM's exception lines. */
-function describeException(lines: string[], code: number, script: CompiledScript | undefined): string {
+export function describeException(lines: string[], code: number, script: CompiledScript | undefined): string {
     const head = lines.find((l) => l.startsWith("Exception:"))?.replace(/^Exception: */, "")
     const message = lines.find((l) => l.startsWith("message:"))?.replace(/^message: */, "")
     const frames = collapseFrames(

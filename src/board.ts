@@ -58,6 +58,13 @@ export function requireInterface(iface: string, what: string) {
     throw new Error(`${what}: board ${current.name} (${current.id}) has no ${iface} interface; it has: ${has}`)
 }
 
+/**
+ * Installed by the build's entry for the stock firmware only
+ * (src/network/stock-station.ts), so an image for camscript's firmware
+ * does not carry the stock station: the station link over `ds.Wifi`.
+ */
+export const firmwareSupport: { station: () => any } = { station: null }
+
 /** Whether the image runs on the stock DeviceScript firmware (no camscript drivers). */
 export function onStockFirmware(): boolean {
     return current.firmware === "stock"

@@ -192,7 +192,7 @@ console.log(\`status \${wlan.status()} \${wlan.reason()}\`)
     const quiet = await runScript(source(2), { world: far })
     t.is(
         value(quiet, "status"),
-        "203 the access point did not accept the association (it may not hear the camera: move closer or raise txpower)",
+        "203 the access point did not accept the association (it may be full, or not hear the camera: move closer or raise txpower)",
     )
     const loud = await runScript(source(20), { world: far })
     t.is(value(loud, "status"), "1010")

@@ -10,6 +10,8 @@ import {
     WRONG_KEY_DETECT_MS,
 } from "../sim/radio/timing"
 import { AUTONEG_MS, DHCP_RETRY_MS, LINK_CHECK_MS } from "../sim/wired/wire"
+import { DRIVER_RESTART_MS } from "../sim/session"
+import { AP_DHCP_MS, AP_START_MS, CLIENT_RETRY_MS } from "../sim/drivers/wifi-access-point"
 import { WORLD_DEFAULTS } from "../sim/world/world"
 import { events, runFile, type ScriptRun } from "./helpers/run"
 
@@ -24,6 +26,8 @@ const RETRY_MAX_DELAY_MS = 8000
 const RETRY_FIRST_DELAY_MS = 500
 /** src/network/link.ts: associated but no lease by then: AddressTimeout */
 const ADDRESS_GIVE_UP_MS = 15000
+/** a Jacdac device announces itself this often: a driver that returns is bound again within it */
+const ANNOUNCE_MS = 500
 /** a driver event reaches the script within this (bus turns, VM polled every 10 ms) */
 const TOL = 100
 /** a WPA2 join from the start of a scan to GotAddress (docs/world-format.md#timing) */
@@ -439,3 +443,70 @@ test("the camera's AP with a misbehaving phone: joins and leaves every 200 ms, a
 function events_ap(run: ScriptRun): string[] {
     return events(run, "ap")
 }
+
+const RESTART_WIFI_TEXT =
+    "the Wi-Fi driver went away (restarting); active(), the settings and connect() are sent again when it returns"
+
+test("driver service restart (Wi-Fi): the VM sees it vanish (down, says why) and return; active and connect() are re-applied", async (t) => {
+    const run = await runFile(script("wifi-watch"), {
+        world: wifiWorld([{ at: "20s", action: "restart-driver" }]),
+        timeout: "60s",
+    })
+    const cs = changes(run)
+    const down = firstAfter(cs, 20_000, (c) => !c.connected)
+    within(t, "down", down?.t, 20_000, 20_000 + DRIVER_RESTART_MS)
+    t.is(down?.state, "stopped")
+    t.is(down?.reason, RESTART_WIFI_TEXT)
+    const back = 20_000 + DRIVER_RESTART_MS
+    const up = firstAfter(cs, back, (c) => c.connected)
+    within(t, "up", up?.t, back + JOIN_MS, back + ANNOUNCE_MS + JOIN_MS + TOL)
+    t.is(up?.ip, "192.168.1.100")
+    t.is(cs[cs.length - 1].reason, "")
+})
+
+test("driver service restart (Ethernet): down while it is gone; started again, link and lease back", async (t) => {
+    const run = await runFile(script("lan-watch"), {
+        world: wiredWorld([{ at: "20s", action: "restart-driver" }]),
+        timeout: "60s",
+    })
+    const cs = changes(run)
+    const down = firstAfter(cs, 20_000, (c) => !c.connected)
+    within(t, "down", down?.t, 20_000, 20_000 + DRIVER_RESTART_MS)
+    t.regex(down?.reason ?? "", /^the Ethernet driver went away \(restarting\)/)
+    const back = 20_000 + DRIVER_RESTART_MS
+    const up = firstAfter(cs, back, (c) => c.connected)
+    const settle = AUTONEG_MS + WORLD_DEFAULTS.dhcpDelayMs
+    within(t, "up", up?.t, back + settle, back + ANNOUNCE_MS + settle + TOL)
+    t.is(up?.ip, "10.20.0.100")
+})
+
+test("driver service restart (camera AP): the AP is set up again and the phone rejoins by itself", async (t) => {
+    const installer = "02:c1:00:00:00:01"
+    const run = await runFile(script("ap-watch"), {
+        world: {
+            accessPoints: [],
+            clients: [
+                {
+                    name: "installers-phone",
+                    position: [2, 1],
+                    joins: "camscript-setup",
+                    password: "setup-1234",
+                    at: "5s",
+                },
+            ],
+            events: [{ at: "20s", action: "restart-driver" }],
+        },
+        timeout: "45s",
+    })
+    const cs = changes(run)
+    const down = firstAfter(cs, 20_000, (c) => c.state !== "up")
+    within(t, "down", down?.t, 20_000, 20_000 + DRIVER_RESTART_MS)
+    t.is(down?.stations, "")
+    const back = 20_000 + DRIVER_RESTART_MS
+    const up = firstAfter(cs, back, (c) => c.state === "up")
+    within(t, "AP up", up?.t, back + AP_START_MS, back + ANNOUNCE_MS + AP_START_MS + TOL)
+    // the phone looks again every CLIENT_RETRY_MS after losing the network
+    const rejoined = firstAfter(cs, back, (c) => c.stations === installer)
+    const join = AUTH_ASSOC_MS + WPA2_HANDSHAKE_MS + AP_DHCP_MS
+    within(t, "phone back", rejoined?.t, back, 20_000 + 2 * CLIENT_RETRY_MS + join + TOL)
+})

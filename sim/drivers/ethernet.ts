@@ -227,6 +227,18 @@ export class SimEthernet extends ContractServer {
         )
     }
 
+    /** The driver restarted (its service left the bus): back to its power-on state, silently. */
+    restart() {
+        this.generation++
+        this.started = false
+        this.linkCheckPending = false
+        this.state = this.S.Stopped
+        this.ip = this.netmask = this.gateway = this.dns = 0
+        this.address = { mode: "dhcp", ip: 0, netmask: 0, gateway: 0, dns: 0 }
+        this.hostname = ""
+        this.phy = undefined
+    }
+
     /** For the socket layer: the interface's address, 0 when it has none. */
     get address4(): { ip: number; dns: number } {
         return this.state === this.S.GotAddress ? { ip: this.ip, dns: this.dns } : { ip: 0, dns: 0 }

@@ -132,6 +132,17 @@ export class SimAccessPoint extends ContractServer {
         }, AP_START_MS)
     }
 
+    /** The driver restarted (its service left the bus): stations drop, back to its power-on state. */
+    restart() {
+        this.generation++
+        this.dropAll()
+        this.state = this.S.Stopped
+        this.reason = this.R.None
+        this.channel = 0
+        this.settings = undefined
+        this.leases.clear()
+    }
+
     private stop() {
         this.generation++
         this.dropAll()

@@ -187,6 +187,7 @@ export class SimWifiStation extends ContractServer {
     private setLink(state: number, reason = this.R.None) {
         this.state = state
         this.reason = reason
+        if (state < this.S.Associating) this.air.dissociate(this.mac)
         if (state < this.S.ObtainingAddress) {
             this.ip = this.netmask = this.gateway = this.dns = 0
         }
@@ -315,6 +316,8 @@ export class SimWifiStation extends ContractServer {
         const security = ap.config.security
         const enterpriseAp = isEnterprise(security)
         if (enterpriseAp !== !!attempt.enterprise) return this.setLink(this.S.Idle, this.R.SecurityMismatch)
+        // an AP at its max_clients refuses one more (802.11 status 17, "AP full")
+        if (!this.air.associate(ap, this.mac)) return this.setLink(this.S.Idle, this.R.AssocRejected)
         if (attempt.enterprise) return this.eapLogin(ap, attempt.enterprise)
         if (security === "open") return this.obtainAddress()
         if (!attempt.key) return this.setLink(this.S.Idle, this.R.SecurityMismatch)
@@ -516,6 +519,22 @@ export class SimWifiStation extends ContractServer {
     /** The channel the radio is held on by an association (the access point must share it). */
     associatedChannel(): number | undefined {
         return this.ap && this.state >= this.S.Associating ? this.joinedChannel : undefined
+    }
+
+    /** The driver restarted (its service left the bus): back to its power-on state, silently. */
+    restart() {
+        this.generation++
+        this.clearBeaconLoss()
+        this.state = this.S.Stopped
+        this.reason = this.R.None
+        this.ap = undefined
+        this.rssi = 0
+        this.ip = this.netmask = this.gateway = this.dns = 0
+        this.address = { mode: "dhcp", ip: 0, netmask: 0, gateway: 0, dns: 0 }
+        this.hostname = ""
+        this.scanning = false
+        this.enterprise = undefined
+        this.chunks.clear()
     }
 
     /** For the socket layer: the interface's address, 0 when it has none. */

@@ -34,6 +34,10 @@ export interface LiveAccessPoint {
     dhcpEnabled: boolean
     /** DHCP leases by client MAC: a camera that comes back gets its old address */
     readonly leases: Map<string, number>
+    /** MACs of the stations associated now (config.maxClients bounds them) */
+    readonly stations: Set<string>
+    /** when the last associations were accepted (config.joinsPerSecond bounds them) */
+    readonly joins: number[]
 }
 
 export interface Reception {
@@ -50,22 +54,28 @@ export class Air {
     readonly accessPoints: LiveAccessPoint[]
     private readonly listeners: (() => void)[] = []
 
+    /** `shared`: the access points as another Air has them (each camera of a fleet hears the same ones) */
     constructor(
         readonly world: World,
         readonly clock: Clock,
         private readonly timeline: Timeline,
+        shared?: LiveAccessPoint[],
     ) {
         this.cameraPosition = [...world.camera.position]
-        this.accessPoints = world.accessPoints.map((config) => ({
-            config,
-            channel: config.channel,
-            dhcp: config.dhcp,
-            poweredOn: config.poweredOn,
-            password: config.password,
-            passwordEpoch: 0,
-            dhcpEnabled: config.dhcp.enabled,
-            leases: new Map(),
-        }))
+        this.accessPoints =
+            shared ??
+            world.accessPoints.map((config) => ({
+                config,
+                channel: config.channel,
+                dhcp: config.dhcp,
+                poweredOn: config.poweredOn,
+                password: config.password,
+                passwordEpoch: 0,
+                dhcpEnabled: config.dhcp.enabled,
+                leases: new Map(),
+                stations: new Set(),
+                joins: [],
+            }))
     }
 
     /** Schedule the world's timed events on the clock. */
@@ -112,6 +122,12 @@ export class Air {
         const ip = leaseFrom(ap.leases, ap.dhcp.pool, mac)
         if (ip !== undefined)
             this.timeline.add("world", "dhcp-lease", `${ap.config.name} leased ${formatIpv4(ip)} to ${mac}`)
+        if (ip === undefined)
+            this.timeline.add(
+                "world",
+                "dhcp-no-lease",
+                `${ap.config.name} has no free address for ${mac} (all ${ap.dhcp.pool.length} leased)`,
+            )
         return ip
     }
 
@@ -130,11 +146,49 @@ export class Air {
         return { ack: true, leaseMs: ap.dhcp.leaseSeconds * 1000 }
     }
 
+    /** The station `mac` associates with `ap`; false (and nothing changes) when the AP is full. */
+    associate(ap: LiveAccessPoint, mac: string): boolean {
+        this.dissociate(mac)
+        const max = ap.config.maxClients
+        if (max !== undefined && ap.stations.size >= max) {
+            this.timeline.add("world", "assoc-refused", `${ap.config.name} is full (${max} of ${max}): refused ${mac}`)
+            return false
+        }
+        const rate = ap.config.joinsPerSecond
+        if (rate !== undefined) {
+            const now = this.clock.now()
+            while (ap.joins.length && ap.joins[0] <= now - 1000) ap.joins.shift()
+            if (ap.joins.length >= rate) {
+                this.timeline.add(
+                    "world",
+                    "assoc-busy",
+                    `${ap.config.name} took ${rate} join(s) in the last second (joinsPerSecond ${rate}): refused ${mac}`,
+                )
+                return false
+            }
+            ap.joins.push(now)
+        }
+        ap.stations.add(mac)
+        return true
+    }
+
+    /** The station `mac` is no longer associated anywhere. */
+    dissociate(mac: string) {
+        for (const ap of this.accessPoints) ap.stations.delete(mac)
+    }
+
+    /** Tell the drivers the world changed (a fleet applies some events itself). */
+    changed() {
+        for (const l of this.listeners) l()
+    }
+
     private apply(ev: World["events"][number]) {
         const ap = ev.accessPoint !== undefined ? this.byName(ev.accessPoint) : undefined
         switch (ev.action) {
             case "power-off":
                 ap!.poweredOn = false
+                // a restarted AP remembers no associations
+                ap!.stations.clear()
                 break
             case "power-on":
                 ap!.poweredOn = true
@@ -171,6 +225,6 @@ export class Air {
                     ? `${ap!.config.name} now serves ${formatIpv4(ev.dhcp!.network)}/${ev.dhcp!.prefix}`
                     : ap!.config.name
         this.timeline.add("world", ev.action, what)
-        for (const l of this.listeners) l()
+        this.changed()
     }
 }

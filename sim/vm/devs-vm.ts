@@ -1,5 +1,6 @@
 import { createRequire } from "node:module"
-import { existsSync } from "node:fs"
+import { existsSync, readFileSync } from "node:fs"
+import { Wasm, type WasmInstance, type WasmModule } from "../firmware/module"
 import { fromRoot } from "../paths"
 
 /** The surface of the DeviceScript WASM VM (an emscripten module) that the simulator uses. */
@@ -25,19 +26,45 @@ export interface DevsVm {
 type VmFactory = (moduleArg?: object) => Promise<DevsVm>
 
 let factory: VmFactory | undefined
+/** the VM's WebAssembly, compiled once per process; undefined: let emscripten compile it each time */
+let compiled: WasmModule | undefined
+
+const VM_FILE = ".camscript/vm/devicescript-vm.cjs"
 
 function loadFactory(): VmFactory {
     if (factory) return factory
-    const file = fromRoot(".camscript/vm/devicescript-vm.cjs")
+    const file = fromRoot(VM_FILE)
     if (!existsSync(file))
         throw new Error(`the DeviceScript VM is missing (${file}); it is extracted by 'npm ci' (tools/postinstall.mjs)`)
     factory = createRequire(__filename)(file) as VmFactory
+    // emscripten embeds the WebAssembly as a data: URI and compiles it on
+    // every instantiation; a fleet of a hundred VMs compiles it once
+    const m = /wasmBinaryFile = "data:application\/octet-stream;base64,([A-Za-z0-9+/=]+)"/.exec(
+        readFileSync(file, "utf8"),
+    )
+    if (m) compiled = new Wasm.Module(Buffer.from(m[1], "base64"))
     return factory
 }
 
 /** A fresh VM instance (its own WASM memory): one per simulated board. */
 export async function createVm(): Promise<DevsVm> {
-    const vm = await loadFactory()({})
+    const make = loadFactory()
+    const module = compiled
+    const vm = await make(
+        module
+            ? {
+                  // emscripten's hook for a caller that instantiates the module itself
+                  instantiateWasm(
+                      imports: Record<string, Record<string, unknown>>,
+                      receive: (i: WasmInstance) => void,
+                  ) {
+                      const instance = new Wasm.Instance(module, imports)
+                      receive(instance)
+                      return instance.exports
+                  },
+              }
+            : {},
+    )
     // stateless: no settings or program survive between runs
     vm.flashLoad = null
     vm.flashSave = null

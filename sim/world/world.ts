@@ -1,6 +1,7 @@
 import { dirname, resolve } from "node:path"
 import type { ErrorObject } from "ajv"
 import { schemaValidator } from "../validator"
+import { type CameraConfig, normaliseCameras, type RawCamera } from "./cameras"
 import { parseDuration } from "./duration"
 import { cidrHosts, formatIpv4, parseCidr, parseIpv4 } from "./ipv4"
 import schema from "./world.schema.json"
@@ -23,6 +24,8 @@ export type EventAction =
     | "plug-cable"
     | "ethernet-dhcp-off"
     | "ethernet-dhcp-on"
+    | "site-power-off"
+    | "site-power-on"
     | "set-channel"
     | "dhcp-renumber"
     | "ethernet-dhcp-renumber"
@@ -30,6 +33,7 @@ export type EventAction =
     | "switch-on"
     | "client-join"
     | "client-leave"
+    | "restart-driver"
 
 /** Actions that concern the wire, not an access point. */
 export const WIRED_ACTIONS: EventAction[] = [
@@ -104,6 +108,12 @@ export interface AccessPointConfig {
     poweredOn: boolean
     dhcp: DhcpConfig
     loginServer?: LoginServerConfig
+    /** the most stations associated at once; undefined: no limit */
+    maxClients?: number
+    /** from site-power-on to beaconing (a fleet's power cut) */
+    bootMs: number
+    /** the most associations it accepts in any one second; undefined: no limit */
+    joinsPerSecond?: number
 }
 
 export interface EthernetConfig {
@@ -132,6 +142,8 @@ export interface WorldEvent {
     accessPoint?: string
     password?: string
     to?: Vec2
+    /** a fleet's camera the action applies to (move-camera, power-off, power-on) */
+    camera?: string
     /** set-channel */
     channel?: number
     /** dhcp-renumber, ethernet-dhcp-renumber: the server's settings from then on */
@@ -152,6 +164,8 @@ export interface World {
     dnsZone: Map<string, number>
     clients: ClientConfig[]
     events: WorldEvent[]
+    /** a fleet (sim/world/cameras.ts); undefined: the one `camera` */
+    cameras?: CameraConfig[]
 }
 
 export class WorldError extends Error {
@@ -185,6 +199,9 @@ interface RawAccessPoint {
     hidden?: boolean
     poweredOn?: boolean
     dhcp?: RawDhcp
+    maxClients?: number
+    bootTime?: number | string
+    joinsPerSecond?: number
     loginServer?: {
         caCertFile: string
         domain: string
@@ -199,6 +216,7 @@ interface RawAccessPoint {
 interface RawWorld {
     board?: string
     camera?: { position?: Vec2; antennaGainDbi?: number; mac?: string }
+    cameras?: RawCamera[]
     radio?: Partial<World["radio"]>
     accessPoints: RawAccessPoint[]
     ethernet?: { cable?: "plugged" | "unplugged"; speedMbps?: 10 | 100; duplex?: "full" | "half"; dhcp?: RawDhcp }
@@ -219,6 +237,7 @@ interface RawWorld {
         accessPoint?: string
         password?: string
         to?: Vec2
+        camera?: string
         channel?: number
         subnet?: string
         client?: string
@@ -318,9 +337,14 @@ export function parseWorld(json: unknown, source: string): World {
         if (bssids.has(ap.bssid)) problems.push(`accessPoints[${i}].bssid ${ap.bssid} is used twice`)
         bssids.add(ap.bssid)
     })
+    const cameras = raw.cameras ? normaliseCameras(raw.cameras, dirname(resolve(source)), problems) : undefined
+    if (cameras && raw.camera) problems.push(`give either "camera" (one camera) or "cameras" (a fleet), not both`)
+    if (cameras && raw.ethernet)
+        problems.push(`"ethernet" is for one camera: a fleet ("cameras") has no per-camera cabling yet`)
     const events: WorldEvent[] = (raw.events ?? []).map((ev, i) => {
         const at = `events[${i}]`
-        const needsAp = AIR_ACTIONS.includes(ev.action) && ev.action !== "move-camera"
+        if (ev.camera !== undefined || ev.action.startsWith("site-")) checkFleetEvent(ev, at, cameras, problems)
+        const needsAp = AIR_ACTIONS.includes(ev.action) && ev.action !== "move-camera" && ev.camera === undefined
         if (WIRED_ACTIONS.includes(ev.action) && raw.ethernet === undefined)
             problems.push(`${at}: action "${ev.action}" needs an "ethernet" section in the world`)
         if (needsAp && ev.accessPoint === undefined) problems.push(`${at}: action "${ev.action}" needs "accessPoint"`)
@@ -332,6 +356,8 @@ export function parseWorld(json: unknown, source: string): World {
             problems.push(`${at}: action "set-password" needs "password"`)
         if (ev.action === "move-camera" && ev.to === undefined)
             problems.push(`${at}: action "move-camera" needs "to": [x, y]`)
+        if (cameras && ev.action === "move-camera" && ev.camera === undefined)
+            problems.push(`${at}: in a world with "cameras", action "move-camera" needs "camera"`)
         if (ev.action === "set-channel" && ev.channel === undefined)
             problems.push(`${at}: action "set-channel" needs "channel": 1..13`)
         if (CLIENT_ACTIONS.includes(ev.action) && ev.client === undefined)
@@ -358,6 +384,7 @@ export function parseWorld(json: unknown, source: string): World {
             accessPoint: ev.accessPoint,
             password: ev.password,
             to: ev.to,
+            camera: ev.camera,
             channel: ev.channel,
             dhcp,
             client: ev.client,
@@ -413,7 +440,32 @@ export function parseWorld(json: unknown, source: string): World {
         dnsZone,
         clients,
         events,
+        cameras,
     }
+}
+
+/** An event naming a camera, or a site-wide one: only in a fleet world, and only where it means something. */
+function checkFleetEvent(
+    ev: { action: EventAction; camera?: string; accessPoint?: string },
+    at: string,
+    cameras: CameraConfig[] | undefined,
+    problems: string[],
+) {
+    if (!cameras) {
+        problems.push(`${at}: ${ev.camera !== undefined ? '"camera"' : `action "${ev.action}"`} needs a "cameras" list`)
+        return
+    }
+    if (ev.camera === undefined) return
+    if (!["move-camera", "power-off", "power-on"].includes(ev.action))
+        problems.push(`${at}: action "${ev.action}" takes no "camera" (only move-camera, power-off and power-on do)`)
+    if (ev.accessPoint !== undefined) problems.push(`${at}: give "camera" or "accessPoint", not both`)
+    if (!cameras.some((c) => c.name === ev.camera))
+        problems.push(
+            `${at}.camera "${ev.camera}" is not a camera of this world; known: ${cameras
+                .slice(0, 10)
+                .map((c) => c.name)
+                .join(", ")}${cameras.length > 10 ? ", ..." : ""}`,
+        )
 }
 
 /** PEM text -> the DER of each block (certificates are compared as DER). */
@@ -518,6 +570,9 @@ function normaliseAccessPoint(ap: RawAccessPoint, i: number, problems: string[],
         loginServer: ap.loginServer
             ? normaliseLogin(ap.loginServer, `${at}.loginServer`, baseDir, problems)
             : undefined,
+        maxClients: ap.maxClients,
+        bootMs: ap.bootTime !== undefined ? durationAt(ap.bootTime, `${at}.bootTime`, problems) : 0,
+        joinsPerSecond: ap.joinsPerSecond,
     }
 }
 

@@ -72,6 +72,21 @@ export class ApLink extends Link {
         this.driver.link.subscribe((v) => self.onLink(v))
         this.driver.station.subscribe((v) => self.onStation(v))
         this.driver.stationsDone.subscribe((count) => self.onStationsDone(count))
+        this.watchDriver(this.driver)
+    }
+
+    protected override driverLost() {
+        this.state = State.Stopped
+        this.stations = []
+    }
+
+    protected override async driverReturned() {
+        if (!this.active) return
+        await this.checkDriver(this.driver.contractVersion, this.driver.mac, AP_CONTRACT_VERSION)
+        const a = this.addresses
+        await this.driver.setAddress(a.ip, a.netmask)
+        await this.sendSettings()
+        await this.driver.setActive(true)
     }
 
     label(): string {
@@ -91,6 +106,8 @@ export class ApLink extends Link {
     }
 
     reasonText(): string {
+        if (this.driverGone)
+            return "the access point's driver went away (restarting); its settings and active() are sent again when it returns"
         if (this.reason === Reason.ChannelFollowsStation)
             return `the access point runs on the station's channel ${this.channel}, not the configured ${this.settings.channel}: one radio, one channel`
         return ""

@@ -108,6 +108,26 @@ export class EthernetLink extends Link {
         this.driver = new ds.CamEthernet()
         const self = this
         this.driver.link.subscribe((v) => self.onLink(v))
+        this.watchDriver(this.driver)
+    }
+
+    protected override driverLost() {
+        this.stopAddressWatch()
+        this.state = State.Stopped
+        this.reason = Reason.None
+        this.speed = 0
+        this.addresses = { ip: 0, netmask: 0, gateway: 0, dns: 0 }
+    }
+
+    protected override async driverReturned() {
+        if (!this.active) return
+        await this.checkDriver(this.driver.contractVersion, this.driver.mac, ETHERNET_CONTRACT_VERSION)
+        const p = this.phy
+        await this.driver.setPhy(p.phy_type, p.phy_addr, p.ref_clk_mode, p.mdc, p.mdio, p.power)
+        await this.driver.setSpi(p.spi_host, p.sclk, p.mosi, p.miso, p.cs, p.int)
+        await this.driver.setHostname(this.hostname)
+        this.hadLink = false
+        await this.driver.setActive(true)
     }
 
     label(): string {
@@ -130,6 +150,8 @@ export class EthernetLink extends Link {
     }
 
     reasonText(): string {
+        if (this.driverGone)
+            return "the Ethernet driver went away (restarting); active() and the settings are sent again when it returns"
         if (this.state === State.GotAddress) return ""
         if (this.addressLate) return "the link is up, but no address came from DHCP in time"
         if (this.reason === Reason.CableUnplugged)

@@ -49,6 +49,10 @@ export abstract class Link {
     addresses: Addresses = { ip: 0, netmask: 0, gateway: 0, dns: 0 }
     readonly changed: ds.Emitter<LinkChange> = ds.emitter<LinkChange>()
     private driverChecked = false
+    /** the driver's service has been seen on the bus */
+    private driverBound = false
+    /** the driver's service left the bus while the interface was active; re-applied when it returns */
+    driverGone = false
 
     /** "Wi-Fi" / "Ethernet", for messages */
     abstract label(): string
@@ -63,6 +67,44 @@ export abstract class Link {
     abstract sendHostname(name: string): Promise<void>
     /** whether there is anything to wait for (a connect() asked, or a cable-bound interface) */
     abstract expectsLink(): boolean
+
+    /** The link's own state when its driver vanished: stopped, timers cancelled (no await). */
+    protected driverLost() {}
+    /** Re-apply to a driver that came back (it restarted, so it is stopped): active, settings, connect(). */
+    protected async driverReturned() {}
+
+    /**
+     * Follow the driver's service on the bus. A driver that restarts (its
+     * service vanishes and returns) comes back stopped and has forgotten
+     * everything: the link reads as down meanwhile, and what the script
+     * asked for is sent again when it returns.
+     */
+    protected watchDriver(role: ds.Role) {
+        const self = this
+        role.binding().subscribe((bound) => self.onBinding(bound))
+    }
+
+    private onBinding(bound: boolean) {
+        if (!bound) {
+            if (this.driverBound && this.active) {
+                this.driverGone = true
+                this.driverLost()
+                this.emitChange()
+            }
+            this.driverBound = false
+            return
+        }
+        this.driverBound = true
+        if (!this.driverGone) return
+        this.driverGone = false
+        // it may be another firmware now: check its contract version again
+        this.driverChecked = false
+        const self = this
+        const reapply = async () => {
+            await self.driverReturned()
+        }
+        reapply.start()
+    }
 
     /**
      * Once per link: the driver must speak the contract's major version this

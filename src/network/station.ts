@@ -130,6 +130,28 @@ export class StationLink extends Link {
         this.driver.link.subscribe((v) => self.onLink(v))
         this.driver.scanRecord.subscribe((v) => self.onScanRecord(v))
         this.driver.scanDone.subscribe((count) => self.onScanDone(count))
+        this.watchDriver(this.driver)
+    }
+
+    protected override driverLost() {
+        this.stopPolicy()
+        this.snap = emptySnapshot()
+        this.addresses = { ip: 0, netmask: 0, gateway: 0, dns: 0 }
+    }
+
+    protected override async driverReturned() {
+        if (!this.active) return
+        const self = this
+        await this.checkDriver(this.driver.contractVersion, this.driver.mac, CONTRACT_VERSION)
+        await this.driver.setHostname(this.hostname)
+        await this.driver.setTxPower(this.txpower)
+        await this.driver.setActive(true)
+        await this.until(() => self.snap.state !== State.Stopped, "the Wi-Fi driver's return")
+        const w = this.wanted
+        if (!w) return
+        this.failedAttempts = 0
+        if (w.enterprise) await support.enterprise.send(this.driver, w.enterprise)
+        await this.attempt()
     }
 
     label(): string {
@@ -155,6 +177,8 @@ export class StationLink extends Link {
     }
 
     reasonText(): string {
+        if (this.driverGone)
+            return "the Wi-Fi driver went away (restarting); active(), the settings and connect() are sent again when it returns"
         if (!this.failure) return ""
         return reasonText(this.failure, this.failureSecurity, !!(this.wanted && this.wanted.enterprise))
     }

@@ -54,7 +54,7 @@ export function reasonText(reason: number, security: number, enterprise: boolean
         case Reason.HandshakeTimeout:
             return "the 4-way handshake timed out (the signal may be too weak)"
         case Reason.AssocRejected:
-            return "the access point did not accept the association (it may not hear the camera: move closer or raise txpower)"
+            return "the access point did not accept the association (it may be full, or not hear the camera: move closer or raise txpower)"
         case Reason.BeaconTimeout:
             return "the access point's beacons stopped (it went out of range or was switched off)"
         case Reason.SecurityMismatch:

@@ -1,9 +1,9 @@
 import * as ds from "@devicescript/core"
-import { onStockFirmware, requireCamscriptDriver } from "../board"
+import { firmwareSupport, requireCamscriptDriver } from "../board"
 import { formatIp } from "./address"
 import { Enterprise } from "./enterprise"
 import { ADDRESS_GIVE_UP_MS, Link, LinkChange } from "./link"
-import { LinkSnapshot, ScanRecord, stationLink, StationLink } from "./station"
+import { LinkSnapshot, ScanRecord } from "./station"
 import { STAT_CONNECT_FAIL, STAT_CONNECTING, STAT_GOT_IP, STAT_IDLE } from "./status"
 
 // The station on the stock DeviceScript ESP32 firmware, which has no
@@ -375,11 +375,12 @@ export class StockStationLink extends Link {
 let stock: StockStationLink = null
 
 /**
- * The board's one station link: over the camscript driver, or over the
- * stock firmware's Wi-Fi service when the image is built for that firmware.
+ * Called by the build's entry when the image is for the stock firmware:
+ * WLAN(IF_STA) then uses the board's one StockStationLink.
  */
-export function boardStation(): StationLink | StockStationLink {
-    if (!onStockFirmware()) return stationLink()
-    if (!stock) stock = new StockStationLink()
-    return stock
+export function installStockStation() {
+    firmwareSupport.station = () => {
+        if (!stock) stock = new StockStationLink()
+        return stock
+    }
 }

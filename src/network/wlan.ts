@@ -1,13 +1,13 @@
 import * as ds from "@devicescript/core"
-import { requireInterface } from "../board"
+import { firmwareSupport, requireInterface } from "../board"
 import { formatMac, parseMac } from "./address"
 import { checkActiveArgument, checkHostname, checkKey, checkKeys, checkSsid, describe } from "./credentials"
 import type { EnterpriseOptions } from "./enterprise"
 import { Nic } from "./nic"
 import type { ApLink, ApStation } from "./access-point"
 import { support } from "./support"
-import { SCAN_MAX_RESULTS, ScanRecord, StationLink } from "./station"
-import { boardStation, StockStationLink } from "./stock-station"
+import { SCAN_MAX_RESULTS, ScanRecord, stationLink, StationLink } from "./station"
+import type { StockStationLink } from "./stock-station"
 import * as stat from "./status"
 
 const Security = ds.CamWifiStationSecurity
@@ -114,7 +114,7 @@ export class WLAN extends Nic {
         }
         if (iface !== WLAN.IF_STA)
             throw new Error(`network.WLAN: interface must be WLAN.IF_STA (0) or WLAN.IF_AP (1), got ${iface}`)
-        this.sta = boardStation()
+        this.sta = firmwareSupport.station ? firmwareSupport.station() : stationLink()
         this.link = this.sta
     }
 

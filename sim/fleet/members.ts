@@ -1,0 +1,46 @@
+import { loadBoard } from "../boards"
+import { type CompiledScript, compileScript, ScriptFileError } from "../compile"
+import type { ProjectSettings } from "../settings"
+import type { World } from "../world/world"
+import type { FleetMember } from "./fleet"
+
+// Each camera of a fleet world with its board and compiled script. A
+// script is compiled once per (file, board, hostname), however many
+// cameras run it: forty cameras of one script cost one build.
+
+/**
+ * `script`: the command line's script, for cameras whose entry names none.
+ * Boards and scripts are checked for every camera before anything compiles.
+ */
+export async function fleetMembers(world: World, settings: ProjectSettings, script?: string): Promise<FleetMember[]> {
+    const cameras = world.cameras
+    if (!cameras) throw new Error("fleetMembers needs a world with cameras")
+    const missing = cameras.filter((c) => c.script === undefined && script === undefined)
+    if (missing.length)
+        throw new ScriptFileError(
+            `${world.source}: camera(s) ${missing
+                .slice(0, 5)
+                .map((c) => `"${c.name}"`)
+                .join(
+                    ", ",
+                )}${missing.length > 5 ? ", ..." : ""} name no "script"; give one in the world file or on the command line`,
+        )
+    const builds = new Map<string, Promise<CompiledScript>>()
+    const planned = cameras.map((c) => {
+        const board = loadBoard(c.board ?? world.board ?? settings.board)
+        const file = c.script ?? script!
+        const hostname = c.hostname ?? settings.network.hostname
+        return { config: c, board, file, hostname }
+    })
+    const members: FleetMember[] = []
+    for (const p of planned) {
+        const key = JSON.stringify([p.file, p.board.id, p.hostname])
+        let build = builds.get(key)
+        if (!build) {
+            build = compileScript(p.file, { board: p.board, hostname: p.hostname })
+            builds.set(key, build)
+        }
+        members.push({ config: p.config, board: p.board, script: await build })
+    }
+    return members
+}
