@@ -1,7 +1,7 @@
 import * as ds from "@devicescript/core"
 import { requireCamscriptDriver } from "../board"
 import { formatIp, formatMac, parseIp } from "./address"
-import { Link, LinkChange } from "./link"
+import { complete, Link, LinkChange } from "./link"
 import { STAT_GOT_IP, STAT_IDLE } from "./status"
 
 const State = ds.CamWifiAccessPointApState
@@ -69,8 +69,13 @@ export class ApLink extends Link {
         this.addresses.gateway = this.addresses.ip
         this.addresses.dns = this.addresses.ip
         const self = this
-        this.driver.link.subscribe((v) => self.onLink(v))
-        this.driver.station.subscribe((v) => self.onStation(v))
+        // field counts of the `link` and `station` events (services/wifi-access-point.md)
+        this.driver.link.subscribe((v) => {
+            if (complete(v, 4)) self.onLink(v)
+        })
+        this.driver.station.subscribe((v) => {
+            if (complete(v, 6)) self.onStation(v)
+        })
         this.driver.stationsDone.subscribe((count) => self.onStationsDone(count))
         this.watchDriver(this.driver)
     }
@@ -149,9 +154,15 @@ export class ApLink extends Link {
         if (on) {
             await this.checkDriver(this.driver.contractVersion, this.driver.mac, AP_CONTRACT_VERSION)
             this.active = true
-            await this.sendSettings()
-            await this.driver.setActive(true)
-            await this.until(() => self.state === State.Up, "active(true)")
+            try {
+                await this.sendSettings()
+                await this.driver.setActive(true)
+                await this.until(() => self.state === State.Up, "active(true)")
+            } catch (e) {
+                // not confirmed: the access point is not up, whatever was asked
+                this.active = false
+                throw e
+            }
         } else {
             this.active = false
             await this.driver.setActive(false)

@@ -1,7 +1,7 @@
 import * as ds from "@devicescript/core"
 import { board, EthernetWiring, requireCamscriptDriver } from "../board"
 import { formatIp } from "./address"
-import { ADDRESS_GIVE_UP_MS, Link, LinkChange } from "./link"
+import { ADDRESS_GIVE_UP_MS, Link, LinkChange, complete } from "./link"
 
 const State = ds.CamEthernetLinkState
 const Reason = ds.CamEthernetLinkReason
@@ -107,7 +107,10 @@ export class EthernetLink extends Link {
         this.phy = boardPhy(board().ethernet)
         this.driver = new ds.CamEthernet()
         const self = this
-        this.driver.link.subscribe((v) => self.onLink(v))
+        // field count of the `link` event (services/ethernet.md)
+        this.driver.link.subscribe((v) => {
+            if (complete(v, 9)) self.onLink(v)
+        })
         this.watchDriver(this.driver)
     }
 
@@ -205,10 +208,16 @@ export class EthernetLink extends Link {
             this.addressLate = false
             this.active = true
             this.everStarted = true
-            await this.driver.setActive(true)
-            // "as soon as the cable is plugged in the interface is ready to
-            // use": resolve once it is, or once it is known not to be
-            await this.until(() => self.state !== State.Stopped || self.reason !== Reason.None, "active(true)")
+            try {
+                await this.driver.setActive(true)
+                // "as soon as the cable is plugged in the interface is ready to
+                // use": resolve once it is, or once it is known not to be
+                await this.until(() => self.state !== State.Stopped || self.reason !== Reason.None, "active(true)")
+            } catch (e) {
+                // not confirmed: the interface is not up, whatever was asked
+                this.active = false
+                throw e
+            }
             if (this.state === State.Stopped) {
                 this.active = false
                 throw new Error(

@@ -8,6 +8,18 @@ export const DRIVER_ANSWER_MS = 5000
 /** Link up but no DHCP lease by then: the attempt reads AddressTimeout. */
 export const ADDRESS_GIVE_UP_MS = 15000
 
+/**
+ * Whether a driver event carries every field the handler reads: an event
+ * cut short (a faulty or older driver) is dropped rather than applied with
+ * undefined fields, which would crash the script or report a state nobody
+ * sent.
+ */
+export function complete(v: any[], fields: number): boolean {
+    if (!v || v.length < fields) return false
+    for (let i = 0; i < fields; i++) if (v[i] === undefined || v[i] === null) return false
+    return true
+}
+
 /** Given to `on_change` handlers on every change of a link. */
 export interface LinkChange {
     /** "wlan" or "lan" */

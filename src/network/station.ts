@@ -1,7 +1,7 @@
 import * as ds from "@devicescript/core"
 import { formatIp, formatMac } from "./address"
 import type { Enterprise } from "./enterprise"
-import { ADDRESS_GIVE_UP_MS, Link, LinkChange } from "./link"
+import { ADDRESS_GIVE_UP_MS, complete, Link, LinkChange } from "./link"
 import { forget, recall, remember } from "./reconnect"
 import { support } from "./support"
 import { reasonStatus, reasonText, STAT_CONNECTING, STAT_GOT_IP, STAT_IDLE } from "./status"
@@ -127,8 +127,13 @@ export class StationLink extends Link {
         this.driver = new ds.CamWifiStation()
         // DeviceScript closures cannot capture `this`
         const self = this
-        this.driver.link.subscribe((v) => self.onLink(v))
-        this.driver.scanRecord.subscribe((v) => self.onScanRecord(v))
+        // field counts of the `link` and `scan_record` events (services/wifi-station.md)
+        this.driver.link.subscribe((v) => {
+            if (complete(v, 12)) self.onLink(v)
+        })
+        this.driver.scanRecord.subscribe((v) => {
+            if (complete(v, 7)) self.onScanRecord(v)
+        })
         this.driver.scanDone.subscribe((count) => self.onScanDone(count))
         this.watchDriver(this.driver)
     }
@@ -211,10 +216,16 @@ export class StationLink extends Link {
         if (on) {
             await this.checkDriver(this.driver.contractVersion, this.driver.mac, CONTRACT_VERSION)
             this.active = true
-            await this.driver.setHostname(this.hostname)
-            await this.driver.setTxPower(this.txpower)
-            await this.driver.setActive(true)
-            await this.until(() => self.snap.state !== State.Stopped, "active(true)")
+            try {
+                await this.driver.setHostname(this.hostname)
+                await this.driver.setTxPower(this.txpower)
+                await this.driver.setActive(true)
+                await this.until(() => self.snap.state !== State.Stopped, "active(true)")
+            } catch (e) {
+                // not confirmed: the interface is not up, whatever was asked
+                this.active = false
+                throw e
+            }
         } else {
             this.stopPolicy()
             this.wanted = null
