@@ -1,7 +1,14 @@
 import { resolve } from "node:path"
 import { parseArgs } from "node:util"
 import { BoardError, listBoards, loadBoard } from "./boards"
-import { cleanBuildCache, CompileError, compileScript, ScriptFileError } from "./compile"
+import {
+    cleanBuildCache,
+    CompileError,
+    compileScript,
+    FIRMWARE_KINDS,
+    type FirmwareKind,
+    ScriptFileError,
+} from "./compile"
 import { type FlashStore, loadFlashFile, saveFlashFile } from "./flash-file"
 import { fromRoot } from "./paths"
 import { DEFAULT_SIM_TIMEOUT_MS, runSimulation } from "./session"
@@ -19,7 +26,7 @@ import { hardwareCommand, hardwareUsage } from "../usb/commands"
 
 const USAGE = `usage:
   camscript sim [<script.ts>] --world SITE.json [--json] ...   (a world with cameras: all of them)
-  camscript sim <script.ts> [--world FILE] [--timeout DURATION] [--driver model|firmware] [--realtime] [--verbose] [--no-timeline]
+  camscript sim <script.ts> [--world FILE] [--timeout DURATION] [--driver model|firmware] [--firmware camscript|stock] [--realtime] [--verbose] [--no-timeline]
   camscript boards
   camscript clean
 
@@ -29,6 +36,8 @@ sim     compile <script.ts> to DeviceScript bytecode and run it on the VM in the
         --timeout DURATION  stop after this much SIMULATED time, exit 124 (default ${DEFAULT_SIM_TIMEOUT_MS / 60000}m)
         --driver KIND       the network drivers: model (default, the simulator's) or
                             firmware (the firmware's C drivers, built to WebAssembly)
+        --firmware KIND     the board's runtime: camscript (default) or stock (the stock
+                            DeviceScript firmware: only its Wi-Fi service, station only)
         --flash FILE        keep the board's flash in FILE from run to run, as a restart
                             keeps it (fast reconnect's memory of the last access point)
         --realtime          run on the wall clock instead of virtual time
@@ -55,6 +64,7 @@ export async function main(argv: string[]): Promise<number> {
                 timeout: { type: "string" },
                 realtime: { type: "boolean" },
                 driver: { type: "string" },
+                firmware: { type: "string" },
                 flash: { type: "string" },
                 verbose: { type: "boolean" },
                 "no-timeline": { type: "boolean" },
@@ -118,6 +128,7 @@ async function sim(
         timeout?: string
         realtime?: boolean
         driver?: string
+        firmware?: string
         flash?: string
         verbose?: boolean
         "no-timeline"?: boolean
@@ -138,11 +149,20 @@ async function sim(
     const driver = (opts.driver ?? "model") as DriverKind
     if (!DRIVER_KINDS.includes(driver))
         throw new UsageError(`--driver: "${opts.driver}" is not a driver; use ${DRIVER_KINDS.join(" or ")}`)
+    const firmware = (opts.firmware ?? "camscript") as FirmwareKind
+    if (!FIRMWARE_KINDS.includes(firmware))
+        throw new UsageError(`--firmware: "${opts.firmware}" is not a firmware; use ${FIRMWARE_KINDS.join(" or ")}`)
+    if (firmware === "stock" && driver === "firmware")
+        throw new UsageError(
+            "--driver firmware runs camscript's C drivers; the stock firmware has none: drop one of them",
+        )
     const world = loadWorldFile(worldFile)
     if (world.cameras) {
         // a fleet: the script given (if any) is for the cameras that name none
         if (opts.realtime || opts.driver === "firmware")
             throw new UsageError("a world with cameras runs in virtual time on the simulator's drivers")
+        if (firmware === "stock")
+            throw new UsageError("--firmware stock is for one camera; a world with cameras runs camscript's drivers")
         const showTimeline = !opts["no-timeline"]
         return fleetCommand(world, settings, args[0], {
             timeoutMs,
@@ -154,7 +174,7 @@ async function sim(
     if (args.length !== 1) throw new UsageError("sim needs a script")
     if (opts.json) throw new UsageError("--json reports a fleet: it needs a world with cameras")
     const board = loadBoard(world.board ?? settings.board)
-    const script = await compileScript(args[0], { board, hostname: settings.network.hostname })
+    const script = await compileScript(args[0], { board, hostname: settings.network.hostname, firmware })
     let flash: FlashStore | undefined
     try {
         flash = opts.flash !== undefined ? loadFlashFile(resolve(opts.flash)) : undefined
@@ -173,6 +193,7 @@ async function sim(
         keepRecords: false,
         flash,
         driver,
+        firmware,
         onOutput: (line) => process.stdout.write(`[${formatSimTime(line.atMs).padStart(9)}] ${line.text}\n`),
         onTimeline: showTimeline ? (e) => process.stderr.write(`${formatEntry(e)}\n`) : undefined,
         onDiagnostic: opts.verbose ? (l) => process.stderr.write(`  vm: ${l}\n`) : undefined,

@@ -147,12 +147,18 @@ function entrySource(userEntry: string, purpose: BuildPurpose): string {
 /** "sim": the simulator's image (ends with TOP_LEVEL_DONE_PANIC); "board": the image deployed to a board. */
 export type BuildPurpose = "sim" | "board"
 
+/** The runtime an image is built for: camscript's firmware, or the stock DeviceScript ESP32 firmware. */
+export type FirmwareKind = "camscript" | "stock"
+export const FIRMWARE_KINDS: readonly FirmwareKind[] = ["camscript", "stock"]
+
 /** What a build is for: the board, and network defaults from devicescript.json. */
 export interface BuildTarget {
     board: BoardInfo
     hostname: string
     /** default "sim" */
     purpose?: BuildPurpose
+    /** default "camscript" */
+    firmware?: FirmwareKind
 }
 
 /** The board as the bytecode sees it (src/board.ts BoardDescriptor). */
@@ -190,11 +196,15 @@ export function boardDescriptor(target: BuildTarget) {
                     int: eth.spi.int,
                 },
             }
-    return { id: board.id, name: board.name, interfaces: board.interfaces, hostname, ethernet }
+    const firmware = target.firmware ?? "camscript"
+    return { id: board.id, name: board.name, interfaces: board.interfaces, hostname, ethernet, firmware }
 }
 
 function boardSource(target: BuildTarget): string {
-    return `import { _setBoard } from "camscript/src/board"\n_setBoard(${JSON.stringify(boardDescriptor(target))})\n`
+    const board = `import { _setBoard } from "camscript/src/board"\n_setBoard(${JSON.stringify(boardDescriptor(target))})\n`
+    // only an image for the stock firmware carries the station over its Wi-Fi service
+    if (target.firmware !== "stock") return board
+    return `${board}import { installStockStation } from "camscript/src/network/stock-station"\ninstallStockStation()\n`
 }
 
 /** Turn compiler diagnostics about build-folder paths back into the user's paths. */

@@ -2,11 +2,12 @@ import { relative } from "node:path"
 import FakeTimers from "@sinonjs/fake-timers"
 import { createProxyBridge, JDBus, JDServerServiceProvider, type JDServiceServer } from "./jacdac"
 import type { BoardInfo } from "./boards"
-import { type CompiledScript, TOP_LEVEL_DONE_PANIC } from "./compile"
+import { type CompiledScript, type FirmwareKind, TOP_LEVEL_DONE_PANIC } from "./compile"
 import { loadContract } from "./contract"
 import { ethernetMac, SimEthernet } from "./drivers/ethernet"
 import { accessPointMac, SimAccessPoint } from "./drivers/wifi-access-point"
 import { SimWifiStation } from "./drivers/wifi-station"
+import { SimStockWifi } from "./drivers/stock-wifi"
 import { processClock } from "./clock"
 import { type DriverKind, FirmwareDrivers } from "./firmware/drivers"
 import { Air, type Clock } from "./radio/air"
@@ -61,6 +62,8 @@ export interface RunOptions {
     testDrivers?: (env: { clock: Clock; timeline: Timeline }) => JDServiceServer[]
     /** the network drivers: the simulator's models (default) or the firmware's C in WebAssembly */
     driver?: DriverKind
+    /** "stock": the board runs the stock DeviceScript firmware (only its Wi-Fi service, sim/drivers/stock-wifi.ts) */
+    firmware?: FirmwareKind
     /** given the VM just before it starts (the virtual board wires it to a serial port) */
     beforeStart?: (vm: DevsVm) => void
     /**
@@ -175,6 +178,10 @@ async function simulate(options: RunOptions): Promise<RunResult> {
         bus = new JDBus([], { client: false, disableRoleManager: true } as ConstructorParameters<typeof JDBus>[1])
         // the board's interfaces decide which drivers exist
         const mac = options.world.camera.mac
+        // the stock DeviceScript firmware: its Wi-Fi service instead of every camscript driver
+        const stock = options.firmware === "stock"
+        const stockWifi =
+            stock && options.board.interfaces.includes("wlan") ? new SimStockWifi(air, timeline, mac) : undefined
         firmware =
             options.driver === "firmware"
                 ? new FirmwareDrivers({
@@ -190,18 +197,18 @@ async function simulate(options: RunOptions): Promise<RunResult> {
                 : undefined
         const station = firmware
             ? firmware.station
-            : options.board.interfaces.includes("wlan")
+            : options.board.interfaces.includes("wlan") && !stock
               ? new SimWifiStation(loadContract("wifi-station.md"), air, timeline, mac)
               : undefined
         const hardware = options.board.camscript?.ethernet
         const lan = firmware
             ? firmware.lan
-            : options.board.interfaces.includes("lan") && hardware
+            : options.board.interfaces.includes("lan") && hardware && !stock
               ? new SimEthernet(loadContract("ethernet.md"), wire, clock, timeline, hardware, ethernetMac(mac))
               : undefined
         const accessPoint = firmware
             ? firmware.accessPoint
-            : options.board.interfaces.includes("wlan")
+            : options.board.interfaces.includes("wlan") && !stock
               ? new SimAccessPoint(
                     loadContract("wifi-access-point.md"),
                     air,
@@ -220,6 +227,7 @@ async function simulate(options: RunOptions): Promise<RunResult> {
                     station instanceof SimWifiStation ? station : undefined,
                     accessPoint instanceof SimAccessPoint ? accessPoint : undefined,
                     lan instanceof SimEthernet ? lan : undefined,
+                    stockWifi,
                 ].filter((s) => s !== undefined),
         )
         bus.addServiceProvider(drivers)
@@ -228,6 +236,7 @@ async function simulate(options: RunOptions): Promise<RunResult> {
             const out: Route[] = []
             if (lan && lan.address4.ip) out.push({ iface: "eth", ...lan.address4 })
             if (station && station.address4.ip) out.push({ iface: "wifi", ...station.address4 })
+            if (stockWifi && stockWifi.address4.ip) out.push({ iface: "wifi", ...stockWifi.address4 })
             return out
         }
 
@@ -306,6 +315,7 @@ async function simulate(options: RunOptions): Promise<RunResult> {
         if (rc !== 0) throw new Error(`the VM refused the compiled image (code ${rc})`)
         options.onVmStarted?.({ gcHeap: gcHeapReader(theVm) })
         air.start()
+        stockWifi?.start()
         wire.start()
         for (const ev of options.world.events) {
             if (ev.action !== "restart-driver") continue

@@ -27,6 +27,12 @@ export interface BoardDescriptor {
     hostname: string
     /** present on boards with "lan" */
     ethernet?: EthernetWiring
+    /**
+     * The runtime the image is built for: "camscript" (our firmware, with the
+     * camscript drivers) or "stock" (the stock DeviceScript ESP32 firmware,
+     * which has only the standard Jacdac Wi-Fi service). Absent: "camscript".
+     */
+    firmware?: string
 }
 
 let current: BoardDescriptor = {
@@ -34,6 +40,7 @@ let current: BoardDescriptor = {
     name: "an unknown board",
     interfaces: ["wlan"],
     hostname: "camscript",
+    firmware: "camscript",
 }
 
 export function _setBoard(board: BoardDescriptor) {
@@ -49,4 +56,32 @@ export function requireInterface(iface: string, what: string) {
     if (current.interfaces.indexOf(iface) >= 0) return
     const has = current.interfaces.length ? current.interfaces.join(", ") : "none"
     throw new Error(`${what}: board ${current.name} (${current.id}) has no ${iface} interface; it has: ${has}`)
+}
+
+/**
+ * Installed by the build's entry for the stock firmware only
+ * (src/network/stock-station.ts), so an image for camscript's firmware
+ * does not carry the stock station: the station link over `ds.Wifi`.
+ */
+export const firmwareSupport: { station: () => any } = { station: null }
+
+/** Whether the image runs on the stock DeviceScript firmware (no camscript drivers). */
+export function onStockFirmware(): boolean {
+    return current.firmware === "stock"
+}
+
+/** What the stock firmware offers instead, for messages. */
+export const STOCK_FIRMWARE_HAS =
+    "only the standard Jacdac Wi-Fi service (station: one network joined by name and password, DHCP)"
+
+/**
+ * Throws on the stock DeviceScript firmware, naming the camscript driver
+ * `what` needs and what the board has instead; does nothing on camscript's
+ * own firmware.
+ */
+export function requireCamscriptDriver(driver: string, what: string) {
+    if (!onStockFirmware()) return
+    throw new Error(
+        `${what} needs the camscript firmware's ${driver} driver; this board runs the stock DeviceScript firmware, which has ${STOCK_FIRMWARE_HAS}: flash the camscript firmware (camscript flash)`,
+    )
 }

@@ -1,11 +1,11 @@
 import { basename, relative, resolve } from "node:path"
-import { chosenBoard, type Command, formatBytes, UsageError } from "./command"
+import { chosenBoard, chosenFirmware, type Command, formatBytes, UsageError } from "./command"
 import { buildForBoard, debugFileFor, rememberProgram, writeProgram } from "./program"
 
 export const buildCommand: Command = {
     name: "build",
     summary: "compile a script to the image a board runs (file.devs + file-dbg.json)",
-    usage: `usage: camscript build <script.ts> [--board ID] [-o FILE.devs]
+    usage: `usage: camscript build <script.ts> [--board ID] [--firmware camscript|stock] [-o FILE.devs]
 
 Compiles <script.ts> to the DeviceScript image a board runs: the board's
 configuration is compiled in, and the program does not end with the
@@ -14,9 +14,11 @@ The debug info is written beside the image (FILE-dbg.json), so errors the
 board reports map back to the script's file:line in \`camscript monitor\`.
 
   --board ID     the board (see \`camscript boards\`; default: devicescript.json "board")
+  --firmware KIND  the runtime on the board: camscript (default, our firmware) or
+                 stock (the stock DeviceScript ESP32 firmware: Wi-Fi station only)
   -o FILE.devs   where to write the image (default: ./<script>.devs)
 `,
-    options: { board: { type: "string" }, output: { type: "string", short: "o" } },
+    options: { board: { type: "string" }, firmware: { type: "string" }, output: { type: "string", short: "o" } },
     async run(values, positionals) {
         if (positionals.length !== 1)
             throw new UsageError(
@@ -26,7 +28,8 @@ board reports map back to the script's file:line in \`camscript monitor\`.
         const out = typeof values.output === "string" ? values.output : `${basename(script).replace(/\.ts$/, "")}.devs`
         if (!out.endsWith(".devs")) throw new UsageError(`-o ${out}: the image file must end in .devs`)
         const board = chosenBoard(values.board)
-        const program = writeProgram(await buildForBoard(script, board), resolve(out), board)
+        const built = await buildForBoard(script, board, chosenFirmware(values.firmware))
+        const program = writeProgram(built, resolve(out), board)
         rememberProgram(program)
         const shown = relative(process.cwd(), program.file!) || program.file!
         process.stdout.write(

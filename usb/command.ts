@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from "node:util"
 import { BoardError, type BoardInfo, loadBoard } from "../sim/boards"
-import { CompileError } from "../sim/compile"
+import { CompileError, FIRMWARE_KINDS, type FirmwareKind } from "../sim/compile"
 import { loadSettings } from "../sim/settings"
 import { WorldError } from "../sim/world/world"
 import { ProgramFileError } from "./program"
@@ -9,6 +9,14 @@ import { ProgramFileError } from "./program"
 // exit codes (0 done, 1 the board or script failed, 2 usage or input errors).
 
 export class UsageError extends Error {}
+
+/** `--firmware`: the runtime the image is built for (default camscript). */
+export function chosenFirmware(value: unknown): FirmwareKind | undefined {
+    if (value === undefined) return undefined
+    if (!FIRMWARE_KINDS.includes(value as FirmwareKind))
+        throw new UsageError(`--firmware: "${String(value)}" is not a firmware; use ${FIRMWARE_KINDS.join(" or ")}`)
+    return value as FirmwareKind
+}
 
 /** A failure on the hardware path, told to the user as is (exit 1). */
 export class HardwareError extends Error {}

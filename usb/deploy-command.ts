@@ -1,4 +1,4 @@
-import { chosenBoard, type Command, formatBytes, UsageError } from "./command"
+import { chosenBoard, chosenFirmware, type Command, formatBytes, UsageError } from "./command"
 import { deployProgram } from "./deploy"
 import { ConsoleLines } from "./console-lines"
 import { followUntil } from "./monitor"
@@ -9,7 +9,7 @@ import { parseForDuration } from "./monitor-command"
 export const deployCommand: Command = {
     name: "deploy",
     summary: "put a script (or a built .devs image) on the board over USB",
-    usage: `usage: camscript deploy <script.ts | file.devs> [--port DEVICE] [--board ID] [--monitor] [--for DURATION]
+    usage: `usage: camscript deploy <script.ts | file.devs> [--port DEVICE] [--board ID] [--firmware camscript|stock] [--monitor] [--for DURATION]
 
 Builds <script.ts> for the board (or takes a built image) and deploys it over
 USB through the board's DeviceScript manager: skipped when the board already
@@ -19,12 +19,15 @@ image streamed, the program started again and its hash checked.
   --port DEVICE    the board's serial port (default: the one USB serial port from
                    Espressif 303a, Silicon Labs 10c4, WCH 1a86 or FTDI 0403)
   --board ID       the board to build for (default: devicescript.json "board")
+  --firmware KIND  the runtime the board has, for a script: camscript (default) or
+                   stock (the stock DeviceScript ESP32 firmware: Wi-Fi station only)
   --monitor        then follow the board's console, as \`camscript monitor\`
   --for DURATION   with --monitor: stop following after DURATION (e.g. 30s)
 `,
     options: {
         port: { type: "string" },
         board: { type: "string" },
+        firmware: { type: "string" },
         monitor: { type: "boolean" },
         for: { type: "string" },
     },
@@ -37,9 +40,10 @@ image streamed, the program started again and its hash checked.
             )
         const forMs = parseForDuration(values.for)
         const board = chosenBoard(values.board)
+        const firmware = chosenFirmware(values.firmware)
         // the port first: no compile before learning there is no board
         const path = choosePort(typeof values.port === "string" ? values.port : undefined)
-        const program = await loadProgram(positionals[0], board)
+        const program = await loadProgram(positionals[0], board, firmware)
         const shown = positionals[0]
         process.stderr.write(`deploying ${shown} (${formatBytes(program.image.length)}) to ${path}\n`)
         let shownStep = -1

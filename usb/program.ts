@@ -2,7 +2,7 @@ import { createHash } from "node:crypto"
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { basename, dirname, join, resolve } from "node:path"
 import type { BoardInfo } from "../sim/boards"
-import { type CompiledScript, compileScript, type DebugInfo } from "../sim/compile"
+import { type CompiledScript, compileScript, type DebugInfo, type FirmwareKind } from "../sim/compile"
 import { fromRoot } from "../sim/paths"
 import { loadSettings } from "../sim/settings"
 
@@ -33,9 +33,18 @@ export function debugFileFor(devsFile: string): string {
 }
 
 /** Compile a script as a board image (no end-of-script marker, the board's configuration compiled in). */
-export async function buildForBoard(scriptPath: string, board: BoardInfo): Promise<BoardProgram> {
+export async function buildForBoard(
+    scriptPath: string,
+    board: BoardInfo,
+    firmware?: FirmwareKind,
+): Promise<BoardProgram> {
     const settings = loadSettings()
-    const script = await compileScript(scriptPath, { board, hostname: settings.network.hostname, purpose: "board" })
+    const script = await compileScript(scriptPath, {
+        board,
+        hostname: settings.network.hostname,
+        purpose: "board",
+        firmware,
+    })
     return { image: script.image, sha256: imageSha256(script.image), script }
 }
 
@@ -101,10 +110,10 @@ export function lastProgram(): BoardProgram | undefined {
 }
 
 /** A program for the board from a .ts script (compiled) or a .devs file (read). */
-export async function loadProgram(input: string, board: BoardInfo): Promise<BoardProgram> {
+export async function loadProgram(input: string, board: BoardInfo, firmware?: FirmwareKind): Promise<BoardProgram> {
     if (input.endsWith(".devs")) return readProgram(input)
     if (!input.endsWith(".ts")) throw new ProgramFileError(`${input}: expected a script (.ts) or a built image (.devs)`)
-    const built = await buildForBoard(input, board)
+    const built = await buildForBoard(input, board, firmware)
     // deployed scripts keep their image and debug info in the project, for monitor
     const out = fromRoot(".camscript/hardware", `${basename(input, ".ts")}.devs`)
     return writeProgram(built, out, board)

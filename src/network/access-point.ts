@@ -1,4 +1,5 @@
 import * as ds from "@devicescript/core"
+import { requireCamscriptDriver } from "../board"
 import { formatIp, formatMac, parseIp } from "./address"
 import { complete, Link, LinkChange } from "./link"
 import { STAT_GOT_IP, STAT_IDLE } from "./status"
@@ -194,6 +195,7 @@ let ap: ApLink = null
 
 /** The board's one access point, created on first use. */
 export function apLink(): ApLink {
+    requireCamscriptDriver("Wi-Fi access-point", "network.WLAN(IF_AP)")
     if (!ap) ap = new ApLink()
     return ap
 }

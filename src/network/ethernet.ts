@@ -1,5 +1,5 @@
 import * as ds from "@devicescript/core"
-import { board, EthernetWiring } from "../board"
+import { board, EthernetWiring, requireCamscriptDriver } from "../board"
 import { formatIp } from "./address"
 import { ADDRESS_GIVE_UP_MS, Link, LinkChange, complete } from "./link"
 
@@ -276,6 +276,7 @@ let ethernet: EthernetLink = null
 
 /** The board's one Ethernet link, created on first use. */
 export function ethernetLink(): EthernetLink {
+    requireCamscriptDriver("Ethernet", "network.LAN")
     if (!ethernet) ethernet = new EthernetLink()
     return ethernet
 }

@@ -124,7 +124,23 @@ export abstract class Link {
      */
     protected async checkDriver(version: ds.Register<number>, mac: ds.Register<Buffer>, expected: number) {
         if (this.driverChecked) return
-        const v = await version.read()
+        // a read from a service nobody serves waits forever: on a board whose
+        // firmware lacks the driver (the stock DeviceScript firmware) say so
+        const answer = ds.emitter<number>()
+        let v: number = undefined
+        setTimeout(async () => {
+            v = await version.read()
+            answer.emit(v)
+        }, 0)
+        const start = ds.millis()
+        while (v === undefined) {
+            const left = DRIVER_ANSWER_MS - (ds.millis() - start)
+            if (left <= 0)
+                throw new Error(
+                    `active(true): no camscript ${this.label()} driver answered in ${DRIVER_ANSWER_MS} ms: the board's firmware lacks it. On the stock DeviceScript firmware build with --firmware stock (Wi-Fi station only), or flash the camscript firmware`,
+                )
+            await ds.wait(answer, left)
+        }
         if (v !== expected)
             throw new Error(
                 `the ${this.label()} driver speaks contract version ${v}, this camscript needs ${expected}: update the firmware or camscript`,

@@ -1,5 +1,5 @@
 import * as ds from "@devicescript/core"
-import { requireInterface } from "../board"
+import { firmwareSupport, requireInterface } from "../board"
 import { formatMac, parseMac } from "./address"
 import { checkActiveArgument, checkHostname, checkKey, checkKeys, checkSsid, describe } from "./credentials"
 import type { EnterpriseOptions } from "./enterprise"
@@ -7,6 +7,7 @@ import { Nic } from "./nic"
 import type { ApLink, ApStation } from "./access-point"
 import { support } from "./support"
 import { SCAN_MAX_RESULTS, ScanRecord, stationLink, StationLink } from "./station"
+import type { StockStationLink } from "./stock-station"
 import * as stat from "./status"
 
 const Security = ds.CamWifiStationSecurity
@@ -90,7 +91,7 @@ export class WLAN extends Nic {
     static SEC_WPA3_ENT: number
 
     /** exactly one of these is set, by the interface asked for */
-    private readonly sta: StationLink
+    private readonly sta: StationLink | StockStationLink
     private readonly ap: ApLink
 
     /** @throws if the board has no Wi-Fi, or `iface` is not IF_STA / IF_AP */
@@ -113,7 +114,7 @@ export class WLAN extends Nic {
         }
         if (iface !== WLAN.IF_STA)
             throw new Error(`network.WLAN: interface must be WLAN.IF_STA (0) or WLAN.IF_AP (1), got ${iface}`)
-        this.sta = stationLink()
+        this.sta = firmwareSupport.station ? firmwareSupport.station() : stationLink()
         this.link = this.sta
     }
 

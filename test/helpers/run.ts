@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { type BoardInfo, loadBoard } from "../../sim/boards"
-import { compileScript } from "../../sim/compile"
+import { compileScript, type FirmwareKind } from "../../sim/compile"
 import type { DriverKind } from "../../sim/firmware/drivers"
 import { fromRoot } from "../../sim/paths"
 import { type RunResult, runSimulation } from "../../sim/session"
@@ -28,6 +28,8 @@ export interface RunScriptOptions {
     timeout?: string
     /** the network drivers: "model" (default) or "firmware" (the C in WebAssembly) */
     driver?: DriverKind
+    /** the board's runtime: "camscript" (default) or "stock" (the stock DeviceScript firmware) */
+    firmware?: FirmwareKind
     /** the board's flash, kept from run to run as a restart would (fast reconnect) */
     flash?: { data?: Uint8Array }
 }
@@ -55,13 +57,18 @@ export async function runFile(file: string, options: RunScriptOptions = {}): Pro
         typeof options.board === "object"
             ? options.board
             : loadBoard(options.board ?? w.board ?? "ai_thinker_esp32_cam")
-    const script = await compileScript(file, { board, hostname: loadSettings().network.hostname })
+    const script = await compileScript(file, {
+        board,
+        hostname: loadSettings().network.hostname,
+        firmware: options.firmware,
+    })
     const result = await runSimulation({
         script,
         world: w,
         board,
         timeoutMs: options.timeout !== undefined ? parseDuration(options.timeout) : 120_000,
         driver: options.driver,
+        firmware: options.firmware,
         flash: options.flash,
     })
     return { ...result, lines: result.output.map((l) => l.text) }
