@@ -226,6 +226,44 @@ console.log(\`changes \${changes} connected \${wlan.isconnected()}\`)
     )
 }
 
+/** Fast reconnect: a cold link-up, a warm one (the flash kept), and the fallback when the AP moved channel. */
+async function reconnectFigures() {
+    const join = await compileScript(
+        freshCopy(
+            "join",
+            `import { network, time } from "camscript"
+const wlan = new network.WLAN(network.WLAN.IF_STA)
+await wlan.active(true)
+const t0 = time.ticks_ms()
+await wlan.connect("my-network", "my-password")
+await wlan.wait_connected(20000)
+console.log(\`\${time.ticks_diff(time.ticks_ms(), t0)}\`)
+await time.sleep_ms(1000)
+`,
+        ),
+        target,
+    )
+    const base = JSON.parse(readFileSync(fromRoot("sim/worlds/default.json"), "utf8")) as {
+        accessPoints: { channel: number }[]
+    }
+    const home = parseWorld(base, "(bench: default)")
+    base.accessPoints[0].channel = 11
+    const moved = parseWorld(base, "(bench: the AP on channel 11)")
+    const flash = {}
+    const upMs = async (world: typeof home) =>
+        Number((await runSimulation({ script: join, world, board, flash })).output[0]?.text)
+    const cold = await upMs(home)
+    const warm = await upMs(home)
+    const afterMove = await upMs(moved)
+    row("link-up, connect() to isconnected(): cold (nothing remembered)", `${cold} ms`)
+    row(
+        "link-up after a restart: warm (AP, channel and lease remembered)",
+        `${warm} ms (${((100 * warm) / cold).toFixed(0)}% of cold)`,
+        "<= 25% of cold",
+    )
+    row("link-up after a restart when the AP moved channel (the fallback)", `${afterMove} ms`)
+}
+
 /** --driver firmware (the C drivers in WebAssembly) against the models. */
 async function firmwareFigures() {
     const soak = await compileScript(fromRoot("test/scripts/watch-link.ts"), target)
@@ -290,6 +328,7 @@ async function main() {
     const seedBytes = await compileFigures()
     await imageFigures(seedBytes)
     await clockFigures()
+    await reconnectFigures()
     await firmwareFigures()
     await accessPointFigures()
     for (const [what, figure] of await hardwareRows()) row(what, figure)
