@@ -1,86 +1,114 @@
 import { resolve } from "node:path"
-import { parseArgs } from "node:util"
-import { BoardError, listBoards, loadBoard } from "./boards"
+import { BoardError, listBoards } from "./boards"
 import { cleanBuildCache, CompileError, compileScript, ScriptFileError } from "./compile"
-import { fromRoot } from "./paths"
 import { DEFAULT_SIM_TIMEOUT_MS, runSimulation } from "./session"
 import { DRIVER_KINDS, type DriverKind } from "./firmware/drivers"
-import { loadSettings } from "./settings"
+import { projectSettings, SettingsError } from "./settings"
+import { chooseBoard } from "./board-choice"
 import { formatEntry } from "./timeline"
 import { formatSimTime, parseDuration } from "./world/duration"
 import { loadWorldFile, WorldError } from "./world/world"
-import { hardwareCommand, hardwareUsage } from "../usb/commands"
+import { hardwareCommand, hardwareCommandNames, hardwareUsage } from "../usb/commands"
+import { ArgumentError, type OptionSpecs, type ParsedArgs, parseCommandArgs } from "./cli/args"
+import { packageVersion, usageHint } from "./cli/help"
+import { didYouMean } from "./cli/suggest"
 
 // `camscript`: the command line. Exit codes: 0 the script's top level
 // finished, 1 it threw (or did not compile), 2 usage, world or board errors,
 // 124 the simulated --timeout passed.
 
-const USAGE = `usage:
-  camscript sim <script.ts> [--world FILE] [--timeout DURATION] [--driver model|firmware] [--realtime] [--verbose] [--no-timeline]
-  camscript boards
-  camscript clean
+const SIM_USAGE = `usage: camscript sim <script.ts> [--world FILE] [--board ID] [--timeout DURATION] [--driver model|firmware] [--realtime] [--verbose] [--no-timeline]
 
-sim     compile <script.ts> to DeviceScript bytecode and run it on the VM in the
-        simulator, against a world file (default: devicescript.json "world").
-        --world FILE        the radio world (JSON, see docs/world-format.md)
-        --timeout DURATION  stop after this much SIMULATED time, exit 124 (default ${DEFAULT_SIM_TIMEOUT_MS / 60000}m)
-        --driver KIND       the network drivers: model (default, the simulator's) or
-                            firmware (the firmware's C drivers, built to WebAssembly)
-        --realtime          run on the wall clock instead of virtual time
-        --no-timeline       do not print the link timeline (stderr)
-        --verbose           also print the VM's own messages
-boards  list the boards and their network interfaces
-clean   empty the build cache (compiled images hold the scripts' source, passwords included)
+Compiles <script.ts> to DeviceScript bytecode and runs it on the VM in the
+simulator, against a world file (default: devicescript.json "world").
+
+  --world FILE        the radio world (JSON, see docs/world-format.md)
+  --board ID          the board (see camscript boards); overrides devicescript.json's
+                      board, which overrides the world's
+  --timeout DURATION  stop after this much SIMULATED time, exit 124 (default ${DEFAULT_SIM_TIMEOUT_MS / 60000}m)
+  --driver KIND       the network drivers: model (default, the simulator's) or
+                      firmware (the firmware's C drivers, built to WebAssembly)
+  --realtime          run on the wall clock instead of virtual time
+  --no-timeline       do not print the link timeline (stderr)
+  --verbose           also print the VM's own messages
+`
+
+const SIM_OPTIONS: OptionSpecs = {
+    world: { type: "string", value: "FILE" },
+    timeout: { type: "string", value: "DURATION" },
+    realtime: { type: "boolean" },
+    driver: { type: "string", value: "model|firmware" },
+    verbose: { type: "boolean" },
+    "no-timeline": { type: "boolean" },
+    board: { type: "string", value: "ID" },
+}
+
+const USAGE = `usage: camscript <command> [options]   (camscript help <command> for its options)
+
+  camscript sim <script.ts>  run a script in the simulator, against a world
+  camscript boards           list the boards and their network interfaces
+  camscript clean            empty the build cache (compiled images hold the scripts' source, passwords included)
+  camscript help <command>   a command's own help
+  camscript --version        camscript's version
 
 with a board (each takes --help):
 ${hardwareUsage()}`
 
 class UsageError extends Error {}
 
+interface LocalCommand {
+    usage: string
+    options: OptionSpecs
+    run(values: ParsedArgs["values"], positionals: string[]): number | Promise<number>
+}
+
+const COMMANDS: Record<string, LocalCommand> = {
+    sim: { usage: SIM_USAGE, options: SIM_OPTIONS, run: (values, positionals) => sim(positionals, values) },
+    boards: {
+        usage: "usage: camscript boards\n\nLists the boards and their network interfaces.\n",
+        options: {},
+        run: boards,
+    },
+    clean: {
+        usage: "usage: camscript clean\n\nEmpties the build cache (compiled images hold the scripts' source, passwords included).\n",
+        options: {},
+        run: clean,
+    },
+}
+
 export async function main(argv: string[]): Promise<number> {
-    const hardware = hardwareCommand(argv[0])
-    if (hardware) return hardware(argv.slice(1))
-    let parsed
+    const [command, ...rest] = argv
+    const hardware = hardwareCommand(command)
+    if (hardware) return hardware(rest)
+    const local = command === undefined ? undefined : Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined
     try {
-        parsed = parseArgs({
-            args: argv,
-            allowPositionals: true,
-            options: {
-                world: { type: "string" },
-                timeout: { type: "string" },
-                realtime: { type: "boolean" },
-                driver: { type: "string" },
-                verbose: { type: "boolean" },
-                "no-timeline": { type: "boolean" },
-                help: { type: "boolean", short: "h" },
-            },
+        if (command === undefined) throw new UsageError("no command given")
+        if (command === "--help" || command === "-h") return say(USAGE)
+        if (command === "--version" || command === "-V") return say(`camscript ${packageVersion()}\n`)
+        if (command === "help") return await help(rest)
+        if (!local) throw new UsageError(unknownCommand(command))
+        const { values, positionals } = parseCommandArgs(rest, {
+            ...local.options,
+            help: { type: "boolean", short: "h" },
         })
+        if (values.help) return say(local.usage)
+        return await local.run(values, positionals)
     } catch (e) {
-        process.stderr.write(`camscript: ${(e as Error).message}\n${USAGE}`)
-        return 2
-    }
-    const { values, positionals } = parsed
-    const [command, ...rest] = positionals
-    if (values.help) {
-        process.stdout.write(USAGE)
-        return 0
-    }
-    if (!command) {
-        // a usage error: said on stderr, like every other failure
-        process.stderr.write(`camscript: no command given\n${USAGE}`)
-        return 2
-    }
-    try {
-        if (command === "boards") return boards()
-        if (command === "clean") return clean()
-        if (command === "sim") return await sim(rest, values)
-        throw new UsageError(`unknown command "${command}"`)
-    } catch (e) {
-        if (e instanceof UsageError) {
-            process.stderr.write(`camscript: ${e.message}\n${USAGE}`)
+        if (e instanceof ArgumentError || (e instanceof UsageError && local)) {
+            // a short hint, not the whole usage: the mistake stays on screen
+            process.stderr.write(`camscript ${command}: ${e.message}\n${usageHint(command!, local!.usage)}`)
             return 2
         }
-        if (e instanceof WorldError || e instanceof BoardError || e instanceof ScriptFileError) {
+        if (e instanceof UsageError) {
+            process.stderr.write(`camscript: ${e.message}\n(camscript --help lists the commands)\n`)
+            return 2
+        }
+        if (
+            e instanceof WorldError ||
+            e instanceof BoardError ||
+            e instanceof ScriptFileError ||
+            e instanceof SettingsError
+        ) {
             process.stderr.write(`camscript: ${e.message}\n`)
             return 2
         }
@@ -90,6 +118,28 @@ export async function main(argv: string[]): Promise<number> {
         }
         throw e
     }
+}
+
+function say(text: string): number {
+    process.stdout.write(text)
+    return 0
+}
+
+function unknownCommand(command: string): string {
+    const names = [...Object.keys(COMMANDS), ...hardwareCommandNames(), "help"]
+    if (command.startsWith("-"))
+        return `unknown option ${command}${didYouMean(command.replace(/^-+/, ""), ["help", "version", ...Object.keys(SIM_OPTIONS)], (s) => `--${s}`)} (a command's options go after it: camscript sim <script.ts> --world FILE)`
+    return `unknown command "${command}"${didYouMean(command, names)}`
+}
+
+/** `camscript help [command]` */
+async function help(args: string[]): Promise<number> {
+    const [name] = args
+    if (name === undefined) return say(USAGE)
+    if (Object.hasOwn(COMMANDS, name)) return say(COMMANDS[name].usage)
+    const hardware = hardwareCommand(name)
+    if (hardware) return hardware(["--help"])
+    throw new UsageError(unknownCommand(name))
 }
 
 function boards(): number {
@@ -104,21 +154,20 @@ function clean(): number {
     return 0
 }
 
-async function sim(
-    args: string[],
-    opts: {
+async function sim(args: string[], values: ParsedArgs["values"]): Promise<number> {
+    const opts = values as {
         world?: string
         timeout?: string
         realtime?: boolean
         driver?: string
         verbose?: boolean
         "no-timeline"?: boolean
-    },
-): Promise<number> {
+        board?: string
+    }
     if (args.length !== 1)
         throw new UsageError(args.length ? `sim takes one script, got ${args.length}` : "sim needs a script")
-    const settings = loadSettings()
-    const worldFile = opts.world !== undefined ? resolve(opts.world) : fromRoot(settings.world)
+    const settings = projectSettings(args[0])
+    const worldFile = opts.world !== undefined ? resolve(opts.world) : settings.worldFile
     let timeoutMs: number | undefined
     if (opts.timeout !== undefined) {
         try {
@@ -131,7 +180,8 @@ async function sim(
     if (!DRIVER_KINDS.includes(driver))
         throw new UsageError(`--driver: "${opts.driver}" is not a driver; use ${DRIVER_KINDS.join(" or ")}`)
     const world = loadWorldFile(worldFile)
-    const board = loadBoard(world.board ?? settings.board)
+    const { board, notice } = chooseBoard({ flag: opts.board, settings, world })
+    if (notice) process.stderr.write(`camscript: ${notice}\n`)
     const script = await compileScript(args[0], { board, hostname: settings.network.hostname })
 
     const showTimeline = !opts["no-timeline"]

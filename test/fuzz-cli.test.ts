@@ -122,11 +122,7 @@ test.serial("fuzz: random command lines end with a documented exit code and a me
     for (const c of DOCUMENTED) t.true((codes.get(c) ?? 0) > 0, `no run ended with exit ${c}`)
 })
 
-// Found by this fuzzing, and issue 9's defect 8: a script path that is a
-// folder reaches readFileSync and ends in an internal error (exit 3). Fixed
-// on the branch that handles defect 8; when that is merged this test passes
-// and ava reports it: drop `.failing` then, and add the folder to `scripts`.
-test.failing("a script path that is a folder ends with a documented exit code", async (t) => {
+test("a script path that is a folder ends with a documented exit code", async (t) => {
     const folder = join(dir, "folder.ts")
     mkdirSync(folder, { recursive: true })
     const r = await run(["sim", folder])

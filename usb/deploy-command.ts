@@ -36,7 +36,7 @@ image streamed, the program started again and its hash checked.
                     : "deploy needs a script (.ts) or an image (.devs)",
             )
         const forMs = parseForDuration(values.for)
-        const board = chosenBoard(values.board)
+        const board = chosenBoard(values.board, positionals[0])
         const program = await loadProgram(positionals[0], board)
         const path = choosePort(typeof values.port === "string" ? values.port : undefined)
         const shown = positionals[0]

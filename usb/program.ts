@@ -4,7 +4,7 @@ import { basename, dirname, join, resolve } from "node:path"
 import type { BoardInfo } from "../sim/boards"
 import { type CompiledScript, compileScript, type DebugInfo } from "../sim/compile"
 import { fromRoot } from "../sim/paths"
-import { loadSettings } from "../sim/settings"
+import { projectSettings } from "../sim/settings"
 
 // A board program on disk: the image (file.devs) with its debug info beside
 // it (file-dbg.json), which also remembers which of the user's files each
@@ -34,7 +34,7 @@ export function debugFileFor(devsFile: string): string {
 
 /** Compile a script as a board image (no end-of-script marker, the board's configuration compiled in). */
 export async function buildForBoard(scriptPath: string, board: BoardInfo): Promise<BoardProgram> {
-    const settings = loadSettings()
+    const settings = projectSettings(scriptPath)
     const script = await compileScript(scriptPath, { board, hostname: settings.network.hostname, purpose: "board" })
     return { image: script.image, sha256: imageSha256(script.image), script }
 }
