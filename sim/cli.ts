@@ -12,12 +12,15 @@ import { hardwareCommand, hardwareCommandNames, hardwareUsage } from "../usb/com
 import { ArgumentError, type OptionSpecs, type ParsedArgs, parseCommandArgs } from "./cli/args"
 import { packageVersion, usageHint } from "./cli/help"
 import { didYouMean } from "./cli/suggest"
+import { runTests, TEST_USAGE, TestFilesError } from "./cli/test-command"
+import { JSON_LINES_VERSION, type JsonLine, jsonLine, outputLine, timelineLine } from "./cli/json-lines"
 
-// `camscript`: the command line. Exit codes: 0 the script's top level
-// finished, 1 it threw (or did not compile), 2 usage, world or board errors,
+// `camscript`: the command line. Exit codes: 0 the script finished (its top
+// level returned and nothing is pending: src/pending.ts) or --run-for
+// passed, 1 it threw (or did not compile), 2 usage, world or board errors,
 // 124 the simulated --timeout passed.
 
-const SIM_USAGE = `usage: camscript sim <script.ts> [--world FILE] [--board ID] [--timeout DURATION] [--driver model|firmware] [--realtime] [--verbose] [--no-timeline]
+const SIM_USAGE = `usage: camscript sim <script.ts> [--world FILE] [--board ID] [--timeout DURATION | --run-for DURATION] [--driver model|firmware] [--realtime] [--verbose] [--no-timeline] [--json]
 
 Compiles <script.ts> to DeviceScript bytecode and runs it on the VM in the
 simulator, against a world file (default: devicescript.json "world").
@@ -26,10 +29,14 @@ simulator, against a world file (default: devicescript.json "world").
   --board ID          the board (see camscript boards); overrides devicescript.json's
                       board, which overrides the world's
   --timeout DURATION  stop after this much SIMULATED time, exit 124 (default ${DEFAULT_SIM_TIMEOUT_MS / 60000}m)
+  --run-for DURATION  run this much simulated time and stop, exit 0 (for scripts
+                      that keep running: handlers, timers)
   --driver KIND       the network drivers: model (default, the simulator's) or
                       firmware (the firmware's C drivers, built to WebAssembly)
   --realtime          run on the wall clock instead of virtual time
   --no-timeline       do not print the link timeline (stderr)
+  --json              one JSON object per line on stdout: start, output, timeline,
+                      notice, outcome (docs/cli.md)
   --verbose           also print the VM's own messages
 `
 
@@ -41,11 +48,14 @@ const SIM_OPTIONS: OptionSpecs = {
     verbose: { type: "boolean" },
     "no-timeline": { type: "boolean" },
     board: { type: "string", value: "ID" },
+    "run-for": { type: "string", value: "DURATION" },
+    json: { type: "boolean" },
 }
 
 const USAGE = `usage: camscript <command> [options]   (camscript help <command> for its options)
 
   camscript sim <script.ts>  run a script in the simulator, against a world
+  camscript test [files]     run your tests of your scripts (*.test.ts, node:test)
   camscript boards           list the boards and their network interfaces
   camscript clean            empty the build cache (compiled images hold the scripts' source, passwords included)
   camscript help <command>   a command's own help
@@ -69,6 +79,7 @@ const COMMANDS: Record<string, LocalCommand> = {
         options: {},
         run: boards,
     },
+    test: { usage: TEST_USAGE, options: {}, run: (_values, positionals) => runTests(positionals) },
     clean: {
         usage: "usage: camscript clean\n\nEmpties the build cache (compiled images hold the scripts' source, passwords included).\n",
         options: {},
@@ -81,6 +92,7 @@ export async function main(argv: string[]): Promise<number> {
     const hardware = hardwareCommand(command)
     if (hardware) return hardware(rest)
     const local = command === undefined ? undefined : Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined
+    const json = local !== undefined && Object.hasOwn(local.options, "json") && rest.includes("--json")
     try {
         if (command === undefined) throw new UsageError("no command given")
         if (command === "--help" || command === "-h") return say(USAGE)
@@ -94,29 +106,48 @@ export async function main(argv: string[]): Promise<number> {
         if (values.help) return say(local.usage)
         return await local.run(values, positionals)
     } catch (e) {
+        const code = failureExitCode(e)
+        if (code === undefined) throw e
+        // with --json the failure is also the last line on stdout
+        if (json)
+            process.stdout.write(
+                jsonLine({ type: "outcome", outcome: "not-run", exitCode: code, error: (e as Error).message }),
+            )
         if (e instanceof ArgumentError || (e instanceof UsageError && local)) {
             // a short hint, not the whole usage: the mistake stays on screen
             process.stderr.write(`camscript ${command}: ${e.message}\n${usageHint(command!, local!.usage)}`)
-            return 2
-        }
-        if (e instanceof UsageError) {
+        } else if (e instanceof UsageError) {
             process.stderr.write(`camscript: ${e.message}\n(camscript --help lists the commands)\n`)
-            return 2
-        }
-        if (
-            e instanceof WorldError ||
-            e instanceof BoardError ||
-            e instanceof ScriptFileError ||
-            e instanceof SettingsError
-        ) {
-            process.stderr.write(`camscript: ${e.message}\n`)
-            return 2
-        }
-        if (e instanceof CompileError) {
+        } else if (e instanceof CompileError) {
             process.stderr.write(`camscript: the script did not compile:\n${e.message}\n`)
-            return 1
+        } else {
+            process.stderr.write(`camscript: ${(e as Error).message}\n`)
         }
-        throw e
+        return code
+    }
+}
+
+/** The exit code of a failure the CLI reports itself; undefined for an internal error. */
+function failureExitCode(e: unknown): number | undefined {
+    if (e instanceof ArgumentError || e instanceof UsageError) return 2
+    if (
+        e instanceof WorldError ||
+        e instanceof BoardError ||
+        e instanceof ScriptFileError ||
+        e instanceof SettingsError ||
+        e instanceof TestFilesError
+    )
+        return 2
+    if (e instanceof CompileError) return 1
+    return undefined
+}
+
+/** A duration option: milliseconds, or "20s", "2m", ... */
+function durationOption(flag: string, text: string): number {
+    try {
+        return parseDuration(/^\d+(\.\d+)?$/.test(text) ? Number(text) : text)
+    } catch (e) {
+        throw new UsageError(`${flag}: ${(e as Error).message}`)
     }
 }
 
@@ -163,28 +194,30 @@ async function sim(args: string[], values: ParsedArgs["values"]): Promise<number
         verbose?: boolean
         "no-timeline"?: boolean
         board?: string
+        "run-for"?: string
+        json?: boolean
     }
+    const json = opts.json === true
+    const emit = (line: JsonLine) => process.stdout.write(jsonLine(line))
     if (args.length !== 1)
         throw new UsageError(args.length ? `sim takes one script, got ${args.length}` : "sim needs a script")
     const settings = projectSettings(args[0])
     const worldFile = opts.world !== undefined ? resolve(opts.world) : settings.worldFile
-    let timeoutMs: number | undefined
-    if (opts.timeout !== undefined) {
-        try {
-            timeoutMs = parseDuration(/^\d+(\.\d+)?$/.test(opts.timeout) ? Number(opts.timeout) : opts.timeout)
-        } catch (e) {
-            throw new UsageError(`--timeout: ${(e as Error).message}`)
-        }
-    }
+    if (opts.timeout !== undefined && opts["run-for"] !== undefined)
+        throw new UsageError("--timeout and --run-for both set how long the run lasts: give one")
+    const runFor = opts["run-for"] !== undefined ? durationOption("--run-for", opts["run-for"]) : undefined
+    const timeoutMs = runFor ?? (opts.timeout !== undefined ? durationOption("--timeout", opts.timeout) : undefined)
     const driver = (opts.driver ?? "model") as DriverKind
     if (!DRIVER_KINDS.includes(driver))
         throw new UsageError(`--driver: "${opts.driver}" is not a driver; use ${DRIVER_KINDS.join(" or ")}`)
     const world = loadWorldFile(worldFile)
     const { board, notice } = chooseBoard({ flag: opts.board, settings, world })
     if (notice) process.stderr.write(`camscript: ${notice}\n`)
+    if (notice && json) emit({ type: "notice", text: notice })
     const script = await compileScript(args[0], { board, hostname: settings.network.hostname })
 
     const showTimeline = !opts["no-timeline"]
+    if (json) emit({ type: "start", version: JSON_LINES_VERSION, script: args[0], world: worldFile, board: board.id })
     const result = await runSimulation({
         script,
         world,
@@ -194,11 +227,26 @@ async function sim(args: string[], values: ParsedArgs["values"]): Promise<number
         // printed as they come: a run of months must not hold them all
         keepRecords: false,
         driver,
-        onOutput: (line) => process.stdout.write(`[${formatSimTime(line.atMs).padStart(9)}] ${line.text}\n`),
-        onTimeline: showTimeline ? (e) => process.stderr.write(`${formatEntry(e)}\n`) : undefined,
+        onOutput: json
+            ? (line) => emit(outputLine(line))
+            : (line) => process.stdout.write(`[${formatSimTime(line.atMs).padStart(9)}] ${line.text}\n`),
+        onTimeline: !showTimeline
+            ? undefined
+            : json
+              ? (e) => emit(timelineLine(e))
+              : (e) => process.stderr.write(`${formatEntry(e)}\n`),
         onDiagnostic: opts.verbose ? (l) => process.stderr.write(`  vm: ${l}\n`) : undefined,
     })
     const summary = `${formatSimTime(result.simulatedMs)} simulated in ${(result.wallMs / 1000).toFixed(2)}s`
+    if (json)
+        emit({
+            type: "outcome",
+            outcome: result.outcome === "timeout" && runFor !== undefined ? "ran-for" : result.outcome,
+            exitCode: result.outcome === "timeout" ? (runFor !== undefined ? 0 : 124) : result.exitCode,
+            simulatedMs: result.simulatedMs,
+            wallMs: Math.round(result.wallMs),
+            ...(result.error !== undefined ? { error: result.error } : {}),
+        })
     switch (result.outcome) {
         case "finished":
             if (showTimeline) process.stderr.write(`camscript: script finished (${summary})\n`)
@@ -207,6 +255,11 @@ async function sim(args: string[], values: ParsedArgs["values"]): Promise<number
             process.stderr.write(`camscript: the script threw: ${result.error}\n(${summary})\n`)
             return 1
         case "timeout":
+            if (runFor !== undefined) {
+                if (showTimeline)
+                    process.stderr.write(`camscript: ran for --run-for ${formatSimTime(runFor)} (${summary})\n`)
+                return 0
+            }
             process.stderr.write(
                 `camscript: --timeout ${formatSimTime(result.simulatedMs)} of simulated time passed; stopped (${summary})\n`,
             )

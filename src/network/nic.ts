@@ -1,6 +1,7 @@
 import { parseIp, parseNetmask } from "./address"
 import { checkHostname } from "./credentials"
 import { Link, LinkChange } from "./link"
+import { _holdWhileRegistered } from "../pending"
 
 const ADDRESS_DHCP = 0
 const ADDRESS_STATIC = 1
@@ -63,7 +64,8 @@ export abstract class Nic {
 
     /** Call `handler` on every change of the link; returns a function that stops it. */
     on_change(handler: (change: LinkChange) => void): () => void {
-        return this.link.changed.subscribe(handler)
+        // a registered handler keeps a simulated run going (src/pending.ts)
+        return _holdWhileRegistered(this.link.changed.subscribe(handler))
     }
 
     protected async setHostname(value: any) {

@@ -3,6 +3,7 @@ import { formatIp, formatMac } from "./address"
 import { Enterprise, sendEnterprise } from "./enterprise"
 import { ADDRESS_GIVE_UP_MS, Link, LinkChange } from "./link"
 import { reasonStatus, reasonText, STAT_CONNECTING, STAT_GOT_IP, STAT_IDLE } from "./status"
+import { _internal } from "../pending"
 
 const State = ds.CamWifiStationLinkState
 const Reason = ds.CamWifiStationLinkReason
@@ -200,8 +201,8 @@ export class StationLink extends Link {
     }
 
     private stopPolicy() {
-        if (this.retryTimer !== undefined) clearTimeout(this.retryTimer)
-        if (this.addressTimer !== undefined) clearTimeout(this.addressTimer)
+        if (this.retryTimer !== undefined) _internal.clearTimeout(this.retryTimer)
+        if (this.addressTimer !== undefined) _internal.clearTimeout(this.addressTimer)
         this.retryTimer = undefined
         this.addressTimer = undefined
     }
@@ -245,9 +246,9 @@ export class StationLink extends Link {
     }
 
     private startAddressWatch() {
-        if (this.addressTimer !== undefined) clearTimeout(this.addressTimer)
+        if (this.addressTimer !== undefined) _internal.clearTimeout(this.addressTimer)
         const self = this
-        this.addressTimer = setTimeout(async () => {
+        this.addressTimer = _internal.setTimeout(async () => {
             self.addressTimer = undefined
             if (!self.wanted || self.snap.state !== State.ObtainingAddress) return
             // the driver would wait for a lease forever; giving up is policy
@@ -266,7 +267,7 @@ export class StationLink extends Link {
         for (let i = 1; i < this.failedAttempts && delay < RETRY_MAX_DELAY_MS; ++i) delay *= 2
         if (delay > RETRY_MAX_DELAY_MS) delay = RETRY_MAX_DELAY_MS
         const self = this
-        this.retryTimer = setTimeout(async () => {
+        this.retryTimer = _internal.setTimeout(async () => {
             self.retryTimer = undefined
             await self.attempt()
         }, delay)
