@@ -1,11 +1,11 @@
 import { resolve } from "node:path"
 import { BoardError, listBoards } from "./boards"
 import { cleanBuildCache, CompileError, compileScript, ScriptFileError } from "./compile"
-import { DEFAULT_SIM_TIMEOUT_MS, runSimulation } from "./session"
+import { DEFAULT_SIM_TIMEOUT_MS, type OutputLine, runSimulation } from "./session"
 import { DRIVER_KINDS, type DriverKind } from "./firmware/drivers"
 import { projectSettings, SettingsError } from "./settings"
 import { chooseBoard } from "./board-choice"
-import { formatEntry } from "./timeline"
+import { formatEntry, type TimelineEntry } from "./timeline"
 import { formatSimTime, parseDuration } from "./world/duration"
 import { loadWorldFile, WorldError } from "./world/world"
 import { hardwareCommand, hardwareCommandNames, hardwareUsage } from "../usb/commands"
@@ -13,6 +13,8 @@ import { ArgumentError, type OptionSpecs, type ParsedArgs, parseCommandArgs } fr
 import { packageVersion, usageHint } from "./cli/help"
 import { didYouMean } from "./cli/suggest"
 import { runTests, TEST_USAGE, TestFilesError } from "./cli/test-command"
+import { reportCollector, ReportFileError } from "./cli/report-file"
+import { INIT_USAGE, initCommand, InitError } from "./cli/init-command"
 import { JSON_LINES_VERSION, type JsonLine, jsonLine, outputLine, timelineLine } from "./cli/json-lines"
 
 // `camscript`: the command line. Exit codes: 0 the script finished (its top
@@ -20,7 +22,7 @@ import { JSON_LINES_VERSION, type JsonLine, jsonLine, outputLine, timelineLine }
 // passed, 1 it threw (or did not compile), 2 usage, world or board errors,
 // 124 the simulated --timeout passed.
 
-const SIM_USAGE = `usage: camscript sim <script.ts> [--world FILE] [--board ID] [--timeout DURATION | --run-for DURATION] [--driver model|firmware] [--realtime] [--verbose] [--no-timeline] [--json]
+const SIM_USAGE = `usage: camscript sim <script.ts> [--world FILE] [--board ID] [--timeout DURATION | --run-for DURATION] [--driver model|firmware] [--realtime] [--verbose] [--no-timeline] [--json] [--report FILE.html]
 
 Compiles <script.ts> to DeviceScript bytecode and runs it on the VM in the
 simulator, against a world file (default: devicescript.json "world").
@@ -35,6 +37,8 @@ simulator, against a world file (default: devicescript.json "world").
                       firmware (the firmware's C drivers, built to WebAssembly)
   --realtime          run on the wall clock instead of virtual time
   --no-timeline       do not print the link timeline (stderr)
+  --report FILE.html  write a page drawing each link's state and RSSI over simulated
+                      time, the world's events, and the script's output
   --json              one JSON object per line on stdout: start, output, timeline,
                       notice, outcome (docs/cli.md)
   --verbose           also print the VM's own messages
@@ -50,11 +54,13 @@ const SIM_OPTIONS: OptionSpecs = {
     board: { type: "string", value: "ID" },
     "run-for": { type: "string", value: "DURATION" },
     json: { type: "boolean" },
+    report: { type: "string", value: "FILE.html" },
 }
 
 const USAGE = `usage: camscript <command> [options]   (camscript help <command> for its options)
 
   camscript sim <script.ts>  run a script in the simulator, against a world
+  camscript init [dir]       start a project: package.json, tsconfig, a script, a world, a test
   camscript test [files]     run your tests of your scripts (*.test.ts, node:test)
   camscript boards           list the boards and their network interfaces
   camscript clean            empty the build cache (compiled images hold the scripts' source, passwords included)
@@ -80,6 +86,11 @@ const COMMANDS: Record<string, LocalCommand> = {
         run: boards,
     },
     test: { usage: TEST_USAGE, options: {}, run: (_values, positionals) => runTests(positionals) },
+    init: {
+        usage: INIT_USAGE,
+        options: { from: { type: "string", value: "SPEC" } },
+        run: (values, positionals) => initCommand(positionals, values.from as string | undefined),
+    },
     clean: {
         usage: "usage: camscript clean\n\nEmpties the build cache (compiled images hold the scripts' source, passwords included).\n",
         options: {},
@@ -135,7 +146,9 @@ function failureExitCode(e: unknown): number | undefined {
         e instanceof BoardError ||
         e instanceof ScriptFileError ||
         e instanceof SettingsError ||
-        e instanceof TestFilesError
+        e instanceof TestFilesError ||
+        e instanceof InitError ||
+        e instanceof ReportFileError
     )
         return 2
     if (e instanceof CompileError) return 1
@@ -196,6 +209,7 @@ async function sim(args: string[], values: ParsedArgs["values"]): Promise<number
         board?: string
         "run-for"?: string
         json?: boolean
+        report?: string
     }
     const json = opts.json === true
     const emit = (line: JsonLine) => process.stdout.write(jsonLine(line))
@@ -217,6 +231,15 @@ async function sim(args: string[], values: ParsedArgs["values"]): Promise<number
     const script = await compileScript(args[0], { board, hostname: settings.network.hostname })
 
     const showTimeline = !opts["no-timeline"]
+    const report = opts.report !== undefined ? reportCollector(opts.report) : undefined
+    const onOutput = json
+        ? (line: OutputLine) => emit(outputLine(line))
+        : (line: OutputLine) => process.stdout.write(`[${formatSimTime(line.atMs).padStart(9)}] ${line.text}\n`)
+    const onTimeline = !showTimeline
+        ? undefined
+        : json
+          ? (e: TimelineEntry) => emit(timelineLine(e))
+          : (e: TimelineEntry) => process.stderr.write(`${formatEntry(e)}\n`)
     if (json) emit({ type: "start", version: JSON_LINES_VERSION, script: args[0], world: worldFile, board: board.id })
     const result = await runSimulation({
         script,
@@ -227,17 +250,18 @@ async function sim(args: string[], values: ParsedArgs["values"]): Promise<number
         // printed as they come: a run of months must not hold them all
         keepRecords: false,
         driver,
-        onOutput: json
-            ? (line) => emit(outputLine(line))
-            : (line) => process.stdout.write(`[${formatSimTime(line.atMs).padStart(9)}] ${line.text}\n`),
-        onTimeline: !showTimeline
-            ? undefined
-            : json
-              ? (e) => emit(timelineLine(e))
-              : (e) => process.stderr.write(`${formatEntry(e)}\n`),
+        onOutput: report ? report.tee(onOutput) : onOutput,
+        onTimeline: report ? report.teeTimeline(onTimeline) : onTimeline,
         onDiagnostic: opts.verbose ? (l) => process.stderr.write(`  vm: ${l}\n`) : undefined,
     })
     const summary = `${formatSimTime(result.simulatedMs)} simulated in ${(result.wallMs / 1000).toFixed(2)}s`
+    report?.write({
+        script: args[0],
+        world: worldFile,
+        board: board.id,
+        outcome: result.outcome === "timeout" && runFor !== undefined ? "ran-for" : result.outcome,
+        simulatedMs: result.simulatedMs,
+    })
     if (json)
         emit({
             type: "outcome",
