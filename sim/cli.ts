@@ -5,7 +5,9 @@ import { DEFAULT_SIM_TIMEOUT_MS, type OutputLine, runSimulation } from "./sessio
 import { DRIVER_KINDS, type DriverKind } from "./firmware/drivers"
 import { projectSettings, SettingsError } from "./settings"
 import { chooseBoard } from "./board-choice"
-import { formatEntry, type TimelineEntry } from "./timeline"
+import type { TimelineEntry } from "./timeline"
+import { colourWanted, formatEntryColoured, paint } from "./cli/colour"
+import { watchRuns } from "./cli/watch"
 import { formatSimTime, parseDuration } from "./world/duration"
 import { loadWorldFile, WorldError } from "./world/world"
 import { hardwareCommand, hardwareCommandNames, hardwareUsage } from "../usb/commands"
@@ -22,7 +24,7 @@ import { JSON_LINES_VERSION, type JsonLine, jsonLine, outputLine, timelineLine }
 // passed, 1 it threw (or did not compile), 2 usage, world or board errors,
 // 124 the simulated --timeout passed.
 
-const SIM_USAGE = `usage: camscript sim <script.ts> [--world FILE] [--board ID] [--timeout DURATION | --run-for DURATION] [--driver model|firmware] [--realtime] [--verbose] [--no-timeline] [--json] [--report FILE.html]
+const SIM_USAGE = `usage: camscript sim <script.ts> [--world FILE] [--board ID] [--timeout DURATION | --run-for DURATION] [--driver model|firmware] [--realtime] [--verbose] [--no-timeline] [--json] [--report FILE.html] [--watch]
 
 Compiles <script.ts> to DeviceScript bytecode and runs it on the VM in the
 simulator, against a world file (default: devicescript.json "world").
@@ -39,6 +41,8 @@ simulator, against a world file (default: devicescript.json "world").
   --no-timeline       do not print the link timeline (stderr)
   --report FILE.html  write a page drawing each link's state and RSSI over simulated
                       time, the world's events, and the script's output
+  --watch             run again whenever the script, a file it imports, the world
+                      or devicescript.json is saved (Ctrl-C ends)
   --json              one JSON object per line on stdout: start, output, timeline,
                       notice, outcome (docs/cli.md)
   --verbose           also print the VM's own messages
@@ -55,6 +59,7 @@ const SIM_OPTIONS: OptionSpecs = {
     "run-for": { type: "string", value: "DURATION" },
     json: { type: "boolean" },
     report: { type: "string", value: "FILE.html" },
+    watch: { type: "boolean" },
 }
 
 const USAGE = `usage: camscript <command> [options]   (camscript help <command> for its options)
@@ -117,28 +122,37 @@ export async function main(argv: string[]): Promise<number> {
         if (values.help) return say(local.usage)
         return await local.run(values, positionals)
     } catch (e) {
-        const code = failureExitCode(e)
-        if (code === undefined) throw e
-        // with --json the failure is also the last line on stdout
-        if (json)
-            process.stdout.write(
-                jsonLine({ type: "outcome", outcome: "not-run", exitCode: code, error: (e as Error).message }),
-            )
-        if (e instanceof ArgumentError || (e instanceof UsageError && local)) {
-            // a short hint, not the whole usage: the mistake stays on screen
-            process.stderr.write(`camscript ${command}: ${e.message}\n${usageHint(command!, local!.usage)}`)
-        } else if (e instanceof UsageError) {
-            process.stderr.write(`camscript: ${e.message}\n(camscript --help lists the commands)\n`)
-        } else if (e instanceof CompileError) {
-            process.stderr.write(`camscript: the script did not compile:\n${e.message}\n`)
-        } else {
-            process.stderr.write(`camscript: ${(e as Error).message}\n`)
-        }
-        return code
+        return reportFailure(e, command, local, json)
     }
 }
 
-/** The exit code of a failure the CLI reports itself; undefined for an internal error. */
+/** Says what went wrong (a failure the CLI knows) and gives its exit code; rethrows an internal error. */
+function reportFailure(
+    e: unknown,
+    command: string | undefined,
+    local: LocalCommand | undefined,
+    json: boolean,
+): number {
+    const code = failureExitCode(e)
+    if (code === undefined) throw e
+    // with --json the failure is also the last line on stdout
+    if (json)
+        process.stdout.write(
+            jsonLine({ type: "outcome", outcome: "not-run", exitCode: code, error: (e as Error).message }),
+        )
+    if (e instanceof ArgumentError || (e instanceof UsageError && local)) {
+        // a short hint, not the whole usage: the mistake stays on screen
+        process.stderr.write(`camscript ${command}: ${e.message}\n${usageHint(command!, local!.usage)}`)
+    } else if (e instanceof UsageError) {
+        process.stderr.write(`camscript: ${e.message}\n(camscript --help lists the commands)\n`)
+    } else if (e instanceof CompileError) {
+        process.stderr.write(`camscript: the script did not compile:\n${e.message}\n`)
+    } else {
+        process.stderr.write(`camscript: ${(e as Error).message}\n`)
+    }
+    return code
+}
+
 function failureExitCode(e: unknown): number | undefined {
     if (e instanceof ArgumentError || e instanceof UsageError) return 2
     if (
@@ -199,6 +213,16 @@ function clean(): number {
 }
 
 async function sim(args: string[], values: ParsedArgs["values"]): Promise<number> {
+    if (values.watch !== true) return simOnce(args, values)
+    if (values.json === true || values.realtime === true)
+        throw new UsageError("--watch reruns on the terminal: not with --json or --realtime")
+    return watchRuns((watched) =>
+        simOnce(args, values, watched).catch((e: unknown) => reportFailure(e, "sim", COMMANDS.sim, false)),
+    )
+}
+
+/** One run of `sim`; the files it read (script, its imports, world, settings) go into `watched`. */
+async function simOnce(args: string[], values: ParsedArgs["values"], watched?: Set<string>): Promise<number> {
     const opts = values as {
         world?: string
         timeout?: string
@@ -228,7 +252,24 @@ async function sim(args: string[], values: ParsedArgs["values"]): Promise<number
     const { board, notice } = chooseBoard({ flag: opts.board, settings, world })
     if (notice) process.stderr.write(`camscript: ${notice}\n`)
     if (notice && json) emit({ type: "notice", text: notice })
-    const script = await compileScript(args[0], { board, hostname: settings.network.hostname })
+    // on a terminal: what is being compiled, and how long it took (a cached build says nothing)
+    const colour = colourWanted(process.stderr)
+    const started = performance.now()
+    if (colour) process.stderr.write(paint(`compiling ${args[0]} for ${board.id}…`, "grey", true))
+    watched?.add(worldFile).add(resolve(args[0]))
+    if (settings.file) watched?.add(settings.file)
+    let script
+    try {
+        script = await compileScript(args[0], { board, hostname: settings.network.hostname })
+        for (const file of script.userFiles.values()) watched?.add(file)
+    } finally {
+        // the line is replaced by what follows: the time taken, an error, or nothing (a cached build)
+        if (colour) process.stderr.write("\r\u001b[K")
+    }
+    if (colour && !script.fromCache)
+        process.stderr.write(
+            `${paint(`compiled ${args[0]} for ${board.id} in ${((performance.now() - started) / 1000).toFixed(2)}s`, "grey", true)}\n`,
+        )
 
     const showTimeline = !opts["no-timeline"]
     const report = opts.report !== undefined ? reportCollector(opts.report) : undefined
@@ -239,7 +280,7 @@ async function sim(args: string[], values: ParsedArgs["values"]): Promise<number
         ? undefined
         : json
           ? (e: TimelineEntry) => emit(timelineLine(e))
-          : (e: TimelineEntry) => process.stderr.write(`${formatEntry(e)}\n`)
+          : (e: TimelineEntry) => process.stderr.write(`${formatEntryColoured(e, colour)}\n`)
     if (json) emit({ type: "start", version: JSON_LINES_VERSION, script: args[0], world: worldFile, board: board.id })
     const result = await runSimulation({
         script,

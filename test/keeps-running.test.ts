@@ -72,6 +72,18 @@ setTimeout(async () => {
     t.true(awaiting.simulatedMs >= 5000 && awaiting.simulatedMs < 5100, `${awaiting.simulatedMs} ms`)
 })
 
+test("an error thrown in a timer callback ends the run then, exit 1, at the script's line", async (t) => {
+    const run = await runScript(`setTimeout(() => {
+    throw new Error("late boom")
+}, 2000)
+console.log("armed")
+`)
+    t.is(run.outcome, "error")
+    t.is(run.exitCode, 1)
+    t.regex(run.error!, /^Error: late boom\n +at .*s[0-9a-f]+\.ts:2:5/)
+    t.true(run.simulatedMs >= 2000 && run.simulatedMs < 2100, `${run.simulatedMs} ms`)
+})
+
 test("camscript's own timers hold nothing: connecting to a wrong password and returning ends at once", async (t) => {
     const run = await runScript(`${CONNECT}await wlan.connect("my-network", "wrong-password")
 console.log("returned")
