@@ -209,11 +209,12 @@ async function clockFigures() {
             `import { network, time } from "camscript"
 const wlan = new network.WLAN(network.WLAN.IF_STA)
 let changes = 0
-wlan.on_change(() => changes++)
+const off = wlan.on_change(() => changes++)
 await wlan.active(true)
 await wlan.connect("my-network", "my-password")
 for (let i = 0; i < 360; i++) await time.sleep_ms(60000)
 console.log(\`changes \${changes} connected \${wlan.isconnected()}\`)
+off()
 `,
         ),
         target,

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs"
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path"
 import type { ErrorObject, ValidateFunction } from "ajv"
+import { suggestions } from "./cli/suggest"
 import { schemaValidator } from "./validator"
 
 // Board definitions live in boards/<id>.board.json: DeviceScript board files
@@ -197,7 +198,7 @@ export function loadBoard(id: string): BoardInfo {
     const dir = boardsDir()
     const known = boardIds(dir)
     // Matching against the directory listing also keeps ids like "../x" out of the path.
-    if (!known.includes(id)) throw new BoardError(`unknown board "${id}"; known boards: ${known.join(", ") || "none"}`)
+    if (!known.includes(id)) throw new BoardError(unknownBoard(id, known))
     return readBoard(join(dir, id + BOARD_SUFFIX))
 }
 
@@ -235,6 +236,29 @@ export function validateBoardFile(json: unknown, file: string): BoardInfo {
         file,
         camscript: board.camscript,
     }
+}
+
+/**
+ * `unknown board "esp32-cam"; did you mean "ai_thinker_esp32_cam"?` and the
+ * known ids. Ids are matched with case and hyphens folded, and against the
+ * boards' names too ("ESP32-CAM" is how the AI-Thinker board is sold).
+ */
+export function unknownBoard(id: string, known = boardIds(boardsDir())): string {
+    const byName = new Map<string, string>()
+    for (const other of known) {
+        try {
+            const name = (
+                JSON.parse(readFileSync(join(boardsDir(), other + BOARD_SUFFIX), "utf8")) as { devName?: unknown }
+            ).devName
+            if (typeof name === "string") byName.set(name, other)
+        } catch {
+            // a broken board file is reported when it is loaded, not here
+        }
+    }
+    const found = suggestions(id, [...known, ...byName.keys()], 4).map((s) => byName.get(s) ?? s)
+    const unique = [...new Set(found)].slice(0, 2)
+    const hint = unique.length ? `; did you mean ${unique.map((s) => `"${s}"`).join(" or ")}?` : ""
+    return `unknown board "${id}"${hint} (known boards: ${known.join(", ") || "none"})`
 }
 
 function boardIds(dir: string): string[] {

@@ -1,6 +1,5 @@
 import { resolve } from "node:path"
-import { parseArgs } from "node:util"
-import { BoardError, listBoards, loadBoard } from "./boards"
+import { BoardError, listBoards } from "./boards"
 import {
     cleanBuildCache,
     CompileError,
@@ -10,103 +9,211 @@ import {
     ScriptFileError,
 } from "./compile"
 import { type FlashStore, loadFlashFile, saveFlashFile } from "./flash-file"
-import { fromRoot } from "./paths"
-import { DEFAULT_SIM_TIMEOUT_MS, runSimulation } from "./session"
-import { DRIVER_KINDS, type DriverKind } from "./firmware/drivers"
 import { fleetCommand } from "./fleet/command"
-import { loadSettings } from "./settings"
-import { formatEntry } from "./timeline"
+import { DEFAULT_SIM_TIMEOUT_MS, type OutputLine, runSimulation } from "./session"
+import { DRIVER_KINDS, type DriverKind } from "./firmware/drivers"
+import { projectSettings, SettingsError } from "./settings"
+import { chooseBoard } from "./board-choice"
+import type { TimelineEntry } from "./timeline"
+import { colourWanted, formatEntryColoured, paint } from "./cli/colour"
+import { watchRuns } from "./cli/watch"
 import { formatSimTime, parseDuration } from "./world/duration"
 import { loadWorldFile, WorldError } from "./world/world"
-import { hardwareCommand, hardwareUsage } from "../usb/commands"
+import { hardwareCommand, hardwareCommandNames, hardwareUsage } from "../usb/commands"
+import { ArgumentError, type OptionSpecs, type ParsedArgs, parseCommandArgs } from "./cli/args"
+import { packageVersion, usageHint } from "./cli/help"
+import { didYouMean } from "./cli/suggest"
+import { runTests, TEST_USAGE, TestFilesError } from "./cli/test-command"
+import { reportCollector, ReportFileError } from "./cli/report-file"
+import { INIT_USAGE, initCommand, InitError } from "./cli/init-command"
+import { JSON_LINES_VERSION, type JsonLine, jsonLine, outputLine, timelineLine } from "./cli/json-lines"
 
-// `camscript`: the command line. Exit codes: 0 the script's top level
-// finished, 1 it threw (or did not compile), 2 usage, world or board errors,
+// `camscript`: the command line. Exit codes: 0 the script finished (its top
+// level returned and nothing is pending: src/pending.ts) or --run-for
+// passed, 1 it threw (or did not compile), 2 usage, world or board errors,
 // 124 the simulated --timeout passed.
 
-const USAGE = `usage:
-  camscript sim [<script.ts>] --world SITE.json [--json] ...   (a world with cameras: all of them)
-  camscript sim <script.ts> [--world FILE] [--timeout DURATION] [--driver model|firmware] [--firmware camscript|stock] [--realtime] [--verbose] [--no-timeline]
-  camscript boards
-  camscript clean
+const SIM_USAGE = `usage: camscript sim <script.ts> [--world FILE] [--board ID] [--timeout DURATION | --run-for DURATION] [--driver model|firmware] [--firmware camscript|stock] [--flash FILE] [--realtime] [--verbose] [--no-timeline] [--json] [--report FILE.html] [--watch]
+       camscript sim [<script.ts>] --world SITE.json [--json] ...   (a world with cameras: all of them)
 
-sim     compile <script.ts> to DeviceScript bytecode and run it on the VM in the
-        simulator, against a world file (default: devicescript.json "world").
-        --world FILE        the radio world (JSON, see docs/world-format.md)
-        --timeout DURATION  stop after this much SIMULATED time, exit 124 (default ${DEFAULT_SIM_TIMEOUT_MS / 60000}m)
-        --driver KIND       the network drivers: model (default, the simulator's) or
-                            firmware (the firmware's C drivers, built to WebAssembly)
-        --firmware KIND     the board's runtime: camscript (default) or stock (the stock
-                            DeviceScript firmware: only its Wi-Fi service, station only)
-        --flash FILE        keep the board's flash in FILE from run to run, as a restart
-                            keeps it (fast reconnect's memory of the last access point)
-        --realtime          run on the wall clock instead of virtual time
-        --no-timeline       do not print the link timeline (stderr)
-        --verbose           also print the VM's own messages
-boards  list the boards and their network interfaces
-clean   empty the build cache (compiled images hold the scripts' source, passwords included)
+Compiles <script.ts> to DeviceScript bytecode and runs it on the VM in the
+simulator, against a world file (default: devicescript.json "world").
+
+  --world FILE        the radio world (JSON, see docs/world-format.md)
+  --board ID          the board (see camscript boards); overrides devicescript.json's
+                      board, which overrides the world's
+  --timeout DURATION  stop after this much SIMULATED time, exit 124 (default ${DEFAULT_SIM_TIMEOUT_MS / 60000}m)
+  --run-for DURATION  run this much simulated time and stop, exit 0 (for scripts
+                      that keep running: handlers, timers)
+  --driver KIND       the network drivers: model (default, the simulator's) or
+                      firmware (the firmware's C drivers, built to WebAssembly)
+  --firmware KIND     the board's runtime: camscript (default) or stock (the stock
+                      DeviceScript firmware: only its Wi-Fi service, station only)
+  --flash FILE        keep the board's flash in FILE from run to run, as a restart
+                      keeps it (fast reconnect's memory of the last access point)
+  --realtime          run on the wall clock instead of virtual time
+  --no-timeline       do not print the link timeline (stderr)
+  --report FILE.html  write a page drawing each link's state and RSSI over simulated
+                      time, the world's events, and the script's output
+  --watch             run again whenever the script, a file it imports, the world
+                      or devicescript.json is saved (Ctrl-C ends)
+  --json              one JSON object per line on stdout: start, output, timeline,
+                      notice, outcome (docs/cli.md)
+  --verbose           also print the VM's own messages
+`
+
+const SIM_OPTIONS: OptionSpecs = {
+    world: { type: "string", value: "FILE" },
+    timeout: { type: "string", value: "DURATION" },
+    realtime: { type: "boolean" },
+    driver: { type: "string", value: "model|firmware" },
+    firmware: { type: "string", value: "camscript|stock" },
+    flash: { type: "string", value: "FILE" },
+    verbose: { type: "boolean" },
+    "no-timeline": { type: "boolean" },
+    board: { type: "string", value: "ID" },
+    "run-for": { type: "string", value: "DURATION" },
+    json: { type: "boolean" },
+    report: { type: "string", value: "FILE.html" },
+    watch: { type: "boolean" },
+}
+
+const USAGE = `usage: camscript <command> [options]   (camscript help <command> for its options)
+
+  camscript sim <script.ts>  run a script in the simulator, against a world
+  camscript init [dir]       start a project: package.json, tsconfig, a script, a world, a test
+  camscript test [files]     run your tests of your scripts (*.test.ts, node:test)
+  camscript boards           list the boards and their network interfaces
+  camscript clean            empty the build cache (compiled images hold the scripts' source, passwords included)
+  camscript help <command>   a command's own help
+  camscript --version        camscript's version
 
 with a board (each takes --help):
 ${hardwareUsage()}`
 
 class UsageError extends Error {}
 
+interface LocalCommand {
+    usage: string
+    options: OptionSpecs
+    run(values: ParsedArgs["values"], positionals: string[]): number | Promise<number>
+}
+
+const COMMANDS: Record<string, LocalCommand> = {
+    sim: { usage: SIM_USAGE, options: SIM_OPTIONS, run: (values, positionals) => sim(positionals, values) },
+    boards: {
+        usage: "usage: camscript boards\n\nLists the boards and their network interfaces.\n",
+        options: {},
+        run: boards,
+    },
+    test: { usage: TEST_USAGE, options: {}, run: (_values, positionals) => runTests(positionals) },
+    init: {
+        usage: INIT_USAGE,
+        options: { from: { type: "string", value: "SPEC" } },
+        run: (values, positionals) => initCommand(positionals, values.from as string | undefined),
+    },
+    clean: {
+        usage: "usage: camscript clean\n\nEmpties the build cache (compiled images hold the scripts' source, passwords included).\n",
+        options: {},
+        run: clean,
+    },
+}
+
 export async function main(argv: string[]): Promise<number> {
-    const hardware = hardwareCommand(argv[0])
-    if (hardware) return hardware(argv.slice(1))
-    let parsed
+    const [command, ...rest] = argv
+    const hardware = hardwareCommand(command)
+    if (hardware) return hardware(rest)
+    const local = command === undefined ? undefined : Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined
+    const json = local !== undefined && Object.hasOwn(local.options, "json") && rest.includes("--json")
     try {
-        parsed = parseArgs({
-            args: argv,
-            allowPositionals: true,
-            options: {
-                world: { type: "string" },
-                timeout: { type: "string" },
-                realtime: { type: "boolean" },
-                driver: { type: "string" },
-                firmware: { type: "string" },
-                flash: { type: "string" },
-                verbose: { type: "boolean" },
-                "no-timeline": { type: "boolean" },
-                json: { type: "boolean" },
-                help: { type: "boolean", short: "h" },
-            },
+        if (command === undefined) throw new UsageError("no command given")
+        if (command === "--help" || command === "-h") return say(USAGE)
+        if (command === "--version" || command === "-V") return say(`camscript ${packageVersion()}\n`)
+        if (command === "help") return await help(rest)
+        if (!local) throw new UsageError(unknownCommand(command))
+        const { values, positionals } = parseCommandArgs(rest, {
+            ...local.options,
+            help: { type: "boolean", short: "h" },
         })
+        if (values.help) return say(local.usage)
+        return await local.run(values, positionals)
     } catch (e) {
-        process.stderr.write(`camscript: ${(e as Error).message}\n${USAGE}`)
+        return reportFailure(e, command, local, json)
+    }
+}
+
+/** Says what went wrong (a failure the CLI knows) and gives its exit code; rethrows an internal error. */
+function reportFailure(
+    e: unknown,
+    command: string | undefined,
+    local: LocalCommand | undefined,
+    json: boolean,
+): number {
+    const code = failureExitCode(e)
+    if (code === undefined) throw e
+    // with --json the failure is also the last line on stdout
+    if (json)
+        process.stdout.write(
+            jsonLine({ type: "outcome", outcome: "not-run", exitCode: code, error: (e as Error).message }),
+        )
+    if (e instanceof ArgumentError || (e instanceof UsageError && local)) {
+        // a short hint, not the whole usage: the mistake stays on screen
+        process.stderr.write(`camscript ${command}: ${e.message}\n${usageHint(command!, local!.usage)}`)
+    } else if (e instanceof UsageError) {
+        process.stderr.write(`camscript: ${e.message}\n(camscript --help lists the commands)\n`)
+    } else if (e instanceof CompileError) {
+        process.stderr.write(`camscript: the script did not compile:\n${e.message}\n`)
+    } else {
+        process.stderr.write(`camscript: ${(e as Error).message}\n`)
+    }
+    return code
+}
+
+function failureExitCode(e: unknown): number | undefined {
+    if (e instanceof ArgumentError || e instanceof UsageError) return 2
+    if (
+        e instanceof WorldError ||
+        e instanceof BoardError ||
+        e instanceof ScriptFileError ||
+        e instanceof SettingsError ||
+        e instanceof TestFilesError ||
+        e instanceof InitError ||
+        e instanceof ReportFileError
+    )
         return 2
-    }
-    const { values, positionals } = parsed
-    const [command, ...rest] = positionals
-    if (values.help) {
-        process.stdout.write(USAGE)
-        return 0
-    }
-    if (!command) {
-        // a usage error: said on stderr, like every other failure
-        process.stderr.write(`camscript: no command given\n${USAGE}`)
-        return 2
-    }
+    if (e instanceof CompileError) return 1
+    return undefined
+}
+
+/** A duration option: milliseconds, or "20s", "2m", ... */
+function durationOption(flag: string, text: string): number {
     try {
-        if (command === "boards") return boards()
-        if (command === "clean") return clean()
-        if (command === "sim") return await sim(rest, values)
-        throw new UsageError(`unknown command "${command}"`)
+        return parseDuration(/^\d+(\.\d+)?$/.test(text) ? Number(text) : text)
     } catch (e) {
-        if (e instanceof UsageError) {
-            process.stderr.write(`camscript: ${e.message}\n${USAGE}`)
-            return 2
-        }
-        if (e instanceof WorldError || e instanceof BoardError || e instanceof ScriptFileError) {
-            process.stderr.write(`camscript: ${e.message}\n`)
-            return 2
-        }
-        if (e instanceof CompileError) {
-            process.stderr.write(`camscript: the script did not compile:\n${e.message}\n`)
-            return 1
-        }
-        throw e
+        throw new UsageError(`${flag}: ${(e as Error).message}`)
     }
+}
+
+function say(text: string): number {
+    process.stdout.write(text)
+    return 0
+}
+
+function unknownCommand(command: string): string {
+    const names = [...Object.keys(COMMANDS), ...hardwareCommandNames(), "help"]
+    if (command.startsWith("-"))
+        return `unknown option ${command}${didYouMean(command.replace(/^-+/, ""), ["help", "version", ...Object.keys(SIM_OPTIONS)], (s) => `--${s}`)} (a command's options go after it: camscript sim <script.ts> --world FILE)`
+    return `unknown command "${command}"${didYouMean(command, names)}`
+}
+
+/** `camscript help [command]` */
+async function help(args: string[]): Promise<number> {
+    const [name] = args
+    if (name === undefined) return say(USAGE)
+    if (Object.hasOwn(COMMANDS, name)) return say(COMMANDS[name].usage)
+    const hardware = hardwareCommand(name)
+    if (hardware) return hardware(["--help"])
+    throw new UsageError(unknownCommand(name))
 }
 
 function boards(): number {
@@ -121,9 +228,18 @@ function clean(): number {
     return 0
 }
 
-async function sim(
-    args: string[],
-    opts: {
+async function sim(args: string[], values: ParsedArgs["values"]): Promise<number> {
+    if (values.watch !== true) return simOnce(args, values)
+    if (values.json === true || values.realtime === true)
+        throw new UsageError("--watch reruns on the terminal: not with --json or --realtime")
+    return watchRuns((watched) =>
+        simOnce(args, values, watched).catch((e: unknown) => reportFailure(e, "sim", COMMANDS.sim, false)),
+    )
+}
+
+/** One run of `sim`; the files it read (script, its imports, world, settings) go into `watched`. */
+async function simOnce(args: string[], values: ParsedArgs["values"], watched?: Set<string>): Promise<number> {
+    const opts = values as {
         world?: string
         timeout?: string
         realtime?: boolean
@@ -132,20 +248,20 @@ async function sim(
         flash?: string
         verbose?: boolean
         "no-timeline"?: boolean
+        board?: string
+        "run-for"?: string
         json?: boolean
-    },
-): Promise<number> {
-    if (args.length > 1) throw new UsageError(`sim takes one script, got ${args.length}`)
-    const settings = loadSettings()
-    const worldFile = opts.world !== undefined ? resolve(opts.world) : fromRoot(settings.world)
-    let timeoutMs: number | undefined
-    if (opts.timeout !== undefined) {
-        try {
-            timeoutMs = parseDuration(/^\d+(\.\d+)?$/.test(opts.timeout) ? Number(opts.timeout) : opts.timeout)
-        } catch (e) {
-            throw new UsageError(`--timeout: ${(e as Error).message}`)
-        }
+        report?: string
     }
+    const json = opts.json === true
+    const emit = (line: JsonLine) => process.stdout.write(jsonLine(line))
+    if (args.length > 1) throw new UsageError(`sim takes one script, got ${args.length}`)
+    const settings = projectSettings(args[0] ?? opts.world ?? ".")
+    const worldFile = opts.world !== undefined ? resolve(opts.world) : settings.worldFile
+    if (opts.timeout !== undefined && opts["run-for"] !== undefined)
+        throw new UsageError("--timeout and --run-for both set how long the run lasts: give one")
+    const runFor = opts["run-for"] !== undefined ? durationOption("--run-for", opts["run-for"]) : undefined
+    const timeoutMs = runFor ?? (opts.timeout !== undefined ? durationOption("--timeout", opts.timeout) : undefined)
     const driver = (opts.driver ?? "model") as DriverKind
     if (!DRIVER_KINDS.includes(driver))
         throw new UsageError(`--driver: "${opts.driver}" is not a driver; use ${DRIVER_KINDS.join(" or ")}`)
@@ -163,26 +279,55 @@ async function sim(
             throw new UsageError("a world with cameras runs in virtual time on the simulator's drivers")
         if (firmware === "stock")
             throw new UsageError("--firmware stock is for one camera; a world with cameras runs camscript's drivers")
-        const showTimeline = !opts["no-timeline"]
+        if (opts.report !== undefined || watched)
+            throw new UsageError("--report and --watch are for one camera; a world with cameras prints its summary")
         return fleetCommand(world, settings, args[0], {
             timeoutMs,
             verbose: opts.verbose,
-            showTimeline,
-            json: opts.json,
+            showTimeline: !opts["no-timeline"],
+            json,
         })
     }
     if (args.length !== 1) throw new UsageError("sim needs a script")
-    if (opts.json) throw new UsageError("--json reports a fleet: it needs a world with cameras")
-    const board = loadBoard(world.board ?? settings.board)
-    const script = await compileScript(args[0], { board, hostname: settings.network.hostname, firmware })
+    const { board, notice } = chooseBoard({ flag: opts.board, settings, world })
+    if (notice) process.stderr.write(`camscript: ${notice}\n`)
+    if (notice && json) emit({ type: "notice", text: notice })
+    // on a terminal: what is being compiled, and how long it took (a cached build says nothing)
+    const colour = colourWanted(process.stderr)
+    const started = performance.now()
+    if (colour) process.stderr.write(paint(`compiling ${args[0]} for ${board.id}…`, "grey", true))
+    watched?.add(worldFile).add(resolve(args[0]))
+    if (settings.file) watched?.add(settings.file)
+    let script
+    try {
+        script = await compileScript(args[0], { board, hostname: settings.network.hostname, firmware })
+        for (const file of script.userFiles.values()) watched?.add(file)
+    } finally {
+        // the line is replaced by what follows: the time taken, an error, or nothing (a cached build)
+        if (colour) process.stderr.write("\r\u001b[K")
+    }
+    if (colour && !script.fromCache)
+        process.stderr.write(
+            `${paint(`compiled ${args[0]} for ${board.id} in ${((performance.now() - started) / 1000).toFixed(2)}s`, "grey", true)}\n`,
+        )
+
     let flash: FlashStore | undefined
     try {
         flash = opts.flash !== undefined ? loadFlashFile(resolve(opts.flash)) : undefined
     } catch (e) {
         throw new UsageError(`--flash: ${(e as Error).message}`)
     }
-
     const showTimeline = !opts["no-timeline"]
+    const report = opts.report !== undefined ? reportCollector(opts.report) : undefined
+    const onOutput = json
+        ? (line: OutputLine) => emit(outputLine(line))
+        : (line: OutputLine) => process.stdout.write(`[${formatSimTime(line.atMs).padStart(9)}] ${line.text}\n`)
+    const onTimeline = !showTimeline
+        ? undefined
+        : json
+          ? (e: TimelineEntry) => emit(timelineLine(e))
+          : (e: TimelineEntry) => process.stderr.write(`${formatEntryColoured(e, colour)}\n`)
+    if (json) emit({ type: "start", version: JSON_LINES_VERSION, script: args[0], world: worldFile, board: board.id })
     const result = await runSimulation({
         script,
         world,
@@ -194,12 +339,28 @@ async function sim(
         flash,
         driver,
         firmware,
-        onOutput: (line) => process.stdout.write(`[${formatSimTime(line.atMs).padStart(9)}] ${line.text}\n`),
-        onTimeline: showTimeline ? (e) => process.stderr.write(`${formatEntry(e)}\n`) : undefined,
+        onOutput: report ? report.tee(onOutput) : onOutput,
+        onTimeline: report ? report.teeTimeline(onTimeline) : onTimeline,
         onDiagnostic: opts.verbose ? (l) => process.stderr.write(`  vm: ${l}\n`) : undefined,
     })
     if (flash && opts.flash !== undefined) saveFlashFile(resolve(opts.flash), flash)
     const summary = `${formatSimTime(result.simulatedMs)} simulated in ${(result.wallMs / 1000).toFixed(2)}s`
+    report?.write({
+        script: args[0],
+        world: worldFile,
+        board: board.id,
+        outcome: result.outcome === "timeout" && runFor !== undefined ? "ran-for" : result.outcome,
+        simulatedMs: result.simulatedMs,
+    })
+    if (json)
+        emit({
+            type: "outcome",
+            outcome: result.outcome === "timeout" && runFor !== undefined ? "ran-for" : result.outcome,
+            exitCode: result.outcome === "timeout" ? (runFor !== undefined ? 0 : 124) : result.exitCode,
+            simulatedMs: result.simulatedMs,
+            wallMs: Math.round(result.wallMs),
+            ...(result.error !== undefined ? { error: result.error } : {}),
+        })
     switch (result.outcome) {
         case "finished":
             if (showTimeline) process.stderr.write(`camscript: script finished (${summary})\n`)
@@ -208,6 +369,11 @@ async function sim(
             process.stderr.write(`camscript: the script threw: ${result.error}\n(${summary})\n`)
             return 1
         case "timeout":
+            if (runFor !== undefined) {
+                if (showTimeline)
+                    process.stderr.write(`camscript: ran for --run-for ${formatSimTime(runFor)} (${summary})\n`)
+                return 0
+            }
             process.stderr.write(
                 `camscript: --timeout ${formatSimTime(result.simulatedMs)} of simulated time passed; stopped (${summary})\n`,
             )

@@ -95,8 +95,9 @@ test("on_change tells the script of joins and leaves", async (t) => {
     const run = await runScript(
         host(
             `{ ssid: "cam-setup", key: "setup-1234" }`,
-            `ap.on_change((c) => console.log(\`change connected=\${c.connected} stations=\${ap.status("stations").length}\`))
-await time.sleep_ms(15000)`,
+            `const off = ap.on_change((c) => console.log(\`change connected=\${c.connected} stations=\${ap.status("stations").length}\`))
+await time.sleep_ms(15000)
+off()`,
         ),
         { world: hosting([phone("p", "setup-1234", "2s", { leaveAt: "10s" })]) },
     )

@@ -157,11 +157,12 @@ test("on_change(): the script is told of each step, in order, without polling", 
     const run = await runScript(`
 import { network, time } from "camscript"
 const wlan = new network.WLAN(network.WLAN.IF_STA)
-wlan.on_change((c) => console.log(\`change \${c.state} status=\${c.status} connected=\${c.connected}\`))
+const off = wlan.on_change((c) => console.log(\`change \${c.state} status=\${c.status} connected=\${c.connected}\`))
 await wlan.active(true)
 await wlan.connect("my-network", "my-password")
 await wlan.wait_connected(10000)
 await time.sleep_ms(10)
+off()
 `)
     t.deepEqual(run.lines, [
         "change idle status=1000 connected=false",

@@ -95,7 +95,7 @@ test("sim: a world naming an unknown board exits 2 listing the boards", async (t
     const world = userFile("board-world.json", JSON.stringify({ board: "nonexistent_cam", accessPoints: [] }))
     const r = await camscript("sim", "examples/wifi-station.ts", "--world", world)
     t.is(r.code, 2)
-    t.regex(r.stderr, /unknown board "nonexistent_cam"; known boards: .*ai_thinker_esp32_cam/)
+    t.regex(r.stderr, /unknown board "nonexistent_cam" \(known boards: .*ai_thinker_esp32_cam/)
 })
 
 test("usage errors exit 2", async (t) => {

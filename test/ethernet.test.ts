@@ -118,10 +118,11 @@ test("ifconfig(static) on LAN, and on_change reports each step", async (t) => {
         `
 import { network } from "camscript"
 const lan = new network.LAN()
-lan.on_change((c) => console.log(\`change \${c.iface} \${c.state} \${c.status}\`))
+const off = lan.on_change((c) => console.log(\`change \${c.iface} \${c.state} \${c.status}\`))
 await lan.ifconfig(["10.20.0.9", "255.255.255.0", "10.20.0.1", "10.20.0.1"])
 await lan.active(true)
 console.log(\`ip \${lan.ifconfig()[0]}\`)
+off()
 `,
         { world: wired() },
     )

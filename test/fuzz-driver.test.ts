@@ -19,7 +19,7 @@ const WATCHER = `import { network, time } from "camscript"
 const wlan = new network.WLAN(network.WLAN.IF_STA)
 const report = (what: string) =>
     console.log(\`\${what} active=\${wlan.active()} connected=\${wlan.isconnected()} status=\${wlan.status()} ip=\${wlan.ifconfig()[0]}\`)
-wlan.on_change((c) => console.log(\`change connected=\${c.connected} state=\${c.state} status=\${c.status}\`))
+const off = wlan.on_change((c) => console.log(\`change connected=\${c.connected} state=\${c.state} status=\${c.status}\`))
 const step = async (name: string, fn: () => Promise<any>) => {
     try {
         await fn()
@@ -39,6 +39,7 @@ for (let i = 0; i < 5; i++) {
 }
 await step("disconnect", async () => await wlan.disconnect())
 await step("inactive", async () => await wlan.active(false))
+off()
 console.log("done")
 `
 

@@ -10,18 +10,24 @@ import { fileURLToPath } from "node:url"
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..")
 // bin/camscript.cjs keeps V8's code cache of the bundle beside it; a new bundle starts without one
 rmSync(join(root, "dist/camscript.cjs.cache"), { force: true })
-await build({
-    entryPoints: [join(root, "sim/cli.ts")],
-    outfile: join(root, "dist/camscript.cjs"),
-    bundle: true,
-    platform: "node",
-    target: "node20",
-    format: "cjs",
-    sourcemap: true,
-    // native bindings: loaded from node_modules at run time
-    external: ["serialport", "@serialport/*"],
-    logLevel: "warning",
-})
+for (const [entry, out] of [
+    ["sim/cli.ts", "dist/camscript.cjs"],
+    // camscript/testing, for users' tests of their scripts (typed by testing.d.ts)
+    ["sim/testing.ts", "dist/testing.cjs"],
+])
+    await build({
+        entryPoints: [join(root, entry)],
+        outfile: join(root, out),
+        bundle: true,
+        platform: "node",
+        target: "node20",
+        format: "cjs",
+        sourcemap: true,
+        // native bindings: loaded from node_modules at run time
+        // esbuild (camscript test) finds its native binary from node_modules
+        external: ["serialport", "@serialport/*", "esbuild"],
+        logLevel: "warning",
+    })
 
 // The world and board validators as code (see sim/validator.ts): stamped with
 // the schema and options they were made from, which the runtime checks.

@@ -1,4 +1,8 @@
-// Install-time set-up, run by `npm ci` / `npm install` (package.json "postinstall").
+// Install-time set-up, run by `npm ci` / `npm install` (package.json "postinstall"),
+// in the clone and in a project that installed camscript as a dependency
+// (then this folder is <project>/node_modules/camscript, and the
+// dependencies may be hoisted next to it: they are found through Node's
+// resolution from here, never by a fixed path).
 // 1. Cut the DeviceScript VM (emscripten/WASM) out of the pinned CLI bundle:
 //    it is not published on npm on its own, and the simulator loads it in-process.
 //    Make a copy of the bundle that also exports its compiler, so camscript can
@@ -9,12 +13,15 @@
 // 4. Bundle the Node side (CLI + simulator) with esbuild.
 import { execFileSync } from "node:child_process"
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, chmodSync } from "node:fs"
-import { dirname, join, resolve } from "node:path"
+import { createRequire } from "node:module"
+import { basename, dirname, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..")
+/** installed as another project's dependency (not the clone) */
+const asDependency = basename(dirname(root)) === "node_modules"
 const PINNED_CLI = "2.16.4"
-const cliDir = join(root, "node_modules/@devicescript/cli")
+const cliDir = dirname(createRequire(join(root, "package.json")).resolve("@devicescript/cli/package.json"))
 const cliBundle = join(cliDir, "built/devicescript-cli.cjs")
 
 function fail(msg) {
@@ -92,6 +99,8 @@ function bundleNode() {
 
 extractVm()
 exposeCompiler()
-linkSelf()
+// as a dependency, npm links the bin and the project imports "camscript" itself
+if (!asDependency) linkSelf()
 unpackCore()
-bundleNode()
+// the packed tarball carries the bundle (built by "prepack"); the clone builds it
+if (!asDependency || !existsSync(join(root, "dist/camscript.cjs"))) bundleNode()

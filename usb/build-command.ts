@@ -27,7 +27,7 @@ board reports map back to the script's file:line in \`camscript monitor\`.
         const script = positionals[0]
         const out = typeof values.output === "string" ? values.output : `${basename(script).replace(/\.ts$/, "")}.devs`
         if (!out.endsWith(".devs")) throw new UsageError(`-o ${out}: the image file must end in .devs`)
-        const board = chosenBoard(values.board)
+        const board = chosenBoard(values.board, script)
         const built = await buildForBoard(script, board, chosenFirmware(values.firmware))
         const program = writeProgram(built, resolve(out), board)
         rememberProgram(program)

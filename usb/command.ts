@@ -1,7 +1,10 @@
-import { parseArgs, type ParseArgsConfig } from "node:util"
-import { BoardError, type BoardInfo, loadBoard } from "../sim/boards"
+import type { ParseArgsConfig } from "node:util"
+import { ArgumentError, type OptionSpecs, parseCommandArgs } from "../sim/cli/args"
+import { usageHint } from "../sim/cli/help"
+import { BoardError, type BoardInfo } from "../sim/boards"
 import { CompileError, FIRMWARE_KINDS, type FirmwareKind } from "../sim/compile"
-import { loadSettings } from "../sim/settings"
+import { chooseBoard } from "../sim/board-choice"
+import { projectSettings, SettingsError } from "../sim/settings"
 import { WorldError } from "../sim/world/world"
 import { ProgramFileError } from "./program"
 
@@ -33,13 +36,10 @@ export interface Command {
 export async function runCommand(command: Command, argv: string[]): Promise<number> {
     let parsed
     try {
-        parsed = parseArgs({
-            args: argv,
-            allowPositionals: true,
-            options: { ...command.options, help: { type: "boolean", short: "h" } },
-        })
+        parsed = parseCommandArgs(argv, { ...(command.options as OptionSpecs), help: { type: "boolean", short: "h" } })
     } catch (e) {
-        process.stderr.write(`camscript ${command.name}: ${(e as Error).message}\n${command.usage}`)
+        if (!(e instanceof ArgumentError)) throw e
+        process.stderr.write(`camscript ${command.name}: ${e.message}\n${usageHint(command.name, command.usage)}`)
         return 2
     }
     if (parsed.values.help) {
@@ -47,13 +47,18 @@ export async function runCommand(command: Command, argv: string[]): Promise<numb
         return 0
     }
     try {
-        return await command.run(parsed.values as Record<string, string | boolean | undefined>, parsed.positionals)
+        return await command.run(parsed.values, parsed.positionals)
     } catch (e) {
         if (e instanceof UsageError) {
             process.stderr.write(`camscript ${command.name}: ${e.message}\n${command.usage}`)
             return 2
         }
-        if (e instanceof BoardError || e instanceof WorldError || e instanceof ProgramFileError) {
+        if (
+            e instanceof BoardError ||
+            e instanceof WorldError ||
+            e instanceof ProgramFileError ||
+            e instanceof SettingsError
+        ) {
             process.stderr.write(`camscript ${command.name}: ${e.message}\n`)
             return 2
         }
@@ -69,9 +74,17 @@ export async function runCommand(command: Command, argv: string[]): Promise<numb
     }
 }
 
-/** --board, else devicescript.json's board. */
-export function chosenBoard(id: unknown): BoardInfo {
-    return loadBoard(typeof id === "string" ? id : loadSettings().board)
+/**
+ * --board, else the board of the project `near` belongs to (its nearest
+ * devicescript.json), else camscript's default; says so when --board overrides the project's.
+ */
+export function chosenBoard(id: unknown, near = process.cwd()): BoardInfo {
+    const { board, notice } = chooseBoard({
+        flag: typeof id === "string" ? id : undefined,
+        settings: projectSettings(near),
+    })
+    if (notice) process.stderr.write(`camscript: ${notice}\n`)
+    return board
 }
 
 export function formatBytes(n: number): string {

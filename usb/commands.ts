@@ -15,6 +15,10 @@ export function hardwareCommand(name: string | undefined): ((argv: string[]) => 
     return command && ((argv) => runCommand(command, argv))
 }
 
+export function hardwareCommandNames(): string[] {
+    return COMMANDS.map((c) => c.name)
+}
+
 export function hardwareUsage(): string {
     return COMMANDS.map((c) => `  camscript ${c.name.padEnd(14)} ${c.summary}\n`).join("")
 }

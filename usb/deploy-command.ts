@@ -39,7 +39,7 @@ image streamed, the program started again and its hash checked.
                     : "deploy needs a script (.ts) or an image (.devs)",
             )
         const forMs = parseForDuration(values.for)
-        const board = chosenBoard(values.board)
+        const board = chosenBoard(values.board, positionals[0])
         const firmware = chosenFirmware(values.firmware)
         // the port first: no compile before learning there is no board
         const path = choosePort(typeof values.port === "string" ? values.port : undefined)

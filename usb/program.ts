@@ -4,7 +4,7 @@ import { basename, dirname, join, resolve } from "node:path"
 import type { BoardInfo } from "../sim/boards"
 import { type CompiledScript, compileScript, type DebugInfo, type FirmwareKind } from "../sim/compile"
 import { fromRoot } from "../sim/paths"
-import { loadSettings } from "../sim/settings"
+import { projectSettings } from "../sim/settings"
 
 // A board program on disk: the image (file.devs) with its debug info beside
 // it (file-dbg.json), which also remembers which of the user's files each
@@ -38,7 +38,7 @@ export async function buildForBoard(
     board: BoardInfo,
     firmware?: FirmwareKind,
 ): Promise<BoardProgram> {
-    const settings = loadSettings()
+    const settings = projectSettings(scriptPath)
     const script = await compileScript(scriptPath, {
         board,
         hostname: settings.network.hostname,

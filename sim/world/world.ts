@@ -1,5 +1,8 @@
 import { dirname, resolve } from "node:path"
 import type { ErrorObject } from "ajv"
+import { unknownBoard } from "../boards"
+import { parseJson } from "../cli/json-text"
+import { didYouMean } from "../cli/suggest"
 import { schemaValidator } from "../validator"
 import { type CameraConfig, normaliseCameras, type RawCamera } from "./cameras"
 import { parseDuration } from "./duration"
@@ -257,15 +260,64 @@ function fieldPath(instancePath: string): string {
     return p || "(top level)"
 }
 
-function describe(e: ErrorObject): string {
+/**
+ * The schema of the object at an instancePath ("/accessPoints/0"), followed
+ * through properties, items and $refs: ajv's schemaPath restarts inside each
+ * $ref, so it cannot say which object's fields were allowed.
+ */
+function schemaAt(instancePath: string): { properties?: Record<string, unknown> } | undefined {
+    type Node = { $ref?: string; properties?: Record<string, Node>; items?: Node } | undefined
+    const deref = (n: Node): Node => {
+        let node = n
+        while (node?.$ref) {
+            node = node.$ref
+                .replace(/^#\//, "")
+                .split("/")
+                .reduce<unknown>((at, part) => (at as Record<string, unknown> | undefined)?.[part], schema) as Node
+        }
+        return node
+    }
+    let node = deref(schema as Node)
+    for (const part of instancePath.split("/").slice(1))
+        node = deref(/^\d+$/.test(part) ? node?.items : node?.properties?.[part])
+    return node
+}
+
+/** The value at an error's instancePath in the parsed file. */
+function valueAt(json: unknown, instancePath: string): unknown {
+    let node = json
+    for (const part of instancePath.split("/").slice(1))
+        node = (node as Record<string, unknown> | undefined)?.[part.replace(/~1/g, "/").replace(/~0/g, "~")]
+    return node
+}
+
+function describe(e: ErrorObject, json: unknown): string {
     const at = fieldPath(e.instancePath)
     switch (e.keyword) {
-        case "additionalProperties":
-            return `${at === "(top level)" ? "" : at + ": "}unknown field "${(e.params as { additionalProperty: string }).additionalProperty}"`
+        case "additionalProperties": {
+            const field = (e.params as { additionalProperty: string }).additionalProperty
+            const allowed = Object.keys(schemaAt(e.instancePath)?.properties ?? {})
+            return `${at === "(top level)" ? "" : at + ": "}unknown field "${field}"${didYouMean(field, allowed)}`
+        }
+        case "pattern":
+            // a board id is checked against the boards folder, not shown a regular expression
+            if (e.instancePath === "/board") return `board: ${unknownBoard(String(valueAt(json, "/board")))}`
+            return `${at} ${e.message}`
         case "required":
             return `${at === "(top level)" ? "" : at + ": "}missing field "${(e.params as { missingProperty: string }).missingProperty}"`
-        case "enum":
-            return `${at} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(", ")}`
+        case "enum": {
+            const allowed = (e.params as { allowedValues: unknown[] }).allowedValues
+            const typed = valueAt(json, e.instancePath)
+            // the suggestion names an allowed value; what was typed is not echoed (it could be anything)
+            const hint =
+                typeof typed === "string"
+                    ? didYouMean(
+                          typed,
+                          allowed.filter((v): v is string => typeof v === "string"),
+                      )
+                    : ""
+            return `${at} must be one of ${allowed.map((v) => JSON.stringify(v)).join(", ")}${hint}`
+        }
         case "minItems":
         case "maxItems":
             if (/\/(position|to)$/.test(e.instancePath)) return `${at} must be [x, y] in metres`
@@ -286,9 +338,9 @@ export function loadWorldFile(file: string): World {
     }
     let json: unknown
     try {
-        json = JSON.parse(text)
+        json = parseJson(text)
     } catch (e) {
-        throw new WorldError(file, [`not valid JSON: ${(e as Error).message}`])
+        throw new WorldError(file, [(e as Error).message])
     }
     const duplicates = duplicateKeys(text)
     if (duplicates.length) throw new WorldError(file, duplicates)
@@ -314,7 +366,7 @@ export function parseWorld(json: unknown, source: string): World {
                     (o) => o.keyword === "oneOf" && e !== o && e.instancePath === o.instancePath,
                 ),
         )
-        throw new WorldError(source, [...new Set(errors.map(describe))])
+        throw new WorldError(source, [...new Set(errors.map((e) => describe(e, json)))])
     }
     const raw = json
     const problems: string[] = []

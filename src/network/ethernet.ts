@@ -1,7 +1,8 @@
 import * as ds from "@devicescript/core"
 import { board, EthernetWiring, requireCamscriptDriver } from "../board"
 import { formatIp } from "./address"
-import { ADDRESS_GIVE_UP_MS, Link, LinkChange, complete } from "./link"
+import { ADDRESS_GIVE_UP_MS, complete, Link, LinkChange } from "./link"
+import { _internal } from "../pending"
 
 const State = ds.CamEthernetLinkState
 const Reason = ds.CamEthernetLinkReason
@@ -234,7 +235,7 @@ export class EthernetLink extends Link {
     }
 
     private stopAddressWatch() {
-        if (this.addressTimer !== undefined) clearTimeout(this.addressTimer)
+        if (this.addressTimer !== undefined) _internal.clearTimeout(this.addressTimer)
         this.addressTimer = undefined
     }
 
@@ -263,7 +264,7 @@ export class EthernetLink extends Link {
         this.stopAddressWatch()
         const self = this
         // the driver keeps asking DHCP by itself; this only makes the wait visible
-        this.addressTimer = setTimeout(() => {
+        this.addressTimer = _internal.setTimeout(() => {
             self.addressTimer = undefined
             if (self.state !== State.LinkUp) return
             self.addressLate = true

@@ -1,6 +1,7 @@
 import { parseIp, parseNetmask } from "./address"
 import { checkHostname, describe } from "./credentials"
 import { Link, LinkChange } from "./link"
+import { _holdWhileRegistered } from "../pending"
 
 const ADDRESS_DHCP = 0
 const ADDRESS_STATIC = 1
@@ -65,7 +66,8 @@ export abstract class Nic {
     on_change(handler: (change: LinkChange) => void): () => void {
         if (typeof handler !== "function")
             throw new Error(`on_change(): expected a function (change) => { ... }, got ${describe(handler)}`)
-        return this.link.changed.subscribe(handler)
+        // a registered handler keeps a simulated run going (src/pending.ts)
+        return _holdWhileRegistered(this.link.changed.subscribe(handler))
     }
 
     protected async setHostname(value: any) {

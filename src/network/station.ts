@@ -5,6 +5,7 @@ import { ADDRESS_GIVE_UP_MS, complete, Link, LinkChange } from "./link"
 import { forget, recall, remember } from "./reconnect"
 import { support } from "./support"
 import { reasonStatus, reasonText, STAT_CONNECTING, STAT_GOT_IP, STAT_IDLE } from "./status"
+import { _internal } from "../pending"
 
 const State = ds.CamWifiStationLinkState
 const Reason = ds.CamWifiStationLinkReason
@@ -312,8 +313,8 @@ export class StationLink extends Link {
     }
 
     private stopPolicy() {
-        if (this.retryTimer !== undefined) clearTimeout(this.retryTimer)
-        if (this.addressTimer !== undefined) clearTimeout(this.addressTimer)
+        if (this.retryTimer !== undefined) _internal.clearTimeout(this.retryTimer)
+        if (this.addressTimer !== undefined) _internal.clearTimeout(this.addressTimer)
         this.retryTimer = undefined
         this.addressTimer = undefined
     }
@@ -367,9 +368,9 @@ export class StationLink extends Link {
     }
 
     private startAddressWatch() {
-        if (this.addressTimer !== undefined) clearTimeout(this.addressTimer)
+        if (this.addressTimer !== undefined) _internal.clearTimeout(this.addressTimer)
         const self = this
-        this.addressTimer = setTimeout(async () => {
+        this.addressTimer = _internal.setTimeout(async () => {
             self.addressTimer = undefined
             if (!self.wanted || self.snap.state !== State.ObtainingAddress) return
             // the driver would wait for a lease forever; giving up is policy
@@ -388,7 +389,7 @@ export class StationLink extends Link {
         for (let i = 1; i < this.failedAttempts && delay < RETRY_MAX_DELAY_MS; ++i) delay *= 2
         if (delay > RETRY_MAX_DELAY_MS) delay = RETRY_MAX_DELAY_MS
         const self = this
-        this.retryTimer = setTimeout(async () => {
+        this.retryTimer = _internal.setTimeout(async () => {
             self.retryTimer = undefined
             await self.attempt()
         }, delay)

@@ -1,0 +1,85 @@
+import { createHash } from "node:crypto"
+import { mkdirSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join, resolve } from "node:path"
+import type * as Api from "../testing"
+import { chooseBoard } from "./board-choice"
+import { compileScript } from "./compile"
+import { fromRoot } from "./paths"
+import { runSimulation } from "./session"
+import { projectSettings } from "./settings"
+import { typedEntry } from "./timeline-fields"
+import { parseDuration } from "./world/duration"
+import { loadWorldFile, parseWorld, type World } from "./world/world"
+
+// `camscript/testing` (declared in ../testing.d.ts, which this file must
+// satisfy): what test/helpers/run.ts does for camscript's own tests, for
+// users' tests of their own scripts.
+
+const DEFAULT_TIMEOUT = "2m"
+
+function worldFor(spec: string | object | undefined, fallback: string): World {
+    if (spec === undefined) return loadWorldFile(fallback)
+    if (typeof spec === "object") return parseWorld(spec, "(world object)")
+    // a bare name is one of camscript's worlds
+    if (/^[\w-]+$/.test(spec)) return loadWorldFile(fromRoot(`sim/worlds/${spec}.json`))
+    return loadWorldFile(resolve(spec))
+}
+
+export const runScript: typeof Api.runScript = async (file, options = {}) => {
+    const settings = projectSettings(file)
+    const world = worldFor(options.world, settings.worldFile)
+    const { board } = chooseBoard({ flag: options.board, settings, world })
+    const script = await compileScript(file, { board, hostname: settings.network.hostname })
+    if (options.runFor !== undefined && options.timeout !== undefined)
+        throw new Error("runScript: give timeout or runFor, not both")
+    const result = await runSimulation({
+        script,
+        world,
+        board,
+        timeoutMs: parseDuration(options.runFor ?? options.timeout ?? DEFAULT_TIMEOUT),
+        driver: options.driver,
+    })
+    const ranFor = options.runFor !== undefined && result.outcome === "timeout"
+    return scriptRun({
+        outcome: ranFor ? "ran-for" : result.outcome,
+        exitCode: ranFor ? 0 : result.exitCode,
+        error: result.error,
+        output: result.output,
+        timeline: result.timeline.map(typedEntry),
+        simulatedMs: result.simulatedMs,
+    })
+}
+
+const sourcesDir = join(tmpdir(), "camscript-testing-scripts")
+
+export const runSource: typeof Api.runSource = (source, options) => {
+    mkdirSync(sourcesDir, { recursive: true })
+    const file = join(sourcesDir, `s${createHash("sha1").update(source).digest("hex").slice(0, 12)}.ts`)
+    writeFileSync(file, source)
+    return runScript(file, options)
+}
+
+type RunData = Pick<Api.ScriptRun, "outcome" | "exitCode" | "error" | "output" | "timeline" | "simulatedMs">
+
+export function scriptRun(data: RunData): Api.ScriptRun {
+    const states = (iface: Api.Interface) => data.timeline.filter((e) => e.source === iface && e.state !== undefined)
+    return {
+        ...data,
+        lines: data.output.map((l) => l.text),
+        statesSeen: (iface = "wifi") => states(iface).map((e) => e.state!),
+        timeToLinkUp: ({ from = 0, iface = "wifi" } = {}) => {
+            const start =
+                typeof from === "number"
+                    ? from
+                    : data.timeline.find((e) => e.source === "world" && e.event === from)?.atMs
+            if (start === undefined) return undefined
+            const up = states(iface).find((e) => e.atMs >= start && e.state === "GotAddress")
+            return up === undefined ? undefined : up.atMs - start
+        },
+        lastFailureReason: (iface = "wifi") =>
+            states(iface)
+                .filter((e) => e.reason !== undefined)
+                .pop()?.reason,
+    }
+}

@@ -1,0 +1,107 @@
+import test from "ava"
+import { execFile, type ExecFileOptions } from "node:child_process"
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { fromRoot } from "../sim/paths"
+import { initProject } from "../sim/cli/init-command"
+import { writeOfflineLock } from "./helpers/offline-lock"
+
+// camscript in a project of the user's own: `init` writes the project,
+// `npm pack` + `npm ci` install camscript into it (postinstall prepares the
+// DeviceScript toolchain inside node_modules/camscript), and sim, test and
+// --json run from there.
+
+interface Ran {
+    code: number
+    stdout: string
+    stderr: string
+}
+
+function run(cmd: string, args: string[], options: ExecFileOptions): Promise<Ran> {
+    return new Promise((done) =>
+        execFile(cmd, args, { ...options, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) =>
+            done({ code: err ? Number(err.code ?? 1) : 0, stdout: String(stdout), stderr: String(stderr) }),
+        ),
+    )
+}
+
+test("init writes the starter project, and refuses to overwrite anything", (t) => {
+    const dir = mkdtempSync(join(tmpdir(), "camscript-init-"))
+    const written = initProject(join(dir, "porch-cam"), fromRoot())
+    t.deepEqual(written.sort(), [
+        ".gitignore",
+        "devicescript.json",
+        "package.json",
+        "src/main.ts",
+        "test/main.test.ts",
+        "tsconfig.json",
+        "worlds/home.json",
+    ])
+    const pkg = JSON.parse(readFileSync(join(dir, "porch-cam/package.json"), "utf8"))
+    t.deepEqual(Object.keys(pkg.scripts).sort(), ["build", "deploy", "sim", "test"])
+    t.is(pkg.devDependencies.camscript, `file:${fromRoot()}`, "never a registry name")
+    t.is(JSON.parse(readFileSync(join(dir, "porch-cam/tsconfig.json"), "utf8")).extends, "camscript/tsconfig.json")
+    t.like(JSON.parse(readFileSync(join(dir, "porch-cam/devicescript.json"), "utf8")), {
+        world: "worlds/home.json",
+        network: { hostname: "porch-cam" },
+    })
+    // one file in the way: nothing is written
+    const other = join(dir, "other")
+    mkdirSync(join(other, "src"), { recursive: true })
+    writeFileSync(join(other, "src/main.ts"), "// mine\n")
+    t.throws(() => initProject(other, fromRoot()), { message: /already has src\/main\.ts; init writes nothing/ })
+    t.deepEqual(readdirSync(other), ["src"])
+    t.is(readFileSync(join(other, "src/main.ts"), "utf8"), "// mine\n")
+})
+
+test.serial("packed, installed into a new project, camscript runs its script, its test and --json", async (t) => {
+    t.timeout(15 * 60_000)
+    const work = mkdtempSync(join(tmpdir(), "camscript-install-"))
+    const npm = process.platform === "win32" ? "npm.cmd" : "npm"
+    // --ignore-scripts: the bundles are built (npm test builds them first); rebuilding
+    // them here would rewrite dist/ under the other tests running at the same time
+    const packed = await run(npm, ["pack", "--ignore-scripts", "--pack-destination", work, "--silent"], {
+        cwd: fromRoot(),
+    })
+    t.is(packed.code, 0, packed.stderr)
+    const tarball = join(work, packed.stdout.trim().split("\n").pop()!)
+    t.true(existsSync(tarball), tarball)
+
+    const project = join(work, "my-cam")
+    const init = await run(process.execPath, [fromRoot("bin/camscript.cjs"), "init", project, "--from", tarball], {
+        cwd: work,
+    })
+    t.is(init.code, 0, init.stderr)
+    writeOfflineLock(project, `file:${tarball}`)
+    const env = { ...process.env, npm_config_update_notifier: "false", npm_config_fund: "false" }
+    const install = await run(npm, ["ci", "--offline", "--no-audit"], { cwd: project, env })
+    t.is(install.code, 0, install.stdout + install.stderr)
+    t.notRegex(install.stderr, /install-scripts/, "init's allowScripts names every package that needs its script")
+    // the toolchain was prepared inside the installed package, not the clone
+    const installed = join(project, "node_modules/camscript")
+    t.true(existsSync(join(installed, ".camscript/vm/devicescript-vm.cjs")))
+    t.true(existsSync(join(installed, ".camscript/compiler/devicescript-compiler.cjs")))
+    t.true(existsSync(join(project, "node_modules/.bin/camscript")))
+
+    const bin = join(project, "node_modules/.bin/camscript")
+    const sim = await run(bin, ["sim", "src/main.ts"], { cwd: project, env })
+    t.is(sim.code, 0, sim.stderr)
+    t.regex(sim.stdout, /up as 192\.168\.1\.\d+, -44 dBm/)
+    t.regex(sim.stderr, /dhcp-hostname +my-cam\n/, "the project's devicescript.json was read")
+    t.false(sim.stderr.includes(fromRoot()), "nothing ran from the clone")
+
+    const json = await run(bin, ["sim", "src/main.ts", "--json"], { cwd: project, env })
+    t.is(json.code, 0, json.stderr)
+    const last = JSON.parse(json.stdout.trim().split("\n").pop()!)
+    t.like(last, { type: "outcome", outcome: "finished", exitCode: 0 })
+
+    const tests = await run(npm, ["test", "--silent"], { cwd: project, env })
+    t.is(tests.code, 0, tests.stdout + tests.stderr)
+    t.regex(tests.stdout, /# pass 2\n/)
+    t.regex(tests.stdout, /# fail 0\n/)
+
+    const typo = await run(bin, ["sim", "src/main.ts", "--wrld", "x"], { cwd: project, env })
+    t.is(typo.code, 2)
+    t.regex(typo.stderr, /did you mean --world\?/)
+})

@@ -1,0 +1,76 @@
+// camscript/testing: run a camera script against a simulated world from a
+// test of your own (node:test, or any runner), and look at what it did.
+// Implemented by sim/testing.ts (bundled as dist/testing.cjs).
+
+export interface RunOptions {
+    /**
+     * The world: a path to a world file (relative to the working folder), the
+     * name of a world camscript ships ("wrong-password", "ap-power-cycle", ...),
+     * or a world object (docs/world-format.md). Default: the project's
+     * devicescript.json "world", else camscript's default world.
+     */
+    world?: string | object
+    /** board id; default: devicescript.json's board, else the world's, else ai_thinker_esp32_cam */
+    board?: string
+    /** stop after this much simulated time; the outcome is then "timeout". Default "2m". */
+    timeout?: string
+    /** run exactly this long (for scripts that keep running); the outcome is then "ran-for" */
+    runFor?: string
+    /** the network drivers: the simulator's models (default) or the firmware's C in WebAssembly */
+    driver?: "model" | "firmware"
+}
+
+export interface OutputLine {
+    /** simulated milliseconds since the run started */
+    atMs: number
+    text: string
+}
+
+export interface TimelineEntry {
+    atMs: number
+    /** "sim", "wifi", "eth", "ap", "world", ... */
+    source: string
+    /** "GotAddress", "Idle", "power-off", "dhcp-lease", ... */
+    event: string
+    /** the rest, for people */
+    detail: string
+    /** the link's state, on an interface's state changes */
+    state?: string
+    rssiDbm?: number
+    ssid?: string
+    ip?: string
+    /** why a link failed ("AuthFailed", "NoApFound", ...) */
+    reason?: string
+}
+
+export type Interface = "wifi" | "eth" | "ap"
+
+export interface ScriptRun {
+    /** finished: top level returned and nothing pending; error: it threw; timeout; ran-for */
+    outcome: "finished" | "error" | "timeout" | "ran-for"
+    /** what `camscript sim` would exit with: 0, 1 or 124 */
+    exitCode: 0 | 1 | 124
+    /** the uncaught error, with the script's file:line */
+    error?: string
+    output: OutputLine[]
+    /** the output's text only */
+    lines: string[]
+    timeline: TimelineEntry[]
+    simulatedMs: number
+    /** the link states an interface went through, in order, repeats included */
+    statesSeen(iface?: Interface): string[]
+    /**
+     * Milliseconds from an event to the interface's next GotAddress: `from` is a
+     * world event ("power-on", "move-camera", ...) or a time in ms; default 0.
+     * undefined when the link did not come up after it.
+     */
+    timeToLinkUp(options?: { from?: string | number; iface?: Interface }): number | undefined
+    /** the reason of the interface's last failure ("AuthFailed", ...), or undefined */
+    lastFailureReason(iface?: Interface): string | undefined
+}
+
+/** Compile a script file and run it in the simulator. */
+export function runScript(file: string, options?: RunOptions): Promise<ScriptRun>
+
+/** Run a script given as source text (written to a temporary file). */
+export function runSource(source: string, options?: RunOptions): Promise<ScriptRun>
