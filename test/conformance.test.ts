@@ -224,7 +224,8 @@ const wired = (extra: object = {}, events: object[] = [], board = "wt32_eth01") 
 const lanWatch = (seconds: number, options = "") => `
 import { network, time } from "camscript"
 const lan = new network.LAN(${options})
-lan.on_change((c) => console.log(\`change \${c.state} \${c.status}\`))
+// unsubscribed at the end: a registered handler keeps a run going
+const off = lan.on_change((c) => console.log(\`change \${c.state} \${c.status}\`))
 try {
     await lan.active(true)
 } catch (e) {
@@ -234,6 +235,7 @@ for (let i = 0; i < ${seconds}; i++) {
     await time.sleep_ms(1000)
     console.log(\`t=\${i + 1} \${lan.isconnected()} \${lan.status()} \${lan.status("speed")} \${lan.status("duplex")} \${lan.ifconfig().join(",")} \${lan.reason()}\`)
 }
+off()
 `
 
 const ethernetScenarios: [string, string, object][] = [
@@ -270,10 +272,11 @@ test("Ethernet: a static address, and on_change, the same through both drivers",
         `
 import { network } from "camscript"
 const lan = new network.LAN()
-lan.on_change((c) => console.log(\`change \${c.iface} \${c.state} \${c.status}\`))
+const off = lan.on_change((c) => console.log(\`change \${c.iface} \${c.state} \${c.status}\`))
 await lan.ifconfig(["10.20.0.9", "255.255.255.0", "10.20.0.1", "10.20.0.1"])
 await lan.active(true)
 console.log(\`ip \${lan.ifconfig().join(",")}\`)
+off()
 `,
         { world: wired() },
         "eth",
@@ -284,17 +287,20 @@ test("station: a static address, and on_change, the same through both drivers", 
     await both(
         t,
         `
-import { network } from "camscript"
+import { network, time } from "camscript"
 const wlan = new network.WLAN(network.WLAN.IF_STA)
-wlan.on_change((c) => console.log(\`change \${c.iface} \${c.state} \${c.status}\`))
+const off = wlan.on_change((c) => console.log(\`change \${c.iface} \${c.state} \${c.status}\`))
 await wlan.active(true)
 await wlan.ifconfig(["192.168.1.50", "255.255.255.0", "192.168.1.1", "192.168.1.1"])
 await wlan.connect("my-network", "my-password")
 await wlan.wait_connected(10000)
 console.log(\`ip \${wlan.ifconfig().join(",")}\`)
 await wlan.ifconfig("dhcp")
+// the static address holds until the DHCP exchange replaces it
+while (wlan.ifconfig()[0] === "192.168.1.50") await time.sleep_ms(50)
 await wlan.wait_connected(10000)
 console.log(\`dhcp \${wlan.ifconfig().join(",")}\`)
+off()
 `,
         { world: "default" },
     )
@@ -348,13 +354,14 @@ const phone = (name: string, password: string | undefined, at: string, extra: ob
 const hostWatch = (settings: string, seconds: number) => `
 import { network, time } from "camscript"
 const ap = new network.WLAN(network.WLAN.IF_AP)
-ap.on_change((c) => console.log(\`change \${c.state} \${c.status} \${c.connected}\`))
+const off = ap.on_change((c) => console.log(\`change \${c.state} \${c.status} \${c.connected}\`))
 await ap.config(${settings})
 await ap.active(true)
 for (let i = 0; i < ${seconds}; i++) {
     await time.sleep_ms(1000)
     console.log(\`t=\${i + 1} \${ap.isconnected()} \${ap.config("channel")} \${ap.status("stations").map((s) => \`\${s.mac} \${s.ip}\`).join(",")}\`)
 }
+off()
 `
 
 const accessPointScenarios: [string, string, object][] = [

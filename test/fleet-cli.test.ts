@@ -87,7 +87,9 @@ test("--json reports each camera: its figures and its output", async (t) => {
             ["quiet", undefined, undefined, "Stopped", ["hello"]],
         ],
     )
+    // one camera: --json is a line per record instead (docs/cli.md), ending with the outcome
     const single = await camscript("sim", "examples/wifi-station.ts", "--json")
-    t.is(single.code, 2)
-    t.regex(single.stderr, /--json reports a fleet: it needs a world with cameras/)
+    t.is(single.code, 0, single.stderr)
+    const last = JSON.parse(single.stdout.trim().split("\n").pop() ?? "{}") as { type?: string; outcome?: string }
+    t.deepEqual([last.type, last.outcome], ["outcome", "finished"])
 })

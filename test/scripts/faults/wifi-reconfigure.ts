@@ -4,7 +4,8 @@
 import { network, time } from "camscript"
 
 const wlan = new network.WLAN(network.WLAN.IF_STA)
-wlan.on_change((c) =>
+// unsubscribed at the end: a registered handler keeps a run going
+const off = wlan.on_change((c) =>
     console.log(
         `${time.ticks_ms()} ${c.state} status=${c.status} connected=${c.connected} ip=${c.ip} reason=${c.reason}`,
     ),
@@ -19,3 +20,4 @@ console.log(`${time.ticks_ms()} reconfigure`)
 await wlan.connect("my-network", "the-new-password")
 await wlan.wait_connected(30000)
 console.log(`${time.ticks_ms()} up again ip=${wlan.ifconfig()[0]}`)
+off()
