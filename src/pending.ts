@@ -118,6 +118,8 @@ function stopTimer(id: number) {
 export const _internal = {
     setTimeout: (cb: ds.Callback, ms: number) => startTimer(cb, ms, false, false),
     clearTimeout: stopTimer,
+    setInterval: (cb: ds.Callback, ms: number) => startTimer(cb, ms, true, false),
+    clearInterval: stopTimer,
 }
 
 function disarm(id: number): boolean {

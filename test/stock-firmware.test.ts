@@ -77,7 +77,8 @@ test("on_change and wait_connected: joining, got-address; a timeout carries CONN
         `
 import { network } from "camscript"
 const wlan = new network.WLAN(network.WLAN.IF_STA)
-wlan.on_change((c) => console.log(\`change \${c.state} \${c.status} \${c.connected} \${c.ip}\`))
+// unsubscribed at the end: a registered handler keeps a run going
+const off = wlan.on_change((c) => console.log(\`change \${c.state} \${c.status} \${c.connected} \${c.ip}\`))
 await wlan.active(true)
 await wlan.connect("my-network", "my-password")
 await wlan.wait_connected(10000)
@@ -88,6 +89,7 @@ try {
     const err: any = e
     console.log(\`timeout \${err.status} \${err.reason}\`)
 }
+off()
 `,
         stock,
     )

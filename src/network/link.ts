@@ -2,6 +2,7 @@ import * as ds from "@devicescript/core"
 import { board } from "../board"
 import { formatIp } from "./address"
 import { LinkTimeoutError } from "./errors"
+import { _internal } from "../pending"
 
 /** The driver confirms active/disconnect with a `link` event well within this. */
 export const DRIVER_ANSWER_MS = 5000
@@ -128,7 +129,8 @@ export abstract class Link {
         // firmware lacks the driver (the stock DeviceScript firmware) say so
         const answer = ds.emitter<number>()
         let v: number = undefined
-        setTimeout(async () => {
+        // camscript's own fiber: a read that never returns must not hold the run
+        _internal.setTimeout(async () => {
             v = await version.read()
             answer.emit(v)
         }, 0)

@@ -5,6 +5,7 @@ import { Enterprise } from "./enterprise"
 import { ADDRESS_GIVE_UP_MS, Link, LinkChange } from "./link"
 import { LinkSnapshot, ScanRecord } from "./station"
 import { STAT_CONNECT_FAIL, STAT_CONNECTING, STAT_GOT_IP, STAT_IDLE } from "./status"
+import { _internal } from "../pending"
 
 // The station on the stock DeviceScript ESP32 firmware, which has no
 // camscript driver, only the standard Jacdac Wi-Fi service (`ds.Wifi`):
@@ -336,16 +337,16 @@ export class StockStationLink extends Link {
         this.snap = StockStationLink.emptySnapshot()
         this.snap.state = !this.active ? State.Stopped : this.wanted ? State.Scanning : State.Idle
         this.snap.ssid = ""
-        if (this.rssiTimer !== undefined) clearInterval(this.rssiTimer)
+        if (this.rssiTimer !== undefined) _internal.clearInterval(this.rssiTimer)
         this.rssiTimer = undefined
     }
 
     /** No word from the service for ADDRESS_GIVE_UP_MS after an attempt began: say so. */
     private watchSilence() {
-        if (this.silenceTimer !== undefined) clearTimeout(this.silenceTimer)
+        if (this.silenceTimer !== undefined) _internal.clearTimeout(this.silenceTimer)
         const g = this.generation
         const self = this
-        this.silenceTimer = setTimeout(() => {
+        this.silenceTimer = _internal.setTimeout(() => {
             self.silenceTimer = undefined
             if (g !== self.generation || self.up || !self.wanted) return
             self.failure = FAILED_SILENT
@@ -354,9 +355,9 @@ export class StockStationLink extends Link {
     }
 
     private watchRssi() {
-        if (this.rssiTimer !== undefined) clearInterval(this.rssiTimer)
+        if (this.rssiTimer !== undefined) _internal.clearInterval(this.rssiTimer)
         const self = this
-        this.rssiTimer = setInterval(async () => {
+        this.rssiTimer = _internal.setInterval(async () => {
             if (!self.up) return
             const g = self.generation
             const rssi = await self.wifi.reading.read()
@@ -367,7 +368,7 @@ export class StockStationLink extends Link {
     }
 
     private stopTimers() {
-        if (this.silenceTimer !== undefined) clearTimeout(this.silenceTimer)
+        if (this.silenceTimer !== undefined) _internal.clearTimeout(this.silenceTimer)
         this.silenceTimer = undefined
     }
 }
