@@ -27,11 +27,28 @@ export function sourcePosition(script: CompiledScript, fnName: string, pc: numbe
     let pos = 0
     let at = 0
     let best: number | undefined
+    // only the function's own entries: an instruction without one (a loop's
+    // jump back, where the watchdog may stop) must not take the position of
+    // the function before it, in another file
+    let first: number | undefined
     for (let i = 0; i + 2 < map.length; i += 3) {
         pos += map[i]
         at += map[i + 2]
         if (at > target) break
+        if (at < fn.startpc) continue
+        if (first === undefined) first = pos
         best = pos
+    }
+    if (best === undefined) {
+        // the target precedes the function's first entry: its first statement
+        pos = 0
+        at = 0
+        for (let i = 0; i + 2 < map.length && first === undefined; i += 3) {
+            pos += map[i]
+            at += map[i + 2]
+            if (at >= fn.startpc && at < fn.startpc + fn.size) first = pos
+        }
+        best = first
     }
     if (best === undefined) return undefined
     const where = findSource(script, best)

@@ -23,7 +23,7 @@ spin()
     )
     // the line of the loop; the column is whichever of its instructions the
     // watchdog's count ran out on (the loop test or the increment)
-    t.regex(lines[1], /^ {4}at spin \(.*s[0-9a-f]{12}\.ts:4:(5|18)\)$/)
+    t.regex(lines[1], /^ {4}at spin \(.*s[0-9a-f]{12}\.ts:4:\d+\)$/)
     t.regex(lines[2], /^ {4}at main \(.*s[0-9a-f]{12}\.ts:7:1\)$/)
     t.regex(lines[3], /what to do: .*add `await time\.sleep_ms\(0\)` inside it/)
 })
