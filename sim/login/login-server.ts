@@ -73,6 +73,9 @@ export async function authenticate(
         if (r.result === "reject") return "credentials-rejected"
         return "unreachable"
     }
-    const ok = server.users.some((u) => u.username === creds.username && u.password === creds.password)
+    // a TLS user (identity and certificate, no username) must not match a camera that sent no username
+    const ok = server.users.some(
+        (u) => u.username !== undefined && u.username === creds.username && u.password === creds.password,
+    )
     return ok ? "accepted" : "credentials-rejected"
 }
