@@ -14,7 +14,7 @@ export const AREAS = {
     },
     login: {
         mutate: ["sim/login/*.ts"],
-        tests: ["test/radius.test.ts"],
+        tests: ["test/radius.test.ts", "test/login-server.test.ts", "test/radius-packets.test.ts"],
     },
     world: {
         mutate: ["sim/world/*.ts"],
