@@ -81,6 +81,9 @@ async function scripted(answer: (req: Request) => Buffer[], family: "udp4" | "ud
 
 const accept = (req: Request) => [reply(req, 2)]
 
+/** Let datagrams already sent on loopback reach the scripted server. */
+const settle = () => new Promise((r) => setTimeout(r, 100))
+
 test("the Access-Request: code 1, its length, User-Name, the hidden password, NAS-IP 127.0.0.1, NAS-Identifier, a valid Message-Authenticator", async (t) => {
     const s = await scripted(accept)
     try {
@@ -160,6 +163,7 @@ test("no answer: the same packet is sent 1 + retries times, then unreachable nam
             result: "unreachable",
             detail: `no answer from 127.0.0.1:${s.server.port} after 3 tries`,
         })
+        await settle()
         t.is(s.requests.length, 3)
         t.true(s.requests.every((r) => r.raw.equals(s.requests[0].raw)))
         s.requests.length = 0
@@ -167,10 +171,12 @@ test("no answer: the same packet is sent 1 + retries times, then unreachable nam
             result: "unreachable",
             detail: `no answer from 127.0.0.1:${s.server.port} after 1 tries`,
         })
+        await settle()
         t.is(s.requests.length, 1)
         s.requests.length = 0
         // two retries unless told otherwise
         t.is((await radiusAuthenticate(s.server, "cam-01", "pw", { timeoutMs: 20 })).result, "unreachable")
+        await settle()
         t.is(s.requests.length, 3)
     } finally {
         await s.close()
@@ -181,7 +187,7 @@ test("an answer to the second try counts", async (t) => {
     let n = 0
     const s = await scripted((req) => (++n === 2 ? [reply(req, 2)] : []))
     try {
-        t.deepEqual(await radiusAuthenticate(s.server, "cam-01", "pw", { timeoutMs: 50, retries: 1 }), {
+        t.deepEqual(await radiusAuthenticate(s.server, "cam-01", "pw", { timeoutMs: 300, retries: 1 }), {
             result: "accept",
         })
     } finally {
@@ -243,5 +249,17 @@ test("an IPv6 server is asked over UDP6", async (t) => {
         t.deepEqual(await radiusAuthenticate(s.server, "cam-01", "pw"), { result: "accept" })
     } finally {
         await s.close()
+    }
+})
+
+test("a server name that does not resolve is unreachable at once, with the resolver's error", async (t) => {
+    const r = await radiusAuthenticate({ host: "no-such-radius.invalid", port: 1812, secret: SECRET }, "cam-01", "pw", {
+        timeoutMs: 10_000,
+        retries: 0,
+    })
+    t.is(r.result, "unreachable")
+    if (r.result === "unreachable") {
+        t.regex(r.detail, /ENOTFOUND|EAI_AGAIN|no-such-radius/)
+        t.false(r.detail.startsWith("no answer"))
     }
 })
