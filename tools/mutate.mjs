@@ -25,7 +25,13 @@ mkdirSync("reports/mutation", { recursive: true })
  */
 function testsHash(area) {
     const h = createHash("sha256")
-    for (const f of [...area.tests, "stryker.config.mjs", "tools/mutation-areas.mjs"].sort())
+    for (const f of [
+        ...area.tests,
+        "stryker.config.mjs",
+        "tools/mutation-areas.mjs",
+        "tools/mutation-run.cjs",
+        "tools/mutation-ava.cjs",
+    ].sort())
         h.update(f)
             .update("\0")
             .update(existsSync(f) ? readFileSync(f) : "")
