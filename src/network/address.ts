@@ -1,6 +1,7 @@
 // Parsing and printing of IPv4 and MAC addresses. Misuse throws at once with
 // what was wrong and what is allowed.
 
+import * as L from "../limits"
 import { describe } from "./credentials"
 
 const HEX = "0123456789abcdef"
@@ -17,7 +18,7 @@ function decimalByte(part: string): number {
         if (c < 0 || c > 9) return -1
         v = v * 10 + c
     }
-    return v > 255 ? -1 : v
+    return v > L.IPV4_PART_MAX ? -1 : v
 }
 
 // The driver contract carries an IPv4 address a.b.c.d as the number
@@ -25,7 +26,7 @@ function decimalByte(part: string): number {
 
 /** "192.168.1.10" -> its u32, or throws naming `what`. */
 export function parseIp(value: any, what: string): number {
-    const allowed = "an IPv4 address (four numbers 0..255 joined by dots, like 192.168.1.10)"
+    const allowed = `an IPv4 address (four numbers 0..${L.IPV4_PART_MAX} joined by dots, like 192.168.1.10)`
     if (typeof value !== "string") fail(what, value, allowed)
     // length first: split walks every character
     if ((value as string).length > 15) fail(what, value, allowed)
