@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import * as L from "../src/limits"
-import { parseIp } from "../src/network/address"
+import { parseIp, parseMac } from "../src/network/address"
 import { checkHostname, checkKey, checkSsid } from "../src/network/credentials"
 import * as R from "../src/network/ranges"
 import schema from "./world/world.schema.json"
@@ -74,7 +74,7 @@ function scriptCheck(
 }
 
 const credentials = { checkSsid, checkKey, checkHostname } as Record<string, (...a: any[]) => unknown>
-const address = { parseIp } as Record<string, (...a: any[]) => unknown>
+const address = { parseIp, parseMac } as Record<string, (...a: any[]) => unknown>
 const ranges = R as unknown as Record<string, (...a: any[]) => unknown>
 
 const SCRIPT: Limit[] = [
@@ -148,6 +148,29 @@ const SCRIPT: Limit[] = [
         ...scriptCheck("network/address", address, "parseIp", ["ifconfig() ip"]),
         allowed: ["255.255.255.255", "0.0.0.0", "1.2.3.255"],
         refused: ["1.2.3.256", "1.2.3", "1.2.3.4.5", "1..3.4", "01234.1.1.1", 1234, "1.2.3.-1", "1.2.3.4 "],
+    },
+    {
+        id: "bssid",
+        side: "script",
+        where: "wlan.connect(ssid, key, { bssid }), connect(ssid, { bssid, ... })",
+        kind: "items",
+        min: L.MAC_BYTES,
+        max: L.MAC_BYTES,
+        unit: "bytes, as two hex digits each joined by ':' or '-'",
+        why: "a MAC address (the access point's BSSID) is six bytes",
+        says: "a MAC address (six hex bytes like aa:bb:cc:dd:ee:ff)",
+        boundInMessage: false,
+        make: (n) => Array.from({ length: n }, (_, i) => (0xa0 + i).toString(16)).join(":"),
+        ...scriptCheck("network/address", address, "parseMac", ["connect() bssid"]),
+        allowed: ["AA-BB-CC-DD-EE-FF", "00:00:00:00:00:00", "ff:FF:ff:FF:ff:FF"],
+        refused: [
+            "gg:bb:cc:dd:ee:ff",
+            "aa:bb:cc:dd:ee:f",
+            "aa:bb:cc:dd:ee:fff",
+            "aa.bb.cc.dd.ee.ff",
+            "aabbccddeeff",
+            6,
+        ],
     },
     {
         id: "ap-channel",

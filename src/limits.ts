@@ -28,6 +28,9 @@ export const HOSTNAME_MAX_CHARS = 32
 export const DOMAIN_LABEL_MAX_CHARS = 63
 export const DOMAIN_MAX_CHARS = 253
 
+/** A MAC address (a BSSID): six bytes, written aa:bb:cc:dd:ee:ff. */
+export const MAC_BYTES = 6
+
 /** Each of the four numbers of an IPv4 address. */
 export const IPV4_PART_MAX = 255
 

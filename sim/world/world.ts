@@ -583,8 +583,12 @@ function normaliseLogin(
     }
 }
 
-/** The most access points (and clients) a world may list: each still gets a distinct default BSSID and subnet. */
-export const MAX_ACCESS_POINTS = 4096
+/**
+ * The most access points (and clients) a world may list: each still gets a
+ * distinct default BSSID and subnet. The number lives in the schema (one
+ * place: docs/limits.md is written from it).
+ */
+export const MAX_ACCESS_POINTS: number = schema.properties.accessPoints.maxItems
 
 /**
  * A default MAC for the n-th (1-based) item: a locally administered prefix,

@@ -80,17 +80,18 @@ export function formatMac(mac: Buffer): string {
 export function parseMac(value: any, what: string): Buffer {
     const allowed = "a MAC address (six hex bytes like aa:bb:cc:dd:ee:ff)"
     if (value instanceof Buffer) {
-        if ((value as Buffer).length !== 6) fail(what, formatMac(value as Buffer), allowed)
+        if ((value as Buffer).length !== L.MAC_BYTES) fail(what, formatMac(value as Buffer), allowed)
         return value as Buffer
     }
     if (typeof value !== "string") fail(what, value, allowed)
     const s = (value as string).toLowerCase()
-    if (s.length !== 17) fail(what, value, allowed)
-    const out = Buffer.alloc(6)
-    for (let i = 0; i < 6; ++i) {
+    // two hex digits a byte, and a separator between bytes
+    if (s.length !== 3 * L.MAC_BYTES - 1) fail(what, value, allowed)
+    const out = Buffer.alloc(L.MAC_BYTES)
+    for (let i = 0; i < L.MAC_BYTES; ++i) {
         const hi = HEX.indexOf(s[i * 3])
         const lo = HEX.indexOf(s[i * 3 + 1])
-        const sep = i < 5 ? s[i * 3 + 2] : ":"
+        const sep = i < L.MAC_BYTES - 1 ? s[i * 3 + 2] : ":"
         if (hi < 0 || lo < 0 || (sep !== ":" && sep !== "-")) fail(what, value, allowed)
         out[i] = hi * 16 + lo
     }
