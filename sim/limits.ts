@@ -20,6 +20,7 @@ import { MAX_DURATION_MS, parseDuration } from "./world/duration"
 import { parseWorld } from "./world/world"
 import { MAX_WORLD_FILE_BYTES, readRegularFile } from "./world/world-text"
 import { MAX_SOURCE_BYTES, readSourceFile } from "./compile"
+import { loadFlashFile, MAX_FLASH_BYTES } from "./flash-file"
 
 /**
  * How a limit counts, which decides its edge probes:
@@ -863,6 +864,17 @@ const HOST: Limit[] = [
         why: "a world is a floor plan, not a data dump: a bigger file is the wrong file",
         says: "the limit is",
         check: (v) => void withFile(v as string, (f) => readRegularFile(f, "the world file")),
+    },
+    {
+        id: "flash-file",
+        side: "host",
+        where: "camscript sim --flash FILE",
+        kind: "size",
+        max: MAX_FLASH_BYTES,
+        unit: "bytes",
+        why: "a board's flash is 4 MB at most",
+        says: "the limit is",
+        check: (v) => void withFile(v as string, (f) => loadFlashFile(f)),
     },
     {
         id: "script-file",
