@@ -8,7 +8,7 @@ import { readRegularFile } from "./files"
 // passwords: the file is written readable by its owner only.
 
 /** A board's flash is 4 MB at most: no flash file is larger. */
-const MAX_FLASH_BYTES = 4 * 1024 * 1024
+export const MAX_FLASH_BYTES = 4 * 1024 * 1024
 
 export interface FlashStore {
     data?: Uint8Array

@@ -407,6 +407,12 @@ const VM_PANICS: Record<number, { name: string; what: string; advice: string }> 
         what: "out of memory: the script filled the VM's heap (64 KB on the chip and here)",
         advice: "keep fewer or smaller objects alive: drop arrays and buffers you no longer need, and cap lists that grow",
     },
+    // runtime/devicescript/utf8.c: a string's bytes are not UTF-8
+    60129: {
+        name: "InvalidUtf8",
+        what: "a string holds text that is not UTF-8, which the VM cannot index",
+        advice: "String.fromCharCode() takes whole code points here, not UTF-16 halves: write String.fromCharCode(0x1f600), or the character itself, instead of a surrogate (0xd800..0xdfff) or a surrogate pair",
+    },
     60006: {
         name: "StackOverflow",
         what: "stack overflow: function calls nested more than 100 deep",

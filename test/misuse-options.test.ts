@@ -89,7 +89,10 @@ const expectations: [string, string][] = [
         'connect(): the third argument must be an options object like { bssid: "aa:bb:cc:dd:ee:ff" }, got an array',
     ],
     ["connect bssid number", `connect() bssid: 5 ${MAC}`],
-    ["connect key number", "connect(): the password (key) must be a string, got number"],
+    [
+        "connect key number",
+        "connect(): the password (key) must be a string of 8..63 characters (or 64 hex digits), got number",
+    ],
     ["ssid NUL", `connect(): ${NUL}`],
     ["ssid 33 bytes of e-acute", "connect(): the network name (ssid) must be 1..32 bytes, got 33"],
     ["ssid 33 bytes of emoji", "connect(): the network name (ssid) must be 1..32 bytes, got 33"],

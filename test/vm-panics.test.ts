@@ -65,3 +65,17 @@ down(0)
     t.regex(lines[lines.length - 1], /what to do: a function probably calls itself without end/)
     t.true(lines.length <= 8, "a short report, not a hundred frames")
 })
+
+test("a lone UTF-16 surrogate reads as a string that is not UTF-8, at its line, with what to do; a whole code point works", async (t) => {
+    const run = await runScript(`
+console.log(String.fromCharCode(0x1f600).length)
+const half = String.fromCharCode(0xd800)
+console.log("never", half.length)
+`)
+    t.is(run.outcome, "error")
+    t.deepEqual(run.lines, ["1"])
+    const lines = (run.error ?? "").split("\n")
+    t.is(lines[0], "a string holds text that is not UTF-8, which the VM cannot index (VM panic 60129, InvalidUtf8)")
+    t.regex(lines[1], /^ {4}at main \(.*s[0-9a-f]{12}\.ts:3:\d+\)$/)
+    t.regex(lines[2], /what to do: String\.fromCharCode\(\) takes whole code points here/)
+})

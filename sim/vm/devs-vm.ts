@@ -50,8 +50,14 @@ function loadFactory(): VmFactory {
 export async function createVm(): Promise<DevsVm> {
     const make = loadFactory()
     const module = compiled
-    const vm = await make(
-        module
+    const vm = await make({
+        // emscripten prints "Aborted(native code called abort())" when the VM
+        // panics on a fault of its own; the panic itself reaches the session
+        // (and is explained there), so the line would only repeat it, raw
+        printErr: (text: string) => {
+            if (!text.startsWith("Aborted(")) console.error(text)
+        },
+        ...(module
             ? {
                   // emscripten's hook for a caller that instantiates the module itself
                   instantiateWasm(
@@ -63,8 +69,8 @@ export async function createVm(): Promise<DevsVm> {
                       return instance.exports
                   },
               }
-            : {},
-    )
+            : {}),
+    })
     // stateless: no settings or program survive between runs
     vm.flashLoad = null
     vm.flashSave = null

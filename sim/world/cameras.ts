@@ -1,12 +1,13 @@
 import { resolve } from "node:path"
 import type { Vec2 } from "./world"
+import schema from "./world.schema.json"
 
 // The `cameras` of a fleet world: several cameras in one site, each with
 // its own board, place, script and MAC, sharing the access points. One
 // `camera` (the single-camera world) is parsed by world.ts as before.
 
-/** The most cameras one world may list: each is a VM in the one process (about 1 MB each). */
-export const MAX_CAMERAS = 1024
+/** The most cameras one world may list: each is a VM in the one process (about 1 MB each). The schema holds the number. */
+export const MAX_CAMERAS: number = schema.properties.cameras.maxItems
 
 /** A camera name: what output and timeline lines are prefixed with. */
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/

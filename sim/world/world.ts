@@ -1,3 +1,4 @@
+import { SSID_MAX_BYTES } from "../../src/limits"
 import { dirname, resolve } from "node:path"
 import type { ErrorObject } from "ajv"
 import { unknownBoard } from "../boards"
@@ -322,6 +323,9 @@ function describe(e: ErrorObject, json: unknown): string {
         case "maxItems":
             if (/\/(position|to)$/.test(e.instancePath)) return `${at} must be [x, y] in metres`
             return `${at} ${e.message}`
+        case "type":
+            if (/\/(position|to)$/.test(e.instancePath)) return `${at} must be [x, y] in metres`
+            return `${at} ${e.message}`
         case "oneOf":
             return `${at} must be a duration: milliseconds, or a string like "300ms", "20s", "2m"`
         default:
@@ -457,6 +461,9 @@ export function parseWorld(json: unknown, source: string): World {
         const atMs = durationAt(c.at, `clients[${i}].at`, problems)
         const leaveAtMs = c.leaveAt !== undefined ? durationAt(c.leaveAt, `clients[${i}].leaveAt`, problems) : undefined
         if (leaveAtMs !== undefined && leaveAtMs <= atMs) problems.push(`clients[${i}].leaveAt must be after its "at"`)
+        // an SSID: 32 bytes, and a name of 32 characters may be more
+        if (Buffer.byteLength(c.joins, "utf8") > SSID_MAX_BYTES)
+            problems.push(`clients[${i}].joins must be at most ${SSID_MAX_BYTES} bytes (an SSID)`)
         return {
             name: c.name,
             mac: (c.mac ?? positionMac("02:c1", i + 1)).toLowerCase(),
@@ -576,8 +583,12 @@ function normaliseLogin(
     }
 }
 
-/** The most access points (and clients) a world may list: each still gets a distinct default BSSID and subnet. */
-export const MAX_ACCESS_POINTS = 4096
+/**
+ * The most access points (and clients) a world may list: each still gets a
+ * distinct default BSSID and subnet. The number lives in the schema (one
+ * place: docs/limits.md is written from it).
+ */
+export const MAX_ACCESS_POINTS: number = schema.properties.accessPoints.maxItems
 
 /**
  * A default MAC for the n-th (1-based) item: a locally administered prefix,
@@ -606,7 +617,8 @@ function normaliseAccessPoint(ap: RawAccessPoint, i: number, problems: string[],
         )
     if (!enterprise && ap.loginServer !== undefined)
         problems.push(`${at}: "loginServer" is for wpa2-enterprise or wpa3-enterprise access points`)
-    if (Buffer.byteLength(ap.ssid, "utf8") > 32) problems.push(`${at}.ssid must be at most 32 bytes`)
+    if (Buffer.byteLength(ap.ssid, "utf8") > SSID_MAX_BYTES)
+        problems.push(`${at}.ssid must be at most ${SSID_MAX_BYTES} bytes`)
     return {
         name: ap.name ?? ap.ssid,
         ssid: ap.ssid,

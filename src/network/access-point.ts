@@ -9,8 +9,6 @@ const Reason = ds.CamWifiAccessPointApReason
 
 /** The major version of services/wifi-access-point.md this module drives. */
 export const AP_CONTRACT_VERSION = 1
-/** ESP-IDF's soft-AP serves at most 10 stations. */
-export const AP_MAX_CLIENTS_LIMIT = 10
 /** ESP-IDF's default soft-AP address; its DHCP server hands out the rest of the /24. */
 export const AP_DEFAULT_IP = "192.168.4.1"
 export const AP_DEFAULT_NETMASK = "255.255.255.0"

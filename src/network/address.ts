@@ -1,6 +1,7 @@
 // Parsing and printing of IPv4 and MAC addresses. Misuse throws at once with
 // what was wrong and what is allowed.
 
+import * as L from "../limits"
 import { describe } from "./credentials"
 
 const HEX = "0123456789abcdef"
@@ -17,7 +18,7 @@ function decimalByte(part: string): number {
         if (c < 0 || c > 9) return -1
         v = v * 10 + c
     }
-    return v > 255 ? -1 : v
+    return v > L.IPV4_PART_MAX ? -1 : v
 }
 
 // The driver contract carries an IPv4 address a.b.c.d as the number
@@ -25,7 +26,7 @@ function decimalByte(part: string): number {
 
 /** "192.168.1.10" -> its u32, or throws naming `what`. */
 export function parseIp(value: any, what: string): number {
-    const allowed = "an IPv4 address (four numbers 0..255 joined by dots, like 192.168.1.10)"
+    const allowed = `an IPv4 address (four numbers 0..${L.IPV4_PART_MAX} joined by dots, like 192.168.1.10)`
     if (typeof value !== "string") fail(what, value, allowed)
     // length first: split walks every character
     if ((value as string).length > 15) fail(what, value, allowed)
@@ -79,17 +80,18 @@ export function formatMac(mac: Buffer): string {
 export function parseMac(value: any, what: string): Buffer {
     const allowed = "a MAC address (six hex bytes like aa:bb:cc:dd:ee:ff)"
     if (value instanceof Buffer) {
-        if ((value as Buffer).length !== 6) fail(what, formatMac(value as Buffer), allowed)
+        if ((value as Buffer).length !== L.MAC_BYTES) fail(what, formatMac(value as Buffer), allowed)
         return value as Buffer
     }
     if (typeof value !== "string") fail(what, value, allowed)
     const s = (value as string).toLowerCase()
-    if (s.length !== 17) fail(what, value, allowed)
-    const out = Buffer.alloc(6)
-    for (let i = 0; i < 6; ++i) {
+    // two hex digits a byte, and a separator between bytes
+    if (s.length !== 3 * L.MAC_BYTES - 1) fail(what, value, allowed)
+    const out = Buffer.alloc(L.MAC_BYTES)
+    for (let i = 0; i < L.MAC_BYTES; ++i) {
         const hi = HEX.indexOf(s[i * 3])
         const lo = HEX.indexOf(s[i * 3 + 1])
-        const sep = i < 5 ? s[i * 3 + 2] : ":"
+        const sep = i < L.MAC_BYTES - 1 ? s[i * 3 + 2] : ":"
         if (hi < 0 || lo < 0 || (sep !== ":" && sep !== "-")) fail(what, value, allowed)
         out[i] = hi * 16 + lo
     }

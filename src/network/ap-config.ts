@@ -1,7 +1,8 @@
 import * as ds from "@devicescript/core"
-import { ApLink, apLink, AP_MAX_CLIENTS_LIMIT } from "./access-point"
+import { ApLink, apLink } from "./access-point"
 import { formatMac } from "./address"
-import { checkKey, checkSsid } from "./credentials"
+import { checkKey, checkSsid, describe } from "./credentials"
+import { checkApClients, checkChannel } from "./ranges"
 import { support } from "./support"
 
 // The access point's settings (`ap.config()`) and the secure-by-default rule
@@ -22,7 +23,7 @@ function checkApSecurity(v: any) {
             "config(): an access point cannot host enterprise (802.1X) logins; use WLAN.SEC_WPA2 or SEC_WPA2_WPA3",
         )
     if (v !== Security.Open && v !== Security.Wpa2 && v !== Security.Wpa3 && v !== Security.Wpa2Wpa3)
-        throw new Error(`config(): security must be one of ${AP_SECURITY_NAMES}, got ${JSON.stringify(v)}`)
+        throw new Error(`config(): security must be one of ${AP_SECURITY_NAMES}, got ${describe(v)}`)
 }
 
 /** Check every given setting, then apply them all (a bad key changes nothing). */
@@ -34,19 +35,14 @@ async function writeApConfig(ap: ApLink, arg: any) {
         else if (k === "key" || k === "password") {
             if (v !== "") checkKey(v, "config()")
         } else if (k === "security" || k === "authmode") checkApSecurity(v)
-        else if (k === "channel") {
-            if (typeof v !== "number" || Math.round(v) !== v || v < 1 || v > 13)
-                throw new Error(`config(): channel must be 1..13, got ${JSON.stringify(v)}`)
-        } else if (k === "hidden") {
-            if (typeof v !== "boolean")
-                throw new Error(`config(): hidden must be true or false, got ${JSON.stringify(v)}`)
-        } else if (k === "max_clients") {
-            if (typeof v !== "number" || Math.round(v) !== v || v < 1 || v > AP_MAX_CLIENTS_LIMIT)
-                throw new Error(`config(): max_clients must be 1..${AP_MAX_CLIENTS_LIMIT}, got ${JSON.stringify(v)}`)
-        } else if (k === "mac") throw new Error("config(): mac is read-only")
+        else if (k === "channel") checkChannel(v, "config(): channel")
+        else if (k === "hidden") {
+            if (typeof v !== "boolean") throw new Error(`config(): hidden must be true or false, got ${describe(v)}`)
+        } else if (k === "max_clients") checkApClients(v, "config(): max_clients")
+        else if (k === "mac") throw new Error("config(): mac is read-only")
         else
             throw new Error(
-                `config(): unknown setting ${JSON.stringify(k)} for IF_AP; settable: ssid, key, security, channel, hidden, max_clients`,
+                `config(): unknown setting ${describe(k)} for IF_AP; settable: ssid, key, security, channel, hidden, max_clients`,
             )
     }
     const s = ap.settings
@@ -107,7 +103,7 @@ function readApConfig(ap: ApLink, key: string): any {
         case "password":
             throw new Error("config('key'): the key is write-only")
         default:
-            throw new Error(`config(): unknown key ${JSON.stringify(key)} for IF_AP; allowed: ${AP_CONFIG_KEYS}`)
+            throw new Error(`config(): unknown key ${describe(key)} for IF_AP; allowed: ${AP_CONFIG_KEYS}`)
     }
 }
 

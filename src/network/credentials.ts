@@ -1,15 +1,36 @@
 // Checks on what connect() is given, before anything reaches the driver.
-// Messages never include the key itself.
+// Messages never include the key itself. The limits are src/limits.ts's.
+
+import * as L from "../limits"
 
 /** UTF-8 length of a string, as the radio counts it. */
 export function byteLength(s: string): number {
     return Buffer.from(s).length
 }
 
+/**
+ * A string in double quotes, escaped as JSON would. Not JSON.stringify: the
+ * VM's escapes each UTF-8 byte of a non-ASCII character ("é" would read
+ * "\u00c3\u00a9"); test/limits-bytecode.test.ts compares the two.
+ */
+export function quote(s: string): string {
+    let out = '"'
+    for (let i = 0; i < s.length; ++i) {
+        const c = s.charCodeAt(i)
+        if (c === 34 || c === 92) out += "\\" + s[i]
+        else if (c < 32) out += "\\u00" + "0123456789abcdef"[c >> 4] + "0123456789abcdef"[c & 15]
+        else out += s[i]
+    }
+    return out + '"'
+}
+
 /** A value for an error message: short, and never a whole long string. */
 export function describe(v: any): string {
     if (typeof v === "function") return "a function"
-    if (typeof v === "string" && (v as string).length > 40) return `a string of ${(v as string).length} characters`
+    if (typeof v === "string") {
+        const s = v as string
+        return s.length > 40 ? `a string of ${s.length} characters` : quote(s)
+    }
     if (typeof v === "object" && v !== null) return Array.isArray(v) ? "an array" : "an object"
     return JSON.stringify(v)
 }
@@ -27,13 +48,17 @@ export function checkKeys(what: string, options: any, allowed: string[]) {
  * UTF-8 form (it would become a replacement character), so both are refused.
  */
 export function checkSsid(ssid: any, what: string) {
+    const allowed = `${L.SSID_MIN_BYTES}..${L.SSID_MAX_BYTES} bytes`
     if (typeof ssid !== "string")
-        throw new Error(`${what}: the network name (ssid) must be a string of 1..32 bytes, got ${typeof ssid}`)
+        throw new Error(`${what}: the network name (ssid) must be a string of ${allowed}, got ${typeof ssid}`)
     const s = ssid as string
-    // length first: a long string must not cost a per-character loop
-    if (s.length > 32) throw new Error(`${what}: the network name (ssid) must be 1..32 bytes, got ${byteLength(s)}`)
+    // length first: a long string must not cost a per-character loop (a
+    // UTF-16 unit is at least one byte of UTF-8, so more units are too many bytes)
+    if (s.length > L.SSID_MAX_BYTES)
+        throw new Error(`${what}: the network name (ssid) must be ${allowed}, got ${byteLength(s)}`)
     const n = byteLength(s)
-    if (n < 1 || n > 32) throw new Error(`${what}: the network name (ssid) must be 1..32 bytes, got ${n}`)
+    if (n < L.SSID_MIN_BYTES || n > L.SSID_MAX_BYTES)
+        throw new Error(`${what}: the network name (ssid) must be ${allowed}, got ${n}`)
     if (s.indexOf("\0") >= 0)
         throw new Error(`${what}: the network name (ssid) holds a NUL character, which would cut it short on the radio`)
     for (let i = 0; i < s.length; ++i) {
@@ -61,32 +86,37 @@ function isHex(s: string): boolean {
  */
 export function checkKey(key: any, what: string) {
     if (key === undefined || key === null || key === "") return
-    if (typeof key !== "string") throw new Error(`${what}: the password (key) must be a string, got ${typeof key}`)
+    const allowed = `${L.KEY_MIN_CHARS}..${L.KEY_MAX_CHARS} characters (or ${L.KEY_HEX_DIGITS} hex digits)`
+    if (typeof key !== "string")
+        throw new Error(`${what}: the password (key) must be a string of ${allowed}, got ${typeof key}`)
     const s = key as string
     // length first: a long string must not cost a per-character loop
-    if (s.length > 64)
-        throw new Error(`${what}: the password (key) must be 8..63 characters (or 64 hex digits), got ${s.length}`)
+    if (s.length > L.KEY_HEX_DIGITS) throw new Error(`${what}: the password (key) must be ${allowed}, got ${s.length}`)
     for (let i = 0; i < s.length; ++i) {
         const c = s.charCodeAt(i)
-        if (c < 32 || c > 126)
+        if (c < L.KEY_FIRST_CHAR_CODE || c > L.KEY_LAST_CHAR_CODE)
             throw new Error(
                 `${what}: the password (key) may only hold printable ASCII characters (a character at position ${i} is not)`,
             )
     }
-    if (s.length === 64) {
-        if (!isHex(s)) throw new Error(`${what}: a 64-character password (key) must be hex digits (a raw WPA2 key)`)
+    if (s.length === L.KEY_HEX_DIGITS) {
+        if (!isHex(s))
+            throw new Error(
+                `${what}: a ${L.KEY_HEX_DIGITS}-character password (key) must be hex digits (a raw WPA2 key); a passphrase is ${L.KEY_MIN_CHARS}..${L.KEY_MAX_CHARS} characters`,
+            )
         return
     }
-    if (s.length < 8 || s.length > 63)
-        throw new Error(`${what}: the password (key) must be 8..63 characters (or 64 hex digits), got ${s.length}`)
+    if (s.length < L.KEY_MIN_CHARS || s.length > L.KEY_MAX_CHARS)
+        throw new Error(`${what}: the password (key) must be ${allowed}, got ${s.length}`)
 }
 
 /** DHCP hostname: 1..32 of letters, digits and '-', not starting or ending with '-'. */
 export function checkHostname(name: any, what: string) {
-    const allowed = "1..32 letters, digits or '-', not starting or ending with '-'"
+    const allowed = `${L.HOSTNAME_MIN_CHARS}..${L.HOSTNAME_MAX_CHARS} letters, digits or '-', not starting or ending with '-'`
     if (typeof name !== "string") throw new Error(`${what}: hostname must be a string of ${allowed}`)
     const s = name as string
-    let ok = s.length >= 1 && s.length <= 32 && s[0] !== "-" && s[s.length - 1] !== "-"
+    let ok = s.length >= L.HOSTNAME_MIN_CHARS && s.length <= L.HOSTNAME_MAX_CHARS && s[0] !== "-"
+    ok = ok && s[s.length - 1] !== "-"
     for (let i = 0; ok && i < s.length; ++i) {
         const c = s[i].toLowerCase()
         ok = "abcdefghijklmnopqrstuvwxyz0123456789-".indexOf(c) >= 0

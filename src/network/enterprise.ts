@@ -1,5 +1,7 @@
 import * as ds from "@devicescript/core"
-import { byteLength, checkHostname } from "./credentials"
+import * as L from "../limits"
+import { describe } from "./credentials"
+import { checkDomain, checkEapText, checkPemSize } from "./ranges"
 import { support } from "./support"
 
 const Method = ds.CamWifiStationEapMethod
@@ -37,12 +39,6 @@ export interface EnterpriseOptions {
     bssid?: string
 }
 
-/** What the chip holds in RAM for each: PEM text sizes, bytes. */
-export const MAX_CA_CERT_BYTES = 8192
-export const MAX_CLIENT_CERT_BYTES = 4096
-export const MAX_CLIENT_KEY_BYTES = 4096
-/** identities, usernames and passwords (ESP-IDF's EAP client takes 1..127 bytes) */
-export const MAX_TEXT_BYTES = 127
 /** Chunks of one credential per `set_credential` packet (payloads are at most 236 bytes). */
 export const CREDENTIAL_CHUNK_BYTES = 200
 
@@ -188,11 +184,8 @@ function checkPemLines(w: PemWalk, pem: Buffer, from: number, to: number): numbe
  * VM's watchdog.
  */
 export async function checkPem(name: string, text: any, labels: string[], maxBytes: number): Promise<number> {
-    if (typeof text !== "string")
-        fail(`${name} must be PEM text (a string starting with -----BEGIN), got ${typeof text}`)
     // native: one step, however long the text
-    const pem = Buffer.from(text as string)
-    if (pem.length > maxBytes) fail(`${name} is ${pem.length} bytes; the camera holds at most ${maxBytes} bytes for it`)
+    const pem = checkPemSize(text, `connect(): ${name}`, maxBytes)
     const w: PemWalk = { name: name, labels: labels, label: "", body: 0, blocks: 0, line: 0, bodyEnd: -1, after: 0 }
     let pos = 0
     while (pos < pem.length) {
@@ -206,8 +199,7 @@ export async function checkPem(name: string, text: any, labels: string[], maxByt
 }
 
 function checkText(name: string, v: any) {
-    if (typeof v !== "string" || v.length === 0) fail(`${name} must be a non-empty string`)
-    if (byteLength(v) > MAX_TEXT_BYTES) fail(`${name} must be at most ${MAX_TEXT_BYTES} bytes`)
+    checkEapText(v, `connect(): ${name}`)
 }
 
 function forbid(o: any, names: string[], why: string) {
@@ -217,10 +209,10 @@ function forbid(o: any, names: string[], why: string) {
 /** Check every field of `o` for its method; throws at once with what is allowed. */
 export async function checkEnterprise(o: any): Promise<Enterprise> {
     for (const k of Object.keys(o))
-        if (KEYS.indexOf(k) < 0) fail(`unknown enterprise option ${JSON.stringify(k)}; allowed: ${KEYS.join(", ")}`)
+        if (KEYS.indexOf(k) < 0) fail(`unknown enterprise option ${describe(k)}; allowed: ${KEYS.join(", ")}`)
     const eap = o.eap
     if (eap !== "PEAP" && eap !== "TTLS" && eap !== "TLS")
-        fail(`eap must be "PEAP", "TTLS" or "TLS", got ${JSON.stringify(eap)}`)
+        fail(`eap must be "PEAP", "TTLS" or "TLS", got ${describe(eap)}`)
     const items: any[][] = []
     let method = Method.Peap
     let phase2 = Phase2.MsChapV2
@@ -235,12 +227,12 @@ export async function checkEnterprise(o: any): Promise<Enterprise> {
         checkText("identity", o.identity)
         if (o.clientCert === undefined || o.clientKey === undefined)
             fail('eap "TLS" needs clientCert and clientKey (PEM)')
-        await checkPem("clientCert", o.clientCert, ["CERTIFICATE"], MAX_CLIENT_CERT_BYTES)
+        await checkPem("clientCert", o.clientCert, ["CERTIFICATE"], L.CLIENT_CERT_MAX_BYTES)
         await checkPem(
             "clientKey",
             o.clientKey,
             ["PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY"],
-            MAX_CLIENT_KEY_BYTES,
+            L.CLIENT_KEY_MAX_BYTES,
         )
         items.push([Credential.Identity, o.identity])
         items.push([Credential.ClientCert, o.clientCert])
@@ -248,16 +240,15 @@ export async function checkEnterprise(o: any): Promise<Enterprise> {
     } else {
         forbid(o, ["clientCert", "clientKey"], `is for eap "TLS"; ${eap} logs in with username and password`)
         checkText("username", o.username)
-        if (typeof o.password !== "string" || o.password.length === 0)
-            fail(`eap "${eap}" needs a password (a non-empty string)`)
-        if (byteLength(o.password) > MAX_TEXT_BYTES) fail(`password must be at most ${MAX_TEXT_BYTES} bytes`)
+        if (o.password === undefined) fail(`eap "${eap}" needs a password`)
+        checkText("password", o.password)
         if (eap === "TTLS") {
             method = Method.Ttls
             if (o.phase2 === "PAP") phase2 = Phase2.Pap
             else if (o.phase2 !== undefined && o.phase2 !== "MSCHAPV2")
-                fail(`phase2 for TTLS must be "MSCHAPV2" or "PAP", got ${JSON.stringify(o.phase2)}`)
+                fail(`phase2 for TTLS must be "MSCHAPV2" or "PAP", got ${describe(o.phase2)}`)
         } else if (o.phase2 !== undefined && o.phase2 !== "MSCHAPV2")
-            fail(`phase2 for PEAP must be "MSCHAPV2", got ${JSON.stringify(o.phase2)}`)
+            fail(`phase2 for PEAP must be "MSCHAPV2", got ${describe(o.phase2)}`)
         if (o.identity !== undefined) checkText("identity", o.identity)
         items.push([Credential.Identity, o.identity !== undefined ? o.identity : o.username])
         items.push([Credential.Username, o.username])
@@ -276,12 +267,10 @@ export async function checkEnterprise(o: any): Promise<Enterprise> {
             fail(
                 "an enterprise network needs caCert, the login server's CA certificate (PEM): without it a rogue access point can pose as the network and collect the credentials. To connect without checking the server, pass insecure: true (not recommended)",
             )
-        await checkPem("caCert", o.caCert, ["CERTIFICATE"], MAX_CA_CERT_BYTES)
+        await checkPem("caCert", o.caCert, ["CERTIFICATE"], L.CA_CERT_MAX_BYTES)
         items.push([Credential.CaCert, o.caCert])
         if (o.serverDomain !== undefined) {
-            if (typeof o.serverDomain !== "string" || o.serverDomain.length > 253)
-                fail("serverDomain must be a domain name like radius.example.org")
-            for (const label of (o.serverDomain as string).split(".")) checkHostname(label, "connect() serverDomain")
+            checkDomain(o.serverDomain, "connect(): serverDomain")
             items.push([Credential.ServerDomain, o.serverDomain])
         }
     }

@@ -4,6 +4,7 @@ import { formatMac } from "./address"
 import { checkActiveArgument, checkHostname, describe } from "./credentials"
 import { boardPhy, EthernetLink, ethernetLink, PhySettings } from "./ethernet"
 import { Nic } from "./nic"
+import { checkPhyAddr, checkPin, checkRefClkMode, checkSpiHost } from "./ranges"
 
 const Phy = ds.CamEthernetPhyType
 const Clock = ds.CamEthernetClockMode
@@ -51,11 +52,6 @@ const OPTION_KEYS = [
 const PIN_KEYS = ["mdc", "mdio", "power", "sclk", "mosi", "miso", "cs", "int"]
 const CONFIG_KEYS = "mac, hostname"
 
-function checkInteger(what: string, v: any, lo: number, hi: number, allowed: string) {
-    if (typeof v !== "number" || Math.round(v) !== v || v < lo || v > hi)
-        throw new Error(`network.LAN: ${what} must be ${allowed}, got ${JSON.stringify(v)}`)
-}
-
 /**
  * A wired Ethernet interface, as MicroPython's `network.LAN`. There is no
  * connect step: `await lan.active(true)` starts it and it takes whatever is
@@ -91,7 +87,7 @@ export class LAN extends Nic {
             id = 0
         }
         if (id !== undefined && id !== 0)
-            throw new Error(`network.LAN: the only interface id is 0, got ${JSON.stringify(id)}`)
+            throw new Error(`network.LAN: the only interface id is 0, got ${describe(id)}`)
         this.eth = ethernetLink()
         this.link = this.eth
         if (options) this.eth.phy = this.withOptions(options)
@@ -101,27 +97,19 @@ export class LAN extends Nic {
         const keys = Object.keys(options)
         for (const k of keys)
             if (OPTION_KEYS.indexOf(k) < 0)
-                throw new Error(`network.LAN: unknown option ${JSON.stringify(k)}; allowed: ${OPTION_KEYS.join(", ")}`)
+                throw new Error(`network.LAN: unknown option ${describe(k)}; allowed: ${OPTION_KEYS.join(", ")}`)
         const o: any = options
         if (o.phy_type !== undefined) {
             const known = [Phy.LAN8720, Phy.IP101, Phy.RTL8201, Phy.DP83848, Phy.KSZ8041, Phy.W5500]
             if (known.indexOf(o.phy_type) < 0)
                 throw new Error(
-                    `network.LAN: phy_type must be one of LAN.PHY_LAN8720, PHY_IP101, PHY_RTL8201, PHY_DP83848, PHY_KSZ8041, PHY_W5500, got ${JSON.stringify(o.phy_type)}`,
+                    `network.LAN: phy_type must be one of LAN.PHY_LAN8720, PHY_IP101, PHY_RTL8201, PHY_DP83848, PHY_KSZ8041, PHY_W5500, got ${describe(o.phy_type)}`,
                 )
         }
-        if (o.phy_addr !== undefined) checkInteger("phy_addr", o.phy_addr, 0, 31, "0..31")
-        for (const k of PIN_KEYS)
-            if (o[k] !== undefined) checkInteger(k, o[k], -1, 48, "a GPIO number 0..48, or -1 for none")
-        if (o.ref_clk_mode !== undefined)
-            checkInteger(
-                "ref_clk_mode",
-                o.ref_clk_mode,
-                0,
-                3,
-                "one of LAN.CLOCK_GPIO0_IN, CLOCK_GPIO0_OUT, CLOCK_GPIO16_OUT, CLOCK_GPIO17_OUT",
-            )
-        if (o.spi_host !== undefined) checkInteger("spi_host", o.spi_host, 1, 2, "1 (SPI2) or 2 (SPI3)")
+        if (o.phy_addr !== undefined) checkPhyAddr(o.phy_addr, "network.LAN: phy_addr")
+        for (const k of PIN_KEYS) if (o[k] !== undefined) checkPin(o[k], `network.LAN: ${k}`)
+        if (o.ref_clk_mode !== undefined) checkRefClkMode(o.ref_clk_mode, "network.LAN: ref_clk_mode")
+        if (o.spi_host !== undefined) checkSpiHost(o.spi_host, "network.LAN: spi_host")
         const base = boardPhy(board().ethernet)
         return {
             phy_type: o.phy_type ?? base.phy_type,
@@ -190,7 +178,7 @@ export class LAN extends Nic {
                 return formatMac(this.eth.mac)
             }
             if (arg === "hostname") return this.eth.hostname
-            throw new Error(`config(): unknown key ${JSON.stringify(arg)}; allowed: ${CONFIG_KEYS}`)
+            throw new Error(`config(): unknown key ${describe(arg)}; allowed: ${CONFIG_KEYS}`)
         }
         if (typeof arg !== "object" || arg === null)
             throw new Error(`config(): expected a key (one of ${CONFIG_KEYS}) or an object of settings`)
@@ -198,7 +186,7 @@ export class LAN extends Nic {
         for (const k of keys) {
             if (k === "hostname") checkHostname(arg[k], "config()")
             else if (k === "mac") throw new Error("config(): mac is read-only")
-            else throw new Error(`config(): unknown setting ${JSON.stringify(k)}; settable: hostname`)
+            else throw new Error(`config(): unknown setting ${describe(k)}; settable: hostname`)
         }
         if (arg.hostname !== undefined) await this.setHostname(arg.hostname)
     }

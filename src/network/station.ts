@@ -1,4 +1,5 @@
 import * as ds from "@devicescript/core"
+import { SCAN_MAX_RESULTS } from "../limits"
 import { formatIp, formatMac } from "./address"
 import type { Enterprise } from "./enterprise"
 import { ADDRESS_GIVE_UP_MS, complete, Link, LinkChange } from "./link"
@@ -18,15 +19,6 @@ export const RETRY_FIRST_DELAY_MS = 500
 export const RETRY_MAX_DELAY_MS = 8000
 /** A scan that has not reported back by then is a driver fault. */
 export const SCAN_GIVE_UP_MS = 10000
-/**
- * `scan()` keeps at most this many networks, the strongest; the others are
- * only counted (`status("scan_dropped")`). A kept network costs about 380
- * bytes of the VM's 64 KB heap (measured: keeping 30 instead of 1 left room
- * for 132 fewer 64-byte buffers), so a full list takes about 7.5 KB, an
- * eighth of the heap. Before the cap, a scan hearing 100 networks kept
- * them all (about 38 KB) and ran the heap out.
- */
-export const SCAN_MAX_RESULTS = 20
 
 /** What the driver last said about the link (the `link` event, decoded). */
 export interface LinkSnapshot {

@@ -6,7 +6,9 @@ import type { EnterpriseOptions } from "./enterprise"
 import { Nic } from "./nic"
 import type { ApLink, ApStation } from "./access-point"
 import { support } from "./support"
-import { SCAN_MAX_RESULTS, ScanRecord, stationLink, StationLink } from "./station"
+import { SCAN_MAX_RESULTS } from "../limits"
+import { checkReconnects, checkScanMax, checkTxpower } from "./ranges"
+import { ScanRecord, stationLink, StationLink } from "./station"
 import type { StockStationLink } from "./stock-station"
 import * as stat from "./status"
 
@@ -52,8 +54,6 @@ export interface WlanConfig {
 
 const CONNECT_KEYS = ["bssid"]
 const CONFIG_KEYS = "mac, ssid, channel, hostname, reconnects, txpower, security"
-const TXPOWER_MIN_DBM = 2
-const TXPOWER_MAX_DBM = 20
 
 /**
  * A Wi-Fi interface, as MicroPython's `network.WLAN`.
@@ -249,8 +249,7 @@ export class WLAN extends Nic {
             checkKeys("scan()", options, SCAN_KEYS)
             const o: any = options
             if (o.max !== undefined) {
-                if (typeof o.max !== "number" || Math.round(o.max) !== o.max || o.max < 1 || o.max > SCAN_MAX_RESULTS)
-                    throw new Error(`scan(): max must be an integer 1..${SCAN_MAX_RESULTS}, got ${describe(o.max)}`)
+                checkScanMax(o.max, "scan(): max")
                 max = o.max
             }
             if (o.ssid !== undefined) {
@@ -287,19 +286,12 @@ export class WLAN extends Nic {
         for (const k of keys) {
             const v = arg[k]
             if (k === "hostname") checkHostname(v, "config()")
-            else if (k === "reconnects") {
-                if (typeof v !== "number" || v < -1 || Math.round(v) !== v)
-                    throw new Error(`config(): reconnects must be an integer >= -1 (-1 = retry forever), got ${v}`)
-            } else if (k === "txpower") {
-                if (typeof v !== "number" || !(v >= TXPOWER_MIN_DBM && v <= TXPOWER_MAX_DBM))
-                    throw new Error(`config(): txpower must be ${TXPOWER_MIN_DBM}..${TXPOWER_MAX_DBM} dBm, got ${v}`)
-            } else if (k === "mac" || k === "ssid" || k === "channel" || k === "security")
+            else if (k === "reconnects") checkReconnects(v, "config(): reconnects")
+            else if (k === "txpower") checkTxpower(v, "config(): txpower")
+            else if (k === "mac" || k === "ssid" || k === "channel" || k === "security")
                 throw new Error(`config(): ${k} is read-only on IF_STA (the network is chosen with connect())`)
             else if (k === "key") throw new Error("config(): key is set with connect(ssid, key) on IF_STA")
-            else
-                throw new Error(
-                    `config(): unknown setting ${JSON.stringify(k)}; settable: hostname, reconnects, txpower`,
-                )
+            else throw new Error(`config(): unknown setting ${describe(k)}; settable: hostname, reconnects, txpower`)
         }
         for (const k of keys) {
             const v = arg[k]
@@ -335,7 +327,7 @@ export class WLAN extends Nic {
             case "key":
                 throw new Error("config('key'): the key is write-only")
             default:
-                throw new Error(`config(): unknown key ${JSON.stringify(key)}; allowed: ${CONFIG_KEYS}`)
+                throw new Error(`config(): unknown key ${describe(key)}; allowed: ${CONFIG_KEYS}`)
         }
     }
 }

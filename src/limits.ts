@@ -1,0 +1,79 @@
+// Every limit a script's arguments are checked against, in one place. The
+// checks in src/network/credentials.ts, address.ts and ranges.ts read these; so does the table in
+// sim/limits.ts, from which docs/limits.md is written and the edge tests
+// (test/limits.test.ts) are generated. Plain numbers and no imports: this
+// module is compiled into the image and also runs under Node.
+//
+// Each limit has its reason beside it; a new one gets an entry in
+// sim/limits.ts, or test/limits.test.ts fails naming it.
+
+/** Network name (SSID): bytes of UTF-8. 802.11 carries at most 32; an empty one is a hidden network's. */
+export const SSID_MIN_BYTES = 1
+export const SSID_MAX_BYTES = 32
+
+/** WPA2/WPA3 passphrase: printable ASCII characters (IEEE 802.11i, annex M.4). */
+export const KEY_MIN_CHARS = 8
+export const KEY_MAX_CHARS = 63
+/** ...or the 256-bit pre-shared key itself, as this many hex digits. */
+export const KEY_HEX_DIGITS = 64
+/** Printable ASCII: space (32) to tilde (126). */
+export const KEY_FIRST_CHAR_CODE = 32
+export const KEY_LAST_CHAR_CODE = 126
+
+/** DHCP hostname: ESP-IDF's netif keeps at most 32 characters (letters, digits, '-'). */
+export const HOSTNAME_MIN_CHARS = 1
+export const HOSTNAME_MAX_CHARS = 32
+
+/** One label of a domain name (RFC 1035): 1..63 characters; the whole name at most 253. */
+export const DOMAIN_LABEL_MAX_CHARS = 63
+export const DOMAIN_MAX_CHARS = 253
+
+/** A MAC address (a BSSID): six bytes, written aa:bb:cc:dd:ee:ff. */
+export const MAC_BYTES = 6
+
+/** Each of the four numbers of an IPv4 address. */
+export const IPV4_PART_MAX = 255
+
+/** Wi-Fi channels of the 2.4 GHz band the ESP32's default country (CN, 1..13) allows. */
+export const CHANNEL_MIN = 1
+export const CHANNEL_MAX = 13
+
+/** ESP-IDF's soft-AP serves at most 10 stations (ESP_WIFI_MAX_CONN_NUM). */
+export const AP_CLIENTS_MIN = 1
+export const AP_CLIENTS_MAX = 10
+
+/** Station transmit power, dBm: esp_wifi_set_max_tx_power takes 8..84 quarter-dBm, 2..21 dBm; 20 is the regulatory cap. */
+export const TXPOWER_MIN_DBM = 2
+export const TXPOWER_MAX_DBM = 20
+
+/** `reconnects`: -1 retries forever, 0 never, n n times. */
+export const RECONNECTS_MIN = -1
+
+/**
+ * `scan()` keeps at most this many networks, the strongest; the others are
+ * only counted (`status("scan_dropped")`). A kept network costs about 380
+ * bytes of the VM's 64 KB heap, so a full list takes about 7.5 KB.
+ */
+export const SCAN_MIN_RESULTS = 1
+export const SCAN_MAX_RESULTS = 20
+
+/** Ethernet PHY address on the management bus (MDIO): 5 bits. */
+export const PHY_ADDR_MIN = 0
+export const PHY_ADDR_MAX = 31
+/** GPIO numbers of the ESP32 family (the S3 has 0..48); -1 means "not wired". */
+export const GPIO_NONE = -1
+export const GPIO_MAX = 48
+/** SPI host of a W5500: 1 (SPI2) or 2 (SPI3); SPI1 holds the flash. */
+export const SPI_HOST_MIN = 1
+export const SPI_HOST_MAX = 2
+/** RMII reference clock modes: GPIO0 in, GPIO0 out, GPIO16 out, GPIO17 out. */
+export const REF_CLK_MODE_MIN = 0
+export const REF_CLK_MODE_MAX = 3
+
+/** Enterprise credentials the chip holds in RAM, PEM text as given, bytes. */
+export const CA_CERT_MAX_BYTES = 8192
+export const CLIENT_CERT_MAX_BYTES = 4096
+export const CLIENT_KEY_MAX_BYTES = 4096
+/** Identities, usernames and passwords: ESP-IDF's EAP client takes 1..127 bytes. */
+export const EAP_TEXT_MIN_BYTES = 1
+export const EAP_TEXT_MAX_BYTES = 127
