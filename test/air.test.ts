@@ -152,6 +152,8 @@ test("associations: without limits every station is taken, and one station is on
     air.dissociate("m1")
     t.deepEqual([...one.stations], ["m3"])
     t.deepEqual(timeline.entries, [])
+    // without joinsPerSecond no join times are kept: a long run must not grow a list nobody reads
+    t.deepEqual(one.joins, [])
 })
 
 test("a full access point's refusal is a world line", (t) => {
