@@ -1,6 +1,9 @@
 import test from "ava"
+import { readFileSync } from "node:fs"
 import { createServer, type Server, type Socket } from "node:net"
+import { createServer as createTlsServer } from "node:tls"
 import { isLoopback, type Route, SimSockets } from "../sim/net/sockets"
+import { fromRoot } from "../sim/paths"
 import { Timeline } from "../sim/timeline"
 import type { DevsVm } from "../sim/vm/devs-vm"
 
@@ -159,6 +162,7 @@ test("a name in the zone (any case) reaches the loopback server: open, data both
     try {
         const s = setup([wifi, noDns], { "server.local": "127.0.0.1" })
         t.is(s.open("Server.Local", port), 0)
+        t.is(s.sockets.pending, 1, "the connection under way")
         t.deepEqual(s.timeline.entries, [
             {
                 atMs: 0,
@@ -173,6 +177,8 @@ test("a name in the zone (any case) reaches the loopback server: open, data both
             { event: EV_OPEN, text: "" },
             { event: EV_MESSAGE, text: "hello camera" },
         ])
+        t.is(s.sockets.pending, 0)
+        t.true(s.sockets.busy, "an open socket keeps the run going")
         t.is(s.write("GET /"), 0)
         await until(() => Buffer.concat(received).toString() === "GET /", "the bytes written")
         peer!.end()
@@ -181,6 +187,9 @@ test("a name in the zone (any case) reaches the loopback server: open, data both
         t.is(s.write("more"), -10, "nothing to write to after the close")
         t.is(s.close(), -10)
         t.false(s.sockets.busy)
+        t.is(s.sockets.pending, 0, "connect and close settle the connection once")
+        // only the payloads were copied into the heap (the greeting), and only those are freed
+        t.is(s.freed.length, 1)
     } finally {
         server.close()
     }
@@ -220,6 +229,8 @@ test("a link going down breaks the socket on it; another link changing does not"
         const s = setup([wifi, noDns])
         s.open("127.0.0.1", port)
         await until(() => s.events.length === 1, "the open")
+        // nothing changed, with two routes up
+        s.sockets.linkChanged()
         // the other interface goes: the socket's route (wifi, 10.0.0.7) is still there
         s.setRoutes([{ ...wifi }])
         s.sockets.linkChanged()
@@ -261,6 +272,55 @@ test("a new socket replaces the old one, whose late events are dropped; dispose 
         t.is(s.events.length, 1, "a socket closed by the VM itself reports nothing back")
         t.is(s.close(), -10)
     } finally {
+        server.close()
+    }
+})
+
+test("port 0 is plain TCP (only a negative port means TLS)", (t) => {
+    const s = setup([noDns])
+    s.open("127.0.0.1", 0)
+    t.is(s.timeline.entries[0].detail, "tcp://127.0.0.1:0 -> 127.0.0.1 via eth (192.168.10.100)")
+})
+
+test("an address that moves to another interface is not the socket's link any more", async (t) => {
+    const { server, port } = await listen(() => undefined)
+    try {
+        const s = setup([wifi])
+        s.open("127.0.0.1", port)
+        await until(() => s.events.length === 1, "the open")
+        s.setRoutes([{ iface: "eth", ip: wifi.ip, dns: 0 }])
+        s.sockets.linkChanged()
+        t.is(s.timeline.entries.at(-1)!.detail, `tcp://127.0.0.1:${port}: connection lost: the wifi link went down`)
+    } finally {
+        server.close()
+    }
+})
+
+test("TLS: the socket opens once the handshake is done, and carries data", async (t) => {
+    // the test's own certificate: the simulator passes no CA, so verification is off for this test only
+    const saved = process.env.NODE_TLS_REJECT_UNAUTHORIZED
+    process.env.NODE_TLS_REJECT_UNAUTHORIZED = "0"
+    const server = createTlsServer(
+        {
+            cert: readFileSync(fromRoot("sim/worlds/pki/client.pem")),
+            key: readFileSync(fromRoot("sim/worlds/pki/client.key")),
+        },
+        (c) => c.end("over TLS"),
+    )
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r))
+    try {
+        const port = (server.address() as { port: number }).port
+        const s = setup([wifi], { "secure.local": "127.0.0.1" })
+        s.open("secure.local", -port)
+        t.is(s.timeline.entries[0].detail, `tls://secure.local:${port} -> 127.0.0.1 via wifi (10.0.0.7)`)
+        await until(() => s.events.some((e) => e.event === EV_MESSAGE), "the data")
+        t.deepEqual(s.events.slice(0, 2), [
+            { event: EV_OPEN, text: "" },
+            { event: EV_MESSAGE, text: "over TLS" },
+        ])
+    } finally {
+        if (saved === undefined) delete process.env.NODE_TLS_REJECT_UNAUTHORIZED
+        else process.env.NODE_TLS_REJECT_UNAUTHORIZED = saved
         server.close()
     }
 })
