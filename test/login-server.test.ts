@@ -1,4 +1,5 @@
 import test from "ava"
+import { createHash } from "node:crypto"
 import { createSocket } from "node:dgram"
 import { authenticate, type EnterpriseCredentials, isDown } from "../sim/login/login-server"
 import type { LoginServerConfig } from "../sim/world/world"
@@ -114,34 +115,63 @@ test("TLS: the identity and its client certificate must both match one user", as
     t.is(await tls({ identity: undefined, clientCert: pem("cam-02 cert") }), "credentials-rejected")
 })
 
-/** A RADIUS server that answers Access-Accept or -Reject by the User-Name, and records the NAS-Identifier. */
-async function radiusAnswering(accept: string) {
-    const { createHash } = await import("node:crypto")
+/**
+ * A RADIUS server that answers Access-Accept when the User-Name and the
+ * User-Password (revealed as RFC 2865 5.2 says) are `user` / `password`,
+ * else Access-Reject; it records what it was sent.
+ */
+async function radiusAnswering(user: string, password: string) {
+    const secret = "s"
     const socket = createSocket("udp4")
-    const nas: string[] = []
+    const seen: { user: string; password: string; nas: string }[] = []
     socket.on("message", (req, from) => {
-        let user = ""
-        for (let i = 20; i < req.length; i += req[i + 1]) {
-            if (req[i] === 1) user = req.subarray(i + 2, i + req[i + 1]).toString()
-            if (req[i] === 32) nas.push(req.subarray(i + 2, i + req[i + 1]).toString())
+        const attrs = new Map<number, Buffer>()
+        for (let i = 20; i < req.length; i += req[i + 1]) attrs.set(req[i], req.subarray(i + 2, i + req[i + 1]))
+        const hidden = attrs.get(2)!
+        const plain = Buffer.alloc(hidden.length)
+        let previous = req.subarray(4, 20)
+        for (let i = 0; i < hidden.length; i += 16) {
+            const b = createHash("md5").update(secret).update(previous).digest()
+            for (let j = 0; j < 16; j++) plain[i + j] = hidden[i + j] ^ b[j]
+            previous = hidden.subarray(i, i + 16)
         }
-        const reply = Buffer.concat([Buffer.from([user === accept ? 2 : 3, req[1], 0, 20]), req.subarray(4, 20)])
-        createHash("md5").update(reply).update("s").digest().copy(reply, 4)
+        const got = {
+            user: attrs.get(1)!.toString(),
+            password: plain.toString().replace(/\0+$/, ""),
+            nas: attrs.get(32)!.toString(),
+        }
+        seen.push(got)
+        const ok = got.user === user && got.password === password
+        const reply = Buffer.concat([Buffer.from([ok ? 2 : 3, req[1], 0, 20]), req.subarray(4, 20)])
+        createHash("md5").update(reply).update(secret).digest().copy(reply, 4)
         socket.send(reply, from.port, from.address)
     })
     await new Promise<void>((r) => socket.bind(0, "127.0.0.1", r))
-    return { radius: { host: "127.0.0.1", port: socket.address().port, secret: "s" }, nas, close: () => socket.close() }
+    return { radius: { host: "127.0.0.1", port: socket.address().port, secret }, seen, close: () => socket.close() }
 }
 
 test("with a RADIUS server, PEAP/TTLS credentials are its to accept or reject, asked as the simulated AP", async (t) => {
-    const r = await radiusAnswering("cam-01")
+    const r = await radiusAnswering("cam-01", "right horse")
     try {
         // the users list would accept neither: the RADIUS server decides
         const s = server({ radius: r.radius, users: [] })
         t.is(await authenticate(s, peap(), 0), "accepted")
         t.is(await authenticate(s, peap({ username: "cam-09" }), 0), "credentials-rejected")
-        t.deepEqual(r.nas, ["camscript-sim-ap", "camscript-sim-ap"])
+        t.is(await authenticate(s, peap({ password: "wrong horse" }), 0), "credentials-rejected")
+        // nothing sent is sent as empty
+        t.is(await authenticate(s, peap({ username: undefined, password: undefined }), 0), "credentials-rejected")
+        t.deepEqual(r.seen, [
+            { user: "cam-01", password: "right horse", nas: "camscript-sim-ap" },
+            { user: "cam-09", password: "right horse", nas: "camscript-sim-ap" },
+            { user: "cam-01", password: "wrong horse", nas: "camscript-sim-ap" },
+            { user: "", password: "", nas: "camscript-sim-ap" },
+        ])
     } finally {
         r.close()
     }
+})
+
+test("a RADIUS server that cannot be reached makes the login server unreachable, not a rejection", async (t) => {
+    const s = server({ radius: { host: "no-such-radius.invalid", port: 1812, secret: "s" }, users: [] })
+    t.is(await authenticate(s, peap(), 0), "unreachable")
 })

@@ -199,6 +199,9 @@ test("replies that are not a genuine answer to this request are ignored: id, len
     const s = await scripted((req) => {
         const reject = (attrs: Buffer[] = [], o = {}) => reply(req, 3, attrs, o)
         const short = reject().subarray(0, 19)
+        // 19 bytes that say they are 19: too short to hold an authenticator
+        const tiny = Buffer.from(short)
+        tiny.writeUInt16BE(19, 2)
         const badMac = Buffer.concat([Buffer.from([80, 18]), Buffer.alloc(16, 7)])
         return [
             reject([], { id: (req.id + 1) & 255 }),
@@ -209,8 +212,12 @@ test("replies that are not a genuine answer to this request are ignored: id, len
             reject([], { secret: "another secret" }),
             reject([attr(80, Buffer.alloc(15))]), // a Message-Authenticator of 15 bytes
             reject([badMac]),
+            reject([Buffer.from([18, 1, 2])]), // a length under 2 that would still parse on
+            reject([attr(18, "x"), Buffer.from([18])]), // a header cut short at the end
+            tiny,
             reply(req, 11), // Access-Challenge: not an answer PAP expects
-            reply(req, 2, [attr(18, "welcome")]),
+            // an empty attribute (length 2) is well-formed
+            reply(req, 2, [attr(18, "welcome"), attr(18, "")]),
         ]
     })
     try {
