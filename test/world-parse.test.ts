@@ -601,3 +601,145 @@ test("loadWorldFile: unreadable, not JSON, duplicate keys, and a good file", (t)
     t.deepEqual(loadWorldFile(file("good.json", '{"accessPoints": []}')).accessPoints, [])
     t.is(loadWorldFile(file("good2.json", '{"accessPoints": []}')).source, join(dir, "good2.json"))
 })
+
+test("schema problems: every one is reported, each with its field's path, array indexes of any length", (t) => {
+    const ap = open()
+    t.deepEqual(problems({ accessPoints: [open({ channel: "x", hidden: 3 })] }), [
+        "accessPoints[0].channel must be integer",
+        "accessPoints[0].hidden must be boolean",
+    ])
+    // keys that end or start with a digit are names, not indexes
+    t.deepEqual(problems({ accessPoints: [ap], dnsZone: { cam1: 5 } }), ["dnsZone.cam1 must be string"])
+    t.regex(problems({ accessPoints: [ap], dnsZone: { "1cam": "x" } })[0], /^dnsZone\.1cam must match pattern/)
+    const eleven = Array.from({ length: 11 }, (_, i) => open({ name: `a${i}` }))
+    eleven[10] = { ...eleven[10], chanel: 1 } as typeof ap
+    t.deepEqual(problems({ accessPoints: eleven }), [
+        'accessPoints[10]: unknown field "chanel"; did you mean "channel"?',
+    ])
+    // a pattern that is not the board's is said as the schema says it
+    t.deepEqual(problems({ accessPoints: [open({ dhcp: { subnet: "x" } })] }), [
+        'accessPoints[0].dhcp.subnet must match pattern "^[0-9.]+/([0-9]|[12][0-9]|3[0-2])$"',
+    ])
+    // an enum of numbers gets no suggestion for a string
+    t.deepEqual(problems({ accessPoints: [], ethernet: { speedMbps: "100" } }), [
+        "ethernet.speedMbps must be one of 10, 100",
+    ])
+    t.deepEqual(problems({ accessPoints: [open({ position: "x" })] }), [
+        "accessPoints[0].position must be [x, y] in metres",
+    ])
+    t.deepEqual(problems({ accessPoints: [open({ ssid: 5 })] }), ["accessPoints[0].ssid must be string"])
+    t.deepEqual(problems({ accessPoints: [], clients: [{ name: "p", position: [0, 0], joins: "x", at: 0 }, 5] }), [
+        "clients[1] must be object",
+    ])
+})
+
+test("each wired action needs an ethernet section; each access point action needs an access point", (t) => {
+    for (const action of [
+        "unplug-cable",
+        "plug-cable",
+        "ethernet-dhcp-off",
+        "ethernet-dhcp-on",
+        "switch-off",
+        "switch-on",
+    ])
+        t.deepEqual(
+            problems({ accessPoints: [], events: [ev({ action })] }),
+            [`events[0]: action "${action}" needs an "ethernet" section in the world`],
+            action,
+        )
+    for (const action of [
+        "power-off",
+        "power-on",
+        "set-password",
+        "dhcp-off",
+        "dhcp-on",
+        "set-channel",
+        "dhcp-renumber",
+    ]) {
+        const p = problems({
+            accessPoints: [open()],
+            events: [ev({ action, password: "12345678", channel: 3, subnet: "10.0.0.0/24" })],
+        })
+        t.true(p.includes(`events[0]: action "${action}" needs "accessPoint"`), `${action}: ${p.join("; ")}`)
+    }
+})
+
+test("the documented defaults as numbers and names, not as the code's own constants", (t) => {
+    const w = parseWorld({ accessPoints: [] }, "w")
+    t.is(w.camera.mac, "24:0a:c4:00:c4:3e")
+})
+
+test("clients: the network they join is an SSID of at most 32 bytes", (t) => {
+    const c = (joins: string) =>
+        problems({ accessPoints: [], clients: [{ name: "p", position: [0, 0], joins, at: 0 }] })
+    t.deepEqual(c("é".repeat(16)), [])
+    t.deepEqual(c("é".repeat(16) + "x"), ["clients[0].joins must be at most 32 bytes (an SSID)"])
+    t.deepEqual(c("x".repeat(32)), [])
+})
+
+test("problems list the known names joined with commas", (t) => {
+    t.deepEqual(
+        problems({
+            accessPoints: [open({ name: "a" }), open({ name: "b" })],
+            events: [ev({ action: "power-on", accessPoint: "c" })],
+        }),
+        ['events[0].accessPoint "c" is not an access point of this world; known: a, b'],
+    )
+    const client = (name: string) => ({ name, position: [0, 0], joins: "x", at: 0 })
+    t.deepEqual(
+        problems({
+            accessPoints: [],
+            clients: [client("p"), client("q")],
+            events: [ev({ action: "client-join", client: "r" })],
+        }),
+        ['events[0].client "r" is not a client of this world; known: p, q'],
+    )
+})
+
+test("wpa3-enterprise takes a login server; a renumbered AP keeps its own server's settings, not another's", (t) => {
+    const dir = join(tmpdir(), `camscript-world-wpa3-${process.pid}`)
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(
+        join(dir, "ca.pem"),
+        `-----BEGIN CERTIFICATE-----\n${Buffer.from("ca").toString("base64")}\n-----END CERTIFICATE-----\n`,
+    )
+    t.notThrows(() =>
+        parseWorld(
+            {
+                accessPoints: [
+                    open({ security: "wpa3-enterprise", loginServer: { caCertFile: "ca.pem", domain: "d" } }),
+                ],
+            },
+            join(dir, "w.json"),
+        ),
+    )
+    const w = parseWorld(
+        {
+            accessPoints: [
+                open({ name: "a", dhcp: { subnet: "10.0.0.0/24", leaseSeconds: 111 } }),
+                open({ name: "b", dhcp: { subnet: "10.0.1.0/24", leaseSeconds: 222 } }),
+            ],
+            events: [ev({ action: "dhcp-renumber", accessPoint: "b", subnet: "10.9.0.0/24" })],
+        },
+        "w",
+    )
+    t.is(w.events[0].dhcp!.leaseSeconds, 222)
+})
+
+test("a bad subnet and a bad duration in one DHCP section are both reported, with the delay's path", (t) => {
+    t.deepEqual(problems({ accessPoints: [open({ dhcp: { subnet: "10.0.0.0/24", delay: "3651d" } })] }), [
+        'accessPoints[0].dhcp.delay: duration "3651d" is longer than the 10 years (3650d, 315360000000 ms) allowed',
+    ])
+    t.deepEqual(problems({ accessPoints: [open({ bootTime: "3651d" })] }), [
+        'accessPoints[0].bootTime: duration "3651d" is longer than the 10 years (3650d, 315360000000 ms) allowed',
+    ])
+    // an unusable subnet leaves a disabled, empty server (and says why)
+    try {
+        parseWorld({ accessPoints: [open({ dhcp: { subnet: "10.0.0.300/24" } })] }, "w")
+        t.fail("should be refused")
+    } catch (e) {
+        t.deepEqual((e as WorldError).problems, [
+            'accessPoints[0].dhcp.subnet "10.0.0.300/24" is not a subnet like 192.168.1.0/24',
+        ])
+    }
+})

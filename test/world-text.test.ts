@@ -36,6 +36,9 @@ test("UTF-8: overlong forms, surrogates, code points past U+10FFFF, stray and tr
         [0xf4, 0x90, 0x80, 0x80], // U+110000
         [0xf5, 0x80, 0x80, 0x80],
         [0xff],
+        [0x9f, 0x80], // continuation bytes in a row, which would decode if taken for a lead
+        [0x8f, 0xbf, 0xbf],
+        [0x84, 0x8f, 0xbf, 0xbf],
         [0xc3, 0x41], // a lead byte followed by ASCII
         [0xe2, 0x82, 0x41],
         [0xf0, 0x90, 0x80, 0x41],
@@ -89,4 +92,8 @@ test("duplicate keys: escapes name the same key; strings holding braces, commas 
     // each object has its own keys; a key after a nested object closes is still the outer object's
     t.deepEqual(duplicateKeys('{"o": {"k": 1}, "k": 2}'), [])
     t.deepEqual(duplicateKeys('{"o": {"k": 1}, "o": 2}'), [twice("(top level)", "o", 1, 1)])
+    // string values are not keys, equal or not
+    t.deepEqual(duplicateKeys('{"a": "x", "b": "x", "c": ["x", "x"]}'), [])
+    // a path that starts at a top-level array
+    t.deepEqual(duplicateKeys('[{"o": {"k": 1, "k": 2}}]'), [twice("[0].o", "k", 1, 1)])
 })

@@ -29,6 +29,8 @@ export const AREAS = {
             "test/ipv4.test.ts",
             "test/duration.test.ts",
             "test/cameras.test.ts",
+            // the air applies the world's AIR_ACTIONS
+            "test/air.test.ts",
         ],
         // the CLI-spawning tests, and the bulk ones (a 4 MB file, 4096 access points, 1024 cameras)
         // that take tens of seconds under Stryker's instrumentation; their edges are probed directly
