@@ -743,3 +743,39 @@ test("a bad subnet and a bad duration in one DHCP section are both reported, wit
         ])
     }
 })
+
+test("a duration's problem does not hide another field's; a list too short says how many", (t) => {
+    t.deepEqual(
+        problems({ accessPoints: [open({ channel: "x" })], events: [{ at: true, action: "move-camera", to: [1, 2] }] }),
+        [
+            "accessPoints[0].channel must be integer",
+            'events[0].at must be a duration: milliseconds, or a string like "300ms", "20s", "2m"',
+        ],
+    )
+    t.deepEqual(problems({ accessPoints: [open({ dhcp: { subnet: "10.0.0.0/24", dns: [] } })] }), [
+        "accessPoints[0].dhcp.dns must NOT have fewer than 1 items",
+    ])
+    // renumbering an access point the world does not have is a problem, not a crash
+    t.deepEqual(
+        problems({
+            accessPoints: [open()],
+            events: [ev({ action: "dhcp-renumber", accessPoint: "nope", subnet: "10.0.0.0/24" })],
+        }),
+        ['events[0].accessPoint "nope" is not an access point of this world; known: site'],
+    )
+})
+
+test("a login server without users has none", (t) => {
+    const dir = join(tmpdir(), `camscript-world-nousers-${process.pid}`)
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(
+        join(dir, "ca.pem"),
+        `-----BEGIN CERTIFICATE-----\n${Buffer.from("ca").toString("base64")}\n-----END CERTIFICATE-----\n`,
+    )
+    const w = parseWorld(
+        { accessPoints: [open({ security: "wpa2-enterprise", loginServer: { caCertFile: "ca.pem", domain: "d" } })] },
+        join(dir, "w.json"),
+    )
+    t.deepEqual(w.accessPoints[0].loginServer!.users, [])
+    t.deepEqual(w.accessPoints[0].loginServer!.down, [])
+})
