@@ -71,6 +71,8 @@ test("checkSsid: the type, the byte count said exactly, NUL and lone surrogates 
     t.is(says("a\udc00"), lone(1)) // a low surrogate alone
     t.is(says("\udbff\ud800"), lone(0)) // followed by another high one
     t.is(says("\ud83d\ude00\udfff"), lone(2)) // after a valid pair
+    t.is(says("\udc00\udc00"), lone(0)) // two low surrogates are not a pair
+    t.is(says("\ud800\ue000"), lone(0)) // a high one followed by a character past the low range
     t.notThrows(() => checkSsid("cam \ud83d\ude00", W))
     t.notThrows(() => checkSsid("\udbff\udfff", W)) // the last pair (U+10FFFF)
     t.notThrows(() => checkSsid("\ud800\udc00", W)) // the first pair (U+10000)
@@ -83,6 +85,8 @@ test("checkKey: open network values, the character set at both ends, lengths, an
     const allowed = "8..63 characters (or 64 hex digits)"
     t.is(says(12345678), `connect(): the password (key) must be a string of ${allowed}, got number`)
     t.is(says("x".repeat(65)), `connect(): the password (key) must be ${allowed}, got 65`)
+    // too long is said first, whatever the characters
+    t.is(says("x".repeat(64) + "\u0001"), `connect(): the password (key) must be ${allowed}, got 65`)
     t.is(says("x".repeat(7)), `connect(): the password (key) must be ${allowed}, got 7`)
     t.notThrows(() => checkKey(" ".repeat(8), W))
     t.notThrows(() => checkKey("~".repeat(63), W))
@@ -128,6 +132,7 @@ test("parseIp: each number 0..255 of 1..3 digits, 15 characters at most, digits 
     t.is(parseIp("255.255.255.255", "ip"), 0xffffffff)
     t.is(parseIp("0.0.0.0", "ip"), 0)
     t.is(parseIp("009.8.7.6", "ip"), 0x09080706)
+    t.throws(() => parseIp("0001.2.3.4", "ip"), { message: `ip: "0001.2.3.4" is not ${ipAllowed}` })
     for (const bad of [
         "1.2.3.256",
         "1.2.3",
