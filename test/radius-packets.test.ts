@@ -270,3 +270,53 @@ test("a server name that does not resolve is unreachable at once, with the resol
         t.false(r.detail.startsWith("no answer"))
     }
 })
+
+/** `reply` with a Message-Authenticator (RFC 3579 3.2) computed over it, as hardened servers send. */
+function signed(req: Request, code: number, attrs: Buffer[]): Buffer {
+    const packet = Buffer.concat([
+        Buffer.from([code, req.id, 0, 0]),
+        req.authenticator,
+        ...attrs,
+        Buffer.from([80, 18]),
+        Buffer.alloc(16),
+    ])
+    packet.writeUInt16BE(packet.length, 2)
+    // over the packet with the Request Authenticator in place and this field zeroed
+    createHmac("md5", SECRET)
+        .update(packet)
+        .digest()
+        .copy(packet, packet.length - 16)
+    createHash("md5")
+        .update(packet.subarray(0, 4))
+        .update(req.authenticator)
+        .update(packet.subarray(20))
+        .update(SECRET)
+        .digest()
+        .copy(packet, 4)
+    return packet
+}
+
+test("a reply with a valid Message-Authenticator counts; its Reply-Message is only the Reply-Message attributes", async (t) => {
+    const s = await scripted((req) => [signed(req, 3, [attr(18, "locked"), attr(25, "class-x")])])
+    try {
+        t.deepEqual(await radiusAuthenticate(s.server, "cam-01", "pw", { timeoutMs: 2000, retries: 0 }), {
+            result: "reject",
+            message: "locked",
+        })
+    } finally {
+        await s.close()
+    }
+})
+
+test("after an answer nothing more is sent: the retry timer is stopped", async (t) => {
+    const s = await scripted(accept)
+    try {
+        t.deepEqual(await radiusAuthenticate(s.server, "cam-01", "pw", { timeoutMs: 30, retries: 2 }), {
+            result: "accept",
+        })
+        await new Promise((r) => setTimeout(r, 150))
+        t.is(s.requests.length, 1)
+    } finally {
+        await s.close()
+    }
+})
