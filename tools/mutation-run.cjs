@@ -7,7 +7,18 @@
 "use strict"
 const Module = require("node:module")
 const { basename, resolve } = require("node:path")
+const { mkdtempSync, rmSync } = require("node:fs")
+const { tmpdir } = require("node:os")
 const shim = require("./mutation-ava.cjs")
+
+// Stryker runs two of these at once, and some tests use fixed names under
+// the temporary folder (test/world-files.test.ts): each run gets its own,
+// or the two runs tear each other's files and a mutant is "killed" by the
+// collision. (os.tmpdir() reads TMPDIR on every call; tsx's cache, set up
+// before this runs, stays where it was.)
+const ownTmp = mkdtempSync(`${tmpdir()}/mutation-run-`)
+process.env.TMPDIR = ownTmp
+process.on("exit", () => rmSync(ownTmp, { recursive: true, force: true }))
 
 const resolveFilename = Module._resolveFilename
 Module._resolveFilename = function (request, ...rest) {
