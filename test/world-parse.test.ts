@@ -779,3 +779,10 @@ test("a login server without users has none", (t) => {
     t.deepEqual(w.accessPoints[0].loginServer!.users, [])
     t.deepEqual(w.accessPoints[0].loginServer!.down, [])
 })
+
+test("a wrong coordinate inside a position is named as such; an empty fleet says how many it needs", (t) => {
+    t.deepEqual(problems({ accessPoints: [open({ position: ["x", 0] })] }), [
+        "accessPoints[0].position[0] must be number",
+    ])
+    t.deepEqual(problems({ accessPoints: [], cameras: [] }), ["cameras must NOT have fewer than 1 items"])
+})
