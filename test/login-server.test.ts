@@ -129,7 +129,7 @@ async function radiusAnswering(user: string, password: string) {
         for (let i = 20; i < req.length; i += req[i + 1]) attrs.set(req[i], req.subarray(i + 2, i + req[i + 1]))
         const hidden = attrs.get(2)!
         const plain = Buffer.alloc(hidden.length)
-        let previous = req.subarray(4, 20)
+        let previous: Buffer = req.subarray(4, 20)
         for (let i = 0; i < hidden.length; i += 16) {
             const b = createHash("md5").update(secret).update(previous).digest()
             for (let j = 0; j < 16; j++) plain[i + j] = hidden[i + j] ^ b[j]
