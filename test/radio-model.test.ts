@@ -1,0 +1,135 @@
+import test from "ava"
+import { events, runScript } from "./helpers/run"
+
+// The radio model of docs/world-format.md#radio, observed through the
+// bytecode on the VM: what scan() and status("rssi") report, and how an
+// attempt ends, for antenna gains and uplinks no other test sets. Every
+// expected value is worked out by hand from the documented formula,
+//
+//   PL(d) = PL(1 m) + 10 · n · log10(d)       (40 dB, n = 3 by default)
+//   RSSI  = round(txPower + antennaGainDbi − PL(d))
+//
+// with the default floor (-92 dBm) and marginal band (-92..-90 dBm).
+
+/** Three open APs at 10 m, 20 m and 30 m (a 3-4-5 triangle: [18, 24]), 20 dBm each. */
+const threeDistances = (gain: number) => ({
+    camera: { position: [0, 0], antennaGainDbi: gain },
+    accessPoints: [
+        { ssid: "at-10m", security: "open", position: [10, 0] },
+        { ssid: "at-20m", security: "open", position: [0, 20] },
+        { ssid: "at-30m", security: "open", position: [18, 24] },
+    ],
+})
+
+const scanAndJoin = `
+import { network } from "camscript"
+const wlan = new network.WLAN(network.WLAN.IF_STA)
+await wlan.active(true)
+for (const n of await wlan.scan()) console.log(\`seen \${n.ssid} \${n.rssi}\`)
+await wlan.connect("at-10m")
+await wlan.wait_connected(5000)
+console.log(\`joined \${wlan.status("rssi")}\`)
+`
+
+// PL(10) = 70, PL(20) = 40 + 30 · 1.30103 = 79.03, PL(30) = 40 + 30 · 1.47712 = 84.31
+const byGain: [gain: number, rssi: [number, number, number]][] = [
+    [0, [-50, -59, -64]], // 20 - 70, 20 - 79.03 = -59.03, 20 - 84.31 = -64.31
+    [6, [-44, -53, -58]], // 26 - 70, 26 - 79.03 = -53.03, 26 - 84.31 = -58.31
+    [-6, [-56, -65, -70]], // 14 - 70, 14 - 79.03 = -65.03, 14 - 84.31 = -70.31
+    [10, [-40, -49, -54]], // the largest gain allowed
+    [-10, [-60, -69, -74]], // the smallest
+    [2.6, [-47, -56, -62]], // 22.6 - 70 = -47.4, 22.6 - 79.03 = -56.43, 22.6 - 84.31 = -61.71
+]
+for (const [gain, [r10, r20, r30]] of byGain)
+    test(`antenna gain ${gain} dBi is added to what the camera hears: ${r10}, ${r20}, ${r30} dBm at 10, 20, 30 m`, async (t) => {
+        const run = await runScript(scanAndJoin, { world: threeDistances(gain) })
+        t.is(run.outcome, "finished", run.error)
+        t.deepEqual(run.lines, [`seen at-10m ${r10}`, `seen at-20m ${r20}`, `seen at-30m ${r30}`, `joined ${r10}`])
+    })
+
+// The uplink: the camera at 100 m from a 20 dBm access point hears it at
+// 20 - 100 = -80 dBm whatever it sends; the access point hears the camera at
+// txpower + gain - 100.
+const far = (gain = 0) => ({
+    camera: { position: [0, 0], antennaGainDbi: gain },
+    accessPoints: [{ ssid: "far-net", security: "wpa2-psk", password: "far-password", position: [60, 80] }],
+})
+
+/** For each txpower: connect, wait 6 s (past the 4 s handshake timeout), report, disconnect. */
+const uplinkScript = (txpowers: number[]) => `
+import { network, time } from "camscript"
+const wlan = new network.WLAN(network.WLAN.IF_STA)
+await wlan.active(true)
+for (const tx of [${txpowers.join(", ")}]) {
+    await wlan.config({ txpower: tx })
+    await wlan.connect("far-net", "far-password")
+    await time.sleep_ms(6000)
+    console.log(\`tx \${tx}: \${wlan.status()} \${wlan.isconnected() ? wlan.status("rssi") : wlan.reason()}\`)
+    await wlan.disconnect()
+}
+`
+
+const REJECTED =
+    "the access point did not accept the association (it may be full, or not hear the camera: move closer or raise txpower)"
+const HANDSHAKE = "the 4-way handshake timed out (the signal may be too weak)"
+
+test("uplink at its edges: the AP that cannot hear the camera rejects it (203), a marginal uplink loses the handshake (204)", async (t) => {
+    const run = await runScript(uplinkScript([7, 8, 10, 11]), { world: far() })
+    t.is(run.outcome, "finished", run.error)
+    t.deepEqual(run.lines, [
+        `tx 7: 203 ${REJECTED}`, // uplink 7 - 100 = -93: below the floor, while the camera hears the AP at -80
+        `tx 8: 204 ${HANDSHAKE}`, // -92: heard, but marginal
+        `tx 10: 204 ${HANDSHAKE}`, // -90: the top of the marginal band
+        "tx 11: 1010 -80", // -89: enough; the reported RSSI is the downlink's
+    ])
+    // the reason names in the driver's timeline. tx 7: rejected 1.59 s after connect() (scan +
+    // association), retried 0.5 s later and rejected again, the third attempt cut by disconnect() at
+    // 6 s; tx 8 and 10: the handshake times out 5.59 s after connect(), before the first retry
+    t.deepEqual(
+        events(run)
+            .filter((e) => e.startsWith("Idle reason="))
+            .map((e) => e.split(" ")[1]),
+        [
+            "reason=AssocRejected",
+            "reason=AssocRejected",
+            "reason=LeftByRequest",
+            "reason=HandshakeTimeout",
+            "reason=LeftByRequest",
+            "reason=HandshakeTimeout",
+            "reason=LeftByRequest",
+            "reason=LeftByRequest",
+        ],
+    )
+})
+
+test("antenna gain is added to what the camera sends too: at 2 dBm, 0 dBi is not heard, +8 is marginal, +9 joins", async (t) => {
+    const source = uplinkScript([2])
+    // 2 + 0 - 100 = -98: rejected; 2 + 8 - 100 = -90: marginal; 2 + 9 - 100 = -89: joins, and the
+    // camera then hears the AP at 20 + 9 - 100 = -71
+    const [none, eight, nine] = await Promise.all([0, 8, 9].map((g) => runScript(source, { world: far(g) })))
+    t.deepEqual(none.lines, [`tx 2: 203 ${REJECTED}`])
+    t.deepEqual(eight.lines, [`tx 2: 204 ${HANDSHAKE}`])
+    t.deepEqual(nine.lines, ["tx 2: 1010 -71"])
+})
+
+test("no key for a password network: CONNECT_FAIL (203), SecurityMismatch, 'needs a password and none was given'", async (t) => {
+    const run = await runScript(
+        `
+import { network, time } from "camscript"
+const wlan = new network.WLAN(network.WLAN.IF_STA)
+await wlan.active(true)
+await wlan.connect("my-network")
+await time.sleep_ms(3000)
+console.log(\`\${wlan.status()} \${wlan.reason()}\`)
+`,
+    )
+    t.is(run.outcome, "finished", run.error)
+    t.deepEqual(run.lines, ["203 the network needs a password and none was given"])
+    // found by the scan (0.988 s + 1.56 s), refused at association (30 ms later)
+    t.deepEqual(
+        run.timeline
+            .filter((e) => e.source === "wifi" && e.event === "Idle" && e.detail)
+            .map((e) => [e.atMs, e.detail]),
+        [[988 + 1560 + 30, "reason=SecurityMismatch ap=my-network (02:ca:00:00:00:01, ch 6) rssi=-44 dBm"]],
+    )
+})
