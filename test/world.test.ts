@@ -156,3 +156,31 @@ test("a position that is not [x, y] says so", (t) => {
         /accessPoints\[0\]\.position must be \[x, y\] in metres/,
     )
 })
+
+test("two access points with one BSSID are refused, naming both (any case, a default one too)", (t) => {
+    const a = { ...ap, name: "hall", bssid: "02:00:00:00:00:0A" }
+    const b = { ...ap, name: "yard", bssid: "02:00:00:00:00:0a" }
+    t.is(
+        problems({ accessPoints: [a, b] }),
+        'w.json: accessPoints[1].bssid 02:00:00:00:00:0a: accessPoints[0] ("hall") and accessPoints[1] ("yard") have the same BSSID; each access point needs its own',
+    )
+    // the second AP's default is 02:ca:00:00:00:02 (its position), which the first wrote out
+    t.regex(
+        problems({
+            accessPoints: [
+                { ...a, bssid: "02:ca:00:00:00:02" },
+                { ...ap, name: "yard" },
+            ],
+        }),
+        /accessPoints\[1\]\.bssid 02:ca:00:00:00:02: accessPoints\[0\] \("hall"\) and accessPoints\[1\] \("yard"\) by default have the same BSSID/,
+    )
+    // one apart is two access points
+    const w = parseWorld({ accessPoints: [a, { ...b, bssid: "02:00:00:00:00:0b" }] }, "w.json")
+    t.deepEqual(
+        w.accessPoints.map((x) => [x.name, x.bssid]),
+        [
+            ["hall", "02:00:00:00:00:0a"],
+            ["yard", "02:00:00:00:00:0b"],
+        ],
+    )
+})

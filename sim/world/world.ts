@@ -379,15 +379,25 @@ export function parseWorld(json: unknown, source: string): World {
         normaliseAccessPoint(ap, i, problems, dirname(resolve(source))),
     )
     const names = new Set<string>()
-    const bssids = new Set<string>()
+    /** BSSID (lower case) -> the index of the first access point with it */
+    const bssids = new Map<string, number>()
     accessPoints.forEach((ap, i) => {
         if (names.has(ap.name))
             problems.push(
                 `accessPoints[${i}]: another access point is already called "${ap.name}"; give one a distinct "name"`,
             )
         names.add(ap.name)
-        if (bssids.has(ap.bssid)) problems.push(`accessPoints[${i}].bssid ${ap.bssid} is used twice`)
-        bssids.add(ap.bssid)
+        // two radios with one BSSID cannot be told apart by a scan, a pinned
+        // connect() or the timeline: refused, naming both (a default BSSID
+        // can collide with one written out, so say which was a default)
+        const first = bssids.get(ap.bssid)
+        if (first !== undefined) {
+            const which = (k: number) =>
+                `accessPoints[${k}] ("${accessPoints[k].name}")${raw.accessPoints[k].bssid === undefined ? " by default" : ""}`
+            problems.push(
+                `accessPoints[${i}].bssid ${ap.bssid}: ${which(first)} and ${which(i)} have the same BSSID; each access point needs its own`,
+            )
+        } else bssids.set(ap.bssid, i)
     })
     const cameras = raw.cameras ? normaliseCameras(raw.cameras, dirname(resolve(source)), problems) : undefined
     if (cameras && raw.camera) problems.push(`give either "camera" (one camera) or "cameras" (a fleet), not both`)
