@@ -203,7 +203,8 @@ function unknownCommand(command: string): string {
     const names = [...Object.keys(COMMANDS), ...hardwareCommandNames(), "help"]
     if (command.startsWith("-"))
         return `unknown option ${command}${didYouMean(command.replace(/^-+/, ""), ["help", "version", ...Object.keys(SIM_OPTIONS)], (s) => `--${s}`)} (a command's options go after it: camscript sim <script.ts> --world FILE)`
-    return `unknown command "${command}"${didYouMean(command, names)}`
+    // nothing close: say what the commands are, not only where to look them up
+    return `unknown command "${command}"${didYouMean(command, names) || `; the commands are ${names.join(", ")}`}`
 }
 
 /** `camscript help [command]` */

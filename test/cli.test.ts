@@ -98,10 +98,32 @@ test("sim: a world naming an unknown board exits 2 listing the boards", async (t
     t.regex(r.stderr, /unknown board "nonexistent_cam" \(known boards: .*ai_thinker_esp32_cam/)
 })
 
-test("usage errors exit 2", async (t) => {
-    t.is((await camscript("sim")).code, 2)
-    t.is((await camscript("fly")).code, 2)
-    t.is((await camscript("sim", "examples/wifi-station.ts", "--colour")).code, 2)
+test("usage errors exit 2 and say what was wrong and what is allowed", async (t) => {
+    const noScript = await camscript("sim")
+    t.is(noScript.code, 2)
+    t.regex(noScript.stderr, /^camscript sim: sim needs a script\nusage: camscript sim <script\.ts> \[--world FILE\]/)
+    const unknown = await camscript("fly")
+    t.is(unknown.code, 2)
+    t.regex(unknown.stderr, /^camscript: unknown command "fly"; the commands are .*\n/)
+    const listed = /the commands are (.*)\n/.exec(unknown.stderr)![1].split(", ")
+    t.deepEqual([...listed].sort(), [
+        "boards",
+        "build",
+        "clean",
+        "deploy",
+        "flash",
+        "help",
+        "init",
+        "monitor",
+        "sim",
+        "test",
+        "virtual-board",
+    ])
+    const option = await camscript("sim", "examples/wifi-station.ts", "--colour")
+    t.is(option.code, 2)
+    t.regex(option.stderr, /^camscript sim: unknown option --colour\n/)
+    t.regex(option.stderr, /\[--verbose\] \[--no-timeline\]/, "the options sim takes")
+    t.regex(option.stderr, /camscript help sim for all of sim's options/)
     const bad = await camscript("sim", "examples/wifi-station.ts", "--timeout", "soon")
     t.is(bad.code, 2)
     t.regex(bad.stderr, /--timeout: "soon" is not a duration/)
