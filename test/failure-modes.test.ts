@@ -22,14 +22,24 @@ test("wrong password: retries silently, status WRONG_PASSWORD, never connected",
     t.false(run.lines.some((l) => l.includes("connected=true")))
     t.true(run.lines.includes("t=20 status=202 connected=false"), run.lines.join("\n"))
     t.is(value(run, "reason:"), "the access point rejected the password")
-    const failures = events(run).filter((e) => e.includes("reason=AuthFailed"))
-    t.true(failures.length >= 2, `the attempt was retried: ${failures.length} failures`)
+    // retried by the back-off: each attempt is a scan (1.56 s), association (30 ms) and 4 s of
+    // unanswered handshake; the next starts 2 ms (the bus) + 0.5 s, then 1 s, after each failure
+    const failures = run.timeline.filter((e) => e.source === "wifi" && e.detail.startsWith("reason=AuthFailed"))
+    const attempt = 1560 + 30 + 4000
+    t.deepEqual(
+        failures.map((e) => e.atMs),
+        [988 + attempt, 988 + attempt + 502 + attempt, 988 + attempt + 502 + attempt + 1002 + attempt],
+    )
 })
 
 test("unknown network name: status NO_AP_FOUND while retrying", async (t) => {
     const run = await runScript(watch("my-netwrok", "my-password", 8))
     t.true(run.lines.includes("t=8 status=201 connected=false"), run.lines.join("\n"))
-    t.true(events(run).filter((e) => e.includes("reason=NoApFound")).length >= 2)
+    // a scan (1.56 s) per attempt, retried 2 ms (the bus) + 0.5 s, then 1 s, after each failure
+    t.deepEqual(
+        run.timeline.filter((e) => e.source === "wifi" && e.detail === "reason=NoApFound").map((e) => e.atMs),
+        [988 + 1560, 988 + 1560 + 502 + 1560, 988 + 1560 + 502 + 1560 + 1002 + 1560],
+    )
 })
 
 test("status reads CONNECTING only until the first failure (micropython #5326)", async (t) => {
@@ -212,6 +222,8 @@ console.log(\`status \${wlan.status()} \${wlan.reason()}\`)
         value(quiet, "status"),
         "203 the access point did not accept the association (it may be full, or not hear the camera: move closer or raise txpower)",
     )
+    // 150 m: the camera hears the AP at 20 - (40 + 30 log10 150) = -85 dBm, the AP hears it at 2 - 105.3 = -103
+    t.true(events(quiet).includes("Idle reason=AssocRejected ap=far-net (02:ca:00:00:00:01, ch 6) rssi=-85 dBm"))
     const loud = await runScript(source(20), { world: far })
     t.is(value(loud, "status"), "1010")
 })
