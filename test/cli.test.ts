@@ -141,11 +141,3 @@ test("boards lists every board with its interfaces", async (t) => {
     t.regex(r.stdout, /ai_thinker_esp32_cam +wlan /)
     t.regex(r.stdout, /wt32_eth01 +wlan\+lan /)
 })
-
-test("sim --realtime runs on the wall clock", async (t) => {
-    const started = Date.now()
-    const r = await camscript("sim", "examples/wifi-station.ts", "--realtime", "--no-timeline")
-    t.is(r.code, 0, r.stderr)
-    t.regex(r.stdout, /link up/)
-    t.true(Date.now() - started >= 2500, "about 3 s of real time")
-})
