@@ -30,7 +30,10 @@ test.after.always(async () => {
 const server = () => radius!
 const it = available ? test.serial : test.skip
 // without the server the tests below are skipped, and say so in ava's count
-if (!available) test.skip("real-server tests need FreeRADIUS: apt-get install freeradius", () => {})
+if (!available) {
+    console.log("SKIP: /usr/sbin/freeradius is not installed: apt-get install freeradius")
+    test.skip("real-server tests need FreeRADIUS: apt-get install freeradius", () => {})
+}
 
 it("the right password is accepted", async (t) => {
     t.deepEqual(await radiusAuthenticate(server(), "camera-01", PASSWORD), { result: "accept" })
