@@ -227,3 +227,28 @@ console.log(\`status \${wlan.status()} \${wlan.reason()}\`)
     const loud = await runScript(source(20), { world: far })
     t.is(value(loud, "status"), "1010")
 })
+
+test("an open network: a key given is ignored (joins); an enterprise login is refused (203, SecurityMismatch, says it is open)", async (t) => {
+    const open = { accessPoints: [{ ssid: "cafe", security: "open", position: [5, 0] }] }
+    const join = (how: string) => `
+import { network, time } from "camscript"
+const wlan = new network.WLAN(network.WLAN.IF_STA)
+await wlan.active(true)
+await wlan.connect("cafe", ${how})
+await time.sleep_ms(3000)
+console.log(\`\${wlan.status()} \${wlan.reason()}\`)
+`
+    const keyed = await runScript(join(`"some-password"`), { world: open })
+    t.deepEqual(keyed.lines, ["1010 "])
+    const enterprise = await runScript(
+        join(`{ eap: "PEAP", username: "camera-01", password: "some-password", insecure: true }`),
+        { world: open },
+    )
+    t.deepEqual(enterprise.lines, ["203 the network is open but the connect asked for a secured one"])
+    t.deepEqual(
+        events(enterprise)
+            .filter((e) => e.startsWith("Idle reason="))
+            .map((e) => e.split(" ")[1]),
+        ["reason=SecurityMismatch"],
+    )
+})
