@@ -166,3 +166,38 @@ console.log(\`lost after \${time.ticks_ms() - again} ms: \${wlan.status()} \${wl
     t.is(lost![2], "the access point's beacons stopped (it went out of range or was switched off)")
     t.is(events(run).filter((e) => e.startsWith("Idle reason=BeaconTimeout")).length, 1)
 })
+
+test("the floor and the marginal band at their edges: heard at 261 m (-92), not at 262 m (-93); a handshake at 207 m (-89), not at 208 m (-90)", async (t) => {
+    // 20 - (40 + 30 log10 d): 261 m -92.50 -> -92, 262 m -92.55 -> -93, 207 m -89.48 -> -89, 208 m -89.54 -> -90
+    const world = {
+        accessPoints: [
+            { ssid: "at-261m", security: "open", position: [261, 0] },
+            { ssid: "at-262m", security: "open", position: [0, 262] },
+            { ssid: "at-207m", security: "wpa2-psk", password: "edge-password", position: [-207, 0] },
+            { ssid: "at-208m", security: "wpa2-psk", password: "edge-password", position: [0, -208] },
+        ],
+    }
+    const run = await runScript(
+        `
+import { network, time } from "camscript"
+const wlan = new network.WLAN(network.WLAN.IF_STA)
+await wlan.active(true)
+for (const n of await wlan.scan()) console.log(\`seen \${n.ssid} \${n.rssi}\`)
+for (const ssid of ["at-208m", "at-207m"]) {
+    await wlan.connect(ssid, "edge-password")
+    await time.sleep_ms(6000)
+    console.log(\`\${ssid}: \${wlan.status()} \${wlan.isconnected() ? wlan.status("rssi") : wlan.reason()}\`)
+    await wlan.disconnect()
+}
+`,
+        { world },
+    )
+    t.is(run.outcome, "finished", run.error)
+    t.deepEqual(run.lines, [
+        "seen at-207m -89",
+        "seen at-208m -90",
+        "seen at-261m -92",
+        `at-208m: 204 ${HANDSHAKE}`,
+        "at-207m: 1010 -89",
+    ])
+})
