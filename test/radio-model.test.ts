@@ -201,3 +201,26 @@ for (const ssid of ["at-208m", "at-207m"]) {
         "at-207m: 1010 -89",
     ])
 })
+
+test("the world's radio numbers are used: n = 2, 30 dB at 1 m, a -80 dBm floor", async (t) => {
+    // 20 - (30 + 20 log10 d): 0.5 m counts as 1 m: -10; 100 m: -50; 1000 m: -70; 10 km: -90, below -80
+    const world = {
+        radio: { pathLossExponent: 2, referenceLossDb: 30, sensitivityDbm: -80 },
+        accessPoints: [
+            { ssid: "at-0.5m", security: "open", position: [0.3, 0.4] },
+            { ssid: "at-100m", security: "open", position: [100, 0] },
+            { ssid: "at-1km", security: "open", position: [0, 1000] },
+            { ssid: "at-10km", security: "open", position: [-10_000, 0] },
+        ],
+    }
+    const run = await runScript(
+        `
+import { network } from "camscript"
+const wlan = new network.WLAN(network.WLAN.IF_STA)
+await wlan.active(true)
+for (const n of await wlan.scan()) console.log(\`seen \${n.ssid} \${n.rssi}\`)
+`,
+        { world },
+    )
+    t.deepEqual(run.lines, ["seen at-0.5m -10", "seen at-100m -50", "seen at-1km -70"])
+})
