@@ -232,13 +232,29 @@ test("no password, key or certificate appears in any output of the enterprise sc
     const keyBody = CLIENT_KEY.split("\n")[1]
     const caBody = CA.split("\n")[1]
     const certBody = CLIENT_CERT.split("\n")[1]
-    for (const [opts, world] of [
-        [peap(), campus()],
-        [`{ eap: "PEAP", username: "camera-01", password: "wrong horse", caCert: CA }`, campus()],
-        [`{ eap: "TLS", identity: "camera-01", clientCert: CLIENT_CERT, clientKey: CLIENT_KEY, caCert: CA }`, campus()],
-        [peap(), campus({ down: [{ from: 0 }] })],
-    ] as [string, object][]) {
-        const all = everything(await runScript(attempt(opts), { world }))
+    // each scenario must also end as it should: a crash prints no secret either
+    for (const [opts, world, outcome] of [
+        [peap(), campus(), "up 10.50.0.100"],
+        [
+            `{ eap: "PEAP", username: "camera-01", password: "wrong horse", caCert: CA }`,
+            campus(),
+            "status 202: the login server rejected the credentials",
+        ],
+        [
+            `{ eap: "TLS", identity: "camera-01", clientCert: CLIENT_CERT, clientKey: CLIENT_KEY, caCert: CA }`,
+            campus(),
+            "up 10.50.0.100",
+        ],
+        [
+            peap(),
+            campus({ down: [{ from: 0 }] }),
+            "status 203: the login server did not answer (the access point could not reach it)",
+        ],
+    ] as [string, object, string][]) {
+        const run = await runScript(attempt(opts), { world })
+        t.is(run.outcome, "finished", run.error)
+        t.deepEqual(run.lines, [outcome])
+        const all = everything(run)
         for (const secret of [PASSWORD, "wrong horse", keyBody, caBody, certBody])
             t.false(all.includes(secret), `printed: ${secret.slice(0, 12)}...`)
     }
