@@ -88,6 +88,15 @@ test("enterprise network: a password alone fails with CONNECT_FAIL and says why"
 test("weak signal: the 4-way handshake times out (HANDSHAKE_TIMEOUT)", async (t) => {
     const run = await runScript(watch("my-network", "my-password", 8), { world: "weak-signal" })
     t.true(run.lines.includes("t=8 status=204 connected=false"), run.lines.join("\n"))
+    t.is(value(run, "reason:"), "the 4-way handshake timed out (the signal may be too weak)")
+    // 215 m: 20 - (40 + 30 log10 215) = -89.97, read -90 (marginal); after the scan (0.988 + 1.56 s),
+    // association (30 ms) and 4 s of lost handshake frames
+    t.deepEqual(
+        run.timeline
+            .filter((e) => e.source === "wifi" && e.event === "Idle" && e.detail)
+            .map((e) => [e.atMs, e.detail]),
+        [[988 + 1560 + 30 + 4000, "reason=HandshakeTimeout ap=my-network (02:ca:00:00:00:01, ch 6) rssi=-90 dBm"]],
+    )
 })
 
 test("no DHCP answer: associated, then given up after 15 s as CONNECT_FAIL and retried", async (t) => {
