@@ -1,5 +1,6 @@
 import test from "ava"
-import { events, runScript } from "./helpers/run"
+import { runFleetWorld } from "./helpers/fleet"
+import { events, runScript, scriptFile } from "./helpers/run"
 
 // The radio model of docs/world-format.md#radio, observed through the
 // bytecode on the VM: what scan() and status("rssi") report, and how an
@@ -223,4 +224,33 @@ for (const n of await wlan.scan()) console.log(\`seen \${n.ssid} \${n.rssi}\`)
         { world },
     )
     t.deepEqual(run.lines, ["seen at-0.5m -10", "seen at-100m -50", "seen at-1km -70"])
+})
+
+test("in a fleet each camera's own antenna gain counts: +6 dBi and -6 dBi side by side, 10 m from the AP, read -44 and -56", async (t) => {
+    const script = scriptFile(`
+import { network } from "camscript"
+const wlan = new network.WLAN(network.WLAN.IF_STA)
+await wlan.active(true)
+for (const n of await wlan.scan()) console.log(\`seen \${n.ssid} \${n.rssi}\`)
+`)
+    const r = await runFleetWorld(
+        {
+            accessPoints: [{ ssid: "site", security: "open", position: [10, 0] }],
+            cameras: [
+                { name: "loud", position: [0, 0], antennaGainDbi: 6 },
+                { name: "quiet", position: [0, 0], antennaGainDbi: -6 },
+                { name: "plain", position: [0, 0] },
+            ],
+        },
+        { script, timeout: "10s" },
+    )
+    // 20 +/- 6 - 70
+    t.deepEqual(
+        r.cameras.map((c) => [c.name, c.output.map((l) => l.text)]),
+        [
+            ["loud", ["seen site -44"]],
+            ["quiet", ["seen site -56"]],
+            ["plain", ["seen site -50"]],
+        ],
+    )
 })
