@@ -184,3 +184,24 @@ test("two access points with one BSSID are refused, naming both (any case, a def
         ],
     )
 })
+
+test("two clients with one MAC are refused, naming both (any case, a default one too)", (t) => {
+    const phone = (name: string, mac?: string) => ({ name, position: [2, 1], joins: "cam-setup", at: "1s", mac })
+    t.is(
+        problems({ accessPoints: [], clients: [phone("a", "02:00:00:00:00:7A"), phone("b", "02:00:00:00:00:7a")] }),
+        'w.json: clients[1].mac 02:00:00:00:00:7a: clients[0] ("a") and clients[1] ("b") have the same MAC; each client needs its own',
+    )
+    // the second's default is 02:c1:00:00:00:02 (its position), which the first wrote out
+    t.regex(
+        problems({ accessPoints: [], clients: [phone("a", "02:c1:00:00:00:02"), phone("b")] }),
+        /clients\[1\]\.mac 02:c1:00:00:00:02: clients\[0\] \("a"\) and clients\[1\] \("b"\) by default have the same MAC/,
+    )
+    const w = parseWorld({ accessPoints: [], clients: [phone("a"), phone("b", "02:00:00:00:00:7b")] }, "w.json")
+    t.deepEqual(
+        w.clients.map((c) => [c.name, c.mac]),
+        [
+            ["a", "02:c1:00:00:00:01"],
+            ["b", "02:00:00:00:00:7b"],
+        ],
+    )
+})

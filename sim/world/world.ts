@@ -461,15 +461,27 @@ export function parseWorld(json: unknown, source: string): World {
           }
         : undefined
     const clientNames = new Set<string>()
+    /** client MAC (lower case) -> the index of the first client with it */
+    const clientMacs = new Map<string, number>()
     const clients: ClientConfig[] = (raw.clients ?? []).map((c, i) => {
         if (clientNames.has(c.name)) problems.push(`clients[${i}]: another client is already called "${c.name}"`)
         clientNames.add(c.name)
         const atMs = durationAt(c.at, `clients[${i}].at`, problems)
         const leaveAtMs = c.leaveAt !== undefined ? durationAt(c.leaveAt, `clients[${i}].leaveAt`, problems) : undefined
         if (leaveAtMs !== undefined && leaveAtMs <= atMs) problems.push(`clients[${i}].leaveAt must be after its "at"`)
+        const mac = (c.mac ?? positionMac("02:c1", i + 1)).toLowerCase()
+        // two phones with one MAC would share a DHCP lease and a station entry
+        const first = clientMacs.get(mac)
+        if (first !== undefined) {
+            const which = (k: number) =>
+                `clients[${k}] ("${raw.clients![k].name}")${raw.clients![k].mac === undefined ? " by default" : ""}`
+            problems.push(
+                `clients[${i}].mac ${mac}: ${which(first)} and ${which(i)} have the same MAC; each client needs its own`,
+            )
+        } else clientMacs.set(mac, i)
         return {
             name: c.name,
-            mac: (c.mac ?? positionMac("02:c1", i + 1)).toLowerCase(),
+            mac,
             position: c.position,
             joins: c.joins,
             password: c.password,
