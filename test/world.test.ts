@@ -205,3 +205,18 @@ test("two clients with one MAC are refused, naming both (any case, a default one
         ],
     )
 })
+
+test("dnsZone: two spellings of one name are refused (matched without regard to case); distinct names are kept", (t) => {
+    t.is(
+        problems({ accessPoints: [], dnsZone: { "Hub.test": "127.0.0.1", "hub.TEST": "127.0.0.2" } }),
+        'w.json: dnsZone: "Hub.test" and "hub.TEST" are one name (names match without regard to case); give it once',
+    )
+    const w = parseWorld({ accessPoints: [], dnsZone: { "Hub.test": "127.0.0.1", "hub2.test": "127.0.0.2" } }, "w.json")
+    t.deepEqual(
+        [...w.dnsZone],
+        [
+            ["hub.test", 0x7f000001],
+            ["hub2.test", 0x7f000002],
+        ],
+    )
+})

@@ -497,7 +497,19 @@ export function parseWorld(json: unknown, source: string): World {
             )
     })
     const dnsZone = new Map<string, number>()
-    for (const [name, ip] of Object.entries(raw.dnsZone ?? {})) dnsZone.set(name.toLowerCase(), parseIpv4(ip) ?? 0)
+    /** lower-cased name -> the name as first written */
+    const zoneNames = new Map<string, string>()
+    for (const [name, ip] of Object.entries(raw.dnsZone ?? {})) {
+        const key = name.toLowerCase()
+        // names match without regard to case: two spellings of one name would leave only the last address
+        const first = zoneNames.get(key)
+        if (first !== undefined)
+            problems.push(
+                `dnsZone: "${first}" and "${name}" are one name (names match without regard to case); give it once`,
+            )
+        else zoneNames.set(key, name)
+        dnsZone.set(key, parseIpv4(ip) ?? 0)
+    }
     if (problems.length) throw new WorldError(source, problems)
     events.sort((a, b) => a.atMs - b.atMs)
     return {
