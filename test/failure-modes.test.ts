@@ -169,6 +169,16 @@ for (let i = 0; i < 50; i++) {
     t.true(run.lines.includes("t=10 true 1010"), run.lines.join("\n"))
     t.true(run.lines.includes("t=20 false 201") || run.lines.includes("t=20 false 200"), run.lines.join("\n"))
     t.true(run.lines.includes("t=50 true 1010"), run.lines.join("\n"))
+    // carried 500 m away at 10 s: 6 s of missed beacons; carried back at 30 s: found by a retry no
+    // more than the longest back-off (8 s) later, then a join (1.93 s) (docs/reliability.md)
+    const wifi = run.timeline.filter((e) => e.source === "wifi")
+    t.deepEqual(
+        wifi.filter((e) => e.detail.startsWith("reason=BeaconTimeout")).map((e) => e.atMs),
+        [10_000 + 6000],
+    )
+    const back = wifi.filter((e) => e.event === "GotAddress" && e.atMs > 30_000).map((e) => e.atMs)
+    t.is(back.length, 1)
+    t.true(back[0] >= 30_000 + 370 && back[0] <= 30_000 + 8000 + 1930 + 2, `back at ${back[0]}`)
 })
 
 test("reconnects=0: one attempt only, no retry", async (t) => {

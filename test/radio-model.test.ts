@@ -254,3 +254,30 @@ for (const n of await wlan.scan()) console.log(\`seen \${n.ssid} \${n.rssi}\`)
         ],
     )
 })
+
+test("an access point's txPowerDbm sets what the camera hears of it, not what it hears of the camera", async (t) => {
+    // 10 m (PL 70): 30 dBm -> -40, 5 dBm -> -65; 100 m (PL 100): 30 dBm -> -70, heard; 0 dBm -> -100, not heard
+    const world = {
+        accessPoints: [
+            { ssid: "loud-10m", security: "open", position: [10, 0], txPowerDbm: 30 },
+            { ssid: "soft-10m", security: "open", position: [0, 10], txPowerDbm: 5 },
+            { ssid: "loud-100m", security: "open", position: [60, 80], txPowerDbm: 30 },
+            { ssid: "silent-100m", security: "open", position: [-60, -80], txPowerDbm: 0 },
+        ],
+    }
+    const run = await runScript(
+        `
+import { network, time } from "camscript"
+const wlan = new network.WLAN(network.WLAN.IF_STA)
+await wlan.active(true)
+for (const n of await wlan.scan()) console.log(\`seen \${n.ssid} \${n.rssi}\`)
+// the loud AP 100 m away: heard at -70, but it hears a 7 dBm camera at 7 - 100 = -93: rejected
+await wlan.config({ txpower: 7 })
+await wlan.connect("loud-100m")
+await time.sleep_ms(2000)
+console.log(\`\${wlan.status()} \${wlan.reason()}\`)
+`,
+        { world },
+    )
+    t.deepEqual(run.lines, ["seen loud-10m -40", "seen soft-10m -65", "seen loud-100m -70", `203 ${REJECTED}`])
+})
