@@ -100,6 +100,14 @@ test("loadBoard of an unknown id names it and lists the known ids", (t) => {
     for (const id of SHIPPED_BOARDS) t.true(error.message.includes(id), `known id ${id} not listed`)
 })
 
+test("the wired fixture itself is valid, and loads with the values it gives", (t) => {
+    // each rejection below breaks it in exactly one place: it must be whole to begin with
+    const board = validateBoardFile(wiredBoard(), BROKEN_FILE)
+    t.is(board.id, "broken")
+    t.deepEqual(board.interfaces, ["wlan", "lan"])
+    t.like(board.camscript.ethernet, { phy: "LAN8720", phyAddress: 1, mdcPin: 23, mdioPin: 18, powerPin: 16 })
+})
+
 test("a board with lan but no ethernet section is rejected, naming the field", (t) => {
     const board = wiredBoard()
     delete board.camscript.ethernet
