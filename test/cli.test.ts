@@ -1,5 +1,5 @@
 import test from "ava"
-import { execFile } from "node:child_process"
+import { execFile, spawn } from "node:child_process"
 import { mkdirSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -127,6 +127,34 @@ test("usage errors exit 2 and say what was wrong and what is allowed", async (t)
     const bad = await camscript("sim", "examples/wifi-station.ts", "--timeout", "soon")
     t.is(bad.code, 2)
     t.regex(bad.stderr, /--timeout: "soon" is not a duration/)
+})
+
+test("boards and clean take no arguments: one given is a usage error, and clean removes nothing", async (t) => {
+    const boards = await camscript("boards", "wt32_eth01")
+    t.is(boards.code, 2)
+    t.regex(boards.stderr, /^camscript boards: boards takes no arguments, got "wt32_eth01"\nusage: camscript boards\n/)
+    t.is(boards.stdout, "")
+    const clean = await camscript("clean", "examples/wifi-station.ts")
+    t.is(clean.code, 2)
+    t.regex(
+        clean.stderr,
+        /^camscript clean: clean takes no arguments, got "examples\/wifi-station\.ts"\nusage: camscript clean\n/,
+    )
+    t.notRegex(clean.stdout, /removed/)
+})
+
+test("a reader that goes away (camscript boards | head -1) ends the run quietly, exit 0", async (t) => {
+    const child = spawn(process.execPath, [fromRoot("bin/camscript.cjs"), "boards"], {
+        cwd: fromRoot(),
+        stdio: ["ignore", "pipe", "pipe"],
+    })
+    // closed before the command writes anything: its first write meets a closed pipe
+    child.stdout.destroy()
+    let stderr = ""
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()))
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve))
+    t.is(stderr, "")
+    t.is(code, 0)
 })
 
 test("a missing script is a usage error, exit 2", async (t) => {
