@@ -281,3 +281,31 @@ console.log(\`\${wlan.status()} \${wlan.reason()}\`)
     )
     t.deepEqual(run.lines, ["seen loud-10m -40", "seen soft-10m -65", "seen loud-100m -70", `203 ${REJECTED}`])
 })
+
+test("several access points with one name: the strongest is joined, and kept (no roaming) when another becomes stronger", async (t) => {
+    // A at 10 m (-50 dBm), B at 50 m (20 - (40 + 30 log10 50) = -70.97: -71); at 30 s the camera moves
+    // to [40, 0]: A 30 m away (-64.31: -64), B 10 m away (-50)
+    const world = {
+        accessPoints: [
+            { name: "a", ssid: "mesh", security: "open", position: [10, 0], bssid: "02:00:00:00:00:0a" },
+            { name: "b", ssid: "mesh", security: "open", position: [50, 0], bssid: "02:00:00:00:00:0b" },
+        ],
+        events: [{ at: "30s", action: "move-camera", to: [40, 0] }],
+    }
+    const run = await runScript(
+        `
+import { network, time } from "camscript"
+const wlan = new network.WLAN(network.WLAN.IF_STA)
+await wlan.active(true)
+await wlan.connect("mesh")
+await wlan.wait_connected(5000)
+console.log(\`joined rssi \${wlan.status("rssi")}\`)
+await time.sleep_ms(40000)
+console.log(\`after the move \${wlan.isconnected()} rssi \${wlan.status("rssi")}\`)
+`,
+        { world },
+    )
+    t.deepEqual(run.lines, ["joined rssi -50", "after the move true rssi -64"])
+    const joins = events(run).filter((e) => e.startsWith("Associating"))
+    t.deepEqual(joins, ["Associating ap=mesh (02:00:00:00:00:0a, ch 6) rssi=-50 dBm"])
+})
