@@ -135,7 +135,7 @@ console.log(\`\${wlan.status()} \${wlan.reason()}\`)
     )
 })
 
-test("a txpower change while connected re-checks the uplink: 7 dBm at 100 m loses the link 6 s later (200), back to 11 dBm within 6 s holds it", async (t) => {
+test("a txpower change while connected re-checks the uplink: 7 dBm at 100 m loses the link 6 s later (200); back to 11 dBm within 6 s, or a marginal 8 dBm, holds it", async (t) => {
     const run = await runScript(
         `
 import { network, time } from "camscript"
@@ -150,6 +150,9 @@ console.log(\`5 s quiet: \${wlan.isconnected()}\`)
 await wlan.config({ txpower: 11 }) // -89: heard again before the 6 s ran out
 await time.sleep_ms(10000)
 console.log(\`10 s later: \${wlan.isconnected()}\`)
+await wlan.config({ txpower: 8 }) // -92: marginal, which an established link survives
+await time.sleep_ms(10000)
+console.log(\`10 s marginal: \${wlan.isconnected()}\`)
 await wlan.config({ txpower: 7 })
 const again = time.ticks_ms()
 while (wlan.isconnected()) await time.sleep_ms(10)
@@ -160,8 +163,9 @@ console.log(\`lost after \${time.ticks_ms() - again} ms: \${wlan.status()} \${wl
     t.is(run.outcome, "finished", run.error)
     t.is(run.lines[0], "5 s quiet: true")
     t.is(run.lines[1], "10 s later: true")
+    t.is(run.lines[2], "10 s marginal: true")
     // 6 s of missed beacons (BEACON_LOSS_MS), seen by a loop that looks every 10 ms, with the bus's 2 ms
-    const lost = /^lost after (\d+) ms: 200 (.*)$/.exec(run.lines[2])
+    const lost = /^lost after (\d+) ms: 200 (.*)$/.exec(run.lines[3])
     t.truthy(lost, run.lines.join("\n"))
     t.true(Number(lost![1]) >= 6000 && Number(lost![1]) <= 6000 + 2 + 10, lost![1])
     t.is(lost![2], "the access point's beacons stopped (it went out of range or was switched off)")
