@@ -185,6 +185,16 @@ await wlan.wait_connected(10000)
 console.log(\`connected to \${wlan.config("ssid")} status \${wlan.status()}\`)
 `)
     t.deepEqual(run.lines, ["connected to my-network status 1010"])
+    // replaced, not queued: the first scan is cancelled (no NoApFound, no retry of it), the second joins
+    t.deepEqual(events(run), [
+        "Idle",
+        "Scanning",
+        "Scanning",
+        "Associating ap=my-network (02:ca:00:00:00:01, ch 6) rssi=-44 dBm",
+        "ObtainingAddress ap=my-network (02:ca:00:00:00:01, ch 6) rssi=-44 dBm",
+        "dhcp-hostname camscript",
+        "GotAddress ap=my-network (02:ca:00:00:00:01, ch 6) rssi=-44 dBm ip=192.168.1.100",
+    ])
 })
 
 test("connect() with a bssid joins that access point only", async (t) => {

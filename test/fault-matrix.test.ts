@@ -145,7 +145,8 @@ test("beacon loss under 6 s (Wi-Fi): the link holds and the script sees no chang
     const run = await runFile(script("wifi-watch"), {
         world: wifiWorld([
             { at: "20s", action: "move-camera", to: [500, 0] },
-            { at: "25s", action: "move-camera", to: [0, 0] },
+            // the edge: 1 ms short of BEACON_LOSS_MS
+            { at: 20_000 + BEACON_LOSS_MS - 1, action: "move-camera", to: [0, 0] },
         ]),
         timeout: "60s",
     })
@@ -156,6 +157,25 @@ test("beacon loss under 6 s (Wi-Fi): the link holds and the script sees no chang
         [],
     )
     t.true(cs[cs.length - 1].connected)
+})
+
+test("beacon loss of 6 s + 1 ms (Wi-Fi): the first that drops the link, at 6 s", async (t) => {
+    const run = await runFile(script("wifi-watch"), {
+        world: wifiWorld([
+            { at: "20s", action: "move-camera", to: [500, 0] },
+            { at: 20_000 + BEACON_LOSS_MS + 1, action: "move-camera", to: [0, 0] },
+        ]),
+        timeout: "30s",
+    })
+    t.deepEqual(
+        run.timeline
+            .filter((e) => e.source === "wifi" && e.detail.startsWith("reason=BeaconTimeout"))
+            .map((e) => e.atMs),
+        [20_000 + BEACON_LOSS_MS],
+    )
+    const down = firstAfter(changes(run), 20_000, (c) => !c.connected)
+    within(t, "down", down?.t, 26_000, 26_000 + TOL)
+    t.is(down?.status, 200)
 })
 
 test("beacon loss of 10 s (Wi-Fi): BEACON_TIMEOUT after 6 s, back within 8 s + a join of the beacons' return", async (t) => {

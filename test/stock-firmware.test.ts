@@ -120,7 +120,16 @@ test("unknown network name: the same status and reason as a wrong password (indi
     const run = await runScript(watch("my-netwrok", 8), stock)
     t.true(run.lines.includes("t=8 status=203 connected=false"), run.lines.join("\n"))
     t.is(value(run, "reason:"), ATTEMPT_FAILED)
-    t.true(events(run).filter((e) => e.startsWith("lost-ip")).length >= 2)
+    // the firmware's own retry has no back-off (docs/api.md): each failed scan (1.56 s, from the
+    // connect at 0.986 s) is followed by the next attempt in the same millisecond
+    const at = (event: string) =>
+        run.timeline.filter((e) => e.source === "wifi" && e.event === event).map((e) => e.atMs)
+    const failures = at("lost-ip")
+    t.deepEqual(
+        failures.slice(0, 4),
+        [1, 2, 3, 4].map((k) => 986 + k * 1560),
+    )
+    t.deepEqual(at("connecting").slice(1, 5), failures.slice(0, 4))
 })
 
 test("status reads CONNECTING until the first lost_ip, then CONNECT_FAIL", async (t) => {
