@@ -1,29 +1,13 @@
 import test from "ava"
-import { execFile, spawn } from "node:child_process"
+import { spawn } from "node:child_process"
 import { mkdirSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fromRoot } from "../sim/paths"
+import { camscript } from "./helpers/bin"
 
 // The `camscript` command as a user runs it (the bundled bin), with its
 // exit codes: 0 finished, 1 script error, 2 usage/world/board, 124 timeout.
-
-interface Cli {
-    code: number
-    stdout: string
-    stderr: string
-}
-
-function camscript(...args: string[]): Promise<Cli> {
-    return new Promise((done) => {
-        execFile(
-            process.execPath,
-            [fromRoot("bin/camscript.cjs"), ...args],
-            { cwd: fromRoot() },
-            (err, stdout, stderr) => done({ code: err ? Number(err.code) : 0, stdout, stderr }),
-        )
-    })
-}
 
 const userDir = join(tmpdir(), "camscript-cli-user")
 function userFile(name: string, text: string): string {

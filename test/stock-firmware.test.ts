@@ -1,5 +1,4 @@
 import test from "ava"
-import { execFile } from "node:child_process"
 import { mkdtempSync, readFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -9,6 +8,7 @@ import { runSimulation } from "../sim/session"
 import { BEACON_LOSS_MS } from "../sim/radio/timing"
 import { fromRoot } from "../sim/paths"
 import { events, everything, runFile, runScript, scriptFile, value, world } from "./helpers/run"
+import { camscript } from "./helpers/bin"
 
 // A board on the stock DeviceScript ESP32 firmware: WLAN(IF_STA) over the
 // standard Jacdac Wi-Fi service (sim/drivers/stock-wifi.ts), the station
@@ -359,14 +359,6 @@ console.log("dhcp ok")
     t.is(run.outcome, "finished", run.error)
     t.deepEqual(run.lines, ["dhcp ok"])
 })
-
-function camscript(...args: string[]): Promise<{ code: number; stderr: string }> {
-    return new Promise((done) => {
-        execFile(process.execPath, [fromRoot("bin/camscript.cjs"), ...args], { cwd: fromRoot() }, (err, _out, stderr) =>
-            done({ code: err ? Number(err.code) : 0, stderr }),
-        )
-    })
-}
 
 test("build: --firmware stock gives another image than the default, a bad value is a usage error", async (t) => {
     const dir = mkdtempSync(join(tmpdir(), "camscript-stock-build-"))
