@@ -506,7 +506,7 @@ const WORLD_FIELDS: WorldField[] = [
         where: "radio.pathLossExponent",
         kind: "number",
         path: ["radio", "pathLossExponent"],
-        unit: "",
+        unit: "n of the log-distance model",
         why: "free space is 2; dense buildings reach 6",
     },
     {
