@@ -13,7 +13,7 @@ import { AUTONEG_MS, DHCP_RETRY_MS, LINK_CHECK_MS } from "../sim/wired/wire"
 import { DRIVER_RESTART_MS } from "../sim/session"
 import { AP_DHCP_MS, AP_START_MS, CLIENT_RETRY_MS } from "../sim/drivers/wifi-access-point"
 import { WORLD_DEFAULTS } from "../sim/world/world"
-import { events, runFile, type ScriptRun } from "./helpers/run"
+import { events, runFile, runScript, type ScriptRun } from "./helpers/run"
 
 // The fault matrix of docs/reliability.md: one scenario per row, run through
 // the bytecode on the virtual clock. Each asserts the states and reasons the
@@ -500,6 +500,45 @@ test("driver service restart (Ethernet): down while it is gone; started again, l
     within(t, "up", up?.t, back + settle, back + ANNOUNCE_MS + settle + TOL)
     t.is(up?.ip, "10.20.0.100")
 })
+
+/** A watch script that sets a static address first (`iface`: "wlan" joins my-network, "lan" takes the cable). */
+function staticWatch(iface: "wlan" | "lan", address: string[]): string {
+    const make = iface === "wlan" ? "new network.WLAN(network.WLAN.IF_STA)" : "new network.LAN()"
+    return `import { network, time } from "camscript"
+const nic = ${make}
+nic.on_change((c) => console.log(\`\${time.ticks_ms()} \${c.state} status=\${c.status} connected=\${c.connected} ip=\${c.ip} reason=\${c.reason}\`))
+${iface === "wlan" ? "await nic.active(true)" : ""}
+await nic.ifconfig(${JSON.stringify(address)})
+await nic.${iface === "wlan" ? 'connect("my-network", "my-password")' : "active(true)"}
+while (true) await time.sleep_ms(3600000)
+`
+}
+
+for (const iface of ["wlan", "lan"] as const)
+    test(`driver service restart (${iface === "wlan" ? "Wi-Fi" : "Ethernet"}, static address): the address set with ifconfig() is sent again, never swapped for a DHCP lease`, async (t) => {
+        const ip = iface === "wlan" ? "192.168.1.50" : "10.20.0.50"
+        const gw = iface === "wlan" ? "192.168.1.1" : "10.20.0.1"
+        const run = await runScript(staticWatch(iface, [ip, "255.255.255.0", gw, gw]), {
+            world:
+                iface === "wlan"
+                    ? wifiWorld([{ at: "20s", action: "restart-driver" }])
+                    : wiredWorld([{ at: "20s", action: "restart-driver" }]),
+            timeout: "60s",
+        })
+        const cs = changes(run)
+        const before = cs.filter((c) => c.t < 20_000 && c.connected)
+        t.true(before.length > 0, "up before the restart")
+        t.true(before.every((c) => c.ip === ip))
+        const back = 20_000 + DRIVER_RESTART_MS
+        const after = cs.filter((c) => c.t >= back && c.connected)
+        t.true(after.length > 0, run.lines.join("\n"))
+        // the static address again, and no lease from the world's DHCP server at any time
+        t.deepEqual([...new Set(after.map((c) => c.ip))], [ip])
+        t.false(
+            run.timeline.some((e) => /ip=\S+\.100\b/.test(e.detail)),
+            "no DHCP lease taken",
+        )
+    })
 
 test("driver service restart (camera AP): the AP is set up again and the phone rejoins by itself", async (t) => {
     const installer = "02:c1:00:00:00:01"
