@@ -256,3 +256,28 @@ console.log(\`b active \${b.active()}\`)
 `)
     t.deepEqual(run.lines, ["b active true"])
 })
+
+test("network.WLAN, network.LAN and network.LinkTimeoutError name types as well as classes, in both entries", async (t) => {
+    const full = await runScript(
+        `
+import { network } from "camscript"
+async function up(wlan: network.WLAN, lan: network.LAN): Promise<boolean> {
+    await wlan.active(true)
+    await lan.active(true)
+    return wlan.active() && lan.active()
+}
+const none: network.LinkTimeoutError = null
+console.log(await up(new network.WLAN(network.WLAN.IF_STA), new network.LAN()), none === null)
+`,
+        { world: "ethernet" },
+    )
+    t.is(full.exitCode, 0, full.error)
+    t.deepEqual(full.lines, ["true true"])
+    const station = await runScript(`
+import { network } from "camscript/src/station"
+const wlan: network.WLAN = new network.WLAN(network.WLAN.IF_STA)
+console.log(wlan.active())
+`)
+    t.is(station.exitCode, 0, station.error)
+    t.deepEqual(station.lines, ["false"])
+})
