@@ -45,6 +45,12 @@ function saveCache(script) {
     }
 }
 
+// `camscript boards | head -1`: the reader went away, which is not an error of ours
+process.stdout.on("error", (e) => {
+    if (e && e.code === "EPIPE") process.exit(0)
+    throw e
+})
+
 const { main, saveCache: save } = load()
 main(process.argv.slice(2)).then(
     (code) => {

@@ -203,7 +203,8 @@ function unknownCommand(command: string): string {
     const names = [...Object.keys(COMMANDS), ...hardwareCommandNames(), "help"]
     if (command.startsWith("-"))
         return `unknown option ${command}${didYouMean(command.replace(/^-+/, ""), ["help", "version", ...Object.keys(SIM_OPTIONS)], (s) => `--${s}`)} (a command's options go after it: camscript sim <script.ts> --world FILE)`
-    return `unknown command "${command}"${didYouMean(command, names)}`
+    // nothing close: say what the commands are, not only where to look them up
+    return `unknown command "${command}"${didYouMean(command, names) || `; the commands are ${names.join(", ")}`}`
 }
 
 /** `camscript help [command]` */
@@ -216,13 +217,24 @@ async function help(args: string[]): Promise<number> {
     throw new UsageError(unknownCommand(name))
 }
 
-function boards(): number {
+/** For commands that take no arguments: one given by mistake is an error, not silently ignored. */
+function noArguments(command: string, positionals: string[]) {
+    if (positionals.length)
+        throw new UsageError(
+            `${command} takes no arguments, got ${positionals.map((p) => JSON.stringify(p)).join(" ")}`,
+        )
+}
+
+function boards(_values: ParsedArgs["values"], positionals: string[]): number {
+    noArguments("boards", positionals)
     for (const b of listBoards())
         process.stdout.write(`${b.id.padEnd(28)} ${b.interfaces.join("+").padEnd(9)} ${b.name}\n`)
     return 0
 }
 
-function clean(): number {
+function clean(_values: ParsedArgs["values"], positionals: string[]): number {
+    // `clean foo` must not empty the whole cache while the user meant something narrower
+    noArguments("clean", positionals)
     const { dir, entries, bytes } = cleanBuildCache()
     process.stdout.write(`removed ${entries} cached build(s), ${(bytes / 1024).toFixed(0)} KB, from ${dir}\n`)
     return 0

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto"
 import { readdirSync, readFileSync, statSync } from "node:fs"
 import { dirname, join, relative, resolve, sep } from "node:path"
 import type { BoardInfo } from "./boards"
-import { BuildCache } from "./compiler/cache"
+import { BuildCache, cacheDir } from "./compiler/cache"
 import { readRegularFile } from "./files"
 import { compileTree } from "./compiler/devicescript"
 import { fromRoot } from "./paths"
@@ -236,7 +236,13 @@ export function redactLiterals(line: string): string {
     return head + body
 }
 
-const cache = new BuildCache()
+/** The build cache at CAMSCRIPT_CACHE_DIR (or the default), read at each build: a test may point it elsewhere. */
+let openCache: BuildCache | undefined
+function buildCache(): BuildCache {
+    const dir = cacheDir()
+    if (openCache?.dir !== dir) openCache = new BuildCache(dir)
+    return openCache
+}
 let cacheWarned = false
 
 function cacheProblem(e: unknown): undefined {
@@ -244,7 +250,7 @@ function cacheProblem(e: unknown): undefined {
         cacheWarned = true
         const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message
         process.stderr.write(
-            `camscript: the build cache at ${cache.dir} cannot be used (${code}); compiling without it ` +
+            `camscript: the build cache at ${buildCache().dir} cannot be used (${code}); compiling without it ` +
                 "(set CAMSCRIPT_CACHE_DIR to a folder you can write)\n",
         )
     }
@@ -288,7 +294,7 @@ export async function compileScript(scriptPath: string, target: BuildTarget): Pr
     })
     const cached = (() => {
         try {
-            return cache.get(key)
+            return buildCache().get(key)
         } catch (e) {
             return cacheProblem(e)
         }
@@ -297,13 +303,13 @@ export async function compileScript(scriptPath: string, target: BuildTarget): Pr
 
     let release: (() => void) | undefined
     try {
-        release = await cache.lock(key)
+        release = await buildCache().lock(key)
     } catch (e) {
         cacheProblem(e)
     }
     try {
         // another process may have built it while we waited
-        const built = release ? cache.get(key) : undefined
+        const built = release ? buildCache().get(key) : undefined
         if (built) return result(built, true)
         const out = compileTree({ files: tree, main: "src/main.ts" })
         if (!out.ok || !out.binary || !out.dbgJson) {
@@ -317,7 +323,7 @@ export async function compileScript(scriptPath: string, target: BuildTarget): Pr
         let dir = ""
         if (release) {
             try {
-                dir = cache.put(key, { image: out.binary, dbgJson: out.dbgJson })
+                dir = buildCache().put(key, { image: out.binary, dbgJson: out.dbgJson })
             } catch (e) {
                 cacheProblem(e)
             }
@@ -330,5 +336,6 @@ export async function compileScript(scriptPath: string, target: BuildTarget): Pr
 
 /** Empty the build cache (`camscript clean`). */
 export function cleanBuildCache(): { dir: string; entries: number; bytes: number } {
+    const cache = buildCache()
     return { dir: cache.dir, ...cache.clean() }
 }

@@ -12,6 +12,7 @@ interface PacketSpec {
     identifier: number
     packFormat?: string
     derived?: string
+    fields: { name: string }[]
 }
 
 interface ServiceSpec {
@@ -66,8 +67,26 @@ export class Contract {
     }
 
     packet(kind: "command" | "event" | "const" | "ro" | "rw", name: string): { code: number; format: string } {
+        const p = this.packetSpec(kind, name)
+        return { code: p.identifier, format: p.packFormat ?? "" }
+    }
+
+    /**
+     * A packet's payload as an object named by the contract's fields
+     * (`{ state, rssi, reason, ... }`), so no reader keeps its own list of
+     * positions that would go stale when a field is added.
+     */
+    unpack(kind: "command" | "event", name: string, data: Uint8Array): Record<string, unknown> {
+        const p = this.packetSpec(kind, name)
+        const values = jd.jdunpack(data, p.packFormat ?? "") as unknown[]
+        const out: Record<string, unknown> = {}
+        p.fields.forEach((f, i) => (out[f.name] = values[i]))
+        return out
+    }
+
+    private packetSpec(kind: string, name: string): PacketSpec {
         const p = this.spec.packets.find((q) => q.kind === kind && q.name === name && !q.derived)
         if (!p) throw new Error(`contract ${this.spec.shortId}: no ${kind} ${name}`)
-        return { code: p.identifier, format: p.packFormat ?? "" }
+        return p
     }
 }

@@ -21,6 +21,7 @@ import { parseWorld } from "./world/world"
 import { MAX_WORLD_FILE_BYTES, readRegularFile } from "./world/world-text"
 import { MAX_SOURCE_BYTES, readSourceFile } from "./compile"
 import { loadFlashFile, MAX_FLASH_BYTES } from "./flash-file"
+import { projectSettings } from "./settings"
 
 /**
  * How a limit counts, which decides its edge probes:
@@ -506,7 +507,7 @@ const WORLD_FIELDS: WorldField[] = [
         where: "radio.pathLossExponent",
         kind: "number",
         path: ["radio", "pathLossExponent"],
-        unit: "",
+        unit: "n of the log-distance model",
         why: "free space is 2; dense buildings reach 6",
     },
     {
@@ -866,6 +867,24 @@ const HOST: Limit[] = [
         check: (v) => void withFile(v as string, (f) => readRegularFile(f, "the world file")),
     },
     {
+        id: "settings-hostname",
+        side: "host",
+        where: "devicescript.json network.hostname",
+        kind: "chars",
+        min: L.HOSTNAME_MIN_CHARS,
+        max: L.HOSTNAME_MAX_CHARS,
+        unit: "letters, digits or '-', not starting or ending with '-'",
+        why: "the hostname every interface starts with: the same check as wlan.config({ hostname })",
+        says: "1..32 letters, digits or '-'",
+        check: (v) =>
+            void withFolder((dir) => {
+                writeFileSync(join(dir, "devicescript.json"), JSON.stringify({ network: { hostname: v } }))
+                projectSettings(dir)
+            }),
+        allowed: ["cam-1", "A9"],
+        refused: ["-cam", "cam-", "cam_1", "cam.1"],
+    },
+    {
         id: "flash-file",
         side: "host",
         where: "camscript sim --flash FILE",
@@ -889,16 +908,23 @@ const HOST: Limit[] = [
     },
 ]
 
-/** Runs `read` on a temporary file holding `text`. */
-function withFile(text: string, read: (file: string) => unknown) {
+/** Runs `use` in a temporary folder, removed after. */
+function withFolder(use: (dir: string) => void) {
     const dir = mkdtempSync(join(tmpdir(), "camscript-limit-"))
     try {
-        const file = join(dir, "probe.ts")
-        writeFileSync(file, text)
-        read(file)
+        use(dir)
     } finally {
         rmSync(dir, { recursive: true, force: true })
     }
+}
+
+/** Runs `read` on a temporary file holding `text`. */
+function withFile(text: string, read: (file: string) => unknown) {
+    withFolder((dir) => {
+        const file = join(dir, "probe.ts")
+        writeFileSync(file, text)
+        read(file)
+    })
 }
 
 /** Every limit, in the order docs/limits.md lists them. */

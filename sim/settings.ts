@@ -3,6 +3,7 @@ import { dirname, isAbsolute, join, relative, resolve } from "node:path"
 import { boardsDir, unknownBoard } from "./boards"
 import { parseJson } from "./cli/json-text"
 import { didYouMean } from "./cli/suggest"
+import { checkHostname } from "../src/network/credentials"
 import { fromRoot } from "./paths"
 
 // devicescript.json: the project's own settings (the DeviceScript compiler
@@ -125,10 +126,12 @@ function readSettings(file: string): FoundSettings {
                 )
     }
     const hostname = raw.network?.hostname ?? BUILTIN_SETTINGS.network.hostname
-    if (typeof hostname !== "string" || !/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$/.test(hostname))
-        throw new SettingsError(
-            `${shownPath(file)}: network.hostname must be 1..32 letters, digits or '-', not starting or ending with '-'`,
-        )
+    // the same check the script's wlan.config({ hostname }) makes (src/limits.ts)
+    try {
+        checkHostname(hostname, "network")
+    } catch (e) {
+        throw new SettingsError(`${shownPath(file)}: ${(e as Error).message}`)
+    }
     const world = raw.world ?? BUILTIN_SETTINGS.world
     return {
         board: raw.board ?? BUILTIN_SETTINGS.board,

@@ -14,6 +14,8 @@ import {
 } from "./network/ethernet"
 import { LAN } from "./network/lan"
 import { network as station } from "./station"
+import type { WLAN } from "./network/wlan"
+import type { LinkTimeoutError } from "./network/errors"
 
 // this entry has everything: the access point and enterprise logins join WLAN
 installAccessPoint()
@@ -41,4 +43,15 @@ export const network = {
     ETH_CONNECTED: ETH_CONNECTED,
     ETH_DISCONNECTED: ETH_DISCONNECTED,
     ETH_GOT_IP: ETH_GOT_IP,
+}
+
+type WlanClass = WLAN
+type LanClass = LAN
+type LinkTimeoutErrorClass = LinkTimeoutError
+
+/** `network.WLAN` and `network.LAN` name the types too: `let lan: network.LAN` (types only; no code in the image). */
+export declare namespace network {
+    type WLAN = WlanClass
+    type LAN = LanClass
+    type LinkTimeoutError = LinkTimeoutErrorClass
 }

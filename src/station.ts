@@ -29,3 +29,12 @@ export const network = {
     STAT_ASSOC_FAIL: stat.STAT_ASSOC_FAIL,
     STAT_HANDSHAKE_TIMEOUT: stat.STAT_HANDSHAKE_TIMEOUT,
 }
+
+type WlanClass = WLAN
+type LinkTimeoutErrorClass = LinkTimeoutError
+
+/** `network.WLAN` names the type too: `let wlan: network.WLAN` (types only; no code in the image). */
+export declare namespace network {
+    type WLAN = WlanClass
+    type LinkTimeoutError = LinkTimeoutErrorClass
+}

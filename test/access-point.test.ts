@@ -230,3 +230,23 @@ console.log(\`stations \${ap.status("stations").length}\`)`,
     t.deepEqual(run.lines, ["stations 1"])
     t.true(events(run, "ap").includes("client-left p (access point restarted)"))
 })
+
+test("phones: RSSI by the documented path loss (phone 15 dBm at 10 m: -55), the camera's antenna gain not applied", async (t) => {
+    // docs/world-format.md#clients: the camera's antennaGainDbi is not applied to phones;
+    // 15 - (40 + 30 log10 10) = -55 whatever the gain
+    const body = `await ap.wait_connected(20000)
+for (const s of ap.status("stations")) console.log(\`\${s.mac} \${s.rssi}\`)`
+    for (const gain of [0, 10]) {
+        const run = await runScript(host(`{ ssid: "cam-setup", key: "setup-1234" }`, body), {
+            world: hosting([phone("p", "setup-1234", "1s", { position: [6, 8] })], {
+                camera: { position: [0, 0], antennaGainDbi: gain },
+            }),
+        })
+        t.deepEqual(run.lines, ["02:c1:00:00:00:01 -55"], `gain ${gain}`)
+        t.true(
+            events(run, "ap").some((e) =>
+                e.startsWith("client-joined p 02:c1:00:00:00:01 ip=192.168.4.2 rssi=-55 dBm"),
+            ),
+        )
+    }
+})

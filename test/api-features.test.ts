@@ -185,6 +185,16 @@ await wlan.wait_connected(10000)
 console.log(\`connected to \${wlan.config("ssid")} status \${wlan.status()}\`)
 `)
     t.deepEqual(run.lines, ["connected to my-network status 1010"])
+    // replaced, not queued: the first scan is cancelled (no NoApFound, no retry of it), the second joins
+    t.deepEqual(events(run), [
+        "Idle",
+        "Scanning",
+        "Scanning",
+        "Associating ap=my-network (02:ca:00:00:00:01, ch 6) rssi=-44 dBm",
+        "ObtainingAddress ap=my-network (02:ca:00:00:00:01, ch 6) rssi=-44 dBm",
+        "dhcp-hostname camscript",
+        "GotAddress ap=my-network (02:ca:00:00:00:01, ch 6) rssi=-44 dBm ip=192.168.1.100",
+    ])
 })
 
 test("connect() with a bssid joins that access point only", async (t) => {
@@ -245,4 +255,29 @@ await a.active(true)
 console.log(\`b active \${b.active()}\`)
 `)
     t.deepEqual(run.lines, ["b active true"])
+})
+
+test("network.WLAN, network.LAN and network.LinkTimeoutError name types as well as classes, in both entries", async (t) => {
+    const full = await runScript(
+        `
+import { network } from "camscript"
+async function up(wlan: network.WLAN, lan: network.LAN): Promise<boolean> {
+    await wlan.active(true)
+    await lan.active(true)
+    return wlan.active() && lan.active()
+}
+const none: network.LinkTimeoutError = null
+console.log(await up(new network.WLAN(network.WLAN.IF_STA), new network.LAN()), none === null)
+`,
+        { world: "ethernet" },
+    )
+    t.is(full.exitCode, 0, full.error)
+    t.deepEqual(full.lines, ["true true"])
+    const station = await runScript(`
+import { network } from "camscript/src/station"
+const wlan: network.WLAN = new network.WLAN(network.WLAN.IF_STA)
+console.log(wlan.active())
+`)
+    t.is(station.exitCode, 0, station.error)
+    t.deepEqual(station.lines, ["false"])
 })

@@ -51,8 +51,11 @@ probe("iface 5", () => { new network.WLAN(5) })
 `
 
 let output: string[] = []
+let outcome = ""
 test.before(async () => {
-    output = (await runScript(probes)).lines
+    const run = await runScript(probes)
+    output = run.lines
+    outcome = `${run.outcome}${run.error ? `: ${run.error}` : ""}`
 })
 
 const expectations: [string, RegExp][] = [
@@ -93,6 +96,10 @@ for (const [name, pattern] of expectations) {
 }
 
 test("misuse messages never echo the password", (t) => {
+    // a run that crashed before the probes would print no password either
+    t.is(outcome, "finished")
+    for (const name of ["key short", "key long", "key 64 non-hex", "connect inactive"])
+        t.regex(value({ lines: output } as never, `${name}:`) ?? "", /\S/, `${name} printed its message`)
     t.false(output.some((l) => l.includes("my-password") || l.includes("xxxxxxxx") || l.includes("gggggggg")))
 })
 

@@ -1,5 +1,5 @@
 import test from "ava"
-import { existsSync } from "node:fs"
+import { existsSync, readdirSync } from "node:fs"
 import { basename, join } from "node:path"
 import { BoardError, boardsDir, listBoards, loadBoard, validateBoardFile } from "../sim/boards.ts"
 
@@ -50,9 +50,18 @@ test("boardsDir finds the folder holding the board schema", (t) => {
     t.true(existsSync(join(dir, "board.schema.json")))
 })
 
-test("every board file in boards/ validates", (t) => {
-    const ids = listBoards().map((board) => board.id)
-    for (const id of SHIPPED_BOARDS) t.true(ids.includes(id), `missing board ${id}`)
+test("every board file in boards/ validates, each loaded as the board its file names", (t) => {
+    const boards = listBoards()
+    const files = readdirSync(boardsDir())
+        .filter((f) => f.endsWith(".board.json") && f !== basename(BROKEN_FILE))
+        .map((f) => f.slice(0, -".board.json".length))
+    t.deepEqual(boards.map((b) => b.id).sort(), [...SHIPPED_BOARDS].sort())
+    t.deepEqual(files.sort(), [...SHIPPED_BOARDS].sort(), "no board file left out of the list, none extra")
+    for (const b of boards) {
+        t.is(b.file, join(boardsDir(), `${b.id}.board.json`))
+        t.true(b.interfaces.length > 0, `${b.id} has a network interface`)
+        t.deepEqual(loadBoard(b.id), b, `${b.id}: listBoards and loadBoard agree`)
+    }
 })
 
 test("the default board is the AI-Thinker ESP32-CAM: Wi-Fi only, OV2640", (t) => {
@@ -89,6 +98,14 @@ test("loadBoard of an unknown id names it and lists the known ids", (t) => {
     const error = t.throws(() => loadBoard("nope"), { instanceOf: BoardError })
     t.regex(error.message, /"nope"/)
     for (const id of SHIPPED_BOARDS) t.true(error.message.includes(id), `known id ${id} not listed`)
+})
+
+test("the wired fixture itself is valid, and loads with the values it gives", (t) => {
+    // each rejection below breaks it in exactly one place: it must be whole to begin with
+    const board = validateBoardFile(wiredBoard(), BROKEN_FILE)
+    t.is(board.id, "broken")
+    t.deepEqual(board.interfaces, ["wlan", "lan"])
+    t.like(board.camscript.ethernet, { phy: "LAN8720", phyAddress: 1, mdcPin: 23, mdioPin: 18, powerPin: 16 })
 })
 
 test("a board with lan but no ethernet section is rejected, naming the field", (t) => {

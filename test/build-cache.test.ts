@@ -1,5 +1,5 @@
 import test from "ava"
-import { execFile, execFileSync } from "node:child_process"
+import { execFileSync } from "node:child_process"
 import {
     existsSync,
     mkdirSync,
@@ -15,29 +15,14 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { BuildCache } from "../sim/compiler/cache"
 import { MAX_SOURCE_BYTES, readSourceFile, redactLiterals, ScriptFileError } from "../sim/compile"
-import { fromRoot } from "../sim/paths"
+import { camscriptBin } from "./helpers/bin"
 
 // The build cache holds every script's source (passwords included) in its
 // images' debug info: it must be private, bounded, never trust a damaged
 // entry, and never keep what a crashed build left. Script paths that are
 // not regular files must fail at once, not hang.
 
-interface Cli {
-    code: number
-    stdout: string
-    stderr: string
-}
-
-function camscript(env: Record<string, string>, ...args: string[]): Promise<Cli> {
-    return new Promise((done) => {
-        execFile(
-            process.execPath,
-            [fromRoot("bin/camscript.cjs"), ...args],
-            { cwd: fromRoot(), env: { ...process.env, ...env }, timeout: 120_000 },
-            (err, stdout, stderr) => done({ code: err ? Number(err.code) : 0, stdout, stderr }),
-        )
-    })
-}
+const camscript = (env: Record<string, string>, ...args: string[]) => camscriptBin(args, { env })
 
 const scratch = () => mkdtempSync(join(tmpdir(), "camscript-cache-"))
 const mode = (p: string) => statSync(p).mode & 0o777

@@ -1,19 +1,7 @@
 import test from "ava"
-import { execFile } from "node:child_process"
-import { fromRoot } from "../sim/paths"
+import { camscript } from "./helpers/bin"
 
 // `camscript sim --driver`: the firmware's C drivers behind the same command.
-
-function camscript(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    return new Promise((done) =>
-        execFile(
-            process.execPath,
-            [fromRoot("bin/camscript.cjs"), ...args],
-            { cwd: fromRoot() },
-            (err, stdout, stderr) => done({ code: err ? Number(err.code) : 0, stdout, stderr }),
-        ),
-    )
-}
 
 test("sim --driver firmware: the spec's example prints 'link up', the C station got the address", async (t) => {
     const r = await camscript("sim", "examples/wifi-station.ts", "--driver", "firmware")

@@ -128,6 +128,22 @@ test("login server down: CONNECT_FAIL, unreachable, after the supplicant's timeo
 test("login server back up: the retries get through by themselves", async (t) => {
     const run = await runScript(attempt(peap()), { world: campus({ down: [{ from: 0, until: "8s" }] }) })
     t.deepEqual(run.lines, ["up 10.50.0.100"])
+    // by hand (docs/world-format.md#timing, docs/api.md#retry-policy): the first login, while the
+    // server is down, is given up 30 ms + 6 s after association (EapServerUnreachable); the retry
+    // scans 2 ms (the bus) + 0.5 s later and its login is accepted after 1.2 s + 10 x 20 ms
+    const wifi = run.timeline.filter((e) => e.source === "wifi")
+    const when = (event: string, detail = "") =>
+        wifi.filter((e) => e.event === event && e.detail.startsWith(detail)).map((e) => e.atMs)
+    const [assoc1, assoc2] = when("Associating")
+    const unreachable = when("Idle", "reason=EapServerUnreachable")
+    t.deepEqual(unreachable, [assoc1 + 30 + 6000], "one failed login")
+    t.is(when("Scanning")[1], unreachable[0] + 2 + 500)
+    t.is(assoc2, unreachable[0] + 2 + 500 + 1560)
+    t.deepEqual(
+        wifi.filter((e) => e.event.startsWith("eap")).map((e) => `${e.event} ${e.detail}`),
+        ["eap PEAP with campus's login server: unreachable", "eap PEAP with campus's login server: accepted"],
+    )
+    t.deepEqual(when("GotAddress"), [assoc2 + 30 + 1200 + 10 * 20 + 300])
 })
 
 test("an EAP method the server does not accept: CONNECT_FAIL, method", async (t) => {
@@ -216,13 +232,29 @@ test("no password, key or certificate appears in any output of the enterprise sc
     const keyBody = CLIENT_KEY.split("\n")[1]
     const caBody = CA.split("\n")[1]
     const certBody = CLIENT_CERT.split("\n")[1]
-    for (const [opts, world] of [
-        [peap(), campus()],
-        [`{ eap: "PEAP", username: "camera-01", password: "wrong horse", caCert: CA }`, campus()],
-        [`{ eap: "TLS", identity: "camera-01", clientCert: CLIENT_CERT, clientKey: CLIENT_KEY, caCert: CA }`, campus()],
-        [peap(), campus({ down: [{ from: 0 }] })],
-    ] as [string, object][]) {
-        const all = everything(await runScript(attempt(opts), { world }))
+    // each scenario must also end as it should: a crash prints no secret either
+    for (const [opts, world, outcome] of [
+        [peap(), campus(), "up 10.50.0.100"],
+        [
+            `{ eap: "PEAP", username: "camera-01", password: "wrong horse", caCert: CA }`,
+            campus(),
+            "status 202: the login server rejected the credentials",
+        ],
+        [
+            `{ eap: "TLS", identity: "camera-01", clientCert: CLIENT_CERT, clientKey: CLIENT_KEY, caCert: CA }`,
+            campus(),
+            "up 10.50.0.100",
+        ],
+        [
+            peap(),
+            campus({ down: [{ from: 0 }] }),
+            "status 203: the login server did not answer (the access point could not reach it)",
+        ],
+    ] as [string, object, string][]) {
+        const run = await runScript(attempt(opts), { world })
+        t.is(run.outcome, "finished", run.error)
+        t.deepEqual(run.lines, [outcome])
+        const all = everything(run)
         for (const secret of [PASSWORD, "wrong horse", keyBody, caBody, certBody])
             t.false(all.includes(secret), `printed: ${secret.slice(0, 12)}...`)
     }

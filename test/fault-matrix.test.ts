@@ -13,7 +13,7 @@ import { AUTONEG_MS, DHCP_RETRY_MS, LINK_CHECK_MS } from "../sim/wired/wire"
 import { DRIVER_RESTART_MS } from "../sim/session"
 import { AP_DHCP_MS, AP_START_MS, CLIENT_RETRY_MS } from "../sim/drivers/wifi-access-point"
 import { WORLD_DEFAULTS } from "../sim/world/world"
-import { events, runFile, type ScriptRun } from "./helpers/run"
+import { events, runFile, runScript, type ScriptRun } from "./helpers/run"
 
 // The fault matrix of docs/reliability.md: one scenario per row, run through
 // the bytecode on the virtual clock. Each asserts the states and reasons the
@@ -145,7 +145,8 @@ test("beacon loss under 6 s (Wi-Fi): the link holds and the script sees no chang
     const run = await runFile(script("wifi-watch"), {
         world: wifiWorld([
             { at: "20s", action: "move-camera", to: [500, 0] },
-            { at: "25s", action: "move-camera", to: [0, 0] },
+            // the edge: 1 ms short of BEACON_LOSS_MS
+            { at: 20_000 + BEACON_LOSS_MS - 1, action: "move-camera", to: [0, 0] },
         ]),
         timeout: "60s",
     })
@@ -156,6 +157,25 @@ test("beacon loss under 6 s (Wi-Fi): the link holds and the script sees no chang
         [],
     )
     t.true(cs[cs.length - 1].connected)
+})
+
+test("beacon loss of 6 s + 1 ms (Wi-Fi): the first that drops the link, at 6 s", async (t) => {
+    const run = await runFile(script("wifi-watch"), {
+        world: wifiWorld([
+            { at: "20s", action: "move-camera", to: [500, 0] },
+            { at: 20_000 + BEACON_LOSS_MS + 1, action: "move-camera", to: [0, 0] },
+        ]),
+        timeout: "30s",
+    })
+    t.deepEqual(
+        run.timeline
+            .filter((e) => e.source === "wifi" && e.detail.startsWith("reason=BeaconTimeout"))
+            .map((e) => e.atMs),
+        [20_000 + BEACON_LOSS_MS],
+    )
+    const down = firstAfter(changes(run), 20_000, (c) => !c.connected)
+    within(t, "down", down?.t, 26_000, 26_000 + TOL)
+    t.is(down?.status, 200)
 })
 
 test("beacon loss of 10 s (Wi-Fi): BEACON_TIMEOUT after 6 s, back within 8 s + a join of the beacons' return", async (t) => {
@@ -480,6 +500,45 @@ test("driver service restart (Ethernet): down while it is gone; started again, l
     within(t, "up", up?.t, back + settle, back + ANNOUNCE_MS + settle + TOL)
     t.is(up?.ip, "10.20.0.100")
 })
+
+/** A watch script that sets a static address first (`iface`: "wlan" joins my-network, "lan" takes the cable). */
+function staticWatch(iface: "wlan" | "lan", address: string[]): string {
+    const make = iface === "wlan" ? "new network.WLAN(network.WLAN.IF_STA)" : "new network.LAN()"
+    return `import { network, time } from "camscript"
+const nic = ${make}
+nic.on_change((c) => console.log(\`\${time.ticks_ms()} \${c.state} status=\${c.status} connected=\${c.connected} ip=\${c.ip} reason=\${c.reason}\`))
+${iface === "wlan" ? "await nic.active(true)" : ""}
+await nic.ifconfig(${JSON.stringify(address)})
+await nic.${iface === "wlan" ? 'connect("my-network", "my-password")' : "active(true)"}
+while (true) await time.sleep_ms(3600000)
+`
+}
+
+for (const iface of ["wlan", "lan"] as const)
+    test(`driver service restart (${iface === "wlan" ? "Wi-Fi" : "Ethernet"}, static address): the address set with ifconfig() is sent again, never swapped for a DHCP lease`, async (t) => {
+        const ip = iface === "wlan" ? "192.168.1.50" : "10.20.0.50"
+        const gw = iface === "wlan" ? "192.168.1.1" : "10.20.0.1"
+        const run = await runScript(staticWatch(iface, [ip, "255.255.255.0", gw, gw]), {
+            world:
+                iface === "wlan"
+                    ? wifiWorld([{ at: "20s", action: "restart-driver" }])
+                    : wiredWorld([{ at: "20s", action: "restart-driver" }]),
+            timeout: "60s",
+        })
+        const cs = changes(run)
+        const before = cs.filter((c) => c.t < 20_000 && c.connected)
+        t.true(before.length > 0, "up before the restart")
+        t.true(before.every((c) => c.ip === ip))
+        const back = 20_000 + DRIVER_RESTART_MS
+        const after = cs.filter((c) => c.t >= back && c.connected)
+        t.true(after.length > 0, run.lines.join("\n"))
+        // the static address again, and no lease from the world's DHCP server at any time
+        t.deepEqual([...new Set(after.map((c) => c.ip))], [ip])
+        t.false(
+            run.timeline.some((e) => /ip=\S+\.100\b/.test(e.detail)),
+            "no DHCP lease taken",
+        )
+    })
 
 test("driver service restart (camera AP): the AP is set up again and the phone rejoins by itself", async (t) => {
     const installer = "02:c1:00:00:00:01"

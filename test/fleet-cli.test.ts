@@ -1,23 +1,12 @@
 import test from "ava"
-import { execFile } from "node:child_process"
 import { mkdirSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fromRoot } from "../sim/paths"
+import { camscript } from "./helpers/bin"
 
 // `camscript sim --world site.json`: every camera of the world, lines named
 // by camera, a table per camera at the end.
-
-function camscript(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    return new Promise((done) => {
-        execFile(
-            process.execPath,
-            [fromRoot("bin/camscript.cjs"), ...args],
-            { cwd: fromRoot() },
-            (err, stdout, stderr) => done({ code: err ? Number(err.code) : 0, stdout, stderr }),
-        )
-    })
-}
 
 const dir = join(tmpdir(), "camscript-fleet-cli")
 function site(name: string, world: object): string {

@@ -51,7 +51,9 @@ test("a world without cameras has none (the one camera, as before)", (t) => {
 test("the last allowed camera gets a MAC that does not wrap; one more camera is refused", (t) => {
     const last = fleetMac(MAX_CAMERAS)
     t.is(last, "24:0a:c4:01:10:00")
-    t.notThrows(() => parseWorld({ accessPoints: [ap], cameras: cams(MAX_CAMERAS) }, "w.json"))
+    const w = parseWorld({ accessPoints: [ap], cameras: cams(MAX_CAMERAS) }, "w.json")
+    t.is(w.cameras!.length, MAX_CAMERAS)
+    t.is(w.cameras![MAX_CAMERAS - 1].mac, last)
     t.regex(problems({ accessPoints: [ap], cameras: cams(MAX_CAMERAS + 1) }), /cameras must NOT have more than 1024/)
 })
 
@@ -77,8 +79,13 @@ test("duplicate names (any case) and bad names are refused", (t) => {
 
 test("MACs: the same, or within 3 (the chip's derived MACs), are refused; 4 apart is allowed", (t) => {
     const at = (mac: string) => ({ name: `c${mac.slice(-2)}`, position: [0, 0], mac })
-    t.notThrows(() =>
-        parseWorld({ accessPoints: [ap], cameras: [at("02:00:00:00:00:10"), at("02:00:00:00:00:14")] }, "w.json"),
+    const apart = parseWorld(
+        { accessPoints: [ap], cameras: [at("02:00:00:00:00:10"), at("02:00:00:00:00:14")] },
+        "w.json",
+    )
+    t.deepEqual(
+        apart.cameras!.map((c) => c.mac),
+        ["02:00:00:00:00:10", "02:00:00:00:00:14"],
     )
     t.regex(
         problems({ accessPoints: [ap], cameras: [at("02:00:00:00:00:10"), at("02:00:00:00:00:13")] }),

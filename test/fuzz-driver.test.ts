@@ -55,6 +55,7 @@ interface Case {
     error?: string
     lines: { atMs: number; text: string }[]
     sent: SentLink[]
+    received: { name: string; atMs: number }[]
 }
 
 async function runAgainst(plan: DriverPlan, malformed: boolean): Promise<Case> {
@@ -67,7 +68,13 @@ async function runAgainst(plan: DriverPlan, malformed: boolean): Promise<Case> {
         timeoutMs: RUN_LIMIT_MS,
         testDrivers: ({ clock }) => [(station = new FuzzStation(plan, clock, malformed))],
     })
-    return { outcome: run.outcome, error: run.error, lines: run.output, sent: station!.sentLinks }
+    return {
+        outcome: run.outcome,
+        error: run.error,
+        lines: run.output,
+        sent: station!.sentLinks,
+        received: station!.received,
+    }
 }
 
 /** The problems with one run; empty when the module behaved. */
@@ -142,4 +149,58 @@ test("a driver that never confirms set_active: active(true) rejects and active()
     const active = c.lines.find((l) => l.text.startsWith("active: "))?.text ?? ""
     t.regex(active, /^active: threw .*did not answer/)
     t.regex(active, /active=false/)
+})
+
+// The module's own time limits, at their documented values (docs/api.md#retry-policy):
+// a driver answers active()/disconnect() within DRIVER_ANSWER_MS (5 s), finishes a
+// scan within SCAN_GIVE_UP_MS (10 s); wait_connected(ms) gives up after ms.
+test("the limits on a driver that goes quiet: active(true) 5 s, scan() 10 s, wait_connected(8000) 8 s, each to the millisecond", async (t) => {
+    const silent = await runAgainst({ version: 1, mac: new Uint8Array(6), replies: {}, spontaneous: [] }, false)
+    const at = (c: Case, prefix: string) => c.lines.find((l) => l.text.startsWith(prefix))
+    // the limit runs from set_active(true), which reaches the driver 1 ms after it is sent
+    const sent = silent.received.find((r) => r.name === "set_active_on")!.atMs - 1
+    t.deepEqual(at(silent, "active: "), {
+        atMs: sent + 5000,
+        text: "active: threw active(true): the Wi-Fi driver did not answer in 5000 ms active=false connected=false status=1000 ip=0.0.0.0",
+    })
+    // a driver that goes active (Idle) and then answers nothing else
+    const link = (state: number) => ({
+        delayMs: 0,
+        spec: {
+            event: "link" as const,
+            values: [state, 0, 0, 0, 0, 0, 0, 0, 0, 0, "", new Uint8Array(6)] as [
+                number,
+                number,
+                number,
+                number,
+                number,
+                number,
+                number,
+                number,
+                number,
+                number,
+                string,
+                Uint8Array,
+            ],
+            shape: { kind: "whole" as const },
+        },
+    })
+    const mute = await runAgainst(
+        {
+            version: 1,
+            mac: new Uint8Array(6),
+            replies: { set_active_on: [link(1)], set_active_off: [link(0)] },
+            spontaneous: [],
+        },
+        false,
+    )
+    t.is(mute.outcome, "finished", mute.error)
+    const connected = at(mute, "connect: ok")!.atMs
+    const waited = at(mute, "wait: ")!
+    t.is(waited.atMs, connected + 8000)
+    t.regex(waited.text, /^wait: threw Wi-Fi did not come up in 8000 ms: status 1001, still connecting/)
+    const scanned = at(mute, "scan: ")!
+    t.is(mute.received.find((r) => r.name === "scan")!.atMs, waited.atMs + 1)
+    t.is(scanned.atMs, waited.atMs + 10_000)
+    t.regex(scanned.text, /^scan: threw scan\(\): the Wi-Fi driver did not finish scanning in 10000 ms /)
 })

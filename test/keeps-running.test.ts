@@ -22,6 +22,7 @@ console.log("top level done")
     t.is(run.lines[0], "top level done")
     t.true(run.lines.includes("change got-address"), run.lines.join("\n"))
     t.is(run.outcome, "timeout", "a registered handler is pending work")
+    t.is(run.simulatedMs, 20_000, "until the limit, not before")
 })
 
 test("a handler that unsubscribes itself ends the run then, exit 0", async (t) => {

@@ -7,9 +7,8 @@ import { Air, type Clock } from "../sim/radio/air"
 import { Timeline } from "../sim/timeline"
 import { MAX_DURATION_MS, parseDuration } from "../sim/world/duration"
 import { parseWorld } from "../sim/world/world"
-import { execFile } from "node:child_process"
-import { fromRoot } from "../sim/paths"
 import { runScript, scriptFile } from "./helpers/run"
+import { camscript } from "./helpers/bin"
 
 // Durations of 2^31 ms (24.8 days) and more: Node's timers (and the fake
 // ones) turn such a delay into 1 ms. The simulator's clock arms long timers
@@ -210,14 +209,6 @@ try { await time.sleep(-Infinity) } catch (e) { console.log((e as Error).message
         "time.sleep(): s (seconds) must be a finite number, got -Infinity",
     ])
 })
-
-function camscript(...args: string[]): Promise<{ code: number; stderr: string }> {
-    return new Promise((done) => {
-        execFile(process.execPath, [fromRoot("bin/camscript.cjs"), ...args], { cwd: fromRoot() }, (err, _o, stderr) =>
-            done({ code: err ? Number(err.code) : 0, stderr }),
-        )
-    })
-}
 
 test("--timeout: 600h is taken as given; past 10 years is a usage error (exit 2), not a shortened run", async (t) => {
     const quick = scriptFile(`console.log("done")\n`)

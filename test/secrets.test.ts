@@ -1,6 +1,5 @@
 import test from "ava"
-import { execFile } from "node:child_process"
-import { fromRoot } from "../sim/paths"
+import { camscriptBin } from "./helpers/bin"
 
 // No password ever reaches logs, errors, timelines or reports: run the
 // scenarios with every output on (--verbose) and search it all.
@@ -14,15 +13,9 @@ const SECRETS = [
     "guess-1234",
 ]
 
-function run(...args: string[]): Promise<{ code: number; all: string }> {
-    return new Promise((done) => {
-        execFile(
-            process.execPath,
-            [fromRoot("bin/camscript.cjs"), "sim", ...args, "--verbose"],
-            { cwd: fromRoot() },
-            (e, out, err) => done({ code: e ? Number(e.code) : 0, all: out + err }),
-        )
-    })
+async function run(...args: string[]): Promise<{ code: number; all: string }> {
+    const r = await camscriptBin(["sim", ...args, "--verbose"])
+    return { code: r.code, all: r.stdout + r.stderr }
 }
 
 // each scenario must also end the way it should: a crash prints no secret

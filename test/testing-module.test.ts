@@ -1,10 +1,9 @@
 import test from "ava"
-import { execFile } from "node:child_process"
 import { mkdirSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { runScript, runSource, scriptRun } from "../sim/testing"
-import { fromRoot } from "../sim/paths"
+import { camscriptBin } from "./helpers/bin"
 
 // camscript/testing (sim/testing.ts, typed by testing.d.ts) and
 // `camscript test`, which runs a project's own node:test files.
@@ -76,13 +75,7 @@ test("helpers on a hand-made run: link up never reached, reasons per interface",
     t.is(run.lastFailureReason("eth"), "CableUnplugged")
 })
 
-function camscript(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    return new Promise((done) =>
-        execFile(process.execPath, [fromRoot("bin/camscript.cjs"), ...args], { cwd }, (err, stdout, stderr) =>
-            done({ code: err ? Number(err.code) : 0, stdout, stderr }),
-        ),
-    )
-}
+const camscript = (cwd: string, ...args: string[]) => camscriptBin(args, { cwd })
 
 test("camscript test: a project's passing test exits 0, a failing one exits 1, none found exits 2", async (t) => {
     const dir = join(tmpdir(), `camscript-test-cmd-${process.pid}`)

@@ -1,11 +1,11 @@
 import test from "ava"
-import { execFile, execFileSync } from "node:child_process"
+import { execFileSync } from "node:child_process"
 import { mkdirSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { fromRoot } from "../sim/paths"
 import { loadWorldFile, parseWorld } from "../sim/world/world"
 import { duplicateKeys, invalidUtf8Offset, MAX_WORLD_FILE_BYTES } from "../sim/world/world-text"
+import { camscriptBin } from "./helpers/bin"
 
 // World files as they come from disk: only regular files of at most 4 MB,
 // strict UTF-8, no duplicate keys; and default BSSIDs for any number of
@@ -19,20 +19,7 @@ function file(name: string, content: string | Buffer): string {
     return f
 }
 
-interface Cli {
-    code: number
-    stderr: string
-}
-function camscript(...args: string[]): Promise<Cli> {
-    return new Promise((done) => {
-        execFile(
-            process.execPath,
-            [fromRoot("bin/camscript.cjs"), ...args],
-            { cwd: fromRoot(), timeout: 60_000 },
-            (err, _stdout, stderr) => done({ code: err ? Number(err.code ?? -1) : 0, stderr }),
-        )
-    })
-}
+const camscript = (...args: string[]) => camscriptBin(args, { timeout: 60_000 })
 const sim = (world: string) => camscript("sim", "examples/wifi-station.ts", "--world", world)
 
 test("a world that is a FIFO exits 2 at once instead of hanging", async (t) => {

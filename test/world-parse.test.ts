@@ -248,7 +248,9 @@ test("two access points with one name, or one BSSID, are named", (t) => {
         problems({
             accessPoints: [open({ bssid: "02:00:00:00:00:01" }), open({ name: "b", bssid: "02:00:00:00:00:01" })],
         }),
-        ["accessPoints[1].bssid 02:00:00:00:00:01 is used twice"],
+        [
+            'accessPoints[1].bssid 02:00:00:00:00:01: accessPoints[0] ("site") and accessPoints[1] ("b") have the same BSSID; each access point needs its own',
+        ],
     )
     // default BSSIDs by position never clash with each other
     t.deepEqual(problems({ accessPoints: [open(), open({ name: "b" })] }), [])

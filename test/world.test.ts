@@ -156,3 +156,67 @@ test("a position that is not [x, y] says so", (t) => {
         /accessPoints\[0\]\.position must be \[x, y\] in metres/,
     )
 })
+
+test("two access points with one BSSID are refused, naming both (any case, a default one too)", (t) => {
+    const a = { ...ap, name: "hall", bssid: "02:00:00:00:00:0A" }
+    const b = { ...ap, name: "yard", bssid: "02:00:00:00:00:0a" }
+    t.is(
+        problems({ accessPoints: [a, b] }),
+        'w.json: accessPoints[1].bssid 02:00:00:00:00:0a: accessPoints[0] ("hall") and accessPoints[1] ("yard") have the same BSSID; each access point needs its own',
+    )
+    // the second AP's default is 02:ca:00:00:00:02 (its position), which the first wrote out
+    t.regex(
+        problems({
+            accessPoints: [
+                { ...a, bssid: "02:ca:00:00:00:02" },
+                { ...ap, name: "yard" },
+            ],
+        }),
+        /accessPoints\[1\]\.bssid 02:ca:00:00:00:02: accessPoints\[0\] \("hall"\) and accessPoints\[1\] \("yard"\) by default have the same BSSID/,
+    )
+    // one apart is two access points
+    const w = parseWorld({ accessPoints: [a, { ...b, bssid: "02:00:00:00:00:0b" }] }, "w.json")
+    t.deepEqual(
+        w.accessPoints.map((x) => [x.name, x.bssid]),
+        [
+            ["hall", "02:00:00:00:00:0a"],
+            ["yard", "02:00:00:00:00:0b"],
+        ],
+    )
+})
+
+test("two clients with one MAC are refused, naming both (any case, a default one too)", (t) => {
+    const phone = (name: string, mac?: string) => ({ name, position: [2, 1], joins: "cam-setup", at: "1s", mac })
+    t.is(
+        problems({ accessPoints: [], clients: [phone("a", "02:00:00:00:00:7A"), phone("b", "02:00:00:00:00:7a")] }),
+        'w.json: clients[1].mac 02:00:00:00:00:7a: clients[0] ("a") and clients[1] ("b") have the same MAC; each client needs its own',
+    )
+    // the second's default is 02:c1:00:00:00:02 (its position), which the first wrote out
+    t.regex(
+        problems({ accessPoints: [], clients: [phone("a", "02:c1:00:00:00:02"), phone("b")] }),
+        /clients\[1\]\.mac 02:c1:00:00:00:02: clients\[0\] \("a"\) and clients\[1\] \("b"\) by default have the same MAC/,
+    )
+    const w = parseWorld({ accessPoints: [], clients: [phone("a"), phone("b", "02:00:00:00:00:7b")] }, "w.json")
+    t.deepEqual(
+        w.clients.map((c) => [c.name, c.mac]),
+        [
+            ["a", "02:c1:00:00:00:01"],
+            ["b", "02:00:00:00:00:7b"],
+        ],
+    )
+})
+
+test("dnsZone: two spellings of one name are refused (matched without regard to case); distinct names are kept", (t) => {
+    t.is(
+        problems({ accessPoints: [], dnsZone: { "Hub.test": "127.0.0.1", "hub.TEST": "127.0.0.2" } }),
+        'w.json: dnsZone: "Hub.test" and "hub.TEST" are one name (names match without regard to case); give it once',
+    )
+    const w = parseWorld({ accessPoints: [], dnsZone: { "Hub.test": "127.0.0.1", "hub2.test": "127.0.0.2" } }, "w.json")
+    t.deepEqual(
+        [...w.dnsZone],
+        [
+            ["hub.test", 0x7f000001],
+            ["hub2.test", 0x7f000002],
+        ],
+    )
+})

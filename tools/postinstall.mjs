@@ -54,8 +54,9 @@ function extractVm() {
 }
 
 // The CLI bundle exports only mainCli; its compiler module and the service-spec
-// reader are internal. This copy appends one export line naming them; nothing
-// else changes, so it compiles exactly as `devicescript build` does.
+// reader are internal. This copy appends one export line naming them, and one
+// line exporting the compiler's TypeScript; nothing else changes, so it
+// compiles exactly as `devicescript build` does.
 function exposeCompiler() {
     const text = readFileSync(cliBundle, "utf8")
     for (const needed of [
@@ -63,12 +64,22 @@ function exposeCompiler() {
         "function compileServiceSpecs(tsdir, lcfg, errors)",
     ])
         if (!text.includes(needed)) fail(`${needed} was not found in @devicescript/cli (expected ${PINNED_CLI})`)
+    // the compiler's own TypeScript module, so camscript can reuse what does
+    // not change between builds (sim/compiler/build-shortcuts.ts); the line
+    // is added after the compiler's import of it, its first use
+    const tsImport = "    var ts = __toESM2(require_typescript());\n"
+    const at = text.indexOf(tsImport, text.indexOf("var require_devicescript_compiler_node = __commonJS("))
+    if (at < 0) fail(`the compiler's TypeScript import was not found in @devicescript/cli (expected ${PINNED_CLI})`)
+    const withTs =
+        text.slice(0, at + tsImport.length) +
+        "    module2.exports.camscriptTypeScript = require_typescript();\n" +
+        text.slice(at + tsImport.length)
     const out = join(root, ".camscript/compiler/devicescript-compiler.cjs")
     mkdirSync(dirname(out), { recursive: true })
     rmSync(join(root, ".camscript/compiler/devicescript-compiler.cache"), { force: true })
     writeFileSync(
         out,
-        `${text.replace(/^\/\/# sourceMappingURL=.*$/m, "")}\n` +
+        `${withTs.replace(/^\/\/# sourceMappingURL=.*$/m, "")}\n` +
             "module.exports.camscriptInternals = { compiler: require_devicescript_compiler_node(), compileServiceSpecs };\n",
     )
 }

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs"
 import { dirname } from "node:path"
 import { Script } from "node:vm"
 import { fromRoot } from "../paths"
+import { installBuildShortcuts } from "./build-shortcuts"
 
 // The pinned DeviceScript compiler, loaded once per process and called
 // in-process. Starting the CLI for every build cost about 2.2 s of CPU just to
@@ -88,6 +89,10 @@ function load() {
     wrapper(mod.exports, require, mod, file, dirname(file))
     const internals = mod.exports.camscriptInternals as Internals | undefined
     if (!internals) throw new Error(`${LIB} does not export the compiler: run \`npm ci\` in the camscript folder`)
+    const ts = (internals.compiler as unknown as { camscriptTypeScript?: Parameters<typeof installBuildShortcuts>[0] })
+        .camscriptTypeScript
+    if (!ts) throw new Error(`${LIB} does not export TypeScript: run \`npm ci\` in the camscript folder`)
+    installBuildShortcuts(ts)
     loaded = { internals, cacheFresh: cachedData !== undefined && !script.cachedDataRejected, script }
     return loaded
 }

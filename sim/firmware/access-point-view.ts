@@ -1,5 +1,4 @@
 import type { Contract } from "../contract"
-import { jdunpack } from "../jacdac"
 import type { Timeline } from "../timeline"
 import { formatIpv4 } from "../world/ipv4"
 import type { FirmwareService } from "./board"
@@ -22,22 +21,18 @@ export class FirmwareAccessPointView {
         const none = contract.enumValue("ApReason", "None")
         server.onEvent = (code, data) => {
             if (code !== link.code) return
-            const [state, channel, reason, count, max, , ip, , ssid] = jdunpack(data, link.format) as [
-                number,
-                number,
-                number,
-                number,
-                number,
-                number,
-                number,
-                number,
-                string,
-            ]
+            const { state, channel, reason, station_count, max_clients, ip, ssid } = contract.unpack(
+                "event",
+                "link",
+                data,
+            ) as { [k in "state" | "channel" | "reason" | "station_count" | "max_clients" | "ip"]: number } & {
+                ssid: string
+            }
             // the same words as the model driver's timeline (sim/drivers/wifi-access-point.ts)
             const parts: string[] = []
             if (state !== stopped && ssid) parts.push(`ssid=${ssid} ch ${channel}`)
             if (reason !== none) parts.push(`reason=${contract.enumName("ApReason", reason)}`)
-            if (state === up) parts.push(`ip=${formatIpv4(ip)} stations=${count}/${max}`)
+            if (state === up) parts.push(`ip=${formatIpv4(ip)} stations=${station_count}/${max_clients}`)
             timeline.add("ap", contract.enumName("ApState", state), parts.join(" "))
         }
     }

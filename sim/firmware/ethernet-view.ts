@@ -1,5 +1,4 @@
 import type { Contract } from "../contract"
-import { jdunpack } from "../jacdac"
 import type { Timeline } from "../timeline"
 import { formatIpv4 } from "../world/ipv4"
 import type { FirmwareService } from "./board"
@@ -26,14 +25,17 @@ export class FirmwareEthernetView {
         const none = contract.enumValue("LinkReason", "None")
         server.onEvent = (code, data) => {
             if (code !== link.code) return
-            const [state, duplex, reason, speed, , ip, , , dns] = jdunpack(data, link.format) as number[]
+            const { state, duplex, reason, speed_mbps, ip, dns } = contract.unpack("event", "link", data) as Record<
+                string,
+                number
+            >
             this.state = state
             this.ip = ip
             this.dns = dns
             // the same words as the model driver's timeline (sim/drivers/ethernet.ts)
             const parts: string[] = []
             if (reason !== none) parts.push(`reason=${contract.enumName("LinkReason", reason)}`)
-            if (state >= linkUp) parts.push(`${speed} Mbit/s ${duplex ? "full" : "half"} duplex`)
+            if (state >= linkUp) parts.push(`${speed_mbps} Mbit/s ${duplex ? "full" : "half"} duplex`)
             if (ip) parts.push(`ip=${formatIpv4(ip)}`)
             this.timeline.add("eth", contract.enumName("LinkState", state), parts.join(" "))
         }

@@ -1,6 +1,5 @@
 import type { Contract } from "../contract"
 import { macText } from "../drivers/contract-server"
-import { jdunpack } from "../jacdac"
 import type { Timeline } from "../timeline"
 import { formatIpv4 } from "../world/ipv4"
 import type { FirmwareService } from "./board"
@@ -16,7 +15,6 @@ export class FirmwareStationView {
     private ip = 0
     private dns = 0
     private readonly linkCode: number
-    private readonly linkFormat: string
     private readonly S: Record<string, number> = {}
 
     constructor(
@@ -24,9 +22,7 @@ export class FirmwareStationView {
         server: FirmwareService,
         private readonly timeline: Timeline,
     ) {
-        const link = contract.packet("event", "link")
-        this.linkCode = link.code
-        this.linkFormat = link.format
+        this.linkCode = contract.packet("event", "link").code
         for (const name of Object.keys(contract.spec.enums.LinkState.members))
             this.S[name] = contract.enumValue("LinkState", name)
         this.state = this.S.Stopped
@@ -36,20 +32,9 @@ export class FirmwareStationView {
     }
 
     private link(data: Uint8Array) {
-        const [state, rssi, reason, channel, , , ip, , , dns, ssid, bssid] = jdunpack(data, this.linkFormat) as [
-            number,
-            number,
-            number,
-            number,
-            number,
-            number,
-            number,
-            number,
-            number,
-            number,
-            string,
-            Uint8Array,
-        ]
+        const { state, rssi, reason, channel, ip, dns, ssid, bssid } = this.contract.unpack("event", "link", data) as {
+            [k in "state" | "rssi" | "reason" | "channel" | "ip" | "dns"]: number
+        } & { ssid: string; bssid: Uint8Array }
         this.state = state
         this.channel = channel
         this.ip = ip

@@ -1,8 +1,7 @@
 import { resolve } from "node:path"
 import { chosenBoard, type Command, UsageError } from "../../usb/command"
 import { closePort, openPort } from "../../usb/ports"
-import { fromRoot } from "../paths"
-import { loadSettings } from "../settings"
+import { projectSettings } from "../settings"
 import { loadWorldFile } from "../world/world"
 import { VirtualBoard } from "./board"
 
@@ -41,8 +40,9 @@ Stops on Ctrl-C.
         if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`)
         if (typeof values.port !== "string")
             throw new UsageError("--port is required (the serial device to be the board on)")
-        const settings = loadSettings()
-        const world = loadWorldFile(typeof values.world === "string" ? resolve(values.world) : fromRoot(settings.world))
+        // the settings of the project it is started in, as sim and deploy read them
+        const settings = projectSettings(process.cwd())
+        const world = loadWorldFile(typeof values.world === "string" ? resolve(values.world) : settings.worldFile)
         const board = chosenBoard(values.board ?? world.board)
         const port = await openPort(values.port, 1_500_000)
         const note = (text: string) => process.stderr.write(`virtual-board: ${text}\n`)

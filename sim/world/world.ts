@@ -383,15 +383,25 @@ export function parseWorld(json: unknown, source: string): World {
         normaliseAccessPoint(ap, i, problems, dirname(resolve(source))),
     )
     const names = new Set<string>()
-    const bssids = new Set<string>()
+    /** BSSID (lower case) -> the index of the first access point with it */
+    const bssids = new Map<string, number>()
     accessPoints.forEach((ap, i) => {
         if (names.has(ap.name))
             problems.push(
                 `accessPoints[${i}]: another access point is already called "${ap.name}"; give one a distinct "name"`,
             )
         names.add(ap.name)
-        if (bssids.has(ap.bssid)) problems.push(`accessPoints[${i}].bssid ${ap.bssid} is used twice`)
-        bssids.add(ap.bssid)
+        // two radios with one BSSID cannot be told apart by a scan, a pinned
+        // connect() or the timeline: refused, naming both (a default BSSID
+        // can collide with one written out, so say which was a default)
+        const first = bssids.get(ap.bssid)
+        if (first !== undefined) {
+            const which = (k: number) =>
+                `accessPoints[${k}] ("${accessPoints[k].name}")${raw.accessPoints[k].bssid === undefined ? " by default" : ""}`
+            problems.push(
+                `accessPoints[${i}].bssid ${ap.bssid}: ${which(first)} and ${which(i)} have the same BSSID; each access point needs its own`,
+            )
+        } else bssids.set(ap.bssid, i)
     })
     const cameras = raw.cameras ? normaliseCameras(raw.cameras, dirname(resolve(source)), problems) : undefined
     if (cameras && raw.camera) problems.push(`give either "camera" (one camera) or "cameras" (a fleet), not both`)
@@ -455,6 +465,8 @@ export function parseWorld(json: unknown, source: string): World {
           }
         : undefined
     const clientNames = new Set<string>()
+    /** client MAC (lower case) -> the index of the first client with it */
+    const clientMacs = new Map<string, number>()
     const clients: ClientConfig[] = (raw.clients ?? []).map((c, i) => {
         if (clientNames.has(c.name)) problems.push(`clients[${i}]: another client is already called "${c.name}"`)
         clientNames.add(c.name)
@@ -464,9 +476,19 @@ export function parseWorld(json: unknown, source: string): World {
         // an SSID: 32 bytes, and a name of 32 characters may be more
         if (Buffer.byteLength(c.joins, "utf8") > SSID_MAX_BYTES)
             problems.push(`clients[${i}].joins must be at most ${SSID_MAX_BYTES} bytes (an SSID)`)
+        const mac = (c.mac ?? positionMac("02:c1", i + 1)).toLowerCase()
+        // two phones with one MAC would share a DHCP lease and a station entry
+        const first = clientMacs.get(mac)
+        if (first !== undefined) {
+            const which = (k: number) =>
+                `clients[${k}] ("${raw.clients![k].name}")${raw.clients![k].mac === undefined ? " by default" : ""}`
+            problems.push(
+                `clients[${i}].mac ${mac}: ${which(first)} and ${which(i)} have the same MAC; each client needs its own`,
+            )
+        } else clientMacs.set(mac, i)
         return {
             name: c.name,
-            mac: (c.mac ?? positionMac("02:c1", i + 1)).toLowerCase(),
+            mac,
             position: c.position,
             joins: c.joins,
             password: c.password,
@@ -482,7 +504,19 @@ export function parseWorld(json: unknown, source: string): World {
             )
     })
     const dnsZone = new Map<string, number>()
-    for (const [name, ip] of Object.entries(raw.dnsZone ?? {})) dnsZone.set(name.toLowerCase(), parseIpv4(ip) ?? 0)
+    /** lower-cased name -> the name as first written */
+    const zoneNames = new Map<string, string>()
+    for (const [name, ip] of Object.entries(raw.dnsZone ?? {})) {
+        const key = name.toLowerCase()
+        // names match without regard to case: two spellings of one name would leave only the last address
+        const first = zoneNames.get(key)
+        if (first !== undefined)
+            problems.push(
+                `dnsZone: "${first}" and "${name}" are one name (names match without regard to case); give it once`,
+            )
+        else zoneNames.set(key, name)
+        dnsZone.set(key, parseIpv4(ip) ?? 0)
+    }
     if (problems.length) throw new WorldError(source, problems)
     events.sort((a, b) => a.atMs - b.atMs)
     return {

@@ -99,6 +99,8 @@ export class EthernetLink extends Link {
     everStarted = false
     /** a link was up since the last start: losing it reads ETH_DISCONNECTED */
     hadLink = false
+    /** ifconfig([...]): [ip, netmask, gateway, dns], sent again to a driver that restarted */
+    private staticConfig: number[] = null
     /** link up without a lease for ADDRESS_GIVE_UP_MS */
     addressLate = false
     private addressTimer: number = undefined
@@ -130,6 +132,9 @@ export class EthernetLink extends Link {
         await this.driver.setPhy(p.phy_type, p.phy_addr, p.ref_clk_mode, p.mdc, p.mdio, p.power)
         await this.driver.setSpi(p.spi_host, p.sclk, p.mosi, p.miso, p.cs, p.int)
         await this.driver.setHostname(this.hostname)
+        // it came back on DHCP: a static address must not turn into a lease
+        const a = this.staticConfig
+        if (a) await this.driver.setAddress(a[0], a[1], a[2], a[3], 1)
         this.hadLink = false
         await this.driver.setActive(true)
     }
@@ -178,6 +183,7 @@ export class EthernetLink extends Link {
     }
 
     async sendAddress(ip: number, netmask: number, gateway: number, dns: number, mode: number) {
+        this.staticConfig = mode !== 0 ? [ip, netmask, gateway, dns] : null
         await this.driver.setAddress(ip, netmask, gateway, dns, mode)
     }
 

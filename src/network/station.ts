@@ -100,6 +100,8 @@ export class StationLink extends Link {
     txpower = 20
     /** ifconfig([...]) asked for a static address: no DHCP address to reuse */
     staticAddress = false
+    /** that address [ip, netmask, gateway, dns], sent again to a driver that restarted */
+    private staticConfig: number[] = null
     /** the attempt under way went straight to a remembered access point */
     private fastAttempt = false
     private retryTimer: number = undefined
@@ -143,6 +145,9 @@ export class StationLink extends Link {
         await this.checkDriver(this.driver.contractVersion, this.driver.mac, CONTRACT_VERSION)
         await this.driver.setHostname(this.hostname)
         await this.driver.setTxPower(this.txpower)
+        // it came back on DHCP: a static address must not turn into a lease
+        const a = this.staticConfig
+        if (a) await this.driver.setAddress(a[0], a[1], a[2], a[3], 1)
         await this.driver.setActive(true)
         await this.until(() => self.snap.state !== State.Stopped, "the Wi-Fi driver's return")
         const w = this.wanted
@@ -196,6 +201,7 @@ export class StationLink extends Link {
 
     async sendAddress(ip: number, netmask: number, gateway: number, dns: number, mode: number) {
         this.staticAddress = mode !== 0
+        this.staticConfig = mode !== 0 ? [ip, netmask, gateway, dns] : null
         await this.driver.setAddress(ip, netmask, gateway, dns, mode)
     }
 

@@ -101,6 +101,8 @@ function payloadOf(contract: Contract, spec: EventSpec, malformed: boolean): { c
 
 export class FuzzStation extends JDServiceServer {
     readonly sentLinks: SentLink[] = []
+    /** the commands received, in order, with when they arrived ("set_active_on", "scan", ...) */
+    readonly received: { name: string; atMs: number }[] = []
     private readonly contract = loadContract("wifi-station.md")
 
     /**
@@ -119,12 +121,11 @@ export class FuzzStation extends JDServiceServer {
         for (const name of COMMANDS) {
             const { code } = this.contract.packet("command", name)
             // set_active answers differently for on (1) and off (0)
-            this.addCommand(code, (pkt: Packet) =>
-                this.send(
-                    plan.replies[name === "set_active" ? (pkt.data[0] ? "set_active_on" : "set_active_off") : name] ??
-                        [],
-                ),
-            )
+            this.addCommand(code, (pkt: Packet) => {
+                const key = name === "set_active" ? (pkt.data[0] ? "set_active_on" : "set_active_off") : name
+                this.received.push({ name: key, atMs: this.clock.now() })
+                this.send(plan.replies[key] ?? [])
+            })
         }
         this.send(plan.spontaneous)
     }
