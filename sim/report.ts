@@ -1,6 +1,7 @@
 import type { OutputLine } from "./session"
 import type { TypedTimelineEntry } from "./timeline-fields"
 import { formatSimTime } from "./world/duration"
+import schema from "./world/world.schema.json"
 
 // `camscript sim --report FILE.html`: one self-contained page (no script,
 // no external file) drawing each interface's link state and RSSI over
@@ -18,19 +19,8 @@ export interface ReportData {
     timeline: TypedTimelineEntry[]
 }
 
-/** The world's scheduled actions (sim/world/world.ts EventAction): the marks across the lanes. */
-const WORLD_ACTIONS = new Set([
-    "power-off",
-    "power-on",
-    "set-password",
-    "move-camera",
-    "dhcp-off",
-    "dhcp-on",
-    "unplug-cable",
-    "plug-cable",
-    "ethernet-dhcp-off",
-    "ethernet-dhcp-on",
-])
+/** The world's scheduled actions (the schema's list, as world files name them): the marks across the lanes. */
+const WORLD_ACTIONS = new Set<string>(schema.definitions.event.properties.action.enum)
 
 const INTERFACES: { source: string; name: string }[] = [
     { source: "wifi", name: "Wi-Fi station" },
