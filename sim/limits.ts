@@ -10,7 +10,7 @@
 
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { dirname, join } from "node:path"
+import { join } from "node:path"
 import * as L from "../src/limits"
 import { parseIp, parseMac } from "../src/network/address"
 import { checkHostname, checkKey, checkSsid } from "../src/network/credentials"
@@ -929,5 +929,3 @@ function withFile(text: string, read: (file: string) => unknown) {
 
 /** Every limit, in the order docs/limits.md lists them. */
 export const LIMITS: Limit[] = [...SCRIPT, ...WORLD, ...HOST]
-
-export const PROBE_WORLD_DIR = dirname(PROBE_SOURCE)

@@ -618,13 +618,6 @@ function normaliseLogin(
 }
 
 /**
- * The most access points (and clients) a world may list: each still gets a
- * distinct default BSSID and subnet. The number lives in the schema (one
- * place: docs/limits.md is written from it).
- */
-export const MAX_ACCESS_POINTS: number = schema.properties.accessPoints.maxItems
-
-/**
  * A default MAC for the n-th (1-based) item: a locally administered prefix,
  * then n in the last four bytes (02:ca:00:00:00:01 ... 02:ca:00:00:01:00 for
  * the 256th), so every position gets a well-formed, distinct address.

@@ -110,18 +110,23 @@ export function checkKey(key: any, what: string) {
         throw new Error(`${what}: the password (key) must be ${allowed}, got ${s.length}`)
 }
 
+/**
+ * A DNS label (RFC 1123): 1..`max` letters, digits or '-', not starting or
+ * ending with '-'. A hostname is one; a domain name is labels joined by dots.
+ */
+export function isDnsLabel(s: string, max: number): boolean {
+    let ok = s.length >= 1 && s.length <= max && s[0] !== "-" && s[s.length - 1] !== "-"
+    for (let i = 0; ok && i < s.length; ++i)
+        ok = "abcdefghijklmnopqrstuvwxyz0123456789-".indexOf(s[i].toLowerCase()) >= 0
+    return ok
+}
+
 /** DHCP hostname: 1..32 of letters, digits and '-', not starting or ending with '-'. */
 export function checkHostname(name: any, what: string) {
     const allowed = `${L.HOSTNAME_MIN_CHARS}..${L.HOSTNAME_MAX_CHARS} letters, digits or '-', not starting or ending with '-'`
     if (typeof name !== "string") throw new Error(`${what}: hostname must be a string of ${allowed}`)
-    const s = name as string
-    let ok = s.length >= L.HOSTNAME_MIN_CHARS && s.length <= L.HOSTNAME_MAX_CHARS && s[0] !== "-"
-    ok = ok && s[s.length - 1] !== "-"
-    for (let i = 0; ok && i < s.length; ++i) {
-        const c = s[i].toLowerCase()
-        ok = "abcdefghijklmnopqrstuvwxyz0123456789-".indexOf(c) >= 0
-    }
-    if (!ok) throw new Error(`${what}: hostname ${describe(s)} is not allowed: use ${allowed}`)
+    if (!isDnsLabel(name as string, L.HOSTNAME_MAX_CHARS))
+        throw new Error(`${what}: hostname ${describe(name)} is not allowed: use ${allowed}`)
 }
 
 /** `active(on)`: a boolean, so that active("no") cannot switch an interface on. */

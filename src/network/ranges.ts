@@ -6,7 +6,7 @@
 // that says what was wrong and what is allowed.
 
 import * as L from "../limits"
-import { byteLength, describe } from "./credentials"
+import { byteLength, describe, isDnsLabel } from "./credentials"
 
 /** A whole number lo..hi; `allowed` says so in words. */
 export function checkWhole(v: any, what: string, lo: number, hi: number, allowed: string) {
@@ -102,11 +102,7 @@ export function checkDomain(v: any, what: string) {
     const allowed = `a domain name like radius.example.org (labels of 1..${L.DOMAIN_LABEL_MAX_CHARS} letters, digits or '-', at most ${L.DOMAIN_MAX_CHARS} characters in all)`
     if (typeof v !== "string" || (v as string).length > L.DOMAIN_MAX_CHARS)
         throw new Error(`${what} must be ${allowed}, got ${describe(v)}`)
-    for (const label of (v as string).split(".")) {
-        let ok = label.length >= 1 && label.length <= L.DOMAIN_LABEL_MAX_CHARS && label[0] !== "-"
-        ok = ok && label[label.length - 1] !== "-"
-        for (let i = 0; ok && i < label.length; ++i)
-            ok = "abcdefghijklmnopqrstuvwxyz0123456789-".indexOf(label[i].toLowerCase()) >= 0
-        if (!ok) throw new Error(`${what} must be ${allowed}, got ${describe(v)}`)
-    }
+    for (const label of (v as string).split("."))
+        if (!isDnsLabel(label, L.DOMAIN_LABEL_MAX_CHARS))
+            throw new Error(`${what} must be ${allowed}, got ${describe(v)}`)
 }

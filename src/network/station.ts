@@ -98,9 +98,10 @@ export class StationLink extends Link {
     /** MicroPython's `reconnects`: -1 unlimited, 0 never retry, n at most n retries */
     reconnects = -1
     txpower = 20
-    /** ifconfig([...]) asked for a static address: no DHCP address to reuse */
-    staticAddress = false
-    /** that address [ip, netmask, gateway, dns], sent again to a driver that restarted */
+    /**
+     * ifconfig([...])'s static address [ip, netmask, gateway, dns], sent again
+     * to a driver that restarted; null on DHCP (then a lease may be reused)
+     */
     private staticConfig: number[] = null
     /** the attempt under way went straight to a remembered access point */
     private fastAttempt = false
@@ -200,7 +201,6 @@ export class StationLink extends Link {
     }
 
     async sendAddress(ip: number, netmask: number, gateway: number, dns: number, mode: number) {
-        this.staticAddress = mode !== 0
         this.staticConfig = mode !== 0 ? [ip, netmask, gateway, dns] : null
         await this.driver.setAddress(ip, netmask, gateway, dns, mode)
     }
@@ -275,7 +275,7 @@ export class StationLink extends Link {
             channel = last.channel
             bssid = Buffer.from(last.bssid, "hex")
             this.fastAttempt = true
-            if (!this.staticAddress) await this.driver.setAddress(last.ip, last.netmask, last.gateway, last.dns, 0)
+            if (!this.staticConfig) await this.driver.setAddress(last.ip, last.netmask, last.gateway, last.dns, 0)
         }
         if (w.enterprise) await this.driver.associateEnterprise(channel, w.ssid, bssid)
         else await this.driver.associate(channel, w.ssid, w.key, bssid)
@@ -286,7 +286,7 @@ export class StationLink extends Link {
         const w = this.wanted
         if (!w) return
         w.fast = false
-        if (!this.staticAddress) await this.driver.setAddress(0, 0, 0, 0, 0)
+        if (!this.staticConfig) await this.driver.setAddress(0, 0, 0, 0, 0)
         await this.attempt()
         await forget(w.ssid)
     }
