@@ -1,4 +1,5 @@
 import * as ds from "@devicescript/core"
+import { describe } from "./network/credentials"
 
 // MicroPython's `time` helpers, so the spec's loops port line by line.
 // Times come from the VM's clock (virtual in the simulator).
@@ -13,7 +14,7 @@ export const SLEEP_PIECE_MS = 600000
 
 function checkMs(ms: any, what: string) {
     if (typeof ms !== "number" || isNaN(ms) || ms === Infinity || ms === -Infinity)
-        throw new Error(`${what} must be a finite number, got ${typeof ms === "string" ? JSON.stringify(ms) : ms}`)
+        throw new Error(`${what} must be a finite number, got ${describe(ms)}`)
 }
 
 async function sleepFor(ms: number) {

@@ -212,7 +212,7 @@ test("checkWhole: numbers only, whole, from lo to hi inclusive", (t) => {
     t.is(says(6), "n must be 2..5, got 6")
     t.is(says(2.5), "n must be 2..5, got 2.5")
     t.is(says("3"), 'n must be 2..5, got "3"')
-    t.is(says(Number.NaN), "n must be 2..5, got null")
+    t.is(says(Number.NaN), "n must be 2..5, got NaN")
 })
 
 test("each range check says its own range", (t) => {
@@ -236,7 +236,7 @@ test("checkTxpower: 2..20 dBm, fractions allowed, numbers only", (t) => {
     for (const [bad, shown] of [
         [1.99, "1.99"],
         [20.01, "20.01"],
-        [Number.NaN, "null"],
+        [Number.NaN, "NaN"],
         ["10", '"10"'],
     ] as const)
         t.is(t.throws(() => R.checkTxpower(bad, "tx"))!.message, `tx must be 2..20 dBm, got ${shown}`)

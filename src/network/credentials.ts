@@ -32,6 +32,8 @@ export function describe(v: any): string {
         return s.length > 40 ? `a string of ${s.length} characters` : quote(s)
     }
     if (typeof v === "object" && v !== null) return Array.isArray(v) ? "an array" : "an object"
+    // JSON would print NaN and Infinity as null
+    if (typeof v === "number") return `${v}`
     return JSON.stringify(v)
 }
 
