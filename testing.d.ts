@@ -1,6 +1,6 @@
 // camscript/testing: run a camera script against a simulated world from a
 // test of your own (node:test, or any runner), and look at what it did.
-// Implemented by sim/testing.ts (bundled as dist/testing.cjs).
+// Implemented by testing/index.ts (bundled as dist/testing.cjs).
 
 export interface RunOptions {
     /**

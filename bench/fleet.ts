@@ -6,8 +6,8 @@
 import { execFileSync } from "node:child_process"
 import { fleetMembers } from "../sim/fleet/members"
 import { runFleet } from "../sim/fleet/fleet"
-import { fromRoot } from "../sim/paths"
-import { loadSettings } from "../sim/settings"
+import { fromRoot } from "../project/paths"
+import { loadSettings } from "../project/settings"
 import { parseWorld } from "../sim/world/world"
 
 interface Figures {

@@ -1,5 +1,5 @@
-import { compileScript } from "../sim/compile"
-import { loadBoard } from "../sim/boards"
+import { compileScript } from "../compiler/compile"
+import { loadBoard } from "../project/boards"
 import { runSimulation } from "../sim/session"
 import { parseWorld } from "../sim/world/world"
 import { scriptFile } from "../test/helpers/run"

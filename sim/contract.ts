@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs"
 import * as jd from "./jacdac"
-import { fromRoot } from "./paths"
+import { fromRoot } from "../project/paths"
 
 // The driver contract, read from the same services/*.md files the
 // DeviceScript compiler reads: enums, codes and pack formats are never

@@ -1,5 +1,5 @@
 import { existsSync, writeFileSync } from "node:fs"
-import { readRegularFile } from "./files"
+import { readRegularFile } from "../project/files"
 
 // `camscript sim --flash FILE`: the simulated board's flash kept in a file,
 // so one run's settings (fast reconnect's memory of the last access point,

@@ -1,4 +1,4 @@
-import { formatSimTime } from "./world/duration"
+import { formatSimTime } from "../project/duration"
 
 // What happened to the links and the world, in simulated time. Entries are
 // built from states and names only: no password, key or certificate is ever

@@ -1,11 +1,11 @@
 // Every limit a script's arguments are checked against, in one place. The
 // checks in src/network/credentials.ts, address.ts and ranges.ts read these; so does the table in
-// sim/limits.ts, from which docs/limits.md is written and the edge tests
+// limits/table.ts, from which docs/limits.md is written and the edge tests
 // (test/limits.test.ts) are generated. Plain numbers and no imports: this
 // module is compiled into the image and also runs under Node.
 //
 // Each limit has its reason beside it; a new one gets an entry in
-// sim/limits.ts, or test/limits.test.ts fails naming it.
+// limits/table.ts, or test/limits.test.ts fails naming it.
 
 /** Network name (SSID): bytes of UTF-8. 802.11 carries at most 32; an empty one is a hidden network's. */
 export const SSID_MIN_BYTES = 1

@@ -1,5 +1,5 @@
 import test from "ava"
-import { loadBoard } from "../sim/boards"
+import { loadBoard } from "../project/boards"
 import { runScript, value } from "./helpers/run"
 
 // Misuse throws at once, through the bytecode, with what was wrong and what

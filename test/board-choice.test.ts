@@ -2,8 +2,8 @@ import test from "ava"
 import { mkdirSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { chooseBoard } from "../sim/board-choice"
-import { projectSettings, SettingsError } from "../sim/settings"
+import { chooseBoard } from "../project/board-choice"
+import { projectSettings, SettingsError } from "../project/settings"
 import { camscriptMain } from "./helpers/main"
 
 // --board, then the project's devicescript.json, then the world's board;

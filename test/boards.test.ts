@@ -1,7 +1,7 @@
 import test from "ava"
 import { existsSync, readdirSync } from "node:fs"
 import { basename, join } from "node:path"
-import { BoardError, boardsDir, listBoards, loadBoard, validateBoardFile } from "../sim/boards.ts"
+import { BoardError, boardsDir, listBoards, loadBoard, validateBoardFile } from "../project/boards.ts"
 
 const SHIPPED_BOARDS = [
     "ai_thinker_esp32_cam",

@@ -13,8 +13,8 @@ import {
 } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { BuildCache } from "../sim/compiler/cache"
-import { MAX_SOURCE_BYTES, readSourceFile, redactLiterals, ScriptFileError } from "../sim/compile"
+import { BuildCache } from "../compiler/cache"
+import { MAX_SOURCE_BYTES, readSourceFile, redactLiterals, ScriptFileError } from "../compiler/compile"
 import { camscriptBin } from "./helpers/bin"
 
 // The build cache holds every script's source (passwords included) in its

@@ -2,13 +2,13 @@ import test from "ava"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { loadBoard } from "../sim/boards"
-import { CompileError, compileScript } from "../sim/compile"
-import { useBuildShortcuts } from "../sim/compiler/build-shortcuts"
-import { fromRoot } from "../sim/paths"
+import { loadBoard } from "../project/boards"
+import { CompileError, compileScript } from "../compiler/compile"
+import { useBuildShortcuts } from "../compiler/build-shortcuts"
+import { fromRoot } from "../project/paths"
 import { scriptFile } from "./helpers/run"
 
-// sim/compiler/build-shortcuts.ts skips work in every build (re-checking the
+// compiler/build-shortcuts.ts skips work in every build (re-checking the
 // library's types, re-printing symbol names). These tests hold it to
 // changing nothing but time: the same image and debug info, and the
 // script's own type errors still reported.

@@ -3,7 +3,7 @@ import { spawn } from "node:child_process"
 import { mkdirSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { fromRoot } from "../sim/paths"
+import { fromRoot } from "../project/paths"
 import { camscript } from "./helpers/bin"
 
 // The `camscript` command as a user runs it (the bundled bin), with its

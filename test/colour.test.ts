@@ -1,5 +1,5 @@
 import test from "ava"
-import { colourWanted, formatEntryColoured, paint } from "../sim/cli/colour"
+import { colourWanted, formatEntryColoured, paint } from "../cli/colour"
 import { formatEntry } from "../sim/timeline"
 
 // Colour on a terminal only; none when piped or with NO_COLOR.

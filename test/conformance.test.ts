@@ -1,6 +1,6 @@
 import test, { type ExecutionContext } from "ava"
 import { readFileSync } from "node:fs"
-import { fromRoot } from "../sim/paths"
+import { fromRoot } from "../project/paths"
 import { runScript, type RunScriptOptions, type ScriptRun } from "./helpers/run"
 
 // One conformance suite, two implementations of the driver contracts: the

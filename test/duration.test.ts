@@ -1,7 +1,7 @@
 import test from "ava"
-import { formatSimTime, MAX_DURATION_MS, parseDuration } from "../sim/world/duration"
+import { formatSimTime, MAX_DURATION_MS, parseDuration } from "../project/duration"
 
-// Durations (sim/world/duration.ts): every unit, the 10-year limit at its
+// Durations (project/duration.ts): every unit, the 10-year limit at its
 // edge, and the exact words of each refusal.
 
 test("each unit, decimals rounded to whole milliseconds, spaces around ignored", (t) => {

@@ -1,6 +1,6 @@
 import test from "ava"
 import { readFileSync } from "node:fs"
-import { fromRoot } from "../sim/paths"
+import { fromRoot } from "../project/paths"
 import { runScript } from "./helpers/run"
 
 // Certificates at the documented limits (caCert 8192 bytes, clientCert and

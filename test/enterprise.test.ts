@@ -1,6 +1,6 @@
 import test from "ava"
 import { readFileSync } from "node:fs"
-import { fromRoot } from "../sim/paths"
+import { fromRoot } from "../project/paths"
 import { events, everything, runFile, runScript, value } from "./helpers/run"
 
 // Enterprise (802.1X) networks through the bytecode: each outcome has its

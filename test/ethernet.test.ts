@@ -1,5 +1,5 @@
 import test from "ava"
-import { fromRoot } from "../sim/paths"
+import { fromRoot } from "../project/paths"
 import { events, runFile, runScript, value } from "./helpers/run"
 
 // network.LAN through the bytecode: the spec's example, cable faults that

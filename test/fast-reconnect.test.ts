@@ -1,6 +1,6 @@
 import test from "ava"
 import { readFileSync } from "node:fs"
-import { fromRoot } from "../sim/paths"
+import { fromRoot } from "../project/paths"
 import { AUTH_ASSOC_MS, DHCP_REUSE_SHARE, FULL_SCAN_MS, SCAN_DWELL_MS, WPA2_HANDSHAKE_MS } from "../sim/radio/timing"
 import { runScript, type ScriptRun } from "./helpers/run"
 

@@ -1,5 +1,5 @@
 import test from "ava"
-import { fromRoot } from "../sim/paths"
+import { fromRoot } from "../project/paths"
 import {
     AUTH_ASSOC_MS,
     BEACON_LOSS_MS,

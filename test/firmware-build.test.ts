@@ -3,9 +3,9 @@ import { execFile } from "node:child_process"
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
-import { listBoards } from "../sim/boards"
+import { listBoards } from "../project/boards"
 import { readFirmwareManifest } from "../sim/firmware/manifest"
-import { fromRoot } from "../sim/paths"
+import { fromRoot } from "../project/paths"
 
 // firmware/build.sh needs ESP-IDF, which these machines do not have: the
 // image itself is built by .github/workflows/firmware.yml. What can be

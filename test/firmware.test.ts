@@ -1,6 +1,6 @@
 import test from "ava"
 import { execFile } from "node:child_process"
-import { fromRoot } from "../sim/paths"
+import { fromRoot } from "../project/paths"
 
 // The firmware's pure parts (the reason table, the wire layouts) are plain
 // C: their host unit tests build with the machine's cc, once as they are and

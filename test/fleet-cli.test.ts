@@ -2,7 +2,7 @@ import test from "ava"
 import { mkdirSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { fromRoot } from "../sim/paths"
+import { fromRoot } from "../project/paths"
 import { camscript } from "./helpers/bin"
 
 // `camscript sim --world site.json`: every camera of the world, lines named

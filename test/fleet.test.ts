@@ -1,6 +1,6 @@
 import test from "ava"
 import { readFileSync } from "node:fs"
-import { fromRoot } from "../sim/paths"
+import { fromRoot } from "../project/paths"
 import { WORLD_DEFAULTS } from "../sim/world/world"
 import { camera, entries, runFleetWorld } from "./helpers/fleet"
 import { runFile } from "./helpers/run"

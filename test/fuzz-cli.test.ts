@@ -3,8 +3,8 @@ import fc from "fast-check"
 import { mkdirSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { main } from "../sim/cli"
-import { fromRoot } from "../sim/paths"
+import { main } from "../cli/main"
+import { fromRoot } from "../project/paths"
 import { fuzzParameters } from "./helpers/fuzz"
 
 // `camscript` with random arguments: every run ends with one of the

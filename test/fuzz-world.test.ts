@@ -3,7 +3,7 @@ import fc from "fast-check"
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { fromRoot } from "../sim/paths"
+import { fromRoot } from "../project/paths"
 import { loadWorldFile, parseWorld, WorldError } from "../sim/world/world"
 import { fuzzParameters } from "./helpers/fuzz"
 

@@ -3,8 +3,8 @@ import { execFile, type ExecFileOptions } from "node:child_process"
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { fromRoot } from "../sim/paths"
-import { initProject } from "../sim/cli/init-command"
+import { fromRoot } from "../project/paths"
+import { initProject } from "../cli/init-command"
 import { writeOfflineLock } from "./helpers/offline-lock"
 
 // camscript in a project of the user's own: `init` writes the project,

@@ -1,5 +1,5 @@
 import test from "ava"
-import { LIMITS } from "../sim/limits"
+import { LIMITS } from "../limits/table"
 import { outcome, probesOf } from "./helpers/limit-probes"
 import { runScript } from "./helpers/run"
 

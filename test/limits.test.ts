@@ -1,12 +1,12 @@
 import test from "ava"
 import { readFileSync } from "node:fs"
 import * as prettier from "prettier"
-import { LIMITS } from "../sim/limits"
-import { fromRoot } from "../sim/paths"
+import { LIMITS } from "../limits/table"
+import { fromRoot } from "../project/paths"
 import { renderLimitsDoc } from "../tools/limits-doc"
 import { outcome, probesOf } from "./helpers/limit-probes"
 
-// Every limit of sim/limits.ts probed at its edges (test/helpers/limit-probes.ts
+// Every limit of limits/table.ts probed at its edges (test/helpers/limit-probes.ts
 // says which values and what each must do), and the table kept whole: a
 // limit in src/limits.ts or world.schema.json without an entry fails here.
 
@@ -32,11 +32,11 @@ for (const limit of LIMITS) {
 
 test("every limit of src/limits.ts has its entry in the table", (t) => {
     const src = readFileSync(fromRoot("src/limits.ts"), "utf8")
-    const table = readFileSync(fromRoot("sim/limits.ts"), "utf8")
+    const table = readFileSync(fromRoot("limits/table.ts"), "utf8")
     const names = [...src.matchAll(/^export const (\w+) = /gm)].map((m) => m[1])
     t.true(names.length >= 30, `found ${names.length} limits`)
     const missing = names.filter((n) => !new RegExp(`\\bL\\.${n}\\b`).test(table))
-    t.deepEqual(missing, [], "each must be probed by an entry of sim/limits.ts")
+    t.deepEqual(missing, [], "each must be probed by an entry of limits/table.ts")
 })
 
 test("every bound of world.schema.json has its entry in the table, with the schema's numbers", (t) => {
@@ -63,7 +63,7 @@ test("every bound of world.schema.json has its entry in the table, with the sche
     t.deepEqual(
         pointers.filter((p) => !covered.has(p)),
         [],
-        "each must be probed by an entry of sim/limits.ts",
+        "each must be probed by an entry of limits/table.ts",
     )
     for (const l of LIMITS.filter((l) => l.schema)) {
         let node = schema

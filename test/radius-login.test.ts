@@ -1,6 +1,6 @@
 import test from "ava"
 import { readFileSync } from "node:fs"
-import { fromRoot } from "../sim/paths"
+import { fromRoot } from "../project/paths"
 import { freeradiusAvailable, freeUdpPort, type RunningRadius, startFreeRadius } from "./helpers/freeradius"
 import { events, everything, runScript } from "./helpers/run"
 

@@ -3,7 +3,7 @@ import { execFile } from "node:child_process"
 import { existsSync, mkdtempSync, readFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { escapeHtml, reportHtml } from "../sim/report"
+import { escapeHtml, reportHtml } from "../cli/report-page"
 import { camscriptMain } from "./helpers/main"
 import { scriptFile } from "./helpers/run"
 

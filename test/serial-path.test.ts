@@ -4,16 +4,23 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { deflateSync } from "node:zlib"
-import { loadBoard } from "../sim/boards"
-import { fromRoot } from "../sim/paths"
+import { loadBoard } from "../project/boards"
+import { fromRoot } from "../project/paths"
 import { chipFor } from "../sim/virtual-board/chip"
 import { FlashChip } from "../sim/virtual-board/flash-chip"
 import { checksumOf, RomLoader } from "../sim/virtual-board/rom-loader"
-import { slipEncode, SlipDecoder } from "../sim/virtual-board/slip"
+import { slipEncode, SlipDecoder } from "../formats/slip"
 import { ConsoleLines } from "../usb/console-lines"
 import { checkChip, FirmwareError, loadFirmware } from "../usb/firmware"
 import { jd } from "../usb/jacdac-link"
-import { encodeFrame, encodeLog, JdusbDecoder, UsbBridgeCmd, usbBridgeCommand, usbBridgeCommandOf } from "../usb/jdusb"
+import {
+    encodeFrame,
+    encodeLog,
+    JdusbDecoder,
+    UsbBridgeCmd,
+    usbBridgeCommand,
+    usbBridgeCommandOf,
+} from "../formats/jdusb"
 import { choosePort, explainOpenError, listSerialPorts } from "../usb/ports"
 import { buildForBoard } from "../usb/program"
 import { espImage, writeFirmwareFolder } from "./helpers/firmware-images"

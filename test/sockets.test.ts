@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs"
 import { createServer, type Server, type Socket } from "node:net"
 import { createServer as createTlsServer } from "node:tls"
 import { isLoopback, type Route, SimSockets } from "../sim/net/sockets"
-import { fromRoot } from "../sim/paths"
+import { fromRoot } from "../project/paths"
 import { Timeline } from "../sim/timeline"
 import type { DevsVm } from "../sim/vm/devs-vm"
 

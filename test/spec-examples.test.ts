@@ -1,5 +1,5 @@
 import test from "ava"
-import { fromRoot } from "../sim/paths"
+import { fromRoot } from "../project/paths"
 import { events, runFile } from "./helpers/run"
 
 // The spec's examples, ported line by line (examples/), through the bytecode.

@@ -1,8 +1,8 @@
 import test from "ava"
 import { readFileSync } from "node:fs"
-import { loadBoard } from "../sim/boards"
-import { compileScript } from "../sim/compile"
-import { fromRoot } from "../sim/paths"
+import { loadBoard } from "../project/boards"
+import { compileScript } from "../compiler/compile"
+import { fromRoot } from "../project/paths"
 import { runScript, scriptFile } from "./helpers/run"
 
 // "camscript/src/station": the same network.WLAN in station mode only, so a

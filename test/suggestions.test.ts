@@ -2,13 +2,13 @@ import test from "ava"
 import { mkdirSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { parseCommandArgs } from "../sim/cli/args"
-import { JsonSyntaxError, parseJson } from "../sim/cli/json-text"
-import { editDistance, suggestions } from "../sim/cli/suggest"
-import { BoardError, loadBoard } from "../sim/boards"
+import { parseCommandArgs } from "../cli/args"
+import { JsonSyntaxError, parseJson } from "../project/json-text"
+import { editDistance, suggestions } from "../project/suggest"
+import { BoardError, loadBoard } from "../project/boards"
 import { parseWorld, WorldError, loadWorldFile } from "../sim/world/world"
 import { camscriptMain } from "./helpers/main"
-import { projectSettings, SettingsError } from "../sim/settings"
+import { projectSettings, SettingsError } from "../project/settings"
 
 // "Did you mean" for every typo a new user makes, help per command, and
 // JSON errors with line and column.

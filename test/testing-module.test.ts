@@ -2,10 +2,10 @@ import test from "ava"
 import { mkdirSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { runScript, runSource, scriptRun } from "../sim/testing"
+import { runScript, runSource, scriptRun } from "../testing/index"
 import { camscriptBin } from "./helpers/bin"
 
-// camscript/testing (sim/testing.ts, typed by testing.d.ts) and
+// camscript/testing (testing/index.ts, typed by testing.d.ts) and
 // `camscript test`, which runs a project's own node:test files.
 
 test("runSource: outcome, lines and a typed timeline; helpers read the link", async (t) => {

@@ -1,8 +1,8 @@
 import test from "ava"
 import { existsSync } from "node:fs"
 import { createRequire } from "node:module"
-import { fromRoot } from "../sim/paths"
-import { schemaValidator } from "../sim/validator"
+import { fromRoot } from "../project/paths"
+import { schemaValidator } from "../project/validator"
 import schema from "../sim/world/world.schema.json"
 
 // `npm run build` writes the world and board validators as code, stamped

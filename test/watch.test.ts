@@ -3,7 +3,7 @@ import { spawn } from "node:child_process"
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { fromRoot } from "../sim/paths"
+import { fromRoot } from "../project/paths"
 import { camscriptMain } from "./helpers/main"
 
 // `camscript sim --watch`: reruns on save, shows a compile error and goes

@@ -1,7 +1,7 @@
 import test from "ava"
 import { readdirSync, readFileSync } from "node:fs"
-import { fromRoot } from "../sim/paths"
-import { parseDuration } from "../sim/world/duration"
+import { fromRoot } from "../project/paths"
+import { parseDuration } from "../project/duration"
 import { loadWorldFile, parseWorld, WorldError } from "../sim/world/world"
 
 // The world file validator: every error names the field and what is allowed.

@@ -11,9 +11,9 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "..")
 // bin/camscript.cjs keeps V8's code cache of the bundle beside it; a new bundle starts without one
 rmSync(join(root, "dist/camscript.cjs.cache"), { force: true })
 for (const [entry, out] of [
-    ["sim/cli.ts", "dist/camscript.cjs"],
+    ["cli/main.ts", "dist/camscript.cjs"],
     // camscript/testing, for users' tests of their scripts (typed by testing.d.ts)
-    ["sim/testing.ts", "dist/testing.cjs"],
+    ["testing/index.ts", "dist/testing.cjs"],
 ])
     await build({
         entryPoints: [join(root, entry)],
@@ -29,7 +29,7 @@ for (const [entry, out] of [
         logLevel: "warning",
     })
 
-// The world and board validators as code (see sim/validator.ts): stamped with
+// The world and board validators as code (see project/validator.ts): stamped with
 // the schema and options they were made from, which the runtime checks.
 const validators = [
     { name: "world", schema: "sim/world/world.schema.json", options: { allErrors: true } },

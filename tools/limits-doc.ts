@@ -1,10 +1,10 @@
-// Writes docs/limits.md from the table of limits (sim/limits.ts), so the
+// Writes docs/limits.md from the table of limits (limits/table.ts), so the
 // docs cannot drift from what the code checks: test/limits.test.ts compares
 // the file with renderLimitsDoc(). Run with `npm run docs:limits`.
 
 import { writeFileSync } from "node:fs"
-import { type Limit, LIMITS } from "../sim/limits"
-import { fromRoot } from "../sim/paths"
+import { type Limit, LIMITS } from "../limits/table"
+import { fromRoot } from "../project/paths"
 
 const SIDES: { side: Limit["side"]; title: string; intro: string }[] = [
     {
@@ -34,9 +34,9 @@ export function renderLimitsDoc(): string {
     const out = [
         "# Limits",
         "",
-        "<!-- Written by `npm run docs:limits` from sim/limits.ts; edit that table, not this file. -->",
+        "<!-- Written by `npm run docs:limits` from limits/table.ts; edit that table, not this file. -->",
         "",
-        "Every limit camscript checks, from one table (`sim/limits.ts`). The script's numbers live in",
+        "Every limit camscript checks, from one table (`limits/table.ts`). The script's numbers live in",
         "`src/limits.ts`, compiled into the image; the world's in `sim/world/world.schema.json`. Each",
         "row is probed at its edges by `test/limits.test.ts`: the last value allowed and the first",
         "refused on each side, with multi-byte and wrong-type variants (`docs/testing.md`).",

@@ -65,7 +65,7 @@ function exposeCompiler() {
     ])
         if (!text.includes(needed)) fail(`${needed} was not found in @devicescript/cli (expected ${PINNED_CLI})`)
     // the compiler's own TypeScript module, so camscript can reuse what does
-    // not change between builds (sim/compiler/build-shortcuts.ts); the line
+    // not change between builds (compiler/build-shortcuts.ts); the line
     // is added after the compiler's import of it, its first use
     const tsImport = "    var ts = __toESM2(require_typescript());\n"
     const at = text.indexOf(tsImport, text.indexOf("var require_devicescript_compiler_node = __commonJS("))

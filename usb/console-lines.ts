@@ -1,4 +1,4 @@
-import { sourcePosition } from "../sim/sourcemap"
+import { sourcePosition } from "../compiler/sourcemap"
 import type { BoardProgram } from "./program"
 
 // The board's log, line by line, as a user wants it: the script's output

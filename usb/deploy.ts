@@ -1,4 +1,4 @@
-import { HardwareError } from "./command"
+import { HardwareError } from "./errors"
 import { jd, type JacdacLink, type JDService, openJacdacLink } from "./jacdac-link"
 import { closePort, openPort } from "./ports"
 import type { BoardProgram } from "./program"

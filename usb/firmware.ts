@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, statSync } from "node:fs"
 import { join, relative, resolve } from "node:path"
-import type { ArchId } from "../sim/boards"
-import { fromRoot } from "../sim/paths"
-import { readImageHeader } from "./esp-image"
+import type { ArchId } from "../project/boards"
+import { fromRoot } from "../project/paths"
+import { readImageHeader } from "../formats/esp-image"
 
 // The runtime firmware to flash: a folder with ESP-IDF's flasher_args.json
 // (what `idf.py build` writes: "flash_files" maps offsets to images) or a

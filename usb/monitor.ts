@@ -1,6 +1,6 @@
 import { ConsoleLines } from "./console-lines"
 import { JDUSB_BAUD } from "./deploy"
-import { encodeFrame, JdusbDecoder, UsbBridgeCmd, usbBridgeCommand } from "./jdusb"
+import { encodeFrame, JdusbDecoder, UsbBridgeCmd, usbBridgeCommand } from "../formats/jdusb"
 import { closePort, openPort } from "./ports"
 import type { BoardProgram } from "./program"
 

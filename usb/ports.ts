@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, realpathSync } from "node:fs"
 import { dirname, join } from "node:path"
 import { SerialPort } from "serialport"
-import { HardwareError } from "./command"
+import { HardwareError } from "./errors"
 
 // Finding the board's serial port, and opening it with errors a user can act
 // on. Discovery reads Linux's sysfs directly: serialport's own list() asks

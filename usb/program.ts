@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto"
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { basename, dirname, join, resolve } from "node:path"
-import type { BoardInfo } from "../sim/boards"
-import { type CompiledScript, compileScript, type DebugInfo, type FirmwareKind } from "../sim/compile"
-import { fromRoot } from "../sim/paths"
-import { projectSettings } from "../sim/settings"
+import type { BoardInfo } from "../project/boards"
+import { type CompiledScript, compileScript, type DebugInfo, type FirmwareKind } from "../compiler/compile"
+import { fromRoot } from "../project/paths"
+import { projectSettings } from "../project/settings"
 
 // A board program on disk: the image (file.devs) with its debug info beside
 // it (file-dbg.json), which also remembers which of the user's files each

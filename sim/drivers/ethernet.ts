@@ -1,4 +1,4 @@
-import type { EthernetHardware } from "../boards"
+import type { EthernetHardware } from "../../project/boards"
 import type { Contract } from "../contract"
 import { ContractServer, derivedMac } from "./contract-server"
 import { jdpack } from "../jacdac"

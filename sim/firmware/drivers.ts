@@ -1,4 +1,4 @@
-import type { BoardInfo } from "../boards"
+import type { BoardInfo } from "../../project/boards"
 import { loadContract } from "../contract"
 import type { Air, Clock } from "../radio/air"
 import type { Timeline } from "../timeline"

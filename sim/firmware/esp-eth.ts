@@ -1,4 +1,4 @@
-import type { EthernetHardware } from "../boards"
+import type { EthernetHardware } from "../../project/boards"
 import type { Contract } from "../contract"
 import type { Clock } from "../radio/air"
 import type { Timeline } from "../timeline"

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process"
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs"
 import { join } from "node:path"
-import { fromRoot } from "../paths"
+import { fromRoot } from "../../project/paths"
 
 // The C drivers compiled to WebAssembly (firmware/Makefile, target `wasm`).
 // Built on first use when missing or older than its sources, then compiled

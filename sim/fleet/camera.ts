@@ -1,6 +1,6 @@
 import { createProxyBridge, JDBus, JDServerServiceProvider } from "../jacdac"
-import type { BoardInfo } from "../boards"
-import { type CompiledScript, TOP_LEVEL_DONE_PANIC } from "../compile"
+import type { BoardInfo } from "../../project/boards"
+import { type CompiledScript, TOP_LEVEL_DONE_PANIC } from "../../compiler/compile"
 import { loadContract } from "../contract"
 import { ethernetMac, SimEthernet } from "../drivers/ethernet"
 import { accessPointMac, SimAccessPoint } from "../drivers/wifi-access-point"

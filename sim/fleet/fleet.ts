@@ -1,8 +1,8 @@
 import { relative } from "node:path"
 import FakeTimers from "@sinonjs/fake-timers"
-import type { BoardInfo } from "../boards"
+import type { BoardInfo } from "../../project/boards"
 import { processClock } from "../clock"
-import type { CompiledScript } from "../compile"
+import type { CompiledScript } from "../../compiler/compile"
 import { realIoPending } from "../realio"
 import {
     DEFAULT_SIM_TIMEOUT_MS,

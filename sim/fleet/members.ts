@@ -1,6 +1,6 @@
-import { loadBoard } from "../boards"
-import { type CompiledScript, compileScript, ScriptFileError } from "../compile"
-import type { ProjectSettings } from "../settings"
+import { loadBoard } from "../../project/boards"
+import { type CompiledScript, compileScript, ScriptFileError } from "../../compiler/compile"
+import type { ProjectSettings } from "../../project/settings"
 import type { World } from "../world/world"
 import type { FleetMember } from "./fleet"
 

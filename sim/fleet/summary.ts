@@ -1,5 +1,5 @@
 import type { TimelineEntry } from "../timeline"
-import { formatSimTime } from "../world/duration"
+import { formatSimTime } from "../../project/duration"
 import type { CameraState } from "./camera"
 
 // Per camera: when its Wi-Fi link first held an address, how often it lost

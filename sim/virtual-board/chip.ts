@@ -1,4 +1,4 @@
-import type { ArchId } from "../boards"
+import type { ArchId } from "../../project/boards"
 
 // What the virtual board shows of its chip to a flasher: the register values
 // esptool reads to tell the chip apart and describe it (addresses from

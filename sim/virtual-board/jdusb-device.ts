@@ -7,7 +7,7 @@ import {
     SERIAL_GAP,
     UsbBridgeCmd,
     usbBridgeCommandOf,
-} from "../../usb/jdusb"
+} from "../../formats/jdusb"
 
 // The board's end of the JDUSB line, as DeviceScript's firmware runs it:
 // Jacdac frames go to the host only once it has sent EnablePackets, log text

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto"
 import { inflateSync } from "node:zlib"
 import { type ChipProfile, flashJedecId } from "./chip"
 import type { FlashChip } from "./flash-chip"
-import { slipEncode, SlipDecoder } from "./slip"
+import { slipEncode, SlipDecoder } from "../../formats/slip"
 
 // The ESP32 ROM serial loader as Espressif documents it (esptool docs,
 // "Serial Protocol"), enough for esptool / esptool-js to detect the chip,

@@ -1,7 +1,7 @@
 import { createRequire } from "node:module"
 import { existsSync, readFileSync } from "node:fs"
 import { Wasm, type WasmInstance, type WasmModule } from "../firmware/module"
-import { fromRoot } from "../paths"
+import { fromRoot } from "../../project/paths"
 
 /** The surface of the DeviceScript WASM VM (an emscripten module) that the simulator uses. */
 export interface DevsVm {

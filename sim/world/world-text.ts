@@ -1,4 +1,4 @@
-import { readRegularFile as readFile } from "../files"
+import { readRegularFile as readFile } from "../../project/files"
 
 // Reading a world file (and the PEM files it names) safely: only regular
 // files, at most MAX_WORLD_FILE_BYTES, strict UTF-8, and JSON without
@@ -8,7 +8,7 @@ import { readRegularFile as readFile } from "../files"
 /** World files and the certificate files they name: at most 4 MB each. */
 export const MAX_WORLD_FILE_BYTES = 4 * 1024 * 1024
 
-/** A world file or a file it names: a regular file of at most MAX_WORLD_FILE_BYTES (sim/files.ts). */
+/** A world file or a file it names: a regular file of at most MAX_WORLD_FILE_BYTES (project/files.ts). */
 export function readRegularFile(file: string, what: string, limit = MAX_WORLD_FILE_BYTES): Buffer {
     return readFile(file, what, limit)
 }

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process"
-import { fromRoot } from "../../sim/paths"
+import { fromRoot } from "../../project/paths"
 
 // `camscript ...` as a user runs it: the bundled bin, in a child process of
 // its own, with its exit code (0 finished, 1 script error, 2 usage, 124

@@ -1,8 +1,8 @@
 import { runFleet, type FleetResult, type FleetCameraResult } from "../../sim/fleet/fleet"
 import { fleetMembers } from "../../sim/fleet/members"
-import { fromRoot } from "../../sim/paths"
-import { loadSettings } from "../../sim/settings"
-import { parseDuration } from "../../sim/world/duration"
+import { fromRoot } from "../../project/paths"
+import { loadSettings } from "../../project/settings"
+import { parseDuration } from "../../project/duration"
 import { loadWorldFile, parseWorld, type World } from "../../sim/world/world"
 
 // Runs a fleet world the way `camscript sim --world site.json` does.

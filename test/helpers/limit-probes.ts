@@ -1,9 +1,9 @@
-// The edge probes of one limit of sim/limits.ts: the last values allowed
+// The edge probes of one limit of limits/table.ts: the last values allowed
 // and the first refused on each side, with the multi-byte and wrong-type
 // variants its kind implies. Expected outcomes come from the kind and the
 // numbers alone, never from running the check.
 
-import type { Limit } from "../../sim/limits"
+import type { Limit } from "../../limits/table"
 
 export interface Probe {
     /** shown in test titles and failures */

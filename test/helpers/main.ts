@@ -1,4 +1,4 @@
-import { main } from "../../sim/cli"
+import { main } from "../../cli/main"
 
 // `camscript` in this process (no child process: no start-up cost), with
 // its stdout and stderr captured.

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
-import { fromRoot } from "../../sim/paths"
+import { fromRoot } from "../../project/paths"
 
 // There is no registry here: `npm ci --offline` installs only what a lock
 // file names, from npm's cache (filled by camscript's own `npm ci`). This

@@ -2,7 +2,7 @@ import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_pro
 import { existsSync, mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { fromRoot } from "../../sim/paths"
+import { fromRoot } from "../../project/paths"
 
 // A pseudo-terminal pair from socat stands in for the USB cable: the virtual
 // board on one end, camscript on the other.

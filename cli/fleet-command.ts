@@ -1,11 +1,11 @@
-import type { OutputLine } from "../session"
-import type { ProjectSettings } from "../settings"
-import { formatEntry } from "../timeline"
-import { formatSimTime } from "../world/duration"
-import type { World } from "../world/world"
-import { type FleetResult, runFleet } from "./fleet"
-import { fleetMembers } from "./members"
-import { summaryTable } from "./summary"
+import type { OutputLine } from "../sim/session"
+import type { ProjectSettings } from "../project/settings"
+import { formatEntry } from "../sim/timeline"
+import { formatSimTime } from "../project/duration"
+import type { World } from "../sim/world/world"
+import { type FleetResult, runFleet } from "../sim/fleet/fleet"
+import { fleetMembers } from "../sim/fleet/members"
+import { summaryTable } from "../sim/fleet/summary"
 
 // `camscript sim --world site.json` for a world with `cameras`: every camera
 // runs; each output and timeline line carries the camera's name; a table

@@ -1,4 +1,4 @@
-import { didYouMean } from "./suggest"
+import { didYouMean } from "../project/suggest"
 
 // The command line's own argument reader: Node's parseArgs reports a typo as
 // a paragraph about positionals with unbalanced quotes; this says which

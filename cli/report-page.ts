@@ -1,7 +1,7 @@
-import type { OutputLine } from "./session"
-import type { TypedTimelineEntry } from "./timeline-fields"
-import { formatSimTime } from "./world/duration"
-import schema from "./world/world.schema.json"
+import type { OutputLine } from "../sim/session"
+import type { TypedTimelineEntry } from "../sim/timeline-fields"
+import { formatSimTime } from "../project/duration"
+import schema from "../sim/world/world.schema.json"
 
 // `camscript sim --report FILE.html`: one self-contained page (no script,
 // no external file) drawing each interface's link state and RSSI over

@@ -1,6 +1,6 @@
 import { basename, relative, resolve } from "node:path"
-import { chosenBoard, chosenFirmware, type Command, formatBytes, UsageError } from "./command"
-import { buildForBoard, debugFileFor, rememberProgram, writeProgram } from "./program"
+import { chosenBoard, chosenFirmware, type Command, formatBytes, UsageError } from "./board-command"
+import { buildForBoard, debugFileFor, rememberProgram, writeProgram } from "../usb/program"
 
 export const buildCommand: Command = {
     name: "build",

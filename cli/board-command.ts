@@ -1,12 +1,13 @@
 import type { ParseArgsConfig } from "node:util"
-import { ArgumentError, type OptionSpecs, parseCommandArgs } from "../sim/cli/args"
-import { usageHint } from "../sim/cli/help"
-import { BoardError, type BoardInfo } from "../sim/boards"
-import { CompileError, FIRMWARE_KINDS, type FirmwareKind } from "../sim/compile"
-import { chooseBoard } from "../sim/board-choice"
-import { projectSettings, SettingsError } from "../sim/settings"
+import { ArgumentError, type OptionSpecs, parseCommandArgs } from "./args"
+import { usageHint } from "./help"
+import { BoardError, type BoardInfo } from "../project/boards"
+import { CompileError, FIRMWARE_KINDS, type FirmwareKind } from "../compiler/compile"
+import { chooseBoard } from "../project/board-choice"
+import { projectSettings, SettingsError } from "../project/settings"
 import { WorldError } from "../sim/world/world"
-import { ProgramFileError } from "./program"
+import { HardwareError } from "../usb/errors"
+import { ProgramFileError } from "../usb/program"
 
 // The frame every hardware command shares: its own --help, and the CLI's
 // exit codes (0 done, 1 the board or script failed, 2 usage or input errors).
@@ -20,9 +21,6 @@ export function chosenFirmware(value: unknown): FirmwareKind | undefined {
         throw new UsageError(`--firmware: "${String(value)}" is not a firmware; use ${FIRMWARE_KINDS.join(" or ")}`)
     return value as FirmwareKind
 }
-
-/** A failure on the hardware path, told to the user as is (exit 1). */
-export class HardwareError extends Error {}
 
 export interface Command {
     name: string

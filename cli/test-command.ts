@@ -2,7 +2,7 @@ import { spawn } from "node:child_process"
 import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { basename, dirname, join, relative, resolve } from "node:path"
-import { fromRoot } from "../paths"
+import { fromRoot } from "../project/paths"
 
 // `camscript test [files]`: runs a project's own tests of its scripts with
 // node:test. node:test comes with Node (a user's project needs no test

@@ -14,7 +14,7 @@ import {
     writeSync,
 } from "node:fs"
 import { join } from "node:path"
-import { fromRoot } from "../paths"
+import { fromRoot } from "../project/paths"
 
 // The build cache: compiled images by content hash. An image's debug info
 // holds the script's source text, passwords included, so the cache is

@@ -1,8 +1,8 @@
-import { parseDuration } from "../sim/world/duration"
-import { type Command, UsageError } from "./command"
-import { followMonitor } from "./monitor"
-import { choosePort } from "./ports"
-import { lastProgram } from "./program"
+import { parseDuration } from "../project/duration"
+import { type Command, UsageError } from "./board-command"
+import { followMonitor } from "../usb/monitor"
+import { choosePort } from "../usb/ports"
+import { lastProgram } from "../usb/program"
 
 export function parseForDuration(value: unknown): number | undefined {
     if (typeof value !== "string") return undefined

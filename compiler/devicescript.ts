@@ -2,7 +2,7 @@ import { createHash } from "node:crypto"
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs"
 import { dirname } from "node:path"
 import { Script } from "node:vm"
-import { fromRoot } from "../paths"
+import { fromRoot } from "../project/paths"
 import { installBuildShortcuts } from "./build-shortcuts"
 
 // The pinned DeviceScript compiler, loaded once per process and called

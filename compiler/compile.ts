@@ -1,18 +1,18 @@
 import { createHash } from "node:crypto"
 import { readdirSync, readFileSync, statSync } from "node:fs"
 import { dirname, join, relative, resolve, sep } from "node:path"
-import type { BoardInfo } from "./boards"
-import { BuildCache, cacheDir } from "./compiler/cache"
-import { readRegularFile } from "./files"
-import { compileTree } from "./compiler/devicescript"
-import { fromRoot } from "./paths"
+import type { BoardInfo } from "../project/boards"
+import { BuildCache, cacheDir } from "./cache"
+import { readRegularFile } from "../project/files"
+import { compileTree } from "./devicescript"
+import { fromRoot } from "../project/paths"
 
 // Compiles a user's script to a DeviceScript image (.devs) with the pinned
 // compiler, in-process. The script may live anywhere on disk: it and the
 // files it imports relatively are read once, placed under src/user/ of a
 // build tree held in memory, next to a generated entry module, so that
 // `import ... from "camscript"` resolves to this project's src/. Builds are
-// cached by content (sim/compiler/cache.ts); nothing else is written.
+// cached by content (compiler/cache.ts); nothing else is written.
 
 /** The entry ends the program with this panic code once the script's top level has finished and nothing is pending (src/pending.ts). */
 export const TOP_LEVEL_DONE_PANIC = 7077
@@ -57,7 +57,7 @@ export class ScriptFileError extends Error {
 /**
  * Read a source file: a regular file, at most MAX_SOURCE_BYTES, UTF-8. A
  * folder, a device, a FIFO or an endless file is refused instead of read
- * (or waited on): sim/files.ts.
+ * (or waited on): project/files.ts.
  */
 export function readSourceFile(path: string, shown = path): string {
     try {

@@ -1,6 +1,6 @@
-import type { OutputLine, RunResult } from "../session"
-import type { TimelineEntry } from "../timeline"
-import { typedEntry, type TypedTimelineEntry } from "../timeline-fields"
+import type { OutputLine, RunResult } from "../sim/session"
+import type { TimelineEntry } from "../sim/timeline"
+import { typedEntry, type TypedTimelineEntry } from "../sim/timeline-fields"
 
 // `camscript sim --json`: one JSON object per line on stdout, for CI and
 // other tools. The shape is documented in docs/cli.md and only grows: a

@@ -1,5 +1,5 @@
 import { resolve } from "node:path"
-import { BoardError, listBoards } from "./boards"
+import { BoardError, listBoards } from "../project/boards"
 import {
     cleanBuildCache,
     CompileError,
@@ -7,26 +7,26 @@ import {
     FIRMWARE_KINDS,
     type FirmwareKind,
     ScriptFileError,
-} from "./compile"
-import { type FlashStore, loadFlashFile, saveFlashFile } from "./flash-file"
-import { fleetCommand } from "./fleet/command"
-import { DEFAULT_SIM_TIMEOUT_MS, type OutputLine, runSimulation } from "./session"
-import { DRIVER_KINDS, type DriverKind } from "./firmware/drivers"
-import { projectSettings, SettingsError } from "./settings"
-import { chooseBoard } from "./board-choice"
-import type { TimelineEntry } from "./timeline"
-import { colourWanted, formatEntryColoured, paint } from "./cli/colour"
-import { watchRuns } from "./cli/watch"
-import { formatSimTime, parseDuration } from "./world/duration"
-import { loadWorldFile, WorldError } from "./world/world"
-import { hardwareCommand, hardwareCommandNames, hardwareUsage } from "../usb/commands"
-import { ArgumentError, type OptionSpecs, type ParsedArgs, parseCommandArgs } from "./cli/args"
-import { packageVersion, usageHint } from "./cli/help"
-import { didYouMean } from "./cli/suggest"
-import { runTests, TEST_USAGE, TestFilesError } from "./cli/test-command"
-import { reportCollector, ReportFileError } from "./cli/report-file"
-import { INIT_USAGE, initCommand, InitError } from "./cli/init-command"
-import { JSON_LINES_VERSION, type JsonLine, jsonLine, outputLine, timelineLine } from "./cli/json-lines"
+} from "../compiler/compile"
+import { type FlashStore, loadFlashFile, saveFlashFile } from "../sim/flash-file"
+import { fleetCommand } from "./fleet-command"
+import { DEFAULT_SIM_TIMEOUT_MS, type OutputLine, runSimulation } from "../sim/session"
+import { DRIVER_KINDS, type DriverKind } from "../sim/firmware/drivers"
+import { projectSettings, SettingsError } from "../project/settings"
+import { chooseBoard } from "../project/board-choice"
+import type { TimelineEntry } from "../sim/timeline"
+import { colourWanted, formatEntryColoured, paint } from "./colour"
+import { watchRuns } from "./watch"
+import { formatSimTime, parseDuration } from "../project/duration"
+import { loadWorldFile, WorldError } from "../sim/world/world"
+import { hardwareCommand, hardwareCommandNames, hardwareUsage } from "./board-commands"
+import { ArgumentError, type OptionSpecs, type ParsedArgs, parseCommandArgs } from "./args"
+import { packageVersion, usageHint } from "./help"
+import { didYouMean } from "../project/suggest"
+import { runTests, TEST_USAGE, TestFilesError } from "./test-command"
+import { reportCollector, ReportFileError } from "./report-file"
+import { INIT_USAGE, initCommand, InitError } from "./init-command"
+import { JSON_LINES_VERSION, type JsonLine, jsonLine, outputLine, timelineLine } from "./json-lines"
 
 // `camscript`: the command line. Exit codes: 0 the script finished (its top
 // level returned and nothing is pending: src/pending.ts) or --run-for

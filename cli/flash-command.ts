@@ -1,7 +1,8 @@
-import { chosenBoard, type Command, formatBytes, HardwareError, UsageError } from "./command"
-import { checkChip, FirmwareError, loadFirmware } from "./firmware"
-import { flashFirmware } from "./flash"
-import { choosePort } from "./ports"
+import { chosenBoard, type Command, formatBytes, UsageError } from "./board-command"
+import { HardwareError } from "../usb/errors"
+import { checkChip, FirmwareError, loadFirmware } from "../usb/firmware"
+import { flashFirmware } from "../usb/flash"
+import { choosePort } from "../usb/ports"
 
 export const flashCommand: Command = {
     name: "flash",

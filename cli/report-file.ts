@@ -1,8 +1,8 @@
 import { writeFileSync } from "node:fs"
-import { reportHtml, type ReportData } from "../report"
-import type { OutputLine } from "../session"
-import type { TimelineEntry } from "../timeline"
-import { typedEntry } from "../timeline-fields"
+import { reportHtml, type ReportData } from "./report-page"
+import type { OutputLine } from "../sim/session"
+import type { TimelineEntry } from "../sim/timeline"
+import { typedEntry } from "../sim/timeline-fields"
 
 // --report FILE.html: keeps the run's output and timeline (the CLI
 // otherwise only streams them) and writes the page when the run is over.

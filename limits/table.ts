@@ -15,13 +15,14 @@ import * as L from "../src/limits"
 import { parseIp, parseMac } from "../src/network/address"
 import { checkHostname, checkKey, checkSsid } from "../src/network/credentials"
 import * as R from "../src/network/ranges"
-import schema from "./world/world.schema.json"
-import { MAX_DURATION_MS, parseDuration } from "./world/duration"
-import { parseWorld } from "./world/world"
-import { MAX_WORLD_FILE_BYTES, readRegularFile } from "./world/world-text"
-import { MAX_SOURCE_BYTES, readSourceFile } from "./compile"
-import { loadFlashFile, MAX_FLASH_BYTES } from "./flash-file"
-import { projectSettings } from "./settings"
+import schema from "../sim/world/world.schema.json"
+import { MAX_DURATION_MS, parseDuration } from "../project/duration"
+import { parseWorld } from "../sim/world/world"
+import { MAX_WORLD_FILE_BYTES, readRegularFile } from "../sim/world/world-text"
+import { MAX_SOURCE_BYTES, readSourceFile } from "../compiler/compile"
+import { loadFlashFile, MAX_FLASH_BYTES } from "../sim/flash-file"
+import { projectSettings } from "../project/settings"
+import { fromRoot } from "../project/paths"
 
 /**
  * How a limit counts, which decides its edge probes:
@@ -370,7 +371,7 @@ function domainOf(n: number): string {
 // World side: every bound of world.schema.json, probed through parseWorld
 // with one field of a complete world set.
 
-const PROBE_SOURCE = join(__dirname, "worlds", "limits-probe.json")
+const PROBE_SOURCE = fromRoot("sim/worlds/limits-probe.json")
 
 function baseWorld(): any {
     return {

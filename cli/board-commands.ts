@@ -1,11 +1,11 @@
 import { buildCommand } from "./build-command"
-import { type Command, runCommand } from "./command"
+import { type Command, runCommand } from "./board-command"
 import { deployCommand } from "./deploy-command"
 import { flashCommand } from "./flash-command"
 import { monitorCommand } from "./monitor-command"
-import { virtualBoardCommand } from "../sim/virtual-board/command"
+import { virtualBoardCommand } from "./virtual-board-command"
 
-// The commands for a board in hand, each with its own --help. sim/cli.ts
+// The commands for a board in hand, each with its own --help. cli/main.ts
 // hands them their arguments untouched.
 
 const COMMANDS: Command[] = [buildCommand, flashCommand, deployCommand, monitorCommand, virtualBoardCommand]

@@ -1,9 +1,9 @@
-import { chosenBoard, chosenFirmware, type Command, formatBytes, UsageError } from "./command"
-import { deployProgram } from "./deploy"
-import { ConsoleLines } from "./console-lines"
-import { followUntil } from "./monitor"
-import { choosePort } from "./ports"
-import { loadProgram, rememberProgram } from "./program"
+import { chosenBoard, chosenFirmware, type Command, formatBytes, UsageError } from "./board-command"
+import { deployProgram } from "../usb/deploy"
+import { ConsoleLines } from "../usb/console-lines"
+import { followUntil } from "../usb/monitor"
+import { choosePort } from "../usb/ports"
+import { loadProgram, rememberProgram } from "../usb/program"
 import { parseForDuration } from "./monitor-command"
 
 export const deployCommand: Command = {

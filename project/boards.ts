@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs"
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path"
 import type { ErrorObject, ValidateFunction } from "ajv"
-import { suggestions } from "./cli/suggest"
+import { suggestions } from "./suggest"
 import { schemaValidator } from "./validator"
 
 // Board definitions live in boards/<id>.board.json: DeviceScript board files

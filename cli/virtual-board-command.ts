@@ -1,9 +1,9 @@
 import { resolve } from "node:path"
-import { chosenBoard, type Command, UsageError } from "../../usb/command"
-import { closePort, openPort } from "../../usb/ports"
-import { projectSettings } from "../settings"
-import { loadWorldFile } from "../world/world"
-import { VirtualBoard } from "./board"
+import { chosenBoard, type Command, UsageError } from "./board-command"
+import { closePort, openPort } from "../usb/ports"
+import { projectSettings } from "../project/settings"
+import { loadWorldFile } from "../sim/world/world"
+import { VirtualBoard } from "../sim/virtual-board/board"
 
 export const virtualBoardCommand: Command = {
     name: "virtual-board",

@@ -1,5 +1,5 @@
-import type { TimelineEntry } from "../timeline"
-import { formatEntry } from "../timeline"
+import type { TimelineEntry } from "../sim/timeline"
+import { formatEntry } from "../sim/timeline"
 
 // Colour on a terminal only: never when the stream is piped or redirected,
 // never with NO_COLOR set (https://no-color.org) or TERM=dumb.

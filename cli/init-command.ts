@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { basename, join, relative, resolve } from "node:path"
-import { fromRoot } from "../paths"
+import { fromRoot } from "../project/paths"
 
 // `camscript init [dir]`: a project a user starts from. It never overwrites:
 // when any file it would write exists, it writes nothing and says which.

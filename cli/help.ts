@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs"
-import { fromRoot } from "../paths"
+import { fromRoot } from "../project/paths"
 
 // Pieces of the command line's help shared by every command.
 

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, statSync } from "node:fs"
 import { dirname, isAbsolute, join, relative, resolve } from "node:path"
 import { boardsDir, unknownBoard } from "./boards"
-import { parseJson } from "./cli/json-text"
-import { didYouMean } from "./cli/suggest"
+import { parseJson } from "./json-text"
+import { didYouMean } from "./suggest"
 import { checkHostname } from "../src/network/credentials"
 import { fromRoot } from "./paths"
 
