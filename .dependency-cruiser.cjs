@@ -4,19 +4,16 @@
  * docs/architecture-layers.svg), no cycles, and src/ kept to bytecode.
  * `npm run lint:layers` runs it; `npm test` runs that first.
  */
-const { LAYERS } = require("./tools/layers.cjs")
+const { LAYERS, ROOT_FILES } = require("./tools/layers.cjs")
 
-/** Files at the top of the repository that a layer may use besides folders. */
-const ROOT_FILES = { testing: ["testing\\.d\\.ts"] }
-
-const layerRules = Object.entries(LAYERS).map(([layer, uses]) => {
+const layerRules = LAYERS.map(({ folder: layer, uses }) => {
     const allowed = [`${layer}/`, ...uses.map((u) => `${u}/`), ...(ROOT_FILES[layer] ?? [])]
     return {
         name: uses.length > 0 ? `${layer}-uses-only-${uses.join("-")}` : `${layer}-uses-nothing`,
         comment:
             `${layer}/ may import only ` +
             (uses.length > 0 ? uses.map((u) => `${u}/`).join(", ") : "itself") +
-            " (the layers are in .dependency-cruiser.cjs; see docs/architecture.md)",
+            " (the layers are in tools/layers.cjs; see docs/architecture.md)",
         severity: "error",
         from: { path: `^${layer}/` },
         to: {
@@ -71,8 +68,5 @@ module.exports = {
         tsPreCompilationDeps: true,
         doNotFollow: { path: "^node_modules" },
         exclude: { path: "^(node_modules|dist|test/scripts)/" },
-        reporterOptions: {
-            archi: { collapsePattern: "^(cli|testing|limits|usb|sim|compiler|project|formats|src)/" },
-        },
     },
 }

@@ -1,32 +1,30 @@
 /**
- * The layers of camscript, written down once. Each top-level folder may import itself and
- * the folders listed for it; everything else is an upward (or sideways)
- * import and fails `npm test` naming the rule it breaks. The order, top to
- * bottom, is the order of this object; tools/layers-svg.ts draws the picture
- * in docs/architecture-layers.svg from the same list.
+ * The layers of camscript, written down once, top to bottom. Each top-level
+ * folder may import itself and the folders in its `uses`; anything else is an
+ * upward (or sideways) import and fails `npm test` with the rule it breaks
+ * (.dependency-cruiser.cjs turns this list into rules). tools/layers-svg.ts
+ * draws docs/architecture-layers.svg in this order, `holds` beside each box.
  *
  * test/, bench/, tools/, bin/ and examples/ stand outside the layers: they
  * may use any of them (no-circular still applies to them).
  */
-const LAYERS = {
-    // the command line: one file per command, args, help, colour, report page
-    cli: ["usb", "sim", "compiler", "project"],
-    // the public camscript/testing API (its types are ./testing.d.ts)
-    testing: ["sim", "compiler", "project"],
-    // the table of every limit and its probes
-    limits: ["sim", "compiler", "project", "src"],
-    // the host side of the board link: deploy, flash, monitor, ports
-    usb: ["compiler", "project", "formats"],
-    // the simulated world only
-    sim: ["compiler", "project", "formats", "src"],
-    // compile, cache, build shortcuts, source maps
-    compiler: ["project"],
-    // settings, boards, files, paths, validators, text helpers
-    project: ["src"],
-    // wire formats both sides share
-    formats: [],
-    // the bytecode library, compiled by DeviceScript: imports no host folder
-    src: [],
-}
+const LAYERS = [
+    { folder: "cli", uses: ["usb", "sim", "compiler", "project"], holds: "the command line: a file per command" },
+    { folder: "testing", uses: ["sim", "compiler", "project"], holds: "the public camscript/testing API" },
+    { folder: "limits", uses: ["sim", "compiler", "project", "src"], holds: "the table of every limit, its probes" },
+    { folder: "usb", uses: ["compiler", "project", "formats"], holds: "the host side of the board link" },
+    {
+        folder: "sim",
+        uses: ["compiler", "project", "formats", "src"],
+        holds: "the simulated world, its drivers, the VM",
+    },
+    { folder: "compiler", uses: ["project"], holds: "compile, cache, build shortcuts, source maps" },
+    { folder: "project", uses: ["src"], holds: "settings, boards, files, paths, validators" },
+    { folder: "formats", uses: [], holds: "wire formats both ends share" },
+    { folder: "src", uses: [], holds: "the bytecode library (DeviceScript): all policy" },
+]
 
-module.exports = { LAYERS }
+/** Files at the top of the repository that a layer may use besides folders. */
+const ROOT_FILES = { testing: ["testing\\.d\\.ts"] }
+
+module.exports = { LAYERS, ROOT_FILES }
