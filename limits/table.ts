@@ -33,7 +33,7 @@ import { fromRoot } from "../project/paths"
  * - items: a list of min..max entries
  * - size: at most max bytes (a file, a certificate)
  */
-export type LimitKind = "whole" | "number" | "utf8" | "chars" | "items" | "size"
+type LimitKind = "whole" | "number" | "utf8" | "chars" | "items" | "size"
 
 export interface Limit {
     /** unique, stable: names the probes in test output */

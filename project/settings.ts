@@ -28,7 +28,7 @@ export class SettingsError extends Error {
     }
 }
 
-export const BUILTIN_SETTINGS: ProjectSettings = {
+const BUILTIN_SETTINGS: ProjectSettings = {
     board: "ai_thinker_esp32_cam",
     world: "sim/worlds/default.json",
     network: { hostname: "camscript" },

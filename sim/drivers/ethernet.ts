@@ -13,7 +13,7 @@ import { holdLease } from "../net/dhcp-lease"
 // wired (boards/<id>.board.json): a wrong address, pin or clock is a PHY
 // that never answers, as on the bench.
 
-export const ETHERNET_CONTRACT_VERSION = 1
+const ETHERNET_CONTRACT_VERSION = 1
 
 const CLOCK_NAMES = ["gpio0-in", "gpio0-out", "gpio16-out", "gpio17-out"]
 

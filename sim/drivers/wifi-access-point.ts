@@ -13,7 +13,7 @@ import { CLIENT_ACTIONS, type ClientConfig, type WorldEvent } from "../world/wor
 // it at their times, with the password they were given. One radio: while
 // the station half is associated, the access point follows its channel.
 
-export const AP_CONTRACT_VERSION = 1
+const AP_CONTRACT_VERSION = 1
 /** Bringing the soft-AP and its DHCP server up. */
 export const AP_START_MS = 100
 /** A phone that finds no network (or a full one) looks again this often. */

@@ -16,13 +16,13 @@ import type { EapMethodName, SecurityMode } from "../world/world"
  * (SCAN_MAX_RECORDS in firmware/main/cam_wifi_station.c): the contract's
  * counts are u8, and the VM loses events when hundreds arrive at once.
  */
-export const SCAN_MAX_RECORDS = 32
+const SCAN_MAX_RECORDS = 32
 
 // The simulator's implementation of services/wifi-station.md: the same
 // contract the ESP32 firmware serves. One attempt per `associate`, outcomes
 // as `link` events; no retries here (policy lives in the bytecode, src/).
 
-export const CONTRACT_VERSION = 1
+const CONTRACT_VERSION = 1
 
 interface AddressConfig {
     mode: "dhcp" | "static"

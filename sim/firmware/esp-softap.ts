@@ -6,7 +6,7 @@ import { AP_DHCP_MS, AP_START_MS, CLIENT_RETRY_MS } from "../drivers/wifi-access
 import { cidrHosts, formatIpv4, leaseFrom, maskPrefix } from "../world/ipv4"
 import type { ClientConfig } from "../world/world"
 import { ESP, type EventTask, type Netifs, NETIF_AP } from "./esp-types"
-import { IP_EVENT, WIFI_EVENT } from "./esp-wifi"
+import { WIFI_EVENT } from "./esp-wifi"
 
 // ESP-IDF's soft-AP and its DHCP server as the C access point sees them,
 // with the world's clients (phones, laptops) trying to join at their times,
@@ -216,5 +216,3 @@ export class EspSoftAp {
         return leaseFrom(this.leases, pool, mac)
     }
 }
-
-export { IP_EVENT }
