@@ -1,189 +1,24 @@
-import { SSID_MAX_BYTES } from "../../src/limits"
 import { dirname, resolve } from "node:path"
-import type { ErrorObject } from "ajv"
-import { unknownBoard } from "../../project/boards"
+import { SSID_MAX_BYTES } from "../../src/limits"
 import { parseJson } from "../../project/json-text"
-import { didYouMean } from "../../project/suggest"
-import { schemaValidator } from "../../project/validator"
-import { normaliseCameras, type RawCamera } from "./cameras"
-import {
-    type AccessPointConfig,
-    AIR_ACTIONS,
-    type CameraConfig,
-    CLIENT_ACTIONS,
-    type ClientConfig,
-    type DhcpConfig,
-    type EapMethodName,
-    type EventAction,
-    type LoginServerConfig,
-    type SecurityMode,
-    type Vec2,
-    WIRED_ACTIONS,
-    type World,
-    WORLD_DEFAULTS,
-    WorldError,
-    type WorldEvent,
-} from "./types"
-import { parseDuration } from "../../project/duration"
-import { cidrHosts, formatIpv4, parseCidr, parseIpv4 } from "./ipv4"
-import schema from "./world.schema.json"
+import { normaliseAccessPoint, normaliseDhcp, positionMac } from "./access-points"
+import { normaliseCameras } from "./cameras"
+import { durationAt } from "./duration-field"
+import { normaliseEvents } from "./events"
+import { formatIpv4, parseIpv4 } from "./ipv4"
+import { describe, validateWorld as validate } from "./schema-messages"
+import { type ClientConfig, type World, WORLD_DEFAULTS, WorldError } from "./types"
 import { decodeUtf8, duplicateKeys, readRegularFile } from "./world-text"
 
 export * from "./types"
+export { defaultSubnet, pemBlocks, positionMac } from "./access-points"
 
 // A world file (JSON) -> a checked, fully defaulted World. Every error names
-// the file and the field, and says what is allowed.
-
-interface RawDhcp {
-    subnet: string
-    gateway?: string
-    dns?: string[]
-    leaseSeconds?: number
-    delay?: number | string
-    enabled?: boolean
-}
-
-interface RawAccessPoint {
-    name?: string
-    ssid: string
-    bssid?: string
-    channel?: number
-    security: SecurityMode
-    password?: string
-    position: Vec2
-    txPowerDbm?: number
-    hidden?: boolean
-    poweredOn?: boolean
-    dhcp?: RawDhcp
-    maxClients?: number
-    bootTime?: number | string
-    joinsPerSecond?: number
-    loginServer?: {
-        caCertFile: string
-        domain: string
-        methods?: EapMethodName[]
-        users?: { username?: string; password?: string; identity?: string; clientCertFile?: string }[]
-        latency?: number | string
-        down?: { from: number | string; until?: number | string }[]
-        radius?: { host: string; port: number; secret: string }
-    }
-}
-
-interface RawWorld {
-    board?: string
-    camera?: { position?: Vec2; antennaGainDbi?: number; mac?: string }
-    cameras?: RawCamera[]
-    radio?: Partial<World["radio"]>
-    accessPoints: RawAccessPoint[]
-    ethernet?: { cable?: "plugged" | "unplugged"; speedMbps?: 10 | 100; duplex?: "full" | "half"; dhcp?: RawDhcp }
-    dnsZone?: Record<string, string>
-    clients?: {
-        name: string
-        mac?: string
-        position: Vec2
-        joins: string
-        password?: string
-        at: number | string
-        leaveAt?: number | string
-        txPowerDbm?: number
-    }[]
-    events?: {
-        at: number | string
-        action: EventAction
-        accessPoint?: string
-        password?: string
-        to?: Vec2
-        camera?: string
-        channel?: number
-        subnet?: string
-        client?: string
-    }[]
-}
-
-const validate = schemaValidator<RawWorld>("world", schema, { allErrors: true })
-
-/** "/accessPoints/0/security" -> "accessPoints[0].security" */
-function fieldPath(instancePath: string): string {
-    const p = instancePath
-        .split("/")
-        .slice(1)
-        .map((seg) => (/^\d+$/.test(seg) ? `[${seg}]` : `.${seg}`))
-        .join("")
-        .replace(/^\./, "")
-    return p || "(top level)"
-}
-
-/**
- * The schema of the object at an instancePath ("/accessPoints/0"), followed
- * through properties, items and $refs: ajv's schemaPath restarts inside each
- * $ref, so it cannot say which object's fields were allowed.
- */
-function schemaAt(instancePath: string): { properties?: Record<string, unknown> } | undefined {
-    type Node = { $ref?: string; properties?: Record<string, Node>; items?: Node } | undefined
-    const deref = (n: Node): Node => {
-        let node = n
-        while (node?.$ref) {
-            node = node.$ref
-                .replace(/^#\//, "")
-                .split("/")
-                .reduce<unknown>((at, part) => (at as Record<string, unknown> | undefined)?.[part], schema) as Node
-        }
-        return node
-    }
-    let node = deref(schema as Node)
-    for (const part of instancePath.split("/").slice(1))
-        node = deref(/^\d+$/.test(part) ? node?.items : node?.properties?.[part])
-    return node
-}
-
-/** The value at an error's instancePath in the parsed file. */
-function valueAt(json: unknown, instancePath: string): unknown {
-    let node = json
-    for (const part of instancePath.split("/").slice(1))
-        node = (node as Record<string, unknown> | undefined)?.[part.replace(/~1/g, "/").replace(/~0/g, "~")]
-    return node
-}
-
-function describe(e: ErrorObject, json: unknown): string {
-    const at = fieldPath(e.instancePath)
-    switch (e.keyword) {
-        case "additionalProperties": {
-            const field = (e.params as { additionalProperty: string }).additionalProperty
-            const allowed = Object.keys(schemaAt(e.instancePath)?.properties ?? {})
-            return `${at === "(top level)" ? "" : at + ": "}unknown field "${field}"${didYouMean(field, allowed)}`
-        }
-        case "pattern":
-            // a board id is checked against the boards folder, not shown a regular expression
-            if (e.instancePath === "/board") return `board: ${unknownBoard(String(valueAt(json, "/board")))}`
-            return `${at} ${e.message}`
-        case "required":
-            return `${at === "(top level)" ? "" : at + ": "}missing field "${(e.params as { missingProperty: string }).missingProperty}"`
-        case "enum": {
-            const allowed = (e.params as { allowedValues: unknown[] }).allowedValues
-            const typed = valueAt(json, e.instancePath)
-            // the suggestion names an allowed value; what was typed is not echoed (it could be anything)
-            const hint =
-                typeof typed === "string"
-                    ? didYouMean(
-                          typed,
-                          allowed.filter((v): v is string => typeof v === "string"),
-                      )
-                    : ""
-            return `${at} must be one of ${allowed.map((v) => JSON.stringify(v)).join(", ")}${hint}`
-        }
-        case "minItems":
-        case "maxItems":
-            if (/\/(position|to)$/.test(e.instancePath)) return `${at} must be [x, y] in metres`
-            return `${at} ${e.message}`
-        case "type":
-            if (/\/(position|to)$/.test(e.instancePath)) return `${at} must be [x, y] in metres`
-            return `${at} ${e.message}`
-        case "oneOf":
-            return `${at} must be a duration: milliseconds, or a string like "300ms", "20s", "2m"`
-        default:
-            return `${at} ${e.message}`
-    }
-}
+// the file and the field, and says what is allowed. The parts live beside
+// it: types.ts (what a World is), raw.ts (what the file holds),
+// schema-messages.ts (the schema's errors in words), access-points.ts,
+// cameras.ts, events.ts; this file assembles them and checks what spans
+// several parts (unique names, BSSIDs and MACs, the DNS zone).
 
 export function loadWorldFile(file: string): World {
     let text: string
@@ -201,16 +36,6 @@ export function loadWorldFile(file: string): World {
     const duplicates = duplicateKeys(text)
     if (duplicates.length) throw new WorldError(file, duplicates)
     return parseWorld(json, file)
-}
-
-/** A duration field, or 0 with a problem naming the field (too long, not finite). */
-function durationAt(value: number | string, at: string, problems: string[]): number {
-    try {
-        return parseDuration(value)
-    } catch (e) {
-        problems.push(`${at}: ${(e as Error).message}`)
-        return 0
-    }
 }
 
 export function parseWorld(json: unknown, source: string): World {
@@ -259,55 +84,7 @@ export function parseWorld(json: unknown, source: string): World {
     if (cameras && raw.camera) problems.push(`give either "camera" (one camera) or "cameras" (a fleet), not both`)
     if (cameras && raw.ethernet)
         problems.push(`"ethernet" is for one camera: a fleet ("cameras") has no per-camera cabling yet`)
-    const events: WorldEvent[] = (raw.events ?? []).map((ev, i) => {
-        const at = `events[${i}]`
-        if (ev.camera !== undefined || ev.action.startsWith("site-")) checkFleetEvent(ev, at, cameras, problems)
-        const needsAp = AIR_ACTIONS.includes(ev.action) && ev.action !== "move-camera" && ev.camera === undefined
-        if (WIRED_ACTIONS.includes(ev.action) && raw.ethernet === undefined)
-            problems.push(`${at}: action "${ev.action}" needs an "ethernet" section in the world`)
-        if (needsAp && ev.accessPoint === undefined) problems.push(`${at}: action "${ev.action}" needs "accessPoint"`)
-        if (ev.accessPoint !== undefined && !names.has(ev.accessPoint))
-            problems.push(
-                `${at}.accessPoint "${ev.accessPoint}" is not an access point of this world; known: ${[...names].join(", ") || "none"}`,
-            )
-        if (ev.action === "set-password" && ev.password === undefined)
-            problems.push(`${at}: action "set-password" needs "password"`)
-        if (ev.action === "move-camera" && ev.to === undefined)
-            problems.push(`${at}: action "move-camera" needs "to": [x, y]`)
-        if (cameras && ev.action === "move-camera" && ev.camera === undefined)
-            problems.push(`${at}: in a world with "cameras", action "move-camera" needs "camera"`)
-        if (ev.action === "set-channel" && ev.channel === undefined)
-            problems.push(`${at}: action "set-channel" needs "channel": 1..13`)
-        if (CLIENT_ACTIONS.includes(ev.action) && ev.client === undefined)
-            problems.push(`${at}: action "${ev.action}" needs "client": the name of one of "clients"`)
-        let dhcp: DhcpConfig | undefined
-        if (ev.action === "dhcp-renumber" || ev.action === "ethernet-dhcp-renumber") {
-            const before =
-                ev.action === "dhcp-renumber"
-                    ? accessPoints.find((a) => a.name === ev.accessPoint)?.dhcp
-                    : raw.ethernet
-                      ? normaliseDhcp(raw.ethernet.dhcp ?? { subnet: "192.168.10.0/24" }, "ethernet.dhcp", [])
-                      : undefined
-            if (ev.subnet === undefined)
-                problems.push(`${at}: action "${ev.action}" needs "subnet", e.g. "10.1.2.0/24"`)
-            else if (before) {
-                // the same server with a new subnet: lease length and answer delay stay
-                const renumbered = normaliseDhcp({ subnet: ev.subnet }, at, problems)
-                dhcp = { ...renumbered, leaseSeconds: before.leaseSeconds, delayMs: before.delayMs, enabled: true }
-            }
-        }
-        return {
-            atMs: durationAt(ev.at, `${at}.at`, problems),
-            action: ev.action,
-            accessPoint: ev.accessPoint,
-            password: ev.password,
-            to: ev.to,
-            camera: ev.camera,
-            channel: ev.channel,
-            dhcp,
-            client: ev.client,
-        }
-    })
+    const events = normaliseEvents(raw, accessPoints, names, cameras, problems)
     const ethernet = raw.ethernet
         ? {
               plugged: (raw.ethernet.cable ?? "plugged") === "plugged",
@@ -386,162 +163,6 @@ export function parseWorld(json: unknown, source: string): World {
         clients,
         events,
         cameras,
-    }
-}
-
-/** An event naming a camera, or a site-wide one: only in a fleet world, and only where it means something. */
-function checkFleetEvent(
-    ev: { action: EventAction; camera?: string; accessPoint?: string },
-    at: string,
-    cameras: CameraConfig[] | undefined,
-    problems: string[],
-) {
-    if (!cameras) {
-        problems.push(`${at}: ${ev.camera !== undefined ? '"camera"' : `action "${ev.action}"`} needs a "cameras" list`)
-        return
-    }
-    if (ev.camera === undefined) return
-    if (!["move-camera", "power-off", "power-on"].includes(ev.action))
-        problems.push(`${at}: action "${ev.action}" takes no "camera" (only move-camera, power-off and power-on do)`)
-    if (ev.accessPoint !== undefined) problems.push(`${at}: give "camera" or "accessPoint", not both`)
-    if (!cameras.some((c) => c.name === ev.camera))
-        problems.push(
-            `${at}.camera "${ev.camera}" is not a camera of this world; known: ${cameras
-                .slice(0, 10)
-                .map((c) => c.name)
-                .join(", ")}${cameras.length > 10 ? ", ..." : ""}`,
-        )
-}
-
-/** PEM text -> the DER of each block (certificates are compared as DER). */
-export function pemBlocks(pem: string): Buffer[] {
-    const out: Buffer[] = []
-    for (const m of pem.matchAll(/-----BEGIN ([A-Z ]+)-----([\s\S]*?)-----END \1-----/g))
-        out.push(Buffer.from(m[2].replace(/\s+/g, ""), "base64"))
-    return out
-}
-
-function readPem(file: string, baseDir: string, at: string, problems: string[]): Buffer[] {
-    let text: string
-    try {
-        text = readRegularFile(resolve(baseDir, file), file).toString("latin1")
-    } catch (e) {
-        problems.push(`${at}: ${(e as Error).message}`)
-        return []
-    }
-    const blocks = pemBlocks(text)
-    if (!blocks.length) problems.push(`${at}: ${file} holds no PEM block`)
-    return blocks
-}
-
-function normaliseLogin(
-    raw: NonNullable<RawAccessPoint["loginServer"]>,
-    at: string,
-    baseDir: string,
-    problems: string[],
-): LoginServerConfig {
-    const methods = raw.methods ?? ["PEAP", "TTLS"]
-    if (raw.radius && methods.includes("TLS"))
-        problems.push(
-            `${at}.radius: a RADIUS server is asked with PAP (inside PEAP or TTLS); TLS logins need the embedded users list`,
-        )
-    return {
-        caDer: readPem(raw.caCertFile, baseDir, `${at}.caCertFile`, problems),
-        domain: raw.domain.toLowerCase(),
-        methods,
-        users: (raw.users ?? []).map((u, j) => ({
-            username: u.username,
-            password: u.password,
-            identity: u.identity,
-            clientCertDer: u.clientCertFile
-                ? readPem(u.clientCertFile, baseDir, `${at}.users[${j}].clientCertFile`, problems)[0]
-                : undefined,
-        })),
-        latencyMs: raw.latency !== undefined ? durationAt(raw.latency, `${at}.latency`, problems) : 20,
-        down: (raw.down ?? []).map((d, j) => ({
-            fromMs: durationAt(d.from, `${at}.down[${j}].from`, problems),
-            untilMs:
-                d.until !== undefined
-                    ? durationAt(d.until, `${at}.down[${j}].until`, problems)
-                    : Number.POSITIVE_INFINITY,
-        })),
-        radius: raw.radius,
-    }
-}
-
-/**
- * A default MAC for the n-th (1-based) item: a locally administered prefix,
- * then n in the last four bytes (02:ca:00:00:00:01 ... 02:ca:00:00:01:00 for
- * the 256th), so every position gets a well-formed, distinct address.
- */
-export function positionMac(prefix: string, n: number): string {
-    const bytes = [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255]
-    return [prefix, ...bytes.map((b) => b.toString(16).padStart(2, "0"))].join(":")
-}
-
-/** The n-th access point's default DHCP subnet: 192.168.n.0/24 up to 255, then 10.(n/256).(n%256).0/24. */
-export function defaultSubnet(n: number): string {
-    return n <= 255 ? `192.168.${n}.0/24` : `10.${n >>> 8}.${n & 255}.0/24`
-}
-
-function normaliseAccessPoint(ap: RawAccessPoint, i: number, problems: string[], baseDir: string): AccessPointConfig {
-    const at = `accessPoints[${i}]`
-    const secured = ap.security === "wpa2-psk" || ap.security === "wpa3-sae"
-    const enterprise = ap.security === "wpa2-enterprise" || ap.security === "wpa3-enterprise"
-    if (secured && ap.password === undefined)
-        problems.push(`${at}: security "${ap.security}" needs a "password" of 8..63 characters`)
-    if (!secured && ap.password !== undefined)
-        problems.push(
-            `${at}: security "${ap.security}" takes no "password" (use wpa2-psk or wpa3-sae for a password network)`,
-        )
-    if (!enterprise && ap.loginServer !== undefined)
-        problems.push(`${at}: "loginServer" is for wpa2-enterprise or wpa3-enterprise access points`)
-    if (Buffer.byteLength(ap.ssid, "utf8") > SSID_MAX_BYTES)
-        problems.push(`${at}.ssid must be at most ${SSID_MAX_BYTES} bytes`)
-    return {
-        name: ap.name ?? ap.ssid,
-        ssid: ap.ssid,
-        bssid: (ap.bssid ?? positionMac("02:ca", i + 1)).toLowerCase(),
-        channel: ap.channel ?? WORLD_DEFAULTS.channel,
-        security: ap.security,
-        password: ap.password,
-        position: ap.position,
-        txPowerDbm: ap.txPowerDbm ?? WORLD_DEFAULTS.apTxPowerDbm,
-        hidden: ap.hidden ?? false,
-        poweredOn: ap.poweredOn ?? true,
-        dhcp: normaliseDhcp(ap.dhcp ?? { subnet: defaultSubnet(i + 1) }, `${at}.dhcp`, problems),
-        loginServer: ap.loginServer
-            ? normaliseLogin(ap.loginServer, `${at}.loginServer`, baseDir, problems)
-            : undefined,
-        maxClients: ap.maxClients,
-        bootMs: ap.bootTime !== undefined ? durationAt(ap.bootTime, `${at}.bootTime`, problems) : 0,
-        joinsPerSecond: ap.joinsPerSecond,
-    }
-}
-
-function normaliseDhcp(d: RawDhcp, at: string, problems: string[]): DhcpConfig {
-    const cidr = parseCidr(d.subnet)
-    if (!cidr) {
-        problems.push(`${at}.subnet "${d.subnet}" is not a subnet like 192.168.1.0/24`)
-        return { enabled: false, network: 0, prefix: 24, gateway: 0, dns: [], leaseSeconds: 0, delayMs: 0, pool: [] }
-    }
-    if (cidr.prefix > 30)
-        problems.push(`${at}.subnet /${cidr.prefix} leaves no room for a gateway and a camera; use /30 or wider`)
-    const hosts = cidrHosts(cidr.network, cidr.prefix)
-    const gateway = d.gateway !== undefined ? parseIpv4(d.gateway) : hosts[0]
-    if (gateway !== undefined && !hosts.includes(gateway))
-        problems.push(`${at}.gateway ${d.gateway} is not a host address of ${d.subnet}`)
-    const dns = (d.dns ?? []).map((s) => parseIpv4(s) ?? 0)
-    return {
-        enabled: d.enabled ?? true,
-        network: cidr.network,
-        prefix: cidr.prefix,
-        gateway: gateway ?? 0,
-        dns: dns.length ? dns : [gateway ?? 0],
-        leaseSeconds: d.leaseSeconds ?? WORLD_DEFAULTS.leaseSeconds,
-        delayMs: d.delay !== undefined ? durationAt(d.delay, `${at}.delay`, problems) : WORLD_DEFAULTS.dhcpDelayMs,
-        // cameras get addresses from .100 up where the subnet allows, like many home routers
-        pool: hosts.slice(hosts.length > 200 ? 99 : 0).filter((h) => h !== gateway),
     }
 }
 
