@@ -89,14 +89,6 @@ function shownPath(file: string): string {
     return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : file
 }
 
-/** camscript's own settings (its devicescript.json, else the built-in defaults). */
-export function loadSettings(): ProjectSettings {
-    const file = fromRoot("devicescript.json")
-    if (!existsSync(file)) return BUILTIN_SETTINGS
-    const { board, world, network } = readSettings(file)
-    return { board, world, network }
-}
-
 function readSettings(file: string): FoundSettings {
     let raw: Partial<ProjectSettings> & { network?: Partial<ProjectSettings["network"]> }
     try {

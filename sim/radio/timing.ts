@@ -33,3 +33,7 @@ export const EAP_SERVER_TIMEOUT_MS = 6000
  * held (INIT-REBOOT: REQUEST, ACK) needs one round trip: this share of it.
  */
 export const DHCP_REUSE_SHARE = 0.5
+/** Bringing the camera's soft-AP and its DHCP server up. */
+export const AP_START_MS = 100
+/** The camera's DHCP server answering a phone on the same radio. */
+export const AP_DHCP_MS = 50
