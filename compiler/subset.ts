@@ -42,6 +42,9 @@ interface Problem {
 /** TS9201..: camscript's own diagnostics, shown as `error TS9201: ...` like the compiler's. */
 export const SUBSET_CODE = 9201
 
+/** More arguments to console.log and its siblings fail an assertion inside the compiler. */
+const MAX_CONSOLE_ARGS = 7
+
 /** The build tree's path of the script's own files (compiler/compile.ts puts them there). */
 const isScriptFile = (fileName: string) => /^(\.\/)?src\/user\//.test(fileName)
 
@@ -108,6 +111,19 @@ function problemsIn(ts: TypeScriptModule, checker: any, file: SourceFile): Probl
                 message:
                     `delete on an array element does nothing on the DeviceScript VM (the element stays). ` +
                     `Make a new array without it: '${a} = ${a}.filter((_, j) => j !== ${i})'`,
+            })
+        } else if (
+            node.kind === K.CallExpression &&
+            node.expression.kind === K.PropertyAccessExpression &&
+            node.expression.expression.getText() === "console" &&
+            node.arguments.length > MAX_CONSOLE_ARGS
+        ) {
+            // the compiler itself stops with "Internal error: Assertion failed", naming nothing
+            problems.push({
+                node,
+                message:
+                    `console.${node.expression.name.text}() takes at most ${MAX_CONSOLE_ARGS} arguments on DeviceScript ` +
+                    `(this call has ${node.arguments.length}); join them into one template string`,
             })
         } else if (node.kind === K.ForInStatement && isArrayTyped(checker, node.expression)) {
             const a = node.expression.getText()

@@ -41,6 +41,17 @@ test("for...in over an array is refused at the array expression", async (t) => {
     t.regex(message, /'for \(const x of b\)'/)
 })
 
+test("console.log takes 7 arguments; the 8th is refused by name instead of the compiler's bare assertion", async (t) => {
+    const ok = await runScript('console.log("r", 2, 3, 4, 5, 6, 7)\n')
+    t.deepEqual(ok.lines, ["r 2 3 4 5 6 7"])
+    const message = await refused('const x = 1\nconsole.warn("r", 2, 3, 4, 5, 6, 7, x)\n')
+    t.regex(
+        message,
+        /\(2,1\): error TS9201: console\.warn\(\) takes at most 7 arguments on DeviceScript \(this call has 8\)/,
+    )
+    t.notRegex(message, /Assertion failed/)
+})
+
 test("arrays in unions and readonly arrays count as arrays", async (t) => {
     const message = await refused(
         "const a: number[] | undefined = [1]\na.length = 0\nconst r: readonly number[] = [1]\nfor (const k in r) console.log(k)\n",
