@@ -2,10 +2,10 @@
 // 0xE9, segment count, SPI mode, size/frequency, entry point, then the
 // extended header whose bytes 12..13 name the chip the image was built for.
 
-export const ESP_IMAGE_MAGIC = 0xe9
+const ESP_IMAGE_MAGIC = 0xe9
 
 /** Chips camscript boards use, by the image header's chip id. */
-export const IMAGE_CHIP_IDS: Record<number, string> = { 0: "ESP32", 2: "ESP32-S2", 5: "ESP32-C3", 9: "ESP32-S3" }
+const IMAGE_CHIP_IDS: Record<number, string> = { 0: "ESP32", 2: "ESP32-S2", 5: "ESP32-C3", 9: "ESP32-S3" }
 
 export interface EspImageHeader {
     segments: number

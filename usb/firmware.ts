@@ -11,7 +11,7 @@ import { readImageHeader } from "../formats/esp-image"
 
 export class FirmwareError extends Error {}
 
-export interface FlashRegion {
+interface FlashRegion {
     offset: number
     data: Uint8Array
     /** where it came from, for messages */
@@ -24,14 +24,14 @@ export interface Firmware {
 }
 
 const CHIP_NAMES: Record<ArchId, string> = { esp32: "ESP32", esp32s3: "ESP32-S3" }
-export const BOOTLOADER_OFFSET: Record<ArchId, number> = { esp32: 0x1000, esp32s3: 0x0 }
+const BOOTLOADER_OFFSET: Record<ArchId, number> = { esp32: 0x1000, esp32s3: 0x0 }
 
 export function chipName(arch: ArchId): string {
     return CHIP_NAMES[arch]
 }
 
 /** The default: the firmware build's output for this chip. */
-export function defaultFirmwareDir(arch: ArchId): string {
+function defaultFirmwareDir(arch: ArchId): string {
     return fromRoot("firmware/build", arch)
 }
 

@@ -11,9 +11,9 @@ import { listSerialPorts } from "./ports"
 // the board has auto-reset), chip check, flasher stub, compressed writes,
 // MD5 of every region, then leave the loader so the board boots the runtime.
 
-export const FLASH_BAUD = 921600
+const FLASH_BAUD = 921600
 
-export interface FlashProgress {
+interface FlashProgress {
     region: number
     regions: number
     written: number

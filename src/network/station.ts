@@ -1,10 +1,9 @@
 import * as ds from "@devicescript/core"
 import { SCAN_MAX_RESULTS } from "../limits"
 import { formatIp, formatMac } from "./address"
-import type { Enterprise } from "./enterprise"
 import { ADDRESS_GIVE_UP_MS, complete, Link, LinkChange } from "./link"
 import { forget, recall, remember } from "./reconnect"
-import { support } from "./support"
+import { type Enterprise, support } from "./support"
 import { reasonStatus, reasonText, STAT_CONNECTING, STAT_GOT_IP, STAT_IDLE } from "./status"
 import { _internal } from "../pending"
 

@@ -7,7 +7,7 @@ import { compileScript, type FirmwareKind } from "../../compiler/compile"
 import type { DriverKind } from "../../sim/firmware/drivers"
 import { fromRoot } from "../../project/paths"
 import { type RunResult, runSimulation } from "../../sim/session"
-import { loadSettings } from "../../project/settings"
+import { projectSettings } from "../../project/settings"
 import { parseDuration } from "../../project/duration"
 import { loadWorldFile, parseWorld, type World } from "../../sim/world/world"
 
@@ -59,7 +59,7 @@ export async function runFile(file: string, options: RunScriptOptions = {}): Pro
             : loadBoard(options.board ?? w.board ?? "ai_thinker_esp32_cam")
     const script = await compileScript(file, {
         board,
-        hostname: loadSettings().network.hostname,
+        hostname: projectSettings(fromRoot()).network.hostname,
         firmware: options.firmware,
     })
     const result = await runSimulation({
