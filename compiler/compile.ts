@@ -268,7 +268,7 @@ export async function compileScript(scriptPath: string, target: BuildTarget): Pr
     const h = createHash("sha256")
     const purpose = target.purpose ?? "sim"
     // a board build (no end-of-script marker) gets its own key
-    h.update(JSON.stringify({ format: 3, board: boardDescriptor(target), entry: relative(root, entry), purpose }))
+    h.update(JSON.stringify({ format: 4, board: boardDescriptor(target), entry: relative(root, entry), purpose }))
     for (const f of files) h.update(relative(root, f)).update(texts.get(f)!)
     projectSourcesHash(h, fromRoot("src"))
     projectSourcesHash(h, fromRoot("services"))

@@ -153,3 +153,17 @@ test("boards lists every board with its interfaces", async (t) => {
     t.regex(r.stdout, /ai_thinker_esp32_cam +wlan /)
     t.regex(r.stdout, /wt32_eth01 +wlan\+lan /)
 })
+
+test("flash and monitor: a stray argument gets the mistake and the usage line, not the whole help", async (t) => {
+    for (const command of ["flash", "monitor"]) {
+        const r = await camscript(command, "extra")
+        t.is(r.code, 2, command)
+        t.is(r.stderr.split("\n").length, 4, `${command}: three lines and the final newline, got:\n${r.stderr}`)
+        t.regex(
+            r.stderr,
+            new RegExp(`^camscript ${command}: unexpected argument "extra"\\nusage: camscript ${command} `),
+        )
+        t.regex(r.stderr, new RegExp(`\\(camscript help ${command} for all of ${command}'s options\\)\\n$`))
+        t.is(r.stdout, "")
+    }
+})

@@ -13,7 +13,7 @@ import type { EapMethodName, SecurityMode } from "../world/world"
 
 /**
  * A scan reports at most this many networks, as the firmware does
- * (SCAN_MAX_RECORDS in firmware/main/cam_wifi_station.c): the contract's
+ * (SCAN_MAX_RECORDS in firmware/main/cam_wifi_station_private.h): the contract's
  * counts are u8, and the VM loses events when hundreds arrive at once.
  */
 const SCAN_MAX_RECORDS = 32
