@@ -1,18 +1,10 @@
 import test from "ava"
 import { fromRoot } from "../project/paths"
 import { events, runFile, runScript, value } from "./helpers/run"
+import { phone } from "./helpers/worlds"
 
 // WLAN(IF_AP) through the bytecode: the camera hosts a network, simulated
 // phones join it (or are refused), secure defaults hold.
-
-const phone = (name: string, password: string | undefined, at: string, extra: object = {}) => ({
-    name,
-    position: [2, 1],
-    joins: "cam-setup",
-    ...(password === undefined ? {} : { password }),
-    at,
-    ...extra,
-})
 
 const hosting = (clients: object[], extra: object = {}) => ({ accessPoints: [], clients, ...extra })
 

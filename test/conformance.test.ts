@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs"
 import { fromRoot } from "../project/paths"
 import { campus, EAP_PASSWORD, enterpriseAttempt, PASSWORD_CAMPUS, peap, pki } from "./helpers/campus"
 import { runScript, type RunScriptOptions, type ScriptRun } from "./helpers/run"
+import { phone, wired } from "./helpers/worlds"
 
 // One conformance suite, two implementations of the driver contracts: the
 // simulator's model drivers (sim/drivers/) and the firmware's C drivers
@@ -157,13 +158,6 @@ for (const [name, options, world] of enterpriseScenarios) {
 
 // ---- Ethernet: cable and DHCP faults, PHY wiring
 
-const wired = (extra: object = {}, events: object[] = [], board = "wt32_eth01") => ({
-    board,
-    ethernet: { cable: "plugged", dhcp: { subnet: "10.20.0.0/24" }, ...extra },
-    accessPoints: [],
-    events,
-})
-
 const lanWatch = (seconds: number, options = "") => `
 import { network, time } from "camscript"
 const lan = new network.LAN(${options})
@@ -284,15 +278,6 @@ for (const [name, options, world, modelSays] of eapRefusals) {
 }
 
 // ---- the access point
-
-const phone = (name: string, password: string | undefined, at: string, extra: object = {}) => ({
-    name,
-    position: [2, 1],
-    joins: "cam-setup",
-    ...(password === undefined ? {} : { password }),
-    at,
-    ...extra,
-})
 
 const hostWatch = (settings: string, seconds: number) => `
 import { network, time } from "camscript"

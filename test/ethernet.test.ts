@@ -1,16 +1,10 @@
 import test from "ava"
 import { fromRoot } from "../project/paths"
 import { events, runFile, runScript, value } from "./helpers/run"
+import { wired } from "./helpers/worlds"
 
 // network.LAN through the bytecode: the spec's example, cable faults that
 // recover by themselves, PHY settings from the board, and bad options.
-
-const wired = (extra: object = {}, events: object[] = []) => ({
-    board: "wt32_eth01",
-    ethernet: { cable: "plugged", dhcp: { subnet: "10.20.0.0/24" }, ...extra },
-    accessPoints: [],
-    events,
-})
 
 test("the spec's Ethernet example prints 'link up' on a board with a port", async (t) => {
     const run = await runFile(fromRoot("examples/ethernet.ts"), { world: "ethernet" })

@@ -1,0 +1,20 @@
+// World fixtures several tests share (the campus world of enterprise tests
+// is in test/helpers/campus.ts; whole world files are in sim/worlds/).
+
+/** A phone that tries to join the camera's "cam-setup" network at `at`, 2.2 m away. */
+export const phone = (name: string, password: string | undefined, at: string, extra: object = {}) => ({
+    name,
+    position: [2, 1],
+    joins: "cam-setup",
+    ...(password === undefined ? {} : { password }),
+    at,
+    ...extra,
+})
+
+/** An Ethernet board plugged into a switch whose DHCP server hands out 10.20.0.0/24; no access points. */
+export const wired = (extra: object = {}, events: object[] = [], board = "wt32_eth01") => ({
+    board,
+    ethernet: { cable: "plugged", dhcp: { subnet: "10.20.0.0/24" }, ...extra },
+    accessPoints: [],
+    events,
+})
