@@ -4,7 +4,7 @@
  * docs/architecture-layers.svg), no cycles, and src/ kept to bytecode.
  * `npm run lint:layers` runs it; `npm test` runs that first.
  */
-const { LAYERS, ROOT_FILES } = require("./tools/layers.cjs")
+const { LAYERS, OUTSIDE, ROOT_FILES } = require("./tools/layers.cjs")
 
 const layerRules = LAYERS.map(({ folder: layer, uses }) => {
     const allowed = [`${layer}/`, ...uses.map((u) => `${u}/`), ...(ROOT_FILES[layer] ?? [])]
@@ -37,6 +37,16 @@ module.exports = {
     forbidden: [
         ...layerRules,
         {
+            name: "in-a-layer",
+            comment:
+                "every top-level folder of code is a layer in tools/layers.cjs, or one of those that use the layers from outside (" +
+                OUTSIDE.join(", ") +
+                "): a new folder gets its line there first",
+            severity: "error",
+            from: { pathNot: `^(${[...LAYERS.map((l) => l.folder), ...OUTSIDE].join("|")})/|^[^/]+$` },
+            to: {},
+        },
+        {
             name: "no-circular",
             comment:
                 "no file may import one that imports it back, directly or through others: split what both need into a file below them",
@@ -55,10 +65,10 @@ module.exports = {
         {
             name: "no-unresolvable",
             comment:
-                "an import that resolves to nothing (only @devicescript/* is resolved by the DeviceScript compiler instead)",
+                "an import that resolves to nothing (only @devicescript/* and, in scripts, camscript are resolved by the DeviceScript compiler instead)",
             severity: "error",
             from: {},
-            to: { couldNotResolve: true, pathNot: "^@devicescript/" },
+            to: { couldNotResolve: true, pathNot: "^(@devicescript/|camscript$|camscript/)" },
         },
     ],
     options: {
@@ -67,6 +77,7 @@ module.exports = {
         tsConfig: { fileName: "tsconfig.json" },
         tsPreCompilationDeps: true,
         doNotFollow: { path: "^node_modules" },
-        exclude: { path: "^(node_modules|dist|test/scripts)/" },
+        // firmware/ is C; test/scripts/ are DeviceScript scripts the tests compile
+        exclude: { path: "^(node_modules|dist|\\.camscript|\\.devicescript|firmware|test/scripts)/" },
     },
 }
