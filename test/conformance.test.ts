@@ -329,6 +329,30 @@ for (const [name, source, world] of accessPointScenarios) {
     })
 }
 
+test("access point, a phone brought and taken by world events: both drivers follow client-join and client-leave", async (t) => {
+    // the phone's own time is after the run: only the events bring it (at 2.5 s) and take it (at 6.5 s)
+    const { model } = await both(
+        t,
+        hostWatch(`{ ssid: "cam-setup", key: "setup-1234" }`, 9),
+        {
+            world: {
+                accessPoints: [],
+                clients: [phone("phone", "setup-1234", "60s")],
+                events: [
+                    { at: "2500ms", action: "client-join", client: "phone" },
+                    { at: "6500ms", action: "client-leave", client: "phone" },
+                ],
+            },
+            timeout: "1m",
+        },
+        "ap",
+    )
+    // t=k prints k s after the AP came up (about 1 s in): listed from t=2 (joined at 2.5 s + 70 ms
+    // handshake + 50 ms DHCP) to t=5, gone from t=6 (left at 6.5 s)
+    const listed = model.lines.filter((l) => l.startsWith("t=")).map((l) => l.includes("02:c1:"))
+    t.deepEqual(listed, [false, true, true, true, true, false, false, false, false], model.lines.join("\n"))
+})
+
 test("station and access point at once: the AP follows the station's channel through both drivers", async (t) => {
     await both(
         t,

@@ -2,11 +2,11 @@ import type { Contract } from "../contract"
 import { ContractServer, derivedMac, macBytes } from "./contract-server"
 import { jdpack } from "../jacdac"
 import type { Air } from "../radio/air"
-import { CLIENT_RETRY_MS, phoneHeardDbm, phoneJoin } from "../radio/phone-join"
+import { CLIENT_RETRY_MS, phoneHeardDbm, phoneJoin, PhoneSchedule } from "../radio/phone-join"
 import { AP_DHCP_MS, AP_START_MS } from "../radio/timing"
 import type { Timeline } from "../timeline"
 import { cidrHosts, formatIpv4, leaseFrom, maskPrefix, parseIpv4 } from "../world/ipv4"
-import { CLIENT_ACTIONS, type ClientConfig, type WorldEvent } from "../world/world"
+import type { ClientConfig, WorldEvent } from "../world/world"
 
 // The simulator's implementation of services/wifi-access-point.md: the
 // camera hosts a network; the world's clients (phones, laptops) try to join
@@ -50,8 +50,7 @@ export class SimAccessPoint extends ContractServer {
     /** DHCP leases of the camera's server, by client MAC */
     private readonly leases = new Map<string, number>()
     private generation = 0
-    /** set by client-join / client-leave events */
-    private readonly present = new Map<ClientConfig, boolean>()
+    private readonly schedule: PhoneSchedule
     private readonly S = this.members("ApState")
     private readonly R = this.members("ApReason")
 
@@ -61,9 +60,10 @@ export class SimAccessPoint extends ContractServer {
         private readonly timeline: Timeline,
         private readonly station: StationRadio | undefined,
         mac: string,
-        private readonly clients: ClientConfig[],
+        clients: ClientConfig[],
     ) {
         super(contract, AP_CONTRACT_VERSION, mac)
+        this.schedule = new PhoneSchedule(air.clock, timeline, clients)
         this.state = this.S.Stopped
         this.reason = this.R.None
         this.command("set_config", ({ channel, security, hidden, max_clients, ssid, key }) => {
@@ -92,24 +92,11 @@ export class SimAccessPoint extends ContractServer {
 
     /** Schedule the clients' comings and goings (once, at the start of a run). */
     startClients(events: WorldEvent[] = []) {
-        for (const c of this.clients) {
-            this.clock.setTimeout(() => this.tryJoin(c), c.atMs - this.clock.now())
-            if (c.leaveAtMs !== undefined) this.clock.setTimeout(() => this.leave(c), c.leaveAtMs - this.clock.now())
-        }
-        for (const ev of events) {
-            if (!CLIENT_ACTIONS.includes(ev.action)) continue
-            const c = this.clients.find((k) => k.name === ev.client)!
-            this.clock.setTimeout(() => {
-                this.timeline.add("world", ev.action, c.name)
-                if (ev.action === "client-leave") {
-                    this.present.set(c, false)
-                    this.leave(c)
-                } else {
-                    this.present.set(c, true)
-                    this.tryJoin(c)
-                }
-            }, ev.atMs - this.clock.now())
-        }
+        this.schedule.start(
+            events,
+            (c) => this.tryJoin(c),
+            (c) => this.leave(c),
+        )
     }
 
     private start() {
@@ -175,16 +162,8 @@ export class SimAccessPoint extends ContractServer {
         }
         this.sendStations()
     }
-    private clientWindowOpen(c: ClientConfig): boolean {
-        // a client-join / client-leave event overrides the client's own times
-        const present = this.present.get(c)
-        if (present !== undefined) return present
-        const now = this.clock.now()
-        return now >= c.atMs && (c.leaveAtMs === undefined || now < c.leaveAtMs)
-    }
-
     private tryJoin(c: ClientConfig) {
-        if (!this.clientWindowOpen(c) || this.joined.some((j) => j.client === c)) return
+        if (!this.schedule.around(c) || this.joined.some((j) => j.client === c)) return
         const s = this.settings
         const retry = () => this.clock.setTimeout(() => this.tryJoin(c), CLIENT_RETRY_MS)
         const open = s?.security === this.contract.enumValue("Security", "Open")
@@ -208,7 +187,7 @@ export class SimAccessPoint extends ContractServer {
         }
         this.clock.setTimeout(() => {
             // stale, gone meanwhile, or already joined by an earlier attempt
-            if (gen !== this.generation || !this.clientWindowOpen(c) || this.joined.some((j) => j.client === c)) return
+            if (gen !== this.generation || !this.schedule.around(c) || this.joined.some((j) => j.client === c)) return
             if (this.joined.length >= s!.maxClients) return retry()
             const ip = this.lease(c.mac)
             if (ip === undefined) return retry()

@@ -1,6 +1,7 @@
 import type { Contract } from "../contract"
 import type { Timeline } from "../timeline"
 import { formatIpv4 } from "../world/ipv4"
+import type { WorldEvent } from "../world/world"
 import type { FirmwareService } from "./board"
 import type { EspSoftAp } from "./esp-softap"
 
@@ -38,8 +39,8 @@ export class FirmwareAccessPointView {
     }
 
     /** Schedule the world's clients (once, at the start of a run). */
-    startClients() {
-        this.softAp.startClients()
+    startClients(events: WorldEvent[] = []) {
+        this.softAp.startClients(events)
     }
 
     /** The simulated ESP-IDF moves the soft-AP with the station itself. */

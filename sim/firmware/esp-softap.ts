@@ -1,9 +1,9 @@
 import type { Air } from "../radio/air"
-import { CLIENT_RETRY_MS, phoneHeardDbm, phoneJoin } from "../radio/phone-join"
+import { CLIENT_RETRY_MS, phoneHeardDbm, phoneJoin, PhoneSchedule } from "../radio/phone-join"
 import { AP_DHCP_MS, AP_START_MS } from "../radio/timing"
 import type { Timeline } from "../timeline"
 import { cidrHosts, formatIpv4, leaseFrom, maskPrefix } from "../world/ipv4"
-import type { ClientConfig } from "../world/world"
+import type { ClientConfig, WorldEvent } from "../world/world"
 import { ESP, type EventTask, type Netifs, NETIF_AP } from "./esp-types"
 import { WIFI_EVENT } from "./esp-wifi"
 
@@ -43,27 +43,31 @@ export class EspSoftAp {
     private readonly joined: Joined[] = []
     private readonly leases = new Map<string, number>()
     private leaseSubnet = ""
+    private readonly schedule: PhoneSchedule
 
     constructor(
         private readonly air: Air,
         private readonly timeline: Timeline,
         private readonly events: EventTask<SoftApEvents>,
         private readonly netifs: Netifs,
-        private readonly clients: ClientConfig[],
+        clients: ClientConfig[],
         /** the station's channel while it is associated: one radio */
         private readonly stationChannel: () => number | undefined,
-    ) {}
+    ) {
+        this.schedule = new PhoneSchedule(air.clock, timeline, clients)
+    }
 
     private get clock() {
         return this.air.clock
     }
 
-    /** Schedule the clients' comings and goings (once, at the start of a run). */
-    startClients() {
-        for (const c of this.clients) {
-            this.clock.setTimeout(() => this.tryJoin(c), c.atMs - this.clock.now())
-            if (c.leaveAtMs !== undefined) this.clock.setTimeout(() => this.leave(c), c.leaveAtMs - this.clock.now())
-        }
+    /** Schedule the clients' comings and goings (once, at the start of a run), world events included. */
+    startClients(events: WorldEvent[] = []) {
+        this.schedule.start(
+            events,
+            (c) => this.tryJoin(c),
+            (c) => this.leave(c),
+        )
     }
 
     /** The channel the soft-AP runs on. */
@@ -136,13 +140,8 @@ export class EspSoftAp {
         this.clock.setTimeout(() => this.tryJoin(j.client), CLIENT_RETRY_MS)
     }
 
-    private clientWindowOpen(c: ClientConfig): boolean {
-        const now = this.clock.now()
-        return now >= c.atMs && (c.leaveAtMs === undefined || now < c.leaveAtMs)
-    }
-
     private tryJoin(c: ClientConfig) {
-        if (!this.clientWindowOpen(c) || this.joined.some((j) => j.client === c)) return
+        if (!this.schedule.around(c) || this.joined.some((j) => j.client === c)) return
         const s = this.config
         const retry = () => this.clock.setTimeout(() => this.tryJoin(c), CLIENT_RETRY_MS)
         const network =
@@ -170,7 +169,7 @@ export class EspSoftAp {
                 return
         }
         this.clock.setTimeout(() => {
-            if (gen !== this.generation || !this.up || !this.clientWindowOpen(c)) return
+            if (gen !== this.generation || !this.up || !this.schedule.around(c)) return
             if (this.joined.length >= s!.maxConnection) return retry()
             const aid = this.freeAid()
             const j: Joined = { client: c, aid, ip: 0 }

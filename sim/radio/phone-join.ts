@@ -1,10 +1,12 @@
-import type { ClientConfig } from "../world/world"
-import type { Air } from "./air"
+import type { Timeline } from "../timeline"
+import { CLIENT_ACTIONS, type ClientConfig, type WorldEvent } from "../world/world"
+import type { Air, Clock } from "./air"
 import { audible, distance, rssiDbm } from "./pathloss"
 import * as timing from "./timing"
 
-// Whether a phone (a world's client) that tries to join the camera's access
-// point gets in: the one decision both access points use, the model driver
+// When a phone (a world's client) tries to join the camera's access point,
+// and whether it gets in: the one schedule and the one decision both access
+// points use, the model driver
 // (sim/drivers/wifi-access-point.ts) and ESP-IDF's soft-AP under the C
 // firmware (sim/firmware/esp-softap.ts). Each then says it in its own
 // terms (contract events, or ESP-IDF's AP_STACONNECTED and DHCP events).
@@ -60,5 +62,50 @@ export function phoneJoin(air: Air, c: ClientConfig, network: OfferedNetwork | u
         outcome: "associated",
         afterMs: timing.AUTH_ASSOC_MS + (network.open ? 0 : timing.WPA2_HANDSHAKE_MS),
         heardDbm,
+    }
+}
+
+/**
+ * When each phone is around: from its `at` until its `leaveAt`, unless a
+ * world event (client-join / client-leave) says otherwise, which then holds.
+ */
+export class PhoneSchedule {
+    /** set by client-join / client-leave events; kept across driver restarts, as the phones are */
+    private readonly present = new Map<ClientConfig, boolean>()
+
+    constructor(
+        private readonly clock: Clock,
+        private readonly timeline: Timeline,
+        private readonly clients: ClientConfig[],
+    ) {}
+
+    /** Schedule the phones' comings and goings (once, at the start of a run). */
+    start(events: WorldEvent[], tryJoin: (c: ClientConfig) => void, leave: (c: ClientConfig) => void) {
+        for (const c of this.clients) {
+            this.clock.setTimeout(() => tryJoin(c), c.atMs - this.clock.now())
+            if (c.leaveAtMs !== undefined) this.clock.setTimeout(() => leave(c), c.leaveAtMs - this.clock.now())
+        }
+        for (const ev of events) {
+            if (!CLIENT_ACTIONS.includes(ev.action)) continue
+            const c = this.clients.find((k) => k.name === ev.client)!
+            this.clock.setTimeout(() => {
+                this.timeline.add("world", ev.action, c.name)
+                if (ev.action === "client-leave") {
+                    this.present.set(c, false)
+                    leave(c)
+                } else {
+                    this.present.set(c, true)
+                    tryJoin(c)
+                }
+            }, ev.atMs - this.clock.now())
+        }
+    }
+
+    /** Is phone `c` around now (and so trying to join)? */
+    around(c: ClientConfig): boolean {
+        const present = this.present.get(c)
+        if (present !== undefined) return present
+        const now = this.clock.now()
+        return now >= c.atMs && (c.leaveAtMs === undefined || now < c.leaveAtMs)
     }
 }
