@@ -40,7 +40,7 @@ interface Problem {
 }
 
 /** TS9201..: camscript's own diagnostics, shown as `error TS9201: ...` like the compiler's. */
-export const SUBSET_CODE = 9201
+const SUBSET_CODE = 9201
 
 /** More arguments to console.log and its siblings fail an assertion inside the compiler. */
 const MAX_CONSOLE_ARGS = 7
