@@ -354,3 +354,13 @@ test("build.sh --release-manifest: every board's image under its release name, w
     t.is(bad.code, 1)
     t.regex(bad.out, /version "v0\.1\.0" is not a version like 1\.2\.3/)
 })
+
+test("firmware.yml builds in the container of the ESP-IDF build.sh pins, and releases on a version tag", (t) => {
+    const workflow = read(fromRoot(".github/workflows/firmware.yml"))
+    const pinned = /^IDF_FIRST_SUPPORTED=(\S+)$/m.exec(read(script))?.[1]
+    t.is(pinned, "5.0.5")
+    t.regex(workflow, new RegExp(`container: espressif/idf:v${pinned!.replace(/\./g, "\\.")}\\n`))
+    t.regex(workflow, new RegExp(`ESP_IDF_VERSION: "${pinned!.replace(/\./g, "\\.")}"`))
+    t.regex(workflow, /tags: \["v\*"\]/)
+    t.regex(workflow, /firmware\/build\.sh --release-manifest "\$version" release/)
+})
