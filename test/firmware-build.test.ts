@@ -261,7 +261,7 @@ test("the idf.py stand-in fails where ESP-IDF and CMake do, so the replay can fa
     const dir = mkdtempSync(join(tmpdir(), "camscript-standin-"))
     const src = join(dir, "src")
     cpSync(fixture, src, { recursive: true })
-    const env = { ...process.env, IDF_PATH: espIdf(dir, "5.0.5") }
+    const env: NodeJS.ProcessEnv = { ...process.env, IDF_PATH: espIdf(dir, "5.0.5") }
     delete env.IDF_TARGET
     const idf = (...args: string[]) => run(join(standins, "idf.py"), args, { env, cwd: src })
     writeFileSync(join(src, "sdkconfig.defaults"), read(fixture, "boards/esp32s3/sdkconfig.esp32s3"))
