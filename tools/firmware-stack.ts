@@ -28,7 +28,7 @@ import { basename, join } from "node:path"
  */
 export const XTENSA_FRAME_OVERHEAD = 32
 
-export interface StackPath {
+interface StackPath {
     /** the entry point, `file.c:function` */
     entry: string
     /** bytes on the deepest path, overhead included */
