@@ -156,7 +156,10 @@ test("download: a redirect loop, too many redirects and a server that never answ
         const loop = await failure(download(`${server.base}/loop-a`, { maxBytes: 10, what: "m" }))
         t.is(loop.failure, "redirects")
         t.regex(loop.message, /the redirects go in a circle \(.*loop-a -> .*loop-b -> .*loop-a\)/)
-        t.deepEqual(await download(`${server.base}/edge`, { maxBytes: 10, what: "m" }), Buffer.from("x"))
+        t.deepEqual(
+            await download(`${server.base}/edge`, { maxBytes: 10, what: "m" }),
+            new Uint8Array(Buffer.from("x")),
+        )
         const many = await failure(download(`${server.base}/over`, { maxBytes: 10, what: "m" }))
         t.is(many.failure, "redirects")
         t.regex(many.message, new RegExp(`more than ${MAX_REDIRECTS} redirects`))
@@ -170,24 +173,11 @@ test("download: a redirect loop, too many redirects and a server that never answ
     }
 })
 
-test("download: no network (a closed port) says so; https never falls back to http", async (t) => {
+test("download: no network (a closed port) says so", async (t) => {
     const port = await closedPort()
     const e = await failure(download(`http://127.0.0.1:${port}/x`, { maxBytes: 10, what: "the manifest" }))
     t.is(e.failure, "network")
-    t.regex(e.message, /the manifest: cannot reach 127\.0\.0\.1:\d+ \(ECONNREFUSED\): no network, or the host is down/)
-    const server = await loopback()
-    try {
-        // an https URL is never fetched over http, even when a redirect says so (no TLS server here: the
-        // first hop fails to connect over TLS to the plain server, which is a network failure, not a fetch)
-        server.routes.set("/releases/down", redirect("http://127.0.0.1:1/x"))
-        const tls = await failure(
-            download(server.base.replace("http:", "https:") + "/down", { maxBytes: 10, what: "m" }),
-        )
-        t.is(tls.failure, "network")
-        t.is(server.hits.length, 0)
-    } finally {
-        await server.close()
-    }
+    t.regex(e.message, /^the manifest: cannot reach 127\.0\.0\.1:\d+ \(ECONNREFUSED\): no network, or the host is down/)
 })
 
 test.serial(
