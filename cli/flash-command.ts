@@ -86,7 +86,7 @@ refused, saying what was wrong.
         })
         process.stdout.write(
             `flashed ${formatBytes(result.bytes)} to the ${result.chip} in ${(result.ms / 1000).toFixed(1)} s; ` +
-                "the images were checked (header, chip, checksum, SHA-256, partitions) before writing and every region read back by MD5 after\n" +
+                "checked before writing (image headers, chip, checksums, SHA-256, partitions, flash size); every region verified by MD5\n" +
                 (result.autoReset
                     ? "the board was reset into the runtime\n"
                     : "the board was told to start the runtime; if IO0 is still held to GND, release it and press reset\n"),
