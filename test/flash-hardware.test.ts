@@ -91,7 +91,7 @@ serial(
             )
             const { killed, error, ms } = JSON.parse(out) as { killed: boolean; error: string | null; ms: number }
             t.log(error, ms)
-        t.true(killed, error ?? "")
+            t.true(killed, error ?? "")
             t.regex(error ?? "", /stopped answering while camscript\.bin was being written/)
             t.regex(error ?? "", /flash may be partly written.*run `camscript flash` again/s)
             // the deadline, not esptool-js's own waits, decides: well under a minute
