@@ -13,6 +13,7 @@ import { checkFirmware } from "../usb/firmware"
 import { RELEASE_MANIFEST, releaseFirmware } from "../usb/release-firmware"
 import { DCFG_OFFSET, STOCK_RELEASE, stockBoardConfig, stockFileName, stockFirmware } from "../usb/stock-firmware"
 import { camscriptBin } from "./helpers/bin"
+import { writeReleaseAssets } from "../tools/release-manifest"
 import { CHIP_IDS, espImage, stockReleaseImage, writeFirmwareFolder } from "./helpers/firmware-images"
 
 // Both download paths of `camscript flash` against a loopback HTTP server
@@ -456,3 +457,51 @@ test("the CLI: no release yet says what to do; --firmware stock with no network 
         await server.close()
     }
 })
+
+test.serial(
+    "tools/release-manifest.ts writes what `camscript flash` reads: two boards' build.sh output served as a release",
+    async (t) => {
+        rmSync(firmwareCacheDir(), { recursive: true, force: true })
+        const dist = mkdtempSync(join(tmpdir(), "camscript-dist-"))
+        const built: Record<string, ReturnType<typeof writeFirmwareFolder>> = {}
+        for (const [id, chip] of [
+            ["ai_thinker_esp32_cam", "esp32"],
+            ["espressif_esp32_s3_eye", "esp32s3"],
+        ] as const) {
+            // firmware/build.sh's shape: manifest.json { board, chip, flash: [{ offset, file }] }
+            const f = writeFirmwareFolder(join(dist, id), chip, 25_000)
+            const files = ["bootloader.bin", "partition-table.bin", "camscript.bin"]
+            writeFileSync(
+                join(dist, id, "manifest.json"),
+                JSON.stringify({
+                    board: id,
+                    chip,
+                    flash: f.regions.map((r, i) => ({ offset: r.offset, file: files[i] })),
+                }),
+            )
+            built[id] = f
+        }
+        const out = mkdtempSync(join(tmpdir(), "camscript-assets-"))
+        writeReleaseAssets(dist, out, version)
+        const server = await loopback()
+        try {
+            for (const name of readdirSync(out))
+                server.routes.set(`/releases/download/v${version}/${name}`, body(readFileSync(join(out, name))))
+            for (const id of Object.keys(built)) {
+                const board = loadBoard(id)
+                const fw = await releaseFirmware(board, { baseUrl: server.base })
+                t.deepEqual(
+                    fw.regions.map((r) => [r.offset, r.name, Buffer.from(r.data).toString("hex")]),
+                    built[id].regions.map((r, i) => [
+                        r.offset,
+                        `${id}-${["bootloader.bin", "partition-table.bin", "camscript.bin"][i]}`,
+                        Buffer.from(r.data).toString("hex"),
+                    ]),
+                )
+                t.notThrows(() => checkFirmware(fw, board.archId))
+            }
+        } finally {
+            await server.close()
+        }
+    },
+)
