@@ -30,8 +30,6 @@ export const STOCK_FILES: Record<ArchId, { board: string; offset: number }> = {
     esp32: { board: "esp32_bare", offset: 0x1000 },
     esp32s3: { board: "esp32s3_bare", offset: 0x0 },
 }
-/** The other boards the release carries ready-configured. */
-export const STOCK_RELEASE_BOARDS = ["esp32_bare", "esp32_devkit_c", "esp32s3_bare", "esp32s3_devkit_m"] as const
 
 /** devicescript-esp32 boards/<chip>/arch.json dcfgOffset, and the `dcfg` partition's size in boards/partitions.csv */
 export const DCFG_OFFSET = 0x9000
