@@ -24,9 +24,9 @@
 // keys starting with "$" or "#" left out, and a top-level "services" list
 // put at the root.
 
-export const DCFG_MAGIC0 = 0x47464344 // "DCFG"
-export const DCFG_MAGIC1 = 0xcab49b0a
-export const DCFG_KEY_MAX = 15
+const DCFG_MAGIC0 = 0x47464344 // "DCFG"
+const DCFG_MAGIC1 = 0xcab49b0a
+const DCFG_KEY_MAX = 15
 const HASH_JUMP_ENTRIES = 32
 const HASH_SHIFT = 11
 const HEADER_BYTES = 24 + 2 * HASH_JUMP_ENTRIES
@@ -37,8 +37,8 @@ const TYPE_STRING = 2
 const TYPE_BLOB = 3
 const SIZE_LIMIT = 1 << 14
 
-export type DcfgValue = number | string | Uint8Array
-export type DcfgSettings = Map<string, DcfgValue>
+type DcfgValue = number | string | Uint8Array
+type DcfgSettings = Map<string, DcfgValue>
 
 export class DcfgError extends Error {}
 

@@ -14,23 +14,23 @@ import { createHash } from "node:crypto"
 // bytes, magic 0xABCD5432, at the start of the first segment's data, where
 // esp_ota_get_partition_description reads it).
 
-export const ESP_IMAGE_MAGIC = 0xe9
-export const ESP_IMAGE_HEADER_BYTES = 24
+const ESP_IMAGE_MAGIC = 0xe9
+const ESP_IMAGE_HEADER_BYTES = 24
 const SEGMENT_HEADER_BYTES = 8
 const MAX_SEGMENTS = 16
 const SIXTEEN_MB = 0x1000000
 const CHECKSUM_SEED = 0xef
 const SHA256_BYTES = 32
-export const APP_DESC_MAGIC = 0xabcd5432
+const APP_DESC_MAGIC = 0xabcd5432
 const APP_DESC_BYTES = 256
 
 /** Chips camscript boards use, by the image header's chip id (esp_chip_id_t). */
-export const IMAGE_CHIP_IDS: Record<number, string> = { 0: "ESP32", 2: "ESP32-S2", 5: "ESP32-C3", 9: "ESP32-S3" }
+const IMAGE_CHIP_IDS: Record<number, string> = { 0: "ESP32", 2: "ESP32-S2", 5: "ESP32-C3", 9: "ESP32-S3" }
 
 /** esp_image_flash_size_t: the flash size the image was built for, 1 MB << n. */
 const FLASH_SIZES = [1, 2, 4, 8, 16, 32, 64, 128].map((mb) => mb << 20)
 
-export interface EspImageHeader {
+interface EspImageHeader {
     segments: number
     chipId: number
     chipName: string
@@ -61,7 +61,7 @@ export interface AppDescription {
     elfSha256: string
 }
 
-export interface EspImage extends EspImageHeader {
+interface EspImage extends EspImageHeader {
     /** bytes the image covers, checksum and appended SHA-256 included */
     length: number
     /** the appended SHA-256 (hex), when hashAppended */

@@ -9,8 +9,7 @@ import { createHash } from "node:crypto"
 // devicescript-esp32's `combine` puts it) in one 4 KB sector.
 
 export const PARTITION_TABLE_OFFSET = 0x8000
-export const PARTITION_TABLE_MAX_BYTES = 0xc00
-export const PARTITION_TABLE_SECTOR = 0x1000
+const PARTITION_TABLE_MAX_BYTES = 0xc00
 const ENTRY_BYTES = 32
 
 export const PARTITION_TYPE_APP = 0x00

@@ -10,7 +10,7 @@ import { fromRoot } from "../project/paths"
 import { download, DownloadError, MAX_REDIRECTS } from "../usb/download"
 import { firmwareCacheDir, MAX_CACHE_BYTES, writeCached } from "../usb/firmware-cache"
 import { checkFirmware } from "../usb/firmware"
-import { RELEASE_MANIFEST, releaseFirmware } from "../usb/release-firmware"
+import { githubRepository, RELEASE_MANIFEST, releaseFirmware, releasesUrl } from "../usb/release-firmware"
 import { DCFG_OFFSET, STOCK_RELEASE, stockBoardConfig, stockFileName, stockFirmware } from "../usb/stock-firmware"
 import { camscriptBin } from "./helpers/bin"
 import { writeReleaseAssets } from "../tools/release-manifest"
@@ -502,6 +502,43 @@ test.serial(
             }
         } finally {
             await server.close()
+        }
+    },
+)
+
+test.serial(
+    "the release repository: package.json's repository in its usual spellings; the override; none is said plainly",
+    (t) => {
+        for (const spelling of [
+            "git+https://github.com/camscript/camscript.git",
+            "https://github.com/camscript/camscript",
+            "git@github.com:camscript/camscript.git",
+            "github:camscript/camscript",
+            "camscript/camscript",
+            { type: "git", url: "https://github.com/camscript/camscript.git" },
+        ])
+            t.is(githubRepository(spelling), "camscript/camscript", JSON.stringify(spelling))
+        t.is(githubRepository("https://gitlab.com/camscript/camscript"), undefined)
+        t.is(githubRepository(undefined), undefined)
+        // the installed package names one (the placeholder until the project has its public home)
+        const pkg = JSON.parse(readFileSync(fromRoot("package.json"), "utf8"))
+        t.is(githubRepository(pkg.repository), "camscript/camscript")
+        const before = process.env.CAMSCRIPT_RELEASES_URL
+        try {
+            delete process.env.CAMSCRIPT_RELEASES_URL
+            t.is(
+                releasesUrl({ version: "0.1.0", repository: pkg.repository }),
+                "https://github.com/camscript/camscript/releases",
+            )
+            t.throws(() => releasesUrl({ version: "0.1.0" }), {
+                message:
+                    /package\.json names no GitHub repository .*use --firmware stock, or a folder built by firmware\/build\.sh/,
+            })
+            process.env.CAMSCRIPT_RELEASES_URL = "http://127.0.0.1:9/mirror/"
+            t.is(releasesUrl({ version: "0.1.0" }), "http://127.0.0.1:9/mirror")
+        } finally {
+            if (before === undefined) delete process.env.CAMSCRIPT_RELEASES_URL
+            else process.env.CAMSCRIPT_RELEASES_URL = before
         }
     },
 )

@@ -9,10 +9,10 @@ import { get as httpsGet } from "node:https"
 // files are a few MB): the caller checks it before anything is written, so
 // a failed or partial download never leaves a file behind.
 
-export const DOWNLOAD_DEADLINE_MS = 120_000
+const DOWNLOAD_DEADLINE_MS = 120_000
 export const MAX_REDIRECTS = 5
 
-export type DownloadFailure =
+type DownloadFailure =
     | "network" // no connection: refused, no route, no such host, reset
     | "missing" // 404 / 410
     | "http" // another status
@@ -31,7 +31,7 @@ export class DownloadError extends Error {
     }
 }
 
-export interface DownloadOptions {
+interface DownloadOptions {
     /** the largest body accepted, in bytes */
     maxBytes: number
     /** for the whole transfer, redirects included */

@@ -37,18 +37,18 @@ export interface Firmware {
 }
 
 /** What the checks found: the flash the firmware is built for and the applications in it. */
-export interface FirmwareCheck {
+interface FirmwareCheck {
     flashBytes: number
     apps: (AppDescription & { offset: number })[]
 }
 
 const CHIP_NAMES: Record<ArchId, string> = { esp32: "ESP32", esp32s3: "ESP32-S3" }
-export const BOOTLOADER_OFFSET: Record<ArchId, number> = { esp32: 0x1000, esp32s3: 0x0 }
+const BOOTLOADER_OFFSET: Record<ArchId, number> = { esp32: 0x1000, esp32s3: 0x0 }
 export const FLASH_SECTOR = 4096
 /** ESP-IDF's own ceiling: the bootloader maps at most 16 MB (SIXTEEN_MB in esp_image_format.c) */
 export const MAX_FLASH_BYTES = 16 << 20
 /** flasher_args.json or manifest.json: a few hundred bytes from a build */
-export const MAX_MANIFEST_BYTES = 64 << 10
+const MAX_MANIFEST_BYTES = 64 << 10
 /** the first bytes of a DeviceScript program image (DEVS_MAGIC0, "DevS", in devs_bytecode.h) */
 const DEVS_MAGIC = [0x44, 0x65, 0x76, 0x53]
 
@@ -57,7 +57,7 @@ export function chipName(arch: ArchId): string {
 }
 
 /** The default: the firmware build's output for this chip. */
-export function defaultFirmwareDir(arch: ArchId): string {
+function defaultFirmwareDir(arch: ArchId): string {
     return fromRoot("firmware/build", arch)
 }
 

@@ -13,11 +13,11 @@ import { listSerialPorts } from "./ports"
 
 export const FLASH_BAUD = 921600
 /** reset, sync and the flasher stub: esptool-js's own 7 attempts fit well inside */
-export const CONNECT_DEADLINE_MS = 60_000
+const CONNECT_DEADLINE_MS = 60_000
 /** no progress for this long while writing: the board stopped answering (its ROM or stub died, the adapter stayed) */
-export const STALL_DEADLINE_MS = 15_000
+const STALL_DEADLINE_MS = 15_000
 /** leaving the loader: the chip may reset before it answers */
-export const LEAVE_DEADLINE_MS = 5_000
+const LEAVE_DEADLINE_MS = 5_000
 
 /** A wait that outlived its deadline: says which step and what to do. */
 class Deadline extends Error {}

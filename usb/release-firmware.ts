@@ -16,7 +16,7 @@ import { type Firmware, FirmwareError, FLASH_SECTOR, MAX_FLASH_BYTES } from "./f
 export const RELEASE_MANIFEST = "camscript-firmware.json"
 export const RELEASE_MANIFEST_FORMAT = 1
 export const MAX_RELEASE_MANIFEST_BYTES = 256 << 10
-export const RELEASE_DEADLINE_MS = 120_000
+const RELEASE_DEADLINE_MS = 120_000
 
 interface PackageInfo {
     version: string
@@ -58,7 +58,7 @@ export interface ReleaseFile {
     sha256: string
 }
 
-export interface ReleaseManifest {
+interface ReleaseManifest {
     version: string
     boards: Record<string, { chip: string; flash: ReleaseFile[] }>
 }
@@ -110,7 +110,7 @@ export function parseReleaseManifest(raw: unknown, where: string): ReleaseManife
     return { version: m.version, boards }
 }
 
-export interface ReleaseOptions {
+interface ReleaseOptions {
     log?: (line: string) => void
     deadlineMs?: number
     /** where releases are (default releasesUrl()) */

@@ -26,7 +26,7 @@ export const STOCK_RELEASE = {
 } as const
 
 /** The release's file for each chip: the "bare" board, configured for ours at 0x9000. */
-export const STOCK_FILES: Record<ArchId, { board: string; offset: number }> = {
+const STOCK_FILES: Record<ArchId, { board: string; offset: number }> = {
     esp32: { board: "esp32_bare", offset: 0x1000 },
     esp32s3: { board: "esp32s3_bare", offset: 0x0 },
 }
@@ -35,10 +35,10 @@ export const STOCK_FILES: Record<ArchId, { board: string; offset: number }> = {
 export const DCFG_OFFSET = 0x9000
 const DCFG_PARTITION = { label: "dcfg", type: 0x8a, subtype: 0x00 }
 
-export const STOCK_DEADLINE_MS = 120_000
+const STOCK_DEADLINE_MS = 120_000
 
 /** CAMSCRIPT_STOCK_RELEASES_URL (tests, mirrors), else devicescript-esp32's GitHub releases. */
-export function stockReleasesUrl(): string {
+function stockReleasesUrl(): string {
     return (
         process.env.CAMSCRIPT_STOCK_RELEASES_URL?.replace(/\/+$/, "") ||
         `https://github.com/${STOCK_RELEASE.repository}/releases`
@@ -50,7 +50,7 @@ export function stockFileName(arch: ArchId): string {
     return `devicescript-${arch}-${f.board}-0x${f.offset.toString(16)}.bin`
 }
 
-export function stockFileUrl(arch: ArchId, base = stockReleasesUrl()): string {
+function stockFileUrl(arch: ArchId, base = stockReleasesUrl()): string {
     return `${base.replace(/\/+$/, "")}/download/${STOCK_RELEASE.tag}/${stockFileName(arch)}`
 }
 
@@ -63,7 +63,7 @@ const hex = (n: number) => `0x${n.toString(16)}`
  * at the pinned release (esp_app_desc_t's project name and version), and
  * whose partition table has the `dcfg` partition at 0x9000.
  */
-export function checkStockImage(data: Uint8Array, arch: ArchId, name: string): { dcfgBytes: number } {
+function checkStockImage(data: Uint8Array, arch: ArchId, name: string): { dcfgBytes: number } {
     const offset = STOCK_FILES[arch].offset
     const check = checkFirmware({ regions: [{ offset, data, name }], source: name }, arch)
     const app = check.apps.find((a) => a.offset === 0x10000) ?? check.apps[0]
@@ -139,7 +139,7 @@ export function patchBoardConfig(image: Uint8Array, arch: ArchId, config: Uint8A
     return out
 }
 
-export interface StockOptions {
+interface StockOptions {
     log?: (line: string) => void
     deadlineMs?: number
     /** where releases are (default stockReleasesUrl()) */
