@@ -209,82 +209,104 @@ function bareConfig(): Uint8Array {
     return stockBoardConfig({ ...loadBoard("ai_thinker_esp32_cam"), id: "esp32_bare" })
 }
 
-test("stock: the pinned release file is fetched, checked, cached (0600) and configured for the board at 0x9000", async (t) => {
-    const server = await loopback()
-    try {
-        const board = loadBoard("freenove_esp32_wrover_cam")
-        const image = stockReleaseImage("esp32", bareConfig())
-        const path = `/releases/download/${STOCK_RELEASE.tag}/${stockFileName("esp32")}`
-        t.is(stockFileName("esp32"), "devicescript-esp32-esp32_bare-0x1000.bin")
-        t.is(stockFileName("esp32s3"), "devicescript-esp32s3-esp32s3_bare-0x0.bin")
-        server.routes.set(path, body(image))
-        const fw = await stockFirmware(board, { baseUrl: server.base })
-        t.deepEqual(server.hits, [path])
-        t.is(fw.regions.length, 1)
-        t.is(fw.regions[0].offset, 0x1000)
-        const config = stockBoardConfig(board)
-        const at = DCFG_OFFSET - 0x1000
-        t.deepEqual(fw.regions[0].data.subarray(at, at + config.length), config)
-        // everything but the configuration is the release's bytes
-        t.deepEqual(fw.regions[0].data.subarray(0x10000 - 0x1000), image.subarray(0x10000 - 0x1000))
-        t.notThrows(() => checkFirmware(fw, "esp32"))
-        const cached = join(firmwareCacheDir(), `stock-${STOCK_RELEASE.tag}-${stockFileName("esp32")}`)
-        t.is(statSync(cached).mode & 0o777, 0o600)
-        t.deepEqual(new Uint8Array(readFileSync(cached)), image) // the release's file, unpatched
-        // the second time from the cache
-        await stockFirmware(board, { baseUrl: server.base })
-        t.is(server.hits.length, 1)
-        // a damaged cache entry is not trusted: fetched again
-        const damaged = new Uint8Array(image)
-        damaged[0x10000 - 0x1000 + 400] ^= 1
-        writeFileSync(cached, damaged)
-        await stockFirmware(board, { baseUrl: server.base })
-        t.is(server.hits.length, 2)
-    } finally {
-        await server.close()
-    }
-})
-
-test("stock: another version, another project, a damaged or truncated file, a missing file and no network are refused, nothing kept", async (t) => {
-    const server = await loopback()
-    try {
-        const board = loadBoard("seeed_xiao_esp32s3_sense")
-        const path = `/releases/download/${STOCK_RELEASE.tag}/${stockFileName("esp32s3")}`
-        const cached = join(firmwareCacheDir(), `stock-${STOCK_RELEASE.tag}-${stockFileName("esp32s3")}`)
-        const attempt = async (handler: Handler | undefined, message: RegExp) => {
-            if (handler) server.routes.set(path, handler)
-            else server.routes.delete(path)
-            await t.throwsAsync(stockFirmware(board, { baseUrl: server.base }), { message }, String(message))
-            t.false(existsSync(cached), `nothing cached after ${message}`)
+test.serial(
+    "stock: the pinned release file is fetched, checked, cached (0600) and configured for the board at 0x9000",
+    async (t) => {
+        const server = await loopback()
+        try {
+            const board = loadBoard("freenove_esp32_wrover_cam")
+            const image = stockReleaseImage("esp32", bareConfig())
+            const path = `/releases/download/${STOCK_RELEASE.tag}/${stockFileName("esp32")}`
+            t.is(stockFileName("esp32"), "devicescript-esp32-esp32_bare-0x1000.bin")
+            t.is(stockFileName("esp32s3"), "devicescript-esp32s3-esp32s3_bare-0x0.bin")
+            server.routes.set(path, body(image))
+            const fw = await stockFirmware(board, { baseUrl: server.base })
+            t.deepEqual(server.hits, [path])
+            t.is(fw.regions.length, 1)
+            t.is(fw.regions[0].offset, 0x1000)
+            const config = stockBoardConfig(board)
+            const at = DCFG_OFFSET - 0x1000
+            t.deepEqual(fw.regions[0].data.subarray(at, at + config.length), config)
+            // everything but the configuration is the release's bytes
+            t.deepEqual(fw.regions[0].data.subarray(0x10000 - 0x1000), image.subarray(0x10000 - 0x1000))
+            t.notThrows(() => checkFirmware(fw, "esp32"))
+            const cached = join(firmwareCacheDir(), `stock-${STOCK_RELEASE.tag}-${stockFileName("esp32")}`)
+            t.is(statSync(cached).mode & 0o777, 0o600)
+            t.deepEqual(new Uint8Array(readFileSync(cached)), image) // the release's file, unpatched
+            // the second time from the cache
+            await stockFirmware(board, { baseUrl: server.base })
+            t.is(server.hits.length, 1)
+            // a damaged cache entry is not trusted: fetched again
+            const damaged = new Uint8Array(image)
+            damaged[0x10000 - 0x1000 + 400] ^= 1
+            writeFileSync(cached, damaged)
+            await stockFirmware(board, { baseUrl: server.base })
+            t.is(server.hits.length, 2)
+            // an ESP32-S3 board: the S3 file, merged from 0 (its bootloader's offset), configured the same way
+            const s3 = loadBoard("espressif_esp32_s3_eye")
+            const imageS3 = stockReleaseImage("esp32s3", bareConfig())
+            server.routes.set(`/releases/download/${STOCK_RELEASE.tag}/${stockFileName("esp32s3")}`, body(imageS3))
+            const fwS3 = await stockFirmware(s3, { baseUrl: server.base })
+            t.is(fwS3.regions[0].offset, 0)
+            const configS3 = stockBoardConfig(s3)
+            t.deepEqual(fwS3.regions[0].data.subarray(DCFG_OFFSET, DCFG_OFFSET + configS3.length), configS3)
+            t.notThrows(() => checkFirmware(fwS3, "esp32s3"))
+        } finally {
+            await server.close()
         }
-        await attempt(
-            body(stockReleaseImage("esp32s3", bareConfig(), { version: "v2.15.0" })),
-            /the application says it is version "v2\.15\.0", but the pinned release is v2\.16\.1: refused/,
-        )
-        await attempt(
-            body(stockReleaseImage("esp32s3", bareConfig(), { project: "blink" })),
-            /the application is "blink", not devicescript-esp32's "espjd"/,
-        )
-        const good = stockReleaseImage("esp32s3", bareConfig())
-        const damaged = new Uint8Array(good)
-        damaged[0x10000 + 1000] ^= 0x40
-        await attempt(body(damaged), /application \(partition "factory"\) at 0x10000 is refused: .*the file is damaged/)
-        await attempt(truncated(good, good.length - 100), /stopped after \d+ of \d+ bytes: nothing was kept/)
-        // a file that ends early but says so (a shorter body served whole)
-        await attempt(body(good.subarray(0, good.length - 1)), /truncated/)
-        await attempt(body(stockReleaseImage("esp32", bareConfig())), /built for ESP32, but the board has an ESP32-S3/)
-        await attempt(
-            undefined,
-            /not found \(404\).*\n.*has no devicescript-esp32s3-esp32s3_bare-0x0\.bin in v2\.16\.1/,
-        )
-        const port = await closedPort()
-        await t.throwsAsync(stockFirmware(board, { baseUrl: `http://127.0.0.1:${port}/releases` }), {
-            message: /cannot reach 127\.0\.0\.1:\d+ \(ECONNREFUSED\)/,
-        })
-    } finally {
-        await server.close()
-    }
-})
+    },
+)
+
+test.serial(
+    "stock: another version, another project, a damaged or truncated file, a missing file and no network are refused, nothing kept",
+    async (t) => {
+        const server = await loopback()
+        try {
+            const board = loadBoard("seeed_xiao_esp32s3_sense")
+            const path = `/releases/download/${STOCK_RELEASE.tag}/${stockFileName("esp32s3")}`
+            const cached = join(firmwareCacheDir(), `stock-${STOCK_RELEASE.tag}-${stockFileName("esp32s3")}`)
+            rmSync(firmwareCacheDir(), { recursive: true, force: true })
+            const attempt = async (handler: Handler | undefined, message: RegExp) => {
+                if (handler) server.routes.set(path, handler)
+                else server.routes.delete(path)
+                await t.throwsAsync(stockFirmware(board, { baseUrl: server.base }), { message }, String(message))
+                t.false(existsSync(cached), `nothing cached after ${message}`)
+            }
+            await attempt(
+                body(stockReleaseImage("esp32s3", bareConfig(), { version: "v2.15.0" })),
+                /the application says it is version "v2\.15\.0", but the pinned release is v2\.16\.1: refused/,
+            )
+            await attempt(
+                body(stockReleaseImage("esp32s3", bareConfig(), { project: "blink" })),
+                /the application is "blink", not devicescript-esp32's "espjd"/,
+            )
+            const good = stockReleaseImage("esp32s3", bareConfig())
+            const damaged = new Uint8Array(good)
+            damaged[0x10000 + 1000] ^= 0x40
+            await attempt(
+                body(damaged),
+                /application \(partition "factory"\) at 0x10000 is refused: .*the file is damaged/,
+            )
+            await attempt(truncated(good, good.length - 100), /stopped after \d+ of \d+ bytes: nothing was kept/)
+            // a file that ends early but says so (a shorter body served whole)
+            await attempt(body(good.subarray(0, good.length - 1)), /truncated/)
+            await attempt(
+                body(stockReleaseImage("esp32", bareConfig())),
+                /built for ESP32, but the board has an ESP32-S3/,
+            )
+            await attempt(
+                undefined,
+                /not found \(404\).*\n.*has no devicescript-esp32s3-esp32s3_bare-0x0\.bin in v2\.16\.1/,
+            )
+            const port = await closedPort()
+            await t.throwsAsync(stockFirmware(board, { baseUrl: `http://127.0.0.1:${port}/releases` }), {
+                message: /cannot reach 127\.0\.0\.1:\d+ \(ECONNREFUSED\)/,
+            })
+        } finally {
+            await server.close()
+        }
+    },
+)
 
 // --- camscript's own release
 
