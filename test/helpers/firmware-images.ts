@@ -157,11 +157,14 @@ export function stockReleaseImage(
     options: { version?: string; project?: string; appBytes?: number } = {},
 ): Uint8Array {
     const base = chip === "esp32" ? 0x1000 : 0x0
+    // built for 2 MB: devicescript-esp32 sets no flash size, so ESP-IDF's default
+    // (ESPTOOLPY_FLASHSIZE_2MB) holds, and its partitions end exactly there
     const app = espImage(CHIP_IDS[chip], options.appBytes ?? 40_000, 7, {
         app: { version: options.version ?? "v2.16.1", project: options.project ?? "espjd" },
+        flashSizeCode: 1,
     })
     const out = new Uint8Array(0x10000 - base + app.length).fill(0xff)
-    out.set(espImage(CHIP_IDS[chip], 0x5000, 5), 0)
+    out.set(espImage(CHIP_IDS[chip], 0x5000, 5, { flashSizeCode: 1 }), 0)
     out.set(partitionTable(DEVICESCRIPT_LAYOUT), 0x8000 - base)
     out.set(dcfg, 0x9000 - base)
     out.set(app, 0x10000 - base)
