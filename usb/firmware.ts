@@ -2,7 +2,6 @@ import { existsSync, statSync } from "node:fs"
 import { basename, join, relative, resolve } from "node:path"
 import type { ArchId } from "../project/boards"
 import { readRegularFile } from "../project/files"
-import { fromRoot } from "../project/paths"
 import { type AppDescription, EspImageError, parseEspImage, readImageHeader } from "../formats/esp-image"
 import {
     looksLikePartitionTable,
@@ -56,11 +55,6 @@ export function chipName(arch: ArchId): string {
     return CHIP_NAMES[arch]
 }
 
-/** The default: the firmware build's output for this chip. */
-function defaultFirmwareDir(arch: ArchId): string {
-    return fromRoot("firmware/build", arch)
-}
-
 const hex = (n: number) => `0x${n.toString(16)}`
 const shownPath = (p: string) => relative(process.cwd(), p) || p
 
@@ -99,15 +93,11 @@ function manifestFile(dir: string, name: unknown, where: string): string {
     return full
 }
 
-export function loadFirmware(input: string | undefined, arch: ArchId): Firmware {
-    const path = resolve(input ?? defaultFirmwareDir(arch))
+/** The images `input` names: a folder with flasher_args.json or manifest.json, or one merged image. */
+export function loadFirmware(input: string, arch: ArchId): Firmware {
+    const path = resolve(input)
     const shown = shownPath(path)
-    if (!existsSync(path))
-        throw new FirmwareError(
-            input === undefined
-                ? `no runtime firmware for ${chipName(arch)} at ${shown}: build it (firmware/README.md) or name images with --firmware <folder or file>`
-                : `${shown}: no such file or folder`,
-        )
+    if (!existsSync(path)) throw new FirmwareError(`${shown}: no such file or folder`)
     if (!statSync(path).isDirectory()) {
         const data = readFile(path, shown, MAX_FLASH_BYTES)
         // a merged image starts at 0 (padding up to the bootloader) or at the bootloader itself
