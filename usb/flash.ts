@@ -16,6 +16,8 @@ export const FLASH_BAUD = 921600
 const CONNECT_DEADLINE_MS = 60_000
 /** no progress for this long while writing: the board stopped answering (its ROM or stub died, the adapter stayed) */
 const STALL_DEADLINE_MS = 15_000
+/** esptool's ERASE_REGION_TIMEOUT_PER_MB: how long a region's erase may take */
+const ERASE_MS_PER_MB = 30_000
 /** leaving the loader: the chip may reset before it answers */
 const LEAVE_DEADLINE_MS = 5_000
 
@@ -63,7 +65,10 @@ export async function flashFirmware(
     // every check on the images, before the port is opened
     checkFirmware(firmware, arch)
     const connectMs = options.connectMs ?? CONNECT_DEADLINE_MS
-    const stallMs = options.stallMs ?? STALL_DEADLINE_MS
+    // a region may be erased before its first block is acknowledged: as long as
+    // esptool allows for that (ERASE_REGION_TIMEOUT_PER_MB, 30 s per MB)
+    const largest = Math.max(...firmware.regions.map((r) => r.data.length))
+    const stallMs = options.stallMs ?? Math.max(STALL_DEADLINE_MS, Math.ceil((largest / (1 << 20)) * ERASE_MS_PER_MB))
     const seen = listSerialPorts().find((p) => p.path === path)
     const port = new EsptoolSerialPort(path, { usbVendorId: seen?.vendorId, usbProductId: seen?.productId })
     const log = options.onLog ?? (() => {})
