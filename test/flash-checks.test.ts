@@ -1,4 +1,5 @@
 import test from "ava"
+import fc from "fast-check"
 import { execFileSync } from "node:child_process"
 import { createHash } from "node:crypto"
 import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs"
@@ -7,7 +8,7 @@ import { join } from "node:path"
 import { listBoards, loadBoard } from "../project/boards"
 import { fromRoot } from "../project/paths"
 import { parseEspImage } from "../formats/esp-image"
-import { parsePartitionTable } from "../formats/partition-table"
+import { PartitionTableError, parsePartitionTable } from "../formats/partition-table"
 import { checkFirmware, type Firmware, FirmwareError, type FlashRegion, loadFirmware } from "../usb/firmware"
 import { DCFG_OFFSET, patchBoardConfig, stockBoardConfig } from "../usb/stock-firmware"
 import { camscript } from "./helpers/pty-pair"
@@ -345,4 +346,32 @@ test("over the bare board's configuration: padded to its length, as binpatch doe
     t.throws(() => patchBoardConfig(new Uint8Array(0x10000).fill(0xff), "esp32", stockBoardConfig(board), 100), {
         message: /the board configuration is \d+ bytes; the dcfg partition holds 100/,
     })
+})
+
+test("garbage never crashes the checks: any bytes at any region are refused by name or pass, never a RangeError", (t) => {
+    const header = espImage(0, 1000, 1).subarray(0, 32)
+    fc.assert(
+        fc.property(
+            fc.uint8Array({ maxLength: 3000 }),
+            fc.boolean(),
+            fc.constantFrom(0, 0x1000, 0x8000, 0x9000, 0x10000),
+            (bytes, withHeader, offset) => {
+                const data = new Uint8Array(bytes.length + (withHeader ? header.length : 0))
+                if (withHeader) data.set(header)
+                data.set(bytes, withHeader ? header.length : 0)
+                try {
+                    checkFirmware(one(offset, data), "esp32")
+                } catch (e) {
+                    if (!(e instanceof FirmwareError)) throw e
+                }
+                try {
+                    parsePartitionTable(data)
+                } catch (e) {
+                    if (!(e instanceof PartitionTableError)) throw e
+                }
+            },
+        ),
+        { numRuns: 2000 },
+    )
+    t.pass()
 })
