@@ -1,8 +1,9 @@
 import test from "ava"
 import { createHash } from "node:crypto"
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
+import { spawnSync } from "node:child_process"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { loadBoard } from "../project/boards"
@@ -13,7 +14,6 @@ import { checkFirmware } from "../usb/firmware"
 import { githubRepository, RELEASE_MANIFEST, releaseFirmware, releasesUrl } from "../usb/release-firmware"
 import { DCFG_OFFSET, STOCK_RELEASE, stockBoardConfig, stockFileName, stockFirmware } from "../usb/stock-firmware"
 import { camscriptBin } from "./helpers/bin"
-import { writeReleaseAssets } from "../tools/release-manifest"
 import { CHIP_IDS, espImage, stockReleaseImage, writeFirmwareFolder } from "./helpers/firmware-images"
 
 // Both download paths of `camscript flash` against a loopback HTTP server
@@ -319,7 +319,12 @@ function releaseLayout(server: Loopback, boardId: string, chip: "esp32" | "esp32
         size: r.data.length,
         sha256: createHash("sha256").update(r.data).digest("hex"),
     }))
-    const manifest = { format: 1, version, boards: { [boardId]: { chip, flash } } }
+    const manifest = {
+        format: 1,
+        camscript: version,
+        runtime: { devicescriptEsp32: "f6aec45", devicescript: "2.16.0", espIdf: "5.0.5" },
+        boards: [{ board: boardId, chip, files: flash.map((f) => ({ ...f, name: f.file, file: undefined })) }],
+    }
     const tag = `/releases/download/v${version}`
     server.routes.set(`${tag}/${RELEASE_MANIFEST}`, body(JSON.stringify(manifest)))
     folder.regions.forEach((r, i) => server.routes.set(`${tag}/${flash[i].file}`, body(r.data)))
@@ -381,7 +386,12 @@ test.serial(
                 (s, l) =>
                     s.routes.set(
                         `${l.tag}/${RELEASE_MANIFEST}`,
-                        body(JSON.stringify({ ...l.manifest, boards: { wt32_eth01: l.manifest.boards[board.id] } })),
+                        body(
+                            JSON.stringify({
+                                ...l.manifest,
+                                boards: [{ ...l.manifest.boards[0], board: "wt32_eth01" }],
+                            }),
+                        ),
                     ),
                 /has firmware for wt32_eth01, not olimex_esp32_poe\nThere is no camscript firmware release v.* for olimex_esp32_poe yet/,
             ],
@@ -393,7 +403,7 @@ test.serial(
                         body(
                             JSON.stringify({
                                 ...l.manifest,
-                                boards: { [board.id]: { ...l.manifest.boards[board.id], chip: "esp32s3" } },
+                                boards: [{ ...l.manifest.boards[0], chip: "esp32s3" }],
                             }),
                         ),
                     ),
@@ -404,7 +414,7 @@ test.serial(
                 (s, l) =>
                     s.routes.set(
                         `${l.tag}/${RELEASE_MANIFEST}`,
-                        body(JSON.stringify({ ...l.manifest, version: "9.9.9" })),
+                        body(JSON.stringify({ ...l.manifest, camscript: "9.9.9" })),
                     ),
                 /the manifest is for camscript 9\.9\.9, but this is camscript/,
             ],
@@ -416,13 +426,17 @@ test.serial(
                         body(
                             JSON.stringify({
                                 ...l.manifest,
-                                boards: {
-                                    [board.id]: { chip: "esp32", flash: [{ ...l.flash[0], file: "../../x.bin" }] },
-                                },
+                                boards: [
+                                    {
+                                        board: board.id,
+                                        chip: "esp32",
+                                        files: [{ ...l.manifest.boards[0].files[0], name: "../../x.bin" }],
+                                    },
+                                ],
                             }),
                         ),
                     ),
-                /flash\[0\]\.file must be a release asset name/,
+                /files\[0\]\.name must be a release asset name/,
             ],
             [
                 "a missing release",
@@ -481,49 +495,65 @@ test("the CLI: no release yet says what to do; --firmware stock with no network 
 })
 
 test.serial(
-    "tools/release-manifest.ts writes what `camscript flash` reads: two boards' build.sh output served as a release",
+    "firmware/build.sh --release-manifest writes what `camscript flash` reads: two boards' images served as a release",
     async (t) => {
         rmSync(firmwareCacheDir(), { recursive: true, force: true })
         const dist = mkdtempSync(join(tmpdir(), "camscript-dist-"))
-        const built: Record<string, ReturnType<typeof writeFirmwareFolder>> = {}
+        const built: Record<string, { offset: number; data: Uint8Array }> = {}
         for (const [id, chip] of [
             ["ai_thinker_esp32_cam", "esp32"],
             ["espressif_esp32_s3_eye", "esp32s3"],
         ] as const) {
-            // firmware/build.sh's shape: manifest.json { board, chip, flash: [{ offset, file }] }
-            const f = writeFirmwareFolder(join(dist, id), chip, 25_000)
-            const files = ["bootloader.bin", "partition-table.bin", "camscript.bin"]
+            // build.sh's per-board output: one merged image and manifest.json { board, chip, flash: [{ offset, file }] }
+            const offset = chip === "esp32" ? 0x1000 : 0x0
+            const data = stockReleaseImage(chip, stockBoardConfig(loadBoard(id)), {
+                version: "v0.1.0",
+                project: "camscript",
+            })
+            mkdirSync(join(dist, id))
+            writeFileSync(join(dist, id, "firmware.bin"), data)
             writeFileSync(
                 join(dist, id, "manifest.json"),
-                JSON.stringify({
-                    board: id,
-                    chip,
-                    flash: f.regions.map((r, i) => ({ offset: r.offset, file: files[i] })),
-                }),
+                JSON.stringify({ board: id, chip, flash: [{ offset, file: "firmware.bin" }] }),
             )
-            built[id] = f
+            built[id] = { offset, data }
         }
         const out = mkdtempSync(join(tmpdir(), "camscript-assets-"))
-        writeReleaseAssets(dist, out, version)
+        const made = spawnSync(
+            "bash",
+            [
+                fromRoot("firmware/build.sh"),
+                "--release-manifest",
+                version,
+                out,
+                ...Object.keys(built).map((id) => join(dist, id)),
+            ],
+            { encoding: "utf8" },
+        )
+        t.is(made.status, 0, made.stderr)
         const server = await loopback()
         try {
             for (const name of readdirSync(out))
                 server.routes.set(`/releases/download/v${version}/${name}`, body(readFileSync(join(out, name))))
-            for (const id of Object.keys(built)) {
+            for (const [id, b] of Object.entries(built)) {
                 const board = loadBoard(id)
                 const fw = await releaseFirmware(board, { baseUrl: server.base })
                 t.deepEqual(
                     fw.regions.map((r) => [r.offset, r.name, Buffer.from(r.data).toString("hex")]),
-                    built[id].regions.map((r, i) => [
-                        r.offset,
-                        `${id}-${["bootloader.bin", "partition-table.bin", "camscript.bin"][i]}`,
-                        Buffer.from(r.data).toString("hex"),
-                    ]),
+                    [
+                        [
+                            b.offset,
+                            `camscript-${version}-${id}-0x${b.offset.toString(16)}.bin`,
+                            Buffer.from(b.data).toString("hex"),
+                        ],
+                    ],
                 )
                 t.notThrows(() => checkFirmware(fw, board.archId))
             }
         } finally {
             await server.close()
+            rmSync(dist, { recursive: true, force: true })
+            rmSync(out, { recursive: true, force: true })
         }
     },
 )

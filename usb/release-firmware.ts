@@ -51,7 +51,7 @@ export function releasesUrl(pkg: PackageInfo = installedPackage()): string {
     return `https://github.com/${repo}/releases`
 }
 
-export interface ReleaseFile {
+interface ReleaseFile {
     offset: number
     file: string
     size: number
@@ -63,38 +63,46 @@ interface ReleaseManifest {
     boards: Record<string, { chip: string; flash: ReleaseFile[] }>
 }
 
-/** Check a parsed manifest's shape; every problem says what is allowed. */
-export function parseReleaseManifest(raw: unknown, where: string): ReleaseManifest {
+/**
+ * Check a parsed manifest's shape; every problem says what is allowed. The
+ * format is the one firmware/build.sh --release-manifest writes for the
+ * release workflow (firmware/README.md, "Release manifest"):
+ * { format: 1, camscript, runtime, boards: [{ board, chip, files: [{ name, offset, size, sha256 }] }] }.
+ */
+function parseReleaseManifest(raw: unknown, where: string): ReleaseManifest {
     const fail = (what: string) => new FirmwareError(`${where}: ${what}`)
     if (!raw || typeof raw !== "object" || Array.isArray(raw))
-        throw fail("expected an object { format, version, boards }")
+        throw fail("expected an object { format, camscript, runtime, boards }")
     const m = raw as Record<string, unknown>
     if (m.format !== RELEASE_MANIFEST_FORMAT)
         throw fail(
             `format ${JSON.stringify(m.format)} is not ${RELEASE_MANIFEST_FORMAT}: a newer camscript may read it`,
         )
-    if (typeof m.version !== "string") throw fail("version must be the camscript version (a string)")
-    if (!m.boards || typeof m.boards !== "object" || Array.isArray(m.boards))
-        throw fail("boards must be an object of board id -> { chip, flash }")
+    if (typeof m.camscript !== "string") throw fail("camscript must be the camscript version (a string)")
+    if (!Array.isArray(m.boards)) throw fail("boards must be a list of { board, chip, files }")
     const boards: ReleaseManifest["boards"] = {}
-    for (const [id, entry] of Object.entries(m.boards as Record<string, unknown>)) {
-        const at = `boards.${id}`
+    for (const [n, entry] of (m.boards as unknown[]).entries()) {
         const e = entry as Record<string, unknown>
-        if (!e || typeof e !== "object") throw fail(`${at} must be { chip, flash }`)
+        if (!e || typeof e !== "object") throw fail(`boards[${n}] must be { board, chip, files }`)
+        if (typeof e.board !== "string" || !/^[a-z0-9_]+$/.test(e.board))
+            throw fail(`boards[${n}].board must be a board id (a-z, 0-9, _)`)
+        const id = e.board
+        const at = `boards.${id}`
+        if (Object.hasOwn(boards, id)) throw fail(`${at} is listed twice`)
         if (typeof e.chip !== "string") throw fail(`${at}.chip must be esp32 or esp32s3`)
-        if (!Array.isArray(e.flash) || e.flash.length === 0) throw fail(`${at}.flash must be a non-empty list`)
+        if (!Array.isArray(e.files) || e.files.length === 0) throw fail(`${at}.files must be a non-empty list`)
         let end = -1
-        const flash = e.flash.map((f: unknown, i: number) => {
-            const fa = `${at}.flash[${i}]`
+        const flash = e.files.map((f: unknown, i: number) => {
+            const fa = `${at}.files[${i}]`
             const r = f as Record<string, unknown>
-            if (!r || typeof r !== "object") throw fail(`${fa} must be { offset, file, size, sha256 }`)
-            const { offset, file, size, sha256 } = r
+            if (!r || typeof r !== "object") throw fail(`${fa} must be { name, offset, size, sha256 }`)
+            const { offset, name, size, sha256 } = r
             if (typeof offset !== "number" || !Number.isInteger(offset) || offset < 0 || offset % FLASH_SECTOR !== 0)
                 throw fail(`${fa}.offset must be a multiple of ${FLASH_SECTOR} bytes, got ${JSON.stringify(offset)}`)
             // a release asset name: no folders, nothing that could climb out of the cache
-            if (typeof file !== "string" || !/^[\w][\w.+-]*$/.test(file))
+            if (typeof name !== "string" || !/^[\w][\w.+-]*$/.test(name))
                 throw fail(
-                    `${fa}.file must be a release asset name (letters, digits, . _ + -), got ${JSON.stringify(file)}`,
+                    `${fa}.name must be a release asset name (letters, digits, . _ + -), got ${JSON.stringify(name)}`,
                 )
             if (typeof size !== "number" || !Number.isInteger(size) || size <= 0 || size > MAX_FIRMWARE_FILE_BYTES)
                 throw fail(`${fa}.size must be 1..${MAX_FIRMWARE_FILE_BYTES} bytes, got ${JSON.stringify(size)}`)
@@ -103,11 +111,11 @@ export function parseReleaseManifest(raw: unknown, where: string): ReleaseManife
             if (offset < end) throw fail(`${fa} at ${offset} overlaps the file before it (which ends at ${end})`)
             if (offset + size > MAX_FLASH_BYTES) throw fail(`${fa} ends past 16 MB, the most an ESP32 maps`)
             end = offset + size
-            return { offset, file, size, sha256 }
+            return { offset, file: name, size, sha256 }
         })
         boards[id] = { chip: e.chip, flash }
     }
-    return { version: m.version, boards }
+    return { version: m.camscript, boards }
 }
 
 interface ReleaseOptions {
