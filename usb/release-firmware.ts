@@ -14,8 +14,8 @@ import { type Firmware, FirmwareError, FLASH_SECTOR, MAX_FLASH_BYTES } from "./f
 // or written. The manifest format is in docs/hardware.md, "Release manifest".
 
 export const RELEASE_MANIFEST = "camscript-firmware.json"
-export const RELEASE_MANIFEST_FORMAT = 1
-export const MAX_RELEASE_MANIFEST_BYTES = 256 << 10
+const RELEASE_MANIFEST_FORMAT = 1
+const MAX_RELEASE_MANIFEST_BYTES = 256 << 10
 const RELEASE_DEADLINE_MS = 120_000
 
 interface PackageInfo {
