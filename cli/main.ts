@@ -27,6 +27,8 @@ import { runTests, TEST_USAGE, TestFilesError } from "./test-command"
 import { reportCollector, ReportFileError } from "./report-file"
 import { INIT_USAGE, initCommand, InitError } from "./init-command"
 import { JSON_LINES_VERSION, type JsonLine, jsonLine, outputLine, timelineLine } from "./json-lines"
+import { checkDestination, DestinationError, writeProblem } from "../project/destinations"
+import { printable } from "../project/printable"
 
 // `camscript`: the command line. Exit codes: 0 the script finished (its top
 // level returned and nothing is pending: src/pending.ts) or --run-for
@@ -150,7 +152,19 @@ function reportFailure(
     json: boolean,
 ): number {
     const code = failureExitCode(e)
-    if (code === undefined) throw e
+    if (code === undefined) {
+        // an internal error: --json still ends with its outcome line
+        if (json)
+            process.stdout.write(
+                jsonLine({
+                    type: "outcome",
+                    outcome: "internal-error",
+                    exitCode: 3,
+                    error: String((e as Error)?.message ?? e),
+                }),
+            )
+        throw e
+    }
     // with --json the failure is also the last line on stdout
     if (json)
         process.stdout.write(
@@ -178,7 +192,8 @@ function failureExitCode(e: unknown): number | undefined {
         e instanceof SettingsError ||
         e instanceof TestFilesError ||
         e instanceof InitError ||
-        e instanceof ReportFileError
+        e instanceof ReportFileError ||
+        e instanceof DestinationError
     )
         return 2
     if (e instanceof CompileError) return 1
@@ -298,6 +313,7 @@ async function simOnce(args: string[], values: ParsedArgs["values"], watched?: S
             verbose: opts.verbose,
             showTimeline: !opts["no-timeline"],
             json,
+            worldFile,
         })
     }
     if (args.length !== 1) throw new UsageError("sim needs a script")
@@ -329,11 +345,14 @@ async function simOnce(args: string[], values: ParsedArgs["values"], watched?: S
     } catch (e) {
         throw new UsageError(`--flash: ${(e as Error).message}`)
     }
+    // where the run's files go is checked before the run, not found wrong after it
+    if (opts.flash !== undefined) checkDestination(opts.flash, `--flash ${opts.flash}`)
     const showTimeline = !opts["no-timeline"]
     const report = opts.report !== undefined ? reportCollector(opts.report) : undefined
     const onOutput = json
         ? (line: OutputLine) => emit(outputLine(line))
-        : (line: OutputLine) => process.stdout.write(`[${formatSimTime(line.atMs).padStart(9)}] ${line.text}\n`)
+        : (line: OutputLine) =>
+              process.stdout.write(`[${formatSimTime(line.atMs).padStart(9)}] ${printable(line.text)}\n`)
     const onTimeline = !showTimeline
         ? undefined
         : json
@@ -355,36 +374,54 @@ async function simOnce(args: string[], values: ParsedArgs["values"], watched?: S
         onTimeline: report ? report.teeTimeline(onTimeline) : onTimeline,
         onDiagnostic: opts.verbose ? (l) => process.stderr.write(`  vm: ${l}\n`) : undefined,
     })
-    if (flash && opts.flash !== undefined) saveFlashFile(resolve(opts.flash), flash)
+    // the files the run fills: a failure to write one is said, never a stack trace, and the
+    // run's own outcome still reaches --json's last line
+    const unwritten: string[] = []
+    if (flash && opts.flash !== undefined)
+        try {
+            saveFlashFile(resolve(opts.flash), flash)
+        } catch (e) {
+            unwritten.push(`--flash ${opts.flash}: not written: ${writeProblem(e)}`)
+        }
     const summary = `${formatSimTime(result.simulatedMs)} simulated in ${(result.wallMs / 1000).toFixed(2)}s`
-    report?.write({
-        script: args[0],
-        world: worldFile,
-        board: board.id,
-        outcome: result.outcome === "timeout" && runFor !== undefined ? "ran-for" : result.outcome,
-        simulatedMs: result.simulatedMs,
-    })
+    try {
+        report?.write({
+            script: args[0],
+            world: worldFile,
+            board: board.id,
+            outcome: result.outcome === "timeout" && runFor !== undefined ? "ran-for" : result.outcome,
+            simulatedMs: result.simulatedMs,
+        })
+    } catch (e) {
+        if (!(e instanceof ReportFileError)) throw e
+        unwritten.push(e.message)
+    }
+    const runExit = result.outcome === "timeout" ? (runFor !== undefined ? 0 : 124) : result.exitCode
+    // a file asked for and not written fails a run that otherwise passed (exit 2)
+    const exitCode = unwritten.length && runExit === 0 ? 2 : runExit
+    for (const problem of unwritten) process.stderr.write(`camscript: ${problem}\n`)
     if (json)
         emit({
             type: "outcome",
             outcome: result.outcome === "timeout" && runFor !== undefined ? "ran-for" : result.outcome,
-            exitCode: result.outcome === "timeout" ? (runFor !== undefined ? 0 : 124) : result.exitCode,
+            exitCode,
             simulatedMs: result.simulatedMs,
             wallMs: Math.round(result.wallMs),
             ...(result.error !== undefined ? { error: result.error } : {}),
+            ...(unwritten.length ? { unwritten } : {}),
         })
     switch (result.outcome) {
         case "finished":
             if (showTimeline) process.stderr.write(`camscript: script finished (${summary})\n`)
-            return 0
+            return exitCode
         case "error":
-            process.stderr.write(`camscript: the script threw: ${result.error}\n(${summary})\n`)
+            process.stderr.write(`camscript: the script threw: ${printable(result.error ?? "")}\n(${summary})\n`)
             return 1
         case "timeout":
             if (runFor !== undefined) {
                 if (showTimeline)
                     process.stderr.write(`camscript: ran for --run-for ${formatSimTime(runFor)} (${summary})\n`)
-                return 0
+                return exitCode
             }
             process.stderr.write(
                 `camscript: --timeout ${formatSimTime(result.simulatedMs)} of simulated time passed; stopped (${summary})\n`,

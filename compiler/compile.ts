@@ -6,6 +6,7 @@ import { BuildCache, cacheDir } from "./cache"
 import { readRegularFile } from "../project/files"
 import { compileTree } from "./devicescript"
 import { fromRoot } from "../project/paths"
+import { literalRedactor } from "./redact"
 
 // Compiles a user's script to a DeviceScript image (.devs) with the pinned
 // compiler, in-process. The script may live anywhere on disk: it and the
@@ -249,9 +250,11 @@ function cacheProblem(e: unknown): undefined {
     if (!cacheWarned) {
         cacheWarned = true
         const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message
+        // only a folder the user cannot write calls for another folder
+        const elsewhere = ["EACCES", "EPERM", "EROFS", "ENOTDIR", "ENOSPC", "EDQUOT"].includes(code)
         process.stderr.write(
-            `camscript: the build cache at ${buildCache().dir} cannot be used (${code}); compiling without it ` +
-                "(set CAMSCRIPT_CACHE_DIR to a folder you can write)\n",
+            `camscript: the build cache at ${buildCache().dir} cannot be used (${code}); compiling without it` +
+                (elsewhere ? " (set CAMSCRIPT_CACHE_DIR to a folder you can write)\n" : "\n"),
         )
     }
     return undefined
@@ -314,7 +317,9 @@ export async function compileScript(scriptPath: string, target: BuildTarget): Pr
         const out = compileTree({ files: tree, main: "src/main.ts" })
         if (!out.ok || !out.binary || !out.dbgJson) {
             // the first ones say what is wrong; hundreds (a Node file given as the script) say nothing more
-            const shown = out.diagnostics.slice(0, MAX_DIAGNOSTICS).map(redactLiterals)
+            // every line of a message, continuation lines too; only the user's own literals (compiler/redact.ts)
+            const redact = literalRedactor(texts.values())
+            const shown = out.diagnostics.slice(0, MAX_DIAGNOSTICS).map((d) => d.split("\n").map(redact).join("\n"))
             if (out.diagnostics.length > MAX_DIAGNOSTICS)
                 shown.push(`... and ${out.diagnostics.length - MAX_DIAGNOSTICS} more`)
             const text = userDiagnostics(shown.join("\n"), userFiles)

@@ -396,6 +396,8 @@ async function simulate(options: RunOptions): Promise<RunResult> {
  * prints on its "! Exception: <Name>" line: what happened in words, and
  * what to do about it.
  */
+const INFINITE_LOOP_PANIC = 60001
+
 const VM_PANICS: Record<number, { name: string; what: string; advice: string }> = {
     60001: {
         name: "InfiniteLoop",
@@ -436,15 +438,23 @@ function collapseFrames(frames: string[]): string[] {
 export function describeException(lines: string[], code: number, script: CompiledScript | undefined): string {
     const head = lines.find((l) => l.startsWith("Exception:"))?.replace(/^Exception: */, "")
     const message = lines.find((l) => l.startsWith("message:"))?.replace(/^message: */, "")
-    const frames = collapseFrames(
-        lines
-            .filter((l) => l.startsWith("at ") || l === "...")
-            .map((l) => {
-                const m = /^at (\S+) \(pc:(\d+)\)/.exec(l)
-                const pos = m && script ? sourcePosition(script, m[1], Number(m[2])) : undefined
-                return pos ? `    at ${pos}` : `    ${l}`
-            }),
-    ).slice(0, 6)
+    const userPaths = script ? [...script.userFiles.values()].map((f) => relative(process.cwd(), f) || f) : []
+    const isUser = (pos: string) => userPaths.some((p) => pos.includes(`(${p}:`))
+    const all = lines
+        .filter((l) => l.startsWith("at ") || l === "...")
+        .map((l, i) => {
+            const m = /^at (\S+) \(pc:(\d+)\)/.exec(l)
+            // the watchdog stops a loop at the instruction it was about to run, not after a failing one
+            const exact = i === 0 && code === INFINITE_LOOP_PANIC
+            const pos = m && script ? sourcePosition(script, m[1], Number(m[2]), exact) : undefined
+            return pos ? `    at ${pos}` : `    ${l}`
+        })
+    const frames = collapseFrames(all).slice(0, 6)
+    // deep in the library (a reconnect loop out of memory in station.ts): name the script's line that called in
+    if (!frames.some(isUser)) {
+        const caller = all.find(isUser)
+        if (caller) frames.push("    ...", `${caller} (the script's line that called in)`)
+    }
     const panic = VM_PANICS[code]
     if (panic)
         return [`${panic.what} (VM panic ${code}, ${panic.name})`, ...frames, `  what to do: ${panic.advice}`].join(

@@ -1,10 +1,13 @@
 import { sourcePosition } from "../compiler/sourcemap"
 import type { BoardProgram } from "./program"
+import { printable } from "../project/printable"
 
 // The board's log, line by line, as a user wants it: the script's output
 // (the runtime prints it as "> text"), errors with their stack mapped to the
 // script's file:line through the debug info, boot ROM messages; the
-// runtime's own chatter only when asked.
+// runtime's own chatter only when asked. Every line is printed with its
+// control characters escaped (project/printable.ts): what a board sends
+// (an ESC sequence, a NUL) never drives the terminal.
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g
@@ -41,8 +44,9 @@ export class ConsoleLines {
         this.flushException()
     }
 
-    private line(line: string): void {
+    private line(text: string): void {
         const { print, verbose } = this.view
+        const line = printable(text)
         let m: RegExpExecArray | null
         if ((m = /^DevS-SHA256: ([0-9a-f]{64})/.exec(line))) {
             this.running = m[1]
