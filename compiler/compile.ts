@@ -224,19 +224,6 @@ function userDiagnostics(output: string, userFiles: Map<string, string>): string
     return lines.join("\n")
 }
 
-/**
- * String literals in a compiler message are replaced by "…": TypeScript names
- * string-literal types in its messages (`type '"my-password"'`), and a
- * password must not reach the terminal. The file, line, column, error code
- * and the message's shape stay.
- */
-export function redactLiterals(line: string): string {
-    const m = /^(.*?\(\d+,\d+\): \w+ TS\d+: |.*?: )?(.*)$/.exec(line)
-    const head = m?.[1] ?? ""
-    const body = (m?.[2] ?? line).replace(/"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`/g, (lit) => `${lit[0]}…${lit[0]}`)
-    return head + body
-}
-
 /** The build cache at CAMSCRIPT_CACHE_DIR (or the default), read at each build: a test may point it elsewhere. */
 let openCache: BuildCache | undefined
 function buildCache(): BuildCache {
