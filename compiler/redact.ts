@@ -85,7 +85,7 @@ export function literalRedactor(userTexts: Iterable<string>): (line: string) => 
         if (lib.has(content)) return false
         if (secrets.has(content)) return true
         // TypeScript cuts a long type with "...": a literal's beginning is as secret as the whole
-        const cut = /^(.*)\.\.\.$/.exec(content)?.[1]
+        const cut = /^["`]?(.*)\.\.\.$/.exec(content)?.[1]
         return cut !== undefined && cut.length > 0 && [...secrets].some((s) => s.startsWith(cut))
     }
     return (line: string) => {
