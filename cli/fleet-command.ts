@@ -5,7 +5,7 @@ import type { World } from "../sim/world/world"
 import { runFleet } from "../sim/fleet/fleet"
 import { fleetMembers } from "../sim/fleet/members"
 import { summaryTable } from "../sim/fleet/summary"
-import { nameText, printable } from "../project/printable"
+import { nameText, printable, printableLines } from "../project/printable"
 import { JSON_LINES_VERSION, type JsonLine, jsonLine, timelineLine } from "./json-lines"
 
 // `camscript sim --world site.json` for a world with `cameras`: every camera
@@ -95,7 +95,7 @@ export async function fleetCommand(
     )
     process.stderr.write(`\n${table}\n`)
     for (const c of result.cameras)
-        if (c.error) process.stderr.write(`camscript: ${label(c.name)}: the script threw: ${printable(c.error)}\n`)
+        if (c.error) process.stderr.write(`camscript: ${label(c.name)}: the script threw: ${printableLines(c.error)}\n`)
     const summary = `${formatSimTime(result.simulatedMs)} simulated in ${(result.wallMs / 1000).toFixed(2)}s`
     switch (result.outcome) {
         case "finished":

@@ -124,14 +124,14 @@ test("a wrong password: the script fails, and the reason says why", async () => 
     return files
 }
 
-/** What lies at a path: missing, a folder, or something else (a file, a device). */
-function kindAt(path: string): "missing" | "folder" | "other" {
+/** What lies at a path: missing, a folder, something else (a file, a device), or a file on the way to it. */
+function kindAt(path: string): "missing" | "folder" | "other" | "through-file" {
     try {
         return statSync(path).isDirectory() ? "folder" : "other"
     } catch (e) {
         const code = (e as NodeJS.ErrnoException).code
         if (code === "ENOENT") return "missing"
-        if (code === "ENOTDIR") return "other"
+        if (code === "ENOTDIR") return "through-file"
         throw new InitError(`${path}: cannot be read (${code})`)
     }
 }
@@ -145,7 +145,8 @@ function checkProject(target: string, names: string[]): void {
     const shown = (p: string) => relative(process.cwd(), p) || "."
     // the nearest part of the target that exists must be a folder we may write in
     let existing = target
-    while (kindAt(existing) === "missing" && dirname(existing) !== existing) existing = dirname(existing)
+    while (["missing", "through-file"].includes(kindAt(existing)) && dirname(existing) !== existing)
+        existing = dirname(existing)
     if (kindAt(existing) !== "folder")
         throw new InitError(
             `${shown(existing)} is a file, not a folder: init writes its project into a folder (give another path)`,
@@ -161,7 +162,7 @@ function checkProject(target: string, names: string[]): void {
     const folders = new Set<string>()
     for (const name of names) {
         for (let d = dirname(name); d !== "."; d = dirname(d)) folders.add(d)
-        if (kindAt(join(target, name)) !== "missing") problems.push(name)
+        if (["folder", "other"].includes(kindAt(join(target, name)))) problems.push(name)
     }
     for (const folder of [...folders].sort()) {
         const kind = kindAt(join(target, folder))

@@ -28,7 +28,7 @@ import { reportCollector, ReportFileError } from "./report-file"
 import { INIT_USAGE, initCommand, InitError } from "./init-command"
 import { JSON_LINES_VERSION, type JsonLine, jsonLine, outputLine, timelineLine } from "./json-lines"
 import { checkDestination, DestinationError, writeProblem } from "../project/destinations"
-import { printable } from "../project/printable"
+import { printable, printableLines } from "../project/printable"
 
 // `camscript`: the command line. Exit codes: 0 the script finished (its top
 // level returned and nothing is pending: src/pending.ts) or --run-for
@@ -415,7 +415,7 @@ async function simOnce(args: string[], values: ParsedArgs["values"], watched?: S
             if (showTimeline) process.stderr.write(`camscript: script finished (${summary})\n`)
             return exitCode
         case "error":
-            process.stderr.write(`camscript: the script threw: ${printable(result.error ?? "")}\n(${summary})\n`)
+            process.stderr.write(`camscript: the script threw: ${printableLines(result.error ?? "")}\n(${summary})\n`)
             return 1
         case "timeout":
             if (runFor !== undefined) {

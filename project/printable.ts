@@ -25,6 +25,11 @@ export function printable(text: string): string {
     return text.replace(UNPRINTABLE, escapeOne)
 }
 
+/** Text of several lines of our own (a message and its stack): each line made printable, the breaks kept. */
+export function printableLines(text: string): string {
+    return text.split("\n").map(printable).join("\n")
+}
+
 // the same, keeping the line breaks and tabs of a stream shown as it comes (monitor --raw)
 // eslint-disable-next-line no-control-regex
 const UNPRINTABLE_IN_STREAM =

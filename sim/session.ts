@@ -397,6 +397,8 @@ async function simulate(options: RunOptions): Promise<RunResult> {
  * what to do about it.
  */
 const INFINITE_LOOP_PANIC = 60001
+/** runtime/devicescript/devicescript.h DEVS_PANIC_UNHANDLED_EXCEPTION */
+const UNHANDLED_EXCEPTION_PANIC = 60005
 
 const VM_PANICS: Record<number, { name: string; what: string; advice: string }> = {
     60001: {
@@ -460,6 +462,41 @@ export function describeException(lines: string[], code: number, script: Compile
         return [`${panic.what} (VM panic ${code}, ${panic.name})`, ...frames, `  what to do: ${panic.advice}`].join(
             "\n",
         )
+    if (head === undefined && message !== undefined)
+        // `throw { message: "x" }`: the VM prints the message and the stack, no "Exception:" line
+        return [`${message} (a thrown object, not an Error)`, ...frames].join("\n")
     const first = head ? (message ? `${head}: ${message}` : head) : `VM panic ${code}`
+    if (head !== undefined && !frames.length && code === UNHANDLED_EXCEPTION_PANIC && script) {
+        // `throw 42`, `throw "str"`: the VM keeps a stack only on an object; the script's throws of other values say where
+        const sites = primitiveThrows(script, head)
+        if (sites.length)
+            return [
+                `${first} (a thrown ${/^-?\d/.test(head) ? "number" : "value"}, not an Error: the VM keeps no stack for it; throw new Error(...) to get one)`,
+                ...sites.slice(0, 6).map((p) => `    thrown at ${p}${sites.length > 1 ? " ?" : ""}`),
+                ...(sites.length > 6 ? [`    ... and ${sites.length - 6} more`] : []),
+            ].join("\n")
+    }
     return [first, ...frames].join("\n")
+}
+
+/**
+ * The `throw` statements of the script's own files that do not throw an
+ * Error made there (`throw new ...`), as file:line:column; those whose
+ * operand is written as the value shown (`42`, `"str"`) when there are any.
+ */
+export function primitiveThrows(script: CompiledScript, shown: string): string[] {
+    const all: { at: string; operand: string }[] = []
+    for (const [inBuild, original] of script.userFiles) {
+        const text = script.dbg.sources.find((s) => s.path === inBuild)?.text
+        if (text === undefined) continue
+        const path = relative(process.cwd(), original) || original
+        // comments blanked (same length), so positions stay
+        const code = text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (c) => c.replace(/[^\n]/g, " "))
+        for (const m of code.matchAll(/\bthrow\s+(?!new\s)([^;\n}]*)/g)) {
+            const before = code.slice(0, m.index).split("\n")
+            all.push({ at: `${path}:${before.length}:${before[before.length - 1].length + 1}`, operand: m[1].trim() })
+        }
+    }
+    const literal = all.filter((t) => [shown, JSON.stringify(shown), `'${shown}'`, `\`${shown}\``].includes(t.operand))
+    return (literal.length ? literal : all).map((t) => t.at)
 }
