@@ -34,6 +34,31 @@ export interface OutputLine {
     text: string
 }
 
+/**
+ * The most bytes of UTF-8 one console.log line carries: the runtime formats
+ * each line into a buffer of JD_DMESG_LINE_BUFFER (300) bytes with its
+ * "> " prefix and the C string's end (devicescript runtime/inc/
+ * jd_user_config.h; measured: 296). Longer text is cut there, possibly
+ * inside a character; a NUL ends the line (the runtime's C string).
+ */
+export const CONSOLE_LINE_MAX_BYTES = 296
+
+/**
+ * What a line that reached the bound ends with, so a reader knows the rest
+ * may be lost (a line of exactly the bound cannot be told from a longer one).
+ */
+export const CUT_MARK = `…[a console.log line ends at ${CONSOLE_LINE_MAX_BYTES} bytes]`
+
+/** A console.log line as the VM gave it: a line the runtime cut is marked, a broken last character dropped. */
+export function consoleLine(atMs: number, text: string): OutputLine {
+    if (Buffer.byteLength(text) < CONSOLE_LINE_MAX_BYTES - 3) return { atMs, text }
+    // a character cut in half arrives as U+FFFD (the VM's UTF-8 decoding)
+    const whole = text.replace(/\uFFFD+$/, "")
+    // the last byte of the buffer may hold a whole character: at or near the bound is a cut
+    const cut = whole !== text || Buffer.byteLength(text) >= CONSOLE_LINE_MAX_BYTES
+    return cut ? { atMs, text: `${whole}${CUT_MARK}` } : { atMs, text }
+}
+
 export interface RunOptions {
     /** none: the VM runs what its flash holds (the virtual board, sim/virtual-board/) */
     script?: CompiledScript
@@ -260,7 +285,7 @@ async function simulate(options: RunOptions): Promise<RunResult> {
             options.onDiagnostic?.(line)
             crashed(line)
             if (line.startsWith("> ")) {
-                const entry = { atMs: now(), text: line.slice(2) }
+                const entry = consoleLine(now(), line.slice(2))
                 if (keep) output.push(entry)
                 options.onOutput?.(entry)
             } else if (/^\* +(Exception|message|at )/.test(line) || /^! +(at |Exception:|\.\.\.)/.test(line)) {

@@ -9,7 +9,8 @@ import { REPORT_OUTPUT_LINES, REPORT_TIMELINE_ENTRIES, reportCollector, ReportFi
 import { checkDestination, DestinationError } from "../project/destinations"
 import { ConsoleLines } from "../usb/console-lines"
 import { camscriptMain } from "./helpers/main"
-import { scriptFile } from "./helpers/run"
+import { runScript, scriptFile } from "./helpers/run"
+import { CONSOLE_LINE_MAX_BYTES, CUT_MARK } from "../sim/session"
 
 // Output that must not fail after the run and must not lie (issue 23.4):
 // destinations checked before the run, bounded reports, typed fields from
@@ -328,4 +329,20 @@ test.after.always(() => {
     for (const d of [dir, fleetDir]) if (existsSync(d)) rmSync(d, { recursive: true, force: true })
     void statSync
     void chmodSync
+})
+
+// ---- console.log's line bound
+
+test("a console.log line at the runtime's bound is marked, a character cut in half dropped; one byte under is not", async (t) => {
+    const e = "é".repeat(200)
+    const r = await runScript(
+        `console.log("a${e}")\nconsole.log("${"x".repeat(400)}")\nconsole.log("${"x".repeat(CONSOLE_LINE_MAX_BYTES)}")\nconsole.log("${"x".repeat(CONSOLE_LINE_MAX_BYTES - 1)}")\n`,
+    )
+    t.is(r.outcome, "finished", r.error)
+    // "a" and 147 whole é: 295 bytes; the half é that made 296 is dropped, the mark says where the line ended
+    t.is(r.lines[0], `a${"é".repeat(147)}${CUT_MARK}`)
+    t.is(r.lines[1], `${"x".repeat(CONSOLE_LINE_MAX_BYTES)}${CUT_MARK}`)
+    t.is(r.lines[2], `${"x".repeat(CONSOLE_LINE_MAX_BYTES)}${CUT_MARK}`)
+    t.is(r.lines[3], "x".repeat(CONSOLE_LINE_MAX_BYTES - 1))
+    t.is(CUT_MARK, "…[a console.log line ends at 296 bytes]")
 })
