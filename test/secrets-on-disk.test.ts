@@ -19,6 +19,7 @@ import { ensurePrivateDir, writePrivateFile } from "../project/destinations"
 import { loadBoard } from "../project/boards"
 import { fromRoot } from "../project/paths"
 import { runSource } from "../testing"
+import { FlashChip } from "../sim/virtual-board/flash-chip"
 import { camscriptMain } from "./helpers/main"
 
 // Secrets on disk (issue 23.5) and in compiler messages (23.5, 22.5): every
@@ -118,6 +119,17 @@ test.serial("--flash FILE: an existing 0644 flash file is 0600 after the run", a
     t.is(r.code, 0, r.stderr)
     t.is(mode(flash), 0o600)
     t.true(statSync(flash).size > 0)
+})
+
+test("the virtual board's flash file (a deployed program inside) is saved 0600, an existing 0644 one too", (t) => {
+    const file = join(dir, "board.flash")
+    writeFileSync(file, Buffer.alloc(4096, 0xff))
+    chmodSync(file, 0o644)
+    const chip = new FlashChip(4096, file)
+    chip.write(0, new TextEncoder().encode(SECRET))
+    chip.save()
+    t.is(mode(file), 0o600)
+    t.is(readFileSync(file).subarray(0, SECRET.length).toString(), SECRET)
 })
 
 test.serial("camscript/testing's runSource keeps the source in a 0700 folder of the user's, 0600", async (t) => {
