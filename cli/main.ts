@@ -317,6 +317,15 @@ async function simOnce(args: string[], values: ParsedArgs["values"], watched?: S
         })
     }
     if (args.length !== 1) throw new UsageError("sim needs a script")
+    let flash: FlashStore | undefined
+    try {
+        flash = opts.flash !== undefined ? loadFlashFile(resolve(opts.flash)) : undefined
+    } catch (e) {
+        throw new UsageError(`--flash: ${(e as Error).message}`)
+    }
+    // where the run's files go is checked before the compile and the run, not found wrong after them
+    if (opts.flash !== undefined) checkDestination(opts.flash, `--flash ${opts.flash}`)
+    const report = opts.report !== undefined ? reportCollector(opts.report) : undefined
     const { board, notice } = chooseBoard({ flag: opts.board, settings, world })
     if (notice) process.stderr.write(`camscript: ${notice}\n`)
     if (notice && json) emit({ type: "notice", text: notice })
@@ -339,16 +348,7 @@ async function simOnce(args: string[], values: ParsedArgs["values"], watched?: S
             `${paint(`compiled ${args[0]} for ${board.id} in ${((performance.now() - started) / 1000).toFixed(2)}s`, "grey", true)}\n`,
         )
 
-    let flash: FlashStore | undefined
-    try {
-        flash = opts.flash !== undefined ? loadFlashFile(resolve(opts.flash)) : undefined
-    } catch (e) {
-        throw new UsageError(`--flash: ${(e as Error).message}`)
-    }
-    // where the run's files go is checked before the run, not found wrong after it
-    if (opts.flash !== undefined) checkDestination(opts.flash, `--flash ${opts.flash}`)
     const showTimeline = !opts["no-timeline"]
-    const report = opts.report !== undefined ? reportCollector(opts.report) : undefined
     const onOutput = json
         ? (line: OutputLine) => emit(outputLine(line))
         : (line: OutputLine) =>
