@@ -372,7 +372,7 @@ async function simOnce(args: string[], values: ParsedArgs["values"], watched?: S
         firmware,
         onOutput: report ? report.tee(onOutput) : onOutput,
         onTimeline: report ? report.teeTimeline(onTimeline) : onTimeline,
-        onDiagnostic: opts.verbose ? (l) => process.stderr.write(`  vm: ${l}\n`) : undefined,
+        onDiagnostic: opts.verbose ? (l) => process.stderr.write(`  vm: ${printable(l)}\n`) : undefined,
     })
     // the files the run fills: a failure to write one is said, never a stack trace, and the
     // run's own outcome still reaches --json's last line
