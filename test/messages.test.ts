@@ -5,6 +5,7 @@ import { join } from "node:path"
 import type { CompiledScript } from "../compiler/compile"
 import { BuildCache } from "../compiler/cache"
 import { describeException } from "../sim/session"
+import { ConsoleLines } from "../usb/console-lines"
 import { parseWorld, WorldError } from "../sim/world/world"
 import { camscriptMain } from "./helpers/main"
 import { runScript } from "./helpers/run"
@@ -73,6 +74,38 @@ await f()
     // only the frame the watchdog stopped is exact: its caller's pc is after its call, as ever
     t.regex(lines[2], /^ {4}at main \(.*\.ts:6:1\)$/)
 })
+
+test.serial(
+    "monitor: the board's watchdog frame maps to the loop's line, another exception's to the line before its pc",
+    (t) => {
+        // two statements: line 1 at pc 0..9, line 2 (the loop) from pc 10
+        const text = "await time.sleep_ms(10)\nwhile (true) {}\n"
+        const script: CompiledScript = {
+            image: new Uint8Array(),
+            dbg: {
+                functions: [{ name: "main_F0", startpc: 0, size: 20 }],
+                srcmap: [0, 1, 0, text.indexOf("while"), 1, 10],
+                sources: [{ path: "src/user/a.ts", length: text.length, text }],
+            },
+            buildDir: "",
+            userFiles: new Map([["src/user/a.ts", join(process.cwd(), "src/a.ts")]]),
+            fromCache: true,
+        }
+        const shown = (exception: string) => {
+            const printed: string[] = []
+            const lines = new ConsoleLines({
+                program: { image: new Uint8Array(), sha256: "x", script },
+                print: (l) => printed.push(l),
+            })
+            lines.push(
+                new TextEncoder().encode(`! Exception: ${exception}\n!  at main_F0 (pc:10)\n!  at main_F0 (pc:10)\n`),
+            )
+            return printed.slice(1)
+        }
+        t.deepEqual(shown("InfiniteLoop"), ["    at main (src/a.ts:2:1)", "    at main (src/a.ts:1:1)"])
+        t.deepEqual(shown("OutOfMemory"), ["    at main (src/a.ts:1:1)", "    at main (src/a.ts:1:1)"])
+    },
+)
 
 /** A script of two files, `src/user/a.ts` (the user's) and the library's `station.ts`, one function per line. */
 function fakeScript(): CompiledScript {
