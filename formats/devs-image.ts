@@ -1,0 +1,54 @@
+// A DeviceScript bytecode image (.devs), as far as a host must read it
+// before sending it anywhere: the fixed header (devicescript
+// runtime/devicescript/devs_format.h devs_img_header_t: magic0, magic1,
+// version, then ten {start, length} sections after 32 bytes) and the
+// section checks devs_verify (runtime/devicescript/verify.c) makes first:
+// codes 1000 (magic), 1001/1002 (a section inside the image), 1003/1004
+// (4-byte aligned), 1010 (each section right after the previous one).
+// Nothing here copies the runtime; the checks are restated from reading it.
+
+export const DEVS_MAGIC0 = 0x53766544 // "DevS"
+export const DEVS_MAGIC1 = 0xf1296e0a
+export const DEVS_FIX_HEADER_BYTES = 32
+export const DEVS_SECTIONS = 10
+/** sizeof(devs_img_header_t) */
+export const DEVS_HEADER_BYTES = DEVS_FIX_HEADER_BYTES + DEVS_SECTIONS * 8
+
+export interface DevsVersion {
+    major: number
+    minor: number
+    patch: number
+}
+
+export interface DevsHeader {
+    version: DevsVersion
+    /** where the last section ends: the bytes the image needs */
+    sectionsEnd: number
+}
+
+/** The version an image carries (bytes 8..11: patch u16, minor, major), readable from the first 12 bytes. */
+export function devsVersion(image: Uint8Array): DevsVersion {
+    return { major: image[11], minor: image[10], patch: image[8] | (image[9] << 8) }
+}
+
+/** The header of a DeviceScript image, or what is wrong with it, in words a user can act on. */
+export function readDevsHeader(image: Uint8Array): DevsHeader | string {
+    if (image.length === 0) return "it is empty (0 bytes)"
+    if (image.length < 8) return `it is ${image.length} bytes, too short to be a DeviceScript image`
+    const v = new DataView(image.buffer, image.byteOffset, image.byteLength)
+    if (v.getUint32(0, true) !== DEVS_MAGIC0 || v.getUint32(4, true) !== DEVS_MAGIC1)
+        return "it is not a DeviceScript image (its first 8 bytes are not the DevS magic)"
+    if (image.length <= DEVS_HEADER_BYTES)
+        return `it is ${image.length} bytes: a DeviceScript image is more than its ${DEVS_HEADER_BYTES}-byte header`
+    let end = -1
+    for (let i = 0; i < DEVS_SECTIONS; i++) {
+        const start = v.getUint32(DEVS_FIX_HEADER_BYTES + i * 8, true)
+        const length = v.getUint32(DEVS_FIX_HEADER_BYTES + i * 8 + 4, true)
+        if (start + length > image.length)
+            return `it is cut short: its sections run to byte ${start + length}, but it has ${image.length} bytes`
+        if (start % 4 || length % 4 || (end >= 0 && start !== end))
+            return "its header is damaged (sections out of place)"
+        end = start + length
+    }
+    return { version: devsVersion(image), sectionsEnd: end }
+}
