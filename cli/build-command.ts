@@ -1,6 +1,8 @@
 import { basename, relative, resolve } from "node:path"
 import { chosenBoard, chosenFirmware, type Command, formatBytes, UsageError } from "./board-command"
 import { buildForBoard, debugFileFor, rememberProgram, writeProgram } from "../usb/program"
+import { bytesText } from "../usb/image-check"
+import { largestImage, runtimeFor, versionText } from "../project/runtime"
 
 export const buildCommand: Command = {
     name: "build",
@@ -28,14 +30,27 @@ board reports map back to the script's file:line in \`camscript monitor\`.
         const out = typeof values.output === "string" ? values.output : `${basename(script).replace(/\.ts$/, "")}.devs`
         if (!out.endsWith(".devs")) throw new UsageError(`-o ${out}: the image file must end in .devs`)
         const board = chosenBoard(values.board, script)
-        const built = await buildForBoard(script, board, chosenFirmware(values.firmware))
+        const firmware = chosenFirmware(values.firmware)
+        const built = await buildForBoard(script, board, firmware)
         const program = writeProgram(built, resolve(out), board)
         rememberProgram(program)
         const shown = relative(process.cwd(), program.file!) || program.file!
+        const runtime = runtimeFor(firmware)
+        const size = program.image.length
+        const largest = largestImage(runtime)
         process.stdout.write(
-            `${shown}: ${program.image.length} bytes (${formatBytes(program.image.length)}) for ${board.id}, sha256 ${program.sha256.slice(0, 16)}…\n` +
+            `${shown}: ${size} bytes (${formatBytes(size)}) for ${board.id}, sha256 ${program.sha256.slice(0, 16)}…\n` +
+                `program store: ${usageBar(size / largest)} ${((100 * size) / largest).toFixed(1)}% ` +
+                `(used ${bytesText(size)} from ${bytesText(largest)}; ${runtime.firmware} firmware, DeviceScript ${versionText(runtime.version)})\n` +
                 `debug info: ${relative(process.cwd(), debugFileFor(program.file!))}\n`,
         )
         return 0
     },
+}
+
+/** PlatformIO's bar: [====      ] for the share used */
+function usageBar(share: number): string {
+    const width = 10
+    const full = Math.min(width, Math.round(share * width))
+    return `[${"=".repeat(full)}${" ".repeat(width - full)}]`
 }

@@ -52,3 +52,38 @@ export function readDevsHeader(image: Uint8Array): DevsHeader | string {
     }
     return { version: devsVersion(image), sectionsEnd: end }
 }
+
+/** What a runtime takes (project/runtime.ts fills it in from the pinned runtime). */
+export interface RuntimeRule {
+    /** "the camscript firmware's runtime (DeviceScript 2.16.0)" */
+    name: string
+    version: DevsVersion
+    oldestMinor: number
+    /** the largest image its program store keeps */
+    largest: number
+    /** every image size is a multiple of this */
+    align: number
+}
+
+const n = (x: number) => x.toLocaleString("en-US")
+const v = (x: DevsVersion) => `${x.major}.${x.minor}.${x.patch}`
+
+/** Why `rule`'s runtime would not take the image, in words; undefined when it would. */
+export function devsImageProblem(image: Uint8Array, rule: RuntimeRule): string | undefined {
+    const header = readDevsHeader(image)
+    if (typeof header === "string") return header
+    if (image.length > rule.largest)
+        return (
+            `it is ${n(image.length)} bytes, but ${rule.name} keeps at most ${n(rule.largest)} bytes in its program store. ` +
+            "Make the script smaller (fewer or shorter functions and strings)"
+        )
+    if (image.length % rule.align)
+        return `it is ${n(image.length)} bytes, not a multiple of ${rule.align} as every DeviceScript image is: it is damaged`
+    const iv = header.version
+    if (iv.major !== rule.version.major || iv.minor > rule.version.minor || iv.minor < rule.oldestMinor)
+        return (
+            `it is bytecode ${v(iv)}, which ${rule.name} does not run ` +
+            `(it runs ${rule.version.major}.${rule.oldestMinor} to ${rule.version.major}.${rule.version.minor})`
+        )
+    return undefined
+}

@@ -157,3 +157,14 @@ export const SETTING_PACKET_BYTES = 236
 export function settingValueMax(key: string): number {
     return SETTING_PACKET_BYTES - 1 - Buffer.byteLength(key)
 }
+
+/** The runtime's rule for images, as formats/devs-image.ts devsImageProblem takes it. */
+export function runtimeRule(profile: RuntimeProfile) {
+    return {
+        name: `the ${profile.firmware} firmware's runtime (DeviceScript ${versionText(profile.version)})`,
+        version: profile.version,
+        oldestMinor: OLDEST_IMAGE_MINOR,
+        largest: largestImage(profile),
+        align: DEPLOY_ALIGN,
+    }
+}

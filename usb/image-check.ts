@@ -1,11 +1,5 @@
-import { readDevsHeader } from "../formats/devs-image"
-import {
-    DEPLOY_ALIGN,
-    largestImage,
-    type RuntimeProfile,
-    runtimeTakesVersion,
-    versionText,
-} from "../project/runtime"
+import { devsImageProblem } from "../formats/devs-image"
+import { largestImage, type RuntimeProfile, runtimeRule } from "../project/runtime"
 import type { BoardProgram } from "./program"
 import { ProgramFileError } from "./program"
 
@@ -26,27 +20,8 @@ export function storeShare(size: number, runtime: RuntimeProfile): string {
 
 /** Throws ProgramFileError saying what is wrong with the image for this runtime; returns when it can be sent. */
 export function checkImageForRuntime(program: BoardProgram, runtime: RuntimeProfile): void {
-    const name = program.file ?? "the image"
-    const header = readDevsHeader(program.image)
-    if (typeof header === "string") throw new ProgramFileError(`${name}: ${header}; nothing was sent to the board`)
-    const size = program.image.length
-    const largest = largestImage(runtime)
-    if (size > largest)
-        throw new ProgramFileError(
-            `${name} is ${bytesText(size)}, but the ${runtime.firmware} firmware's runtime (DeviceScript ` +
-                `${versionText(runtime.version)}) keeps at most ${bytesText(largest)} in its program store; ` +
-                "nothing was sent to the board. Make the script smaller (fewer or shorter functions and strings).",
-        )
-    if (size % DEPLOY_ALIGN)
-        throw new ProgramFileError(
-            `${name} is ${bytesText(size)}, not a multiple of ${DEPLOY_ALIGN} as every DeviceScript image is: it is damaged; rebuild it`,
-        )
-    if (!runtimeTakesVersion(runtime.version, header.version))
-        throw new ProgramFileError(
-            `${name} is bytecode ${versionText(header.version)}, which the ${runtime.firmware} firmware's runtime ` +
-                `(DeviceScript ${versionText(runtime.version)}) does not run (it runs ${runtime.version.major}.7 to ` +
-                `${runtime.version.major}.${runtime.version.minor}); nothing was sent to the board`,
-        )
+    const problem = devsImageProblem(program.image, runtimeRule(runtime))
+    if (problem) throw new ProgramFileError(`${program.file ?? "the image"}: ${problem}; nothing was sent to the board`)
 }
 
 /** The board an image must go to: --board when given (and the image agrees), else the board the image was built for. */
