@@ -5,8 +5,9 @@
 // board plays this runtime, and build and deploy check images against it.
 //
 // Sources (read at the revisions named, never copied):
-// - devicescript-esp32 v2.16.1 = 334b462aafa4e955a3b90e8998117acaf7822ee5, its
-//   submodule devicescript at c4e21867 (runtime 2.16.0: devs_bytecode.h
+// - devicescript-esp32 v2.16.1 = 334b462aafa4e955a3b90e8998117acaf7822ee5 and
+//   main = f6aec45d0a38e76b0019b975f185033e66e2f85d, both with the submodule
+//   devicescript at c4e21867 (runtime 2.16.0: devs_bytecode.h
 //   DEVS_IMG_VERSION_MAJOR/MINOR/PATCH = 2/16/0), jacdac-c at 49994282.
 // - the store: devicescript-esp32 boards/partitions.csv (`fstor, 0x8A, 0x01,
 //   0x1c0000, 256K`), main/flash.c (the partition mapped, JD_FSTOR_TOTAL_SIZE
@@ -54,7 +55,33 @@ export interface RuntimeProfile {
     servicesStackBytes: number
 }
 
+/**
+ * devicescript-esp32 revisions camscript knows, with the DeviceScript
+ * runtime each carries (its `devicescript` submodule's
+ * runtime/devicescript/devs_bytecode.h DEVS_IMG_VERSION_*). firmware/build.sh
+ * must pin one of these whose runtime is the camscript profile's
+ * (test/runtime-pin.test.ts): pinning another means adding it here first.
+ */
+export const DEVICESCRIPT_ESP32_REVISIONS: readonly { commit: string; name: string; runtime: RuntimeVersion }[] = [
+    {
+        commit: "064f2136135b19adc69c24aa9574fbabc8a17fe0",
+        name: "064f213 (June 2023; submodule devicescript 80c74ea5)",
+        runtime: { major: 2, minor: 11, patch: 6 },
+    },
+    {
+        commit: "334b462aafa4e955a3b90e8998117acaf7822ee5",
+        name: "v2.16.1 (the last release; submodule devicescript c4e21867)",
+        runtime: { major: 2, minor: 16, patch: 0 },
+    },
+    {
+        commit: "f6aec45d0a38e76b0019b975f185033e66e2f85d",
+        name: "main f6aec45 (the newest commit; submodule devicescript c4e21867)",
+        runtime: { major: 2, minor: 16, patch: 0 },
+    },
+]
+
 const V2_16_1 = { tag: "v2.16.1", commit: "334b462aafa4e955a3b90e8998117acaf7822ee5" }
+const MAIN_F6AEC45 = { tag: "main f6aec45", commit: "f6aec45d0a38e76b0019b975f185033e66e2f85d" }
 
 const RUNTIME_2_16 = {
     version: { major: 2, minor: 16, patch: 0 },
@@ -63,9 +90,13 @@ const RUNTIME_2_16 = {
     servicesStackBytes: 5120 + 512,
 }
 
-/** The runtime each firmware carries: ours is built from the same devicescript-esp32 release the stock images come from. */
+/**
+ * The runtime each firmware carries: ours is built from devicescript-esp32's
+ * newest commit (v2.16.1 plus board files and a component bump, the same
+ * runtime), the stock images are v2.16.1's release assets.
+ */
 export const RUNTIMES: Record<RuntimeFirmware, RuntimeProfile> = {
-    camscript: { firmware: "camscript", devicescriptEsp32: V2_16_1, ...RUNTIME_2_16 },
+    camscript: { firmware: "camscript", devicescriptEsp32: MAIN_F6AEC45, ...RUNTIME_2_16 },
     stock: { firmware: "stock", devicescriptEsp32: V2_16_1, ...RUNTIME_2_16 },
 }
 
