@@ -323,7 +323,8 @@ async function simulate(options: RunOptions): Promise<RunResult> {
         theVm.devsStart()
         // the VM plays the board's runtime: an image that runtime would not
         // take is refused by name here (the VM itself would assert and abort)
-        const problem = options.script && devsImageProblem(options.script.image, runtimeRule(runtimeFor(options.firmware)))
+        const problem =
+            options.script && devsImageProblem(options.script.image, runtimeRule(runtimeFor(options.firmware)))
         if (problem) throw new ImageRefusedError(`the image cannot run: ${problem}`)
         const rc = options.script ? theVm.devsDeploy(options.script.image) : 0
         if (rc !== 0) throw new ImageRefusedError(`the VM refused the compiled image (code ${rc})`)

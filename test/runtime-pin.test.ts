@@ -91,7 +91,13 @@ test("the program store of runtime 2.16: 225,152 bytes, and what the manager doe
         const p = RUNTIMES[firmware]
         const g = storeGeometry(p)
         t.deepEqual(
-            { pages: g.pages, header: g.headerPages, data: g.dataPages, entry: g.largestEntryPages, index: g.indexBytes },
+            {
+                pages: g.pages,
+                header: g.headerPages,
+                data: g.dataPages,
+                entry: g.largestEntryPages,
+                index: g.indexBytes,
+            },
             { pages: 64, header: 4, data: 56, entry: 55, index: 16384 },
         )
         t.is(largestImage(p), LARGEST)
@@ -155,7 +161,9 @@ for (const [what, size] of [
         )
         t.regex(
             e!.message,
-            new RegExp(`is ${size.toLocaleString("en-US")} bytes, but the camscript firmware's runtime \\(DeviceScript 2\\.16\\.0\\) keeps at most 225,152 bytes in its program store`),
+            new RegExp(
+                `is ${size.toLocaleString("en-US")} bytes, but the camscript firmware's runtime \\(DeviceScript 2\\.16\\.0\\) keeps at most 225,152 bytes in its program store`,
+            ),
         )
         const again = await runSimulation({ script, world, board, timeoutMs: 5000 })
         t.is(again.outcome, "finished")

@@ -85,7 +85,11 @@ async function register(service: JDService, code: number, what: string): Promise
 }
 
 async function setBool(service: JDService, code: number, value: boolean, what: string): Promise<void> {
-    await withDeadline(service.register(code).sendSetBoolAsync(value), BOARD_STEP_MS, `take the setting ${what}=${value}`)
+    await withDeadline(
+        service.register(code).sendSetBoolAsync(value),
+        BOARD_STEP_MS,
+        `take the setting ${what}=${value}`,
+    )
 }
 
 /** The board's runtime_version register: DEVS_IMG_VERSION as a u32 (major << 24 | minor << 16 | patch). */
