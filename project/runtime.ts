@@ -22,10 +22,11 @@
 //   (major equal, minor 7..the runtime's minor, patch ignored; error 1050);
 //   its JD_ASSERT(size > sizeof(devs_img_header_t)) (a 112-byte header).
 // - settings: jacdac-c services/settings.c (key prefixed with ':', at most
-//   14 bytes; value = the SET packet's payload after key and NUL), jd_fstor.c
-//   (index area = the header pages, 16 KB here), devicescript
-//   packages/settings/src/api.ts (MAX_KEY_SIZE 13), jd_physical.h
-//   (JD_SERIAL_PAYLOAD_SIZE 236).
+//   14 bytes; value = the SET packet's data after key and NUL; a GET answered
+//   with key, NUL and value in one packet), jd_fstor.c (index area = the
+//   header pages, 16 KB here), devicescript packages/settings/src/api.ts
+//   (MAX_KEY_SIZE 13), jd_physical.h (JD_SERIAL_PAYLOAD_SIZE 236) and
+//   jd_util.c jd_push_in_frame (a packet's 4-byte header inside it).
 // - the services' task: sdkconfig.common CONFIG_ESP_SYSTEM_EVENT_TASK_STACK_SIZE
 //   5120, plus the 512 bytes ESP-IDF adds for the event loop task.
 
@@ -181,12 +182,18 @@ export function deployAnswer(profile: RuntimeProfile, size: number): DeployAnswe
 export const SETTING_KEY_MAX_CHARS = 13
 /** settings.c MAX_KEY_SIZE: a longer key is dropped without an answer */
 export const SETTING_KEY_MAX_BYTES = 14
-/** one Jacdac packet's payload (JD_SERIAL_PAYLOAD_SIZE): key, NUL, value */
-export const SETTING_PACKET_BYTES = 236
+/** a frame's payload (JD_SERIAL_PAYLOAD_SIZE); a packet's data is that less its 4-byte header (jd_push_in_frame) */
+export const FRAME_PAYLOAD_BYTES = 236
+export const PACKET_DATA_BYTES = FRAME_PAYLOAD_BYTES - 4
 
-/** The longest value a key can have: the SET packet carries the key, a NUL and the value. */
+/**
+ * The longest value a key can have and still be read back: settings.c
+ * answers a GET with key, NUL and value in one packet of at most 232 data
+ * bytes (a longer answer is never sent). A SET may carry a few bytes more
+ * (the value is stored) but it can then never be read: 231 minus the key.
+ */
 export function settingValueMax(key: string): number {
-    return SETTING_PACKET_BYTES - 1 - Buffer.byteLength(key)
+    return PACKET_DATA_BYTES - 1 - Buffer.byteLength(key)
 }
 
 /** The runtime's rule for images, as formats/devs-image.ts devsImageProblem takes it. */

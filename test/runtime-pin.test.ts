@@ -8,6 +8,8 @@ import {
     largestImage,
     RUNTIMES,
     runtimeTakesVersion,
+    SETTING_KEY_MAX_BYTES,
+    SETTING_KEY_MAX_CHARS,
     settingValueMax,
     storeGeometry,
     versionText,
@@ -112,9 +114,11 @@ test("the program store of runtime 2.16: 225,152 bytes, and what the manager doe
     }
 })
 
-test("settings: a value is one packet (236 bytes) less the key and its NUL", (t) => {
-    t.is(settingValueMax("wifi_ssid"), 236 - 1 - 9)
-    t.is(settingValueMax("a".repeat(13)), 222)
+test("settings: a value that can be read back is one packet's data (232 bytes) less the key and its NUL", (t) => {
+    t.is(settingValueMax("wifi_ssid"), 232 - 1 - 9)
+    t.is(settingValueMax("a".repeat(13)), 218)
+    t.is(SETTING_KEY_MAX_CHARS, 13)
+    t.is(SETTING_KEY_MAX_BYTES, 14)
 })
 
 test("the simulator's VM has the board runtime's store: 225,152 bytes stored, 225,184 and 229,248 ignored", async (t) => {

@@ -1,5 +1,6 @@
 import test from "ava"
 import { execFile, spawn } from "node:child_process"
+import { createHash } from "node:crypto"
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -341,4 +342,173 @@ test("each hardware command has its own --help, and camscript --help lists them"
     const bad = await camscript("flash", "--port", "/dev/null")
     t.is(bad.code, 2)
     t.regex(bad.stderr, /--board is required/)
+})
+
+// ---- the virtual board is the pinned runtime (project/runtime.ts): each
+// rule probed at its edge with raw requests to the manager (no camscript
+// checks in between), as the real runtime answers them
+
+interface RawOut {
+    results: Record<string, unknown>[]
+    log: string[]
+    error?: string
+}
+
+function rawBoard(port: string, steps: object[]): Promise<RawOut> {
+    return new Promise((done) =>
+        execFile(
+            process.execPath,
+            ["--import", "tsx", fromRoot("test/helpers/raw-board.ts"), port, JSON.stringify(steps)],
+            { cwd: fromRoot(), maxBuffer: 16 << 20 },
+            (_err, stdout) => done(JSON.parse(stdout) as RawOut),
+        ),
+    )
+}
+
+const LARGEST = 55 * 4096 - 128
+
+for (const firmware of ["camscript", "stock"])
+    serial(`${firmware} firmware: the store's edges: 225,184 and 229,248 ignored without an answer, misaligned ignored, 229,280 restarts the board with its program`, async (t) => {
+        const pty = await ptyPair()
+        const vb = await virtualBoard("--port", pty.board, "--firmware", firmware)
+        try {
+            t.regex(vb.notes(), new RegExp(`${firmware} firmware: DeviceScript 2\\.16\\.0, program store at 0x1c0000`))
+            const image = await ticksImage()
+            const before = await rawBoard(pty.host, [
+                { op: "deploy", file: image },
+                { op: "sha" },
+                { op: "deploy-size", size: LARGEST - 1 },
+                { op: "sha" },
+                { op: "deploy-size", size: LARGEST + 32 },
+                { op: "deploy-size", size: 56 * 4096 - 128 },
+                { op: "sha" },
+            ])
+            t.is(before.error, undefined)
+            const sha = createHash("sha256").update(readFileSync(image)).digest("hex")
+            t.deepEqual(before.results, [
+                { ok: true },
+                { sha },
+                // misaligned: ignored before the program is stopped
+                { answered: false },
+                { sha },
+                // no room: ignored, but the program was stopped and the manager lost it until a restart
+                { answered: false },
+                { answered: false },
+                { sha: "0".repeat(64) },
+            ])
+            t.regex(vb.notes(), /deploy of 225151 bytes asked: not a multiple of 32/)
+            t.regex(vb.notes(), /deploy of 225184 bytes asked: no room in the store/)
+            t.regex(vb.notes(), /deploy of 229248 bytes asked: no room in the store/)
+            t.notRegex(vb.notes(), /runtime panic/)
+            const after = await rawBoard(pty.host, [{ op: "deploy-size", size: 56 * 4096 - 128 + 32 }, { op: "wait", ms: 1500 }, { op: "sha" }])
+            t.deepEqual(after.results, [{ answered: false }, {}, { sha }])
+            t.regex(vb.notes(), /runtime panic \(jd_fstor\.c: JD_ASSERT in data_page_used \(57 pages asked of a store with 56 data pages\)\): restarting/)
+            t.regex(after.log.join("\n"), /HW PANIC!/)
+            // the VM lives on: the board restarted and runs the program it had
+            t.regex(vb.notes(), /runtime booting[\s\S]*runtime panic[\s\S]*runtime booting/)
+        } finally {
+            await vb.stop()
+            pty.stop()
+        }
+    })
+
+serial("the largest image the store takes (225,152 bytes) is stored and runs; the board says its runtime and what board it is", async (t) => {
+    const pty = await ptyPair()
+    const vb = await virtualBoard("--port", pty.board)
+    try {
+        const image = await ticksImage()
+        const padded = new Uint8Array(LARGEST)
+        padded.set(readFileSync(image))
+        const r = await rawBoard(pty.host, [
+            { op: "identity" },
+            { op: "deploy", file: image, size: LARGEST },
+            { op: "sha" },
+            { op: "wait", ms: 1500 },
+        ])
+        t.is(r.error, undefined)
+        t.deepEqual(r.results[0], {
+            version: (2 << 24) | (16 << 16),
+            product: Number.parseInt(board.productId, 16),
+            name: board.name,
+        })
+        t.deepEqual(r.results[1], { ok: true })
+        t.deepEqual(r.results[2], { sha: createHash("sha256").update(padded).digest("hex") })
+        t.regex(r.log.join("\n"), /hello from the board/)
+    } finally {
+        await vb.stop()
+        pty.stop()
+    }
+})
+
+serial("the version rule: bytecode 2.7 and 2.16 run, 2.6, 2.17 and 3.16 are stored but refused with 1050", async (t) => {
+    const pty = await ptyPair()
+    const vb = await virtualBoard("--port", pty.board)
+    try {
+        const image = await ticksImage()
+        const outcome = async (major: number, minor: number) => {
+            const r = await rawBoard(pty.host, [{ op: "deploy", file: image, major, minor }, { op: "wait", ms: 1200 }])
+            t.deepEqual(r.results[0], { ok: true }, `${major}.${minor}`)
+            const text = r.log.join("\n")
+            return /verification failure: 1050/.test(text) ? "refused" : /hello from the board/.test(text) ? "runs" : text
+        }
+        t.is(await outcome(2, 16), "runs")
+        t.is(await outcome(2, 17), "refused")
+        t.is(await outcome(2, 7), "runs")
+        t.is(await outcome(2, 6), "refused")
+        t.is(await outcome(3, 16), "refused")
+    } finally {
+        await vb.stop()
+        pty.stop()
+    }
+})
+
+serial("a header-only image restarts the board (a JD_ASSERT on the real one) and the board keeps its program", async (t) => {
+    const pty = await ptyPair()
+    const vb = await virtualBoard("--port", pty.board)
+    try {
+        const image = await ticksImage()
+        const sha = createHash("sha256").update(readFileSync(image)).digest("hex")
+        const r = await rawBoard(pty.host, [
+            { op: "deploy", file: image },
+            { op: "deploy", file: image, size: 64 },
+            { op: "wait", ms: 1500 },
+            { op: "sha" },
+        ])
+        t.deepEqual(r.results[1], { ok: false, error: r.results[1].error })
+        t.deepEqual(r.results[3], { sha })
+        t.regex(vb.notes(), /runtime panic \(verify\.c: JD_ASSERT\(size > sizeof\(devs_img_header_t\)\) for a 64-byte image\)/)
+    } finally {
+        await vb.stop()
+        pty.stop()
+    }
+})
+
+serial("settings: a 14-byte key with a 217-byte value is kept and read back; 218 bytes are kept but never answered; a 15-byte key is dropped", async (t) => {
+    const pty = await ptyPair()
+    const vb = await virtualBoard("--port", pty.board)
+    try {
+        const k14 = "k".repeat(14)
+        const r = await rawBoard(pty.host, [
+            { op: "set-setting", key: k14, valueBytes: 231 - 14 },
+            { op: "get-setting", key: k14 },
+            { op: "set-setting", key: k14, valueBytes: 231 - 14 + 1 },
+            { op: "get-setting", key: k14 },
+            { op: "set-setting", key: "k".repeat(15), valueBytes: 10 },
+            { op: "get-setting", key: "k".repeat(15) },
+        ])
+        t.is(r.error, undefined)
+        t.deepEqual(r.results, [
+            { sent: 232, acked: true },
+            { answered: true, valueBytes: 217 },
+            // stored (the SET fits its frame), but the answer (key, NUL, value) does not fit one packet's 232 bytes
+            { sent: 233, acked: true },
+            { answered: false },
+            // settings.c drops a key over 14 bytes before anything else: not even the ACK the command asked for
+            { sent: 26, acked: false },
+            { answered: false },
+        ])
+    } finally {
+        await vb.stop()
+        pty.stop()
+    }
 })

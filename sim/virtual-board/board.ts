@@ -150,7 +150,7 @@ export class VirtualBoard {
                 const dmesg = theVm.dmesg
                 theVm.dmesg = (line) => {
                     dmesg(line)
-                    device.log(`${line}\n`)
+                    device.log(`${model.dmesgLine(line)}\n`)
                 }
                 // a panic on a board: the runtime reports it and restarts the program itself
                 theVm.panicHandler = (code) => this.options.note?.(`program stopped (panic ${code})`)

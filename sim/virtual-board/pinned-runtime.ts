@@ -121,6 +121,14 @@ export class PinnedRuntime {
         return undefined
     }
 
+    /** The VM's log line as the pinned runtime prints it: verify.c's devs_dump_versions names the board and its own version. */
+    dmesgLine(line: string): string {
+        return line.replace(
+            /^\* DeviceScript Simulator \(WASM\) v\d+\.\d+\.\d+/,
+            `* ${this.board.name} v${versionText(this.profile.version)}`,
+        )
+    }
+
     describe(): string {
         return `DeviceScript ${versionText(this.profile.version)} (devicescript-esp32 ${this.profile.devicescriptEsp32.tag}, ${this.profile.firmware} firmware)`
     }
