@@ -75,7 +75,10 @@ async function main() {
                 const settings = manager.device.services({ serviceClass: jd.SRV_SETTINGS })[0]
                 if (!settings) throw new Error("no settings service")
                 if (step.op === "set-setting") {
-                    const payload = jd.jdpack<[string, Uint8Array]>("z b", [step.key, new Uint8Array(step.valueBytes).fill(0x61)])
+                    const payload = jd.jdpack<[string, Uint8Array]>("z b", [
+                        step.key,
+                        new Uint8Array(step.valueBytes).fill(0x61),
+                    ])
                     try {
                         await settings.sendPacketAsync(jd.Packet.from(jd.SettingsCmd.Set, payload), true)
                         results.push({ sent: payload.length, acked: true })
