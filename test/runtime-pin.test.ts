@@ -1,5 +1,7 @@
 import test from "ava"
-import { readFileSync } from "node:fs"
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { loadBoard } from "../project/boards"
 import { fromRoot } from "../project/paths"
 import {
@@ -245,4 +247,29 @@ test("a board build refuses a script that constructs Ethernet on a board without
     for (const id of ["esp32_cam_w5500", "olimex_esp32_poe", "wt32_eth01"]) t.regex(e!.message, new RegExp(id))
     // the simulator keeps reporting it when the script reaches it (the script may catch it)
     await t.notThrowsAsync(compileScript(fromRoot("examples/ethernet.ts"), { board, hostname: "cam" }))
+})
+
+test("a script whose image passes the old VM's 114,592-byte abort runs to its end in the simulator", async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), "camscript-big-"))
+    const n = 520
+    const lines: string[] = []
+    // each function carries a string of its own (strings are what make images large)
+    const text = (i: number) => `${"x".repeat(150)}${i}`
+    for (let i = 0; i < n; i++)
+        lines.push(`function step${i}(x: number): number { return "${text(i)}".length + (x * ${i + 3}) % ${i + 7} }`)
+    lines.push("let sum = 0")
+    for (let i = 0; i < n; i++) lines.push(`sum += step${i}(${i})`)
+    lines.push("console.log(`sum ${sum}`)")
+    writeFileSync(join(dir, "big.ts"), lines.join("\n"))
+    let expected = 0
+    for (let i = 0; i < n; i++) expected += text(i).length + ((i * (i + 3)) % (i + 7))
+    const script = await compileScript(join(dir, "big.ts"), { board, hostname: "cam" })
+    t.true(script.image.length > 114_592, `the image is ${script.image.length} bytes`)
+    t.true(script.image.length <= LARGEST)
+    const r = await runSimulation({ script, world, board, timeoutMs: 10_000 })
+    t.is(r.outcome, "finished", r.error)
+    t.deepEqual(
+        r.output.map((o) => o.text),
+        [`sum ${expected}`],
+    )
 })
