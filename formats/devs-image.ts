@@ -78,7 +78,10 @@ export function devsImageProblem(image: Uint8Array, rule: RuntimeRule): string |
             "Make the script smaller (fewer or shorter functions and strings)"
         )
     if (image.length % rule.align)
-        return `it is ${n(image.length)} bytes, not a multiple of ${rule.align} as every DeviceScript image is: it is damaged`
+        return (
+            `it is ${n(image.length)} bytes, not a multiple of ${rule.align}: the runtime's program store takes images ` +
+            `in blocks of ${rule.align} bytes, as the compiler writes them, so it is damaged`
+        )
     const iv = header.version
     if (iv.major !== rule.version.major || iv.minor > rule.version.minor || iv.minor < rule.oldestMinor)
         return (
@@ -86,4 +89,17 @@ export function devsImageProblem(image: Uint8Array, rule: RuntimeRule): string |
             `(it runs ${rule.version.major}.${rule.oldestMinor} to ${rule.version.major}.${rule.version.minor})`
         )
     return undefined
+}
+
+/** The smallest whole image of `size` bytes (every section empty, right after the header): for probing size rules. */
+export function emptyDevsImage(size: number, version: DevsVersion): Uint8Array {
+    const image = new Uint8Array(size)
+    const v = new DataView(image.buffer)
+    v.setUint32(0, DEVS_MAGIC0, true)
+    v.setUint32(4, DEVS_MAGIC1, true)
+    v.setUint16(8, version.patch, true)
+    image[10] = version.minor
+    image[11] = version.major
+    for (let i = 0; i < DEVS_SECTIONS; i++) v.setUint32(DEVS_FIX_HEADER_BYTES + i * 8, DEVS_HEADER_BYTES, true)
+    return image
 }
