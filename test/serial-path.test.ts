@@ -1,7 +1,7 @@
 import test, { type ExecutionContext } from "ava"
 import { execFileSync } from "node:child_process"
 import { createHash } from "node:crypto"
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs"
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { deflateSync } from "node:zlib"
@@ -23,7 +23,7 @@ import {
     usbBridgeCommandOf,
 } from "../formats/jdusb"
 import { choosePort, explainOpenError, listSerialPorts } from "../usb/ports"
-import { buildForBoard, writeProgram } from "../usb/program"
+import { boardNamedIn, buildForBoard, readProgram, writeProgram } from "../usb/program"
 import { camscript, type Cli } from "./helpers/pty-pair"
 import { espImage, writeFirmwareFolder } from "./helpers/firmware-images"
 
@@ -426,4 +426,16 @@ test("build prints the image's share of the runtime's program store; a script us
         /examples\/ethernet\.ts:6:13: new network\.LAN needs Ethernet \(lan\), which board ai_thinker_esp32_cam/,
     )
     t.regex(wired.stderr, /Boards with Ethernet \(lan\): esp32_cam_w5500, olimex_esp32_poe, wt32_eth01/)
+})
+
+test("an image without its debug info still says which board it was built for (the board's id is compiled in)", async (t) => {
+    const wired = await builtImage("nodbg", "wt32_eth01")
+    rmSync(wired.replace(/\.devs$/, "-dbg.json"))
+    t.is(readProgram(wired).board, "wt32_eth01")
+    t.is(boardNamedIn(readFileSync(await builtImage("nodbg-cam"))), "ai_thinker_esp32_cam")
+    refusedBeforePort(
+        t,
+        await camscript("deploy", wired, "--board", "ai_thinker_esp32_cam", "--port", NO_PORT),
+        /nodbg\.devs was built for wt32_eth01, not for ai_thinker_esp32_cam/,
+    )
 })

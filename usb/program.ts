@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto"
 import { existsSync, mkdirSync, writeFileSync } from "node:fs"
 import { basename, dirname, join, relative, resolve } from "node:path"
-import type { BoardInfo } from "../project/boards"
+import { type BoardInfo, listBoards } from "../project/boards"
 import { type CompiledScript, compileScript, type DebugInfo, type FirmwareKind } from "../compiler/compile"
 import { fromRoot } from "../project/paths"
 import { projectSettings } from "../project/settings"
@@ -106,7 +106,21 @@ export function readProgram(devsFile: string): BoardProgram {
         script.userFiles = new Map(Object.entries(dbg.camscript?.userFiles ?? {}))
         board = dbg.camscript?.board
     }
-    return { image, sha256, script, file, board }
+    return { image, sha256, script, file, board: board ?? boardNamedIn(image) }
+}
+
+/**
+ * The board an image was built for, from the image itself: the build
+ * compiles the board's descriptor in (src/board.ts _setBoard), so its id is
+ * one of the image's NUL-terminated strings. Undefined unless exactly one
+ * catalogue id is there (a script may name another board in a string).
+ */
+export function boardNamedIn(image: Uint8Array): string | undefined {
+    const bytes = Buffer.from(image.buffer, image.byteOffset, image.byteLength)
+    const found = listBoards()
+        .map((b) => b.id)
+        .filter((id) => bytes.includes(Buffer.from(`\0${id}\0`)))
+    return found.length === 1 ? found[0] : undefined
 }
 
 function readDebugFile(dbgFile: string, imageSha256: string): Partial<DebugFile> {
