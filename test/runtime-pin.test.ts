@@ -23,6 +23,7 @@ import { ImageRefusedError, runSimulation } from "../sim/session"
 import { createVm } from "../sim/vm/devs-vm"
 import { loadWorldFile } from "../sim/world/world"
 import { codeOnly, interfacesConstructed } from "../compiler/interface-use"
+import { camscript } from "./helpers/pty-pair"
 
 // The compiler and the runtime the firmware pins, held together: the
 // image's version against the pinned runtime's rule (devsmgr/verify.c), the
@@ -272,4 +273,25 @@ test("a script whose image passes the old VM's 114,592-byte abort runs to its en
         r.output.map((o) => o.text),
         [`sum ${expected}`],
     )
+})
+
+test("camscript sim and build refuse a script whose image outgrows the program store, by name, with both sizes", async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), "camscript-huge-"))
+    const n = 1100
+    const lines: string[] = []
+    for (let i = 0; i < n; i++) lines.push(`function s${i}(): number { return "${"y".repeat(180)}${i}".length }`)
+    lines.push("let sum = 0")
+    for (let i = 0; i < n; i++) lines.push(`sum += s${i}()`)
+    lines.push("console.log(`sum ${sum}`)")
+    const file = join(dir, "huge.ts")
+    writeFileSync(file, lines.join("\n"))
+    for (const command of ["sim", "build"]) {
+        const r = await camscript(command, file, ...(command === "build" ? ["-o", join(dir, "huge.devs")] : []))
+        t.is(r.code, 1, r.stderr)
+        t.regex(
+            r.stderr,
+            /the compiled image is (\d{3},\d{3}) bytes, but the board's runtime \(DeviceScript 2\.16, devicescript-esp32 main f6aec45\) keeps at most 225,152 bytes in its program store/,
+        )
+        t.notRegex(r.stderr, /internal error|Aborted/)
+    }
 })
