@@ -2,6 +2,8 @@ import { existsSync } from "node:fs"
 import { basename, dirname, relative, resolve } from "node:path"
 import { chosenBoard, chosenFirmware, type Command, formatBytes, UsageError } from "./board-command"
 import { buildForBoard, debugFileFor, rememberProgram, writeProgram } from "../usb/program"
+import { bytesText } from "../usb/image-check"
+import { largestImage, runtimeFor, versionText } from "../project/runtime"
 import { checkDestination, DestinationError } from "../project/destinations"
 
 /** A destination of build: its folder may be created (0700); an existing name must be a writable file. */
@@ -49,14 +51,27 @@ readable by their owner only (0600), an existing file's mode too.
         checkOutput(out)
         checkOutput(debugFileFor(resolve(out)))
         const board = chosenBoard(values.board, script)
-        const built = await buildForBoard(script, board, chosenFirmware(values.firmware))
+        const firmware = chosenFirmware(values.firmware)
+        const built = await buildForBoard(script, board, firmware)
         const program = writeProgram(built, resolve(out), board)
         rememberProgram(program)
         const shown = relative(process.cwd(), program.file!) || program.file!
+        const runtime = runtimeFor(firmware)
+        const size = program.image.length
+        const largest = largestImage(runtime)
         process.stdout.write(
-            `${shown}: ${program.image.length} bytes (${formatBytes(program.image.length)}) for ${board.id}, sha256 ${program.sha256.slice(0, 16)}…\n` +
+            `${shown}: ${size} bytes (${formatBytes(size)}) for ${board.id}, sha256 ${program.sha256.slice(0, 16)}…\n` +
+                `program store: ${usageBar(size / largest)} ${((100 * size) / largest).toFixed(1)}% ` +
+                `(used ${bytesText(size)} from ${bytesText(largest)}; ${runtime.firmware} firmware, DeviceScript ${versionText(runtime.version)})\n` +
                 `debug info: ${relative(process.cwd(), debugFileFor(program.file!))}\n`,
         )
         return 0
     },
+}
+
+/** PlatformIO's bar: [====      ] for the share used */
+function usageBar(share: number): string {
+    const width = 10
+    const full = Math.min(width, Math.round(share * width))
+    return `[${"=".repeat(full)}${" ".repeat(width - full)}]`
 }

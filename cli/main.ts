@@ -11,7 +11,7 @@ import {
 } from "../compiler/compile"
 import { type FlashStore, loadFlashFile, saveFlashFile } from "../sim/flash-file"
 import { fleetCommand } from "./fleet-command"
-import { DEFAULT_SIM_TIMEOUT_MS, type OutputLine, runSimulation } from "../sim/session"
+import { DEFAULT_SIM_TIMEOUT_MS, ImageRefusedError, type OutputLine, runSimulation } from "../sim/session"
 import { DRIVER_KINDS, type DriverKind } from "../sim/firmware/drivers"
 import { projectSettings, SettingsError } from "../project/settings"
 import { chooseBoard } from "../project/board-choice"
@@ -193,7 +193,7 @@ function failureExitCode(e: unknown): number | undefined {
         e instanceof DestinationError
     )
         return 2
-    if (e instanceof CompileError) return 1
+    if (e instanceof CompileError || e instanceof ImageRefusedError) return 1
     return undefined
 }
 

@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto"
 import { readdirSync, readFileSync, statSync } from "node:fs"
 import { dirname, join, relative, resolve, sep } from "node:path"
-import type { BoardInfo } from "../project/boards"
+import { type BoardInfo, listBoards } from "../project/boards"
+import { interfacesConstructed } from "./interface-use"
+import { largestImage, runtimeFor } from "../project/runtime"
 import { BuildCache, cacheDir } from "./cache"
 import { readRegularFile } from "../project/files"
 import { compileTree } from "./devicescript"
@@ -294,9 +296,11 @@ export async function compileScript(scriptPath: string, target: BuildTarget): Pr
     const texts = collectFiles(entry, scriptPath)
     const files = [...texts.keys()]
     const root = commonDir(files)
+    const purpose = target.purpose ?? "sim"
+    // the simulator reports a missing interface when the script reaches it; a board build refuses it now
+    if (purpose === "board") refuseMissingInterfaces(texts, target.board)
 
     const h = createHash("sha256")
-    const purpose = target.purpose ?? "sim"
     // a board build (no end-of-script marker) gets its own key
     h.update(JSON.stringify({ format: 4, board: boardDescriptor(target), entry: relative(root, entry), purpose }))
     for (const f of files) h.update(relative(root, f)).update(texts.get(f)!)
@@ -329,7 +333,7 @@ export async function compileScript(scriptPath: string, target: BuildTarget): Pr
             return cacheProblem(e)
         }
     })()
-    if (cached) return result(cached, true)
+    if (cached) return checkedSize(result(cached, true), target)
 
     let release: (() => void) | undefined
     try {
@@ -360,9 +364,46 @@ export async function compileScript(scriptPath: string, target: BuildTarget): Pr
                 cacheProblem(e)
             }
         }
-        return result({ image: out.binary, dbgJson: out.dbgJson, dir }, false)
+        return checkedSize(result({ image: out.binary, dbgJson: out.dbgJson, dir }, false), target)
     } finally {
         release?.()
+    }
+}
+
+/**
+ * The image must fit the program store of the runtime it is for (the
+ * simulator plays the same runtime): refused here, by size, rather than by
+ * the VM or the board later (a real runtime ignores or panics on it).
+ */
+function checkedSize(script: CompiledScript, target: BuildTarget): CompiledScript {
+    const runtime = runtimeFor(target.firmware)
+    const largest = largestImage(runtime)
+    const size = script.image.length
+    if (size > largest) {
+        const n = (x: number) => x.toLocaleString("en-US")
+        throw new CompileError(
+            `the compiled image is ${n(size)} bytes, but the board's runtime (DeviceScript ${runtime.version.major}.${runtime.version.minor}, ` +
+                `devicescript-esp32 ${runtime.devicescriptEsp32.tag}) keeps at most ${n(largest)} bytes in its program store: ` +
+                "make the script smaller (fewer or shorter functions and strings)",
+        )
+    }
+    return script
+}
+
+function refuseMissingInterfaces(texts: Map<string, string>, board: BoardInfo): void {
+    for (const [file, text] of texts) {
+        for (const use of interfacesConstructed(text)) {
+            if (board.interfaces.includes(use.iface)) continue
+            const having = listBoards()
+                .filter((b) => b.interfaces.includes(use.iface))
+                .map((b) => b.id)
+            const what = use.iface === "lan" ? "Ethernet (lan)" : "Wi-Fi (wlan)"
+            const shown = relative(process.cwd(), file) || file
+            throw new CompileError(
+                `${shown}:${use.line}:${use.column}: ${use.text} needs ${what}, which board ${board.id} (${board.name}) does not have ` +
+                    `(it has: ${board.interfaces.join(", ") || "none"}). Boards with ${what}: ${having.join(", ") || "none"}`,
+            )
+        }
     }
 }
 

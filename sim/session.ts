@@ -8,6 +8,8 @@ import { ethernetMac, SimEthernet } from "./drivers/ethernet"
 import { accessPointMac, SimAccessPoint } from "./drivers/wifi-access-point"
 import { SimWifiStation } from "./drivers/wifi-station"
 import { SimStockWifi } from "./drivers/stock-wifi"
+import { devsImageProblem } from "../formats/devs-image"
+import { runtimeFor, runtimeRule } from "../project/runtime"
 import { processClock } from "./clock"
 import { type DriverKind, FirmwareDrivers } from "./firmware/drivers"
 import { Air, type Clock } from "./radio/air"
@@ -99,6 +101,14 @@ export interface RunOptions {
     flash?: { data?: Uint8Array }
     /** ends the run with outcome "finished" */
     signal?: AbortSignal
+}
+
+/** The image given to the simulator is one the board's runtime would not take. */
+export class ImageRefusedError extends Error {
+    constructor(message: string) {
+        super(message)
+        this.name = "ImageRefusedError"
+    }
 }
 
 export interface RunResult {
@@ -336,8 +346,13 @@ async function simulate(options: RunOptions): Promise<RunResult> {
         options.signal?.addEventListener("abort", () => end({ outcome: "finished", exitCode: 0 }))
         theVm.devsSetDeviceId("ca3c0de0ca3c0de0")
         theVm.devsStart()
+        // the VM plays the board's runtime: an image that runtime would not
+        // take is refused by name here (the VM itself would assert and abort)
+        const problem =
+            options.script && devsImageProblem(options.script.image, runtimeRule(runtimeFor(options.firmware)))
+        if (problem) throw new ImageRefusedError(`the image cannot run: ${problem}`)
         const rc = options.script ? theVm.devsDeploy(options.script.image) : 0
-        if (rc !== 0) throw new Error(`the VM refused the compiled image (code ${rc})`)
+        if (rc !== 0) throw new ImageRefusedError(`the VM refused the compiled image (code ${rc})`)
         options.onVmStarted?.({ gcHeap: gcHeapReader(theVm) })
         air.start()
         stockWifi?.start()

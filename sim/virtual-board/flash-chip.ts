@@ -3,10 +3,8 @@ import { writePrivateFile } from "../../project/destinations"
 
 // The virtual board's SPI flash: erased (0xFF) until written, kept in a file
 // when one is given so a flashed runtime and a deployed program survive a
-// restart of the virtual board.
-
-/** The DeviceScript runtime keeps the deployed program in this many bytes at the end of the flash. */
-const PROGRAM_REGION_SIZE = 128 * 1024
+// restart of the virtual board. The runtime's program store and settings
+// are its `fstor` partition (project/runtime.ts).
 
 export class FlashChip {
     readonly data: Buffer
@@ -42,10 +40,6 @@ export class FlashChip {
     read(offset: number, length: number): Uint8Array {
         this.check(offset, length)
         return new Uint8Array(this.data.subarray(offset, offset + length))
-    }
-
-    get programOffset(): number {
-        return this.size - PROGRAM_REGION_SIZE
     }
 
     save(): void {
