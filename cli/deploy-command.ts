@@ -3,7 +3,10 @@ import { deployProgram } from "../usb/deploy"
 import { ConsoleLines } from "../usb/console-lines"
 import { followUntil } from "../usb/monitor"
 import { choosePort } from "../usb/ports"
-import { loadProgram, rememberProgram } from "../usb/program"
+import { loadProgram, readProgram, rememberProgram } from "../usb/program"
+import { checkImageBoard, checkImageForRuntime, storeShare } from "../usb/image-check"
+import { loadBoard } from "../project/boards"
+import { runtimeFor } from "../project/runtime"
 import { parseForDuration } from "./monitor-command"
 
 export const deployCommand: Command = {
@@ -39,18 +42,34 @@ image streamed, the program started again and its hash checked.
                     : "deploy needs a script (.ts) or an image (.devs)",
             )
         const forMs = parseForDuration(values.for)
-        const board = chosenBoard(values.board, positionals[0])
         const firmware = chosenFirmware(values.firmware)
-        // the port first: no compile before learning there is no board
+        const runtime = runtimeFor(firmware)
+        const input = positionals[0]
+        // a built image is read and checked before anything else: no port is opened for an image no board takes
+        const image = input.endsWith(".devs") ? readProgram(input) : undefined
+        // a built image goes to the board it was built for, unless --board names another (then refused)
+        const board =
+            image?.board !== undefined && values.board === undefined
+                ? loadBoard(image.board)
+                : chosenBoard(values.board, input)
+        if (image) {
+            checkImageForRuntime(image, runtime)
+            checkImageBoard(image, board)
+        }
+        // the port next: no compile before learning there is no board
         const path = choosePort(typeof values.port === "string" ? values.port : undefined)
-        const program = await loadProgram(positionals[0], board, firmware)
-        const shown = positionals[0]
-        process.stderr.write(`deploying ${shown} (${formatBytes(program.image.length)}) to ${path}\n`)
+        const program = image ?? (await loadProgram(input, board, firmware))
+        const shown = input
+        process.stderr.write(
+            `deploying ${shown} (${formatBytes(program.image.length)}, ${storeShare(program.image.length, runtime)}) to ${path}\n`,
+        )
         let shownStep = -1
         // with --monitor the log is followed on the deploy's own connection: no output is lost between the two
         const earlier: string[] = []
         let lines: ConsoleLines | undefined
         const result = await deployProgram(path, program, {
+            board,
+            runtime,
             keepOpen: values.monitor === true,
             onProgramLog: (line) => (lines ? lines.pushLine(line) : earlier.push(line)),
             onProgress: (p) => {

@@ -122,7 +122,7 @@ export class JdusbDecoder {
 }
 
 /** CRC-16/CCITT as Jacdac frames carry it (over everything after the CRC). */
-function jacdacCrc(data: Uint8Array): number {
+export function jacdacCrc(data: Uint8Array): number {
     let crc = 0xffff
     for (const b of data) {
         let x = (crc >> 8) ^ b

@@ -10,6 +10,8 @@ import { MAX_WORLD_FILE_BYTES, readRegularFile } from "../sim/world/world-text"
 import { MAX_SOURCE_BYTES, readSourceFile } from "../compiler/compile"
 import { loadFlashFile, MAX_FLASH_BYTES } from "../sim/flash-file"
 import { projectSettings } from "../project/settings"
+import { devsImageProblem, emptyDevsImage } from "../formats/devs-image"
+import { DEPLOY_ALIGN, largestImage, RUNTIMES, runtimeRule } from "../project/runtime"
 import type { Limit } from "./limit"
 
 export const HOST: Limit[] = [
@@ -77,6 +79,30 @@ export const HOST: Limit[] = [
         why: "a camera script, not a generated bundle",
         says: "the limit is",
         check: (v) => void withFile(v as string, (f) => readSourceFile(f)),
+    },
+    {
+        id: "program-image",
+        side: "host",
+        where: "camscript build / sim / deploy: the compiled image",
+        kind: "whole",
+        max: largestImage(RUNTIMES.camscript) / DEPLOY_ALIGN,
+        unit: `blocks of ${DEPLOY_ALIGN} bytes (225,152 bytes: the board runtime's program store, project/runtime.ts)`,
+        why: "DeviceScript 2.16's store keeps 128 + size bytes in at most 55 pages of 4 KB; a larger image is ignored or panics the board",
+        says: "program store",
+        boundInMessage: false,
+        check: (v) => {
+            if (typeof v !== "number" || !Number.isInteger(v) || v < 0)
+                throw new Error(
+                    `an image for the program store is a whole number of ${DEPLOY_ALIGN}-byte blocks, not ${String(v)}`,
+                )
+            const size = v * DEPLOY_ALIGN
+            const problem = devsImageProblem(
+                emptyDevsImage(size, RUNTIMES.camscript.version),
+                runtimeRule(RUNTIMES.camscript),
+            )
+            if (problem) throw new Error(problem)
+        },
+        allowed: [4, 1000],
     },
 ]
 

@@ -4,7 +4,7 @@
 // `ai_thinker_esp32_cam` before any edit distance is counted.
 
 /** lower case, with "-", " " and "_" all made "_" */
-function fold(name: string): string {
+export function fold(name: string): string {
     return name.toLowerCase().replace(/[-_\s]+/g, "_")
 }
 

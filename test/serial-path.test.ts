@@ -1,6 +1,7 @@
-import test from "ava"
+import test, { type ExecutionContext } from "ava"
+import { execFileSync } from "node:child_process"
 import { createHash } from "node:crypto"
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs"
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { deflateSync } from "node:zlib"
@@ -22,7 +23,8 @@ import {
     usbBridgeCommandOf,
 } from "../formats/jdusb"
 import { choosePort, explainOpenError, listSerialPorts } from "../usb/ports"
-import { buildForBoard } from "../usb/program"
+import { boardNamedIn, buildForBoard, readProgram, writeProgram } from "../usb/program"
+import { camscript, type Cli } from "./helpers/pty-pair"
 import { espImage, writeFirmwareFolder } from "./helpers/firmware-images"
 
 // The pieces of the hardware path that need no serial device.
@@ -288,3 +290,152 @@ class ConsoleLinesProbe {
         return out.join("")
     }
 }
+
+// ---- deploy checks before acting (issue 23 item 2, 3): every refusal below
+// happens before a port is even chosen (--port names a path that does not
+// exist, so reaching the port would say so instead)
+
+const NO_PORT = "/nonexistent/camscript-no-port"
+
+async function builtImage(name: string, boardId = "ai_thinker_esp32_cam"): Promise<string> {
+    const b = loadBoard(boardId)
+    return writeProgram(await buildForBoard(fromRoot("test/scripts/board-ticks.ts"), b), join(dir, `${name}.devs`), b)
+        .file!
+}
+
+function refusedBeforePort(t: ExecutionContext, r: Cli, message: RegExp) {
+    t.is(r.code, 2, r.stderr)
+    t.regex(r.stderr, message)
+    t.notRegex(r.stderr, /RangeError|SyntaxError|internal error|went away|no such (device|file).*nonexistent/)
+}
+
+test("deploy refuses an empty, a 5-byte, a header-only, a truncated and a garbage image before any port is opened", async (t) => {
+    const good = readFileSync(await builtImage("whole"))
+    const cases: [string, Uint8Array, RegExp][] = [
+        ["empty", new Uint8Array(0), /empty\.devs: it is empty \(0 bytes\); nothing was sent to the board/],
+        ["five", Uint8Array.of(1, 2, 3, 4, 5), /five\.devs: it is 5 bytes, too short to be a DeviceScript image/],
+        [
+            "header",
+            good.subarray(0, 64),
+            /header\.devs: it is 64 bytes: a DeviceScript image is more than its 112-byte header/,
+        ],
+        [
+            "truncated",
+            good.subarray(0, good.length - 32),
+            /truncated\.devs: it is cut short: its sections run to byte \d+, but it has \d+ bytes/,
+        ],
+        ["garbage", new Uint8Array(4096).fill(0xb8), /garbage\.devs: it is not a DeviceScript image/],
+    ]
+    for (const [name, bytes, message] of cases) {
+        const file = join(dir, `${name}.devs`)
+        writeFileSync(file, bytes)
+        refusedBeforePort(t, await camscript("deploy", file, "--port", NO_PORT), message)
+    }
+})
+
+test("deploy refuses an image larger than the runtime's program store, naming both sizes, before any port is opened", async (t) => {
+    const good = readFileSync(await builtImage("small"))
+    for (const size of [225_184, 2 * 1024 * 1024]) {
+        const big = new Uint8Array(size)
+        big.set(good)
+        const file = join(dir, `big-${size}.devs`)
+        writeFileSync(file, big)
+        refusedBeforePort(
+            t,
+            await camscript("deploy", file, "--port", NO_PORT),
+            new RegExp(
+                `is ${size.toLocaleString("en-US")} bytes, but the camscript firmware's runtime \\(DeviceScript 2\\.16\\.0\\) keeps at most 225,152 bytes`,
+            ),
+        )
+    }
+})
+
+test("deploy refuses a corrupt, a foreign and a mismatched -dbg.json by name", async (t) => {
+    const image = await builtImage("dbg")
+    const dbg = image.replace(/\.devs$/, "-dbg.json")
+    const original = readFileSync(dbg, "utf8")
+    writeFileSync(dbg, original.slice(0, 100))
+    refusedBeforePort(
+        t,
+        await camscript("deploy", image, "--port", NO_PORT),
+        /the debug info .*dbg-dbg\.json is not valid JSON \(.*\): rebuild the image/,
+    )
+    writeFileSync(dbg, "[1,2,3]")
+    refusedBeforePort(t, await camscript("deploy", image, "--port", NO_PORT), /is not a DeviceScript debug file/)
+    writeFileSync(dbg, original.replace(/"sha256":"[0-9a-f]+"/, `"sha256":"${"0".repeat(64)}"`))
+    refusedBeforePort(t, await camscript("deploy", image, "--port", NO_PORT), /belongs to another image/)
+})
+
+test("deploy refuses a /dev/zero link, a FIFO and a folder as the image through the bounded reader", async (t) => {
+    const zero = join(dir, "z.devs")
+    symlinkSync("/dev/zero", zero)
+    refusedBeforePort(
+        t,
+        await camscript("deploy", zero, "--port", NO_PORT),
+        /z\.devs is a character device, not a regular file/,
+    )
+    const fifo = join(dir, "f.devs")
+    execFileSync("mkfifo", [fifo])
+    refusedBeforePort(
+        t,
+        await camscript("deploy", fifo, "--port", NO_PORT),
+        /f\.devs is a FIFO \(named pipe\), not a regular file/,
+    )
+    const folder = join(dir, "d.devs")
+    mkdirSync(folder)
+    refusedBeforePort(
+        t,
+        await camscript("deploy", folder, "--port", NO_PORT),
+        /d\.devs is a folder, not a regular file/,
+    )
+})
+
+test("deploy refuses an image built for another board than --board names, before any port is opened", async (t) => {
+    const wired = await builtImage("wired", "wt32_eth01")
+    refusedBeforePort(
+        t,
+        await camscript("deploy", wired, "--board", "ai_thinker_esp32_cam", "--port", NO_PORT),
+        /wired\.devs was built for wt32_eth01, not for ai_thinker_esp32_cam: rebuild it with `camscript build --board ai_thinker_esp32_cam`/,
+    )
+})
+
+test("build prints the image's share of the runtime's program store; a script using Ethernet is refused for a board without it", async (t) => {
+    const out = join(dir, "share.devs")
+    const r = await camscript("build", "test/scripts/board-ticks.ts", "-o", out)
+    t.is(r.code, 0, r.stderr)
+    const size = readFileSync(out).length
+    const pct = ((100 * size) / 225_152).toFixed(1)
+    t.regex(
+        r.stdout,
+        new RegExp(
+            `^program store: \\[=* *\\] ${pct.replace(".", "\\.")}% \\(used ${size.toLocaleString("en-US")} bytes from 225,152 bytes; camscript firmware, DeviceScript 2\\.16\\.0\\)$`,
+            "m",
+        ),
+    )
+    const wired = await camscript(
+        "build",
+        "examples/ethernet.ts",
+        "--board",
+        "ai_thinker_esp32_cam",
+        "-o",
+        join(dir, "w.devs"),
+    )
+    t.is(wired.code, 1)
+    t.regex(
+        wired.stderr,
+        /examples\/ethernet\.ts:6:13: new network\.LAN needs Ethernet \(lan\), which board ai_thinker_esp32_cam/,
+    )
+    t.regex(wired.stderr, /Boards with Ethernet \(lan\): esp32_cam_w5500, olimex_esp32_poe, wt32_eth01/)
+})
+
+test("an image without its debug info still says which board it was built for (the board's id is compiled in)", async (t) => {
+    const wired = await builtImage("nodbg", "wt32_eth01")
+    rmSync(wired.replace(/\.devs$/, "-dbg.json"))
+    t.is(readProgram(wired).board, "wt32_eth01")
+    t.is(boardNamedIn(readFileSync(await builtImage("nodbg-cam"))), "ai_thinker_esp32_cam")
+    refusedBeforePort(
+        t,
+        await camscript("deploy", wired, "--board", "ai_thinker_esp32_cam", "--port", NO_PORT),
+        /nodbg\.devs was built for wt32_eth01, not for ai_thinker_esp32_cam/,
+    )
+})

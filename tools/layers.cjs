@@ -12,7 +12,11 @@
 const LAYERS = [
     { folder: "cli", uses: ["usb", "sim", "compiler", "project"], holds: "the command line: a file per command" },
     { folder: "testing", uses: ["sim", "compiler", "project"], holds: "the public camscript/testing API" },
-    { folder: "limits", uses: ["sim", "compiler", "project", "src"], holds: "the table of every limit, its probes" },
+    {
+        folder: "limits",
+        uses: ["usb", "sim", "compiler", "project", "formats", "src"],
+        holds: "the table of every limit, its probes",
+    },
     { folder: "usb", uses: ["compiler", "project", "formats"], holds: "the host side of the board link" },
     {
         folder: "sim",

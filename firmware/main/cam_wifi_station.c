@@ -1,4 +1,4 @@
-// Camscript Wi-Fi station: driver contract v1.1 (services/wifi-station.md) on
+// Camscript Wi-Fi station: driver contract v1.2 (services/wifi-station.md) on
 // ESP-IDF 5.0's station interface, enterprise (802.1X) networks included.
 //
 // The driver is thin on purpose. One `associate` command is one attempt: the
@@ -110,49 +110,6 @@ void cam_sta_set_link_ssid(link_snapshot_t *link, const uint8_t *ssid, size_t le
     length = cam_sta_ssid_length(ssid, length); // string0 on the wire: stop at a NUL
     memcpy(link->ssid, ssid, length);
     link->ssid_length = (uint8_t)length;
-}
-
-// The contract's Security follows MicroPython's SEC_* numbering. Its first
-// members happen to share wifi_auth_mode_t's values, but nothing promises
-// that, so every mode is mapped by name rather than cast.
-uint8_t cam_sta_security_from_authmode(wifi_auth_mode_t authmode) {
-    switch (authmode) {
-    case WIFI_AUTH_OPEN:
-        return SECURITY(OPEN);
-    case WIFI_AUTH_WEP:
-        return SECURITY(WEP);
-    case WIFI_AUTH_WPA_PSK:
-        return SECURITY(WPA);
-    case WIFI_AUTH_WPA2_PSK:
-        return SECURITY(WPA2);
-    case WIFI_AUTH_WPA_WPA2_PSK:
-        return SECURITY(WPA_WPA2);
-    case WIFI_AUTH_WPA2_ENTERPRISE:
-        return SECURITY(WPA2ENTERPRISE);
-    case WIFI_AUTH_WPA3_ENT_192:
-        // WPA3-Enterprise (the 192-bit suite; ESP-IDF reports WPA3-Enterprise
-        // without it as WIFI_AUTH_ENTERPRISE, the line above)
-        return SECURITY(WPA3ENTERPRISE);
-    case WIFI_AUTH_WPA3_PSK:
-        return SECURITY(WPA3);
-    case WIFI_AUTH_WPA2_WPA3_PSK:
-        return SECURITY(WPA2WPA3);
-    case WIFI_AUTH_WAPI_PSK:
-        // No WAPI in the contract. Like WPA2-PSK it is joined with a
-        // passphrase, which is all the bytecode needs to know.
-        return SECURITY(WPA2);
-// the option was CONFIG_ESP32_WIFI_... in ESP-IDF 5.0 and CONFIG_ESP_WIFI_... later
-#if defined(CONFIG_ESP_WIFI_ENABLE_WPA3_OWE_STA) || defined(CONFIG_ESP32_WIFI_ENABLE_WPA3_OWE_STA)
-    case WIFI_AUTH_OWE:
-        // Opportunistic Wireless Encryption: encrypted, but joined without a
-        // key, exactly like an open network.
-        return SECURITY(OPEN);
-#endif
-    default:
-        // Modes newer than ESP-IDF 5.0's list (WPA3-Enterprise 192-bit,
-        // WPA3 extended-key PSK, ...) are all WPA3 family.
-        return SECURITY(WPA3);
-    }
 }
 
 // ------------------------------------------------------------ event sending

@@ -105,7 +105,7 @@ static void connect_to(srv_t *state, const attempt_request_t *request, const wif
     link->reason = LINK_REASON(NONE);
     link->rssi = ap->rssi;
     link->channel = ap->primary;
-    link->security = cam_sta_security_from_authmode(ap->authmode);
+    link->security = cam_security_from_authmode(ap->authmode);
     link->has_bssid = true;
     memcpy(link->bssid, ap->bssid, BSSID_LENGTH);
     // The name asked for (a hidden AP's record may carry none).
@@ -122,7 +122,7 @@ static void connect_to(srv_t *state, const attempt_request_t *request, const wif
     state->link_changed = true;
     unlock(state);
 
-    if (enterprise && cam_sta_is_personal_or_open(ap->authmode)) {
+    if (enterprise && cam_authmode_is_personal_or_open(ap->authmode)) {
         // An 802.1X login cannot be used with a pre-shared key or an open
         // network: that is a mismatch, known before anything is sent (as
         // the simulator reports it).

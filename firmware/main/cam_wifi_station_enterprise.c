@@ -90,25 +90,6 @@ void cam_sta_retire_current_set(srv_t *state) {
     }
 }
 
-// The AP was seen with a security that has no 802.1X login. (Anything not
-// listed, enterprise modes and modes newer than this list included, is
-// left to ESP-IDF.)
-bool cam_sta_is_personal_or_open(wifi_auth_mode_t authmode) {
-    switch (authmode) {
-    case WIFI_AUTH_OPEN:
-    case WIFI_AUTH_WEP:
-    case WIFI_AUTH_WPA_PSK:
-    case WIFI_AUTH_WPA2_PSK:
-    case WIFI_AUTH_WPA_WPA2_PSK:
-    case WIFI_AUTH_WPA3_PSK:
-    case WIFI_AUTH_WPA2_WPA3_PSK:
-    case WIFI_AUTH_WAPI_PSK:
-        return true;
-    default:
-        return false;
-    }
-}
-
 // Hands the current set to the supplicant and enables 802.1X. Returns NULL,
 // or the step that failed (for the log) with its error in *err; the caller
 // fails the attempt. Nothing of the credentials is logged.

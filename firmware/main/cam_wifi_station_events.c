@@ -32,7 +32,7 @@ static void record_connected(srv_t *state, const wifi_event_sta_connected_t *eve
         state->link_was_up = true;
         state->connected_due = true;
         link->channel = event->channel;
-        link->security = cam_sta_security_from_authmode(event->authmode);
+        link->security = cam_security_from_authmode(event->authmode);
         memcpy(link->bssid, event->bssid, sizeof(link->bssid));
         link->has_bssid = true;
         cam_sta_set_link_ssid(link, event->ssid, event->ssid_len);

@@ -24,6 +24,7 @@
 #include "cam_link_reason.h"
 #include "cam_wifi_mode.h"
 #include "cam_wifi_packets.h"
+#include "cam_wifi_security.h"
 #include "cam_wifi_station_spec.h"
 
 // ------------------------------------------- ESP-IDF versions (enterprise)
@@ -236,7 +237,6 @@ void cam_sta_forget_ap(link_snapshot_t *link);
 void cam_sta_record_failure(link_snapshot_t *link, uint16_t reason);
 size_t cam_sta_ssid_length(const uint8_t *ssid, size_t capacity);
 void cam_sta_set_link_ssid(link_snapshot_t *link, const uint8_t *ssid, size_t length);
-uint8_t cam_sta_security_from_authmode(wifi_auth_mode_t authmode);
 
 // cam_wifi_station_attempt.c: one attempt
 void cam_sta_drop_pending_attempt(srv_t *state);
@@ -260,7 +260,6 @@ void cam_sta_start_requested_scan(srv_t *state, uint8_t link_state);
 const char *cam_sta_credential(const srv_t *state, uint8_t kind, size_t *length);
 void cam_sta_disarm_enterprise(srv_t *state);
 void cam_sta_retire_current_set(srv_t *state);
-bool cam_sta_is_personal_or_open(wifi_auth_mode_t authmode);
 const char *cam_sta_arm_enterprise(srv_t *state, esp_err_t *err);
 void cam_sta_release_enterprise_if_unused(srv_t *state, uint8_t link_state);
 void cam_sta_handle_set_enterprise(srv_t *state, jd_packet_t *pkt);

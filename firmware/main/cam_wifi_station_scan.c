@@ -53,7 +53,7 @@ static void encode_scan_record(scan_record_event_t *out, uint8_t index,
     record.index = index;
     record.rssi = ap->rssi;
     record.channel = ap->primary;
-    record.security = cam_sta_security_from_authmode(ap->authmode);
+    record.security = cam_security_from_authmode(ap->authmode);
     // A hidden network's beacon carries an empty (or all-zero) SSID.
     record.hidden = length == 0;
     memcpy(record.ssid, ap->ssid, length);

@@ -8,12 +8,18 @@ import { type ChipProfile, chipFor } from "./chip"
 import { FlashChip } from "./flash-chip"
 import { JdusbDevice } from "./jdusb-device"
 import { RomLoader } from "./rom-loader"
+import { PinnedRuntime } from "./pinned-runtime"
+import { type RuntimeFirmware, runtimeFor } from "../../project/runtime"
 
 // A camera board on a serial line, made of the simulator: in download mode
 // the ESP32 ROM loader (flashing writes the flash file); otherwise, when the
 // flash holds a runtime for this chip, the DeviceScript VM with the
 // simulated drivers on the wall clock, behind JDUSB, deploys handled by the
 // VM's own DeviceScript manager. A blank flash boots to the ROM's complaint.
+// The runtime it plays is the one the firmware pins (project/runtime.ts,
+// pinned-runtime.ts): its program store is the `fstor` partition of the
+// flash, at the partition table's offset, and it refuses, ignores and panics
+// where that runtime does.
 
 export type BoardState = "download" | "runtime" | "blank"
 
@@ -24,18 +30,26 @@ export interface VirtualBoardOptions {
     /** keeps the flash between runs; none: the flash is in memory and starts with a runtime in it */
     flashFile?: string
     downloadMode?: boolean
+    /** the firmware flashed: camscript's (default) or the stock DeviceScript firmware (its Wi-Fi service only) */
+    firmware?: RuntimeFirmware
     /** what the board does, for the virtual board's own console */
     note?: (text: string) => void
 }
 
 const ROM_BANNER = "ets Jun  8 2016 00:22:57\r\n\r\n"
+const POWER_ON = "0x1 (POWERON_RESET)"
+/** from abort() to the runtime running again (the panic handler's print, the ROM, the bootloader) */
+const PANIC_RESTART_MS = 300
 /** bytes the virtual board lets wait for a reader before it drops what it sends */
 const MAX_UNREAD = 256 * 1024
 
 export class VirtualBoard {
     readonly chip: ChipProfile
     readonly flash: FlashChip
+    readonly runtime: ReturnType<typeof runtimeFor>
     state: BoardState = "blank"
+    /** restarts of the runtime after a panic */
+    panics = 0
     private onBytes: (bytes: Uint8Array) => void = () => {}
     private stopRuntime: AbortController | undefined
     private running: Promise<unknown> = Promise.resolve()
@@ -44,6 +58,7 @@ export class VirtualBoard {
     constructor(private readonly options: VirtualBoardOptions) {
         this.chip = chipFor(options.board.archId)
         this.flash = new FlashChip(this.chip.flashSize, options.flashFile)
+        this.runtime = runtimeFor(options.firmware)
         if (!options.flashFile) installStandInRuntime(this.flash, this.chip)
         options.port.on("data", (b: Buffer) => this.onBytes(new Uint8Array(b)))
     }
@@ -55,7 +70,7 @@ export class VirtualBoard {
     }
 
     /** Power on (or reset): IO0 held low means download mode. */
-    async boot(downloadMode = this.options.downloadMode ?? false): Promise<void> {
+    async boot(downloadMode = this.options.downloadMode ?? false, resetReason = POWER_ON): Promise<void> {
         await this.shutdown()
         if (this.stopped) return
         if (downloadMode) return this.enterDownloadMode()
@@ -71,7 +86,7 @@ export class VirtualBoard {
             complain()
             return
         }
-        this.startRuntime()
+        this.startRuntime(resetReason)
     }
 
     private enterDownloadMode(): void {
@@ -92,22 +107,30 @@ export class VirtualBoard {
         this.onBytes = (b) => loader.push(b)
     }
 
-    private startRuntime(): void {
+    private startRuntime(resetReason: string): void {
         this.state = "runtime"
         this.options.note?.("runtime booting")
-        this.write(`${ROM_BANNER}rst:0x1 (POWERON_RESET),boot:0x13 (SPI_FAST_FLASH_BOOT)\r\n`)
+        this.write(`${ROM_BANNER}rst:${resetReason},boot:0x13 (SPI_FAST_FLASH_BOOT)\r\n`)
         let vm: DevsVm | undefined
+        const model = new PinnedRuntime(this.runtime, this.options.board, {
+            note: this.options.note,
+            panic: (why) => this.panic(why, device),
+        })
         const device = new JdusbDevice(
             (b) => this.write(b),
-            (frame) => setImmediate(() => vm?.handlePacket(frame)),
+            (frame) => {
+                if (model.fromHost(frame)) setImmediate(() => vm?.handlePacket(frame))
+            },
         )
         this.onBytes = (b) => device.fromHost(b)
         const stop = new AbortController()
         this.stopRuntime = stop
-        const region = () => this.flash.read(this.flash.programOffset, this.flash.size - this.flash.programOffset)
+        const { partitionOffset, partitionBytes } = this.runtime.store
+        const region = () => this.flash.read(partitionOffset, partitionBytes)
         this.running = runSimulation({
             world: this.options.world,
             board: this.options.board,
+            firmware: this.options.firmware,
             realtime: true,
             timeoutMs: 2 ** 31 - 1,
             signal: stop.signal,
@@ -115,18 +138,19 @@ export class VirtualBoard {
                 vm = theVm
                 theVm.flashLoad = region
                 theVm.flashSave = (data) => {
-                    this.flash.write(this.flash.programOffset, data)
+                    // the VM saves up to its last written byte; the rest of the partition stays as it is
+                    this.flash.write(partitionOffset, data.subarray(0, partitionBytes))
                     this.flash.save()
                 }
                 const toBus = theVm.sendPacket
                 theVm.sendPacket = (frame) => {
                     toBus(frame)
-                    device.sendFrame(frame.slice())
+                    device.sendFrame(model.fromVm(frame.slice()))
                 }
                 const dmesg = theVm.dmesg
                 theVm.dmesg = (line) => {
                     dmesg(line)
-                    device.log(`${line}\n`)
+                    device.log(`${model.dmesgLine(line)}\n`)
                 }
                 // a panic on a board: the runtime reports it and restarts the program itself
                 theVm.panicHandler = (code) => this.options.note?.(`program stopped (panic ${code})`)
@@ -135,6 +159,22 @@ export class VirtualBoard {
     }
 
     private stopped = false
+
+    /**
+     * The runtime hit a JD_ASSERT: devicescript-esp32's hw_panic prints
+     * "HW PANIC!" and calls abort(); ESP-IDF's panic handler restarts the
+     * chip, which boots the runtime again from flash.
+     */
+    private panic(why: string, device: JdusbDevice): void {
+        this.panics++
+        this.options.note?.(`runtime panic (${why}): restarting`)
+        device.log(`HW PANIC!\n`)
+        this.write("\r\nabort() was called\r\n\r\nRebooting...\r\n")
+        setTimeout(() => {
+            if (this.stopped) return
+            void this.boot(false, "0xc (SW_CPU_RESET)")
+        }, PANIC_RESTART_MS)
+    }
 
     /** Power off for good: a reboot already on its way does not happen. */
     async stop(): Promise<void> {

@@ -1,11 +1,10 @@
-import { closeSync, existsSync, openSync, readFileSync, writeSync } from "node:fs"
+import { existsSync, readFileSync } from "node:fs"
+import { writePrivateFile } from "../../project/destinations"
 
 // The virtual board's SPI flash: erased (0xFF) until written, kept in a file
 // when one is given so a flashed runtime and a deployed program survive a
-// restart of the virtual board.
-
-/** The DeviceScript runtime keeps the deployed program in this many bytes at the end of the flash. */
-const PROGRAM_REGION_SIZE = 128 * 1024
+// restart of the virtual board. The runtime's program store and settings
+// are its `fstor` partition (project/runtime.ts).
 
 export class FlashChip {
     readonly data: Buffer
@@ -43,17 +42,9 @@ export class FlashChip {
         return new Uint8Array(this.data.subarray(offset, offset + length))
     }
 
-    get programOffset(): number {
-        return this.size - PROGRAM_REGION_SIZE
-    }
-
     save(): void {
         if (!this.file) return
-        const fd = openSync(this.file, "w")
-        try {
-            writeSync(fd, this.data)
-        } finally {
-            closeSync(fd)
-        }
+        // the flash holds the deployed program, passwords included: 0600, an existing file's mode too
+        writePrivateFile(this.file, this.data)
     }
 }

@@ -2,6 +2,7 @@ import { createRequire } from "node:module"
 import { existsSync, readFileSync } from "node:fs"
 import { Wasm, type WasmInstance, type WasmModule } from "../firmware/module"
 import { fromRoot } from "../../project/paths"
+import { runtimeFor } from "../../project/runtime"
 
 /** The surface of the DeviceScript WASM VM (an emscripten module) that the simulator uses. */
 export interface DevsVm {
@@ -51,6 +52,12 @@ export async function createVm(): Promise<DevsVm> {
     const make = loadFactory()
     const module = compiled
     const vm = await make({
+        // the VM keeps programs and settings in jacdac-c's flash store, as a
+        // board does in its `fstor` partition; the WASM build sizes that
+        // store from Module.flashSize (devicescript runtime/posix/flash.c
+        // em_flash_size, 128 KB without it). The board runtime's 256 KB gives
+        // the same geometry, so the same largest program (225,152 bytes)
+        flashSize: runtimeFor("camscript").store.partitionBytes,
         // emscripten prints "Aborted(native code called abort())" when the VM
         // panics on a fault of its own; the panic itself reaches the session
         // (and is explained there), so the line would only repeat it, raw
