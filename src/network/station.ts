@@ -105,6 +105,13 @@ export class StationLink extends Link {
     private staticConfig: number[] = null
     /** the attempt under way went straight to a remembered access point */
     private fastAttempt = false
+    /**
+     * Set by connect() until the driver shows it began that attempt (a
+     * Scanning event naming the network asked for). Until then every event is
+     * about an earlier link or attempt (sent before the driver read the
+     * command) and is dropped: nothing of it may count for the new attempt.
+     */
+    private starting = false
     private retryTimer: number = undefined
     private addressTimer: number = undefined
     private scanRecords: ScanRecord[] = []
@@ -136,6 +143,7 @@ export class StationLink extends Link {
 
     protected override driverLost() {
         this.stopPolicy()
+        this.starting = false
         this.snap = emptySnapshot()
         this.addresses = { ip: 0, netmask: 0, gateway: 0, dns: 0 }
     }
@@ -220,6 +228,7 @@ export class StationLink extends Link {
                 await this.driver.setTxPower(this.txpower)
                 await this.driver.setActive(true)
                 await this.until(() => self.snap.state !== State.Stopped, "active(true)")
+                await this.adoptOrLeave()
             } catch (e) {
                 // not confirmed: the interface is not up, whatever was asked
                 this.active = false
@@ -227,6 +236,7 @@ export class StationLink extends Link {
             }
         } else {
             this.stopPolicy()
+            this.starting = false
             this.wanted = null
             this.failure = 0
             this.active = false
@@ -250,12 +260,51 @@ export class StationLink extends Link {
         }
         this.failure = 0
         this.failedAttempts = 0
+        this.beginFresh(ssid)
         if (enterprise) await support.enterprise.send(this.driver, enterprise)
         await this.attempt()
     }
 
+    /**
+     * From the moment connect() is called nothing about an earlier link counts
+     * (docs/api.md, "Connected is connected"): not connected, CONNECTING, no
+     * address, config("ssid") the network asked for, until the driver reports
+     * on this attempt. Also for the network already joined, with the same key:
+     * connect() is a new attempt (the key is checked again, as a setup flow
+     * storing a new password needs), not a no-op.
+     */
+    private beginFresh(ssid: string) {
+        this.starting = true
+        this.fastAttempt = false
+        const snap = emptySnapshot()
+        snap.state = State.Scanning
+        snap.ssid = ssid
+        this.snap = snap
+        this.addresses = { ip: 0, netmask: 0, gateway: 0, dns: 0 }
+        this.emitChange()
+    }
+
+    /**
+     * active(true) on a driver that already holds a link: the previous
+     * program's (a deploy or restart restarts the program, not the radio).
+     * A link that is up is adopted: isconnected() says so, and what this
+     * program set before active(true) (hostname, tx power, a static address)
+     * has already been applied to it by the driver. An attempt still under
+     * way is not a link anybody in this program asked for: it is ended
+     * (disassociate). Either way the next connect() starts afresh
+     * (beginFresh): adopting never stands in for checking a network or key.
+     */
+    private async adoptOrLeave() {
+        const s = this.snap.state
+        if (s <= State.Idle || s === State.GotAddress) return
+        const self = this
+        await this.driver.disassociate()
+        await this.until(() => self.snap.state <= State.Idle, "active(true) ending the previous program's attempt")
+    }
+
     async disconnect() {
         this.stopPolicy()
+        this.starting = false
         this.wanted = null
         this.failure = 0
         await this.driver.disassociate()
@@ -318,6 +367,11 @@ export class StationLink extends Link {
     }
 
     private onLink(v: any[]) {
+        if (this.starting) {
+            // the driver's first word on the new attempt: Scanning, naming its network
+            if (!this.wanted || v[0] !== State.Scanning || v[10] !== this.wanted.ssid) return
+            this.starting = false
+        }
         const prevState = this.snap.state
         // field order of the `link` event in services/wifi-station.md (v[5] is reserved)
         this.snap = {
