@@ -22,7 +22,7 @@ interface Figures {
     heapMb: number
 }
 
-/** n cameras on a 10-wide grid within 30 m of one access point with a pool of 155 addresses. */
+/** n cameras on a 10-wide grid within 30 m of one access point on a /16 (a pool of 65,435 addresses from .100). */
 function siteWorld(n: number) {
     return parseWorld(
         {
@@ -33,7 +33,7 @@ function siteWorld(n: number) {
                     security: "wpa2-psk",
                     password: "my-password",
                     position: [0, 0],
-                    dhcp: { subnet: "10.9.0.0/24" },
+                    dhcp: { subnet: "10.9.0.0/16" },
                 },
             ],
             cameras: Array.from({ length: n }, (_, i) => ({

@@ -19,7 +19,7 @@ test("40 cameras on one access point of 32 clients: the first 32 join, the last 
     r.cameras.forEach((c, i) => {
         if (i < 32) {
             // the 32nd, the last place, is taken; addresses in the order the cameras joined
-            t.is(c.link.ip, formatIpv4(pool[i]), c.name)
+            t.is(c.link.ip, formatIpv4(pool.at(i)!), c.name)
             t.is(entries(c, "world", "assoc-refused").length, 0, c.name)
         } else {
             t.is(c.link.firstLinkMs, undefined, c.name)
@@ -42,12 +42,12 @@ test("40 cameras on one access point of 32 clients: the first 32 join, the last 
 test("a DHCP pool of 5 for 10 cameras: 5 get addresses, the others time out without a lease and retry", async (t) => {
     const world = fleetWorld("fleet-dhcp-pool")
     const pool = world.accessPoints[0].dhcp.pool
-    t.deepEqual(pool.map(formatIpv4), ["10.2.0.2", "10.2.0.3", "10.2.0.4", "10.2.0.5", "10.2.0.6"])
+    t.deepEqual([...pool].map(formatIpv4), ["10.2.0.2", "10.2.0.3", "10.2.0.4", "10.2.0.5", "10.2.0.6"])
     const r = await runFleetWorld("fleet-dhcp-pool", { timeout: "40s" })
     const linked = r.cameras.filter((c) => c.link.ip)
     t.deepEqual(
         linked.map((c) => c.link.ip),
-        pool.map(formatIpv4),
+        [...pool].map(formatIpv4),
     )
     for (const c of r.cameras.slice(5)) {
         t.is(c.link.firstLinkMs, undefined, c.name)
@@ -65,7 +65,7 @@ test("a DHCP pool of 5 for 10 cameras: 5 get addresses, the others time out with
             ),
         )
     }
-    t.true(parseIpv4("10.2.0.6")! === pool[4])
+    t.true(parseIpv4("10.2.0.6")! === pool.at(4)!)
 })
 
 test("a site power cut: every camera comes back, in lockstep rounds of joinsPerSecond (the retry back-off has no jitter)", async (t) => {

@@ -105,7 +105,7 @@ test("defaults: the camera, the radio, an access point and its DHCP server", (t)
     })
     // a /24 hands out .100 .. .254, like many home routers
     t.is(ap.dhcp.pool.length, 155)
-    t.is(ap.dhcp.pool[0], ip(192, 168, 1, 100))
+    t.is(ap.dhcp.pool.at(0), ip(192, 168, 1, 100))
     t.is(ap.dhcp.pool.at(-1), ip(192, 168, 1, 254))
     t.is(w.ethernet, undefined)
     t.deepEqual(w.clients, [])
@@ -172,7 +172,7 @@ test("given values win over the defaults; MACs and BSSIDs are lower-cased, DNS n
         delayMs: 1500,
     })
     t.is(ap.dhcp.pool.length, 125)
-    t.is(ap.dhcp.pool[0], ip(10, 0, 0, 1))
+    t.is(ap.dhcp.pool.at(0), ip(10, 0, 0, 1))
     t.is(ap.dhcp.pool.at(-1), ip(10, 0, 0, 125))
     t.deepEqual([...w.dnsZone], [["cam.local", ip(127, 0, 0, 5)]])
 })

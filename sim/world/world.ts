@@ -7,7 +7,7 @@ import { didYouMean } from "../../project/suggest"
 import { schemaValidator } from "../../project/validator"
 import { type CameraConfig, normaliseCameras, type RawCamera } from "./cameras"
 import { parseDuration } from "../../project/duration"
-import { cidrHosts, formatIpv4, parseCidr, parseIpv4 } from "./ipv4"
+import { AddressPool, formatIpv4, parseCidr, parseIpv4 } from "./ipv4"
 import schema from "./world.schema.json"
 import { decodeUtf8, duplicateKeys, readRegularFile } from "./world-text"
 
@@ -83,8 +83,8 @@ export interface DhcpConfig {
     dns: number[]
     leaseSeconds: number
     delayMs: number
-    /** addresses handed out, in order, from the first host after the gateway */
-    pool: number[]
+    /** addresses handed out, in order: from .100 when the subnet has more than 200 hosts, else from its first host; never the gateway */
+    pool: AddressPool
 }
 
 /** The login server behind an enterprise access point (docs/world-format.md). */
@@ -671,13 +671,26 @@ function normaliseDhcp(d: RawDhcp, at: string, problems: string[]): DhcpConfig {
     const cidr = parseCidr(d.subnet)
     if (!cidr) {
         problems.push(`${at}.subnet "${d.subnet}" is not a subnet like 192.168.1.0/24`)
-        return { enabled: false, network: 0, prefix: 24, gateway: 0, dns: [], leaseSeconds: 0, delayMs: 0, pool: [] }
+        return {
+            enabled: false,
+            network: 0,
+            prefix: 24,
+            gateway: 0,
+            dns: [],
+            leaseSeconds: 0,
+            delayMs: 0,
+            pool: new AddressPool(1, 0),
+        }
     }
     if (cidr.prefix > 30)
         problems.push(`${at}.subnet /${cidr.prefix} leaves no room for a gateway and a camera; use /30 or wider`)
-    const hosts = cidrHosts(cidr.network, cidr.prefix)
-    const gateway = d.gateway !== undefined ? parseIpv4(d.gateway) : hosts[0]
-    if (gateway !== undefined && !hosts.includes(gateway))
+    // host addresses: neither the network's own nor its broadcast address
+    const hostCount = Math.max(0, 2 ** (32 - cidr.prefix) - 2)
+    const firstHost = cidr.network + 1
+    const lastHost = cidr.network + hostCount
+    const isHost = (ip: number) => hostCount > 0 && ip >= firstHost && ip <= lastHost
+    const gateway = d.gateway !== undefined ? parseIpv4(d.gateway) : hostCount ? firstHost : undefined
+    if (gateway !== undefined && !isHost(gateway))
         problems.push(`${at}.gateway ${d.gateway} is not a host address of ${d.subnet}`)
     const dns = (d.dns ?? []).map((s) => parseIpv4(s) ?? 0)
     return {
@@ -688,8 +701,9 @@ function normaliseDhcp(d: RawDhcp, at: string, problems: string[]): DhcpConfig {
         dns: dns.length ? dns : [gateway ?? 0],
         leaseSeconds: d.leaseSeconds ?? WORLD_DEFAULTS.leaseSeconds,
         delayMs: d.delay !== undefined ? durationAt(d.delay, `${at}.delay`, problems) : WORLD_DEFAULTS.dhcpDelayMs,
-        // cameras get addresses from .100 up where the subnet allows, like many home routers
-        pool: hosts.slice(hosts.length > 200 ? 99 : 0).filter((h) => h !== gateway),
+        // cameras get addresses from .100 up where the subnet allows, like many
+        // home routers, to the subnet's last host: the pool is sized from the subnet
+        pool: new AddressPool(hostCount > 200 ? firstHost + 99 : firstHost, lastHost, gateway ?? 0),
     }
 }
 
