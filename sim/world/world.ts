@@ -8,6 +8,7 @@ import { schemaValidator } from "../../project/validator"
 import { type CameraConfig, normaliseCameras, type RawCamera } from "./cameras"
 import { parseDuration } from "../../project/duration"
 import { AddressPool, formatIpv4, parseCidr, parseIpv4 } from "./ipv4"
+import { stationMacProblem } from "./station-mac"
 import schema from "./world.schema.json"
 import { decodeUtf8, duplicateKeys, readRegularFile } from "./world-text"
 
@@ -374,6 +375,10 @@ export function parseWorld(json: unknown, source: string): World {
     }
     const raw = json
     const problems: string[] = []
+    // no string of a world may hold half a UTF-16 pair: it has no UTF-8 form
+    // (an SSID, a name or a password would reach the radio, the timeline or
+    // the report mangled)
+    loneSurrogates(json, "", problems)
     const radio = {
         pathLossExponent: raw.radio?.pathLossExponent ?? WORLD_DEFAULTS.pathLossExponent,
         referenceLossDb: raw.radio?.referenceLossDb ?? WORLD_DEFAULTS.referenceLossDb,
@@ -476,7 +481,10 @@ export function parseWorld(json: unknown, source: string): World {
         // an SSID: 32 bytes, and a name of 32 characters may be more
         if (Buffer.byteLength(c.joins, "utf8") > SSID_MAX_BYTES)
             problems.push(`clients[${i}].joins must be at most ${SSID_MAX_BYTES} bytes (an SSID)`)
+        if (c.joins.includes("\0")) problems.push(`clients[${i}].joins ${NUL_IN_SSID}`)
         const mac = (c.mac ?? positionMac("02:c1", i + 1)).toLowerCase()
+        const badMac = stationMacProblem(mac)
+        if (badMac) problems.push(`clients[${i}].mac ${mac} ${badMac}`)
         // two phones with one MAC would share a DHCP lease and a station entry
         const first = clientMacs.get(mac)
         if (first !== undefined) {
@@ -516,6 +524,10 @@ export function parseWorld(json: unknown, source: string): World {
             )
         else zoneNames.set(key, name)
         dnsZone.set(key, parseIpv4(ip) ?? 0)
+    }
+    if (raw.camera?.mac !== undefined) {
+        const bad = stationMacProblem(raw.camera.mac)
+        if (bad) problems.push(`camera.mac ${raw.camera.mac.toLowerCase()} ${bad}`)
     }
     if (problems.length) throw new WorldError(source, problems)
     events.sort((a, b) => a.atMs - b.atMs)
@@ -646,6 +658,7 @@ function normaliseAccessPoint(ap: RawAccessPoint, i: number, problems: string[],
         problems.push(`${at}: "loginServer" is for wpa2-enterprise or wpa3-enterprise access points`)
     if (Buffer.byteLength(ap.ssid, "utf8") > SSID_MAX_BYTES)
         problems.push(`${at}.ssid must be at most ${SSID_MAX_BYTES} bytes`)
+    if (ap.ssid.includes("\0")) problems.push(`${at}.ssid ${NUL_IN_SSID}`)
     return {
         name: ap.name ?? ap.ssid,
         ssid: ap.ssid,
@@ -705,6 +718,37 @@ function normaliseDhcp(d: RawDhcp, at: string, problems: string[]): DhcpConfig {
         // home routers, to the subnet's last host: the pool is sized from the subnet
         pool: new AddressPool(hostCount > 200 ? firstHost + 99 : firstHost, lastHost, gateway ?? 0),
     }
+}
+
+/** What an SSID holding NUL is told: connect() refuses such a name, so no camera could join it. */
+const NUL_IN_SSID =
+    "holds a NUL character: a camera's connect() refuses such a name (the radio would cut it short there), so nothing could join it"
+
+/** Push a problem for every string (and object key) under `value` holding a lone UTF-16 surrogate. */
+function loneSurrogates(value: unknown, at: string, problems: string[]) {
+    const check = (s: string, where: string) => {
+        for (let i = 0; i < s.length; i++) {
+            const c = s.charCodeAt(i)
+            if (c < 0xd800 || c > 0xdfff) continue
+            const next = i + 1 < s.length ? s.charCodeAt(i + 1) : 0
+            if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+                i++
+                continue
+            }
+            problems.push(
+                `${where || "the world"} holds a lone UTF-16 surrogate (\\u${c.toString(16)}) at position ${i}: it has no UTF-8 form; write the character itself or a whole surrogate pair`,
+            )
+            return
+        }
+    }
+    if (typeof value === "string") return check(value, at)
+    if (Array.isArray(value)) return value.forEach((v, i) => loneSurrogates(v, `${at}[${i}]`, problems))
+    if (value && typeof value === "object")
+        for (const [k, v] of Object.entries(value)) {
+            const where = at ? `${at}.${k}` : k
+            check(k, `${where} (the key)`)
+            loneSurrogates(v, where, problems)
+        }
 }
 
 export function describeAddress(ip: number): string {

@@ -3,6 +3,7 @@ import { SCAN_MAX_RESULTS } from "../limits"
 import { formatIp, formatMac } from "./address"
 import type { Enterprise } from "./enterprise"
 import { ADDRESS_GIVE_UP_MS, complete, Link, LinkChange } from "./link"
+import { retryDelay, RetryJitter } from "./backoff"
 import { forget, recall, remember } from "./reconnect"
 import { support } from "./support"
 import { reasonStatus, reasonText, STAT_CONNECTING, STAT_GOT_IP, STAT_IDLE } from "./status"
@@ -13,10 +14,6 @@ const Reason = ds.CamWifiStationLinkReason
 
 /** The major version of services/wifi-station.md this module drives. */
 export const CONTRACT_VERSION = 1
-/** First wait before retrying a failed attempt; doubles on each failure... */
-export const RETRY_FIRST_DELAY_MS = 500
-/** ...up to this, so a lost network is looked for again at least this often. */
-export const RETRY_MAX_DELAY_MS = 8000
 /** A scan that has not reported back by then is a driver fault. */
 export const SCAN_GIVE_UP_MS = 10000
 
@@ -113,6 +110,8 @@ export class StationLink extends Link {
      */
     private starting = false
     private retryTimer: number = undefined
+    /** the back-off's jitter, seeded from the station MAC once the driver has been read */
+    private jitter: RetryJitter = null
     private addressTimer: number = undefined
     private scanRecords: ScanRecord[] = []
     /** scan_record events received for the scan under way */
@@ -437,9 +436,8 @@ export class StationLink extends Link {
         if (this.retryTimer !== undefined) return
         if (this.reconnects >= 0 && this.failedAttempts >= this.reconnects) return
         this.failedAttempts++
-        let delay = RETRY_FIRST_DELAY_MS
-        for (let i = 1; i < this.failedAttempts && delay < RETRY_MAX_DELAY_MS; ++i) delay *= 2
-        if (delay > RETRY_MAX_DELAY_MS) delay = RETRY_MAX_DELAY_MS
+        if (!this.jitter) this.jitter = new RetryJitter(this.mac ?? Buffer.alloc(0))
+        const delay = retryDelay(this.failedAttempts, this.jitter.next())
         const self = this
         this.retryTimer = _internal.setTimeout(async () => {
             self.retryTimer = undefined
