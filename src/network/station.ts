@@ -3,7 +3,7 @@ import { SCAN_MAX_RESULTS } from "../limits"
 import { formatIp, formatMac } from "./address"
 import type { Enterprise } from "./enterprise"
 import { ADDRESS_GIVE_UP_MS, complete, Link, LinkChange } from "./link"
-import { retryDelay, RetryJitter } from "./backoff"
+import { jittered, retryDelay, RetryJitter } from "./backoff"
 import { forget, recall, remember } from "./reconnect"
 import { support } from "./support"
 import { reasonStatus, reasonText, STAT_CONNECTING, STAT_GOT_IP, STAT_IDLE } from "./status"
@@ -437,7 +437,8 @@ export class StationLink extends Link {
         if (this.reconnects >= 0 && this.failedAttempts >= this.reconnects) return
         this.failedAttempts++
         if (!this.jitter) this.jitter = new RetryJitter(this.mac ?? Buffer.alloc(0))
-        const delay = retryDelay(this.failedAttempts, this.jitter.next())
+        // a number is drawn only for a jittered wait: the sequence is the cap's alone
+        const delay = retryDelay(this.failedAttempts, jittered(this.failedAttempts) ? this.jitter.next() : 0)
         const self = this
         this.retryTimer = _internal.setTimeout(async () => {
             self.retryTimer = undefined
