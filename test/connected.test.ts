@@ -372,3 +372,57 @@ show("10 s after active")`),
     )
     t.deepEqual(lines, ["10 s after active: false 1000  0.0.0.0"])
 })
+
+// The same rule for Ethernet and for the access point's settings.
+
+const cable = {
+    board: "wt32_eth01",
+    ethernet: { cable: "plugged", dhcp: { subnet: "10.20.0.0/24" } },
+    accessPoints: [],
+}
+
+test("LAN after a restart: active(true) adopts the link the driver holds, the same through both drivers", async (t) => {
+    const program = (what: string) => `
+import { network } from "camscript"
+const lan = new network.LAN()
+await lan.active(true)
+console.log(\`${what}: \${lan.isconnected()} \${lan.status()} \${lan.ifconfig()[0]}\`)
+`
+    const lines = await bothDrivers(t, program("first"), { world: cable, then: [program("after the restart")] })
+    t.deepEqual(lines, ["first: true 5 10.20.0.100", "after the restart: true 5 10.20.0.100"])
+})
+
+test("access point: new settings while a phone is joined: from config() on, nobody is joined to the new network", async (t) => {
+    const lines = await bothDrivers(
+        t,
+        `
+import { network, time } from "camscript"
+const ap = new network.WLAN(network.WLAN.IF_AP)
+const show = (what: string) =>
+    console.log(\`\${what}: \${ap.isconnected()} \${ap.config("ssid")} \${ap.status("stations").length}\`)
+await ap.config({ ssid: "cam-setup", key: "setup-1234" })
+await ap.active(true)
+while (!ap.isconnected()) await time.sleep_ms(100)
+show("joined")
+await ap.config({ ssid: "cam-setup-2", key: "setup-5678" })
+show("at once")
+await time.sleep_ms(1)
+show("1 ms later")
+await time.sleep_ms(5000)
+show("5 s later")
+`,
+        {
+            world: {
+                accessPoints: [],
+                clients: [{ name: "phone", position: [2, 1], joins: "cam-setup", password: "setup-1234", at: "2s" }],
+            },
+        },
+    )
+    t.deepEqual(lines, [
+        "joined: true cam-setup 1",
+        "at once: false cam-setup-2 0",
+        "1 ms later: false cam-setup-2 0",
+        // the phone knows only the old network: it does not join the new one
+        "5 s later: false cam-setup-2 0",
+    ])
+})
