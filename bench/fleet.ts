@@ -22,8 +22,11 @@ interface Figures {
     heapMb: number
 }
 
-/** n cameras on a 10-wide grid within 30 m of one access point on a /16 (a pool of 65,435 addresses from .100). */
+/** n cameras on a square grid within 30 m of one access point on a /16 (a pool of 65,435 addresses from .100). */
 function siteWorld(n: number) {
+    // a square grid, 3 m apart, closer for big fleets: every camera within 30 m of the AP
+    const side = Math.ceil(Math.sqrt(n))
+    const spacing = Math.min(3, 30 / side)
     return parseWorld(
         {
             board: "ai_thinker_esp32_cam",
@@ -38,7 +41,7 @@ function siteWorld(n: number) {
             ],
             cameras: Array.from({ length: n }, (_, i) => ({
                 name: `cam-${i + 1}`,
-                position: [1 + (i % 10) * 3, 1 + Math.floor(i / 10) * 3],
+                position: [1 + (i % side) * spacing, 1 + Math.floor(i / side) * spacing],
             })),
         },
         fromRoot("bench/(fleet).json"),
