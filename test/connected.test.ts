@@ -426,3 +426,21 @@ show("5 s later")
         "5 s later: false cam-setup-2 0",
     ])
 })
+
+test("on_change hears the old link go at connect(), once, then the new attempt's steps", async (t) => {
+    const lines = await bothDrivers(
+        t,
+        `${joinHome}
+const off = wlan.on_change((c) => console.log(\`change \${c.state} \${c.status} \${c.connected} \${c.ssid} \${c.ip}\`))
+await wlan.connect("office", "office-pass")
+await wlan.wait_connected(10000)
+off()`,
+    )
+    t.deepEqual(lines, [
+        `joined: true ${STAT_GOT_IP} home 192.168.1.100`,
+        `change scanning ${STAT_CONNECTING} false office 0.0.0.0`,
+        `change associating ${STAT_CONNECTING} false office 0.0.0.0`,
+        `change obtaining-address ${STAT_CONNECTING} false office 0.0.0.0`,
+        `change got-address ${STAT_GOT_IP} true office 10.9.0.100`,
+    ])
+})

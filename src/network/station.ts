@@ -109,6 +109,8 @@ export class StationLink extends Link {
      * command) and is dropped: nothing of it may count for the new attempt.
      */
     private starting = false
+    /** beginFresh() told on_change already: the driver's Scanning that lifts `starting` is not told again */
+    private freshAnnounced = false
     private retryTimer: number = undefined
     /** the back-off's jitter, seeded from the station MAC once the driver has been read */
     private jitter: RetryJitter = null
@@ -273,6 +275,7 @@ export class StationLink extends Link {
      * storing a new password needs), not a no-op.
      */
     private beginFresh(ssid: string) {
+        const before = this.change()
         this.starting = true
         this.fastAttempt = false
         const snap = emptySnapshot()
@@ -280,7 +283,13 @@ export class StationLink extends Link {
         snap.ssid = ssid
         this.snap = snap
         this.addresses = { ip: 0, netmask: 0, gateway: 0, dns: 0 }
-        this.emitChange()
+        // on_change hears of it now when what it saw is void (a link that was
+        // up, an address, a failure); the driver's Scanning then adds nothing.
+        // From idle the driver's Scanning tells it, as it always did.
+        const now = this.change()
+        this.freshAnnounced =
+            before.connected || before.ip !== now.ip || (before.status !== STAT_IDLE && before.status !== now.status)
+        if (this.freshAnnounced) this.emitChange()
     }
 
     /**
@@ -370,6 +379,12 @@ export class StationLink extends Link {
             // the driver's first word on the new attempt: Scanning, naming its network
             if (!this.wanted || v[0] !== State.Scanning || v[10] !== this.wanted.ssid) return
             this.starting = false
+            if (this.freshAnnounced) {
+                this.freshAnnounced = false
+                this.snap.rssi = v[1]
+                this.snap.channel = v[3]
+                return
+            }
         }
         const prevState = this.snap.state
         // field order of the `link` event in services/wifi-station.md (v[5] is reserved)
