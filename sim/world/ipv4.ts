@@ -86,7 +86,7 @@ export class AddressPool implements Iterable<number> {
 }
 
 /** What leaseFrom and confirmLease take: an AddressPool, or a plain list (the access points' own servers). */
-export type Pool = Iterable<number> & { readonly length: number; includes(ip: number): boolean }
+type Pool = Iterable<number> & { readonly length: number; includes(ip: number): boolean }
 
 /**
  * A DHCP server's lease for `mac`: the same address again on renewal, else
