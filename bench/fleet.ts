@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process"
 import { fleetMembers } from "../sim/fleet/members"
 import { runFleet } from "../sim/fleet/fleet"
 import { fromRoot } from "../project/paths"
-import { loadSettings } from "../project/settings"
+import { projectSettings } from "../project/settings"
 import { parseWorld } from "../sim/world/world"
 
 interface Figures {
@@ -51,7 +51,7 @@ function siteWorld(n: number) {
 async function one(n: number): Promise<Figures> {
     const world = siteWorld(n)
     // the spec's example: the script finishes once its link is up
-    const members = await fleetMembers(world, loadSettings(), fromRoot("examples/wifi-station.ts"))
+    const members = await fleetMembers(world, projectSettings(fromRoot()), fromRoot("examples/wifi-station.ts"))
     globalThis.gc?.()
     const before = process.memoryUsage()
     const cpu0 = process.cpuUsage()

@@ -4,7 +4,7 @@ import { didYouMean } from "../project/suggest"
 // a paragraph about positionals with unbalanced quotes; this says which
 // option was wrong, suggests the nearest one and points at the command's help.
 
-export interface OptionSpec {
+interface OptionSpec {
     type: "string" | "boolean"
     short?: string
     /** for messages: `--world FILE` */

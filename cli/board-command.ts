@@ -48,7 +48,8 @@ export async function runCommand(command: Command, argv: string[]): Promise<numb
         return await command.run(parsed.values, parsed.positionals)
     } catch (e) {
         if (e instanceof UsageError) {
-            process.stderr.write(`camscript ${command.name}: ${e.message}\n${command.usage}`)
+            // the mistake and the usage line, not the whole help (--help has it)
+            process.stderr.write(`camscript ${command.name}: ${e.message}\n${usageHint(command.name, command.usage)}`)
             return 2
         }
         if (

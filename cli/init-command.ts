@@ -42,7 +42,7 @@ function fromSpec(from: string | undefined): string {
     throw new InitError(`--from ${from}: no such file or folder (give a tarball from npm pack, a folder or a git URL)`)
 }
 
-export function projectFiles(dir: string, from: string | undefined): Map<string, string> {
+function projectFiles(dir: string, from: string | undefined): Map<string, string> {
     const { pkg, hostname } = names(dir)
     const files = new Map<string, string>()
     const camscript = fromSpec(from)

@@ -1,5 +1,6 @@
 import { resolve } from "node:path"
-import { BoardError, listBoards } from "../project/boards"
+import { BoardError } from "../project/boards"
+import { BOARDS_USAGE, boardsCommand } from "./boards-command"
 import {
     cleanBuildCache,
     CompileError,
@@ -83,7 +84,7 @@ const USAGE = `usage: camscript <command> [options]   (camscript help <command> 
   camscript sim <script.ts>  run a script in the simulator, against a world
   camscript init [dir]       start a project: package.json, tsconfig, a script, a world, a test
   camscript test [files]     run your tests of your scripts (*.test.ts, node:test)
-  camscript boards           list the boards and their network interfaces
+  camscript boards [WORD]    list the boards (chip, interfaces, camera, PSRAM), narrowed by words
   camscript clean            empty the build cache (compiled images hold the scripts' source, passwords included)
   camscript help <command>   a command's own help
   camscript --version        camscript's version
@@ -101,11 +102,7 @@ interface LocalCommand {
 
 const COMMANDS: Record<string, LocalCommand> = {
     sim: { usage: SIM_USAGE, options: SIM_OPTIONS, run: (values, positionals) => sim(positionals, values) },
-    boards: {
-        usage: "usage: camscript boards\n\nLists the boards and their network interfaces.\n",
-        options: {},
-        run: boards,
-    },
+    boards: { usage: BOARDS_USAGE, options: { json: { type: "boolean" } }, run: boardsCommand },
     test: { usage: TEST_USAGE, options: {}, run: (_values, positionals) => runTests(positionals) },
     init: {
         usage: INIT_USAGE,
@@ -223,13 +220,6 @@ function noArguments(command: string, positionals: string[]) {
         throw new UsageError(
             `${command} takes no arguments, got ${positionals.map((p) => JSON.stringify(p)).join(" ")}`,
         )
-}
-
-function boards(_values: ParsedArgs["values"], positionals: string[]): number {
-    noArguments("boards", positionals)
-    for (const b of listBoards())
-        process.stdout.write(`${b.id.padEnd(28)} ${b.interfaces.join("+").padEnd(9)} ${b.name}\n`)
-    return 0
 }
 
 function clean(_values: ParsedArgs["values"], positionals: string[]): number {

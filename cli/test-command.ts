@@ -17,7 +17,7 @@ export const TEST_USAGE = `usage: camscript test [files...]
 
 Runs your tests of your scripts (files named *.test.ts; default: every one
 under the current folder, node_modules excepted) with node:test. A test
-imports runScript from "camscript/testing" (see docs/testing.md).
+imports runScript from "camscript/testing" (see docs/testing-your-scripts.md).
 Exits 0 when every test passed, 1 when one failed.
 `
 

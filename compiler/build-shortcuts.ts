@@ -23,7 +23,7 @@ interface SourceFileLike {
 }
 
 /** Files a script cannot change: camscript's own modules and the DeviceScript core typings. */
-export function isLibraryFile(fileName: string): boolean {
+function isLibraryFile(fileName: string): boolean {
     return /(^|\/)node_modules\/(camscript|@devicescript\/core)\//.test(fileName)
 }
 

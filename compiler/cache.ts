@@ -25,7 +25,7 @@ import { fromRoot } from "../project/paths"
 // written with before trusting it.
 
 /** Default bound on the cache's size; CAMSCRIPT_CACHE_MAX_MB overrides it. */
-export const DEFAULT_CACHE_MAX_MB = 64
+const DEFAULT_CACHE_MAX_MB = 64
 /** A lock older than this is taken to be left by a crashed build. */
 const STALE_LOCK_MS = 5 * 60_000
 const MANIFEST = "manifest.json"
@@ -63,7 +63,7 @@ export function cacheDir(): string {
     return process.env.CAMSCRIPT_CACHE_DIR || fromRoot(".camscript/build")
 }
 
-export function cacheMaxBytes(): number {
+function cacheMaxBytes(): number {
     const mb = Number(process.env.CAMSCRIPT_CACHE_MAX_MB)
     return (Number.isFinite(mb) && mb > 0 ? mb : DEFAULT_CACHE_MAX_MB) * 1024 * 1024
 }

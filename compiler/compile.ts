@@ -18,7 +18,7 @@ import { fromRoot } from "../project/paths"
 export const TOP_LEVEL_DONE_PANIC = 7077
 
 /** Compiler messages shown for one failed build. */
-export const MAX_DIAGNOSTICS = 40
+const MAX_DIAGNOSTICS = 40
 
 /** The largest source file a script (or a file it imports) may be. */
 export const MAX_SOURCE_BYTES = 1024 * 1024
@@ -147,7 +147,7 @@ function entrySource(userEntry: string, purpose: BuildPurpose): string {
 }
 
 /** "sim": the simulator's image (ends with TOP_LEVEL_DONE_PANIC); "board": the image deployed to a board. */
-export type BuildPurpose = "sim" | "board"
+type BuildPurpose = "sim" | "board"
 
 /** The runtime an image is built for: camscript's firmware, or the stock DeviceScript ESP32 firmware. */
 export type FirmwareKind = "camscript" | "stock"
@@ -268,7 +268,7 @@ export async function compileScript(scriptPath: string, target: BuildTarget): Pr
     const h = createHash("sha256")
     const purpose = target.purpose ?? "sim"
     // a board build (no end-of-script marker) gets its own key
-    h.update(JSON.stringify({ format: 3, board: boardDescriptor(target), entry: relative(root, entry), purpose }))
+    h.update(JSON.stringify({ format: 4, board: boardDescriptor(target), entry: relative(root, entry), purpose }))
     for (const f of files) h.update(relative(root, f)).update(texts.get(f)!)
     projectSourcesHash(h, fromRoot("src"))
     projectSourcesHash(h, fromRoot("services"))

@@ -4,6 +4,7 @@ import { dirname } from "node:path"
 import { Script } from "node:vm"
 import { fromRoot } from "../project/paths"
 import { installBuildShortcuts } from "./build-shortcuts"
+import { installSubsetCheck } from "./subset"
 
 // The pinned DeviceScript compiler, loaded once per process and called
 // in-process. Starting the CLI for every build cost about 2.2 s of CPU just to
@@ -93,6 +94,7 @@ function load() {
         .camscriptTypeScript
     if (!ts) throw new Error(`${LIB} does not export TypeScript: run \`npm ci\` in the camscript folder`)
     installBuildShortcuts(ts)
+    installSubsetCheck(ts as unknown as Parameters<typeof installSubsetCheck>[0])
     loaded = { internals, cacheFresh: cachedData !== undefined && !script.cachedDataRejected, script }
     return loaded
 }

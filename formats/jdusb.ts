@@ -5,15 +5,15 @@
 // log text. Used on both ends: the host (monitor) and the virtual board.
 
 export const MAGIC = 0xfe
-export const LITERAL_MAGIC = 0xf8
-export const RESERVED = 0xf9
+const LITERAL_MAGIC = 0xf8
+const RESERVED = 0xf9
 export const SERIAL_GAP = 0xfa
 export const FRAME_GAP = 0xfb
-export const FRAME_START = 0xfc
-export const FRAME_END = 0xfd
+const FRAME_START = 0xfc
+const FRAME_END = 0xfd
 
 /** Jacdac service class of the USB bridge: its commands switch frames and log on and off. */
-export const SRV_USB_BRIDGE = 0x18f61a4a
+const SRV_USB_BRIDGE = 0x18f61a4a
 export const enum UsbBridgeCmd {
     DisablePackets = 0x80,
     EnablePackets = 0x81,
@@ -122,7 +122,7 @@ export class JdusbDecoder {
 }
 
 /** CRC-16/CCITT as Jacdac frames carry it (over everything after the CRC). */
-export function jacdacCrc(data: Uint8Array): number {
+function jacdacCrc(data: Uint8Array): number {
     let crc = 0xffff
     for (const b of data) {
         let x = (crc >> 8) ^ b

@@ -1,7 +1,7 @@
 // SLIP framing as the ESP32 ROM loader uses it: packets between 0xC0 bytes,
 // 0xC0 inside sent as DB DC and 0xDB as DB DD.
 
-export const SLIP_END = 0xc0
+const SLIP_END = 0xc0
 const SLIP_ESC = 0xdb
 const SLIP_ESC_END = 0xdc
 const SLIP_ESC_ESC = 0xdd

@@ -10,20 +10,20 @@ import { schemaValidator } from "./validator"
 // in boards/board.schema.json is the single source of the rules; this module
 // finds the files, runs the schema and turns its errors into field paths.
 
-export type NetworkInterface = "wlan" | "lan"
+type NetworkInterface = "wlan" | "lan"
 export type ArchId = "esp32" | "esp32s3"
 
-export interface WifiHardware {
+interface WifiHardware {
     antenna: "pcb" | "ipex" | "pcb+ipex"
     /** Highest transmit power the firmware may set, in dBm. */
     maxTxPowerDbm: number
 }
 
 /** Where the 50 MHz RMII reference clock enters or leaves the ESP32. */
-export type RmiiClockMode = "gpio0-in" | "gpio0-out" | "gpio16-out" | "gpio17-out"
+type RmiiClockMode = "gpio0-in" | "gpio0-out" | "gpio16-out" | "gpio17-out"
 
 /** A PHY on the ESP32's internal MAC, on the fixed RMII pins, managed over MDC/MDIO. */
-export interface RmiiEthernet {
+interface RmiiEthernet {
     phy: "LAN8720" | "IP101"
     bus: "rmii"
     phyAddress: number
@@ -34,7 +34,7 @@ export interface RmiiEthernet {
     powerPin: number | null
 }
 
-export interface SpiWiring {
+interface SpiWiring {
     /** ESP-IDF spi_host_device_t: 1 = SPI2 (HSPI), 2 = SPI3 (VSPI). */
     host: 1 | 2
     sclk: number
@@ -47,7 +47,7 @@ export interface SpiWiring {
 }
 
 /** A chip with its own MAC and PHY, reached over SPI. */
-export interface SpiEthernet {
+interface SpiEthernet {
     phy: "W5500"
     bus: "spi"
     powerPin: number | null
@@ -56,10 +56,10 @@ export interface SpiEthernet {
 
 export type EthernetHardware = RmiiEthernet | SpiEthernet
 
-export type CameraSensor = "OV2640" | "OV3660" | "OV5640"
+type CameraSensor = "OV2640" | "OV3660" | "OV5640"
 
 /** DVP signals in esp32-camera's terms; d0..d7 are the sensor's Y2..Y9. -1 = not wired. */
-export type CameraSignal =
+type CameraSignal =
     | "pwdn"
     | "reset"
     | "xclk"
@@ -77,11 +77,11 @@ export type CameraSignal =
     | "href"
     | "pclk"
 
-export type CameraHardware =
+type CameraHardware =
     { sensor: CameraSensor; pins: Record<CameraSignal, number> } | { sensor: null; pins: Record<string, never> }
 
 /** The `camscript` section of a board file, as the schema guarantees it. */
-export interface CamscriptSection {
+interface CamscriptSection {
     interfaces: NetworkInterface[]
     /** Present exactly when `interfaces` has "wlan". */
     wifi?: WifiHardware

@@ -25,7 +25,7 @@ export function parseJson(text: string): unknown {
     }
 }
 
-export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
     const before = text.slice(0, offset)
     const lines = before.split("\n")
     return { line: lines.length, column: lines[lines.length - 1].length + 1 }
@@ -39,7 +39,7 @@ class Stop {
 }
 
 /** Walk the text as JSON's grammar does and return where it first breaks. */
-export function locateSyntaxError(text: string): { offset: number; problem: string } {
+function locateSyntaxError(text: string): { offset: number; problem: string } {
     let i = 0
     const ws = () => {
         while (i < text.length && " \t\n\r".includes(text[i])) i++

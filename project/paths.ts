@@ -6,7 +6,7 @@ import { dirname, join, resolve } from "node:path"
 // tsx in tests) and from the esbuild bundle (dist/camscript.cjs) alike.
 let cached: string | undefined
 
-export function projectRoot(): string {
+function projectRoot(): string {
     if (cached) return cached
     const starts = [
         typeof __dirname === "string" ? __dirname : undefined,

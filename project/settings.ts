@@ -28,7 +28,7 @@ export class SettingsError extends Error {
     }
 }
 
-export const BUILTIN_SETTINGS: ProjectSettings = {
+const BUILTIN_SETTINGS: ProjectSettings = {
     board: "ai_thinker_esp32_cam",
     world: "sim/worlds/default.json",
     network: { hostname: "camscript" },
@@ -87,14 +87,6 @@ function boardExists(id: string): boolean {
 function shownPath(file: string): string {
     const rel = relative(process.cwd(), file)
     return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : file
-}
-
-/** camscript's own settings (its devicescript.json, else the built-in defaults). */
-export function loadSettings(): ProjectSettings {
-    const file = fromRoot("devicescript.json")
-    if (!existsSync(file)) return BUILTIN_SETTINGS
-    const { board, world, network } = readSettings(file)
-    return { board, world, network }
 }
 
 function readSettings(file: string): FoundSettings {

@@ -30,7 +30,7 @@ export function editDistance(a: string, b: string): number {
 
 /**
  * The candidates a typo most likely meant, best first (at most `max`):
- * equal once folded; then names that end or start with the word as whole
+ * equal once folded (or once separators are dropped); then names that end or start with the word as whole
  * parts (`esp32_cam` in `ai_thinker_esp32_cam`), or one a prefix of the
  * other (`txPower`, `txPowerDbm`; `simulate`, `sim`); then names within a
  * few edits (about one per three letters).
@@ -45,11 +45,21 @@ export function suggestions(word: string, candidates: readonly string[], max = 2
             ranked.push({ name, rank: 0 })
             continue
         }
+        // the same name written without its separators ("esp32cam" for the
+        // "esp32_cam" of ai_thinker_esp32_cam): compared with none at all
+        const cw = w.replace(/_/g, "")
+        const cc = c.replace(/_/g, "")
+        if (cc === cw) {
+            ranked.push({ name, rank: 0.5 })
+            continue
+        }
         const distance = editDistance(w, c)
         const shorter = Math.min(w.length, c.length)
         // vendor first, then model: "x_esp32_cam" is an ESP32-CAM, "esp32_cam_y" one with something added
         if (c.endsWith(`_${w}`)) ranked.push({ name, rank: 1 + distance / 1000 })
         else if (c.startsWith(`${w}_`)) ranked.push({ name, rank: 1.5 + distance / 1000 })
+        else if (cw.length >= 4 && cc.endsWith(cw)) ranked.push({ name, rank: 1.2 + distance / 1000 })
+        else if (cw.length >= 4 && cc.startsWith(cw)) ranked.push({ name, rank: 1.7 + distance / 1000 })
         else if (shorter >= 3 && (c.startsWith(w) || w.startsWith(c))) ranked.push({ name, rank: 2 + distance / 1000 })
         else if (distance <= Math.max(1, Math.round(w.length / 3))) ranked.push({ name, rank: 3 + distance })
     }

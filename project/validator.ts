@@ -12,7 +12,7 @@ import { fromRoot } from "./paths"
 // compiling here: never a stale validator.
 
 /** The identity of a validator: what tools/bundle.mjs stamps on the code it writes. */
-export function validatorStamp(schema: object, options: Options): string {
+function validatorStamp(schema: object, options: Options): string {
     return createHash("sha256").update(JSON.stringify({ schema, options })).digest("hex")
 }
 

@@ -78,7 +78,8 @@ export class Contract {
      */
     unpack(kind: "command" | "event", name: string, data: Uint8Array): Record<string, unknown> {
         const p = this.packetSpec(kind, name)
-        const values = jd.jdunpack(data, p.packFormat ?? "") as unknown[]
+        if (!p.packFormat) return {}
+        const values = jd.jdunpack(data, p.packFormat) as unknown[]
         const out: Record<string, unknown> = {}
         p.fields.forEach((f, i) => (out[f.name] = values[i]))
         return out

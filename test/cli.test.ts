@@ -1,6 +1,6 @@
 import test from "ava"
 import { spawn } from "node:child_process"
-import { mkdirSync, writeFileSync } from "node:fs"
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fromRoot } from "../project/paths"
@@ -113,11 +113,7 @@ test("usage errors exit 2 and say what was wrong and what is allowed", async (t)
     t.regex(bad.stderr, /--timeout: "soon" is not a duration/)
 })
 
-test("boards and clean take no arguments: one given is a usage error, and clean removes nothing", async (t) => {
-    const boards = await camscript("boards", "wt32_eth01")
-    t.is(boards.code, 2)
-    t.regex(boards.stderr, /^camscript boards: boards takes no arguments, got "wt32_eth01"\nusage: camscript boards\n/)
-    t.is(boards.stdout, "")
+test("clean takes no arguments: one given is a usage error, and clean removes nothing", async (t) => {
     const clean = await camscript("clean", "examples/wifi-station.ts")
     t.is(clean.code, 2)
     t.regex(
@@ -147,9 +143,104 @@ test("a missing script is a usage error, exit 2", async (t) => {
     t.regex(r.stderr, /no\/such\/script\.ts: no such file/)
 })
 
-test("boards lists every board with its interfaces", async (t) => {
+test("flash and monitor: a stray argument gets the mistake and the usage line, not the whole help", async (t) => {
+    for (const command of ["flash", "monitor"]) {
+        const r = await camscript(command, "extra")
+        t.is(r.code, 2, command)
+        t.is(r.stderr.split("\n").length, 4, `${command}: three lines and the final newline, got:\n${r.stderr}`)
+        t.regex(
+            r.stderr,
+            new RegExp(`^camscript ${command}: unexpected argument "extra"\\nusage: camscript ${command} `),
+        )
+        t.regex(r.stderr, new RegExp(`\\(camscript help ${command} for all of ${command}'s options\\)\\n$`))
+        t.is(r.stdout, "")
+    }
+})
+
+/** The board files as they are on disk, read here without camscript's loader. */
+function boardFiles(): { id: string; archId: string; interfaces: string[]; sensor: string | null }[] {
+    const dir = fromRoot("boards")
+    return readdirSync(dir)
+        .filter((f) => f.endsWith(".board.json"))
+        .map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")))
+        .map((b) => ({
+            id: b.id,
+            archId: b.archId,
+            interfaces: b.camscript.interfaces,
+            sensor: b.camscript.camera.sensor,
+        }))
+        .sort((a, b) => a.id.localeCompare(b.id))
+}
+
+test("boards lists every board file, one line each, with its chip, interfaces, sensor and PSRAM", async (t) => {
     const r = await camscript("boards")
-    t.is(r.code, 0)
-    t.regex(r.stdout, /ai_thinker_esp32_cam +wlan /)
-    t.regex(r.stdout, /wt32_eth01 +wlan\+lan /)
+    t.is(r.code, 0, r.stderr)
+    const files = boardFiles()
+    const lines = r.stdout.trimEnd().split("\n")
+    t.deepEqual(
+        lines.map((l) => l.split(/ +/)[0]),
+        files.map((b) => b.id),
+    )
+    const cam = lines.find((l) => l.startsWith("ai_thinker_esp32_cam "))!
+    t.regex(cam, /^ai_thinker_esp32_cam +esp32 +wlan +OV2640 +4 MB +AI-Thinker ESP32-CAM$/)
+    t.regex(
+        lines.find((l) => l.startsWith("wt32_eth01 "))!,
+        / wlan\+lan +- +none +/,
+    )
+})
+
+test("boards WORD narrows the list: interfaces and chips as whole words, ids, names and sensors by part", async (t) => {
+    const files = boardFiles()
+    const ids = (out: string) =>
+        out
+            .trimEnd()
+            .split("\n")
+            .map((l) => l.split(/ +/)[0])
+    const lan = await camscript("boards", "lan")
+    t.is(lan.code, 0, lan.stderr)
+    t.deepEqual(
+        ids(lan.stdout),
+        files.filter((b) => b.interfaces.includes("lan")).map((b) => b.id),
+        "lan is not found inside wlan",
+    )
+    const s3 = await camscript("boards", "ESP32-S3", "ov2640")
+    t.deepEqual(
+        ids(s3.stdout),
+        files.filter((b) => b.archId === "esp32s3" && b.sensor === "OV2640").map((b) => b.id),
+    )
+    t.true(ids(s3.stdout).length > 0)
+    const none = await camscript("boards", "lan", "ov3660")
+    t.is(none.code, 1)
+    t.is(none.stdout, "")
+    t.regex(none.stderr, /^camscript boards: no board matches "lan" "ov3660"; camscript boards lists them all\n$/)
+})
+
+test("boards --json: one object per board and line, typed, in the same order", async (t) => {
+    const r = await camscript("boards", "--json")
+    t.is(r.code, 0, r.stderr)
+    const lines = r.stdout
+        .trimEnd()
+        .split("\n")
+        .map((l) => JSON.parse(l))
+    const files = boardFiles()
+    t.deepEqual(
+        lines.map((l) => l.id),
+        files.map((b) => b.id),
+    )
+    for (const [i, l] of lines.entries()) {
+        t.is(l.type, "board")
+        t.is(l.chip, files[i].archId)
+        t.deepEqual(l.interfaces, files[i].interfaces)
+        t.is(l.camera, files[i].sensor)
+        t.is(typeof l.psramBytes, "number")
+        t.true(l.file.endsWith(`${l.id}.board.json`))
+    }
+    const filtered = await camscript("boards", "lan", "--json")
+    t.deepEqual(
+        filtered.stdout
+            .trimEnd()
+            .split("\n")
+            .map((l) => JSON.parse(l).id),
+        files.filter((b) => b.interfaces.includes("lan")).map((b) => b.id),
+    )
 })

@@ -1,6 +1,7 @@
 import test, { type ExecutionContext } from "ava"
 import { readFileSync } from "node:fs"
 import { fromRoot } from "../project/paths"
+import { campus, EAP_PASSWORD, enterpriseAttempt, PASSWORD_CAMPUS, peap, pki } from "./helpers/campus"
 import { runScript, type RunScriptOptions, type ScriptRun } from "./helpers/run"
 
 // One conformance suite, two implementations of the driver contracts: the
@@ -128,60 +129,6 @@ for (const n of await wlan.scan()) console.log(\`seen \${n.ssid} \${n.security}\
 
 // ---- enterprise (802.1X) outcomes
 
-const pki = (f: string) => fromRoot("sim/worlds/pki", f)
-const PKI = {
-    CA: readFileSync(pki("ca.pem"), "utf8"),
-    ROGUE_CA: readFileSync(pki("rogue-ca.pem"), "utf8"),
-    CLIENT_CERT: readFileSync(pki("client.pem"), "utf8"),
-    CLIENT_KEY: readFileSync(pki("client.key"), "utf8"),
-}
-const EAP_PASSWORD = "correct horse battery"
-
-function campus(security = "wpa2-enterprise", login: object = {}) {
-    return {
-        accessPoints: [
-            {
-                ssid: "campus",
-                security,
-                position: [12, 5],
-                dhcp: { subnet: "10.50.0.0/16" },
-                loginServer: {
-                    caCertFile: pki("ca.pem"),
-                    domain: "radius.campus.test",
-                    methods: ["PEAP", "TTLS", "TLS"],
-                    users: [
-                        { username: "camera-01", password: EAP_PASSWORD },
-                        { identity: "camera-01", clientCertFile: pki("client.pem") },
-                    ],
-                    ...login,
-                },
-            },
-        ],
-    }
-}
-
-function enterpriseAttempt(options: string) {
-    return `
-import { network } from "camscript"
-const CA = \`${PKI.CA}\`
-const ROGUE_CA = \`${PKI.ROGUE_CA}\`
-const CLIENT_CERT = \`${PKI.CLIENT_CERT}\`
-const CLIENT_KEY = \`${PKI.CLIENT_KEY}\`
-const wlan = new network.WLAN(network.WLAN.IF_STA)
-await wlan.active(true)
-await wlan.connect("campus", ${options})
-try {
-    await wlan.wait_connected(15000)
-    console.log(\`up \${wlan.ifconfig()[0]}\`)
-} catch (e) {
-    console.log(\`status \${wlan.status()}: \${wlan.reason()}\`)
-}
-`
-}
-
-const peap = (password = EAP_PASSWORD, extra = "") =>
-    `{ eap: "PEAP", username: "camera-01", password: "${password}", caCert: CA, serverDomain: "campus.test"${extra} }`
-
 const enterpriseScenarios: [string, string, object][] = [
     ["PEAP accepted", peap(), campus()],
     [
@@ -199,11 +146,7 @@ const enterpriseScenarios: [string, string, object][] = [
     ["login server back after 8 s", peap(), campus("wpa2-enterprise", { down: [{ from: 0, until: "8s" }] })],
     ["insecure", `{ eap: "PEAP", username: "camera-01", password: "${EAP_PASSWORD}", insecure: true }`, campus()],
     ["WPA3-Enterprise", peap(), campus("wpa3-enterprise")],
-    [
-        "enterprise login for a password network",
-        peap(),
-        { accessPoints: [{ ssid: "campus", security: "wpa2-psk", password: "home-password", position: [5, 0] }] },
-    ],
+    ["enterprise login for a password network", peap(), PASSWORD_CAMPUS],
 ]
 
 for (const [name, options, world] of enterpriseScenarios) {

@@ -1,6 +1,7 @@
 import test from "ava"
 import { readFileSync } from "node:fs"
 import { fromRoot } from "../project/paths"
+import { campus, EAP_PASSWORD as PASSWORD } from "./helpers/campus"
 import { runScript } from "./helpers/run"
 
 // Certificates at the documented limits (caCert 8192 bytes, clientCert and
@@ -14,7 +15,6 @@ const pem = (dir: string, f: string) => readFileSync(fromRoot(dir, f), "utf8")
 const CAMPUS_CA = pem("sim/worlds/pki", "ca.pem")
 const CLIENT_CERT = pem("sim/worlds/pki", "client.pem")
 const big = (f: string) => pem("test/fixtures/pki", f)
-const PASSWORD = "correct horse battery"
 
 /** Pad `text` with newlines to exactly `bytes` (a few at most: the fixtures are sized to fit). */
 function exactly(text: string, bytes: number): string {
@@ -31,28 +31,6 @@ const CLIENT_CERT_4K = exactly(CLIENT_CERT + big("intermediate-1.pem") + big("in
 const CLIENT_KEY_4K = exactly(big("client-5176.key"), 4096)
 // a PEM whose base64 is one line of 8136 characters: more than one slice
 const ONE_LINE = exactly(`-----BEGIN CERTIFICATE-----\n${"A".repeat(8136)}\n-----END CERTIFICATE-----`, 8192)
-
-function campus() {
-    return {
-        accessPoints: [
-            {
-                ssid: "campus",
-                security: "wpa2-enterprise",
-                position: [12, 5],
-                dhcp: { subnet: "10.50.0.0/16" },
-                loginServer: {
-                    caCertFile: fromRoot("sim/worlds/pki/ca.pem"),
-                    domain: "radius.campus.test",
-                    methods: ["PEAP", "TLS"],
-                    users: [
-                        { username: "camera-01", password: PASSWORD },
-                        { identity: "camera-01", clientCertFile: fromRoot("sim/worlds/pki/client.pem") },
-                    ],
-                },
-            },
-        ],
-    }
-}
 
 const prelude = `
 import { network } from "camscript"
@@ -103,7 +81,7 @@ const bad = CHAINS[CHAINS.length - 1]
 const at = bad.indexOf("\\n", 7000) + 5
 await attempt("bad base64", peap(bad.slice(0, at) + "*" + bad.slice(at + 1)))
 `,
-        { world: campus(), timeout: "10m" },
+        { world: campus("wpa2-enterprise", { methods: ["PEAP", "TLS"] }), timeout: "10m" },
     )
     t.is(run.outcome, "finished", run.error)
     t.deepEqual(sizes, [595, 2669, 4734, 6036, 8192])
@@ -135,7 +113,7 @@ for (let i = 1; i <= 3; i++) await attempt(\`tls \${i}\`, tls(CERT, KEY))
 await attempt("cert 4097", tls(CERT + "\\n", KEY))
 await attempt("key 4097", tls(CERT, KEY + "\\n"))
 `,
-        { world: campus(), timeout: "10m" },
+        { world: campus("wpa2-enterprise", { methods: ["PEAP", "TLS"] }), timeout: "10m" },
     )
     t.is(run.outcome, "finished", run.error)
     t.deepEqual(run.lines, [

@@ -1,64 +1,14 @@
 import test from "ava"
-import { readFileSync } from "node:fs"
 import { fromRoot } from "../project/paths"
+import { campus, EAP_PASSWORD, enterpriseAttempt, PASSWORD_CAMPUS, peap, PKI } from "./helpers/campus"
 import { events, everything, runFile, runScript, value } from "./helpers/run"
 
 // Enterprise (802.1X) networks through the bytecode: each outcome has its
 // own status and reason; safe defaults; bad credentials throw at once;
-// nothing secret is ever printed.
+// nothing secret is ever printed. The campus world and the attempt script
+// are shared with test/conformance.test.ts (test/helpers/campus.ts).
 
-const pki = (f: string) => fromRoot("sim/worlds/pki", f)
-const CA = readFileSync(pki("ca.pem"), "utf8")
-const ROGUE_CA = readFileSync(pki("rogue-ca.pem"), "utf8")
-const CLIENT_CERT = readFileSync(pki("client.pem"), "utf8")
-const CLIENT_KEY = readFileSync(pki("client.key"), "utf8")
-const PASSWORD = "correct horse battery"
-
-function campus(login: object = {}) {
-    return {
-        accessPoints: [
-            {
-                ssid: "campus",
-                security: "wpa2-enterprise",
-                position: [12, 5],
-                dhcp: { subnet: "10.50.0.0/16" },
-                loginServer: {
-                    caCertFile: pki("ca.pem"),
-                    domain: "radius.campus.test",
-                    methods: ["PEAP", "TTLS", "TLS"],
-                    users: [
-                        { username: "camera-01", password: PASSWORD },
-                        { identity: "camera-01", clientCertFile: pki("client.pem") },
-                    ],
-                    ...login,
-                },
-            },
-        ],
-    }
-}
-
-/** A script that connects with `options` and reports how it went after at most 15 s. */
-function attempt(options: string) {
-    return `
-import { network } from "camscript"
-const CA = \`${CA}\`
-const ROGUE_CA = \`${ROGUE_CA}\`
-const CLIENT_CERT = \`${CLIENT_CERT}\`
-const CLIENT_KEY = \`${CLIENT_KEY}\`
-const wlan = new network.WLAN(network.WLAN.IF_STA)
-await wlan.active(true)
-await wlan.connect("campus", ${options})
-try {
-    await wlan.wait_connected(15000)
-    console.log(\`up \${wlan.ifconfig()[0]}\`)
-} catch (e) {
-    console.log(\`status \${wlan.status()}: \${wlan.reason()}\`)
-}
-`
-}
-
-const peap = (extra = "") =>
-    `{ eap: "PEAP", username: "camera-01", password: "${PASSWORD}", caCert: CA, serverDomain: "campus.test"${extra} }`
+const { CA, CLIENT_CERT, CLIENT_KEY } = PKI
 
 test("the spec's timeout wrapper around an enterprise connect: link up", async (t) => {
     const run = await runFile(fromRoot("examples/enterprise.ts"), { world: "campus" })
@@ -68,13 +18,15 @@ test("the spec's timeout wrapper around an enterprise connect: link up", async (
 })
 
 test("PEAP with the right password joins", async (t) => {
-    const run = await runScript(attempt(peap()), { world: campus() })
+    const run = await runScript(enterpriseAttempt(peap()), { world: campus() })
     t.deepEqual(run.lines, ["up 10.50.0.100"])
 })
 
 test("TTLS with PAP inside joins", async (t) => {
     const run = await runScript(
-        attempt(`{ eap: "TTLS", phase2: "PAP", username: "camera-01", password: "${PASSWORD}", caCert: CA }`),
+        enterpriseAttempt(
+            `{ eap: "TTLS", phase2: "PAP", username: "camera-01", password: "${EAP_PASSWORD}", caCert: CA }`,
+        ),
         { world: campus() },
     )
     t.deepEqual(run.lines, ["up 10.50.0.100"])
@@ -82,7 +34,9 @@ test("TTLS with PAP inside joins", async (t) => {
 
 test("TLS with the camera's certificate joins", async (t) => {
     const run = await runScript(
-        attempt(`{ eap: "TLS", identity: "camera-01", clientCert: CLIENT_CERT, clientKey: CLIENT_KEY, caCert: CA }`),
+        enterpriseAttempt(
+            `{ eap: "TLS", identity: "camera-01", clientCert: CLIENT_CERT, clientKey: CLIENT_KEY, caCert: CA }`,
+        ),
         { world: campus() },
     )
     t.deepEqual(run.lines, ["up 10.50.0.100"])
@@ -90,7 +44,7 @@ test("TLS with the camera's certificate joins", async (t) => {
 
 test("credentials rejected by the login server: WRONG_PASSWORD", async (t) => {
     const run = await runScript(
-        attempt(`{ eap: "PEAP", username: "camera-01", password: "wrong horse", caCert: CA }`),
+        enterpriseAttempt(`{ eap: "PEAP", username: "camera-01", password: "wrong horse", caCert: CA }`),
         { world: campus() },
     )
     t.deepEqual(run.lines, ["status 202: the login server rejected the credentials"])
@@ -98,7 +52,9 @@ test("credentials rejected by the login server: WRONG_PASSWORD", async (t) => {
 
 test("a certificate the server does not know: WRONG_PASSWORD (credentials rejected)", async (t) => {
     const run = await runScript(
-        attempt(`{ eap: "TLS", identity: "camera-02", clientCert: CLIENT_CERT, clientKey: CLIENT_KEY, caCert: CA }`),
+        enterpriseAttempt(
+            `{ eap: "TLS", identity: "camera-02", clientCert: CLIENT_CERT, clientKey: CLIENT_KEY, caCert: CA }`,
+        ),
         { world: campus() },
     )
     t.deepEqual(run.lines, ["status 202: the login server rejected the credentials"])
@@ -106,7 +62,7 @@ test("a certificate the server does not know: WRONG_PASSWORD (credentials reject
 
 test("server certificate not signed by the caCert given: CONNECT_FAIL, untrusted", async (t) => {
     const run = await runScript(
-        attempt(`{ eap: "PEAP", username: "camera-01", password: "${PASSWORD}", caCert: ROGUE_CA }`),
+        enterpriseAttempt(`{ eap: "PEAP", username: "camera-01", password: "${EAP_PASSWORD}", caCert: ROGUE_CA }`),
         { world: campus() },
     )
     t.deepEqual(run.lines, [
@@ -115,18 +71,22 @@ test("server certificate not signed by the caCert given: CONNECT_FAIL, untrusted
 })
 
 test("server certificate for another domain: CONNECT_FAIL, wrong domain", async (t) => {
-    const run = await runScript(attempt(peap().replace('"campus.test"', '"evil.test"')), { world: campus() })
+    const run = await runScript(enterpriseAttempt(peap().replace('"campus.test"', '"evil.test"')), { world: campus() })
     t.deepEqual(run.lines, ["status 203: the login server's certificate is for another domain than serverDomain"])
 })
 
 test("login server down: CONNECT_FAIL, unreachable, after the supplicant's timeout", async (t) => {
-    const run = await runScript(attempt(peap()), { world: campus({ down: [{ from: 0 }] }) })
+    const run = await runScript(enterpriseAttempt(peap()), {
+        world: campus("wpa2-enterprise", { down: [{ from: 0 }] }),
+    })
     t.deepEqual(run.lines, ["status 203: the login server did not answer (the access point could not reach it)"])
     t.true(events(run).some((e) => e.includes("reason=EapServerUnreachable")))
 })
 
 test("login server back up: the retries get through by themselves", async (t) => {
-    const run = await runScript(attempt(peap()), { world: campus({ down: [{ from: 0, until: "8s" }] }) })
+    const run = await runScript(enterpriseAttempt(peap()), {
+        world: campus("wpa2-enterprise", { down: [{ from: 0, until: "8s" }] }),
+    })
     t.deepEqual(run.lines, ["up 10.50.0.100"])
     // by hand (docs/world-format.md#timing, docs/api.md#retry-policy): the first login, while the
     // server is down, is given up 30 ms + 6 s after association (EapServerUnreachable); the retry
@@ -147,23 +107,21 @@ test("login server back up: the retries get through by themselves", async (t) =>
 })
 
 test("an EAP method the server does not accept: CONNECT_FAIL, method", async (t) => {
-    const run = await runScript(attempt(peap()), { world: campus({ methods: ["TTLS"] }) })
+    const run = await runScript(enterpriseAttempt(peap()), { world: campus("wpa2-enterprise", { methods: ["TTLS"] }) })
     t.deepEqual(run.lines, ["status 203: the login server does not accept this EAP method"])
 })
 
 test("insecure: true connects without a CA certificate, deliberately", async (t) => {
     const run = await runScript(
-        attempt(`{ eap: "PEAP", username: "camera-01", password: "${PASSWORD}", insecure: true }`),
+        enterpriseAttempt(`{ eap: "PEAP", username: "camera-01", password: "${EAP_PASSWORD}", insecure: true }`),
         { world: campus() },
     )
     t.deepEqual(run.lines, ["up 10.50.0.100"])
 })
 
 test("enterprise credentials for a password network: CONNECT_FAIL with a reason that says so", async (t) => {
-    const run = await runScript(attempt(peap()), {
-        world: {
-            accessPoints: [{ ssid: "campus", security: "wpa2-psk", password: "home-password", position: [5, 0] }],
-        },
+    const run = await runScript(enterpriseAttempt(peap()), {
+        world: PASSWORD_CAMPUS,
     })
     t.deepEqual(run.lines, ["status 203: the network uses a password (WPA2/WPA3-Personal), not an enterprise login"])
 })
@@ -182,7 +140,7 @@ async function probe(name: string, o: any) {
         console.log(\`\${name}: \${(e as Error).message}\`)
     }
 }
-await probe("no ca", { eap: "PEAP", username: "u", password: "${PASSWORD}" })
+await probe("no ca", { eap: "PEAP", username: "u", password: "${EAP_PASSWORD}" })
 await probe("no eap", { username: "u", password: "p" })
 await probe("bad eap", { eap: "LEAP", username: "u", password: "p", caCert: CA })
 await probe("peap no password", { eap: "PEAP", username: "u", caCert: CA })
@@ -223,7 +181,7 @@ test("bad enterprise options throw at once, saying what is wrong and what is all
     t.regex(v("insecure and ca"), /caCert cannot be checked with insecure: true/)
     t.regex(v("too big"), /caCert is \d+ bytes; the camera holds at most 8192 bytes for it/)
     t.false(
-        run.lines.some((l) => l.includes(PASSWORD) || l.includes("MIIB")),
+        run.lines.some((l) => l.includes(EAP_PASSWORD) || l.includes("MIIB")),
         "no secret or PEM content in messages",
     )
 })
@@ -247,15 +205,15 @@ test("no password, key or certificate appears in any output of the enterprise sc
         ],
         [
             peap(),
-            campus({ down: [{ from: 0 }] }),
+            campus("wpa2-enterprise", { down: [{ from: 0 }] }),
             "status 203: the login server did not answer (the access point could not reach it)",
         ],
     ] as [string, object, string][]) {
-        const run = await runScript(attempt(opts), { world })
+        const run = await runScript(enterpriseAttempt(opts), { world })
         t.is(run.outcome, "finished", run.error)
         t.deepEqual(run.lines, [outcome])
         const all = everything(run)
-        for (const secret of [PASSWORD, "wrong horse", keyBody, caBody, certBody])
+        for (const secret of [EAP_PASSWORD, "wrong horse", keyBody, caBody, certBody])
             t.false(all.includes(secret), `printed: ${secret.slice(0, 12)}...`)
     }
 })
@@ -263,6 +221,6 @@ test("no password, key or certificate appears in any output of the enterprise sc
 test("a WPA3-Enterprise access point takes the same enterprise login", async (t) => {
     const world = campus()
     ;(world.accessPoints[0] as { security: string }).security = "wpa3-enterprise"
-    const run = await runScript(attempt(peap()), { world })
+    const run = await runScript(enterpriseAttempt(peap()), { world })
     t.deepEqual(run.lines, ["up 10.50.0.100"])
 })

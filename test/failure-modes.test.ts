@@ -1,5 +1,6 @@
 import test from "ava"
-import { events, runScript, value } from "./helpers/run"
+import { fromRoot } from "../project/paths"
+import { events, runFile, runScript, value } from "./helpers/run"
 
 // The spec's "What can go wrong", each reproduced in the simulator and
 // observed through the bytecode.
@@ -182,18 +183,7 @@ for (let i = 0; i < 50; i++) {
 })
 
 test("reconnects=0: one attempt only, no retry", async (t) => {
-    const run = await runScript(
-        `
-import { network, time } from "camscript"
-const wlan = new network.WLAN(network.WLAN.IF_STA)
-await wlan.active(true)
-await wlan.config({ reconnects: 0 })
-await wlan.connect("my-network", "my-password")
-await time.sleep_ms(30000)
-console.log(\`status \${wlan.status()}\`)
-`,
-        { world: "wrong-password" },
-    )
+    const run = await runFile(fromRoot("test/scripts/one-attempt.ts"), { world: "wrong-password" })
     t.is(value(run, "status"), "202")
     t.is(events(run).filter((e) => e.startsWith("Scanning")).length, 1)
 })

@@ -1,6 +1,8 @@
 import test from "ava"
 import { fromRoot } from "../project/paths"
 import {
+    AP_DHCP_MS,
+    AP_START_MS,
     AUTH_ASSOC_MS,
     BEACON_LOSS_MS,
     DHCP_REUSE_SHARE,
@@ -11,7 +13,7 @@ import {
 } from "../sim/radio/timing"
 import { AUTONEG_MS, DHCP_RETRY_MS, LINK_CHECK_MS } from "../sim/wired/wire"
 import { DRIVER_RESTART_MS } from "../sim/session"
-import { AP_DHCP_MS, AP_START_MS, CLIENT_RETRY_MS } from "../sim/drivers/wifi-access-point"
+import { CLIENT_RETRY_MS } from "../sim/radio/phone-join"
 import { WORLD_DEFAULTS } from "../sim/world/world"
 import { events, runFile, runScript, type ScriptRun } from "./helpers/run"
 

@@ -143,3 +143,31 @@ test("a scan that finishes during a connect is not taken for the attempt's, and 
         ["scan_done"],
     )
 })
+
+test("an auth mode the C does not name (ESP-IDF 5.3's WIFI_AUTH_DPP) is reported as Security Unknown, not WPA3", (t) => {
+    // the simulated SDK claims 5.3.4 (firmware/host/include/esp-idf/esp_idf_version.h),
+    // where wifi_auth_mode_t numbers WPA3_PSK 6 and DPP 13 (esp_wifi_types_generic.h)
+    const securityReported = (authmode: number) => {
+        const s = setUp()
+        const link = station.packet("event", "link")
+        const securities: string[] = []
+        const previous = s.board.servers[0].onEvent!
+        s.board.servers[0].onEvent = (code, data) => {
+            previous(code, data)
+            if (code === link.code)
+                securities.push(station.enumName("Security", (jdunpack(data, link.format) as number[])[4]))
+        }
+        s.command("set_active", [1])
+        s.command("associate", [0, NETWORK.ssid, "my-password", new Uint8Array(6)])
+        s.clock.advance(timing.FULL_SCAN_MS + 5)
+        t.is(s.links[s.links.length - 1], "Associating None")
+        // ESP-IDF reports the link up, with this auth mode
+        s.board.post((x) => s.board.wifiEvents(x).staConnected(NETWORK.ssid, NETWORK.bssid, NETWORK.channel, authmode))
+        s.board.pass()
+        t.is(s.links[s.links.length - 1], "ObtainingAddress None")
+        return securities[securities.length - 1]
+    }
+    t.is(securityReported(13), "Unknown")
+    t.is(station.enumValue("Security", "Unknown"), 255)
+    t.is(securityReported(6), "Wpa3")
+})

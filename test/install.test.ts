@@ -104,4 +104,42 @@ test.serial("packed, installed into a new project, camscript runs its script, it
     const typo = await run(bin, ["sim", "src/main.ts", "--wrld", "x"], { cwd: project, env })
     t.is(typo.code, 2)
     t.regex(typo.stderr, /did you mean --world\?/)
+
+    // The editor's types survive the project's own later installs: any npm
+    // install prunes what npm did not put there, which used to take the
+    // DeviceScript libraries (and so every global type) with it. A script
+    // importing @devicescript/net, as docs/api.md says to, type-checks with
+    // tsc before and after adding and removing another package, and builds.
+    writeFileSync(
+        join(project, "src/fetcher.ts"),
+        'import { fetch } from "@devicescript/net"\nimport { network } from "camscript"\n' +
+            "const wlan = new network.WLAN(network.WLAN.IF_STA)\n" +
+            'console.log(wlan.isconnected(), typeof fetch, [1, 2].map((x) => x * 2).length, "ok".length)\n',
+    )
+    const tsc = () =>
+        run(process.execPath, [fromRoot("node_modules/typescript/bin/tsc"), "--noEmit", "-p", project], {
+            cwd: project,
+        })
+    const before = await tsc()
+    t.is(before.code, 0, `tsc after install: ${before.stdout}${before.stderr}`)
+    const extra = join(work, "extra")
+    mkdirSync(extra)
+    writeFileSync(join(extra, "package.json"), JSON.stringify({ name: "camscript-extra", version: "1.0.0" }))
+    const extraPacked = await run(npm, ["pack", "--pack-destination", work, "--silent"], { cwd: extra, env })
+    t.is(extraPacked.code, 0, extraPacked.stderr)
+    const added = await run(
+        npm,
+        ["install", "--offline", "--no-audit", "-D", join(work, extraPacked.stdout.trim().split("\n").pop()!)],
+        { cwd: project, env },
+    )
+    t.is(added.code, 0, added.stdout + added.stderr)
+    const afterAdd = await tsc()
+    t.is(afterAdd.code, 0, `tsc after npm install of another package: ${afterAdd.stdout}${afterAdd.stderr}`)
+    const removed = await run(npm, ["uninstall", "--offline", "--no-audit", "camscript-extra"], { cwd: project, env })
+    t.is(removed.code, 0, removed.stdout + removed.stderr)
+    const afterRemove = await tsc()
+    t.is(afterRemove.code, 0, `tsc after npm uninstall: ${afterRemove.stdout}${afterRemove.stderr}`)
+    // the types tsc saw are what the compiler accepts: the same script builds
+    const built = await run(bin, ["build", "src/fetcher.ts", "-o", join(work, "fetcher.devs")], { cwd: project, env })
+    t.is(built.code, 0, built.stderr)
 })

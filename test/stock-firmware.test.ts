@@ -213,18 +213,7 @@ test("router password changed: the drop, then failed rejoins, read CONNECT_FAIL 
 })
 
 test("reconnects=0: the network is forgotten after the first failure, so the firmware stops trying", async (t) => {
-    const run = await runScript(
-        `
-import { network, time } from "camscript"
-const wlan = new network.WLAN(network.WLAN.IF_STA)
-await wlan.active(true)
-await wlan.config({ reconnects: 0 })
-await wlan.connect("my-network", "my-password")
-await time.sleep_ms(30000)
-console.log(\`status \${wlan.status()}\`)
-`,
-        { ...stock, world: "wrong-password" },
-    )
+    const run = await runFile(fromRoot("test/scripts/one-attempt.ts"), { ...stock, world: "wrong-password" })
     t.is(value(run, "status"), "203")
     // the firmware's immediate rejoin may start before the forget arrives: at most two attempts
     const attempts = events(run).filter((e) => e.startsWith("connecting")).length

@@ -96,6 +96,22 @@ test.serial("board ids: hyphens and case are folded before anything else", (t) =
     t.regex(e!.message, /did you mean "wt32_eth01"\?/)
 })
 
+test("board ids typed without their separators find the board: esp32cam, ESP32CAM, wt32eth01", (t) => {
+    for (const [typed, meant] of [
+        ["esp32cam", "ai_thinker_esp32_cam"],
+        ["ESP32CAM", "ai_thinker_esp32_cam"],
+        ["aithinker-esp32cam", "ai_thinker_esp32_cam"],
+        ["wt32eth01", "wt32_eth01"],
+        ["esp32campoe", undefined],
+    ] as const) {
+        const found = suggestions(typed, ["ai_thinker_esp32_cam", "esp32_cam_w5500", "wt32_eth01", "olimex_esp32_poe"])
+        if (meant) t.is(found[0], meant, typed)
+        else t.deepEqual(found, [], typed)
+    }
+    // a word of 3 letters or fewer is not matched inside a longer name without separators
+    t.deepEqual(suggestions("eth", ["wt32_eth01"]), [])
+})
+
 test.serial("a world's board with hyphens: a suggestion, never a regular expression", (t) => {
     const m = worldProblems({ board: "esp32-cam", accessPoints: [] })
     t.regex(m, /board: unknown board "esp32-cam"; did you mean "ai_thinker_esp32_cam"/)

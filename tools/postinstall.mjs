@@ -9,10 +9,24 @@
 //    compile in-process instead of starting the CLI for every build.
 // 2. Link this package into node_modules as "camscript", so compiled scripts
 //    can `import { network } from "camscript"`, and put our CLI on node_modules/.bin.
-// 3. Unpack @devicescript/core (+ generated service typings) with `devicescript build`.
+// 3. Unpack @devicescript/core (+ generated service typings) with `devicescript build`,
+//    and keep a copy of the DeviceScript libraries in .camscript/devicescript/ for
+//    editors and `tsc` (tsconfig.base.json points there): npm prunes the copies
+//    the CLI unpacks into node_modules/@devicescript/ as extraneous on the
+//    project's next `npm install`, which broke users' editors.
 // 4. Bundle the Node side (CLI + simulator) with esbuild.
 import { execFileSync } from "node:child_process"
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, chmodSync } from "node:fs"
+import {
+    chmodSync,
+    cpSync,
+    existsSync,
+    mkdirSync,
+    readdirSync,
+    readFileSync,
+    rmSync,
+    symlinkSync,
+    writeFileSync,
+} from "node:fs"
 import { createRequire } from "node:module"
 import { basename, dirname, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -104,6 +118,22 @@ function unpackCore() {
     })
 }
 
+// Every library the compiler accepts an import of (@devicescript/core, net,
+// settings, ...), as the CLI unpacked it, minus the CLI itself: copied where
+// npm never looks, so a later `npm install` in the project cannot prune it.
+function keepTypes() {
+    const unpacked = join(root, "node_modules/@devicescript")
+    const kept = join(root, ".camscript/devicescript")
+    rmSync(kept, { recursive: true, force: true })
+    for (const name of readdirSync(unpacked)) {
+        if (name === "cli" || !existsSync(join(unpacked, name, "src"))) continue
+        cpSync(join(unpacked, name, "src"), join(kept, name, "src"), { recursive: true })
+        cpSync(join(unpacked, name, "package.json"), join(kept, name, "package.json"))
+    }
+    if (!existsSync(join(kept, "core/src/devicescript-spec.d.ts")))
+        fail("devicescript build did not unpack @devicescript/core; run npm ci")
+}
+
 function bundleNode() {
     execFileSync(process.execPath, [join(root, "tools/bundle.mjs")], { cwd: root, stdio: "inherit" })
 }
@@ -113,5 +143,6 @@ exposeCompiler()
 // as a dependency, npm links the bin and the project imports "camscript" itself
 if (!asDependency) linkSelf()
 unpackCore()
+keepTypes()
 // the packed tarball carries the bundle (built by "prepack"); the clone builds it
 if (!asDependency || !existsSync(join(root, "dist/camscript.cjs"))) bundleNode()

@@ -12,7 +12,7 @@ import { romLoaderAnswers } from "./rom-probe"
 export const JDUSB_BAUD = 1_500_000
 
 /** A running board announces itself within a second; a loaded machine (CI) may take several. */
-export const ANSWER_TIMEOUT_MS = 8000
+const ANSWER_TIMEOUT_MS = 8000
 
 export interface DeployOptions {
     /** fraction 0..1 of the image sent */
@@ -35,7 +35,7 @@ export interface DeployResult {
 }
 
 /** Opens and closes the port once, for errors a user can act on before jacdac-ts hides them. */
-export async function checkPortOpens(path: string): Promise<void> {
+async function checkPortOpens(path: string): Promise<void> {
     await closePort(await openPort(path, JDUSB_BAUD))
 }
 
@@ -44,7 +44,7 @@ function hex(data: Uint8Array | undefined): string {
 }
 
 /** major.minor.patch of the bytecode an image carries (header bytes 8..11) */
-export function imageBytecodeVersion(image: Uint8Array): [number, number, number] {
+function imageBytecodeVersion(image: Uint8Array): [number, number, number] {
     const v = new DataView(image.buffer, image.byteOffset, image.byteLength)
     return [image[11], image[10], v.getUint16(8, true)]
 }

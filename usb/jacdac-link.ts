@@ -9,7 +9,7 @@ import type * as Jacdac from "../node_modules/jacdac-ts/dist/types/src/jacdac"
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 export const jd = require("jacdac-ts") as typeof Jacdac
 
-export type JDBus = Jacdac.JDBus
+type JDBus = Jacdac.JDBus
 export type JDService = Jacdac.JDService
 
 function onePortClass(path: string, listed: () => boolean): typeof SerialPort {

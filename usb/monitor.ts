@@ -8,7 +8,7 @@ import type { BoardProgram } from "./program"
 // its log (EnableLog to the USB bridge) and shows the text between frames;
 // --raw shows the line as it comes at 115200 baud (boot ROM, crash dumps).
 
-export const RAW_BAUD = 115200
+const RAW_BAUD = 115200
 
 export interface MonitorOptions {
     program?: BoardProgram

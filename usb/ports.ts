@@ -57,7 +57,7 @@ export function listSerialPorts(sysTty = "/sys/class/tty", dev = "/dev"): SeenPo
     return out
 }
 
-export function describePort(p: SeenPort): string {
+function describePort(p: SeenPort): string {
     if (p.vendorId === undefined) return p.path
     const id = `${p.vendorId.toString(16).padStart(4, "0")}:${(p.productId ?? 0).toString(16).padStart(4, "0")}`
     const vendor = BOARD_VENDORS[p.vendorId]

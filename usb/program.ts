@@ -24,7 +24,7 @@ interface DebugFile extends DebugInfo {
     camscript: { board: string; sha256: string; userFiles: Record<string, string> }
 }
 
-export function imageSha256(image: Uint8Array): string {
+function imageSha256(image: Uint8Array): string {
     return createHash("sha256").update(image).digest("hex")
 }
 

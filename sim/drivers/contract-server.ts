@@ -2,8 +2,8 @@ import type { Contract } from "../contract"
 import { JDServiceServer, jdpack, type Packet } from "../jacdac"
 
 // What every simulated driver shares: the contract's version and MAC
-// registers, commands decoded with the contract's pack formats, and events
-// encoded the same way. The formats come from services/*.md, never from here.
+// registers, commands decoded with the contract's pack formats into fields
+// named as the contract names them, and events encoded the same way. The formats come from services/*.md, never from here.
 
 /** "aa:bb:cc:dd:ee:ff" -> 6 bytes */
 export function macBytes(text: string): Uint8Array {
@@ -22,6 +22,19 @@ export function derivedMac(baseMac: string, offset: number): string {
     return macText(b)
 }
 
+/** The fields of a command, throwing on a name the contract does not give it (a typo would read undefined). */
+function strictFields(command: string, fields: Record<string, unknown>): Record<string, unknown> {
+    return new Proxy(fields, {
+        get(target, key) {
+            if (typeof key === "string" && !(key in target))
+                throw new Error(
+                    `command ${command} has no field "${key}"; it has ${Object.keys(target).join(", ") || "none"}`,
+                )
+            return target[key as string]
+        },
+    })
+}
+
 export abstract class ContractServer extends JDServiceServer {
     constructor(
         protected readonly contract: Contract,
@@ -33,10 +46,17 @@ export abstract class ContractServer extends JDServiceServer {
         this.addRegister(contract.packet("const", "mac").code, [macBytes(mac)])
     }
 
-    /** Handle command `name` of the contract with its fields decoded. */
-    protected command(name: string, handler: (values: unknown[]) => void) {
-        const { code, format } = this.contract.packet("command", name)
-        this.addCommand(code, (pkt: Packet) => handler(format ? pkt.jdunpack(format) : []))
+    /**
+     * Handle command `name` of the contract with its fields decoded by the
+     * contract's names (`{ channel_hint, ssid, key, bssid }`), as the firmware
+     * views read events: no driver keeps a list of positions that would go
+     * stale when the contract adds a field.
+     */
+    protected command(name: string, handler: (fields: Record<string, unknown>) => void) {
+        const { code } = this.contract.packet("command", name)
+        this.addCommand(code, (pkt: Packet) =>
+            handler(strictFields(name, this.contract.unpack("command", name, pkt.data))),
+        )
     }
 
     /** Send event `name` of the contract with `values` in its field order. */

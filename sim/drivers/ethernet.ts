@@ -13,7 +13,7 @@ import { holdLease } from "../net/dhcp-lease"
 // wired (boards/<id>.board.json): a wrong address, pin or clock is a PHY
 // that never answers, as on the bench.
 
-export const ETHERNET_CONTRACT_VERSION = 1
+const ETHERNET_CONTRACT_VERSION = 1
 
 const CLOCK_NAMES = ["gpio0-in", "gpio0-out", "gpio16-out", "gpio17-out"]
 
@@ -59,22 +59,22 @@ export class SimEthernet extends ContractServer {
     ) {
         super(contract, ETHERNET_CONTRACT_VERSION, mac)
         this.state = this.S.Stopped
-        this.command("set_phy", ([phyType, address, clock, mdc, mdio, power]) => {
+        this.command("set_phy", ({ phy_type, phy_address, clock_mode, mdc_pin, mdio_pin, power_pin }) => {
             this.phy = {
-                phyType: phyType as number,
-                address: address as number,
-                clock: clock as number,
-                mdc: mdc as number,
-                mdio: mdio as number,
-                power: power as number,
+                phyType: phy_type as number,
+                address: phy_address as number,
+                clock: clock_mode as number,
+                mdc: mdc_pin as number,
+                mdio: mdio_pin as number,
+                power: power_pin as number,
                 spi: this.phy?.spi ?? [-1, -1, -1, -1, -1, -1],
             }
         })
-        this.command("set_spi", (pins) => {
-            if (this.phy) this.phy.spi = pins as number[]
+        this.command("set_spi", ({ host, sclk_pin, mosi_pin, miso_pin, cs_pin, int_pin }) => {
+            if (this.phy) this.phy.spi = [host, sclk_pin, mosi_pin, miso_pin, cs_pin, int_pin] as number[]
         })
-        this.command("set_active", ([on]) => (on ? this.start() : this.stop()))
-        this.command("set_address", ([ip, netmask, gateway, dns, mode]) => {
+        this.command("set_active", ({ on }) => (on ? this.start() : this.stop()))
+        this.command("set_address", ({ ip, netmask, gateway, dns, mode }) => {
             const isStatic = mode === contract.enumValue("AddressMode", "Static")
             this.address = {
                 mode: isStatic ? "static" : "dhcp",
@@ -85,8 +85,8 @@ export class SimEthernet extends ContractServer {
             }
             if (this.state >= this.S.LinkUp) this.obtainAddress()
         })
-        this.command("set_hostname", ([name]) => {
-            this.hostname = name as string
+        this.command("set_hostname", ({ hostname }) => {
+            this.hostname = hostname as string
         })
         wire.onChange(() => this.checkCable())
     }

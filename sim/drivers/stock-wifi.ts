@@ -22,7 +22,7 @@ import { keyMatches } from "./wifi-station"
 // retrying IS the behaviour being modelled.
 
 // jacdac-spec's Wi-Fi service (0x18aae1fa) codes
-export const SRV_WIFI = 0x18aae1fa
+const SRV_WIFI = 0x18aae1fa
 const CMD_ADD_NETWORK = 0x81
 const CMD_RECONNECT = 0x82
 const CMD_FORGET_NETWORK = 0x83
@@ -40,9 +40,9 @@ const EV_SCAN_COMPLETE = 0x80
 const EV_NETWORKS_CHANGED = 0x81
 
 /** The firmware scans every SCAN_SECONDS << 10 ms while not connected (SCAN_SECONDS = 5). */
-export const SCAN_PERIOD_MS = 5 << 10
+const SCAN_PERIOD_MS = 5 << 10
 /** What the rssi register reads while not connected. */
-export const RSSI_NOT_CONNECTED = -128
+const RSSI_NOT_CONNECTED = -128
 
 type Phase = "idle" | "joining" | "associated" | "connected"
 

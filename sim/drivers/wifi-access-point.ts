@@ -2,8 +2,8 @@ import type { Contract } from "../contract"
 import { ContractServer, derivedMac, macBytes } from "./contract-server"
 import { jdpack } from "../jacdac"
 import type { Air } from "../radio/air"
-import { audible, distance, rssiDbm } from "../radio/pathloss"
-import * as timing from "../radio/timing"
+import { CLIENT_RETRY_MS, phoneHeardDbm, phoneJoin } from "../radio/phone-join"
+import { AP_DHCP_MS, AP_START_MS } from "../radio/timing"
 import type { Timeline } from "../timeline"
 import { cidrHosts, formatIpv4, leaseFrom, maskPrefix, parseIpv4 } from "../world/ipv4"
 import { CLIENT_ACTIONS, type ClientConfig, type WorldEvent } from "../world/world"
@@ -13,13 +13,7 @@ import { CLIENT_ACTIONS, type ClientConfig, type WorldEvent } from "../world/wor
 // it at their times, with the password they were given. One radio: while
 // the station half is associated, the access point follows its channel.
 
-export const AP_CONTRACT_VERSION = 1
-/** Bringing the soft-AP and its DHCP server up. */
-export const AP_START_MS = 100
-/** A phone that finds no network (or a full one) looks again this often. */
-export const CLIENT_RETRY_MS = 3000
-/** The camera's DHCP server answering a phone on the same radio. */
-export const AP_DHCP_MS = 50
+const AP_CONTRACT_VERSION = 1
 
 interface Settings {
     channel: number
@@ -72,19 +66,19 @@ export class SimAccessPoint extends ContractServer {
         super(contract, AP_CONTRACT_VERSION, mac)
         this.state = this.S.Stopped
         this.reason = this.R.None
-        this.command("set_config", ([channel, security, hidden, maxClients, ssid, key]) => {
+        this.command("set_config", ({ channel, security, hidden, max_clients, ssid, key }) => {
             this.settings = {
                 channel: channel as number,
                 security: security as number,
                 hidden: !!hidden,
-                maxClients: maxClients as number,
+                maxClients: max_clients as number,
                 ssid: ssid as string,
                 key: key as string,
             }
             if (this.state !== this.S.Stopped) this.start() // new settings: restart
         })
-        this.command("set_active", ([on]) => (on ? this.start() : this.stop()))
-        this.command("set_address", ([ip, netmask]) => {
+        this.command("set_active", ({ on }) => (on ? this.start() : this.stop()))
+        this.command("set_address", ({ ip, netmask }) => {
             this.ip = ip as number
             this.netmask = netmask as number
             this.leases.clear()
@@ -193,42 +187,40 @@ export class SimAccessPoint extends ContractServer {
         if (!this.clientWindowOpen(c) || this.joined.some((j) => j.client === c)) return
         const s = this.settings
         const retry = () => this.clock.setTimeout(() => this.tryJoin(c), CLIENT_RETRY_MS)
-        if (this.state !== this.S.Up || !s || s.ssid !== c.joins) return retry()
-        const radio = this.air.world.radio
-        const d = distance(this.air.cameraPosition, c.position)
-        const heard = rssiDbm(c.txPowerDbm, d, radio) // how the camera hears the phone
-        const hears = rssiDbm(this.air.cameraTxPowerDbm, d, radio) // how the phone hears the camera
-        if (!audible(heard, radio) || !audible(hears, radio)) return retry()
-        if (this.joined.length >= s.maxClients) {
-            this.timeline.add("ap", "client-refused", `${c.name}: the network is full (max_clients ${s.maxClients})`)
-            return retry()
-        }
-        const open = s.security === this.contract.enumValue("Security", "Open")
+        const open = s?.security === this.contract.enumValue("Security", "Open")
+        const network =
+            this.state === this.S.Up && s
+                ? { ssid: s.ssid, open, key: s.key, maxClients: s.maxClients, stations: this.joined.length }
+                : undefined
+        const join = phoneJoin(this.air, c, network)
         const gen = this.generation
-        if (!open && c.password !== s.key) {
-            // the phone shows "incorrect password" and gives up; never print either password
-            this.clock.setTimeout(() => {
-                if (gen === this.generation)
-                    this.timeline.add("ap", "client-refused", `${c.name} (${c.mac}): wrong password`)
-            }, timing.AUTH_ASSOC_MS + timing.WRONG_KEY_DETECT_MS)
-            return
+        switch (join.outcome) {
+            case "not-found":
+                return retry()
+            case "full":
+                this.timeline.add("ap", "client-refused", join.detail)
+                return retry()
+            case "wrong-password":
+                this.clock.setTimeout(() => {
+                    if (gen === this.generation) this.timeline.add("ap", "client-refused", join.detail)
+                }, join.afterMs)
+                return
         }
-        const handshake = open ? 0 : timing.WPA2_HANDSHAKE_MS
-        this.clock.setTimeout(
-            () => {
-                // stale, gone meanwhile, or already joined by an earlier attempt
-                if (gen !== this.generation || !this.clientWindowOpen(c) || this.joined.some((j) => j.client === c))
-                    return
-                if (this.joined.length >= s.maxClients) return retry()
-                const ip = this.lease(c.mac)
-                if (ip === undefined) return retry()
-                this.joined.push({ client: c, ip })
-                this.timeline.add("ap", "client-joined", `${c.name} ${c.mac} ip=${formatIpv4(ip)} rssi=${heard} dBm`)
-                this.sendStations()
-                this.emitLink()
-            },
-            timing.AUTH_ASSOC_MS + handshake + AP_DHCP_MS,
-        )
+        this.clock.setTimeout(() => {
+            // stale, gone meanwhile, or already joined by an earlier attempt
+            if (gen !== this.generation || !this.clientWindowOpen(c) || this.joined.some((j) => j.client === c)) return
+            if (this.joined.length >= s!.maxClients) return retry()
+            const ip = this.lease(c.mac)
+            if (ip === undefined) return retry()
+            this.joined.push({ client: c, ip })
+            this.timeline.add(
+                "ap",
+                "client-joined",
+                `${c.name} ${c.mac} ip=${formatIpv4(ip)} rssi=${join.heardDbm} dBm`,
+            )
+            this.sendStations()
+            this.emitLink()
+        }, join.afterMs + AP_DHCP_MS)
     }
 
     private leave(c: ClientConfig) {
@@ -248,9 +240,8 @@ export class SimAccessPoint extends ContractServer {
 
     private sendStations() {
         const station = this.contract.packet("event", "station")
-        const d = this.air.world.radio
         this.joined.forEach((j, index) => {
-            const rssi = rssiDbm(j.client.txPowerDbm, distance(this.air.cameraPosition, j.client.position), d)
+            const rssi = phoneHeardDbm(this.air, j.client)
             void this.sendEvent(
                 station.code,
                 jdpack(station.format, [index, this.joined.length, rssi, 0, j.ip, macBytes(j.client.mac)]),

@@ -13,16 +13,16 @@ import type { EapMethodName, SecurityMode } from "../world/world"
 
 /**
  * A scan reports at most this many networks, as the firmware does
- * (SCAN_MAX_RECORDS in firmware/main/cam_wifi_station.c): the contract's
+ * (SCAN_MAX_RECORDS in firmware/main/cam_wifi_station_private.h): the contract's
  * counts are u8, and the VM loses events when hundreds arrive at once.
  */
-export const SCAN_MAX_RECORDS = 32
+const SCAN_MAX_RECORDS = 32
 
 // The simulator's implementation of services/wifi-station.md: the same
 // contract the ESP32 firmware serves. One attempt per `associate`, outcomes
 // as `link` events; no retries here (policy lives in the bytecode, src/).
 
-export const CONTRACT_VERSION = 1
+const CONTRACT_VERSION = 1
 
 interface AddressConfig {
     mode: "dhcp" | "static"
@@ -117,17 +117,17 @@ export class SimWifiStation extends ContractServer {
         this.state = this.S.Stopped
         this.reason = this.R.None
 
-        this.command("set_active", ([on]) => this.setActive(!!on))
-        this.command("associate", ([channel, ssid, key, bssid]) => {
+        this.command("set_active", ({ on }) => this.setActive(!!on))
+        this.command("associate", ({ channel_hint, ssid, key, bssid }) => {
             const b = bssid as Uint8Array
             this.associate({
                 ssid: ssid as string,
                 key: key as string,
                 bssid: b.some((x) => x) ? macText(b) : undefined,
-                channel: (channel as number) || undefined,
+                channel: (channel_hint as number) || undefined,
             })
         })
-        this.command("set_enterprise", ([method, phase2, insecure]) => {
+        this.command("set_enterprise", ({ method, phase2, insecure }) => {
             this.enterprise = {
                 // enum names from the contract: Peap -> "PEAP", MsChapV2 -> "MSCHAPV2"
                 method: this.contract.enumName("EapMethod", method as number).toUpperCase() as EapMethodName,
@@ -136,22 +136,22 @@ export class SimWifiStation extends ContractServer {
             }
             this.chunks.clear()
         })
-        this.command("set_credential", ([kind, , offset, total, data]) =>
+        this.command("set_credential", ({ kind, offset, total, data }) =>
             this.credentialChunk(kind as number, offset as number, total as number, data as Uint8Array),
         )
-        this.command("associate_enterprise", ([channel, ssid, bssid]) => {
+        this.command("associate_enterprise", ({ channel_hint, ssid, bssid }) => {
             const b = bssid as Uint8Array
             this.associate({
                 ssid: ssid as string,
                 key: "",
                 bssid: b.some((x) => x) ? macText(b) : undefined,
-                channel: (channel as number) || undefined,
+                channel: (channel_hint as number) || undefined,
                 enterprise: this.enterprise ?? { method: "PEAP", phase2: "none", insecure: false },
             })
         })
         this.command("disassociate", () => this.leave(this.R.LeftByRequest))
         this.command("scan", () => this.scan())
-        this.command("set_address", ([ip, netmask, gateway, dns, mode]) =>
+        this.command("set_address", ({ ip, netmask, gateway, dns, mode }) =>
             this.setAddress({
                 mode: mode === contract.enumValue("AddressMode", "Static") ? "static" : "dhcp",
                 ip: ip as number,
@@ -160,10 +160,10 @@ export class SimWifiStation extends ContractServer {
                 dns: dns as number,
             }),
         )
-        this.command("set_hostname", ([name]) => {
-            this.hostname = name as string
+        this.command("set_hostname", ({ hostname }) => {
+            this.hostname = hostname as string
         })
-        this.command("set_tx_power", ([dbm]) => {
+        this.command("set_tx_power", ({ dbm }) => {
             this.air.cameraTxPowerDbm = dbm as number
             this.checkLink()
         })

@@ -30,10 +30,10 @@ import { firmwareModule, Wasm, type WasmMemory } from "./module"
 // loop's timers: RSSI polls, the Ethernet no-link report).
 
 /** Main-loop passes while nothing happens. */
-export const IDLE_PASS_MS = 50
+const IDLE_PASS_MS = 50
 
 /** Which of the firmware's services the board has (sim_init's flags). */
-export interface FirmwareServices {
+interface FirmwareServices {
     station?: Contract
     accessPoint?: Contract
     ethernet?: Contract

@@ -12,8 +12,8 @@ import { ESP, type EventTask, type Netifs } from "./esp-types"
 // board is wired (boards/<id>.board.json): a wrong type, address, pin,
 // clock or an unpowered PHY times out, as on the bench.
 
-export const ETH_EVENT = { START: 0, STOP: 1, CONNECTED: 2, DISCONNECTED: 3 } as const
-export const IP_EVENT_ETH_GOT_IP = 4
+const ETH_EVENT = { START: 0, STOP: 1, CONNECTED: 2, DISCONNECTED: 3 } as const
+const IP_EVENT_ETH_GOT_IP = 4
 
 /** firmware/host/sim/sim.h SIM_ETH_* */
 export interface EthSettings {

@@ -1,18 +1,17 @@
 import type { Air } from "../radio/air"
-import { audible, distance, rssiDbm } from "../radio/pathloss"
-import * as timing from "../radio/timing"
+import { CLIENT_RETRY_MS, phoneHeardDbm, phoneJoin } from "../radio/phone-join"
+import { AP_DHCP_MS, AP_START_MS } from "../radio/timing"
 import type { Timeline } from "../timeline"
-import { AP_DHCP_MS, AP_START_MS, CLIENT_RETRY_MS } from "../drivers/wifi-access-point"
 import { cidrHosts, formatIpv4, leaseFrom, maskPrefix } from "../world/ipv4"
 import type { ClientConfig } from "../world/world"
 import { ESP, type EventTask, type Netifs, NETIF_AP } from "./esp-types"
-import { IP_EVENT, WIFI_EVENT } from "./esp-wifi"
+import { WIFI_EVENT } from "./esp-wifi"
 
 // ESP-IDF's soft-AP and its DHCP server as the C access point sees them,
 // with the world's clients (phones, laptops) trying to join at their times,
-// by the same rules as the model driver (sim/drivers/wifi-access-point.ts):
-// they must hear the camera and be heard, know the passphrase, and find a
-// free place. What the C learns is ESP-IDF's: AP_START / AP_STOP,
+// by the same rules as the model driver (sim/drivers/wifi-access-point.ts),
+// decided in one place (sim/radio/phone-join.ts): they must hear the camera
+// and be heard, know the passphrase, and find a free place. What the C learns is ESP-IDF's: AP_START / AP_STOP,
 // AP_STACONNECTED / AP_STADISCONNECTED, IP_EVENT_AP_STAIPASSIGNED, and the
 // station list.
 
@@ -119,7 +118,7 @@ export class EspSoftAp {
     }
 
     private heard(c: ClientConfig): number {
-        return rssiDbm(c.txPowerDbm, distance(this.air.cameraPosition, c.position), this.air.world.radio)
+        return phoneHeardDbm(this.air, c)
     }
 
     private dropAll(why: string) {
@@ -146,29 +145,33 @@ export class EspSoftAp {
         if (!this.clientWindowOpen(c) || this.joined.some((j) => j.client === c)) return
         const s = this.config
         const retry = () => this.clock.setTimeout(() => this.tryJoin(c), CLIENT_RETRY_MS)
-        if (!this.up || !s || s.ssid !== c.joins) return retry()
-        const radio = this.air.world.radio
-        const d = distance(this.air.cameraPosition, c.position)
-        const hears = rssiDbm(this.air.cameraTxPowerDbm, d, radio) // how the phone hears the camera
-        if (!audible(this.heard(c), radio) || !audible(hears, radio)) return retry()
-        if (this.joined.length >= s.maxConnection) {
-            this.timeline.add("ap", "client-refused", `${c.name}: the network is full (max_clients ${s.maxConnection})`)
-            return retry()
-        }
-        const open = s.authmode === 0
+        const network =
+            this.up && s
+                ? {
+                      ssid: s.ssid,
+                      open: s.authmode === 0,
+                      key: s.password,
+                      maxClients: s.maxConnection,
+                      stations: this.joined.length,
+                  }
+                : undefined
+        const join = phoneJoin(this.air, c, network)
         const gen = this.generation
-        if (!open && c.password !== s.password) {
-            // the phone shows "incorrect password" and gives up; never print either password
-            this.clock.setTimeout(() => {
-                if (gen === this.generation)
-                    this.timeline.add("ap", "client-refused", `${c.name} (${c.mac}): wrong password`)
-            }, timing.AUTH_ASSOC_MS + timing.WRONG_KEY_DETECT_MS)
-            return
+        switch (join.outcome) {
+            case "not-found":
+                return retry()
+            case "full":
+                this.timeline.add("ap", "client-refused", join.detail)
+                return retry()
+            case "wrong-password":
+                this.clock.setTimeout(() => {
+                    if (gen === this.generation) this.timeline.add("ap", "client-refused", join.detail)
+                }, join.afterMs)
+                return
         }
-        const handshake = open ? 0 : timing.WPA2_HANDSHAKE_MS
         this.clock.setTimeout(() => {
             if (gen !== this.generation || !this.up || !this.clientWindowOpen(c)) return
-            if (this.joined.length >= s.maxConnection) return retry()
+            if (this.joined.length >= s!.maxConnection) return retry()
             const aid = this.freeAid()
             const j: Joined = { client: c, aid, ip: 0 }
             this.joined.push(j)
@@ -187,7 +190,7 @@ export class EspSoftAp {
                 )
                 this.events.post((x) => x.apIpAssigned(netif.id, c.mac, ip))
             }, AP_DHCP_MS)
-        }, timing.AUTH_ASSOC_MS + handshake)
+        }, join.afterMs)
     }
 
     private freeAid(): number {
@@ -216,5 +219,3 @@ export class EspSoftAp {
         return leaseFrom(this.leases, pool, mac)
     }
 }
-
-export { IP_EVENT }

@@ -1,7 +1,10 @@
 // What the simulated ESP-IDF pieces share: error codes, the event task's
 // queue, and the network interfaces (esp_netif) with their addresses.
 
-/** esp_err_t values (ESP-IDF's numbers). */
+/**
+ * esp_err_t values (ESP-IDF's numbers; the Wi-Fi ones from
+ * components/esp_wifi/include/esp_wifi.h, the same from v5.0 to v5.5.5).
+ */
 export const ESP = {
     OK: 0,
     FAIL: -1,
@@ -11,8 +14,8 @@ export const ESP = {
     ERR_NOT_SUPPORTED: 0x106,
     ERR_TIMEOUT: 0x107,
     ERR_WIFI_NOT_STARTED: 0x3002,
-    ERR_WIFI_MODE: 0x3006,
-    ERR_WIFI_STATE: 0x3007,
+    ERR_WIFI_MODE: 0x3005,
+    ERR_WIFI_STATE: 0x3006,
     ERR_WIFI_SSID: 0x300a,
     ERR_WIFI_NOT_CONNECT: 0x300f,
     ERR_NETIF_INVALID_PARAMS: 0x5001,

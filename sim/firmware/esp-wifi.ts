@@ -18,7 +18,7 @@ import { ESP, type EventTask, type Netifs, NETIF_STA } from "./esp-types"
 // model driver; the C decides what the script is told.
 
 /** wifi_err_reason_t values the simulated radio reports. */
-export const REASON = {
+const REASON = {
     AUTH_EXPIRE: 2,
     AUTH_LEAVE: 3,
     ASSOC_LEAVE: 8,
@@ -32,7 +32,7 @@ export const REASON = {
 } as const
 
 /** wifi_auth_mode_t of each world security (ESP-IDF 5.x numbering). */
-export const AUTHMODE: Record<SecurityMode, number> = {
+const AUTHMODE: Record<SecurityMode, number> = {
     open: 0,
     "wpa2-psk": 3,
     "wpa3-sae": 6,
@@ -52,10 +52,10 @@ export const WIFI_EVENT = {
 
 export const IP_EVENT = { STA_GOT_IP: 0, STA_LOST_IP: 1, AP_STAIPASSIGNED: 2, ETH_GOT_IP: 4, ETH_LOST_IP: 5 } as const
 
-export const WIFI_MODE = { NULL: 0, STA: 1, AP: 2, APSTA: 3 } as const
+const WIFI_MODE = { NULL: 0, STA: 1, AP: 2, APSTA: 3 } as const
 
 /** esp_eap_client's credential kinds (firmware/host/sim/sim.h SIM_EAP_*). */
-export const EAP_KIND = {
+const EAP_KIND = {
     IDENTITY: 1,
     USERNAME: 2,
     PASSWORD: 3,

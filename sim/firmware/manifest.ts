@@ -13,11 +13,11 @@ import { join } from "node:path"
 // Offsets are bytes (JSON numbers), multiples of the 4 KiB flash sector, in
 // increasing order; files are names in the manifest's folder.
 
-export const MANIFEST_CHIPS = ["esp32", "esp32s3"] as const
-export type ManifestChip = (typeof MANIFEST_CHIPS)[number]
-export const FLASH_SECTOR = 4096
+const MANIFEST_CHIPS = ["esp32", "esp32s3"] as const
+type ManifestChip = (typeof MANIFEST_CHIPS)[number]
+const FLASH_SECTOR = 4096
 
-export interface FlashImage {
+interface FlashImage {
     offset: number
     file: string
     /** the file's full path */
@@ -31,7 +31,7 @@ export interface FirmwareManifest {
     flash: FlashImage[]
 }
 
-export class ManifestError extends Error {}
+class ManifestError extends Error {}
 
 /** Read and check `dir`/manifest.json; every problem is named with what is allowed. */
 export function readFirmwareManifest(dir: string): FirmwareManifest {

@@ -42,7 +42,7 @@ function newestSource(): number {
 }
 
 /** Build the module if needed (make is quick when nothing changed). */
-export function buildFirmwareModule(): void {
+function buildFirmwareModule(): void {
     if (existsSync(WASM_PATH) && statSync(WASM_PATH).mtimeMs >= newestSource()) return
     try {
         execFileSync("make", ["-s", "-C", fromRoot("firmware"), "wasm"], { stdio: "pipe" })

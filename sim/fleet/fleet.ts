@@ -14,7 +14,7 @@ import {
     vmTickIsNext,
 } from "../session"
 import { Timeline, type TimelineEntry } from "../timeline"
-import type { CameraConfig } from "../world/cameras"
+import type { CameraConfig } from "../world/world"
 import type { World, WorldEvent } from "../world/world"
 import { type CameraState, FleetCamera } from "./camera"
 import { Site } from "./site"

@@ -29,8 +29,8 @@ export interface EnterpriseCredentials {
 }
 
 /** A RADIUS server that does not answer within this is unreachable (the supplicant gives up). */
-export const RADIUS_TIMEOUT_MS = 1000
-export const RADIUS_RETRIES = 2
+const RADIUS_TIMEOUT_MS = 1000
+const RADIUS_RETRIES = 2
 
 function domainMatches(serverDomain: string, wanted: string): boolean {
     const w = wanted.toLowerCase()

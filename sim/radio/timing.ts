@@ -5,7 +5,7 @@
 /** Active scan dwell per channel (ESP-IDF default max active scan time: 120 ms). */
 export const SCAN_DWELL_MS = 120
 /** Channels 1..13 (the ESP32's default country allows 13). */
-export const SCAN_CHANNELS = 13
+const SCAN_CHANNELS = 13
 /** A full scan: 13 x 120 ms = 1.56 s. */
 export const FULL_SCAN_MS = SCAN_DWELL_MS * SCAN_CHANNELS
 /** 802.11 open-system authentication + association request/response. */
@@ -23,8 +23,6 @@ export const WRONG_KEY_DETECT_MS = 4000
 export const HANDSHAKE_TIMEOUT_MS = 4000
 /** Beacons missed for this long drop the link (ESP-IDF station inactive time: 6 s). */
 export const BEACON_LOSS_MS = 6000
-/** An access point that is told its password changed drops its stations at once. */
-export const DEAUTH_MS = 0
 /** An 802.1X login (PEAP/TTLS/TLS): about ten EAP round trips and a TLS handshake on the ESP32. */
 export const EAP_EXCHANGE_MS = 1200
 /** The supplicant gives up on a login server that never answers. */
@@ -35,3 +33,7 @@ export const EAP_SERVER_TIMEOUT_MS = 6000
  * held (INIT-REBOOT: REQUEST, ACK) needs one round trip: this share of it.
  */
 export const DHCP_REUSE_SHARE = 0.5
+/** Bringing the camera's soft-AP and its DHCP server up. */
+export const AP_START_MS = 100
+/** The camera's DHCP server answering a phone on the same radio. */
+export const AP_DHCP_MS = 50

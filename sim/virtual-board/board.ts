@@ -152,7 +152,7 @@ export class VirtualBoard {
 }
 
 /** true, or what the ROM would print about the flash it tried to boot. */
-export function runtimeIn(flash: FlashChip, chip: ChipProfile): true | string {
+function runtimeIn(flash: FlashChip, chip: ChipProfile): true | string {
     const boot = readImageHeader(flash.read(chip.bootloaderOffset, 24))
     if (!boot) {
         const first = Buffer.from(flash.read(chip.bootloaderOffset, 4)).readUInt32LE(0)
@@ -166,7 +166,7 @@ export function runtimeIn(flash: FlashChip, chip: ChipProfile): true | string {
 }
 
 /** Minimal images at the bootloader and app offsets, so an in-memory board starts "already flashed". */
-export function installStandInRuntime(flash: FlashChip, chip: ChipProfile): void {
+function installStandInRuntime(flash: FlashChip, chip: ChipProfile): void {
     for (const offset of [chip.bootloaderOffset, chip.appOffset]) {
         const header = new Uint8Array(24)
         header[0] = 0xe9

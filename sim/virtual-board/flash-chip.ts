@@ -5,7 +5,7 @@ import { closeSync, existsSync, openSync, readFileSync, writeSync } from "node:f
 // restart of the virtual board.
 
 /** The DeviceScript runtime keeps the deployed program in this many bytes at the end of the flash. */
-export const PROGRAM_REGION_SIZE = 128 * 1024
+const PROGRAM_REGION_SIZE = 128 * 1024
 
 export class FlashChip {
     readonly data: Buffer

@@ -10,7 +10,7 @@ import { slipEncode, SlipDecoder } from "../../formats/slip"
 // them by MD5. Requests are `00 op size16 chk32 data`, responses
 // `01 op size16 value32 data status`.
 
-export const enum Op {
+const enum Op {
     FlashBegin = 0x02,
     FlashData = 0x03,
     FlashEnd = 0x04,

@@ -1,5 +1,5 @@
 import { resolve } from "node:path"
-import type { Vec2 } from "./world"
+import type { CameraConfig, Vec2 } from "./types"
 import schema from "./world.schema.json"
 import { stationMacProblem } from "./station-mac"
 
@@ -14,20 +14,6 @@ export const MAX_CAMERAS: number = schema.properties.cameras.maxItems
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/
 /** A DHCP hostname, as src/network/credentials.ts checks it on the camera. */
 const HOSTNAME = /^[A-Za-z0-9]([A-Za-z0-9-]{0,30}[A-Za-z0-9])?$/
-
-export interface CameraConfig {
-    name: string
-    /** board id; undefined: the world's board (or devicescript.json's) */
-    board?: string
-    position: Vec2
-    antennaGainDbi: number
-    /** the Wi-Fi station MAC; the board derives AP (+1) and Ethernet (+3) MACs from it */
-    mac: string
-    /** absolute path of the camera's script; undefined: the one given on the command line */
-    script?: string
-    /** the DHCP hostname the camera starts with (compiled into its image) */
-    hostname?: string
-}
 
 export interface RawCamera {
     name: string

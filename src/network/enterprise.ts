@@ -2,7 +2,7 @@ import * as ds from "@devicescript/core"
 import * as L from "../limits"
 import { describe } from "./credentials"
 import { checkDomain, checkEapText, checkPemSize } from "./ranges"
-import { support } from "./support"
+import { type Enterprise, support } from "./support"
 
 const Method = ds.CamWifiStationEapMethod
 const Phase2 = ds.CamWifiStationPhase2
@@ -56,14 +56,6 @@ const KEYS = [
     "insecure",
     "bssid",
 ]
-/** The checked credentials, ready to send to the driver. */
-export interface Enterprise {
-    method: number
-    phase2: number
-    insecure: boolean
-    /** [Credential kind, text] in sending order */
-    items: any[][]
-}
 
 function fail(message: string): never {
     throw new Error(`connect(): ${message}`)

@@ -40,8 +40,11 @@ export abstract class Nic {
             await this.link.sendAddress(0, 0, 0, 0, ADDRESS_DHCP)
             return
         }
-        if (!Array.isArray(config) || config.length !== 4)
-            throw new Error(`ifconfig(): expected "dhcp" or [ip, netmask, gateway, dns], got ${JSON.stringify(config)}`)
+        if (!Array.isArray(config) || config.length !== 4) {
+            // describe(), not the VM's JSON.stringify (which escapes each UTF-8 byte of a string)
+            const got = Array.isArray(config) ? "an array of " + (config as string[]).length : describe(config)
+            throw new Error(`ifconfig(): expected "dhcp" or [ip, netmask, gateway, dns], got ${got}`)
+        }
         const c = config as string[]
         const ip = parseIp(c[0], "ifconfig() ip")
         const mask = parseNetmask(c[1], "ifconfig() netmask")

@@ -1,11 +1,10 @@
 import * as ds from "@devicescript/core"
 import { SCAN_MAX_RESULTS } from "../limits"
 import { formatIp, formatMac } from "./address"
-import type { Enterprise } from "./enterprise"
 import { ADDRESS_GIVE_UP_MS, complete, Link, LinkChange } from "./link"
 import { jittered, retryDelay, RetryJitter } from "./backoff"
 import { forget, recall, remember } from "./reconnect"
-import { support } from "./support"
+import { type Enterprise, support } from "./support"
 import { reasonStatus, reasonText, STAT_CONNECTING, STAT_GOT_IP, STAT_IDLE } from "./status"
 import { _internal } from "../pending"
 

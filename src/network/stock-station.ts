@@ -1,7 +1,7 @@
 import * as ds from "@devicescript/core"
 import { firmwareSupport, requireCamscriptDriver } from "../board"
 import { formatIp } from "./address"
-import { Enterprise } from "./enterprise"
+import type { Enterprise } from "./support"
 import { ADDRESS_GIVE_UP_MS, Link, LinkChange } from "./link"
 import { LinkSnapshot, ScanRecord } from "./station"
 import { STAT_CONNECT_FAIL, STAT_CONNECTING, STAT_GOT_IP, STAT_IDLE } from "./status"

@@ -1,6 +1,5 @@
 import type * as ds from "@devicescript/core"
 import type { ApLink } from "./access-point"
-import type { Enterprise } from "./enterprise"
 
 // What WLAN reaches only when the script's entry brings it in. The
 // DeviceScript compiler keeps every function a reachable class or object
@@ -20,6 +19,15 @@ export interface ApSupport {
     write(ap: ApLink, settings: any): Promise<void>
     /** the readable keys, for messages */
     keys: string
+}
+
+/** The checked credentials of an enterprise connect, ready to send to the driver (checkEnterprise in enterprise.ts makes them). */
+export interface Enterprise {
+    method: number
+    phase2: number
+    insecure: boolean
+    /** [Credential kind, text] in sending order */
+    items: any[][]
 }
 
 export interface EnterpriseSupport {

@@ -89,6 +89,8 @@ export class WLAN extends Nic {
     static SEC_WPA3: number
     static SEC_WPA2_WPA3: number
     static SEC_WPA3_ENT: number
+    /** a security the driver cannot name (e.g. ESP-IDF 5.3's DPP): contract 1.2's Unknown, 255 */
+    static SEC_UNKNOWN: number
 
     /** exactly one of these is set, by the interface asked for */
     private readonly sta: StationLink | StockStationLink
@@ -352,5 +354,6 @@ WLAN.SEC_WPA2_ENT = Security.Wpa2Enterprise
 WLAN.SEC_WPA3 = Security.Wpa3
 WLAN.SEC_WPA2_WPA3 = Security.Wpa2Wpa3
 WLAN.SEC_WPA3_ENT = Security.Wpa3Enterprise
+WLAN.SEC_UNKNOWN = Security.Unknown
 
 // --- access point settings -------------------------------------------------

@@ -1,7 +1,7 @@
 import { runFleet, type FleetResult, type FleetCameraResult } from "../../sim/fleet/fleet"
 import { fleetMembers } from "../../sim/fleet/members"
 import { fromRoot } from "../../project/paths"
-import { loadSettings } from "../../project/settings"
+import { projectSettings } from "../../project/settings"
 import { parseDuration } from "../../project/duration"
 import { loadWorldFile, parseWorld, type World } from "../../sim/world/world"
 
@@ -23,7 +23,7 @@ export function fleetWorld(spec: string | object): World {
 
 export async function runFleetWorld(spec: string | object, options: FleetRunOptions): Promise<FleetResult> {
     const world = fleetWorld(spec)
-    const members = await fleetMembers(world, loadSettings(), options.script)
+    const members = await fleetMembers(world, projectSettings(fromRoot()), options.script)
     return runFleet({ world, members, timeoutMs: parseDuration(options.timeout) })
 }
 

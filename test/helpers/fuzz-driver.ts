@@ -13,10 +13,10 @@ import { jdpack, JDServiceServer, type Packet } from "../../sim/jacdac"
 /** The largest Jacdac payload. */
 const MAX_PAYLOAD = 236
 /** The `link` event's fixed part (state .. dns), before ssid and bssid. */
-export const LINK_FIXED_BYTES = 24
+const LINK_FIXED_BYTES = 24
 export const GOT_ADDRESS = 6
 
-export type Shape = { kind: "whole" } | { kind: "truncate"; keep: number } | { kind: "pad"; extra: Uint8Array }
+type Shape = { kind: "whole" } | { kind: "truncate"; keep: number } | { kind: "pad"; extra: Uint8Array }
 
 export type EventSpec =
     | {
@@ -43,7 +43,7 @@ export interface DriverPlan {
     spontaneous: Sending[]
 }
 
-export const COMMANDS = [
+const COMMANDS = [
     "set_active",
     "associate",
     "disassociate",
@@ -172,7 +172,7 @@ const shape: fc.Arbitrary<Shape> = fc.oneof(
 const state = fc.oneof({ weight: 8, arbitrary: fc.nat({ max: 6 }) }, { weight: 1, arbitrary: u8 })
 const reason = fc.oneof({ weight: 6, arbitrary: fc.nat({ max: 15 }) }, { weight: 1, arbitrary: u16 })
 
-export const linkEvent: fc.Arbitrary<EventSpec> = fc
+const linkEvent: fc.Arbitrary<EventSpec> = fc
     .record({
         s: state,
         rssi: i8,

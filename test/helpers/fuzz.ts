@@ -5,7 +5,7 @@ import type { Parameters } from "fast-check"
 // (FUZZ_RUNS, default 2000 there) with FUZZ_SEED to vary or replay a run.
 // A failure prints its seed and path: FUZZ_SEED=<seed> replays it.
 
-export const DEFAULT_SEED = 9009
+const DEFAULT_SEED = 9009
 
 /** fast-check parameters: `runs` cases unless FUZZ_RUNS says otherwise. */
 export function fuzzParameters<T>(runs: number): Parameters<T> {

@@ -7,7 +7,7 @@ import { compileScript, type FirmwareKind } from "../../compiler/compile"
 import type { DriverKind } from "../../sim/firmware/drivers"
 import { fromRoot } from "../../project/paths"
 import { type RunResult, runSimulation } from "../../sim/session"
-import { loadSettings } from "../../project/settings"
+import { projectSettings } from "../../project/settings"
 import { parseDuration } from "../../project/duration"
 import { loadWorldFile, parseWorld, type World } from "../../sim/world/world"
 
@@ -60,7 +60,11 @@ export async function runFile(file: string, options: RunScriptOptions = {}): Pro
             ? options.board
             : loadBoard(options.board ?? w.board ?? "ai_thinker_esp32_cam")
     const compile = (f: string) =>
-        compileScript(f, { board, hostname: loadSettings().network.hostname, firmware: options.firmware })
+        compileScript(f, {
+            board,
+            hostname: projectSettings(fromRoot()).network.hostname,
+            firmware: options.firmware,
+        })
     const script = await compile(file)
     const then = []
     for (const source of options.then ?? []) then.push(await compile(scriptFile(source)))

@@ -25,7 +25,7 @@ export const RECOVERY_BOUND_MS = 15_000
  * The world: the spec's network 6 m away, and alternately the access point
  * power-cycled and the camera carried out of range (500 m) and back.
  */
-export function soakWorld(cycles: number): object {
+function soakWorld(cycles: number): object {
     const events: object[] = []
     for (let k = 0; k < cycles; k++) {
         const at = FIRST_FAULT_MS + k * CYCLE_MS
@@ -58,7 +58,7 @@ export function soakWorld(cycles: number): object {
  * cycles recover through the module's own retries; odd ones by the script
  * calling disconnect() and connect() again, so both paths run every cycle pair.
  */
-export function soakScript(cycles: number, leakBytesPerCycle = 0): string {
+function soakScript(cycles: number, leakBytesPerCycle = 0): string {
     // the leak is for checking the checks: a script that keeps a buffer per cycle
     const leak = leakBytesPerCycle ? `kept.push(Buffer.alloc(${leakBytesPerCycle}))` : ""
     return `import { network, time } from "camscript"
@@ -82,7 +82,7 @@ for (let n = 1; n <= ${cycles}; n++) {
 `
 }
 
-export interface HostMemory {
+interface HostMemory {
     /** process.memoryUsage() right after a full collection, bytes */
     rss: number
     jsHeapUsed: number
@@ -112,7 +112,7 @@ export interface SoakOptions {
 setFlagsFromString("--expose-gc")
 const collect = runInNewContext("gc") as () => void
 
-export function hostMemory(): HostMemory {
+function hostMemory(): HostMemory {
     collect()
     const m = process.memoryUsage()
     return { rss: m.rss, jsHeapUsed: m.heapUsed, external: m.external }

@@ -36,6 +36,10 @@ const char *esp_err_to_name(esp_err_t code) {
         return "ESP_ERR_WIFI_NOT_INIT";
     case ESP_ERR_WIFI_NOT_STARTED:
         return "ESP_ERR_WIFI_NOT_STARTED";
+    case ESP_ERR_WIFI_NOT_STOPPED:
+        return "ESP_ERR_WIFI_NOT_STOPPED";
+    case ESP_ERR_WIFI_IF:
+        return "ESP_ERR_WIFI_IF";
     case ESP_ERR_WIFI_MODE:
         return "ESP_ERR_WIFI_MODE";
     case ESP_ERR_WIFI_STATE:
@@ -46,6 +50,8 @@ const char *esp_err_to_name(esp_err_t code) {
         return "ESP_ERR_WIFI_SSID";
     case ESP_ERR_WIFI_PASSWORD:
         return "ESP_ERR_WIFI_PASSWORD";
+    case ESP_ERR_WIFI_NOT_CONNECT:
+        return "ESP_ERR_WIFI_NOT_CONNECT";
     case ESP_ERR_ESP_NETIF_DHCP_ALREADY_STARTED:
         return "ESP_ERR_ESP_NETIF_DHCP_ALREADY_STARTED";
     case ESP_ERR_ESP_NETIF_DHCP_ALREADY_STOPPED:

@@ -3,6 +3,15 @@
 #include "esp_err.h"
 #include "esp_idf_version.h"
 
+// components/wpa_supplicant/esp_supplicant/include/esp_eap_client.h exists
+// from v5.0.5 on the 5.0 line and from v5.1.2 (not in v5.1, v5.1.1): a
+// driver that includes it for another version must not compile here either.
+#if !((ESP_IDF_VERSION >= ESP_IDF_VERSION_VAL(5, 0, 5) &&                                          \
+       ESP_IDF_VERSION < ESP_IDF_VERSION_VAL(5, 1, 0)) ||                                          \
+      ESP_IDF_VERSION >= ESP_IDF_VERSION_VAL(5, 1, 2))
+#error "esp_eap_client.h: No such file in this ESP-IDF version (5.0.5+ on 5.0, 5.1.2+)"
+#endif
+
 typedef enum {
     ESP_EAP_TTLS_PHASE2_EAP,
     ESP_EAP_TTLS_PHASE2_MSCHAPV2,
@@ -30,9 +39,19 @@ esp_err_t esp_eap_client_set_certificate_and_key(const unsigned char *client_cer
 void esp_eap_client_clear_certificate_and_key(void);
 esp_err_t esp_eap_client_set_ttls_phase2_method(esp_eap_ttls_phase2_types type);
 // 5.0.9, 5.1.7, 5.2.6, 5.3.4, 5.4.2 and later (the simulated SDK: 5.3.4)
+#if (ESP_IDF_VERSION >= ESP_IDF_VERSION_VAL(5, 0, 9) && ESP_IDF_VERSION < ESP_IDF_VERSION_VAL(5, 1, 0)) || \
+    (ESP_IDF_VERSION >= ESP_IDF_VERSION_VAL(5, 1, 7) && ESP_IDF_VERSION < ESP_IDF_VERSION_VAL(5, 2, 0)) || \
+    (ESP_IDF_VERSION >= ESP_IDF_VERSION_VAL(5, 2, 6) && ESP_IDF_VERSION < ESP_IDF_VERSION_VAL(5, 3, 0)) || \
+    (ESP_IDF_VERSION >= ESP_IDF_VERSION_VAL(5, 3, 4) && ESP_IDF_VERSION < ESP_IDF_VERSION_VAL(5, 4, 0)) || \
+    ESP_IDF_VERSION >= ESP_IDF_VERSION_VAL(5, 4, 2)
 esp_err_t esp_eap_client_set_domain_name(const char *domain_name);
+#endif
 
-#if ESP_IDF_VERSION >= ESP_IDF_VERSION_VAL(5, 3, 4)
+// esp_eap_client_set_eap_methods(): 5.3.4, 5.4.3, 5.5.1 and later (not in
+// 5.4 .. 5.4.2 or 5.5)
+#if (ESP_IDF_VERSION >= ESP_IDF_VERSION_VAL(5, 3, 4) && ESP_IDF_VERSION < ESP_IDF_VERSION_VAL(5, 4, 0)) || \
+    (ESP_IDF_VERSION >= ESP_IDF_VERSION_VAL(5, 4, 3) && ESP_IDF_VERSION < ESP_IDF_VERSION_VAL(5, 5, 0)) || \
+    ESP_IDF_VERSION >= ESP_IDF_VERSION_VAL(5, 5, 1)
 typedef enum {
     ESP_EAP_TYPE_NONE = 0,
     ESP_EAP_TYPE_TLS = (1 << 0),

@@ -64,10 +64,10 @@ typedef struct {
     bool ip_changed;
 } ip_event_got_ip_t;
 
+// components/esp_netif/include/esp_netif_types.h: esp_netif is the first
+// member at every tag from v5.0 to v5.5.5
 typedef struct {
-#if ESP_IDF_VERSION_MINOR >= 1
     esp_netif_t *esp_netif;
-#endif
     esp_ip4_addr_t ip;
     uint8_t mac[6];
 } ip_event_ap_staipassigned_t;

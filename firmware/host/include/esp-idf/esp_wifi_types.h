@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "esp_event.h"
+#include "esp_idf_version.h"
 #include "esp_interface.h"
 #include "esp_netif.h"
 
@@ -19,18 +20,85 @@ typedef enum {
     WIFI_IF_AP = ESP_IF_WIFI_AP,
 } wifi_interface_t;
 
+// wifi_auth_mode_t as each ESP-IDF release declares it
+// (components/esp_wifi/include/esp_wifi_types.h up to v5.2.x,
+// esp_wifi_types_generic.h from v5.3; read at every tag v5.0 .. v5.5.5).
+// The list grew differently on each release line, so every member after
+// WIFI_AUTH_OWE (9) is gated to the releases that have it; the values are
+// the positions they have there:
+//   v5.0 .. v5.0.4, v5.1, v5.1.1      ... OWE
+//   v5.0.5 .. v5.0.7, v5.0.9, v5.1.2 ..  + WPA3_ENT_192 (10), and
+//                                         WIFI_AUTH_ENTERPRISE (5) with
+//                                         WPA2_ENTERPRISE as its alias
+//   v5.0.8 only                          + WPA3_ENTERPRISE (11),
+//                                         WPA2_WPA3_ENTERPRISE (12)
+//   v5.1.7                               + DUMMY1..5 (11..15), WPA_ENTERPRISE (16)
+//   v5.2 ..                              + WPA3_EXT_PSK (11), _MIXED_MODE (12)
+//   v5.2.6 .. v5.2.x                     + DUMMY1..3 (13..15), WPA_ENTERPRISE (16)
+//   v5.3 ..                              + DPP (13)
+//   v5.3.4 .. v5.3.x                     + DUMMY1..2 (14..15), WPA_ENTERPRISE (16)
+//   v5.4 ..                              + WPA3_ENTERPRISE (14), WPA2_WPA3_ENTERPRISE (15)
+//   v5.4.3 .., v5.5 ..                   + WPA_ENTERPRISE (16)
+#define SIM_IDF_IN(a, b, c, x, y, z)                                                               \
+    (ESP_IDF_VERSION >= ESP_IDF_VERSION_VAL(a, b, c) && ESP_IDF_VERSION < ESP_IDF_VERSION_VAL(x, y, z))
+#define SIM_IDF_FROM(a, b, c) (ESP_IDF_VERSION >= ESP_IDF_VERSION_VAL(a, b, c))
+#define SIM_HAS_WPA3_ENT_192 (SIM_IDF_IN(5, 0, 5, 5, 1, 0) || SIM_IDF_FROM(5, 1, 2))
 typedef enum {
     WIFI_AUTH_OPEN = 0,
     WIFI_AUTH_WEP,
     WIFI_AUTH_WPA_PSK,
     WIFI_AUTH_WPA2_PSK,
     WIFI_AUTH_WPA_WPA2_PSK,
+#if SIM_HAS_WPA3_ENT_192
+    WIFI_AUTH_ENTERPRISE,
+    WIFI_AUTH_WPA2_ENTERPRISE = WIFI_AUTH_ENTERPRISE,
+#else
     WIFI_AUTH_WPA2_ENTERPRISE,
+#endif
     WIFI_AUTH_WPA3_PSK,
     WIFI_AUTH_WPA2_WPA3_PSK,
     WIFI_AUTH_WAPI_PSK,
     WIFI_AUTH_OWE,
+#if SIM_HAS_WPA3_ENT_192
     WIFI_AUTH_WPA3_ENT_192,
+#endif
+#if SIM_IDF_IN(5, 0, 8, 5, 0, 9)
+    WIFI_AUTH_WPA3_ENTERPRISE,
+    WIFI_AUTH_WPA2_WPA3_ENTERPRISE,
+#endif
+#if SIM_IDF_IN(5, 1, 7, 5, 2, 0)
+    WIFI_AUTH_DUMMY1,
+    WIFI_AUTH_DUMMY2,
+    WIFI_AUTH_DUMMY3,
+    WIFI_AUTH_DUMMY4,
+    WIFI_AUTH_DUMMY5,
+    WIFI_AUTH_WPA_ENTERPRISE,
+#endif
+#if SIM_IDF_FROM(5, 2, 0)
+    WIFI_AUTH_WPA3_EXT_PSK,
+    WIFI_AUTH_WPA3_EXT_PSK_MIXED_MODE,
+#endif
+#if SIM_IDF_IN(5, 2, 6, 5, 3, 0)
+    WIFI_AUTH_DUMMY1,
+    WIFI_AUTH_DUMMY2,
+    WIFI_AUTH_DUMMY3,
+    WIFI_AUTH_WPA_ENTERPRISE,
+#endif
+#if SIM_IDF_FROM(5, 3, 0)
+    WIFI_AUTH_DPP,
+#endif
+#if SIM_IDF_IN(5, 3, 4, 5, 4, 0)
+    WIFI_AUTH_DUMMY1,
+    WIFI_AUTH_DUMMY2,
+    WIFI_AUTH_WPA_ENTERPRISE,
+#endif
+#if SIM_IDF_FROM(5, 4, 0)
+    WIFI_AUTH_WPA3_ENTERPRISE,
+    WIFI_AUTH_WPA2_WPA3_ENTERPRISE,
+#endif
+#if SIM_IDF_FROM(5, 4, 3)
+    WIFI_AUTH_WPA_ENTERPRISE,
+#endif
     WIFI_AUTH_MAX
 } wifi_auth_mode_t;
 
