@@ -1,6 +1,22 @@
-import { basename, relative, resolve } from "node:path"
+import { existsSync } from "node:fs"
+import { basename, dirname, relative, resolve } from "node:path"
 import { chosenBoard, chosenFirmware, type Command, formatBytes, UsageError } from "./board-command"
 import { buildForBoard, debugFileFor, rememberProgram, writeProgram } from "../usb/program"
+import { checkDestination, DestinationError } from "../project/destinations"
+
+/** A destination of build: its folder may be created (0700); an existing name must be a writable file. */
+function checkOutput(file: string) {
+    const path = resolve(file)
+    try {
+        // a missing folder is created by writeProgram; check the nearest existing one
+        let probe = path
+        while (!existsSync(dirname(probe)) && dirname(probe) !== probe) probe = dirname(probe)
+        checkDestination(probe === path ? path : probe, `-o ${file}`)
+    } catch (e) {
+        if (e instanceof DestinationError) throw new UsageError(e.message)
+        throw e
+    }
+}
 
 export const buildCommand: Command = {
     name: "build",
@@ -12,6 +28,8 @@ configuration is compiled in, and the program does not end with the
 simulator's end-of-script marker (on a board that would restart it).
 The debug info is written beside the image (FILE-dbg.json), so errors the
 board reports map back to the script's file:line in \`camscript monitor\`.
+Both hold the script's strings (passwords included): they are written
+readable by their owner only (0600), an existing file's mode too.
 
   --board ID     the board (see \`camscript boards\`; default: devicescript.json "board")
   --firmware KIND  the runtime on the board: camscript (default, our firmware) or
@@ -27,6 +45,9 @@ board reports map back to the script's file:line in \`camscript monitor\`.
         const script = positionals[0]
         const out = typeof values.output === "string" ? values.output : `${basename(script).replace(/\.ts$/, "")}.devs`
         if (!out.endsWith(".devs")) throw new UsageError(`-o ${out}: the image file must end in .devs`)
+        // both files are checked before the compile, not found unwritable after it
+        checkOutput(out)
+        checkOutput(debugFileFor(resolve(out)))
         const board = chosenBoard(values.board, script)
         const built = await buildForBoard(script, board, chosenFirmware(values.firmware))
         const program = writeProgram(built, resolve(out), board)

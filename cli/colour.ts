@@ -22,7 +22,7 @@ export function formatEntryColoured(e: TimelineEntry, on: boolean): string {
     const colour: Colour | undefined =
         e.event === "GotAddress"
             ? "green"
-            : /(^| )reason=/.test(e.detail)
+            : e.reason !== undefined
               ? "red"
               : e.source === "world"
                 ? "yellow"

@@ -1,9 +1,12 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
-import { basename, join, relative, resolve } from "node:path"
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs"
+import { basename, dirname, join, relative, resolve } from "node:path"
 import { fromRoot } from "../project/paths"
+import { writeProblem } from "../project/destinations"
 
 // `camscript init [dir]`: a project a user starts from. It never overwrites:
-// when any file it would write exists, it writes nothing and says which.
+// everything it could trip on (a file it would overwrite, a file where it
+// needs a folder, a folder it cannot write) is checked before it writes
+// anything; it then writes nothing and says which.
 
 export const INIT_USAGE = `usage: camscript init [dir] [--from SPEC]
 
@@ -121,17 +124,74 @@ test("a wrong password: the script fails, and the reason says why", async () => 
     return files
 }
 
+/** What lies at a path: missing, a folder, something else (a file, a device), or a file on the way to it. */
+function kindAt(path: string): "missing" | "folder" | "other" | "through-file" {
+    try {
+        return statSync(path).isDirectory() ? "folder" : "other"
+    } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code
+        if (code === "ENOENT") return "missing"
+        if (code === "ENOTDIR") return "through-file"
+        throw new InitError(`${path}: cannot be read (${code})`)
+    }
+}
+
+/**
+ * Everything init would trip on, found before it writes anything: a file
+ * where a folder must go (the target itself, or src/, test/, worlds/ in
+ * it), a file it would overwrite, a folder it cannot write into.
+ */
+function checkProject(target: string, names: string[]): void {
+    const shown = (p: string) => relative(process.cwd(), p) || "."
+    // the nearest part of the target that exists must be a folder we may write in
+    let existing = target
+    while (["missing", "through-file"].includes(kindAt(existing)) && dirname(existing) !== existing)
+        existing = dirname(existing)
+    if (kindAt(existing) !== "folder")
+        throw new InitError(
+            `${shown(existing)} is a file, not a folder: init writes its project into a folder (give another path)`,
+        )
+    try {
+        accessSync(existing, constants.W_OK | constants.X_OK)
+    } catch {
+        throw new InitError(
+            `${shown(existing)}: the folder is not writable; init writes nothing (give a folder you can write)`,
+        )
+    }
+    const problems: string[] = []
+    const folders = new Set<string>()
+    for (const name of names) {
+        for (let d = dirname(name); d !== "."; d = dirname(d)) folders.add(d)
+        if (["folder", "other"].includes(kindAt(join(target, name)))) problems.push(name)
+    }
+    for (const folder of [...folders].sort()) {
+        const kind = kindAt(join(target, folder))
+        if (kind === "other") problems.push(`${folder} (a file where init needs the folder ${folder}/)`)
+        else if (kind === "folder")
+            try {
+                accessSync(join(target, folder), constants.W_OK | constants.X_OK)
+            } catch {
+                problems.push(`${folder}/ (not writable)`)
+            }
+    }
+    if (problems.length)
+        throw new InitError(
+            `${shown(target)} already has ${problems.join(", ")}; init writes nothing over existing files (use an empty folder)`,
+        )
+}
+
 export function initProject(dir: string, from: string | undefined): string[] {
     const target = resolve(dir)
     const files = projectFiles(target, from)
-    const existing = [...files.keys()].filter((f) => existsSync(join(target, f)))
-    if (existing.length)
-        throw new InitError(
-            `${relative(process.cwd(), target) || "."} already has ${existing.join(", ")}; init writes nothing over existing files (use an empty folder)`,
-        )
+    checkProject(target, [...files.keys()])
     for (const [name, text] of files) {
-        mkdirSync(join(target, name, ".."), { recursive: true })
-        writeFileSync(join(target, name), text, { flag: "wx" })
+        try {
+            mkdirSync(join(target, name, ".."), { recursive: true })
+            writeFileSync(join(target, name), text, { flag: "wx" })
+        } catch (e) {
+            // checked above; a race (another process) or a full disk is still told, not a stack trace
+            throw new InitError(`${relative(process.cwd(), join(target, name))}: not written: ${writeProblem(e)}`)
+        }
     }
     return [...files.keys()]
 }

@@ -28,6 +28,8 @@ import { runTests, TEST_USAGE, TestFilesError } from "./test-command"
 import { reportCollector, ReportFileError } from "./report-file"
 import { INIT_USAGE, initCommand, InitError } from "./init-command"
 import { JSON_LINES_VERSION, type JsonLine, jsonLine, outputLine, timelineLine } from "./json-lines"
+import { checkDestination, DestinationError, writeProblem } from "../project/destinations"
+import { printable, printableLines } from "../project/printable"
 
 // `camscript`: the command line. Exit codes: 0 the script finished (its top
 // level returned and nothing is pending: src/pending.ts) or --run-for
@@ -147,7 +149,19 @@ function reportFailure(
     json: boolean,
 ): number {
     const code = failureExitCode(e)
-    if (code === undefined) throw e
+    if (code === undefined) {
+        // an internal error: --json still ends with its outcome line
+        if (json)
+            process.stdout.write(
+                jsonLine({
+                    type: "outcome",
+                    outcome: "internal-error",
+                    exitCode: 3,
+                    error: String((e as Error)?.message ?? e),
+                }),
+            )
+        throw e
+    }
     // with --json the failure is also the last line on stdout
     if (json)
         process.stdout.write(
@@ -175,7 +189,8 @@ function failureExitCode(e: unknown): number | undefined {
         e instanceof SettingsError ||
         e instanceof TestFilesError ||
         e instanceof InitError ||
-        e instanceof ReportFileError
+        e instanceof ReportFileError ||
+        e instanceof DestinationError
     )
         return 2
     if (e instanceof CompileError) return 1
@@ -288,9 +303,19 @@ async function simOnce(args: string[], values: ParsedArgs["values"], watched?: S
             verbose: opts.verbose,
             showTimeline: !opts["no-timeline"],
             json,
+            worldFile,
         })
     }
     if (args.length !== 1) throw new UsageError("sim needs a script")
+    let flash: FlashStore | undefined
+    try {
+        flash = opts.flash !== undefined ? loadFlashFile(resolve(opts.flash)) : undefined
+    } catch (e) {
+        throw new UsageError(`--flash: ${(e as Error).message}`)
+    }
+    // where the run's files go is checked before the compile and the run, not found wrong after them
+    if (opts.flash !== undefined) checkDestination(opts.flash, `--flash ${opts.flash}`)
+    const report = opts.report !== undefined ? reportCollector(opts.report) : undefined
     const { board, notice } = chooseBoard({ flag: opts.board, settings, world })
     if (notice) process.stderr.write(`camscript: ${notice}\n`)
     if (notice && json) emit({ type: "notice", text: notice })
@@ -313,17 +338,11 @@ async function simOnce(args: string[], values: ParsedArgs["values"], watched?: S
             `${paint(`compiled ${args[0]} for ${board.id} in ${((performance.now() - started) / 1000).toFixed(2)}s`, "grey", true)}\n`,
         )
 
-    let flash: FlashStore | undefined
-    try {
-        flash = opts.flash !== undefined ? loadFlashFile(resolve(opts.flash)) : undefined
-    } catch (e) {
-        throw new UsageError(`--flash: ${(e as Error).message}`)
-    }
     const showTimeline = !opts["no-timeline"]
-    const report = opts.report !== undefined ? reportCollector(opts.report) : undefined
     const onOutput = json
         ? (line: OutputLine) => emit(outputLine(line))
-        : (line: OutputLine) => process.stdout.write(`[${formatSimTime(line.atMs).padStart(9)}] ${line.text}\n`)
+        : (line: OutputLine) =>
+              process.stdout.write(`[${formatSimTime(line.atMs).padStart(9)}] ${printable(line.text)}\n`)
     const onTimeline = !showTimeline
         ? undefined
         : json
@@ -343,38 +362,56 @@ async function simOnce(args: string[], values: ParsedArgs["values"], watched?: S
         firmware,
         onOutput: report ? report.tee(onOutput) : onOutput,
         onTimeline: report ? report.teeTimeline(onTimeline) : onTimeline,
-        onDiagnostic: opts.verbose ? (l) => process.stderr.write(`  vm: ${l}\n`) : undefined,
+        onDiagnostic: opts.verbose ? (l) => process.stderr.write(`  vm: ${printable(l)}\n`) : undefined,
     })
-    if (flash && opts.flash !== undefined) saveFlashFile(resolve(opts.flash), flash)
+    // the files the run fills: a failure to write one is said, never a stack trace, and the
+    // run's own outcome still reaches --json's last line
+    const unwritten: string[] = []
+    if (flash && opts.flash !== undefined)
+        try {
+            saveFlashFile(resolve(opts.flash), flash)
+        } catch (e) {
+            unwritten.push(`--flash ${opts.flash}: not written: ${writeProblem(e)}`)
+        }
     const summary = `${formatSimTime(result.simulatedMs)} simulated in ${(result.wallMs / 1000).toFixed(2)}s`
-    report?.write({
-        script: args[0],
-        world: worldFile,
-        board: board.id,
-        outcome: result.outcome === "timeout" && runFor !== undefined ? "ran-for" : result.outcome,
-        simulatedMs: result.simulatedMs,
-    })
+    try {
+        report?.write({
+            script: args[0],
+            world: worldFile,
+            board: board.id,
+            outcome: result.outcome === "timeout" && runFor !== undefined ? "ran-for" : result.outcome,
+            simulatedMs: result.simulatedMs,
+        })
+    } catch (e) {
+        if (!(e instanceof ReportFileError)) throw e
+        unwritten.push(e.message)
+    }
+    const runExit = result.outcome === "timeout" ? (runFor !== undefined ? 0 : 124) : result.exitCode
+    // a file asked for and not written fails a run that otherwise passed (exit 2)
+    const exitCode = unwritten.length && runExit === 0 ? 2 : runExit
+    for (const problem of unwritten) process.stderr.write(`camscript: ${problem}\n`)
     if (json)
         emit({
             type: "outcome",
             outcome: result.outcome === "timeout" && runFor !== undefined ? "ran-for" : result.outcome,
-            exitCode: result.outcome === "timeout" ? (runFor !== undefined ? 0 : 124) : result.exitCode,
+            exitCode,
             simulatedMs: result.simulatedMs,
             wallMs: Math.round(result.wallMs),
             ...(result.error !== undefined ? { error: result.error } : {}),
+            ...(unwritten.length ? { unwritten } : {}),
         })
     switch (result.outcome) {
         case "finished":
             if (showTimeline) process.stderr.write(`camscript: script finished (${summary})\n`)
-            return 0
+            return exitCode
         case "error":
-            process.stderr.write(`camscript: the script threw: ${result.error}\n(${summary})\n`)
+            process.stderr.write(`camscript: the script threw: ${printableLines(result.error ?? "")}\n(${summary})\n`)
             return 1
         case "timeout":
             if (runFor !== undefined) {
                 if (showTimeline)
                     process.stderr.write(`camscript: ran for --run-for ${formatSimTime(runFor)} (${summary})\n`)
-                return 0
+                return exitCode
             }
             process.stderr.write(
                 `camscript: --timeout ${formatSimTime(result.simulatedMs)} of simulated time passed; stopped (${summary})\n`,

@@ -134,6 +134,18 @@ export class BuildCache {
 
     /** Store an entry atomically, then keep the cache within its bound. */
     put(key: string, build: { image: Uint8Array; dbgJson: string }): string {
+        try {
+            return this.store(key, build)
+        } catch (e) {
+            // the folder went away under the build (an older `camscript clean` removed all of
+            // it, or a user did): made again once, not a reason to give the cache up
+            if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e
+            this.opened = false
+            return this.store(key, build)
+        }
+    }
+
+    private store(key: string, build: { image: Uint8Array; dbgJson: string }): string {
         this.open()
         const dir = join(this.dir, key)
         const tmp = join(this.dir, `${key}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`)
@@ -209,12 +221,16 @@ export class BuildCache {
         }
     }
 
-    /** Empty the cache; returns how many entries and bytes were removed. */
+    /**
+     * Empty the cache; returns how many entries and bytes were removed. The
+     * locks and half-written entries of builds running now stay (open()
+     * clears those of dead processes): a `clean` during a compile must not
+     * break the compile.
+     */
     clean(): { entries: number; bytes: number } {
         const all = this.entries()
         const bytes = all.reduce((n, e) => n + e.bytes, 0)
-        rmSync(this.dir, { recursive: true, force: true })
-        this.opened = false
+        for (const e of all) rmSync(join(this.dir, e.key), { recursive: true, force: true })
         return { entries: all.length, bytes }
     }
 }

@@ -6,6 +6,7 @@ import { BuildCache, cacheDir } from "./cache"
 import { readRegularFile } from "../project/files"
 import { compileTree } from "./devicescript"
 import { fromRoot } from "../project/paths"
+import { literalRedactor } from "./redact"
 
 // Compiles a user's script to a DeviceScript image (.devs) with the pinned
 // compiler, in-process. The script may live anywhere on disk: it and the
@@ -223,17 +224,44 @@ function userDiagnostics(output: string, userFiles: Map<string, string>): string
     return lines.join("\n")
 }
 
+/** What DeviceScript's "'await' missing" means on a line that does await (its compiler wants the call right after `await`). */
+export const AWAIT_NOT_DIRECT =
+    "'await' is written here, but DeviceScript awaits only a call written right after it: not one in parentheses, " +
+    "in a condition (a ? f() : g()), or chained (.then/.catch do not exist here); write `await f()` on its own " +
+    "(if (a) await f(); else await g())"
+
 /**
- * String literals in a compiler message are replaced by "…": TypeScript names
- * string-literal types in its messages (`type '"my-password"'`), and a
- * password must not reach the terminal. The file, line, column, error code
- * and the message's shape stay.
+ * DeviceScript's compiler says "'await' missing" for `await (f())`,
+ * `await (a ? f() : g())` and `await f().then(...)`, where the script does
+ * await: on such a line the message is replaced by what the compiler
+ * really wants, once per line, and dropped where another message on the
+ * line already says what is wrong (`Property 'then' does not exist`).
  */
-export function redactLiterals(line: string): string {
-    const m = /^(.*?\(\d+,\d+\): \w+ TS\d+: |.*?: )?(.*)$/.exec(line)
-    const head = m?.[1] ?? ""
-    const body = (m?.[2] ?? line).replace(/"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`/g, (lit) => `${lit[0]}…${lit[0]}`)
-    return head + body
+function explainAwaitMissing(diagnostics: string[], source: (inBuild: string) => string | undefined): string[] {
+    const at = (d: string) => /^(.*?)\((\d+),(\d+)\): /.exec(d)
+    const others = new Set(
+        diagnostics
+            .filter((d) => !d.endsWith("'await' missing"))
+            .map((d) => {
+                const m = at(d)
+                return m ? `${m[1]}:${m[2]}` : ""
+            }),
+    )
+    const explained = new Set<string>()
+    const out: string[] = []
+    for (const d of diagnostics) {
+        const m = d.endsWith("'await' missing") ? at(d) : null
+        const line = m ? source(m[1])?.split("\n")[Number(m[2]) - 1] : undefined
+        if (!m || line === undefined || !/\bawait\b/.test(line)) {
+            out.push(d)
+            continue
+        }
+        const key = `${m[1]}:${m[2]}`
+        if (others.has(key) || explained.has(key)) continue
+        explained.add(key)
+        out.push(d.replace(/'await' missing$/, AWAIT_NOT_DIRECT))
+    }
+    return out
 }
 
 /** The build cache at CAMSCRIPT_CACHE_DIR (or the default), read at each build: a test may point it elsewhere. */
@@ -249,9 +277,11 @@ function cacheProblem(e: unknown): undefined {
     if (!cacheWarned) {
         cacheWarned = true
         const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message
+        // only a folder the user cannot write calls for another folder
+        const elsewhere = ["EACCES", "EPERM", "EROFS", "ENOTDIR", "ENOSPC", "EDQUOT"].includes(code)
         process.stderr.write(
-            `camscript: the build cache at ${buildCache().dir} cannot be used (${code}); compiling without it ` +
-                "(set CAMSCRIPT_CACHE_DIR to a folder you can write)\n",
+            `camscript: the build cache at ${buildCache().dir} cannot be used (${code}); compiling without it` +
+                (elsewhere ? " (set CAMSCRIPT_CACHE_DIR to a folder you can write)\n" : "\n"),
         )
     }
     return undefined
@@ -314,9 +344,11 @@ export async function compileScript(scriptPath: string, target: BuildTarget): Pr
         const out = compileTree({ files: tree, main: "src/main.ts" })
         if (!out.ok || !out.binary || !out.dbgJson) {
             // the first ones say what is wrong; hundreds (a Node file given as the script) say nothing more
-            const shown = out.diagnostics.slice(0, MAX_DIAGNOSTICS).map(redactLiterals)
-            if (out.diagnostics.length > MAX_DIAGNOSTICS)
-                shown.push(`... and ${out.diagnostics.length - MAX_DIAGNOSTICS} more`)
+            // every line of a message, continuation lines too; only the user's own literals (compiler/redact.ts)
+            const redact = literalRedactor(texts.values())
+            const diagnostics = explainAwaitMissing(out.diagnostics, (inBuild) => tree.get(inBuild))
+            const shown = diagnostics.slice(0, MAX_DIAGNOSTICS).map((d) => d.split("\n").map(redact).join("\n"))
+            if (diagnostics.length > MAX_DIAGNOSTICS) shown.push(`... and ${diagnostics.length - MAX_DIAGNOSTICS} more`)
             const text = userDiagnostics(shown.join("\n"), userFiles)
             throw new CompileError(text || "the DeviceScript compiler failed without a message")
         }

@@ -17,12 +17,16 @@ function findSource(script: CompiledScript, pos: number): { path: string; line: 
     return undefined
 }
 
-export function sourcePosition(script: CompiledScript, fnName: string, pc: number): string | undefined {
+/**
+ * `exact`: `pc` is the instruction the VM was about to run (the watchdog
+ * stopping a loop), not the one after a failing instruction.
+ */
+export function sourcePosition(script: CompiledScript, fnName: string, pc: number, exact = false): string | undefined {
     const m = /_F(\d+)$/.exec(fnName)
     const fn = m ? script.dbg.functions[Number(m[1])] : undefined
     if (!fn) return undefined
     // the VM reports the pc after the failing instruction
-    const target = fn.startpc + pc - 1
+    const target = fn.startpc + pc - (exact ? 0 : 1)
     const map = script.dbg.srcmap
     let pos = 0
     let at = 0

@@ -1,5 +1,6 @@
-import { existsSync, writeFileSync } from "node:fs"
+import { existsSync } from "node:fs"
 import { readRegularFile } from "../project/files"
+import { writePrivateFile } from "../project/destinations"
 
 // `camscript sim --flash FILE`: the simulated board's flash kept in a file,
 // so one run's settings (fast reconnect's memory of the last access point,
@@ -21,5 +22,6 @@ export function loadFlashFile(path: string): FlashStore {
 }
 
 export function saveFlashFile(path: string, store: FlashStore) {
-    if (store.data) writeFileSync(path, store.data, { mode: 0o600 })
+    // 0600 even when the file existed with a wider mode (project/destinations.ts)
+    if (store.data) writePrivateFile(path, store.data)
 }

@@ -34,6 +34,31 @@ export interface OutputLine {
     text: string
 }
 
+/**
+ * The most bytes of UTF-8 one console.log line carries: the runtime formats
+ * each line into a buffer of JD_DMESG_LINE_BUFFER (300) bytes with its
+ * "> " prefix and the C string's end (devicescript runtime/inc/
+ * jd_user_config.h; measured: 296). Longer text is cut there, possibly
+ * inside a character; a NUL ends the line (the runtime's C string).
+ */
+export const CONSOLE_LINE_MAX_BYTES = 296
+
+/**
+ * What a line that reached the bound ends with, so a reader knows the rest
+ * may be lost (a line of exactly the bound cannot be told from a longer one).
+ */
+export const CUT_MARK = `…[a console.log line ends at ${CONSOLE_LINE_MAX_BYTES} bytes]`
+
+/** A console.log line as the VM gave it: a line the runtime cut is marked, a broken last character dropped. */
+export function consoleLine(atMs: number, text: string): OutputLine {
+    if (Buffer.byteLength(text) < CONSOLE_LINE_MAX_BYTES - 3) return { atMs, text }
+    // a character cut in half arrives as U+FFFD (the VM's UTF-8 decoding)
+    const whole = text.replace(/\uFFFD+$/, "")
+    // the last byte of the buffer may hold a whole character: at or near the bound is a cut
+    const cut = whole !== text || Buffer.byteLength(text) >= CONSOLE_LINE_MAX_BYTES
+    return cut ? { atMs, text: `${whole}${CUT_MARK}` } : { atMs, text }
+}
+
 export interface RunOptions {
     /** none: the VM runs what its flash holds (the virtual board, sim/virtual-board/) */
     script?: CompiledScript
@@ -266,7 +291,7 @@ async function simulate(options: RunOptions): Promise<RunResult> {
             options.onDiagnostic?.(line)
             crashed(line)
             if (line.startsWith("> ")) {
-                const entry = { atMs: now(), text: line.slice(2) }
+                const entry = consoleLine(now(), line.slice(2))
                 if (keep) output.push(entry)
                 options.onOutput?.(entry)
             } else if (/^\* +(Exception|message|at )/.test(line) || /^! +(at |Exception:|\.\.\.)/.test(line)) {
@@ -417,6 +442,10 @@ async function simulate(options: RunOptions): Promise<RunResult> {
  * prints on its "! Exception: <Name>" line: what happened in words, and
  * what to do about it.
  */
+const INFINITE_LOOP_PANIC = 60001
+/** runtime/devicescript/devicescript.h DEVS_PANIC_UNHANDLED_EXCEPTION */
+const UNHANDLED_EXCEPTION_PANIC = 60005
+
 const VM_PANICS: Record<number, { name: string; what: string; advice: string }> = {
     60001: {
         name: "InfiniteLoop",
@@ -457,20 +486,63 @@ function collapseFrames(frames: string[]): string[] {
 export function describeException(lines: string[], code: number, script: CompiledScript | undefined): string {
     const head = lines.find((l) => l.startsWith("Exception:"))?.replace(/^Exception: */, "")
     const message = lines.find((l) => l.startsWith("message:"))?.replace(/^message: */, "")
-    const frames = collapseFrames(
-        lines
-            .filter((l) => l.startsWith("at ") || l === "...")
-            .map((l) => {
-                const m = /^at (\S+) \(pc:(\d+)\)/.exec(l)
-                const pos = m && script ? sourcePosition(script, m[1], Number(m[2])) : undefined
-                return pos ? `    at ${pos}` : `    ${l}`
-            }),
-    ).slice(0, 6)
+    const userPaths = script ? [...script.userFiles.values()].map((f) => relative(process.cwd(), f) || f) : []
+    const isUser = (pos: string) => userPaths.some((p) => pos.includes(`(${p}:`))
+    const all = lines
+        .filter((l) => l.startsWith("at ") || l === "...")
+        .map((l, i) => {
+            const m = /^at (\S+) \(pc:(\d+)\)/.exec(l)
+            // the watchdog stops a loop at the instruction it was about to run, not after a failing one
+            const exact = i === 0 && code === INFINITE_LOOP_PANIC
+            const pos = m && script ? sourcePosition(script, m[1], Number(m[2]), exact) : undefined
+            return pos ? `    at ${pos}` : `    ${l}`
+        })
+    const frames = collapseFrames(all).slice(0, 6)
+    // deep in the library (a reconnect loop out of memory in station.ts): name the script's line that called in
+    if (!frames.some(isUser)) {
+        const caller = all.find(isUser)
+        if (caller) frames.push("    ...", `${caller} (the script's line that called in)`)
+    }
     const panic = VM_PANICS[code]
     if (panic)
         return [`${panic.what} (VM panic ${code}, ${panic.name})`, ...frames, `  what to do: ${panic.advice}`].join(
             "\n",
         )
+    if (head === undefined && message !== undefined)
+        // `throw { message: "x" }`: the VM prints the message and the stack, no "Exception:" line
+        return [`${message} (a thrown object, not an Error)`, ...frames].join("\n")
     const first = head ? (message ? `${head}: ${message}` : head) : `VM panic ${code}`
+    if (head !== undefined && !frames.length && code === UNHANDLED_EXCEPTION_PANIC && script) {
+        // `throw 42`, `throw "str"`: the VM keeps a stack only on an object; the script's throws of other values say where
+        const sites = primitiveThrows(script, head)
+        if (sites.length)
+            return [
+                `${first} (a thrown ${/^-?\d/.test(head) ? "number" : "value"}, not an Error: the VM keeps no stack for it; throw new Error(...) to get one)`,
+                ...sites.slice(0, 6).map((p) => `    thrown at ${p}${sites.length > 1 ? " ?" : ""}`),
+                ...(sites.length > 6 ? [`    ... and ${sites.length - 6} more`] : []),
+            ].join("\n")
+    }
     return [first, ...frames].join("\n")
+}
+
+/**
+ * The `throw` statements of the script's own files that do not throw an
+ * Error made there (`throw new ...`), as file:line:column; those whose
+ * operand is written as the value shown (`42`, `"str"`) when there are any.
+ */
+function primitiveThrows(script: CompiledScript, shown: string): string[] {
+    const all: { at: string; operand: string }[] = []
+    for (const [inBuild, original] of script.userFiles) {
+        const text = script.dbg.sources.find((s) => s.path === inBuild)?.text
+        if (text === undefined) continue
+        const path = relative(process.cwd(), original) || original
+        // comments blanked (same length), so positions stay
+        const code = text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (c) => c.replace(/[^\n]/g, " "))
+        for (const m of code.matchAll(/\bthrow\s+(?!new\s)([^;\n}]*)/g)) {
+            const before = code.slice(0, m.index).split("\n")
+            all.push({ at: `${path}:${before.length}:${before[before.length - 1].length + 1}`, operand: m[1].trim() })
+        }
+    }
+    const literal = all.filter((t) => [shown, JSON.stringify(shown), `'${shown}'`, `\`${shown}\``].includes(t.operand))
+    return (literal.length ? literal : all).map((t) => t.at)
 }

@@ -1,4 +1,5 @@
 import { formatSimTime } from "../project/duration"
+import { printable } from "../project/printable"
 
 // What happened to the links and the world, in simulated time. Entries are
 // built from states and names only: no password, key or certificate is ever
@@ -12,7 +13,23 @@ export interface TimelineEntry {
     event: string
     /** the rest, for people */
     detail: string
+    /** the link's state, for an interface's state changes ("GotAddress", "Idle", "LinkUp", ...) */
+    state?: string
+    /** signal strength in dBm, when the entry reports one */
+    rssiDbm?: number
+    /** the access point's network name */
+    ssid?: string
+    /** the IPv4 address the interface holds */
+    ip?: string
+    /** why a link failed ("AuthFailed", "NoApFound", ...) */
+    reason?: string
 }
+
+/**
+ * The typed fields of an entry, given by the driver from its values (never
+ * read back out of `detail`, where a network name could forge them).
+ */
+export type TimelineFields = Pick<TimelineEntry, "state" | "rssiDbm" | "ssid" | "ip" | "reason">
 
 export class Timeline {
     readonly entries: TimelineEntry[] = []
@@ -24,8 +41,10 @@ export class Timeline {
         private readonly keep = true,
     ) {}
 
-    add(source: string, event: string, detail = "") {
-        const entry = { atMs: Math.round(this.now()), source, event, detail }
+    add(source: string, event: string, detail = "", fields?: TimelineFields) {
+        const entry: TimelineEntry = { atMs: Math.round(this.now()), source, event, detail }
+        if (fields)
+            for (const key of FIELD_ORDER) if (fields[key] !== undefined) Object.assign(entry, { [key]: fields[key] })
         if (this.keep) this.entries.push(entry)
         for (const l of this.listeners) l(entry)
     }
@@ -35,6 +54,12 @@ export class Timeline {
     }
 }
 
+/** The fields in the order `--json` prints them (docs/cli.md). */
+const FIELD_ORDER = ["state", "rssiDbm", "ssid", "ip", "reason"] as const
+
+/** One line for people; a control character in any part is shown escaped (project/printable.ts). */
 export function formatEntry(e: TimelineEntry): string {
-    return `[${formatSimTime(e.atMs).padStart(9)}] ${e.source.padEnd(5)} ${e.event}${e.detail ? "  " + e.detail : ""}`
+    return printable(
+        `[${formatSimTime(e.atMs).padStart(9)}] ${e.source.padEnd(5)} ${e.event}${e.detail ? "  " + e.detail : ""}`,
+    )
 }

@@ -14,7 +14,7 @@ import {
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { BuildCache } from "../compiler/cache"
-import { MAX_SOURCE_BYTES, readSourceFile, redactLiterals, ScriptFileError } from "../compiler/compile"
+import { MAX_SOURCE_BYTES, readSourceFile, ScriptFileError } from "../compiler/compile"
 import { camscriptBin } from "./helpers/bin"
 
 // The build cache holds every script's source (passwords included) in its
@@ -57,7 +57,8 @@ test("the cache is private: folders 0700, files 0600, no temporaries left; clean
     const cleaned = await camscript({ CAMSCRIPT_CACHE_DIR: cacheDir }, "clean")
     t.is(cleaned.code, 0)
     t.regex(cleaned.stdout, /removed 1 cached build/)
-    t.false(existsSync(cacheDir))
+    // the folder stays (a compile running now may hold a lock in it), empty
+    t.deepEqual(readdirSync(cacheDir), [])
 })
 
 test("a damaged entry is rebuilt, not trusted: truncated image, empty debug map, missing manifest", (t) => {
@@ -165,18 +166,6 @@ test("compile errors never print a string literal: the file, line, column and sh
     )
     t.false(r.stderr.includes(SECRET))
     t.false(r.stdout.includes(SECRET))
-})
-
-test("redactLiterals keeps the position and code, hides double-quoted and template literals", (t) => {
-    t.is(
-        redactLiterals(`src/a.ts(1,2): error TS2322: Type '"abc"' is not assignable to type '\`x\${string}\`'.`),
-        `src/a.ts(1,2): error TS2322: Type '"…"' is not assignable to type '\`…\`'.`,
-    )
-    t.is(
-        redactLiterals(`src/a.ts(3,4): error TS2304: Cannot find name 'foo'.`),
-        `src/a.ts(3,4): error TS2304: Cannot find name 'foo'.`,
-    )
-    t.is(redactLiterals(`x "a\\"b" y`), `x "…" y`)
 })
 
 test("script paths that are not regular files fail at once with exit 2", async (t) => {

@@ -31,7 +31,7 @@ test("sim --world with cameras runs them all: output and timeline carry the came
     t.is(r.code, 124, r.stderr)
     t.regex(r.stdout, /^\[ +2\.987s\] porch {6}link up\n$/)
     t.regex(r.stderr, /\] yard-east {2}world assoc-refused {2}my-network is full \(1 of 1\)/)
-    t.regex(r.stderr, /\] site {7}sim {3}start/)
+    t.regex(r.stderr, /\] \(site\) {5}sim {3}start/)
     t.regex(r.stderr, /camera +first link +outages +time down +link at end +script/)
     t.regex(r.stderr, /porch +2\.918s +0 +0\.000s {2}GotAddress 192\.168\.1\.100 +finished/)
     t.regex(r.stderr, /yard-east +never +0 +- {2}Idle \(AssocRejected, AP full\) +running/)
@@ -64,13 +64,22 @@ test("--json reports each camera: its figures and its output", async (t) => {
     })
     const r = await camscript("sim", fromRoot("test/scripts/hello.ts"), "--world", world, "--json", "--no-timeline")
     t.is(r.code, 0, r.stderr)
-    const report = JSON.parse(r.stdout) as {
-        outcome: string
-        cameras: { name: string; firstLinkMs?: number; ip?: string; finalState: string; output: { text: string }[] }[]
-    }
-    t.is(report.outcome, "finished")
+    // one object per line, each with a type (docs/cli.md): the cameras' figures on their own lines
+    const all = r.stdout
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+    t.like(all.at(-1), { type: "outcome", outcome: "finished", exitCode: 0 })
     t.deepEqual(
-        report.cameras.map((c) => [c.name, c.firstLinkMs, c.ip, c.finalState, c.output.map((l) => l.text)]),
+        all
+            .filter((l) => l.type === "camera")
+            .map((c) => [
+                c.name,
+                c.firstLinkMs,
+                c.ip,
+                c.finalState,
+                all.filter((l) => l.type === "output" && l.camera === c.name).map((l) => l.text),
+            ]),
         [
             ["linked", 2918, "192.168.1.100", "GotAddress", ["link up"]],
             ["quiet", undefined, undefined, "Stopped", ["hello"]],

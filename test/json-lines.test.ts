@@ -1,5 +1,6 @@
 import test from "ava"
 import { typedEntry } from "../sim/timeline-fields"
+import { Timeline } from "../sim/timeline"
 import { camscriptMain } from "./helpers/main"
 import { scriptFile } from "./helpers/run"
 
@@ -76,22 +77,34 @@ test.serial("--json with --run-for: outcome ran-for, exit 0; a thrown error: out
     t.regex(String(last.error), /^Error: boom/)
 })
 
-test("typed timeline fields are read from the detail only where present", (t) => {
+test("typed timeline fields are the driver's values: a detail alone gives none", (t) => {
+    // once parsed out of this text; an SSID such as "a rssi=-1 dBm ip=6.6.6.6" forged them (issue 23.4)
     const e = typedEntry({
         atMs: 5,
         source: "wifi",
         event: "Idle",
-        detail: "reason=AuthFailed ap=my-network (02:ca:00:00:00:01, ch 6) rssi=-71 dBm",
+        detail: "reason=AuthFailed ap=my-network (02:ca:00:00:00:01, ch 6) rssi=-71 dBm ip=6.6.6.6",
     })
-    t.like(e, { state: "Idle", reason: "AuthFailed", ssid: "my-network", rssiDbm: -71 })
-    t.is(e.ip, undefined)
-    const world = typedEntry({ atMs: 1, source: "world", event: "power-off", detail: "my-network" })
-    t.is(world.state, undefined, "only interfaces have link states")
-    t.deepEqual(typedEntry({ atMs: 1, source: "eth", event: "LinkUp", detail: "100 Mbit/s full duplex" }), {
+    t.deepEqual(Object.keys(e), ["atMs", "source", "event", "detail"])
+    const tl = new Timeline(() => 1)
+    tl.add("eth", "LinkUp", "100 Mbit/s full duplex", { state: "LinkUp", ip: undefined })
+    t.deepEqual(typedEntry(tl.entries[0]), {
         atMs: 1,
         source: "eth",
         event: "LinkUp",
         detail: "100 Mbit/s full duplex",
         state: "LinkUp",
     })
+})
+
+test.serial("--json: Ethernet lines carry their state, and their address once they hold one", async (t) => {
+    const r = await camscriptMain("sim", "examples/ethernet.ts", "--world", "sim/worlds/ethernet.json", "--json")
+    t.is(r.code, 0, r.stderr)
+    const eth = lines(r.stdout).filter((l) => l.type === "timeline" && l.source === "eth")
+    t.like(
+        eth.find((l) => l.state === "GotAddress"),
+        { event: "GotAddress", state: "GotAddress" },
+    )
+    t.regex(String(eth.find((l) => l.state === "GotAddress")?.ip), /^\d+\.\d+\.\d+\.\d+$/)
+    t.true(eth.some((l) => l.state === "LinkUp" && l.ip === undefined))
 })

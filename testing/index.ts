@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto"
-import { mkdirSync, writeFileSync } from "node:fs"
+import { ensurePrivateDir, writePrivateFile } from "../project/destinations"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import type * as Api from "../testing"
@@ -51,12 +51,13 @@ export const runScript: typeof Api.runScript = async (file, options = {}) => {
     })
 }
 
-const sourcesDir = join(tmpdir(), "camscript-testing-scripts")
+// a source may hold a password: the user's own folder (0700), files 0600 (project/destinations.ts)
+const sourcesDir = join(tmpdir(), `camscript-testing-scripts-${process.getuid?.() ?? "user"}`)
 
 export const runSource: typeof Api.runSource = (source, options) => {
-    mkdirSync(sourcesDir, { recursive: true })
+    ensurePrivateDir(sourcesDir)
     const file = join(sourcesDir, `s${createHash("sha1").update(source).digest("hex").slice(0, 12)}.ts`)
-    writeFileSync(file, source)
+    writePrivateFile(file, source)
     return runScript(file, options)
 }
 

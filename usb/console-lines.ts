@@ -1,10 +1,13 @@
 import { sourcePosition } from "../compiler/sourcemap"
 import type { BoardProgram } from "./program"
+import { printable } from "../project/printable"
 
 // The board's log, line by line, as a user wants it: the script's output
 // (the runtime prints it as "> text"), errors with their stack mapped to the
 // script's file:line through the debug info, boot ROM messages; the
-// runtime's own chatter only when asked.
+// runtime's own chatter only when asked. Every line is printed with its
+// control characters escaped (project/printable.ts): what a board sends
+// (an ESC sequence, a NUL) never drives the terminal.
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g
@@ -41,9 +44,12 @@ export class ConsoleLines {
         this.flushException()
     }
 
-    private line(line: string): void {
+    private line(text: string): void {
         const { print, verbose } = this.view
+        const line = printable(text)
         let m: RegExpExecArray | null
+        // the watchdog stops a loop at the instruction it was about to run: its first frame maps as is
+        if (/^[*!] +Exception: *InfiniteLoop\b/.test(line)) this.watchdogFrame = true
         if ((m = /^DevS-SHA256: ([0-9a-f]{64})/.exec(line))) {
             this.running = m[1]
             if (verbose) print(`  · ${line}`)
@@ -57,7 +63,8 @@ export class ConsoleLines {
             this.exception = undefined
         } else if ((m = /^[*!] +at (\S+) \(pc:(\d+)\)/.exec(line))) {
             this.flushException()
-            print(`    at ${this.position(m[1], Number(m[2]))}`)
+            print(`    at ${this.position(m[1], Number(m[2]), this.watchdogFrame)}`)
+            this.watchdogFrame = false
         } else if (line === "! Unhandled exception") this.flushException()
         else if (/^(ets |rst:|invalid header|E \(|waiting for download)/.test(line)) print(`  rom: ${line}`)
         else if (/^! /.test(line)) print(line)
@@ -65,13 +72,14 @@ export class ConsoleLines {
     }
 
     private exception: string | undefined
+    private watchdogFrame = false
 
     private flushException(): void {
         if (this.exception !== undefined) this.view.print(`! ${this.exception}`)
         this.exception = undefined
     }
 
-    private position(fn: string, pc: number): string {
+    private position(fn: string, pc: number, exact = false): string {
         const program = this.view.program
         const raw = `${fn} (pc:${pc})`
         if (!program || program.script.dbg.functions.length === 0)
@@ -85,6 +93,6 @@ export class ConsoleLines {
             }
             return raw
         }
-        return sourcePosition(program.script, fn, pc) ?? raw
+        return sourcePosition(program.script, fn, pc, exact) ?? raw
     }
 }

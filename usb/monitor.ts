@@ -3,6 +3,7 @@ import { JDUSB_BAUD } from "./deploy"
 import { encodeFrame, JdusbDecoder, UsbBridgeCmd, usbBridgeCommand } from "../formats/jdusb"
 import { closePort, openPort } from "./ports"
 import type { BoardProgram } from "./program"
+import { printableStream } from "../project/printable"
 
 // `camscript monitor`: the board's console. Over JDUSB it asks the board for
 // its log (EnableLog to the USB bridge) and shows the text between frames;
@@ -37,7 +38,13 @@ export async function followMonitor(path: string, options: MonitorOptions = {}):
         gap: (what) => what === "log" && print("  (the board dropped some of its log)"),
     })
     const gone = new Promise<"gone">((done) => port.once("close", () => done("gone")))
-    port.on("data", (b: Buffer) => (options.raw ? process.stdout.write(b) : decoder.push(new Uint8Array(b))))
+    // --raw shows the bytes as text as they come, control characters but line breaks escaped
+    const raw = new TextDecoder("utf-8")
+    port.on("data", (b: Buffer) =>
+        options.raw
+            ? process.stdout.write(printableStream(raw.decode(b, { stream: true })))
+            : decoder.push(new Uint8Array(b)),
+    )
     port.on("error", () => {})
     let again: NodeJS.Timeout | undefined
     if (!options.raw) {

@@ -1,15 +1,19 @@
 import { createHash } from "node:crypto"
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, readFileSync } from "node:fs"
 import { basename, dirname, join, resolve } from "node:path"
 import type { BoardInfo } from "../project/boards"
 import { type CompiledScript, compileScript, type DebugInfo, type FirmwareKind } from "../compiler/compile"
 import { fromRoot } from "../project/paths"
 import { projectSettings } from "../project/settings"
+import { ensurePrivateDir, writePrivateFile } from "../project/destinations"
 
 // A board program on disk: the image (file.devs) with its debug info beside
 // it (file-dbg.json), which also remembers which of the user's files each
 // compiled source came from, so `monitor` can map a board's errors back to
-// file:line long after the build folder is gone.
+// file:line long after the build folder is gone. Both hold the script's
+// strings, passwords included: they are written 0600 (an existing file's
+// wider mode is not kept), a folder camscript creates for them 0700, and
+// camscript's own .camscript/hardware/ is made 0700 whenever it is written.
 
 export interface BoardProgram {
     image: Uint8Array
@@ -50,8 +54,10 @@ export async function buildForBoard(
 
 export function writeProgram(program: BoardProgram, devsFile: string, board: BoardInfo): BoardProgram {
     const out = resolve(devsFile)
-    mkdirSync(dirname(out), { recursive: true })
-    writeFileSync(out, program.image)
+    // only folders it creates: the user's own folder keeps its mode
+    if (out.startsWith(HARDWARE_DIR() + "/")) ensurePrivateDir(dirname(out))
+    else mkdirSync(dirname(out), { recursive: true, mode: 0o700 })
+    writePrivateFile(out, program.image)
     const dbg: DebugFile = {
         ...program.script.dbg,
         camscript: {
@@ -60,7 +66,7 @@ export function writeProgram(program: BoardProgram, devsFile: string, board: Boa
             userFiles: Object.fromEntries(program.script.userFiles),
         },
     }
-    writeFileSync(debugFileFor(out), JSON.stringify(dbg))
+    writePrivateFile(debugFileFor(out), JSON.stringify(dbg))
     return { ...program, file: out }
 }
 
@@ -90,12 +96,13 @@ export function readProgram(devsFile: string): BoardProgram {
 
 // ---- the last program built or deployed, for `monitor`
 
-const LAST = () => fromRoot(".camscript/hardware/last-program.json")
+const HARDWARE_DIR = () => fromRoot(".camscript/hardware")
+const LAST = () => join(HARDWARE_DIR(), "last-program.json")
 
 export function rememberProgram(program: BoardProgram): void {
     if (!program.file) return
-    mkdirSync(dirname(LAST()), { recursive: true })
-    writeFileSync(LAST(), JSON.stringify({ file: program.file, sha256: program.sha256 }))
+    ensurePrivateDir(HARDWARE_DIR())
+    writePrivateFile(LAST(), JSON.stringify({ file: program.file, sha256: program.sha256 }))
 }
 
 /** The program last built or deployed from this project, if its files are still there. */
@@ -115,6 +122,6 @@ export async function loadProgram(input: string, board: BoardInfo, firmware?: Fi
     if (!input.endsWith(".ts")) throw new ProgramFileError(`${input}: expected a script (.ts) or a built image (.devs)`)
     const built = await buildForBoard(input, board, firmware)
     // deployed scripts keep their image and debug info in the project, for monitor
-    const out = fromRoot(".camscript/hardware", `${basename(input, ".ts")}.devs`)
+    const out = join(HARDWARE_DIR(), `${basename(input, ".ts")}.devs`)
     return writeProgram(built, out, board)
 }

@@ -216,11 +216,14 @@ export class SimEthernet extends ContractServer {
         const speed = up ? (this.wire.config?.speedMbps ?? 100) : 0
         const full = up && (this.wire.config?.fullDuplex ?? true)
         const { code, format } = this.contract.packet("event", "link")
+        const stateName = this.contract.enumName("LinkState", state)
+        const why = reason !== this.R.None ? this.contract.enumName("LinkReason", reason) : undefined
+        const ip = this.ip ? formatIpv4(this.ip) : undefined
         const parts: string[] = []
-        if (reason !== this.R.None) parts.push(`reason=${this.contract.enumName("LinkReason", reason)}`)
+        if (why) parts.push(`reason=${why}`)
         if (up) parts.push(`${speed} Mbit/s ${full ? "full" : "half"} duplex`)
-        if (this.ip) parts.push(`ip=${formatIpv4(this.ip)}`)
-        this.timeline.add("eth", this.contract.enumName("LinkState", state), parts.join(" "))
+        if (ip) parts.push(`ip=${ip}`)
+        this.timeline.add("eth", stateName, parts.join(" "), { state: stateName, ip, reason: why })
         void this.sendEvent(
             code,
             jdpack(format, [state, full ? 1 : 0, reason, speed, 0, this.ip, this.netmask, this.gateway, this.dns]),

@@ -6,6 +6,7 @@ import type { Timeline } from "../timeline"
 import { formatIpv4 } from "../world/ipv4"
 import { macBytes } from "./contract-server"
 import { keyMatches } from "./wifi-station"
+import { nameText } from "../../project/printable"
 
 // The stock DeviceScript ESP32 firmware's Wi-Fi, as a board running it
 // shows it on the bus: the standard Jacdac Wi-Fi service (jacdac-ts knows
@@ -134,7 +135,7 @@ export class SimStockWifi extends JDServiceServer {
         this.ssid = ssid
         this.password = password
         // the name only: the password never reaches the timeline
-        this.timeline.add("wifi", "network-added", ssid)
+        this.timeline.add("wifi", "network-added", nameText(ssid))
         void this.sendEvent(EV_NETWORKS_CHANGED)
         this.connect()
     }
@@ -180,7 +181,7 @@ export class SimStockWifi extends JDServiceServer {
         this.phase = "joining"
         const ssid = this.ssid
         const key = this.password ?? ""
-        this.timeline.add("wifi", "connecting", ssid)
+        this.timeline.add("wifi", "connecting", nameText(ssid))
         // esp_wifi_connect scans all channels for the name first
         this.after(timing.FULL_SCAN_MS, () => this.found(ssid, key))
     }
@@ -225,7 +226,12 @@ export class SimStockWifi extends JDServiceServer {
     private obtainAddress() {
         const ap = this.ap!
         this.phase = "associated"
-        this.timeline.add("wifi", "associated", `ap=${ap.config.ssid} (${ap.config.bssid}, ch ${ap.config.channel})`)
+        this.timeline.add(
+            "wifi",
+            "associated",
+            `ap=${nameText(ap.config.ssid)} (${ap.config.bssid}, ch ${ap.config.channel})`,
+            { ssid: ap.config.ssid },
+        )
         this.after(ap.config.dhcp.delayMs, () => this.dhcpExchange())
     }
 
@@ -239,7 +245,12 @@ export class SimStockWifi extends JDServiceServer {
         this.dns = ap.config.dhcp.dns[0]
         this.phase = "connected"
         this.updateRegisters()
-        this.timeline.add("wifi", "got-ip", `ap=${ap.config.ssid} rssi=${this.rssi} dBm ip=${formatIpv4(ip)}`)
+        this.timeline.add(
+            "wifi",
+            "got-ip",
+            `ap=${nameText(ap.config.ssid)} rssi=${this.rssi} dBm ip=${formatIpv4(ip)}`,
+            { ssid: ap.config.ssid, rssiDbm: this.rssi, ip: formatIpv4(ip) },
+        )
         void this.sendEvent(EV_GOT_IP)
     }
 

@@ -7,6 +7,7 @@ import { AP_DHCP_MS, AP_START_MS } from "../radio/timing"
 import type { Timeline } from "../timeline"
 import { cidrHosts, formatIpv4, leaseFrom, maskPrefix, parseIpv4 } from "../world/ipv4"
 import { CLIENT_ACTIONS, type ClientConfig, type WorldEvent } from "../world/world"
+import { nameText } from "../../project/printable"
 
 // The simulator's implementation of services/wifi-access-point.md: the
 // camera hosts a network; the world's clients (phones, laptops) try to join
@@ -216,7 +217,7 @@ export class SimAccessPoint extends ContractServer {
             this.timeline.add(
                 "ap",
                 "client-joined",
-                `${c.name} ${c.mac} ip=${formatIpv4(ip)} rssi=${join.heardDbm} dBm`,
+                `${nameText(c.name)} ${c.mac} ip=${formatIpv4(ip)} rssi=${join.heardDbm} dBm`,
             )
             this.sendStations()
             this.emitLink()
@@ -255,13 +256,15 @@ export class SimAccessPoint extends ContractServer {
         const { code, format } = this.contract.packet("event", "link")
         const s = this.settings
         const state = this.contract.enumName("ApState", this.state)
+        const why = this.reason !== this.R.None ? this.contract.enumName("ApReason", this.reason) : undefined
+        const address = this.state === this.S.Up ? formatIpv4(this.ip) : undefined
+        const named = s && this.state !== this.S.Stopped ? s.ssid : undefined
         const parts: string[] = []
-        if (s && this.state !== this.S.Stopped)
-            parts.push(`ssid=${s.ssid}${s.hidden ? " (hidden)" : ""} ch ${this.channel || s.channel}`)
-        if (this.reason !== this.R.None) parts.push(`reason=${this.contract.enumName("ApReason", this.reason)}`)
-        if (this.state === this.S.Up)
-            parts.push(`ip=${formatIpv4(this.ip)} stations=${this.joined.length}/${s!.maxClients}`)
-        this.timeline.add("ap", state, parts.join(" "))
+        if (s && named !== undefined)
+            parts.push(`ssid=${nameText(named)}${s.hidden ? " (hidden)" : ""} ch ${this.channel || s.channel}`)
+        if (why) parts.push(`reason=${why}`)
+        if (address) parts.push(`ip=${address} stations=${this.joined.length}/${s!.maxClients}`)
+        this.timeline.add("ap", state, parts.join(" "), { state, ssid: named, ip: address, reason: why })
         void this.sendEvent(
             code,
             jdpack(format, [

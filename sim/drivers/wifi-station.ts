@@ -10,6 +10,7 @@ import { formatIpv4, prefixMask } from "../world/ipv4"
 import { holdLease } from "../net/dhcp-lease"
 import { authenticate, type EnterpriseCredentials, type LoginOutcome } from "../login/login-server"
 import type { EapMethodName, SecurityMode } from "../world/world"
+import { nameText } from "../../project/printable"
 
 /**
  * A scan reports at most this many networks, as the firmware does
@@ -230,11 +231,20 @@ export class SimWifiStation extends ContractServer {
             ap ? macBytes(ap.config.bssid) : new Uint8Array(0),
         ])
         const stateName = this.contract.enumName("LinkState", this.state)
+        const reason = this.reason !== this.R.None ? this.contract.enumName("LinkReason", this.reason) : undefined
+        const ip = this.ip ? formatIpv4(this.ip) : undefined
         const parts: string[] = []
-        if (this.reason !== this.R.None) parts.push(`reason=${this.contract.enumName("LinkReason", this.reason)}`)
-        if (ap) parts.push(`ap=${ap.config.ssid} (${ap.config.bssid}, ch ${ap.channel})`, `rssi=${this.rssi} dBm`)
-        if (this.ip) parts.push(`ip=${formatIpv4(this.ip)}`)
-        this.timeline.add("wifi", stateName, parts.join(" "))
+        if (reason) parts.push(`reason=${reason}`)
+        if (ap)
+            parts.push(`ap=${nameText(ap.config.ssid)} (${ap.config.bssid}, ch ${ap.channel})`, `rssi=${this.rssi} dBm`)
+        if (ip) parts.push(`ip=${ip}`)
+        this.timeline.add("wifi", stateName, parts.join(" "), {
+            state: stateName,
+            rssiDbm: ap ? this.rssi : undefined,
+            ssid: ap?.config.ssid,
+            ip,
+            reason,
+        })
         void this.sendEvent(code, data)
     }
 
@@ -359,7 +369,11 @@ export class SimWifiStation extends ContractServer {
             if (gen !== this.generation) return
             const latency = server?.latencyMs ?? 0
             const took = result === "unreachable" ? timing.EAP_SERVER_TIMEOUT_MS : timing.EAP_EXCHANGE_MS + 10 * latency
-            this.timeline.add("wifi", "eap", `${creds.method} with ${ap.config.ssid}'s login server: ${result}`)
+            this.timeline.add(
+                "wifi",
+                "eap",
+                `${creds.method} with ${nameText(ap.config.ssid)}'s login server: ${result}`,
+            )
             this.after(Math.max(0, took - (this.clock.now() - started)), () => {
                 if (result === "accepted") return this.obtainAddress()
                 this.setLink(this.S.Idle, this.R[LOGIN_REASON[result]])

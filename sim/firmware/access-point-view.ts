@@ -3,6 +3,7 @@ import type { Timeline } from "../timeline"
 import { formatIpv4 } from "../world/ipv4"
 import type { FirmwareService } from "./board"
 import type { EspSoftAp } from "./esp-softap"
+import { nameText } from "../../project/printable"
 
 // What the rest of the simulator needs of the C access point: the model
 // driver's timeline entries, read from the `link` events the C sends, and
@@ -29,11 +30,15 @@ export class FirmwareAccessPointView {
                 ssid: string
             }
             // the same words as the model driver's timeline (sim/drivers/wifi-access-point.ts)
+            const stateName = contract.enumName("ApState", state)
+            const why = reason !== none ? contract.enumName("ApReason", reason) : undefined
+            const address = state === up ? formatIpv4(ip) : undefined
+            const named = state !== stopped && ssid ? ssid : undefined
             const parts: string[] = []
-            if (state !== stopped && ssid) parts.push(`ssid=${ssid} ch ${channel}`)
-            if (reason !== none) parts.push(`reason=${contract.enumName("ApReason", reason)}`)
-            if (state === up) parts.push(`ip=${formatIpv4(ip)} stations=${station_count}/${max_clients}`)
-            timeline.add("ap", contract.enumName("ApState", state), parts.join(" "))
+            if (named !== undefined) parts.push(`ssid=${nameText(named)} ch ${channel}`)
+            if (why) parts.push(`reason=${why}`)
+            if (address) parts.push(`ip=${address} stations=${station_count}/${max_clients}`)
+            timeline.add("ap", stateName, parts.join(" "), { state: stateName, ssid: named, ip: address, reason: why })
         }
     }
 

@@ -6,6 +6,7 @@ import { cidrHosts, formatIpv4, leaseFrom, maskPrefix } from "../world/ipv4"
 import type { ClientConfig } from "../world/world"
 import { ESP, type EventTask, type Netifs, NETIF_AP } from "./esp-types"
 import { WIFI_EVENT } from "./esp-wifi"
+import { nameText } from "../../project/printable"
 
 // ESP-IDF's soft-AP and its DHCP server as the C access point sees them,
 // with the world's clients (phones, laptops) trying to join at their times,
@@ -186,7 +187,7 @@ export class EspSoftAp {
                 this.timeline.add(
                     "ap",
                     "client-joined",
-                    `${c.name} ${c.mac} ip=${formatIpv4(ip)} rssi=${this.heard(c)} dBm`,
+                    `${nameText(c.name)} ${c.mac} ip=${formatIpv4(ip)} rssi=${this.heard(c)} dBm`,
                 )
                 this.events.post((x) => x.apIpAssigned(netif.id, c.mac, ip))
             }, AP_DHCP_MS)

@@ -8,6 +8,7 @@ import { keyMatches } from "../drivers/wifi-station"
 import type { EapMethodName, SecurityMode } from "../world/world"
 import { prefixMask } from "../world/ipv4"
 import { ESP, type EventTask, type Netifs, NETIF_STA } from "./esp-types"
+import { nameText } from "../../project/printable"
 
 // ESP-IDF's Wi-Fi station as the C drivers see it, over the simulated
 // radio (the same Air the model driver uses). It knows nothing of the
@@ -357,7 +358,11 @@ export class EspWifi {
             if (gen !== this.generation) return
             const latency = server?.latencyMs ?? 0
             const took = result === "unreachable" ? timing.EAP_SERVER_TIMEOUT_MS : timing.EAP_EXCHANGE_MS + 10 * latency
-            this.timeline.add("wifi", "eap", `${creds.method} with ${r.ap.config.ssid}'s login server: ${result}`)
+            this.timeline.add(
+                "wifi",
+                "eap",
+                `${creds.method} with ${nameText(r.ap.config.ssid)}'s login server: ${result}`,
+            )
             this.after(Math.max(0, took - (this.clock.now() - started)), () => {
                 if (result === "accepted") return this.connected(r)
                 // the handshake timer covers the EAP exchange: a server that never

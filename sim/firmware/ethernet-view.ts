@@ -33,11 +33,14 @@ export class FirmwareEthernetView {
             this.ip = ip
             this.dns = dns
             // the same words as the model driver's timeline (sim/drivers/ethernet.ts)
+            const stateName = contract.enumName("LinkState", state)
+            const why = reason !== none ? contract.enumName("LinkReason", reason) : undefined
+            const address = ip ? formatIpv4(ip) : undefined
             const parts: string[] = []
-            if (reason !== none) parts.push(`reason=${contract.enumName("LinkReason", reason)}`)
+            if (why) parts.push(`reason=${why}`)
             if (state >= linkUp) parts.push(`${speed_mbps} Mbit/s ${duplex ? "full" : "half"} duplex`)
-            if (ip) parts.push(`ip=${formatIpv4(ip)}`)
-            this.timeline.add("eth", contract.enumName("LinkState", state), parts.join(" "))
+            if (address) parts.push(`ip=${address}`)
+            this.timeline.add("eth", stateName, parts.join(" "), { state: stateName, ip: address, reason: why })
         }
     }
 

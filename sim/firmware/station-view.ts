@@ -3,6 +3,7 @@ import { macText } from "../drivers/contract-server"
 import type { Timeline } from "../timeline"
 import { formatIpv4 } from "../world/ipv4"
 import type { FirmwareService } from "./board"
+import { nameText } from "../../project/printable"
 
 // What the rest of the simulator needs to know of the C station, read from
 // the `link` events it sends (never from its memory): the timeline entries
@@ -40,12 +41,24 @@ export class FirmwareStationView {
         this.ip = ip
         this.dns = dns
         // the same words as the model driver's timeline (sim/drivers/wifi-station.ts)
+        const stateName = this.contract.enumName("LinkState", state)
+        const why =
+            reason !== this.contract.enumValue("LinkReason", "None")
+                ? this.contract.enumName("LinkReason", reason)
+                : undefined
+        const associated = bssid.length === 6
+        const address = ip ? formatIpv4(ip) : undefined
         const parts: string[] = []
-        if (reason !== this.contract.enumValue("LinkReason", "None"))
-            parts.push(`reason=${this.contract.enumName("LinkReason", reason)}`)
-        if (bssid.length === 6) parts.push(`ap=${ssid} (${macText(bssid)}, ch ${channel})`, `rssi=${rssi} dBm`)
-        if (ip) parts.push(`ip=${formatIpv4(ip)}`)
-        this.timeline.add("wifi", this.contract.enumName("LinkState", state), parts.join(" "))
+        if (why) parts.push(`reason=${why}`)
+        if (associated) parts.push(`ap=${nameText(ssid)} (${macText(bssid)}, ch ${channel})`, `rssi=${rssi} dBm`)
+        if (address) parts.push(`ip=${address}`)
+        this.timeline.add("wifi", stateName, parts.join(" "), {
+            state: stateName,
+            rssiDbm: associated ? rssi : undefined,
+            ssid: associated ? ssid : undefined,
+            ip: address,
+            reason: why,
+        })
     }
 
     /** The channel the radio is held on by an association (the access point must share it). */

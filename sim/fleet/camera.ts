@@ -7,7 +7,7 @@ import { accessPointMac, SimAccessPoint } from "../drivers/wifi-access-point"
 import { SimWifiStation } from "../drivers/wifi-station"
 import { type Route, SimSockets } from "../net/sockets"
 import { Air } from "../radio/air"
-import { describeException, type OutputLine } from "../session"
+import { consoleLine, describeException, type OutputLine } from "../session"
 import { Timeline, type TimelineEntry } from "../timeline"
 import { createVm, type DevsVm } from "../vm/devs-vm"
 import { Wire } from "../wired/wire"
@@ -139,7 +139,7 @@ export class FleetCamera {
             site.spoke = true
             const line = raw.replace(ANSI, "")
             this.hooks.diagnostic?.(line)
-            if (line.startsWith("> ")) this.hooks.output({ atMs: site.clock.now(), text: line.slice(2) })
+            if (line.startsWith("> ")) this.hooks.output(consoleLine(site.clock.now(), line.slice(2)))
             else if (/^\* +(Exception|message|at )/.test(line) || /^! +(at |Exception:|\.\.\.)/.test(line))
                 exception.push(line.replace(/^[*!] +/, ""))
         }

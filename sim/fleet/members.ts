@@ -1,5 +1,5 @@
 import { loadBoard } from "../../project/boards"
-import { type CompiledScript, compileScript, ScriptFileError } from "../../compiler/compile"
+import { CompileError, type CompiledScript, compileScript, ScriptFileError } from "../../compiler/compile"
 import type { ProjectSettings } from "../../project/settings"
 import type { World } from "../world/world"
 import type { FleetMember } from "./fleet"
@@ -32,12 +32,27 @@ export async function fleetMembers(world: World, settings: ProjectSettings, scri
         const hostname = c.hostname ?? settings.network.hostname
         return { config: c, board, file, hostname }
     })
+    // a script that cannot be read or compiled is told with the cameras that run it
+    const users = new Map<string, string[]>()
+    for (const p of planned) {
+        const key = JSON.stringify([p.file, p.board.id, p.hostname])
+        users.set(key, [...(users.get(key) ?? []), p.config.name])
+    }
     const members: FleetMember[] = []
     for (const p of planned) {
         const key = JSON.stringify([p.file, p.board.id, p.hostname])
         let build = builds.get(key)
         if (!build) {
-            build = compileScript(p.file, { board: p.board, hostname: p.hostname })
+            build = compileScript(p.file, { board: p.board, hostname: p.hostname }).catch((e: unknown) => {
+                if (!(e instanceof ScriptFileError || e instanceof CompileError)) throw e
+                const names = users.get(key)!
+                const who = `camera${names.length > 1 ? "s" : ""} ${names
+                    .slice(0, 5)
+                    .map((n) => JSON.stringify(n))
+                    .join(", ")}${names.length > 5 ? `, ... (${names.length})` : ""}`
+                const message = `${who}: ${e.message}`
+                throw e instanceof ScriptFileError ? new ScriptFileError(message) : new CompileError(message)
+            })
             builds.set(key, build)
         }
         members.push({ config: p.config, board: p.board, script: await build })

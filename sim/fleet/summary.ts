@@ -56,9 +56,8 @@ export class LinkWatch {
         if (e.source === "world" && e.event === "assoc-busy") this.refused = "AP busy"
         if (e.source !== "wifi" || !LINK_STATES.has(e.event)) return
         // a retry's Scanning says no reason: the last failure's stands
-        const reason = /reason=(\w+)/.exec(e.detail)?.[1]
-        if (reason) this.reason = reason
-        this.ip = /ip=([\d.]+)/.exec(e.detail)?.[1]
+        if (e.reason) this.reason = e.reason
+        this.ip = e.ip
         this.set(e.atMs, e.event, e.event === "GotAddress")
     }
 

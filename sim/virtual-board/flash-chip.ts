@@ -1,4 +1,5 @@
-import { closeSync, existsSync, openSync, readFileSync, writeSync } from "node:fs"
+import { existsSync, readFileSync } from "node:fs"
+import { writePrivateFile } from "../../project/destinations"
 
 // The virtual board's SPI flash: erased (0xFF) until written, kept in a file
 // when one is given so a flashed runtime and a deployed program survive a
@@ -49,11 +50,7 @@ export class FlashChip {
 
     save(): void {
         if (!this.file) return
-        const fd = openSync(this.file, "w")
-        try {
-            writeSync(fd, this.data)
-        } finally {
-            closeSync(fd)
-        }
+        // the flash holds the deployed program, passwords included: 0600, an existing file's mode too
+        writePrivateFile(this.file, this.data)
     }
 }

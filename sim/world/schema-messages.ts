@@ -85,9 +85,14 @@ export function describe(e: ErrorObject, json: unknown): string {
         case "maxItems":
             if (/\/(position|to)$/.test(e.instancePath)) return `${at} must be [x, y] in metres`
             return `${at} ${e.message}`
-        case "type":
+        case "type": {
+            // JSON reads 1e400 as Infinity, which the schema's "number" refuses: say so, not "must be number"
+            const typed = valueAt(json, e.instancePath)
+            if (typeof typed === "number" && !Number.isFinite(typed))
+                return `${at} is too large a number (read as ${typed}); give a finite number${/\/(position|to)\/\d+$/.test(e.instancePath) ? " of metres" : ""}`
             if (/\/(position|to)$/.test(e.instancePath)) return `${at} must be [x, y] in metres`
             return `${at} ${e.message}`
+        }
         case "oneOf":
             return `${at} must be a duration: milliseconds, or a string like "300ms", "20s", "2m"`
         default:
