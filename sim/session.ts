@@ -64,6 +64,12 @@ export function consoleLine(atMs: number, text: string): OutputLine {
 export interface RunOptions {
     /** none: the VM runs what its flash holds (the virtual board, sim/virtual-board/) */
     script?: CompiledScript
+    /**
+     * Programs deployed one after another once the one before finishes, on
+     * the same board: as a deploy on a board, only the program restarts; the
+     * network drivers keep their links (the previous program's).
+     */
+    then?: CompiledScript[]
     world: World
     board: BoardInfo
     /** stop after this much simulated time (exit 124) */
@@ -312,11 +318,26 @@ async function simulate(options: RunOptions): Promise<RunResult> {
             options.onDiagnostic?.(args.join(" "))
             crashed(args.join(" "))
         }
+        const programs = [...(options.then ?? [])]
+        let current = options.script
         theVm.panicHandler = (code: number) => {
             vmSpoke = true
             theVm.devsStop()
+            const next = code === TOP_LEVEL_DONE_PANIC ? programs.shift() : undefined
+            if (next) {
+                // the next program on the same board: the bus and its drivers stay as they are
+                current = next
+                setImmediate(() => {
+                    timeline.add("sim", "restart", "the next program is deployed; the drivers keep their state")
+                    theVm.devsStart()
+                    const rc = theVm.devsDeploy(next.image)
+                    if (rc !== 0)
+                        end({ outcome: "error", exitCode: 1, error: `the VM refused the next program (code ${rc})` })
+                })
+                return
+            }
             if (code === TOP_LEVEL_DONE_PANIC) return end({ outcome: "finished", exitCode: 0 })
-            end({ outcome: "error", exitCode: 1, error: describeException(exception, code, options.script) })
+            end({ outcome: "error", exitCode: 1, error: describeException(exception, code, current) })
         }
         // frames cross between VM and bus on a later turn: the VM drops
         // frames that arrive while it is executing

@@ -177,7 +177,7 @@ export class FleetCamera {
                 if (alive()) bridge.receiveFrameOrPacket(copy)
             })
         }
-        const sockets = new SimSockets(vm, routes, site.world.dnsZone, this.timeline)
+        const sockets = new SimSockets(vm, routes, site.world.dnsZone, this.timeline, () => site.socketUsers.add(this))
         this.timeline.onEntry((e) => {
             if (!alive()) return
             if (e.source === "wifi" || e.source === "eth") sockets.linkChanged()

@@ -2,6 +2,8 @@
 // cameras.ts produce and the simulator reads. world.ts re-exports them, so
 // "sim/world/world" stays the one name to import a world by.
 
+import type { AddressPool } from "./ipv4"
+
 export type Vec2 = [number, number]
 export type SecurityMode = "open" | "wpa2-psk" | "wpa3-sae" | "wpa2-enterprise" | "wpa3-enterprise"
 export type EapMethodName = "PEAP" | "TTLS" | "TLS"
@@ -71,8 +73,8 @@ export interface DhcpConfig {
     dns: number[]
     leaseSeconds: number
     delayMs: number
-    /** addresses handed out, in order, from the first host after the gateway */
-    pool: number[]
+    /** addresses handed out, in order: from .100 when the subnet has more than 200 hosts, else from its first host; never the gateway */
+    pool: AddressPool
 }
 
 /** The login server behind an enterprise access point (docs/world-format.md). */

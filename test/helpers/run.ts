@@ -32,6 +32,8 @@ export interface RunScriptOptions {
     firmware?: FirmwareKind
     /** the board's flash, kept from run to run as a restart would (fast reconnect) */
     flash?: { data?: Uint8Array }
+    /** scripts deployed on the same board after the first finishes (the drivers keep their links) */
+    then?: string[]
 }
 
 const scriptsDir = join(tmpdir(), "camscript-test-scripts")
@@ -57,13 +59,18 @@ export async function runFile(file: string, options: RunScriptOptions = {}): Pro
         typeof options.board === "object"
             ? options.board
             : loadBoard(options.board ?? w.board ?? "ai_thinker_esp32_cam")
-    const script = await compileScript(file, {
-        board,
-        hostname: projectSettings(fromRoot()).network.hostname,
-        firmware: options.firmware,
-    })
+    const compile = (f: string) =>
+        compileScript(f, {
+            board,
+            hostname: projectSettings(fromRoot()).network.hostname,
+            firmware: options.firmware,
+        })
+    const script = await compile(file)
+    const then = []
+    for (const source of options.then ?? []) then.push(await compile(scriptFile(source)))
     const result = await runSimulation({
         script,
+        then,
         world: w,
         board,
         timeoutMs: options.timeout !== undefined ? parseDuration(options.timeout) : 120_000,
