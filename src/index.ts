@@ -1,4 +1,4 @@
-// camscript: `import { network, time } from "camscript"`.
+// camscript: `import { network, time, camera } from "camscript"`.
 // DeviceScript cannot `export * as network`, so each module is an object
 // holding its classes, functions and constants; `new network.WLAN(...)`
 // then reads exactly like the MicroPython original.
@@ -16,6 +16,8 @@ import { LAN } from "./network/lan"
 import { network as station } from "./station"
 import type { WLAN } from "./network/wlan"
 import type { LinkTimeoutError } from "./network/errors"
+import type { Camera, CameraError } from "./camera/camera"
+import type { Frame } from "./camera/frame"
 
 // this entry has everything: the access point and enterprise logins join WLAN
 installAccessPoint()
@@ -33,6 +35,9 @@ export type { ApStation } from "./network/access-point"
 export { _setBoard, board } from "./board"
 
 export { time } from "./time"
+export { camera } from "./camera/module"
+export type { CameraOptions, CaptureOptions } from "./camera/camera"
+export type { CameraChange } from "./camera/reasons"
 
 export const network = {
     ...station,
@@ -48,10 +53,20 @@ export const network = {
 type WlanClass = WLAN
 type LanClass = LAN
 type LinkTimeoutErrorClass = LinkTimeoutError
+type CameraClass = Camera
+type CameraErrorClass = CameraError
+type FrameClass = Frame
 
 /** `network.WLAN` and `network.LAN` name the types too: `let lan: network.LAN` (types only; no code in the image). */
 export declare namespace network {
     type WLAN = WlanClass
     type LAN = LanClass
     type LinkTimeoutError = LinkTimeoutErrorClass
+}
+
+/** `camera.Camera`, `camera.Frame` and `camera.CameraError` name the types too (types only). */
+export declare namespace camera {
+    type Camera = CameraClass
+    type Frame = FrameClass
+    type CameraError = CameraErrorClass
 }
