@@ -8,6 +8,8 @@ import { ethernetMac, SimEthernet } from "./drivers/ethernet"
 import { accessPointMac, SimAccessPoint } from "./drivers/wifi-access-point"
 import { SimWifiStation } from "./drivers/wifi-station"
 import { SimStockWifi } from "./drivers/stock-wifi"
+import { type CapturedFrame, SimCamera } from "./drivers/camera"
+import { CAMERA_PIN_ORDER } from "../compiler/compile"
 import { processClock } from "./clock"
 import { type DriverKind, FirmwareDrivers } from "./firmware/drivers"
 import { Air, type Clock } from "./radio/air"
@@ -74,6 +76,8 @@ export interface RunOptions {
     flash?: { data?: Uint8Array }
     /** ends the run with outcome "finished" */
     signal?: AbortSignal
+    /** every frame the camera delivered to the script, with its JPEG bytes (--frames, camscript/testing) */
+    onFrame?: (frame: CapturedFrame) => void
 }
 
 export interface RunResult {
@@ -218,6 +222,25 @@ async function simulate(options: RunOptions): Promise<RunResult> {
                     options.world.clients,
                 )
               : undefined
+        // the camera: the world's sensor model behind the board's wiring (not on the stock firmware)
+        const cam = options.board.camscript?.camera
+        const camera =
+            cam && cam.sensor !== null && !stock
+                ? new SimCamera(
+                      loadContract("camera.md"),
+                      clock,
+                      timeline,
+                      {
+                          sensor: cam.sensor,
+                          pins: CAMERA_PIN_ORDER.map((signal) => cam.pins[signal]),
+                          flashPin: cam.flashPin ?? -1,
+                          psramBytes: options.board.camscript.psramBytes,
+                      },
+                      options.world.camera.name,
+                      options.world.camera.sensor,
+                      options.onFrame,
+                  )
+                : undefined
         const drivers = new JDServerServiceProvider(
             "camscript-board",
             // a test's own drivers stand in for the board's (built, but not on the bus)
@@ -227,6 +250,7 @@ async function simulate(options: RunOptions): Promise<RunResult> {
                     station instanceof SimWifiStation ? station : undefined,
                     accessPoint instanceof SimAccessPoint ? accessPoint : undefined,
                     lan instanceof SimEthernet ? lan : undefined,
+                    camera,
                     stockWifi,
                 ].filter((s) => s !== undefined),
         )
@@ -337,6 +361,7 @@ async function simulate(options: RunOptions): Promise<RunResult> {
             }, ev.atMs - clock.now())
         }
         accessPoint?.startClients(options.world.events)
+        camera?.scheduleFaults(options.world.events)
         const worldName = relative(process.cwd(), options.world.source) || options.world.source
         timeline.add("sim", "start", `world ${worldName}, board ${options.board.id}`)
 

@@ -16,8 +16,6 @@ import { LAN } from "./network/lan"
 import { network as station } from "./station"
 import type { WLAN } from "./network/wlan"
 import type { LinkTimeoutError } from "./network/errors"
-import type { Camera, CameraError } from "./camera/camera"
-import type { Frame } from "./camera/frame"
 
 // this entry has everything: the access point and enterprise logins join WLAN
 installAccessPoint()
@@ -53,20 +51,10 @@ export const network = {
 type WlanClass = WLAN
 type LanClass = LAN
 type LinkTimeoutErrorClass = LinkTimeoutError
-type CameraClass = Camera
-type CameraErrorClass = CameraError
-type FrameClass = Frame
 
 /** `network.WLAN` and `network.LAN` name the types too: `let lan: network.LAN` (types only; no code in the image). */
 export declare namespace network {
     type WLAN = WlanClass
     type LAN = LanClass
     type LinkTimeoutError = LinkTimeoutErrorClass
-}
-
-/** `camera.Camera`, `camera.Frame` and `camera.CameraError` name the types too (types only). */
-export declare namespace camera {
-    type Camera = CameraClass
-    type Frame = FrameClass
-    type CameraError = CameraErrorClass
 }

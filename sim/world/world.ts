@@ -10,6 +10,7 @@ import { parseDuration } from "../../project/duration"
 import { cidrHosts, formatIpv4, parseCidr, parseIpv4 } from "./ipv4"
 import schema from "./world.schema.json"
 import { decodeUtf8, duplicateKeys, readRegularFile } from "./world-text"
+import { DEFAULT_CAMERA_NAME, normaliseSensor, type RawSensor, type SensorConfig } from "./sensor"
 
 // A world file (JSON) -> a checked, fully defaulted World. Every error names
 // the file and the field, and says what is allowed.
@@ -38,6 +39,20 @@ export type EventAction =
     | "client-join"
     | "client-leave"
     | "restart-driver"
+    | "camera-disconnect"
+    | "camera-reconnect"
+    | "camera-no-psram"
+    | "camera-brownout"
+    | "camera-sensor-stop"
+
+/** Actions on the camera's sensor and its supply (sim/drivers/camera.ts). */
+export const CAMERA_ACTIONS: EventAction[] = [
+    "camera-disconnect",
+    "camera-reconnect",
+    "camera-no-psram",
+    "camera-brownout",
+    "camera-sensor-stop",
+]
 
 /** Actions that concern the wire, not an access point. */
 export const WIRED_ACTIONS: EventAction[] = [
@@ -159,7 +174,7 @@ export interface WorldEvent {
 export interface World {
     source: string
     board?: string
-    camera: { position: Vec2; antennaGainDbi: number; mac: string }
+    camera: { position: Vec2; antennaGainDbi: number; mac: string; name: string; sensor: SensorConfig }
     radio: { pathLossExponent: number; referenceLossDb: number; sensitivityDbm: number }
     accessPoints: AccessPointConfig[]
     /** undefined: no cable reaches the board */
@@ -219,7 +234,7 @@ interface RawAccessPoint {
 
 interface RawWorld {
     board?: string
-    camera?: { position?: Vec2; antennaGainDbi?: number; mac?: string }
+    camera?: { position?: Vec2; antennaGainDbi?: number; mac?: string; name?: string; sensor?: RawSensor }
     cameras?: RawCamera[]
     radio?: Partial<World["radio"]>
     accessPoints: RawAccessPoint[]
@@ -418,6 +433,10 @@ export function parseWorld(json: unknown, source: string): World {
             problems.push(
                 `${at}.accessPoint "${ev.accessPoint}" is not an access point of this world; known: ${[...names].join(", ") || "none"}`,
             )
+        if (cameras && CAMERA_ACTIONS.includes(ev.action))
+            problems.push(
+                `${at}: action "${ev.action}" is for the one camera of a world with "camera"; a fleet's cameras have no sensor model yet`,
+            )
         if (ev.action === "set-password" && ev.password === undefined)
             problems.push(`${at}: action "set-password" needs "password"`)
         if (ev.action === "move-camera" && ev.to === undefined)
@@ -517,6 +536,7 @@ export function parseWorld(json: unknown, source: string): World {
         else zoneNames.set(key, name)
         dnsZone.set(key, parseIpv4(ip) ?? 0)
     }
+    const sensor = normaliseSensor(raw.camera?.sensor, dirname(resolve(source)), problems)
     if (problems.length) throw new WorldError(source, problems)
     events.sort((a, b) => a.atMs - b.atMs)
     return {
@@ -526,6 +546,8 @@ export function parseWorld(json: unknown, source: string): World {
             position: raw.camera?.position ?? [0, 0],
             antennaGainDbi: raw.camera?.antennaGainDbi ?? 0,
             mac: (raw.camera?.mac ?? WORLD_DEFAULTS.cameraMac).toLowerCase(),
+            name: raw.camera?.name ?? DEFAULT_CAMERA_NAME,
+            sensor,
         },
         radio,
         accessPoints,

@@ -30,3 +30,14 @@ export const camera = {
     WQXGA: "WQXGA",
     QSXGA: "QSXGA",
 }
+
+type CameraClass = Camera
+type CameraErrorClass = CameraError
+type FrameClass = Frame
+
+/** `camera.Camera`, `camera.Frame` and `camera.CameraError` name the types too (types only). */
+export declare namespace camera {
+    type Camera = CameraClass
+    type Frame = FrameClass
+    type CameraError = CameraErrorClass
+}
