@@ -15,7 +15,8 @@ import {
 } from "./checks"
 import { Frame } from "./frame"
 import { CameraLink, cameraLink } from "./link"
-import { CameraChange, CAPTURE_TIMEOUT_MS, FAILED, OFF, READY, reasonText, reasonWord, stateWord } from "./reasons"
+import { CAPTURE_TIMEOUT_MS } from "./timing"
+import { CameraChange, FAILED, OFF, READY, reasonText, reasonWord, stateWord } from "./reasons"
 import { FRAME_SIZE_NAMES, frameSizeIndex, largestSize, maxBuffers, SENSOR_NAMES } from "./sizes"
 
 const Setting = ds.CamCameraSensorSetting

@@ -2,18 +2,9 @@ import * as ds from "@devicescript/core"
 import { board, CameraWiring } from "../board"
 import { complete, DRIVER_ANSWER_MS } from "../network/link"
 import { _internal } from "../pending"
-import {
-    CAPTURE_TIMEOUT_MS,
-    CameraChange,
-    FAILED,
-    OFF,
-    READY,
-    reasonText,
-    reasonWord,
-    STARTING,
-    stateWord,
-} from "./reasons"
+import { CameraChange, FAILED, OFF, READY, reasonText, reasonWord, STARTING, stateWord } from "./reasons"
 import { sensorCode } from "./sizes"
+import { CAPTURE_TIMEOUT_MS, INIT_ANSWER_MS, SETTLE_FRAMES } from "./timing"
 
 // The camera's state and policy, one per board, shared by every Camera
 // object. Driver events arrive in fibers started by the VM's event dispatch;
@@ -21,15 +12,6 @@ import { sensorCode } from "./sizes"
 
 /** The major version of services/camera.md this module drives. */
 export const CAMERA_CONTRACT_VERSION = 1
-/**
- * Frames the driver throws away after every start and every size change
- * while auto-exposure and white balance settle (the first frames come out
- * dark or green). Each costs one frame period: 4 x 67 ms at UXGA on the
- * OV2640, 4 x 17 ms at CIF and below.
- */
-export const SETTLE_FRAMES = 4
-/** A start (probe, buffers, settling frames) is answered well within this. */
-export const INIT_ANSWER_MS = 10000
 /** A capture is answered within the driver's own timeout plus this. */
 export const CAPTURE_ANSWER_MS = CAPTURE_TIMEOUT_MS + DRIVER_ANSWER_MS
 

@@ -3,6 +3,7 @@ import { board } from "../board"
 import * as L from "../limits"
 import { psramText } from "./checks"
 import { FRAME_SIZE_NAMES, largestSize } from "./sizes"
+import { CAPTURE_TIMEOUT_MS } from "./timing"
 
 // The one table from the contract's states and reasons (services/camera.md)
 // to the words a script reads (status(), on_change) and the sentence that
@@ -11,9 +12,6 @@ import { FRAME_SIZE_NAMES, largestSize } from "./sizes"
 
 const State = ds.CamCameraState
 const Reason = ds.CamCameraReason
-
-/** How long a capture waits for a frame before the driver gives up (esp32-camera's FB_GET_TIMEOUT). */
-export const CAPTURE_TIMEOUT_MS = 4000
 
 const STATE_WORDS = ["off", "starting", "ready", "failed"]
 const REASON_WORDS = ["", "probe-failed", "no-psram", "brownout", "sensor-not-responding", "out-of-memory", "stopped"]

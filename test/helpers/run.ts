@@ -7,6 +7,7 @@ import { compileScript, type FirmwareKind } from "../../compiler/compile"
 import type { DriverKind } from "../../sim/firmware/drivers"
 import { fromRoot } from "../../project/paths"
 import { type RunResult, runSimulation } from "../../sim/session"
+import type { CapturedFrame } from "../../sim/drivers/camera"
 import { loadSettings } from "../../project/settings"
 import { parseDuration } from "../../project/duration"
 import { loadWorldFile, parseWorld, type World } from "../../sim/world/world"
@@ -17,6 +18,8 @@ import { loadWorldFile, parseWorld, type World } from "../../sim/world/world"
 export interface ScriptRun extends RunResult {
     /** the script's console output, without times */
     lines: string[]
+    /** every frame the camera delivered, with its JPEG */
+    frames: CapturedFrame[]
 }
 
 export interface RunScriptOptions {
@@ -62,7 +65,9 @@ export async function runFile(file: string, options: RunScriptOptions = {}): Pro
         hostname: loadSettings().network.hostname,
         firmware: options.firmware,
     })
+    const frames: CapturedFrame[] = []
     const result = await runSimulation({
+        onFrame: (f) => frames.push(f),
         script,
         world: w,
         board,
@@ -71,7 +76,7 @@ export async function runFile(file: string, options: RunScriptOptions = {}): Pro
         firmware: options.firmware,
         flash: options.flash,
     })
-    return { ...result, lines: result.output.map((l) => l.text) }
+    return { ...result, lines: result.output.map((l) => l.text), frames }
 }
 
 /** Run a script given as source text. */
