@@ -160,3 +160,88 @@ test("sequence numbers count every frame the sensor delivered: they follow the t
             (frames[i].exposureStartMs - frames[i - 1].exposureStartMs) / period,
         )
 })
+
+// One script meets every fault; each world injects one (sim/drivers/camera.ts).
+const FAULTS = `
+import * as ds from "@devicescript/core"
+import { camera } from "camscript"
+const cam = new camera.Camera()
+const stop = cam.on_change((c) => console.log(\`change \${c.state} \${c.reason}\`))
+const ok = await cam.init()
+console.log(\`init \${ok} \${cam.status()} \${cam.status("reason")}\`)
+if (!ok) console.log(\`detail \${cam.status("detail")}\`)
+await ds.sleep(3000)
+const t = ds.millis()
+try {
+    const f = await cam.capture()
+    console.log(\`captured \${f.sequence}\`)
+    await f.release()
+} catch (e) {
+    const err = e as camera.CameraError
+    console.log(\`error \${err instanceof camera.CameraError} \${err.reason} after \${ds.millis() - t}\`)
+    console.log(\`message \${err.message}\`)
+}
+console.log(\`after \${cam.status()} \${cam.status("reason")}\`)
+const again = await cam.init({ fb_count: 1, framesize: "HVGA" })
+console.log(\`again \${again} \${cam.status()} \${cam.status("reason")}\`)
+stop()
+`
+
+const faultRuns: Record<string, Promise<ScriptRun>> = {}
+const fault = (action: string, at: string | number = "2s") =>
+    (faultRuns[action] ??= runScript(FAULTS, { world: world([{ at, action }]), timeout: "60s" }))
+
+test("camera-disconnect before init: init() resolves false, status failed/probe-failed with what to check, capture throws a CameraError", async (t) => {
+    const run = await fault("camera-disconnect", 0)
+    t.is(run.error, undefined)
+    t.is(value(run, "init"), "false failed probe-failed")
+    t.is(
+        value(run, "detail"),
+        "no camera sensor answered on SCCB (SDA GPIO26, SCL GPIO27): check that the ribbon is seated and latched, that the board file's pins match the board, and the sensor's power (PWDN GPIO32); then init() again",
+    )
+    t.regex(value(run, "error")!, /^true probe-failed after 0$/)
+    t.is(value(run, "again"), "false failed probe-failed")
+    t.deepEqual(
+        run.lines.filter((l) => l.startsWith("change")),
+        ["change starting ", "change failed probe-failed", "change starting ", "change failed probe-failed"],
+    )
+})
+
+test("camera-brownout while running: the camera reads failed/brownout at once, capture throws, a new init() recovers", async (t) => {
+    const run = await fault("camera-brownout")
+    t.is(value(run, "init"), "true ready")
+    t.regex(value(run, "error")!, /^true brownout after 0$/)
+    t.regex(value(run, "message")!, /^capture\(\): the camera is failed \(brownout\): the supply dipped/)
+    t.is(value(run, "after"), "failed brownout")
+    t.is(value(run, "again"), "true ready")
+    const changes = run.lines.filter((l) => l.startsWith("change"))
+    t.deepEqual(changes, [
+        "change starting ",
+        "change ready ",
+        "change failed brownout",
+        "change starting ",
+        "change ready ",
+    ])
+})
+
+test("camera-sensor-stop: the next capture fails after esp32-camera's 4 s timeout (never a hang), reading sensor-not-responding", async (t) => {
+    const run = await fault("camera-sensor-stop")
+    t.is(value(run, "init"), "true ready")
+    const m = /^true sensor-not-responding after (\d+)$/.exec(value(run, "error") ?? "")
+    t.truthy(m, value(run, "error"))
+    // FB_GET_TIMEOUT from the command's arrival, plus the bus's few milliseconds
+    t.true(Number(m![1]) >= 4000 && Number(m![1]) <= 4010, m?.[1])
+    t.is(value(run, "after"), "failed sensor-not-responding")
+    // a restart resets the sensor: frames again
+    t.is(value(run, "again"), "true ready")
+})
+
+test("camera-no-psram: two buffers do not fit, init() reads no-psram naming what fits; one HVGA buffer starts", async (t) => {
+    const run = await fault("camera-no-psram", 0)
+    t.is(value(run, "init"), "false failed no-psram")
+    t.is(
+        value(run, "detail"),
+        'no PSRAM was found (the board file says 4 MiB of PSRAM): without it one frame buffer of at most HVGA fits; init({ fb_count: 1, framesize: "HVGA" }), or check the module\'s PSRAM',
+    )
+    t.is(value(run, "again"), "true ready")
+})

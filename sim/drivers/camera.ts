@@ -339,9 +339,10 @@ export class SimCamera extends ContractServer {
                 if (gen !== this.generation) return
                 this.pending = this.pending.filter((p) => p !== pending)
                 if (!alive || (this.stoppedAtMs !== undefined && end > this.stoppedAtMs)) {
-                    // esp_camera_fb_get returned NULL after FB_GET_TIMEOUT: the sensor stopped
-                    this.answer(request, this.Result.Timeout)
-                    return this.stop(this.R.SensorNotResponding, this.S.Failed)
+                    // esp_camera_fb_get returned NULL after FB_GET_TIMEOUT: the sensor stopped.
+                    // The state goes first, so the script reads it when its capture() throws.
+                    this.stop(this.R.SensorNotResponding, this.S.Failed)
+                    return this.answer(request, this.Result.Timeout)
                 }
                 this.deliver(request, n, start, flash, discarded)
             },
