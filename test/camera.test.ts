@@ -245,3 +245,185 @@ test("camera-no-psram: two buffers do not fit, init() reads no-psram naming what
     )
     t.is(value(run, "again"), "true ready")
 })
+
+const BUFFERS = `
+import * as ds from "@devicescript/core"
+import { camera } from "camscript"
+const cam = new camera.Camera()
+await cam.init({ framesize: "QVGA", fb_count: 2, quality: 30 })
+const a = await cam.capture()
+const b = await cam.capture()
+console.log(\`held \${cam.status("held")} \${a.index} \${b.index}\`)
+const t = ds.millis()
+try {
+    await cam.capture()
+} catch (e) {
+    console.log(\`full \${ds.millis() - t} \${(e as Error).message}\`)
+}
+try {
+    await cam.config({ framesize: "SVGA" })
+} catch (e) {
+    console.log(\`resize \${(e as Error).message}\`)
+}
+await a.release()
+console.log(\`released \${a.released()} \${b.released()} \${cam.status("held")}\`)
+const c = await cam.capture()
+console.log(\`again \${c.index} \${c.width}x\${c.height} \${c.sequence > b.sequence}\`)
+await b.release()
+await c.release()
+await cam.config({ framesize: "SVGA" })
+const d = await cam.capture()
+console.log(\`svga \${d.width}x\${d.height} \${cam.config("framesize")}\`)
+await d.release()
+await cam.config({ quality: 5, brightness: 2, hmirror: true })
+const e = await cam.capture()
+console.log(\`settings \${e.length > d.length} \${cam.config("brightness")} \${cam.config("hmirror")}\`)
+await e.release()
+await cam.flash(true)
+await cam.flash(0)
+const f = await cam.capture({ flash: true })
+console.log(\`flash \${f.sequence}\`)
+await f.release()
+console.log(\`largest \${cam.largest()} \${cam.largest(1)}\`)
+await cam.deinit()
+console.log(\`deinit \${cam.status()} \${cam.status("reason")} \${f.released()}\`)
+`
+
+let buffersRun: Promise<ScriptRun> | undefined
+const buffers = () => (buffersRun ??= runScript(BUFFERS, { world: world(), timeout: "30s" }))
+
+test("a script holding every buffer gets a clear error from the next capture at once, never a hang; a release frees one", async (t) => {
+    const run = await buffers()
+    t.is(run.error, undefined)
+    t.is(value(run, "held"), "2 0 1")
+    t.is(
+        value(run, "full"),
+        "0 capture(): all 2 frame buffers are held by frames not released; await frame.release() on one first (or init({ fb_count }) with more, up to 4)",
+    )
+    t.is(value(run, "released"), "true false 1")
+    t.is(value(run, "again"), "0 320x240 true")
+})
+
+test("changing the frame size restarts the camera with buffers of the new size; refused while frames are held", async (t) => {
+    const run = await buffers()
+    t.is(
+        value(run, "resize"),
+        "config(): a new framesize or fb_count restarts the camera, and 2 frames are still held; release() them first",
+    )
+    t.is(value(run, "svga"), "800x600 SVGA")
+    const svga = run.frames.find((f) => f.width === 800)!
+    t.deepEqual([decodeJpeg(svga.bytes).width, decodeJpeg(svga.bytes).height], [800, 600])
+    // two starts: QVGA, then SVGA, each with its settling frames
+    t.deepEqual(
+        run.timeline.filter((e) => e.source === "camera" && e.event === "Ready").map((e) => e.detail),
+        ["320x240 2 buffer(s), 20 ms/frame", "800x600 2 buffer(s), 40 ms/frame"],
+    )
+})
+
+test("sensor settings apply at once: better quality gives more bytes; a mirrored card still reads back", async (t) => {
+    const run = await buffers()
+    t.is(value(run, "settings"), "true 2 true")
+    const mirrored = run.frames[run.frames.length - 2]
+    t.is(readFrameCode(decodeJpeg(mirrored.bytes))!.sequence, mirrored.sequence)
+})
+
+test("the flash LED: a light at a level, and on for one capture (timeline), the frame marked as lit", async (t) => {
+    const run = await buffers()
+    const flash = run.timeline.filter((e) => e.source === "camera" && e.event === "flash").map((e) => e.detail)
+    t.deepEqual(flash, ["level 255", "level 0", "on for a capture", "off (level 0)"])
+    const lit = run.frames.find((f) => f.sequence === Number(value(run, "flash")))!
+    t.true(lit.flash)
+})
+
+test("largest() names the largest size the board affords; deinit() stops and frees every frame", async (t) => {
+    const run = await buffers()
+    t.is(value(run, "largest"), "UXGA UXGA")
+    t.is(value(run, "deinit"), "off stopped true")
+})
+
+const MISUSE = `
+import { camera } from "camscript"
+function attempt(label: string, f: () => void) {
+    try {
+        f()
+        console.log(\`\${label} ok\`)
+    } catch (e) {
+        console.log(\`\${label} \${(e as Error).message}\`)
+    }
+}
+attempt("construct", () => new camera.Camera())
+const cam = new camera.Camera()
+const call = async (label: string, f: () => Promise<any>) => {
+    try {
+        await f()
+        console.log(\`\${label} ok\`)
+    } catch (e) {
+        console.log(\`\${label} \${(e as Error).message}\`)
+    }
+}
+await call("capture-first", async () => await cam.capture())
+await call("size-name", async () => await cam.init({ framesize: "XXL" }))
+await call("size-sensor", async () => await cam.init({ framesize: "QXGA" }))
+await call("quality", async () => await cam.init({ quality: 64 }))
+await call("buffers", async () => await cam.init({ fb_count: 5 }))
+await call("brightness", async () => await cam.init({ brightness: 3 }))
+await call("option", async () => await cam.init({ colour: true } as any))
+await call("mode", async () => await cam.capture({ mode: "newest" }))
+await call("flash", async () => await cam.flash(256))
+`
+
+test("misuse throws at once naming what is allowed: sizes by name and by what the sensor and PSRAM afford, quality, buffers, levels", async (t) => {
+    const run = await runScript(MISUSE, { world: world(), timeout: "20s" })
+    t.is(run.error, undefined)
+    t.is(value(run, "construct"), "ok")
+    t.is(value(run, "capture-first"), "capture(): the camera is not started: await cam.init() first")
+    t.is(
+        value(run, "size-name"),
+        'init(): framesize must be a frame size name (96X96, QQVGA, 128X128, QCIF, HQVGA, 240X240, QVGA, 320X320, CIF, HVGA, VGA, SVGA, XGA, HD, SXGA, UXGA, FHD, P_HD, P_3MP, QXGA, QHD, WQXGA, P_FHD, QSXGA, 5MP), got "XXL"',
+    )
+    t.is(
+        value(run, "size-sensor"),
+        "init(): framesize QXGA (2048x1536) is too large for this board (OV2640, 4 MiB of PSRAM): the OV2640 delivers at most UXGA; the largest with 2 buffers is UXGA (1600x1200)",
+    )
+    t.is(value(run, "quality"), "init(): quality must be an integer 0..63 (lower is better; 10..12 is usual), got 64")
+    t.is(value(run, "buffers"), "init(): fb_count must be an integer 1..4, got 5")
+    t.is(value(run, "brightness"), "init(): brightness must be an integer -2..2, got 3")
+    t.regex(
+        value(run, "option")!,
+        /^init\(\): unknown option "colour"; allowed: framesize, quality, fb_count, brightness/,
+    )
+    t.is(value(run, "mode"), 'capture(): mode must be "fresh" or "latest", got "newest"')
+    t.is(
+        value(run, "flash"),
+        "flash(): must be true, false or an integer 0..255, got 256".replace("flash(): must", "flash() must"),
+    )
+})
+
+test("a board without a camera refuses camera.Camera() at once, naming the boards that have one", async (t) => {
+    const run = await runScript(MISUSE, { world: { ...world(), board: "olimex_esp32_poe" }, board: "olimex_esp32_poe" })
+    t.is(
+        run.error?.split("\n")[0],
+        "Error: camera.Camera: board Olimex ESP32-POE (olimex_esp32_poe) has no camera; boards with one: ai_thinker_esp32_cam, esp32_cam_w5500, espressif_esp32_s3_eye, freenove_esp32_wrover_cam, m5stack_timer_camera_x, seeed_xiao_esp32s3_sense",
+    )
+    t.is(
+        value(run, "construct"),
+        "camera.Camera: board Olimex ESP32-POE (olimex_esp32_poe) has no camera; boards with one: ai_thinker_esp32_cam, esp32_cam_w5500, espressif_esp32_s3_eye, freenove_esp32_wrover_cam, m5stack_timer_camera_x, seeed_xiao_esp32s3_sense",
+    )
+})
+
+test("a board without a flash LED refuses flash() and capture({ flash: true }), naming the board", async (t) => {
+    const run = await runScript(
+        `import { camera } from "camscript"
+const cam = new camera.Camera()
+await cam.init()
+try { await cam.flash(true) } catch (e) { console.log(\`flash \${(e as Error).message}\`) }
+try { await cam.capture({ flash: true }) } catch (e) { console.log(\`capture \${(e as Error).message}\`) }
+`,
+        { world: { ...world(), board: "freenove_esp32_wrover_cam" }, board: "freenove_esp32_wrover_cam" },
+    )
+    t.is(value(run, "flash"), "flash(): board Freenove ESP32-WROVER CAM (freenove_esp32_wrover_cam) has no flash LED")
+    t.is(
+        value(run, "capture"),
+        "capture(): flash: board Freenove ESP32-WROVER CAM (freenove_esp32_wrover_cam) has no flash LED",
+    )
+})

@@ -141,7 +141,8 @@ export class SimCamera extends ContractServer {
             this.timeline.add("camera", "flash", `level ${level}`)
         })
         this.command("capture", ([request, mode, flash]) =>
-            this.capture(request as number, mode === this.contract.enumValue("GrabMode", "Latest"), flash as boolean),
+            // a bool arrives as a byte (the VM sends true as 255)
+            this.capture(request as number, mode === this.contract.enumValue("GrabMode", "Latest"), Boolean(flash)),
         )
         this.command("release", ([sequence, index]) => this.release(sequence as number, index as number))
     }
