@@ -5,8 +5,9 @@ import type { Picture } from "../camera/test-card"
 import { readRegularFile } from "./world-text"
 
 // A camera's sensor in the world file (`camera.sensor`): what it sees. The
-// generated test card (the default), or JPEG files over time, each shown
-// from its `at` on (a day picture, then a night one).
+// generated test card (the default), or JPEG files over time
+// (`camera.sensor.images`), each in view from its `at` on (a day picture,
+// then a night one).
 
 /** An image file of a scene: at most this many bytes (a 5 MP JPEG is 2 to 3 MB). */
 export const MAX_SCENE_IMAGE_BYTES = 8 * 1024 * 1024
@@ -22,15 +23,15 @@ export interface SceneImage {
 export type SensorConfig = { scene: "test-card" } | { scene: "images"; images: SceneImage[] }
 
 export interface RawSensor {
-    scene?: "test-card" | { at: number | string; file: string }[]
+    images?: { at: number | string; file: string }[]
 }
 
 /** Checked sensor settings; problems are pushed with the field's path. */
 export function normaliseSensor(raw: RawSensor | undefined, baseDir: string, problems: string[]): SensorConfig {
-    if (raw?.scene === undefined || raw.scene === "test-card") return { scene: "test-card" }
+    if (raw?.images === undefined) return { scene: "test-card" }
     const images: SceneImage[] = []
-    raw.scene.forEach((entry, i) => {
-        const at = `camera.sensor.scene[${i}]`
+    raw.images.forEach((entry, i) => {
+        const at = `camera.sensor.images[${i}]`
         let atMs = 0
         try {
             atMs = parseDuration(entry.at)
@@ -52,7 +53,7 @@ export function normaliseSensor(raw: RawSensor | undefined, baseDir: string, pro
     })
     images.sort((a, b) => a.atMs - b.atMs)
     if (images.length && images[0].atMs > 0)
-        problems.push(`camera.sensor.scene: the first image must start at 0 (it starts at ${images[0].atMs} ms)`)
+        problems.push(`camera.sensor.images: the first image must start at 0 (it starts at ${images[0].atMs} ms)`)
     return { scene: "images", images }
 }
 

@@ -10,6 +10,7 @@ import { checkWhole } from "../network/ranges"
 import {
     FRAME_SIZE_NAMES,
     frameBufferBytes,
+    frameMemoryBytes,
     frameSizeIndex,
     largestSize,
     maxBuffers,
@@ -46,6 +47,18 @@ export function checkFrameSize(v: any, what: string, sensor: string, psramBytes:
             : `${buffers} of ${frameBufferBytes(i)} bytes do not fit`
     throw new Error(
         `${what} ${v} (${sizeText(i)}) is too large for this board (${sensor}, ${psramText(psramBytes)}): ${why}; ${largest}`,
+    )
+}
+
+/** Bytes of frame buffers (count x width*height/5) against what the board's memory affords. */
+export function checkFrameMemory(v: any, what: string, psramBytes: number) {
+    const top = frameMemoryBytes(psramBytes)
+    checkWhole(
+        v,
+        what,
+        0,
+        top,
+        `0..${top} bytes of frame buffers on a board with ${psramText(psramBytes)}${psramBytes > 0 ? ` (${L.PSRAM_RESERVED_BYTES} bytes of it are left to Wi-Fi and the network)` : ""}`,
     )
 }
 
