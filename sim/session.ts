@@ -1,6 +1,6 @@
 import { relative } from "node:path"
 import FakeTimers from "@sinonjs/fake-timers"
-import { createProxyBridge, JDBus, JDServerServiceProvider, type JDServiceServer } from "./jacdac"
+import { ButtonServer, createProxyBridge, JDBus, JDServerServiceProvider, type JDServiceServer } from "./jacdac"
 import type { BoardInfo } from "../project/boards"
 import { type CompiledScript, type FirmwareKind, TOP_LEVEL_DONE_PANIC } from "../compiler/compile"
 import { loadContract } from "./contract"
@@ -108,6 +108,9 @@ const realSetTimeout = setTimeout
 
 /** A restart-driver event keeps the drivers' device off the bus this long (a driver task re-initialising). */
 export const DRIVER_RESTART_MS = 3000
+
+/** A world's press-button holds the button down this long (a finger's press). */
+export const BUTTON_PRESS_MS = 150
 
 /** While a socket is open, virtual time moves in steps this small, each after a real millisecond. */
 export const SOCKET_STEP_MS = 10
@@ -241,6 +244,9 @@ async function simulate(options: RunOptions): Promise<RunResult> {
                       options.onFrame,
                   )
                 : undefined
+        // a push button (the Jacdac button service, ds.Button) when the world presses one
+        const presses = options.world.events.filter((e) => e.action === "press-button")
+        const button = presses.length ? new ButtonServer("button") : undefined
         const drivers = new JDServerServiceProvider(
             "camscript-board",
             // a test's own drivers stand in for the board's (built, but not on the bus)
@@ -251,6 +257,7 @@ async function simulate(options: RunOptions): Promise<RunResult> {
                     accessPoint instanceof SimAccessPoint ? accessPoint : undefined,
                     lan instanceof SimEthernet ? lan : undefined,
                     camera,
+                    button,
                     stockWifi,
                 ].filter((s) => s !== undefined),
         )
@@ -362,6 +369,12 @@ async function simulate(options: RunOptions): Promise<RunResult> {
         }
         accessPoint?.startClients(options.world.events)
         camera?.scheduleFaults(options.world.events)
+        for (const press of presses)
+            clock.setTimeout(() => {
+                timeline.add("world", "press-button", `released after ${BUTTON_PRESS_MS} ms`)
+                void button!.down()
+                clock.setTimeout(() => void button!.up(), BUTTON_PRESS_MS)
+            }, press.atMs - clock.now())
         const worldName = relative(process.cwd(), options.world.source) || options.world.source
         timeline.add("sim", "start", `world ${worldName}, board ${options.board.id}`)
 

@@ -186,7 +186,7 @@ export function drawTestCard(width: number, height: number, text: CardText, look
     // the text: name small, frame number large, time small, between the strip and the code
     const room = codeTop - strip - 2
     const seqText = `#${text.sequence}`
-    const timeText = `${secondsText(text.timeMs)}S`
+    const timeText = `T=${secondsText(text.timeMs)}`
     const big = fitScale(seqText, width - 4, Math.max(1, Math.floor(room / (GLYPH_HEIGHT * 2.4))))
     const small = Math.max(1, Math.floor(big / 2))
     const name = text.name.slice(0, Math.max(1, Math.floor((width - 4) / (GLYPH_ADVANCE * small))))

@@ -44,6 +44,7 @@ export type EventAction =
     | "camera-no-psram"
     | "camera-brownout"
     | "camera-sensor-stop"
+    | "press-button"
 
 /** Actions on the camera's sensor and its supply (sim/drivers/camera.ts). */
 export const CAMERA_ACTIONS: EventAction[] = [
