@@ -1,7 +1,8 @@
 import { createRequire } from "node:module"
-import * as jpeg from "jpeg-js"
 import { readRegularFile } from "../../project/files"
-import type { Picture } from "./test-card"
+import type { Picture } from "../world/picture"
+
+export { decodeJpeg } from "../world/picture"
 
 // Real JPEG frames for the simulated sensor, from jpeg-js 0.4.4 (pinned):
 // pure JavaScript, no dependencies, no native binaries (116 KB installed),
@@ -59,10 +60,4 @@ export function encoderQuality(quality: number): number {
 export function encodeJpeg(p: Picture, quality: number): Uint8Array {
     const out = sharedEncoder().encode({ data: p.data, width: p.width, height: p.height }, encoderQuality(quality))
     return new Uint8Array(out.buffer, out.byteOffset, out.length)
-}
-
-/** Decode a JPEG to RGBA; throws on anything that is not one. */
-export function decodeJpeg(bytes: Uint8Array): Picture {
-    const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 256 })
-    return { width: img.width, height: img.height, data: img.data }
 }

@@ -1,3 +1,4 @@
+import type { Picture } from "../world/picture"
 import { GLYPH_ADVANCE, GLYPH_HEIGHT, GLYPH_WIDTH, glyph, textWidth } from "./font"
 
 // The simulated sensor's generated scene: a test card with the camera's
@@ -6,12 +7,7 @@ import { GLYPH_ADVANCE, GLYPH_HEIGHT, GLYPH_WIDTH, glyph, textWidth } from "./fo
 // grid of black and white cells in the bottom-left corner, so a test can
 // read them back from the JPEG (readFrameCode) whatever the quality.
 
-/** Pixels as RGBA, row by row (what jpeg-js encodes and decodes). */
-export interface Picture {
-    width: number
-    height: number
-    data: Uint8Array
-}
+export type { Picture } from "../world/picture"
 
 /** How the sensor's settings change the picture (sim/camera/sensor.ts fills it). */
 export interface Look {

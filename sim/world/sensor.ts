@@ -1,7 +1,6 @@
 import { resolve } from "node:path"
 import { parseDuration } from "../../project/duration"
-import { decodeJpeg } from "../camera/jpeg"
-import type { Picture } from "../camera/test-card"
+import { decodeJpeg, type Picture } from "./picture"
 import { readRegularFile } from "./world-text"
 
 // A camera's sensor in the world file (`camera.sensor`): what it sees. The
