@@ -427,3 +427,11 @@ try { await cam.capture({ flash: true }) } catch (e) { console.log(\`capture \${
         "capture(): flash: board Freenove ESP32-WROVER CAM (freenove_esp32_wrover_cam) has no flash LED",
     )
 })
+
+test("on the stock DeviceScript firmware camera.Camera() is refused at once: it has no camera driver", async (t) => {
+    const run = await runScript(MISUSE, { world: world(), firmware: "stock", timeout: "20s" })
+    t.regex(
+        value(run, "construct")!,
+        /^camera\.Camera needs the camscript firmware's camera driver; this board runs the stock DeviceScript firmware/,
+    )
+})

@@ -1,5 +1,5 @@
 import * as ds from "@devicescript/core"
-import { board, CameraWiring } from "../board"
+import { board, CameraWiring, requireCamscriptDriver } from "../board"
 import { complete, DRIVER_ANSWER_MS } from "../network/link"
 import { _internal } from "../pending"
 import { CameraChange, FAILED, OFF, READY, reasonText, reasonWord, STARTING, stateWord } from "./reasons"
@@ -263,6 +263,8 @@ export function cameraLink(what: string): CameraLink {
         const others = b.boardsWithCamera && b.boardsWithCamera.length ? b.boardsWithCamera.join(", ") : "none"
         throw new Error(`${what}: board ${b.name} (${b.id}) has no camera; boards with one: ${others}`)
     }
+    // the stock DeviceScript firmware has no camera driver
+    requireCamscriptDriver("camera", what)
     if (!link) link = new CameraLink(b.camera)
     return link
 }
