@@ -92,10 +92,12 @@ export class CameraLink {
         this.fbCount = v[5]
         this.statusCount++
         const changed = state !== this.state || reason !== this.reason
+        const wasReady = this.state === READY
         this.state = state
         this.reason = reason
         if (state !== READY) {
-            // the buffers are gone with the stop: every held frame with them
+            // the buffers are gone with the stop (a brownout too): every held frame with them
+            if (wasReady) this.generation++
             this.held = 0
         }
         if (changed) this.changed.emit(this.change())
