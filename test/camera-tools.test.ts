@@ -5,7 +5,7 @@ import { join } from "node:path"
 import { readFrameNumber, runSource } from "../testing/index"
 import { frameFileName } from "../sim/camera/frame-files"
 import { camscriptBin } from "./helpers/bin"
-import { scriptFile } from "./helpers/run"
+import { runFile, scriptFile } from "./helpers/run"
 import { fromRoot } from "../project/paths"
 
 // What a person and a user's test see of the frames a run captured:
@@ -62,4 +62,37 @@ test("camscript/testing: a run's frames (sizes, sequence numbers, times) and the
     })
     // a picture that is not the test card (an image scene's) has no number to read
     t.is(readFrameNumber(readFileSync(fromRoot("sim/worlds/scenes/garden-day.jpg"))), undefined)
+})
+
+test("examples/button-flash.ts: each press of the doorbell world's button takes one fresh frame with the flash lit", async (t) => {
+    const run = await runFile(fromRoot("examples/button-flash.ts"), { world: "doorbell", timeout: "20s" })
+    // the doorbell waits for presses forever: the run ends at its time limit
+    t.is(run.outcome, "timeout", run.error)
+    t.is(run.frames.length, 2)
+    const presses = run.timeline.filter((e) => e.event === "press-button").map((e) => e.atMs)
+    t.deepEqual(presses, [5000, 12000])
+    run.frames.forEach((f, i) => {
+        t.true(f.flash)
+        t.true(f.exposureStartMs >= presses[i], `frame at ${f.exposureStartMs}, press at ${presses[i]}`)
+        t.is(readFrameNumber(f.bytes)?.sequence, f.sequence)
+        t.is(run.lines[i], `ding dong: frame #${f.sequence}, ${f.bytes.length} bytes, flash lit`)
+    })
+})
+
+test("examples/snapshot-every-minute.ts: one fresh SVGA frame a minute", async (t) => {
+    const run = await runFile(fromRoot("examples/snapshot-every-minute.ts"), { timeout: "150s" })
+    t.is(run.outcome, "timeout", run.error)
+    t.deepEqual(
+        run.frames.map((f) => [f.width, f.height]),
+        [
+            [800, 600],
+            [800, 600],
+            [800, 600],
+        ],
+    )
+    // a minute apart, each exposed after its call (the first one after init)
+    t.deepEqual(
+        run.output.map((l) => l.atMs - run.output[0].atMs),
+        [0, 60_080, 120_080],
+    )
 })
