@@ -170,7 +170,11 @@ const stop = cam.on_change((c) => console.log(\`change \${c.state} \${c.reason}\
 const ok = await cam.init()
 console.log(\`init \${ok} \${cam.status()} \${cam.status("reason")}\`)
 if (!ok) console.log(\`detail \${cam.status("detail")}\`)
+// a frame held across the fault
+let held: camera.Frame = null
+if (ok) held = await cam.capture()
 await ds.sleep(3000)
+console.log(\`held \${held ? held.released() : "none"}\`)
 const t = ds.millis()
 try {
     const f = await cam.capture()
@@ -213,6 +217,8 @@ test("camera-brownout while running: the camera reads failed/brownout at once, c
     t.regex(value(run, "error")!, /^true brownout after 0$/)
     t.regex(value(run, "message")!, /^capture\(\): the camera is failed \(brownout\): the supply dipped/)
     t.is(value(run, "after"), "failed brownout")
+    // its buffer went with the sensor's power
+    t.is(value(run, "held"), "true")
     t.is(value(run, "again"), "true ready")
     const changes = run.lines.filter((l) => l.startsWith("change"))
     t.deepEqual(changes, [
@@ -232,6 +238,8 @@ test("camera-sensor-stop: the next capture fails after esp32-camera's 4 s timeou
     // FB_GET_TIMEOUT from the command's arrival, plus the bus's few milliseconds
     t.true(Number(m![1]) >= 4000 && Number(m![1]) <= 4010, m?.[1])
     t.is(value(run, "after"), "failed sensor-not-responding")
+    // a frame held since before the stop is still the script's until the camera stops
+    t.is(value(run, "held"), "false")
     // a restart resets the sensor: frames again
     t.is(value(run, "again"), "true ready")
 })
