@@ -59,6 +59,18 @@ const WORLD_FIELDS: WorldField[] = [
         make: (n) => Array.from({ length: n }, (_, i) => camera(i)),
     },
     {
+        id: "world-sensor-images",
+        schema: "/definitions/sensor/properties/images",
+        where: "camera.sensor.images",
+        kind: "items",
+        path: ["camera", "sensor"],
+        unit: "images",
+        why: "a day and a night, or a few scenes; each is decoded and held in memory",
+        make: (n) => ({
+            images: Array.from({ length: n }, (_, i) => ({ at: i * 1000, file: "scenes/garden-day.jpg" })),
+        }),
+    },
+    {
         id: "world-path-loss-exponent",
         schema: "/properties/radio/properties/pathLossExponent",
         where: "radio.pathLossExponent",

@@ -1,6 +1,6 @@
 import { relative } from "node:path"
 import FakeTimers from "@sinonjs/fake-timers"
-import { createProxyBridge, JDBus, JDServerServiceProvider, type JDServiceServer } from "./jacdac"
+import { ButtonServer, createProxyBridge, JDBus, JDServerServiceProvider, type JDServiceServer } from "./jacdac"
 import type { BoardInfo } from "../project/boards"
 import { type CompiledScript, type FirmwareKind, TOP_LEVEL_DONE_PANIC } from "../compiler/compile"
 import { loadContract } from "./contract"
@@ -10,6 +10,8 @@ import { SimWifiStation } from "./drivers/wifi-station"
 import { SimStockWifi } from "./drivers/stock-wifi"
 import { devsImageProblem } from "../formats/devs-image"
 import { runtimeFor, runtimeRule } from "../project/runtime"
+import { type CapturedFrame, SimCamera } from "./drivers/camera"
+import { CAMERA_PIN_ORDER } from "../compiler/compile"
 import { processClock } from "./clock"
 import { type DriverKind, FirmwareDrivers } from "./firmware/drivers"
 import { Air, type Clock } from "./radio/air"
@@ -107,6 +109,8 @@ export interface RunOptions {
     flash?: { data?: Uint8Array }
     /** ends the run with outcome "finished" */
     signal?: AbortSignal
+    /** every frame the camera delivered to the script, with its JPEG bytes (--frames, camscript/testing) */
+    onFrame?: (frame: CapturedFrame) => void
 }
 
 /** The image given to the simulator is one the board's runtime would not take. */
@@ -145,6 +149,9 @@ const realSetTimeout = setTimeout
 
 /** A restart-driver event keeps the drivers' device off the bus this long (a driver task re-initialising). */
 export const DRIVER_RESTART_MS = 3000
+
+/** A world's press-button holds the button down this long (a finger's press). */
+const BUTTON_PRESS_MS = 150
 
 /** While a socket is open, virtual time moves in steps this small, each after a real millisecond. */
 export const SOCKET_STEP_MS = 10
@@ -259,6 +266,28 @@ async function simulate(options: RunOptions): Promise<RunResult> {
                     options.world.clients,
                 )
               : undefined
+        // the camera: the world's sensor model behind the board's wiring (not on the stock firmware)
+        const cam = options.board.camscript?.camera
+        const camera =
+            cam && cam.sensor !== null && !stock
+                ? new SimCamera(
+                      loadContract("camera.md"),
+                      clock,
+                      timeline,
+                      {
+                          sensor: cam.sensor,
+                          pins: CAMERA_PIN_ORDER.map((signal) => cam.pins[signal]),
+                          flashPin: cam.flashPin ?? -1,
+                          psramBytes: options.board.camscript.psramBytes,
+                      },
+                      options.world.camera.name,
+                      options.world.camera.sensor,
+                      options.onFrame,
+                  )
+                : undefined
+        // a push button (the Jacdac button service, ds.Button) when the world presses one
+        const presses = options.world.events.filter((e) => e.action === "press-button")
+        const button = presses.length ? new ButtonServer("button") : undefined
         const drivers = new JDServerServiceProvider(
             "camscript-board",
             // a test's own drivers stand in for the board's (built, but not on the bus)
@@ -268,6 +297,8 @@ async function simulate(options: RunOptions): Promise<RunResult> {
                     station instanceof SimWifiStation ? station : undefined,
                     accessPoint instanceof SimAccessPoint ? accessPoint : undefined,
                     lan instanceof SimEthernet ? lan : undefined,
+                    camera,
+                    button,
                     stockWifi,
                 ].filter((s) => s !== undefined),
         )
@@ -398,6 +429,13 @@ async function simulate(options: RunOptions): Promise<RunResult> {
             }, ev.atMs - clock.now())
         }
         accessPoint?.startClients(options.world.events)
+        camera?.scheduleFaults(options.world.events)
+        for (const press of presses)
+            clock.setTimeout(() => {
+                timeline.add("world", "press-button", `released after ${BUTTON_PRESS_MS} ms`)
+                void button!.down()
+                clock.setTimeout(() => void button!.up(), BUTTON_PRESS_MS)
+            }, press.atMs - clock.now())
         const worldName = relative(process.cwd(), options.world.source) || options.world.source
         timeline.add("sim", "start", `world ${worldName}, board ${options.board.id}`)
 

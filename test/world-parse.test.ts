@@ -12,6 +12,7 @@ import {
     WORLD_DEFAULTS,
     WorldError,
 } from "../sim/world/world"
+import { fromRoot } from "../project/paths"
 
 // Turning a world file into a World (sim/world/world.ts), field by field:
 // every default of docs/world-format.md, every limit at its edge, and the
@@ -76,7 +77,13 @@ test("schema problems name the field and say what is allowed", (t) => {
 
 test("defaults: the camera, the radio, an access point and its DHCP server", (t) => {
     const w = parseWorld({ accessPoints: [open()] }, "w.json")
-    t.deepEqual(w.camera, { position: [0, 0], antennaGainDbi: 0, mac: WORLD_DEFAULTS.cameraMac })
+    t.deepEqual(w.camera, {
+        position: [0, 0],
+        antennaGainDbi: 0,
+        mac: WORLD_DEFAULTS.cameraMac,
+        name: "camera",
+        sensor: { scene: "test-card" },
+    })
     t.deepEqual(w.radio, { pathLossExponent: 3, referenceLossDb: 40, sensitivityDbm: -92 })
     const ap = w.accessPoints[0]
     t.like(ap, {
@@ -147,7 +154,13 @@ test("given values win over the defaults; MACs and BSSIDs are lower-cased, DNS n
         "w.json",
     )
     t.is(w.board, "ai_thinker_esp32_cam")
-    t.deepEqual(w.camera, { position: [3, 4], antennaGainDbi: -2, mac: "aa:bb:cc:00:11:22" })
+    t.deepEqual(w.camera, {
+        position: [3, 4],
+        antennaGainDbi: -2,
+        mac: "aa:bb:cc:00:11:22",
+        name: "camera",
+        sensor: { scene: "test-card" },
+    })
     t.deepEqual(w.radio, { pathLossExponent: 2.5, referenceLossDb: 41, sensitivityDbm: -90 })
     const ap = w.accessPoints[0]
     t.like(ap, {
@@ -869,4 +882,67 @@ test("the DHCP pool is sized from the subnet: a /16 hands out .100 up to its las
     // the edge of the .100 rule: 200 hosts start at the first, 201 at .100 (a /24 has 254)
     t.is(pool("10.0.0.0/25").at(0), ip(10, 0, 0, 2), "126 hosts: from the first after the gateway")
     t.is(pool("10.0.0.0/24").length, 155)
+})
+
+test("camera.sensor: JPEG images over time, the first at 0, each decoded at load; problems name the field", (t) => {
+    const source = fromRoot("sim/worlds/garden-day-night.json")
+    const w = parseWorld(
+        {
+            accessPoints: [],
+            camera: {
+                name: "garden",
+                sensor: {
+                    images: [
+                        { at: "12h", file: "scenes/garden-night.jpg" },
+                        { at: 0, file: "scenes/garden-day.jpg" },
+                    ],
+                },
+            },
+        },
+        source,
+    )
+    t.is(w.camera.name, "garden")
+    if (w.camera.sensor.scene !== "images") return t.fail("not an image scene")
+    t.deepEqual(
+        w.camera.sensor.images.map((i) => [i.atMs, i.file.endsWith("garden-day.jpg"), i.picture.width]),
+        [
+            [0, true, 320],
+            [43_200_000, false, 320],
+        ],
+    )
+    const bad = (images: object[]) => {
+        try {
+            parseWorld({ accessPoints: [], camera: { sensor: { images } } }, source)
+            return []
+        } catch (e) {
+            return (e as WorldError).problems
+        }
+    }
+    t.deepEqual(bad([{ at: "1s", file: "scenes/garden-day.jpg" }]), [
+        "camera.sensor.images: the first image must start at 0 (it starts at 1000 ms)",
+    ])
+    t.deepEqual(bad([{ at: 0, file: "default.json" }]), [
+        "camera.sensor.images[0].file default.json is not a baseline JPEG (SOI not found)",
+    ])
+    t.regex(
+        bad([{ at: 0, file: "missing.jpg" }])[0],
+        /^cannot read camera\.sensor\.images\[0\]\.file missing\.jpg \(ENOENT\)$/,
+    )
+})
+
+test("camera faults are events of a one-camera world", (t) => {
+    const fleet = {
+        accessPoints: [],
+        cameras: [{ name: "a", position: [0, 0] }],
+        events: [{ at: 1, action: "camera-brownout" }],
+    }
+    t.throws(() => parseWorld(fleet, "(fleet)"), {
+        message:
+            /action "camera-brownout" is for the one camera of a world with "camera"; a fleet's cameras have no sensor model yet/,
+    })
+    const one = parseWorld({ accessPoints: [], events: [{ at: "2s", action: "camera-sensor-stop" }] }, "(one)")
+    t.deepEqual(
+        one.events.map((e) => [e.atMs, e.action]),
+        [[2000, "camera-sensor-stop"]],
+    )
 })

@@ -89,7 +89,13 @@ export class FleetCamera {
         // the world as this camera stands in it; the access points are the site's
         const view = {
             ...site.world,
-            camera: { position: this.position, antennaGainDbi: this.config.antennaGainDbi, mac },
+            camera: {
+                position: this.position,
+                antennaGainDbi: this.config.antennaGainDbi,
+                mac,
+                name: this.config.name,
+                sensor: { scene: "test-card" as const },
+            },
             events: [],
         }
         const air = new Air(view, power, this.timeline, site.accessPoints)

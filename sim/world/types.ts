@@ -3,6 +3,7 @@
 // "sim/world/world" stays the one name to import a world by.
 
 import type { AddressPool } from "./ipv4"
+import type { SensorConfig } from "./sensor"
 
 export type Vec2 = [number, number]
 export type SecurityMode = "open" | "wpa2-psk" | "wpa3-sae" | "wpa2-enterprise" | "wpa3-enterprise"
@@ -28,6 +29,21 @@ export type EventAction =
     | "client-join"
     | "client-leave"
     | "restart-driver"
+    | "camera-disconnect"
+    | "camera-reconnect"
+    | "camera-no-psram"
+    | "camera-brownout"
+    | "camera-sensor-stop"
+    | "press-button"
+
+/** Actions on the camera's sensor and its supply (sim/drivers/camera.ts). */
+export const CAMERA_ACTIONS: EventAction[] = [
+    "camera-disconnect",
+    "camera-reconnect",
+    "camera-no-psram",
+    "camera-brownout",
+    "camera-sensor-stop",
+]
 
 /** Actions that concern the wire, not an access point. */
 export const WIRED_ACTIONS: EventAction[] = [
@@ -164,7 +180,7 @@ export interface CameraConfig {
 export interface World {
     source: string
     board?: string
-    camera: { position: Vec2; antennaGainDbi: number; mac: string }
+    camera: { position: Vec2; antennaGainDbi: number; mac: string; name: string; sensor: SensorConfig }
     radio: { pathLossExponent: number; referenceLossDb: number; sensitivityDbm: number }
     accessPoints: AccessPointConfig[]
     /** undefined: no cable reaches the board */

@@ -11,6 +11,7 @@ import { loneSurrogates, NUL_IN_SSID } from "./text-checks"
 import { describe, validateWorld as validate } from "./schema-messages"
 import { type ClientConfig, type World, WORLD_DEFAULTS, WorldError } from "./types"
 import { decodeUtf8, duplicateKeys, readRegularFile } from "./world-text"
+import { DEFAULT_CAMERA_NAME, normaliseSensor } from "./sensor"
 
 export * from "./types"
 export { defaultSubnet, pemBlocks, positionMac } from "./access-points"
@@ -159,6 +160,7 @@ export function parseWorld(json: unknown, source: string): World {
         const bad = stationMacProblem(raw.camera.mac)
         if (bad) problems.push(`camera.mac ${raw.camera.mac.toLowerCase()} ${bad}`)
     }
+    const sensor = normaliseSensor(raw.camera?.sensor, dirname(resolve(source)), problems)
     if (problems.length) throw new WorldError(source, problems)
     events.sort((a, b) => a.atMs - b.atMs)
     return {
@@ -168,6 +170,8 @@ export function parseWorld(json: unknown, source: string): World {
             position: raw.camera?.position ?? [0, 0],
             antennaGainDbi: raw.camera?.antennaGainDbi ?? 0,
             mac: (raw.camera?.mac ?? WORLD_DEFAULTS.cameraMac).toLowerCase(),
+            name: raw.camera?.name ?? DEFAULT_CAMERA_NAME,
+            sensor,
         },
         radio,
         accessPoints,
