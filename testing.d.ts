@@ -45,6 +45,27 @@ export interface TimelineEntry {
 
 export type Interface = "wifi" | "eth" | "ap"
 
+/** A frame the camera delivered to the script; its bytes are a real JPEG. */
+export interface Frame {
+    /** the world's camera name */
+    camera: string
+    /** the frame's number since the camera first started */
+    sequence: number
+    width: number
+    height: number
+    /** bytes of JPEG */
+    length: number
+    /** esp32-camera quality 0..63 (lower is better) it was encoded at */
+    quality: number
+    /** simulated ms when its exposure started */
+    exposureStartMs: number
+    /** simulated ms when the driver answered the capture */
+    capturedAtMs: number
+    /** the flash LED lit it */
+    flash: boolean
+    jpeg: Uint8Array
+}
+
 export interface ScriptRun {
     /** finished: top level returned and nothing pending; error: it threw; timeout; ran-for */
     outcome: "finished" | "error" | "timeout" | "ran-for"
@@ -67,6 +88,8 @@ export interface ScriptRun {
     timeToLinkUp(options?: { from?: string | number; iface?: Interface }): number | undefined
     /** the reason of the interface's last failure ("AuthFailed", ...), or undefined */
     lastFailureReason(iface?: Interface): string | undefined
+    /** every frame the script captured, in order */
+    frames: Frame[]
 }
 
 /** Compile a script file and run it in the simulator. */
@@ -74,3 +97,10 @@ export function runScript(file: string, options?: RunOptions): Promise<ScriptRun
 
 /** Run a script given as source text (written to a temporary file). */
 export function runSource(source: string, options?: RunOptions): Promise<ScriptRun>
+
+/**
+ * The frame number and exposure time drawn on the simulator's test card,
+ * read back from a frame's JPEG (mirrored or flipped too); undefined when the
+ * frame is not a test card (an image-file scene).
+ */
+export function readFrameNumber(jpeg: Uint8Array): { sequence: number; timeMs: number } | undefined

@@ -12,6 +12,8 @@ import {
 import { type FlashStore, loadFlashFile, saveFlashFile } from "../sim/flash-file"
 import { fleetCommand } from "./fleet-command"
 import { DEFAULT_SIM_TIMEOUT_MS, ImageRefusedError, type OutputLine, runSimulation } from "../sim/session"
+
+import { frameWriter } from "../sim/camera/frame-files"
 import { DRIVER_KINDS, type DriverKind } from "../sim/firmware/drivers"
 import { projectSettings, SettingsError } from "../project/settings"
 import { chooseBoard } from "../project/board-choice"
@@ -36,7 +38,7 @@ import { printable, printableLines } from "../project/printable"
 // passed, 1 it threw (or did not compile), 2 usage, world or board errors,
 // 124 the simulated --timeout passed.
 
-const SIM_USAGE = `usage: camscript sim <script.ts> [--world FILE] [--board ID] [--timeout DURATION | --run-for DURATION] [--driver model|firmware] [--firmware camscript|stock] [--flash FILE] [--realtime] [--verbose] [--no-timeline] [--json] [--report FILE.html] [--watch]
+const SIM_USAGE = `usage: camscript sim <script.ts> [--world FILE] [--board ID] [--timeout DURATION | --run-for DURATION] [--driver model|firmware] [--firmware camscript|stock] [--flash FILE] [--frames DIR] [--realtime] [--verbose] [--no-timeline] [--json] [--report FILE.html] [--watch]
        camscript sim [<script.ts>] --world SITE.json [--json] ...   (a world with cameras: all of them)
 
 Compiles <script.ts> to DeviceScript bytecode and runs it on the VM in the
@@ -54,6 +56,8 @@ simulator, against a world file (default: devicescript.json "world").
                       DeviceScript firmware: only its Wi-Fi service, station only)
   --flash FILE        keep the board's flash in FILE from run to run, as a restart
                       keeps it (fast reconnect's memory of the last access point)
+  --frames DIR        keep every frame the script captured in DIR, as JPEG files
+                      named by camera and sequence (camera-000012.jpg)
   --realtime          run on the wall clock instead of virtual time
   --no-timeline       do not print the link timeline (stderr)
   --report FILE.html  write a page drawing each link's state and RSSI over simulated
@@ -72,6 +76,7 @@ const SIM_OPTIONS: OptionSpecs = {
     driver: { type: "string", value: "model|firmware" },
     firmware: { type: "string", value: "camscript|stock" },
     flash: { type: "string", value: "FILE" },
+    frames: { type: "string", value: "DIR" },
     verbose: { type: "boolean" },
     "no-timeline": { type: "boolean" },
     board: { type: "string", value: "ID" },
@@ -263,6 +268,7 @@ async function simOnce(args: string[], values: ParsedArgs["values"], watched?: S
         driver?: string
         firmware?: string
         flash?: string
+        frames?: string
         verbose?: boolean
         "no-timeline"?: boolean
         board?: string
@@ -298,6 +304,8 @@ async function simOnce(args: string[], values: ParsedArgs["values"], watched?: S
             throw new UsageError("--firmware stock is for one camera; a world with cameras runs camscript's drivers")
         if (opts.report !== undefined || watched)
             throw new UsageError("--report and --watch are for one camera; a world with cameras prints its summary")
+        if (opts.frames !== undefined)
+            throw new UsageError("--frames is for one camera: a fleet's cameras have no sensor model yet")
         return fleetCommand(world, settings, args[0], {
             timeoutMs,
             verbose: opts.verbose,
@@ -360,6 +368,7 @@ async function simOnce(args: string[], values: ParsedArgs["values"], watched?: S
         flash,
         driver,
         firmware,
+        onFrame: opts.frames !== undefined ? frameWriter(resolve(opts.frames)) : undefined,
         onOutput: report ? report.tee(onOutput) : onOutput,
         onTimeline: report ? report.teeTimeline(onTimeline) : onTimeline,
         onDiagnostic: opts.verbose ? (l) => process.stderr.write(`  vm: ${printable(l)}\n`) : undefined,

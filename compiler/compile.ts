@@ -202,7 +202,56 @@ export function boardDescriptor(target: BuildTarget) {
                 },
             }
     const firmware = target.firmware ?? "camscript"
-    return { id: board.id, name: board.name, interfaces: board.interfaces, hostname, ethernet, firmware }
+    const cam = board.camscript.camera
+    // services/camera.md set_pins order
+    const camera =
+        cam.sensor === null
+            ? undefined
+            : {
+                  sensor: cam.sensor,
+                  pins: CAMERA_PIN_ORDER.map((signal) => cam.pins[signal]),
+                  flashPin: cam.flashPin ?? -1,
+              }
+    return {
+        id: board.id,
+        name: board.name,
+        interfaces: board.interfaces,
+        hostname,
+        ethernet,
+        firmware,
+        camera,
+        psramBytes: board.camscript.psramBytes,
+        boardsWithCamera: camera ? undefined : boardsWithCamera(),
+    }
+}
+
+/** The camera's signals in the order of services/camera.md's set_pins. */
+export const CAMERA_PIN_ORDER = [
+    "pwdn",
+    "reset",
+    "xclk",
+    "siod",
+    "sioc",
+    "d0",
+    "d1",
+    "d2",
+    "d3",
+    "d4",
+    "d5",
+    "d6",
+    "d7",
+    "vsync",
+    "href",
+    "pclk",
+] as const
+
+let cameraBoards: string[] | undefined
+/** The catalogue's boards with a camera sensor (read once). */
+function boardsWithCamera(): string[] {
+    cameraBoards ??= listBoards()
+        .filter((b) => b.camscript.camera.sensor !== null)
+        .map((b) => b.id)
+    return cameraBoards
 }
 
 function boardSource(target: BuildTarget): string {

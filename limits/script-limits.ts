@@ -7,6 +7,7 @@ import * as L from "../src/limits"
 import { parseIp, parseMac } from "../src/network/address"
 import { checkHostname, checkKey, checkSsid } from "../src/network/credentials"
 import * as R from "../src/network/ranges"
+import * as C from "../src/camera/checks"
 import type { Limit } from "./limit"
 
 /** A script-side check `fn(value, what, ...args)` from a src module, run here and in the VM. */
@@ -22,6 +23,9 @@ function scriptCheck(
 const credentials = { checkSsid, checkKey, checkHostname } as Record<string, (...a: any[]) => unknown>
 const address = { parseIp, parseMac } as Record<string, (...a: any[]) => unknown>
 const ranges = R as unknown as Record<string, (...a: any[]) => unknown>
+const cameraChecks = C as unknown as Record<string, (...a: any[]) => unknown>
+/** The default board's PSRAM (ai_thinker_esp32_cam): 4 MiB. */
+const PSRAM_4MIB = 4194304
 
 export const SCRIPT: Limit[] = [
     {
@@ -177,6 +181,127 @@ export const SCRIPT: Limit[] = [
         why: "a kept network costs about 380 bytes of the VM's 64 KB heap",
         says: "max must be an integer 1..20",
         ...scriptCheck("network/ranges", ranges, "checkScanMax", ["scan(): max"]),
+    },
+    {
+        id: "camera-quality",
+        side: "script",
+        where: "cam.init({ quality }), cam.config({ quality })",
+        kind: "whole",
+        min: L.JPEG_QUALITY_MIN,
+        max: L.JPEG_QUALITY_MAX,
+        unit: "esp32-camera JPEG quality (lower is better)",
+        why: "camera_config_t.jpeg_quality and sensor_t.set_quality take 0..63",
+        says: "quality must be an integer 0..63",
+        ...scriptCheck("camera/checks", cameraChecks, "checkQuality", ["init(): quality"]),
+    },
+    {
+        id: "camera-fb-count",
+        side: "script",
+        where: "cam.init({ fb_count }) on a board with PSRAM",
+        kind: "whole",
+        min: L.FB_COUNT_MIN,
+        max: L.FB_COUNT_MAX,
+        unit: "frame buffers",
+        why: "a fresh capture gives back every buffer filled before it, so more buffers only help streaming",
+        says: "fb_count must be an integer 1..4",
+        ...scriptCheck("camera/checks", cameraChecks, "checkFbCount", ["init(): fb_count", PSRAM_4MIB]),
+    },
+    {
+        id: "camera-fb-count-no-psram",
+        side: "script",
+        where: "cam.init({ fb_count }) on a board without PSRAM",
+        kind: "whole",
+        min: L.FB_COUNT_MIN,
+        max: L.FB_COUNT_MIN,
+        unit: "frame buffers",
+        why: "without PSRAM esp32-camera has room in internal RAM for one buffer",
+        says: "fb_count must be 1",
+        ...scriptCheck("camera/checks", cameraChecks, "checkFbCount", ["init(): fb_count", 0]),
+    },
+    {
+        id: "camera-level",
+        side: "script",
+        where: "cam.init({ brightness, contrast, saturation })",
+        kind: "whole",
+        min: L.SENSOR_LEVEL_MIN,
+        max: L.SENSOR_LEVEL_MAX,
+        unit: "steps",
+        why: "sensor_t's set_brightness, set_contrast and set_saturation take -2..2",
+        says: "brightness must be an integer -2..2",
+        ...scriptCheck("camera/checks", cameraChecks, "checkLevel", ["init(): brightness"]),
+    },
+    {
+        id: "camera-exposure",
+        side: "script",
+        where: "cam.init({ auto_exposure: false, exposure })",
+        kind: "whole",
+        min: L.EXPOSURE_MIN,
+        max: L.EXPOSURE_MAX,
+        unit: "lines (set_aec_value)",
+        why: "the OV2640's manual exposure takes 0..1200",
+        says: "exposure must be an integer 0..1200",
+        ...scriptCheck("camera/checks", cameraChecks, "checkExposure", ["init(): exposure"]),
+    },
+    {
+        id: "camera-gain",
+        side: "script",
+        where: "cam.init({ auto_gain: false, gain })",
+        kind: "whole",
+        min: L.GAIN_MIN,
+        max: L.GAIN_MAX,
+        unit: "gain steps (set_agc_gain)",
+        why: "the OV2640's manual gain takes 0..30 (1x..31x)",
+        says: "gain must be an integer 0..30",
+        ...scriptCheck("camera/checks", cameraChecks, "checkGain", ["init(): gain"]),
+    },
+    {
+        id: "camera-wb-mode",
+        side: "script",
+        where: "cam.init({ wb_mode })",
+        kind: "whole",
+        min: L.WB_MODE_MIN,
+        max: L.WB_MODE_MAX,
+        unit: "white balance mode",
+        why: "set_wb_mode: 0 auto, 1 sunny, 2 cloudy, 3 office, 4 home",
+        says: "wb_mode must be an integer 0..4",
+        ...scriptCheck("camera/checks", cameraChecks, "checkWbMode", ["init(): wb_mode"]),
+    },
+    {
+        id: "camera-flash-level",
+        side: "script",
+        where: "cam.flash(level)",
+        kind: "whole",
+        min: L.FLASH_LEVEL_MIN,
+        max: L.FLASH_LEVEL_MAX,
+        unit: "LEDC duty (8 bits)",
+        why: "the flash LED dims through an 8-bit PWM duty",
+        says: "flash() must be true, false or an integer 0..255",
+        ...scriptCheck("camera/checks", cameraChecks, "checkFlashLevel", ["flash()"]),
+        allowed: [true, false],
+    },
+    {
+        id: "camera-frame-memory-dram",
+        side: "script",
+        where: "cam.init({ framesize, fb_count }) on a board without PSRAM",
+        kind: "whole",
+        min: 0,
+        max: L.DRAM_FRAME_BUFFER_MAX_BYTES,
+        unit: "bytes of frame buffers (count x width*height/5)",
+        why: "internal RAM also holds the VM's 64 KB heap and the Wi-Fi buffers: one HVGA JPEG buffer fits",
+        says: "0..32768 bytes of frame buffers on a board with no PSRAM",
+        ...scriptCheck("camera/checks", cameraChecks, "checkFrameMemory", ["init(): frame buffers", 0]),
+    },
+    {
+        id: "camera-frame-memory-psram",
+        side: "script",
+        where: "cam.init({ framesize, fb_count }) on a board with 4 MiB of PSRAM",
+        kind: "whole",
+        min: 0,
+        max: PSRAM_4MIB - L.PSRAM_RESERVED_BYTES,
+        unit: "bytes of frame buffers (count x width*height/5)",
+        why: "1 MiB of the PSRAM is left to Wi-Fi, lwIP and the network's send queues",
+        says: "0..3145728 bytes of frame buffers on a board with 4 MiB of PSRAM",
+        ...scriptCheck("camera/checks", cameraChecks, "checkFrameMemory", ["init(): frame buffers", PSRAM_4MIB]),
     },
     {
         id: "phy-addr",

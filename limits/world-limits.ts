@@ -59,6 +59,18 @@ const WORLD_FIELDS: WorldField[] = [
         make: (n) => Array.from({ length: n }, (_, i) => camera(i)),
     },
     {
+        id: "world-sensor-images",
+        schema: "/definitions/sensor/properties/images",
+        where: "camera.sensor.images",
+        kind: "items",
+        path: ["camera", "sensor"],
+        unit: "images",
+        why: "a day and a night, or a few scenes; each is decoded and held in memory",
+        make: (n) => ({
+            images: Array.from({ length: n }, (_, i) => ({ at: i * 1000, file: "scenes/garden-day.jpg" })),
+        }),
+    },
+    {
         id: "world-path-loss-exponent",
         schema: "/properties/radio/properties/pathLossExponent",
         where: "radio.pathLossExponent",
@@ -166,6 +178,8 @@ const WORLD_FIELDS: WorldField[] = [
         max: L.SSID_MAX_BYTES,
         unit: "bytes of UTF-8 (and characters)",
         why: "802.11 carries a name of at most 32 bytes",
+        // what connect() refuses no world may offer: NUL, half a UTF-16 pair
+        refused: ["a\u0000b", "\ud800", "a\udc00b"],
     },
     {
         id: "world-ap-channel",
@@ -248,6 +262,7 @@ const WORLD_FIELDS: WorldField[] = [
         max: L.SSID_MAX_BYTES,
         unit: "bytes of UTF-8 (an SSID)",
         why: "the name of the network it joins: an SSID",
+        refused: ["a\u0000b", "\udbff"],
     },
     {
         id: "world-client-password",
@@ -376,7 +391,28 @@ const WORLD_FIELDS: WorldField[] = [
     },
 ]
 
-export const WORLD: Limit[] = WORLD_FIELDS.map((f) => {
+/** A MAC-shaped string of n characters (17 is a whole one). */
+const macOf = (n: number) => "24:0a:c4:00:00:01".slice(0, n) + "1".repeat(Math.max(0, n - 17))
+
+/** A camera's own MAC: the schema gives its shape; the loader refuses addresses no one station can have. */
+const CAMERA_MAC: Limit = {
+    id: "world-camera-mac",
+    side: "world",
+    where: "camera.mac, cameras[].mac",
+    kind: "chars",
+    min: 17,
+    max: 17,
+    unit: "characters, aa:bb:cc:dd:ee:ff, a unicast address",
+    why: "a station's own address: all zeros is nobody's, broadcast and multicast (group bit set) name many receivers",
+    says: "mac",
+    boundInMessage: false,
+    make: macOf,
+    check: worldCheck(["camera", "mac"]),
+    allowed: ["02:00:00:00:00:01", "24:0A:C4:FF:FF:FC"],
+    refused: ["00:00:00:00:00:00", "ff:ff:ff:ff:ff:ff", "01:00:5e:00:00:01", "33:33:00:00:00:01"],
+}
+
+const FIELDS: Limit[] = WORLD_FIELDS.map((f) => {
     const b = bounds(f.schema)
     return {
         id: f.id,
@@ -396,3 +432,5 @@ export const WORLD: Limit[] = WORLD_FIELDS.map((f) => {
         refused: f.refused,
     }
 })
+
+export const WORLD: Limit[] = [...FIELDS, CAMERA_MAC]

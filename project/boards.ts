@@ -78,7 +78,8 @@ type CameraSignal =
     | "pclk"
 
 type CameraHardware =
-    { sensor: CameraSensor; pins: Record<CameraSignal, number> } | { sensor: null; pins: Record<string, never> }
+    | { sensor: CameraSensor; pins: Record<CameraSignal, number>; flashPin?: number }
+    | { sensor: null; pins: Record<string, never>; flashPin?: undefined }
 
 /** The `camscript` section of a board file, as the schema guarantees it. */
 interface CamscriptSection {

@@ -10,6 +10,7 @@ export type Packet = Jacdac.Packet
 export type JDBus = Jacdac.JDBus
 export type JDServiceServer = Jacdac.JDServiceServer
 export const {
+    ButtonServer,
     JDBus,
     JDServiceServer,
     JDServerServiceProvider,

@@ -1,6 +1,6 @@
 import { relative } from "node:path"
 import FakeTimers from "@sinonjs/fake-timers"
-import { createProxyBridge, JDBus, JDServerServiceProvider, type JDServiceServer } from "./jacdac"
+import { ButtonServer, createProxyBridge, JDBus, JDServerServiceProvider, type JDServiceServer } from "./jacdac"
 import type { BoardInfo } from "../project/boards"
 import { type CompiledScript, type FirmwareKind, TOP_LEVEL_DONE_PANIC } from "../compiler/compile"
 import { loadContract } from "./contract"
@@ -10,6 +10,8 @@ import { SimWifiStation } from "./drivers/wifi-station"
 import { SimStockWifi } from "./drivers/stock-wifi"
 import { devsImageProblem } from "../formats/devs-image"
 import { runtimeFor, runtimeRule } from "../project/runtime"
+import { type CapturedFrame, SimCamera } from "./drivers/camera"
+import { CAMERA_PIN_ORDER } from "../compiler/compile"
 import { processClock } from "./clock"
 import { type DriverKind, FirmwareDrivers } from "./firmware/drivers"
 import { Air, type Clock } from "./radio/air"
@@ -64,6 +66,12 @@ export function consoleLine(atMs: number, text: string): OutputLine {
 export interface RunOptions {
     /** none: the VM runs what its flash holds (the virtual board, sim/virtual-board/) */
     script?: CompiledScript
+    /**
+     * Programs deployed one after another once the one before finishes, on
+     * the same board: as a deploy on a board, only the program restarts; the
+     * network drivers keep their links (the previous program's).
+     */
+    then?: CompiledScript[]
     world: World
     board: BoardInfo
     /** stop after this much simulated time (exit 124) */
@@ -101,6 +109,8 @@ export interface RunOptions {
     flash?: { data?: Uint8Array }
     /** ends the run with outcome "finished" */
     signal?: AbortSignal
+    /** every frame the camera delivered to the script, with its JPEG bytes (--frames, camscript/testing) */
+    onFrame?: (frame: CapturedFrame) => void
 }
 
 /** The image given to the simulator is one the board's runtime would not take. */
@@ -139,6 +149,9 @@ const realSetTimeout = setTimeout
 
 /** A restart-driver event keeps the drivers' device off the bus this long (a driver task re-initialising). */
 export const DRIVER_RESTART_MS = 3000
+
+/** A world's press-button holds the button down this long (a finger's press). */
+const BUTTON_PRESS_MS = 150
 
 /** While a socket is open, virtual time moves in steps this small, each after a real millisecond. */
 export const SOCKET_STEP_MS = 10
@@ -253,6 +266,28 @@ async function simulate(options: RunOptions): Promise<RunResult> {
                     options.world.clients,
                 )
               : undefined
+        // the camera: the world's sensor model behind the board's wiring (not on the stock firmware)
+        const cam = options.board.camscript?.camera
+        const camera =
+            cam && cam.sensor !== null && !stock
+                ? new SimCamera(
+                      loadContract("camera.md"),
+                      clock,
+                      timeline,
+                      {
+                          sensor: cam.sensor,
+                          pins: CAMERA_PIN_ORDER.map((signal) => cam.pins[signal]),
+                          flashPin: cam.flashPin ?? -1,
+                          psramBytes: options.board.camscript.psramBytes,
+                      },
+                      options.world.camera.name,
+                      options.world.camera.sensor,
+                      options.onFrame,
+                  )
+                : undefined
+        // a push button (the Jacdac button service, ds.Button) when the world presses one
+        const presses = options.world.events.filter((e) => e.action === "press-button")
+        const button = presses.length ? new ButtonServer("button") : undefined
         const drivers = new JDServerServiceProvider(
             "camscript-board",
             // a test's own drivers stand in for the board's (built, but not on the bus)
@@ -262,6 +297,8 @@ async function simulate(options: RunOptions): Promise<RunResult> {
                     station instanceof SimWifiStation ? station : undefined,
                     accessPoint instanceof SimAccessPoint ? accessPoint : undefined,
                     lan instanceof SimEthernet ? lan : undefined,
+                    camera,
+                    button,
                     stockWifi,
                 ].filter((s) => s !== undefined),
         )
@@ -312,11 +349,26 @@ async function simulate(options: RunOptions): Promise<RunResult> {
             options.onDiagnostic?.(args.join(" "))
             crashed(args.join(" "))
         }
+        const programs = [...(options.then ?? [])]
+        let current = options.script
         theVm.panicHandler = (code: number) => {
             vmSpoke = true
             theVm.devsStop()
+            const next = code === TOP_LEVEL_DONE_PANIC ? programs.shift() : undefined
+            if (next) {
+                // the next program on the same board: the bus and its drivers stay as they are
+                current = next
+                setImmediate(() => {
+                    timeline.add("sim", "restart", "the next program is deployed; the drivers keep their state")
+                    theVm.devsStart()
+                    const rc = theVm.devsDeploy(next.image)
+                    if (rc !== 0)
+                        end({ outcome: "error", exitCode: 1, error: `the VM refused the next program (code ${rc})` })
+                })
+                return
+            }
             if (code === TOP_LEVEL_DONE_PANIC) return end({ outcome: "finished", exitCode: 0 })
-            end({ outcome: "error", exitCode: 1, error: describeException(exception, code, options.script) })
+            end({ outcome: "error", exitCode: 1, error: describeException(exception, code, current) })
         }
         // frames cross between VM and bus on a later turn: the VM drops
         // frames that arrive while it is executing
@@ -377,6 +429,13 @@ async function simulate(options: RunOptions): Promise<RunResult> {
             }, ev.atMs - clock.now())
         }
         accessPoint?.startClients(options.world.events)
+        camera?.scheduleFaults(options.world.events)
+        for (const press of presses)
+            clock.setTimeout(() => {
+                timeline.add("world", "press-button", `released after ${BUTTON_PRESS_MS} ms`)
+                void button!.down()
+                clock.setTimeout(() => void button!.up(), BUTTON_PRESS_MS)
+            }, press.atMs - clock.now())
         const worldName = relative(process.cwd(), options.world.source) || options.world.source
         timeline.add("sim", "start", `world ${worldName}, board ${options.board.id}`)
 

@@ -18,6 +18,16 @@ export interface EthernetWiring {
     spi: { host: number; sclk: number; mosi: number; miso: number; cs: number; int: number }
 }
 
+/** The board's camera (boards/<id>.board.json camscript.camera), as src/camera/ needs it. */
+export interface CameraWiring {
+    /** "OV2640", "OV3660", "OV5640" */
+    sensor: string
+    /** pwdn, reset, xclk, siod, sioc, d0..d7, vsync, href, pclk (services/camera.md set_pins order); -1 = not wired */
+    pins: number[]
+    /** the flash LED's GPIO, -1 for none */
+    flashPin: number
+}
+
 export interface BoardDescriptor {
     id: string
     name: string
@@ -33,6 +43,12 @@ export interface BoardDescriptor {
      * which has only the standard Jacdac Wi-Fi service). Absent: "camscript".
      */
     firmware?: string
+    /** present on boards with a camera sensor */
+    camera?: CameraWiring
+    /** PSRAM the firmware maps, bytes (0: none) */
+    psramBytes?: number
+    /** the ids of the catalogue's boards that have a camera, for the refusal on a board without */
+    boardsWithCamera?: string[]
 }
 
 let current: BoardDescriptor = {

@@ -1,4 +1,4 @@
-// camscript: `import { network, time } from "camscript"`.
+// camscript: `import { network, time, camera } from "camscript"`.
 // DeviceScript cannot `export * as network`, so each module is an object
 // holding its classes, functions and constants; `new network.WLAN(...)`
 // then reads exactly like the MicroPython original.
@@ -33,6 +33,9 @@ export type { ApStation } from "./network/access-point"
 export { _setBoard, board } from "./board"
 
 export { time } from "./time"
+export { camera } from "./camera/module"
+export type { CameraOptions, CaptureOptions } from "./camera/camera"
+export type { CameraChange } from "./camera/reasons"
 
 export const network = {
     ...station,

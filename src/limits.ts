@@ -77,3 +77,39 @@ export const CLIENT_KEY_MAX_BYTES = 4096
 /** Identities, usernames and passwords: ESP-IDF's EAP client takes 1..127 bytes. */
 export const EAP_TEXT_MIN_BYTES = 1
 export const EAP_TEXT_MAX_BYTES = 127
+
+/** JPEG quality as esp32-camera takes it (camera_config_t.jpeg_quality): 0..63, lower is better. */
+export const JPEG_QUALITY_MIN = 0
+export const JPEG_QUALITY_MAX = 63
+/**
+ * Frame buffers: at least one; camscript allows up to 4. A `fresh` capture
+ * gives back every buffer filled before the call, so more buffers buy
+ * nothing there; they help the `latest` (streaming) mode and a script that
+ * keeps a few frames while it sends one.
+ */
+export const FB_COUNT_MIN = 1
+export const FB_COUNT_MAX = 4
+/** Brightness, contrast and saturation: sensor_t's set_brightness etc. take -2..2 on the OV2640/OV3660/OV5640. */
+export const SENSOR_LEVEL_MIN = -2
+export const SENSOR_LEVEL_MAX = 2
+/** Manual exposure (set_aec_value): 0..1200 lines on the OV2640. */
+export const EXPOSURE_MIN = 0
+export const EXPOSURE_MAX = 1200
+/** Manual gain (set_agc_gain): 0..30, 1x..31x on the OV2640. */
+export const GAIN_MIN = 0
+export const GAIN_MAX = 30
+/** White balance mode (set_wb_mode): 0 auto, 1 sunny, 2 cloudy, 3 office, 4 home. */
+export const WB_MODE_MIN = 0
+export const WB_MODE_MAX = 4
+/** The flash LED as a light (LEDC duty, 8 bits): 0 off .. 255 full. */
+export const FLASH_LEVEL_MIN = 0
+export const FLASH_LEVEL_MAX = 255
+/**
+ * Without PSRAM a frame buffer lives in internal RAM beside the VM's 64 KB
+ * heap and the Wi-Fi buffers: camscript allows one buffer of at most this
+ * many bytes (esp32-camera sizes a JPEG buffer width * height / 5, so HVGA,
+ * 480x320, is the largest frame that fits).
+ */
+export const DRAM_FRAME_BUFFER_MAX_BYTES = 32768
+/** Of the board's PSRAM, this much is left to everything else (Wi-Fi and lwIP buffers, the network's send queues). */
+export const PSRAM_RESERVED_BYTES = 1048576

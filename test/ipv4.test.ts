@@ -1,5 +1,6 @@
 import test from "ava"
 import {
+    AddressPool,
     cidrHosts,
     confirmLease,
     formatIpv4,
@@ -131,4 +132,40 @@ test("confirmLease: ACK for the client's own lease or a free pool address (then 
     t.false(leases.has("b"))
     t.true(confirmLease(leases, pool, "b", pool[2]))
     t.is(leases.get("b"), pool[2])
+})
+
+test("AddressPool: sized from the subnet whatever its width; the gateway is never handed out", (t) => {
+    // a /16 from .100: 65,534 hosts less the first 99
+    const p16 = new AddressPool(ip(10, 9, 0, 100), ip(10, 9, 255, 254))
+    t.is(p16.length, 65_435)
+    t.is(p16.at(0), ip(10, 9, 0, 100))
+    t.is(p16.at(924), ip(10, 9, 4, 0), "the 926th address exists (the old pool stopped at 925)")
+    t.is(p16.at(-1), ip(10, 9, 255, 254))
+    t.is(p16.at(65_435), undefined)
+    // a /8 is never listed, so it costs nothing
+    const p8 = new AddressPool(ip(10, 0, 0, 100), ip(10, 255, 255, 254))
+    t.is(p8.length, 2 ** 24 - 2 - 99)
+    t.true(p8.includes(ip(10, 200, 3, 4)))
+    t.false(p8.includes(ip(11, 0, 0, 1)))
+    // the gateway inside the range is skipped, by at(), includes() and iteration alike
+    const small = new AddressPool(ip(10, 0, 0, 1), ip(10, 0, 0, 4), ip(10, 0, 0, 2))
+    t.is(small.length, 3)
+    t.deepEqual([...small], [ip(10, 0, 0, 1), ip(10, 0, 0, 3), ip(10, 0, 0, 4)])
+    t.deepEqual(
+        [0, 1, 2, -1].map((i) => small.at(i)),
+        [ip(10, 0, 0, 1), ip(10, 0, 0, 3), ip(10, 0, 0, 4), ip(10, 0, 0, 4)],
+    )
+    t.false(small.includes(ip(10, 0, 0, 2)))
+})
+
+test("leaseFrom over an AddressPool: 1,000 clients of a /21 each get their own address", (t) => {
+    const pool = new AddressPool(ip(10, 0, 0, 100), ip(10, 0, 7, 254))
+    const leases = new Map<string, number>()
+    const given = Array.from({ length: 1000 }, (_, i) => leaseFrom(leases, pool, `m${i}`))
+    t.is(new Set(given).size, 1000)
+    // .100 .. .255 of the first /24 is 156 addresses, then 256 per /24: the 1,000th is 10.0.4.75
+    t.is(given[999], ip(10, 0, 4, 75))
+    t.is(given[999], pool.at(999))
+    t.true(confirmLease(leases, pool, "m0", given[0]!))
+    t.false(confirmLease(leases, pool, "new", given[500]!), "someone else's")
 })

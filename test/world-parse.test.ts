@@ -12,6 +12,7 @@ import {
     WORLD_DEFAULTS,
     WorldError,
 } from "../sim/world/world"
+import { fromRoot } from "../project/paths"
 
 // Turning a world file into a World (sim/world/world.ts), field by field:
 // every default of docs/world-format.md, every limit at its edge, and the
@@ -76,7 +77,13 @@ test("schema problems name the field and say what is allowed", (t) => {
 
 test("defaults: the camera, the radio, an access point and its DHCP server", (t) => {
     const w = parseWorld({ accessPoints: [open()] }, "w.json")
-    t.deepEqual(w.camera, { position: [0, 0], antennaGainDbi: 0, mac: WORLD_DEFAULTS.cameraMac })
+    t.deepEqual(w.camera, {
+        position: [0, 0],
+        antennaGainDbi: 0,
+        mac: WORLD_DEFAULTS.cameraMac,
+        name: "camera",
+        sensor: { scene: "test-card" },
+    })
     t.deepEqual(w.radio, { pathLossExponent: 3, referenceLossDb: 40, sensitivityDbm: -92 })
     const ap = w.accessPoints[0]
     t.like(ap, {
@@ -105,7 +112,7 @@ test("defaults: the camera, the radio, an access point and its DHCP server", (t)
     })
     // a /24 hands out .100 .. .254, like many home routers
     t.is(ap.dhcp.pool.length, 155)
-    t.is(ap.dhcp.pool[0], ip(192, 168, 1, 100))
+    t.is(ap.dhcp.pool.at(0), ip(192, 168, 1, 100))
     t.is(ap.dhcp.pool.at(-1), ip(192, 168, 1, 254))
     t.is(w.ethernet, undefined)
     t.deepEqual(w.clients, [])
@@ -147,7 +154,13 @@ test("given values win over the defaults; MACs and BSSIDs are lower-cased, DNS n
         "w.json",
     )
     t.is(w.board, "ai_thinker_esp32_cam")
-    t.deepEqual(w.camera, { position: [3, 4], antennaGainDbi: -2, mac: "aa:bb:cc:00:11:22" })
+    t.deepEqual(w.camera, {
+        position: [3, 4],
+        antennaGainDbi: -2,
+        mac: "aa:bb:cc:00:11:22",
+        name: "camera",
+        sensor: { scene: "test-card" },
+    })
     t.deepEqual(w.radio, { pathLossExponent: 2.5, referenceLossDb: 41, sensitivityDbm: -90 })
     const ap = w.accessPoints[0]
     t.like(ap, {
@@ -172,7 +185,7 @@ test("given values win over the defaults; MACs and BSSIDs are lower-cased, DNS n
         delayMs: 1500,
     })
     t.is(ap.dhcp.pool.length, 125)
-    t.is(ap.dhcp.pool[0], ip(10, 0, 0, 1))
+    t.is(ap.dhcp.pool.at(0), ip(10, 0, 0, 1))
     t.is(ap.dhcp.pool.at(-1), ip(10, 0, 0, 125))
     t.deepEqual([...w.dnsZone], [["cam.local", ip(127, 0, 0, 5)]])
 })
@@ -189,7 +202,8 @@ test("subnets: /30 is the narrowest; a bad subnet or a gateway outside it is nam
     const dhcp = (d: object) => problems({ accessPoints: [open({ dhcp: d })] })
     t.deepEqual(dhcp({ subnet: "10.0.0.0/30" }), [])
     const w = parseWorld({ accessPoints: [open({ dhcp: { subnet: "10.0.0.0/30" } })] }, "w")
-    t.like(w.accessPoints[0].dhcp, { gateway: ip(10, 0, 0, 1), pool: [ip(10, 0, 0, 2)] })
+    t.is(w.accessPoints[0].dhcp.gateway, ip(10, 0, 0, 1))
+    t.deepEqual([...w.accessPoints[0].dhcp.pool], [ip(10, 0, 0, 2)])
     t.deepEqual(dhcp({ subnet: "10.0.0.0/31" }), [
         "accessPoints[0].dhcp.subnet /31 leaves no room for a gateway and a camera; use /30 or wider",
     ])
@@ -787,4 +801,148 @@ test("a wrong coordinate inside a position is named as such; an empty fleet says
         "accessPoints[0].position[0] must be number",
     ])
     t.deepEqual(problems({ accessPoints: [], cameras: [] }), ["cameras must NOT have fewer than 1 items"])
+})
+
+// ---- what connect() and a radio would refuse, no world may hold (issue 23, item 6)
+
+test("SSIDs: a NUL is refused in an access point's ssid and a client's joins, naming the field", (t) => {
+    t.deepEqual(problems({ accessPoints: [open({ ssid: "si\u0000te" })] }), [
+        "accessPoints[0].ssid holds a NUL character: a camera's connect() refuses such a name (the radio would cut it short there), so nothing could join it",
+    ])
+    const joining = problems({
+        accessPoints: [open()],
+        clients: [{ name: "phone", position: [1, 1], joins: "site\u0000", at: "1s" }],
+    })
+    t.deepEqual(joining, [
+        "clients[0].joins holds a NUL character: a camera's connect() refuses such a name (the radio would cut it short there), so nothing could join it",
+    ])
+    // the last allowed: any other control character is a byte like another (connect() takes it)
+    t.deepEqual(problems({ accessPoints: [open({ ssid: "si\u0001te" })] }), [])
+})
+
+test("lone UTF-16 surrogates are refused in any string of a world, keys too; a whole pair is allowed", (t) => {
+    t.deepEqual(problems({ accessPoints: [open({ ssid: "a\ud800" })] }), [
+        "accessPoints[0].ssid holds a lone UTF-16 surrogate (\\ud800) at position 1: it has no UTF-8 form; write the character itself or a whole surrogate pair",
+    ])
+    t.deepEqual(problems({ accessPoints: [open({ name: "\udc00x" })] }), [
+        "accessPoints[0].name holds a lone UTF-16 surrogate (\\udc00) at position 0: it has no UTF-8 form; write the character itself or a whole surrogate pair",
+    ])
+    const zone = problems({ accessPoints: [open()], dnsZone: { "a\udbffb.test": "127.0.0.1" } })
+    t.true(
+        zone.some((p) => p.startsWith("dnsZone.a\udbffb.test (the key) holds a lone UTF-16 surrogate (\\udbff)")),
+        zone.join("\n"),
+    )
+    t.deepEqual(problems({ accessPoints: [open({ ssid: "cam \ud83d\ude00" })] }), [], "a whole pair is a character")
+})
+
+test("a camera's MAC must be unicast: all zeros, broadcast and multicast are refused, with the field", (t) => {
+    const single = (mac: string) => problems({ accessPoints: [open()], camera: { mac } })
+    t.deepEqual(single("00:00:00:00:00:00"), [
+        "camera.mac 00:00:00:00:00:00 is all zeros, which is no device's address: give a unicast MAC",
+    ])
+    t.deepEqual(single("FF:FF:FF:FF:FF:FF"), [
+        "camera.mac ff:ff:ff:ff:ff:ff is the broadcast address: give a unicast MAC",
+    ])
+    t.deepEqual(single("01:00:5e:00:00:fb"), [
+        "camera.mac 01:00:5e:00:00:fb is a multicast address (the lowest bit of its first byte is set): give a unicast MAC, e.g. 24:0a:c4:...",
+    ])
+    // the edges: the first byte's group bit alone decides
+    t.deepEqual(single("00:00:00:00:00:01"), [])
+    t.deepEqual(single("fe:ff:ff:ff:ff:ff"), [])
+    t.is(single("ff:ff:ff:ff:ff:fe").length, 1, "multicast, not broadcast")
+    const fleet = problems({
+        accessPoints: [open()],
+        cameras: [
+            { name: "a", position: [0, 0], mac: "33:33:00:00:00:01" },
+            { name: "b", position: [1, 0], mac: "00:00:00:00:00:00" },
+        ],
+    })
+    t.deepEqual(fleet, [
+        "cameras[0].mac 33:33:00:00:00:01 is a multicast address (the lowest bit of its first byte is set): give a unicast MAC, e.g. 24:0a:c4:...",
+        "cameras[1].mac 00:00:00:00:00:00 is all zeros, which is no device's address: give a unicast MAC",
+    ])
+    const phone = problems({
+        accessPoints: [open()],
+        clients: [{ name: "p", position: [1, 1], joins: "site", at: "1s", mac: "ff:ff:ff:ff:ff:ff" }],
+    })
+    t.deepEqual(phone, ["clients[0].mac ff:ff:ff:ff:ff:ff is the broadcast address: give a unicast MAC"])
+})
+
+test("the DHCP pool is sized from the subnet: a /16 hands out .100 up to its last host, a /8 too", (t) => {
+    const pool = (subnet: string) =>
+        parseWorld({ accessPoints: [open({ dhcp: { subnet } })] }, "w").accessPoints[0].dhcp.pool
+    const p16 = pool("10.9.0.0/16")
+    t.is(p16.length, 65_534 - 99)
+    t.is(p16.at(0), ip(10, 9, 0, 100))
+    t.is(p16.at(925), ip(10, 9, 4, 1), "past the 925 the pool used to stop at")
+    t.is(p16.at(-1), ip(10, 9, 255, 254))
+    const p8 = pool("10.0.0.0/8")
+    t.is(p8.length, 2 ** 24 - 2 - 99)
+    t.is(p8.at(-1), ip(10, 255, 255, 254))
+    // the edge of the .100 rule: 200 hosts start at the first, 201 at .100 (a /24 has 254)
+    t.is(pool("10.0.0.0/25").at(0), ip(10, 0, 0, 2), "126 hosts: from the first after the gateway")
+    t.is(pool("10.0.0.0/24").length, 155)
+})
+
+test("camera.sensor: JPEG images over time, the first at 0, each decoded at load; problems name the field", (t) => {
+    const source = fromRoot("sim/worlds/garden-day-night.json")
+    const w = parseWorld(
+        {
+            accessPoints: [],
+            camera: {
+                name: "garden",
+                sensor: {
+                    images: [
+                        { at: "12h", file: "scenes/garden-night.jpg" },
+                        { at: 0, file: "scenes/garden-day.jpg" },
+                    ],
+                },
+            },
+        },
+        source,
+    )
+    t.is(w.camera.name, "garden")
+    if (w.camera.sensor.scene !== "images") return t.fail("not an image scene")
+    t.deepEqual(
+        w.camera.sensor.images.map((i) => [i.atMs, i.file.endsWith("garden-day.jpg"), i.picture.width]),
+        [
+            [0, true, 320],
+            [43_200_000, false, 320],
+        ],
+    )
+    const bad = (images: object[]) => {
+        try {
+            parseWorld({ accessPoints: [], camera: { sensor: { images } } }, source)
+            return []
+        } catch (e) {
+            return (e as WorldError).problems
+        }
+    }
+    t.deepEqual(bad([{ at: "1s", file: "scenes/garden-day.jpg" }]), [
+        "camera.sensor.images: the first image must start at 0 (it starts at 1000 ms)",
+    ])
+    t.deepEqual(bad([{ at: 0, file: "default.json" }]), [
+        "camera.sensor.images[0].file default.json is not a baseline JPEG (SOI not found)",
+    ])
+    t.regex(
+        bad([{ at: 0, file: "missing.jpg" }])[0],
+        /^cannot read camera\.sensor\.images\[0\]\.file missing\.jpg \(ENOENT\)$/,
+    )
+})
+
+test("camera faults are events of a one-camera world", (t) => {
+    const fleet = {
+        accessPoints: [],
+        cameras: [{ name: "a", position: [0, 0] }],
+        events: [{ at: 1, action: "camera-brownout" }],
+    }
+    t.throws(() => parseWorld(fleet, "(fleet)"), {
+        message:
+            /action "camera-brownout" is for the one camera of a world with "camera"; a fleet's cameras have no sensor model yet/,
+    })
+    const one = parseWorld({ accessPoints: [], events: [{ at: "2s", action: "camera-sensor-stop" }] }, "(one)")
+    t.deepEqual(
+        one.events.map((e) => [e.atMs, e.action]),
+        [[2000, "camera-sensor-stop"]],
+    )
 })

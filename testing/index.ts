@@ -11,6 +11,9 @@ import { projectSettings } from "../project/settings"
 import { typedEntry } from "../sim/timeline-fields"
 import { parseDuration } from "../project/duration"
 import { loadWorldFile, parseWorld, type World } from "../sim/world/world"
+import type { CapturedFrame } from "../sim/drivers/camera"
+import { decodeJpeg } from "../sim/camera/jpeg"
+import { readFrameCode } from "../sim/camera/test-card"
 
 // `camscript/testing` (declared in ../testing.d.ts, which this file must
 // satisfy): what test/helpers/run.ts does for camscript's own tests, for
@@ -33,12 +36,26 @@ export const runScript: typeof Api.runScript = async (file, options = {}) => {
     const script = await compileScript(file, { board, hostname: settings.network.hostname })
     if (options.runFor !== undefined && options.timeout !== undefined)
         throw new Error("runScript: give timeout or runFor, not both")
+    const frames: Api.Frame[] = []
     const result = await runSimulation({
         script,
         world,
         board,
         timeoutMs: parseDuration(options.runFor ?? options.timeout ?? DEFAULT_TIMEOUT),
         driver: options.driver,
+        onFrame: (f: CapturedFrame) =>
+            frames.push({
+                camera: f.camera,
+                sequence: f.sequence,
+                width: f.width,
+                height: f.height,
+                length: f.bytes.length,
+                quality: f.quality,
+                exposureStartMs: f.exposureStartMs,
+                capturedAtMs: f.capturedAtMs,
+                flash: f.flash,
+                jpeg: f.bytes,
+            }),
     })
     const ranFor = options.runFor !== undefined && result.outcome === "timeout"
     return scriptRun({
@@ -48,11 +65,16 @@ export const runScript: typeof Api.runScript = async (file, options = {}) => {
         output: result.output,
         timeline: result.timeline.map(typedEntry),
         simulatedMs: result.simulatedMs,
+        frames,
     })
 }
 
 // a source may hold a password: the user's own folder (0700), files 0600 (project/destinations.ts)
 const sourcesDir = join(tmpdir(), `camscript-testing-scripts-${process.getuid?.() ?? "user"}`)
+export const readFrameNumber: typeof Api.readFrameNumber = (jpeg) => {
+    const code = readFrameCode(decodeJpeg(jpeg))
+    return code && { sequence: code.sequence, timeMs: code.timeMs }
+}
 
 export const runSource: typeof Api.runSource = (source, options) => {
     ensurePrivateDir(sourcesDir)
@@ -61,12 +83,14 @@ export const runSource: typeof Api.runSource = (source, options) => {
     return runScript(file, options)
 }
 
-type RunData = Pick<Api.ScriptRun, "outcome" | "exitCode" | "error" | "output" | "timeline" | "simulatedMs">
+type RunData = Pick<Api.ScriptRun, "outcome" | "exitCode" | "error" | "output" | "timeline" | "simulatedMs"> &
+    Partial<Pick<Api.ScriptRun, "frames">>
 
 export function scriptRun(data: RunData): Api.ScriptRun {
     const states = (iface: Api.Interface) => data.timeline.filter((e) => e.source === iface && e.state !== undefined)
     return {
         ...data,
+        frames: data.frames ?? [],
         lines: data.output.map((l) => l.text),
         statesSeen: (iface = "wifi") => states(iface).map((e) => e.state!),
         timeToLinkUp: ({ from = 0, iface = "wifi" } = {}) => {

@@ -25,7 +25,8 @@ for (const [entry, out] of [
         sourcemap: true,
         // native bindings: loaded from node_modules at run time
         // esbuild (camscript test) finds its native binary from node_modules
-        external: ["serialport", "@serialport/*", "esbuild"],
+        // jpeg-js: sim/camera/jpeg.ts reads its encoder's own file from node_modules
+        external: ["serialport", "@serialport/*", "esbuild", "jpeg-js"],
         logLevel: "warning",
     })
 

@@ -39,11 +39,12 @@ export abstract class ContractServer extends JDServiceServer {
     constructor(
         protected readonly contract: Contract,
         version: number,
-        mac: string,
+        /** the interface's MAC register; none for a driver without one (the camera) */
+        mac?: string,
     ) {
         super(contract.serviceClass)
         this.addRegister(contract.packet("const", "contract_version").code, [version])
-        this.addRegister(contract.packet("const", "mac").code, [macBytes(mac)])
+        if (mac !== undefined) this.addRegister(contract.packet("const", "mac").code, [macBytes(mac)])
     }
 
     /**

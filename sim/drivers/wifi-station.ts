@@ -80,6 +80,13 @@ export class SimWifiStation extends ContractServer {
     private state: number
     private reason: number
     private ap?: LiveAccessPoint
+    /**
+     * The network the attempt under way asked for: the link event names it
+     * until an access point is chosen, and after a NoApFound (as the
+     * firmware's set_link_ssid does), so the bytecode can tell this
+     * attempt's first event from an earlier link's.
+     */
+    private seeking = ""
     private rssi = 0
     private ip = 0
     private netmask = 0
@@ -199,6 +206,7 @@ export class SimWifiStation extends ContractServer {
             (state === this.S.Idle && (reason === this.R.None || reason === this.R.LeftByRequest))
         ) {
             this.ap = undefined
+            this.seeking = ""
             this.rssi = 0
         }
         this.emitLink()
@@ -219,7 +227,7 @@ export class SimWifiStation extends ContractServer {
             this.netmask,
             this.gateway,
             this.dns,
-            ap ? ap.config.ssid : "",
+            ap ? ap.config.ssid : this.seeking,
             ap ? macBytes(ap.config.bssid) : new Uint8Array(0),
         ])
         const stateName = this.contract.enumName("LinkState", this.state)
@@ -274,6 +282,7 @@ export class SimWifiStation extends ContractServer {
         this.generation++
         this.clearBeaconLoss()
         this.ap = undefined
+        this.seeking = attempt.ssid
         this.setLink(this.S.Scanning)
         // a channel hint (ESP-IDF's wifi_sta_config_t.channel): that channel
         // first, one dwell; found there, the other channels are never scanned
@@ -542,6 +551,7 @@ export class SimWifiStation extends ContractServer {
         this.state = this.S.Stopped
         this.reason = this.R.None
         this.ap = undefined
+        this.seeking = ""
         this.rssi = 0
         this.ip = this.netmask = this.gateway = this.dns = 0
         this.address = { mode: "dhcp", ip: 0, netmask: 0, gateway: 0, dns: 0 }

@@ -89,7 +89,13 @@ export class FleetCamera {
         // the world as this camera stands in it; the access points are the site's
         const view = {
             ...site.world,
-            camera: { position: this.position, antennaGainDbi: this.config.antennaGainDbi, mac },
+            camera: {
+                position: this.position,
+                antennaGainDbi: this.config.antennaGainDbi,
+                mac,
+                name: this.config.name,
+                sensor: { scene: "test-card" as const },
+            },
             events: [],
         }
         const air = new Air(view, power, this.timeline, site.accessPoints)
@@ -177,7 +183,7 @@ export class FleetCamera {
                 if (alive()) bridge.receiveFrameOrPacket(copy)
             })
         }
-        const sockets = new SimSockets(vm, routes, site.world.dnsZone, this.timeline)
+        const sockets = new SimSockets(vm, routes, site.world.dnsZone, this.timeline, () => site.socketUsers.add(this))
         this.timeline.onEntry((e) => {
             if (!alive()) return
             if (e.source === "wifi" || e.source === "eth") sockets.linkChanged()

@@ -73,6 +73,16 @@ export interface FleetResult {
 const wallNow = performance.now.bind(performance)
 const realSetTimeout = setTimeout
 
+/** Whether any camera's sockets wait on real I/O; cameras found idle leave the set. */
+function socketsBusy(site: Site): boolean {
+    let busy = false
+    for (const c of site.socketUsers) {
+        if (c.socketsBusy) busy = true
+        else site.socketUsers.delete(c)
+    }
+    return busy
+}
+
 export function runFleet(options: FleetOptions): Promise<FleetResult> {
     return inTurn(() => simulateFleet(options))
 }
@@ -108,7 +118,9 @@ async function simulateFleet(options: FleetOptions): Promise<FleetResult> {
                 },
                 diagnostic: options.onDiagnostic ? (l) => options.onDiagnostic!(name, l) : undefined,
                 settled: () => {
-                    finishedCount = cameras.filter((c) => c.state === "finished" || c.state === "error").length
+                    // counted on each settle: a count kept by hand would miss a camera that boots again
+                    finishedCount = 0
+                    for (const c of cameras) if (c.state === "finished" || c.state === "error") finishedCount++
                     if (finishedCount === cameras.length) done = true
                 },
             })
@@ -178,7 +190,7 @@ async function simulateFleet(options: FleetOptions): Promise<FleetResult> {
                 if (bootError) throw bootError
             } else if (realIoPending()) {
                 await new Promise((r) => realSetTimeout(r, 1))
-            } else if (cameras.some((c) => c.socketsBusy)) {
+            } else if (socketsBusy(site)) {
                 await new Promise((r) => realSetTimeout(r, 1))
                 await fake.tickAsync(SOCKET_STEP_MS)
             } else {

@@ -15,6 +15,13 @@ export class Site {
     readonly airs = new Set<Air>()
     /** set whenever a VM reaches outside itself (the run loop's batching of silent VM ticks reads it) */
     spoke = false
+    /**
+     * Cameras whose sockets became busy since the run loop last found them
+     * idle: the loop checks these, not every camera, so a step costs the same
+     * with 10 cameras or 1,000 (checking all of them on every step made a
+     * fleet's cost grow with the square of its size).
+     */
+    readonly socketUsers = new Set<{ readonly socketsBusy: boolean }>()
     private readonly air: Air
     /** access points still booting after site-power-on */
     private readonly booting = new Set<unknown>()

@@ -57,6 +57,8 @@ export class SimSockets {
         private readonly routes: () => Route[],
         private readonly dnsZone: Map<string, number>,
         private readonly timeline: Timeline,
+        /** told whenever this becomes busy (a fleet then watches it until it is idle again, instead of polling every camera) */
+        private readonly onBusy?: () => void,
     ) {
         const m = vm as unknown as VmHeap
         m.sockOpen = (hostPtr, port) => this.open(this.readString(hostPtr), port)
@@ -79,6 +81,7 @@ export class SimSockets {
     /** Deliver an event to the VM on a later turn (never while it is running). */
     private emit(event: number, payload?: string | Uint8Array) {
         this.pending++
+        this.onBusy?.()
         realSetImmediate(() => {
             this.pending--
             const heap = this.heap
@@ -137,6 +140,7 @@ export class SimSockets {
         const entry = { sock, route, name }
         this.current = entry
         this.pending++
+        this.onBusy?.()
         let settled = false
         const settle = () => {
             if (!settled) {

@@ -6,7 +6,8 @@
 import { resolve } from "node:path"
 import { SSID_MAX_BYTES } from "../../src/limits"
 import { durationAt } from "./duration-field"
-import { cidrHosts, parseCidr, parseIpv4 } from "./ipv4"
+import { AddressPool, parseCidr, parseIpv4 } from "./ipv4"
+import { NUL_IN_SSID } from "./text-checks"
 import type { RawAccessPoint, RawDhcp } from "./raw"
 import { type AccessPointConfig, type DhcpConfig, type LoginServerConfig, WORLD_DEFAULTS } from "./types"
 import { readRegularFile } from "./world-text"
@@ -101,6 +102,7 @@ export function normaliseAccessPoint(
         problems.push(`${at}: "loginServer" is for wpa2-enterprise or wpa3-enterprise access points`)
     if (Buffer.byteLength(ap.ssid, "utf8") > SSID_MAX_BYTES)
         problems.push(`${at}.ssid must be at most ${SSID_MAX_BYTES} bytes`)
+    if (ap.ssid.includes("\0")) problems.push(`${at}.ssid ${NUL_IN_SSID}`)
     return {
         name: ap.name ?? ap.ssid,
         ssid: ap.ssid,
@@ -126,13 +128,26 @@ export function normaliseDhcp(d: RawDhcp, at: string, problems: string[]): DhcpC
     const cidr = parseCidr(d.subnet)
     if (!cidr) {
         problems.push(`${at}.subnet "${d.subnet}" is not a subnet like 192.168.1.0/24`)
-        return { enabled: false, network: 0, prefix: 24, gateway: 0, dns: [], leaseSeconds: 0, delayMs: 0, pool: [] }
+        return {
+            enabled: false,
+            network: 0,
+            prefix: 24,
+            gateway: 0,
+            dns: [],
+            leaseSeconds: 0,
+            delayMs: 0,
+            pool: new AddressPool(1, 0),
+        }
     }
     if (cidr.prefix > 30)
         problems.push(`${at}.subnet /${cidr.prefix} leaves no room for a gateway and a camera; use /30 or wider`)
-    const hosts = cidrHosts(cidr.network, cidr.prefix)
-    const gateway = d.gateway !== undefined ? parseIpv4(d.gateway) : hosts[0]
-    if (gateway !== undefined && !hosts.includes(gateway))
+    // host addresses: neither the network's own nor its broadcast address
+    const hostCount = Math.max(0, 2 ** (32 - cidr.prefix) - 2)
+    const firstHost = cidr.network + 1
+    const lastHost = cidr.network + hostCount
+    const isHost = (ip: number) => hostCount > 0 && ip >= firstHost && ip <= lastHost
+    const gateway = d.gateway !== undefined ? parseIpv4(d.gateway) : hostCount ? firstHost : undefined
+    if (gateway !== undefined && !isHost(gateway))
         problems.push(`${at}.gateway ${d.gateway} is not a host address of ${d.subnet}`)
     const dns = (d.dns ?? []).map((s) => parseIpv4(s) ?? 0)
     return {
@@ -144,6 +159,6 @@ export function normaliseDhcp(d: RawDhcp, at: string, problems: string[]): DhcpC
         leaseSeconds: d.leaseSeconds ?? WORLD_DEFAULTS.leaseSeconds,
         delayMs: d.delay !== undefined ? durationAt(d.delay, `${at}.delay`, problems) : WORLD_DEFAULTS.dhcpDelayMs,
         // cameras get addresses from .100 up where the subnet allows, like many home routers
-        pool: hosts.slice(hosts.length > 200 ? 99 : 0).filter((h) => h !== gateway),
+        pool: new AddressPool(hostCount > 200 ? firstHost + 99 : firstHost, lastHost, gateway ?? 0),
     }
 }

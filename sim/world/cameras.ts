@@ -1,6 +1,7 @@
 import { resolve } from "node:path"
 import type { CameraConfig, Vec2 } from "./types"
 import schema from "./world.schema.json"
+import { stationMacProblem } from "./station-mac"
 
 // The `cameras` of a fleet world: several cameras in one site, each with
 // its own board, place, script and MAC, sharing the access points. One
@@ -55,6 +56,10 @@ export function normaliseCameras(raw: RawCamera[], baseDir: string, problems: st
             problems.push(
                 `${at}.hostname "${c.hostname}" is not allowed: use 1..32 letters, digits and '-', not starting or ending with '-'`,
             )
+        if (c.mac !== undefined) {
+            const bad = stationMacProblem(c.mac)
+            if (bad) problems.push(`${at}.mac ${c.mac.toLowerCase()} ${bad}`)
+        }
         if (c.script !== undefined && !c.script.endsWith(".ts"))
             problems.push(`${at}.script "${c.script}" must be a TypeScript file (.ts)`)
         return {

@@ -9,6 +9,7 @@ import type { RawWorld } from "./raw"
 import {
     type AccessPointConfig,
     AIR_ACTIONS,
+    CAMERA_ACTIONS,
     type CameraConfig,
     CLIENT_ACTIONS,
     type DhcpConfig,
@@ -35,6 +36,10 @@ export function normaliseEvents(
         if (ev.accessPoint !== undefined && !names.has(ev.accessPoint))
             problems.push(
                 `${at}.accessPoint "${ev.accessPoint}" is not an access point of this world; known: ${[...names].join(", ") || "none"}`,
+            )
+        if (cameras && CAMERA_ACTIONS.includes(ev.action))
+            problems.push(
+                `${at}: action "${ev.action}" is for the one camera of a world with "camera"; a fleet's cameras have no sensor model yet`,
             )
         if (ev.action === "set-password" && ev.password === undefined)
             problems.push(`${at}: action "set-password" needs "password"`)

@@ -50,16 +50,58 @@ export function maskPrefix(mask: number): number {
 }
 
 /**
+ * The addresses a DHCP server hands out: first..last of one subnet, in
+ * order, without the gateway. Sized from the subnet whatever its width (a
+ * /8 too), and never held as a list: a pool of 16 million addresses costs
+ * the same as one of five.
+ */
+export class AddressPool implements Iterable<number> {
+    readonly length: number
+
+    constructor(
+        readonly first: number,
+        readonly last: number,
+        /** an address inside first..last that is not handed out (the gateway); 0 for none */
+        readonly skip = 0,
+    ) {
+        const span = last >= first ? last - first + 1 : 0
+        this.length = span - (skip >= first && skip <= last && span ? 1 : 0)
+    }
+
+    /** The i-th address handed out (negative: from the end), as Array.prototype.at. */
+    at(i: number): number | undefined {
+        if (i < 0) i += this.length
+        if (i < 0 || i >= this.length) return undefined
+        const ip = this.first + i
+        return (this.skip && this.skip >= this.first && ip >= this.skip ? ip + 1 : ip) >>> 0
+    }
+
+    includes(ip: number): boolean {
+        return ip >= this.first && ip <= this.last && ip !== this.skip
+    }
+
+    *[Symbol.iterator](): Iterator<number> {
+        for (let ip = this.first; ip <= this.last; ip++) if (ip !== this.skip) yield ip >>> 0
+    }
+}
+
+/** What leaseFrom and confirmLease take: an AddressPool, or a plain list (the access points' own servers). */
+type Pool = Iterable<number> & { readonly length: number; includes(ip: number): boolean }
+
+/**
  * A DHCP server's lease for `mac`: the same address again on renewal, else
  * the first free one of `pool`; undefined when the pool is exhausted.
  */
-export function leaseFrom(leases: Map<string, number>, pool: number[], mac: string): number | undefined {
+export function leaseFrom(leases: Map<string, number>, pool: Pool, mac: string): number | undefined {
     const existing = leases.get(mac)
     if (existing !== undefined) return existing
     const taken = new Set(leases.values())
-    const ip = pool.find((a) => !taken.has(a))
-    if (ip !== undefined) leases.set(mac, ip)
-    return ip
+    for (const ip of pool) {
+        if (taken.has(ip)) continue
+        leases.set(mac, ip)
+        return ip
+    }
+    return undefined
 }
 
 /**
@@ -68,10 +110,11 @@ export function leaseFrom(leases: Map<string, number>, pool: number[], mac: stri
  * the pool and now leased to it; false (NAK) when the server cannot let the
  * client keep it (another subnet now, or someone else's).
  */
-export function confirmLease(leases: Map<string, number>, pool: number[], mac: string, ip: number): boolean {
+export function confirmLease(leases: Map<string, number>, pool: Pool, mac: string, ip: number): boolean {
     const held = leases.get(mac)
     if (held !== undefined) return held === ip
-    if (!pool.includes(ip) || [...leases.values()].includes(ip)) return false
+    if (!pool.includes(ip)) return false
+    for (const other of leases.values()) if (other === ip) return false
     leases.set(mac, ip)
     return true
 }

@@ -2,6 +2,7 @@
 // admits (ajv checks it), read by world.ts, access-points.ts and events.ts.
 
 import type { RawCamera } from "./cameras"
+import type { RawSensor } from "./sensor"
 import type { EapMethodName, EventAction, SecurityMode, Vec2, World } from "./types"
 
 export interface RawDhcp {
@@ -41,7 +42,7 @@ export interface RawAccessPoint {
 
 export interface RawWorld {
     board?: string
-    camera?: { position?: Vec2; antennaGainDbi?: number; mac?: string }
+    camera?: { position?: Vec2; antennaGainDbi?: number; mac?: string; name?: string; sensor?: RawSensor }
     cameras?: RawCamera[]
     radio?: Partial<World["radio"]>
     accessPoints: RawAccessPoint[]

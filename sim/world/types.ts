@@ -2,6 +2,9 @@
 // cameras.ts produce and the simulator reads. world.ts re-exports them, so
 // "sim/world/world" stays the one name to import a world by.
 
+import type { AddressPool } from "./ipv4"
+import type { SensorConfig } from "./sensor"
+
 export type Vec2 = [number, number]
 export type SecurityMode = "open" | "wpa2-psk" | "wpa3-sae" | "wpa2-enterprise" | "wpa3-enterprise"
 export type EapMethodName = "PEAP" | "TTLS" | "TLS"
@@ -26,6 +29,21 @@ export type EventAction =
     | "client-join"
     | "client-leave"
     | "restart-driver"
+    | "camera-disconnect"
+    | "camera-reconnect"
+    | "camera-no-psram"
+    | "camera-brownout"
+    | "camera-sensor-stop"
+    | "press-button"
+
+/** Actions on the camera's sensor and its supply (sim/drivers/camera.ts). */
+export const CAMERA_ACTIONS: EventAction[] = [
+    "camera-disconnect",
+    "camera-reconnect",
+    "camera-no-psram",
+    "camera-brownout",
+    "camera-sensor-stop",
+]
 
 /** Actions that concern the wire, not an access point. */
 export const WIRED_ACTIONS: EventAction[] = [
@@ -71,8 +89,8 @@ export interface DhcpConfig {
     dns: number[]
     leaseSeconds: number
     delayMs: number
-    /** addresses handed out, in order, from the first host after the gateway */
-    pool: number[]
+    /** addresses handed out, in order: from .100 when the subnet has more than 200 hosts, else from its first host; never the gateway */
+    pool: AddressPool
 }
 
 /** The login server behind an enterprise access point (docs/world-format.md). */
@@ -162,7 +180,7 @@ export interface CameraConfig {
 export interface World {
     source: string
     board?: string
-    camera: { position: Vec2; antennaGainDbi: number; mac: string }
+    camera: { position: Vec2; antennaGainDbi: number; mac: string; name: string; sensor: SensorConfig }
     radio: { pathLossExponent: number; referenceLossDb: number; sensitivityDbm: number }
     accessPoints: AccessPointConfig[]
     /** undefined: no cable reaches the board */

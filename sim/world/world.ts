@@ -6,9 +6,12 @@ import { normaliseCameras } from "./cameras"
 import { durationAt } from "./duration-field"
 import { normaliseEvents } from "./events"
 import { formatIpv4, parseIpv4 } from "./ipv4"
+import { stationMacProblem } from "./station-mac"
+import { loneSurrogates, NUL_IN_SSID } from "./text-checks"
 import { describe, validateWorld as validate } from "./schema-messages"
 import { type ClientConfig, type World, WORLD_DEFAULTS, WorldError } from "./types"
 import { decodeUtf8, duplicateKeys, readRegularFile } from "./world-text"
+import { DEFAULT_CAMERA_NAME, normaliseSensor } from "./sensor"
 
 export * from "./types"
 export { defaultSubnet, pemBlocks, positionMac } from "./access-points"
@@ -51,6 +54,10 @@ export function parseWorld(json: unknown, source: string): World {
     }
     const raw = json
     const problems: string[] = []
+    // no string of a world may hold half a UTF-16 pair: it has no UTF-8 form
+    // (an SSID, a name or a password would reach the radio, the timeline or
+    // the report mangled)
+    loneSurrogates(json, "", problems)
     const radio = {
         pathLossExponent: raw.radio?.pathLossExponent ?? WORLD_DEFAULTS.pathLossExponent,
         referenceLossDb: raw.radio?.referenceLossDb ?? WORLD_DEFAULTS.referenceLossDb,
@@ -105,7 +112,10 @@ export function parseWorld(json: unknown, source: string): World {
         // an SSID: 32 bytes, and a name of 32 characters may be more
         if (Buffer.byteLength(c.joins, "utf8") > SSID_MAX_BYTES)
             problems.push(`clients[${i}].joins must be at most ${SSID_MAX_BYTES} bytes (an SSID)`)
+        if (c.joins.includes("\0")) problems.push(`clients[${i}].joins ${NUL_IN_SSID}`)
         const mac = (c.mac ?? positionMac("02:c1", i + 1)).toLowerCase()
+        const badMac = stationMacProblem(mac)
+        if (badMac) problems.push(`clients[${i}].mac ${mac} ${badMac}`)
         // two phones with one MAC would share a DHCP lease and a station entry
         const first = clientMacs.get(mac)
         if (first !== undefined) {
@@ -146,6 +156,11 @@ export function parseWorld(json: unknown, source: string): World {
         else zoneNames.set(key, name)
         dnsZone.set(key, parseIpv4(ip) ?? 0)
     }
+    if (raw.camera?.mac !== undefined) {
+        const bad = stationMacProblem(raw.camera.mac)
+        if (bad) problems.push(`camera.mac ${raw.camera.mac.toLowerCase()} ${bad}`)
+    }
+    const sensor = normaliseSensor(raw.camera?.sensor, dirname(resolve(source)), problems)
     if (problems.length) throw new WorldError(source, problems)
     events.sort((a, b) => a.atMs - b.atMs)
     return {
@@ -155,6 +170,8 @@ export function parseWorld(json: unknown, source: string): World {
             position: raw.camera?.position ?? [0, 0],
             antennaGainDbi: raw.camera?.antennaGainDbi ?? 0,
             mac: (raw.camera?.mac ?? WORLD_DEFAULTS.cameraMac).toLowerCase(),
+            name: raw.camera?.name ?? DEFAULT_CAMERA_NAME,
+            sensor,
         },
         radio,
         accessPoints,

@@ -135,6 +135,7 @@ export class ApLink extends Link {
         await this.driver.setAddress(ip, netmask)
         // the access point is its network's gateway and DNS
         this.addresses = { ip: ip, netmask: netmask, gateway: ip, dns: ip }
+        this.forgetStations()
     }
 
     async sendHostname(name: string) {
@@ -144,6 +145,21 @@ export class ApLink extends Link {
     async sendSettings() {
         const s = this.settings
         await this.driver.setConfig(s.channel, s.security, s.hidden ? 1 : 0, s.max_clients, s.ssid, s.key)
+        this.forgetStations()
+    }
+
+    /**
+     * New settings (or a new address) while up: the driver restarts the
+     * network and its stations must join again. From the call on, the ones
+     * joined to the old network do not count (isconnected() false,
+     * status("stations") empty), as a new connect() on the station: the
+     * driver's next station list says who joined the new one.
+     */
+    private forgetStations() {
+        if (!this.active) return
+        this.stations = []
+        this.incoming = []
+        this.emitChange()
     }
 
     async setActive(on: boolean) {

@@ -2,6 +2,7 @@ import * as ds from "@devicescript/core"
 import { SCAN_MAX_RESULTS } from "../limits"
 import { formatIp, formatMac } from "./address"
 import { ADDRESS_GIVE_UP_MS, complete, Link, LinkChange } from "./link"
+import { jittered, retryDelay, RetryJitter } from "./backoff"
 import { forget, recall, remember } from "./reconnect"
 import { type Enterprise, support } from "./support"
 import { reasonStatus, reasonText, STAT_CONNECTING, STAT_GOT_IP, STAT_IDLE } from "./status"
@@ -12,10 +13,6 @@ const Reason = ds.CamWifiStationLinkReason
 
 /** The major version of services/wifi-station.md this module drives. */
 export const CONTRACT_VERSION = 1
-/** First wait before retrying a failed attempt; doubles on each failure... */
-export const RETRY_FIRST_DELAY_MS = 500
-/** ...up to this, so a lost network is looked for again at least this often. */
-export const RETRY_MAX_DELAY_MS = 8000
 /** A scan that has not reported back by then is a driver fault. */
 export const SCAN_GIVE_UP_MS = 10000
 
@@ -104,7 +101,18 @@ export class StationLink extends Link {
     private staticConfig: number[] = null
     /** the attempt under way went straight to a remembered access point */
     private fastAttempt = false
+    /**
+     * Set by connect() until the driver shows it began that attempt (a
+     * Scanning event naming the network asked for). Until then every event is
+     * about an earlier link or attempt (sent before the driver read the
+     * command) and is dropped: nothing of it may count for the new attempt.
+     */
+    private starting = false
+    /** beginFresh() told on_change already: the driver's Scanning that lifts `starting` is not told again */
+    private freshAnnounced = false
     private retryTimer: number = undefined
+    /** the back-off's jitter, seeded from the station MAC once the driver has been read */
+    private jitter: RetryJitter = null
     private addressTimer: number = undefined
     private scanRecords: ScanRecord[] = []
     /** scan_record events received for the scan under way */
@@ -135,6 +143,7 @@ export class StationLink extends Link {
 
     protected override driverLost() {
         this.stopPolicy()
+        this.starting = false
         this.snap = emptySnapshot()
         this.addresses = { ip: 0, netmask: 0, gateway: 0, dns: 0 }
     }
@@ -219,6 +228,7 @@ export class StationLink extends Link {
                 await this.driver.setTxPower(this.txpower)
                 await this.driver.setActive(true)
                 await this.until(() => self.snap.state !== State.Stopped, "active(true)")
+                await this.adoptOrLeave()
             } catch (e) {
                 // not confirmed: the interface is not up, whatever was asked
                 this.active = false
@@ -226,6 +236,7 @@ export class StationLink extends Link {
             }
         } else {
             this.stopPolicy()
+            this.starting = false
             this.wanted = null
             this.failure = 0
             this.active = false
@@ -249,12 +260,58 @@ export class StationLink extends Link {
         }
         this.failure = 0
         this.failedAttempts = 0
+        this.beginFresh(ssid)
         if (enterprise) await support.enterprise.send(this.driver, enterprise)
         await this.attempt()
     }
 
+    /**
+     * From the moment connect() is called nothing about an earlier link counts
+     * (docs/api.md, "Connected is connected"): not connected, CONNECTING, no
+     * address, config("ssid") the network asked for, until the driver reports
+     * on this attempt. Also for the network already joined, with the same key:
+     * connect() is a new attempt (the key is checked again, as a setup flow
+     * storing a new password needs), not a no-op.
+     */
+    private beginFresh(ssid: string) {
+        const before = this.change()
+        this.starting = true
+        this.fastAttempt = false
+        const snap = emptySnapshot()
+        snap.state = State.Scanning
+        snap.ssid = ssid
+        this.snap = snap
+        this.addresses = { ip: 0, netmask: 0, gateway: 0, dns: 0 }
+        // on_change hears of it now when what it saw is void (a link that was
+        // up, an address, a failure); the driver's Scanning then adds nothing.
+        // From idle the driver's Scanning tells it, as it always did.
+        const now = this.change()
+        this.freshAnnounced =
+            before.connected || before.ip !== now.ip || (before.status !== STAT_IDLE && before.status !== now.status)
+        if (this.freshAnnounced) this.emitChange()
+    }
+
+    /**
+     * active(true) on a driver that already holds a link: the previous
+     * program's (a deploy or restart restarts the program, not the radio).
+     * A link that is up is adopted: isconnected() says so, and what this
+     * program set before active(true) (hostname, tx power, a static address)
+     * has already been applied to it by the driver. An attempt still under
+     * way is not a link anybody in this program asked for: it is ended
+     * (disassociate). Either way the next connect() starts afresh
+     * (beginFresh): adopting never stands in for checking a network or key.
+     */
+    private async adoptOrLeave() {
+        const s = this.snap.state
+        if (s <= State.Idle || s === State.GotAddress) return
+        const self = this
+        await this.driver.disassociate()
+        await this.until(() => self.snap.state <= State.Idle, "active(true) ending the previous program's attempt")
+    }
+
     async disconnect() {
         this.stopPolicy()
+        this.starting = false
         this.wanted = null
         this.failure = 0
         await this.driver.disassociate()
@@ -317,6 +374,17 @@ export class StationLink extends Link {
     }
 
     private onLink(v: any[]) {
+        if (this.starting) {
+            // the driver's first word on the new attempt: Scanning, naming its network
+            if (!this.wanted || v[0] !== State.Scanning || v[10] !== this.wanted.ssid) return
+            this.starting = false
+            if (this.freshAnnounced) {
+                this.freshAnnounced = false
+                this.snap.rssi = v[1]
+                this.snap.channel = v[3]
+                return
+            }
+        }
         const prevState = this.snap.state
         // field order of the `link` event in services/wifi-station.md (v[5] is reserved)
         this.snap = {
@@ -382,9 +450,9 @@ export class StationLink extends Link {
         if (this.retryTimer !== undefined) return
         if (this.reconnects >= 0 && this.failedAttempts >= this.reconnects) return
         this.failedAttempts++
-        let delay = RETRY_FIRST_DELAY_MS
-        for (let i = 1; i < this.failedAttempts && delay < RETRY_MAX_DELAY_MS; ++i) delay *= 2
-        if (delay > RETRY_MAX_DELAY_MS) delay = RETRY_MAX_DELAY_MS
+        if (!this.jitter) this.jitter = new RetryJitter(this.mac ?? Buffer.alloc(0))
+        // a number is drawn only for a jittered wait: the sequence is the cap's alone
+        const delay = retryDelay(this.failedAttempts, jittered(this.failedAttempts) ? this.jitter.next() : 0)
         const self = this
         this.retryTimer = _internal.setTimeout(async () => {
             self.retryTimer = undefined

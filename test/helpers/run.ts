@@ -8,6 +8,7 @@ import type { DriverKind } from "../../sim/firmware/drivers"
 import { fromRoot } from "../../project/paths"
 import { type RunResult, runSimulation } from "../../sim/session"
 import { projectSettings } from "../../project/settings"
+import type { CapturedFrame } from "../../sim/drivers/camera"
 import { parseDuration } from "../../project/duration"
 import { loadWorldFile, parseWorld, type World } from "../../sim/world/world"
 
@@ -17,6 +18,8 @@ import { loadWorldFile, parseWorld, type World } from "../../sim/world/world"
 export interface ScriptRun extends RunResult {
     /** the script's console output, without times */
     lines: string[]
+    /** every frame the camera delivered, with its JPEG */
+    frames: CapturedFrame[]
 }
 
 export interface RunScriptOptions {
@@ -32,6 +35,8 @@ export interface RunScriptOptions {
     firmware?: FirmwareKind
     /** the board's flash, kept from run to run as a restart would (fast reconnect) */
     flash?: { data?: Uint8Array }
+    /** scripts deployed on the same board after the first finishes (the drivers keep their links) */
+    then?: string[]
 }
 
 const scriptsDir = join(tmpdir(), "camscript-test-scripts")
@@ -57,13 +62,20 @@ export async function runFile(file: string, options: RunScriptOptions = {}): Pro
         typeof options.board === "object"
             ? options.board
             : loadBoard(options.board ?? w.board ?? "ai_thinker_esp32_cam")
-    const script = await compileScript(file, {
-        board,
-        hostname: projectSettings(fromRoot()).network.hostname,
-        firmware: options.firmware,
-    })
+    const compile = (f: string) =>
+        compileScript(f, {
+            board,
+            hostname: projectSettings(fromRoot()).network.hostname,
+            firmware: options.firmware,
+        })
+    const script = await compile(file)
+    const then = []
+    for (const source of options.then ?? []) then.push(await compile(scriptFile(source)))
+    const frames: CapturedFrame[] = []
     const result = await runSimulation({
+        onFrame: (f) => frames.push(f),
         script,
+        then,
         world: w,
         board,
         timeoutMs: options.timeout !== undefined ? parseDuration(options.timeout) : 120_000,
@@ -71,7 +83,7 @@ export async function runFile(file: string, options: RunScriptOptions = {}): Pro
         firmware: options.firmware,
         flash: options.flash,
     })
-    return { ...result, lines: result.output.map((l) => l.text) }
+    return { ...result, lines: result.output.map((l) => l.text), frames }
 }
 
 /** Run a script given as source text. */
