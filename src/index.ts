@@ -33,6 +33,7 @@ export type { ApStation } from "./network/access-point"
 export { _setBoard, board } from "./board"
 
 export { time } from "./time"
+export { settings } from "./settings"
 
 export const network = {
     ...station,

@@ -77,3 +77,26 @@ export const CLIENT_KEY_MAX_BYTES = 4096
 /** Identities, usernames and passwords: ESP-IDF's EAP client takes 1..127 bytes. */
 export const EAP_TEXT_MIN_BYTES = 1
 export const EAP_TEXT_MAX_BYTES = 127
+
+/**
+ * Settings (`settings.set(key, value)`), kept by the runtime's Jacdac settings
+ * service in flash. A key is 1..13 characters: DeviceScript's own settings
+ * client allows 13 (@devicescript/settings MAX_KEY_SIZE); jacdac-c's service
+ * (services/settings.c) stores it behind a ':' in jd_fstor.c's 15-character
+ * entry key. Letters, digits, '_', '-' and '.' only: a key is a C string there.
+ */
+export const SETTING_KEY_MIN_CHARS = 1
+export const SETTING_KEY_MAX_CHARS = 13
+/**
+ * A value travels in one Jacdac packet (236 bytes of payload) as key, NUL,
+ * value, both in the set command and in the get reply (services/settings.c):
+ * so a value is at most 235 minus the key's length, in bytes of its JSON text.
+ */
+export const SETTING_PACKET_BYTES = 235
+/**
+ * All settings together: jd_fstor.c keeps the small entries in its header
+ * area, 1/16 of the `fstor` partition (256 KB on the ESP32 runtime 2.16, so
+ * 16 KB), 24 bytes of entry per key plus the value rounded up to 8 bytes. The
+ * runtime drops a set that does not fit; set() reads back and says so.
+ */
+export const SETTINGS_STORE_BYTES = 16384

@@ -23,6 +23,14 @@ export interface DevsVm {
     HEAPU8: Uint8Array
 }
 
+/**
+ * The VM's flash: the ESP32 runtime's `fstor` partition, 256 KB (v2.16: at 0x1c0000,
+ * /work/shared/notes/hardware-path.md), so the settings store is the chip's
+ * too: jacdac-c jd_fstor.c gives it 1/16 of the flash, 16 KB (the WASM
+ * default of 128 KB would give 8 KB).
+ */
+export const SIM_FLASH_BYTES = 256 * 1024
+
 type VmFactory = (moduleArg?: object) => Promise<DevsVm>
 
 let factory: VmFactory | undefined
@@ -51,6 +59,8 @@ export async function createVm(): Promise<DevsVm> {
     const make = loadFactory()
     const module = compiled
     const vm = await make({
+        // runtime/posix/flash.c takes the flash's size from here (default 128 KB)
+        flashSize: SIM_FLASH_BYTES,
         // emscripten prints "Aborted(native code called abort())" when the VM
         // panics on a fault of its own; the panic itself reaches the session
         // (and is explained there), so the line would only repeat it, raw

@@ -1,4 +1,6 @@
-import { readSetting, writeSetting } from "@devicescript/settings"
+import { readStored, writeStored } from "../settings"
+import { maxValueBytes } from "../settings-checks"
+import { byteLength } from "./credentials"
 
 // Fast reconnect: what the last successful link to each network was (the
 // access point, its channel, the DHCP lease), kept in the board's settings
@@ -9,7 +11,7 @@ import { readSetting, writeSetting } from "@devicescript/settings"
 // access point moved the fast attempt finds nothing and the station takes the
 // full path at once; a refused address is the DHCP client's to fall back on.
 
-/** Settings keys are at most 13 characters in DeviceScript. */
+/** Settings keys are at most 13 characters (src/limits.ts); "camscript." keys are the library's own. */
 const KEY = "camscript.wl"
 /** How many networks are remembered (most recent first): a few KB of flash at most. */
 export const REMEMBERED_NETWORKS = 4
@@ -30,7 +32,7 @@ let memory: Remembered[] = null
 
 async function load(): Promise<Remembered[]> {
     if (memory) return memory
-    const stored = await readSetting<Remembered[]>(KEY, [])
+    const stored = await readStored(KEY, [], true, "fast reconnect")
     memory = Array.isArray(stored) ? stored : []
     return memory
 }
@@ -60,8 +62,19 @@ export async function remember(link: Remembered) {
     if (all.length && same(all[0], link)) return
     const next = [link]
     for (const r of all) if (r.ssid !== link.ssid && next.length < REMEMBERED_NETWORKS) next.push(r)
+    // the memory is one setting, one Jacdac packet: the oldest go first
+    while (next.length > 1 && byteLength(JSON.stringify(next)) > maxValueBytes(KEY.length)) next.pop()
     memory = next
-    await writeSetting(KEY, memory)
+    await store(memory)
+}
+
+/** A full settings store costs only the next restart's fast path: never the link. */
+async function store(all: Remembered[]) {
+    try {
+        await writeStored(KEY, all, true, "fast reconnect")
+    } catch {
+        // kept in RAM for this run
+    }
 }
 
 /** Forget where `ssid` was (its access point moved): the next attempt scans every channel. */
@@ -70,5 +83,5 @@ export async function forget(ssid: string) {
     const rest = all.filter((r) => r.ssid !== ssid)
     if (rest.length === all.length) return
     memory = rest
-    await writeSetting(KEY, memory)
+    await store(memory)
 }
