@@ -1,6 +1,7 @@
-import { statSync } from "node:fs"
+import { existsSync, statSync } from "node:fs"
 import { readRegularFile } from "./files"
 import { parseJson } from "./json-text"
+import type { FoundSettings } from "./settings"
 import { checkSettingKey, encodeSetting } from "../src/settings-checks"
 import { SETTINGS_STORE_BYTES } from "../src/limits"
 
@@ -120,4 +121,14 @@ export async function writeSecrets(writer: SettingsWriter, secrets: Secret[]): P
                 `the board did not keep the secret "${s.key}": its settings store (about ${SETTINGS_STORE_BYTES / 1024} KB) is full`,
             )
     }
+}
+
+/**
+ * A run's secrets: the project's secrets file (devicescript.json "secrets"),
+ * then `--secret` flags. A secrets file named but absent (a fresh clone, a
+ * new project) provisions nothing: the script reads its settings' defaults.
+ */
+export function projectSecrets(settings: FoundSettings, flags: string[]): Secret[] {
+    const file = settings.secretsFile
+    return gatherSecrets(file !== undefined && existsSync(file) ? file : undefined, flags)
 }

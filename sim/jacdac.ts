@@ -9,6 +9,7 @@ const jd = require("jacdac-ts") as typeof Jacdac
 export type Packet = Jacdac.Packet
 export type JDBus = Jacdac.JDBus
 export type JDServiceServer = Jacdac.JDServiceServer
+export type JDService = Jacdac.JDService
 export const {
     JDBus,
     JDServiceServer,
@@ -18,4 +19,6 @@ export const {
     jdunpack,
     serviceSpecifications,
     loadServiceSpecifications,
+    SettingsClient,
+    SRV_SETTINGS,
 } = jd
