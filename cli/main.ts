@@ -288,7 +288,8 @@ async function simOnce(args: string[], values: ParsedArgs["values"], watched?: S
     if (settings.secretsFile && existsSync(settings.secretsFile)) watched?.add(settings.secretsFile)
     const world = loadWorldFile(worldFile)
     if (world.cameras) {
-        if (secrets.length) throw new UsageError("--secret and the secrets file are for one camera, not a world with cameras")
+        if (secrets.length)
+            throw new UsageError("--secret and the secrets file are for one camera, not a world with cameras")
         // a fleet: the script given (if any) is for the cameras that name none
         if (opts.realtime || opts.driver === "firmware")
             throw new UsageError("a world with cameras runs in virtual time on the simulator's drivers")

@@ -7,6 +7,7 @@ import * as L from "../src/limits"
 import { parseIp, parseMac } from "../src/network/address"
 import { checkHostname, checkKey, checkSsid } from "../src/network/credentials"
 import * as R from "../src/network/ranges"
+import { checkSettingKey, checkSettingText } from "../src/settings-checks"
 import type { Limit } from "./limit"
 
 /** A script-side check `fn(value, what, ...args)` from a src module, run here and in the VM. */
@@ -22,6 +23,9 @@ function scriptCheck(
 const credentials = { checkSsid, checkKey, checkHostname } as Record<string, (...a: any[]) => unknown>
 const address = { parseIp, parseMac } as Record<string, (...a: any[]) => unknown>
 const ranges = R as unknown as Record<string, (...a: any[]) => unknown>
+const settingChecks = { checkSettingKey, checkSettingText } as Record<string, (...a: any[]) => unknown>
+/** The key the value entry is probed with: 9 characters, so 235 - 9 = 226 bytes. */
+const PROBE_KEY = "wifi_pass"
 
 export const SCRIPT: Limit[] = [
     {
@@ -294,6 +298,31 @@ export const SCRIPT: Limit[] = [
         why: "what the chip holds in RAM for its private key",
         says: "the camera holds at most 4096 bytes",
         ...scriptCheck("network/ranges", ranges, "checkPemSize", ["connect(): clientKey", L.CLIENT_KEY_MAX_BYTES]),
+    },
+    {
+        id: "setting-key",
+        side: "script",
+        where: "settings.get(key), settings.set(key, value), settings.delete(key), --secret KEY=..., the secrets file",
+        kind: "chars",
+        min: L.SETTING_KEY_MIN_CHARS,
+        max: L.SETTING_KEY_MAX_CHARS,
+        unit: "characters: letters, digits, '_', '-', '.'",
+        why: "DeviceScript's settings client allows 13; jacdac-c keeps a key behind ':' in a 15-character C string (jd_fstor.c)",
+        says: "1..13 characters",
+        ...scriptCheck("settings-checks", settingChecks, "checkSettingKey", ["settings.set()"]),
+        allowed: ["a.b-c_D9", "wifi_pass"],
+        refused: ["a b", "é", "a\u0000b", "camscript.x"],
+    },
+    {
+        id: "setting-value",
+        side: "script",
+        where: `settings.set(key, value): the value's JSON text, here beside a key of ${PROBE_KEY.length} characters`,
+        kind: "size",
+        max: L.SETTING_PACKET_BYTES - PROBE_KEY.length,
+        unit: "bytes of JSON text (235 minus the key's length)",
+        why: "key, NUL and value travel in one Jacdac packet of 236 bytes, to the store and back (services/settings.c)",
+        says: "235 minus the key",
+        ...scriptCheck("settings-checks", settingChecks, "checkSettingText", [PROBE_KEY, "settings.set()"]),
     },
 ]
 

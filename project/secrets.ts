@@ -112,9 +112,7 @@ export async function writeSecrets(writer: SettingsWriter, secrets: Secret[]): P
             back = await writer.getValue(s.key)
         } catch {
             // jacdac-ts's own message may print the packet, value and all
-            throw new SecretError(
-                `the board's settings service did not answer while the secret "${s.key}" was written`,
-            )
+            throw new SecretError(`the board's settings service did not answer while the secret "${s.key}" was written`)
         }
         if (!back || Buffer.compare(Buffer.from(back), Buffer.from(bytes)) !== 0)
             throw new SecretError(

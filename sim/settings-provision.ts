@@ -21,7 +21,9 @@ function settingsService(bus: JDBus, deviceId: string, clock: Clock, waitMs: num
             if (found) return resolve(found)
             if (clock.now() - started >= waitMs)
                 return reject(
-                    new SecretError(`the VM's settings service did not appear in ${waitMs / 1000} s: no secret was written`),
+                    new SecretError(
+                        `the VM's settings service did not appear in ${waitMs / 1000} s: no secret was written`,
+                    ),
                 )
             clock.setTimeout(look, POLL_MS)
         }

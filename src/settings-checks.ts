@@ -4,7 +4,7 @@
 // Messages name the key (keys are not secret) but never the value.
 
 import * as L from "./limits"
-import { byteLength, describe } from "./network/credentials"
+import { byteLength, describe, quote } from "./network/credentials"
 
 /** Keys the library keeps for itself (fast reconnect's memory is "camscript.wl"). */
 export const RESERVED_KEY_PREFIX = "camscript."
@@ -31,7 +31,9 @@ export function checkSettingKey(key: any, what: string, library = false) {
         if (KEY_CHARS.indexOf(k[i]) < 0)
             throw new Error(`${what}: the key ${describe(k)} has ${describe(k[i])} at ${i}; a key is ${KEY_RULE}`)
     if (!library && k.indexOf(RESERVED_KEY_PREFIX) === 0)
-        throw new Error(`${what}: keys starting "${RESERVED_KEY_PREFIX}" are camscript's own; choose another key`)
+        throw new Error(
+            `${what}: keys starting "${RESERVED_KEY_PREFIX}" are camscript's own; a key is ${KEY_RULE}, any other`,
+        )
 }
 
 function checkJson(v: any, what: string, depth: number) {
@@ -56,18 +58,39 @@ function checkJson(v: any, what: string, depth: number) {
 }
 
 /**
- * The bytes stored for `value` under `key`: its JSON text. Throws when the
- * value has no JSON form or does not fit one packet beside its key.
+ * JSON text of a checked value. Not JSON.stringify: the VM's writes each
+ * UTF-8 byte of a non-ASCII character as "\u00XX", which its JSON.parse
+ * does not turn back into the character; quote() keeps the UTF-8 as it is,
+ * the same in the VM and in Node, so "é" stored by a script or by the host
+ * reads back as "é".
  */
-export function encodeSetting(key: string, value: any, what: string): string {
-    if (value === undefined) throw new Error(`${what}: no value given; use settings.delete(key) to remove one`)
-    checkJson(value, what, 0)
-    const text = JSON.stringify(value)
+export function jsonText(v: any): string {
+    if (typeof v === "string") return quote(v)
+    if (typeof v === "number" || typeof v === "boolean") return `${v}`
+    if (Array.isArray(v)) return `[${(v as any[]).map((e) => jsonText(e)).join(",")}]`
+    return `{${Object.keys(v)
+        .map((k) => `${quote(k)}:${jsonText(v[k])}`)
+        .join(",")}}`
+}
+
+/** Throws unless the JSON text `text` fits one packet beside `key`. */
+export function checkSettingText(text: string, key: string, what: string) {
     const bytes = byteLength(text)
     const most = maxValueBytes(key.length)
     if (bytes > most)
         throw new Error(
             `${what}: the value of "${key}" is ${bytes} bytes as JSON; with a key of ${key.length} characters the most is ${most} (${L.SETTING_PACKET_BYTES} minus the key: one Jacdac packet)`,
         )
+}
+
+/**
+ * The bytes stored for `value` under `key`: its JSON text. Throws when the
+ * value has no JSON form or does not fit one packet beside its key.
+ */
+export function encodeSetting(key: string, value: any, what: string): string {
+    if (value === undefined) throw new Error(`${what}: no value given; use settings.delete(key) to remove one`)
+    checkJson(value, what, 0)
+    const text = jsonText(value)
+    checkSettingText(text, key, what)
     return text
 }

@@ -23,6 +23,8 @@ export interface DeployOptions {
     onProgramLog?: (line: string) => void
     /** keep holding the port after the deploy (the caller closes result.link): --monitor follows the log on it */
     keepOpen?: boolean
+    /** after the upload, before the program starts: `deploy --secret` writes the settings (usb/settings-write.ts) */
+    beforeStart?: (manager: JDService) => Promise<void>
 }
 
 export interface DeployResult {
@@ -99,6 +101,7 @@ export async function deployProgram(
         if (hex(await register(manager, R.ProgramSha256)) === program.sha256) {
             // nothing to send; the program starts over, as after an upload
             await setBool(manager, R.Running, false)
+            await options.beforeStart?.(manager)
             programStarted = true
             await setBool(manager, R.Running, true)
             keep = options.keepOpen === true
@@ -126,6 +129,7 @@ export async function deployProgram(
         }
         if (link.lost) throw vanished(path, sent, program.image.length)
         if (wasAutostart !== undefined) await setBool(manager, R.Autostart, wasAutostart)
+        await options.beforeStart?.(manager)
         programStarted = true
         await setBool(manager, R.Running, true)
         const after = hex(await register(manager, R.ProgramSha256))
