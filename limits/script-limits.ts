@@ -24,7 +24,7 @@ const credentials = { checkSsid, checkKey, checkHostname } as Record<string, (..
 const address = { parseIp, parseMac } as Record<string, (...a: any[]) => unknown>
 const ranges = R as unknown as Record<string, (...a: any[]) => unknown>
 const settingChecks = { checkSettingKey, checkSettingText } as Record<string, (...a: any[]) => unknown>
-/** The key the value entry is probed with: 9 characters, so 235 - 9 = 226 bytes. */
+/** The key the value entry is probed with: 9 characters, so 231 - 9 = 222 bytes. */
 const PROBE_KEY = "wifi_pass"
 
 export const SCRIPT: Limit[] = [
@@ -319,9 +319,9 @@ export const SCRIPT: Limit[] = [
         where: `settings.set(key, value): the value's JSON text, here beside a key of ${PROBE_KEY.length} characters`,
         kind: "size",
         max: L.SETTING_PACKET_BYTES - PROBE_KEY.length,
-        unit: "bytes of JSON text (235 minus the key's length)",
-        why: "key, NUL and value travel in one Jacdac packet of 236 bytes, to the store and back (services/settings.c)",
-        says: "235 minus the key",
+        unit: "bytes of JSON text (231 minus the key's length)",
+        why: "key, NUL and value travel in one Jacdac packet, at most 232 bytes (236 of frame less a 4-byte header), to the store and back",
+        says: "231 minus the key",
         ...scriptCheck("settings-checks", settingChecks, "checkSettingText", [PROBE_KEY, "settings.set()"]),
     },
 ]

@@ -88,11 +88,14 @@ export const EAP_TEXT_MAX_BYTES = 127
 export const SETTING_KEY_MIN_CHARS = 1
 export const SETTING_KEY_MAX_CHARS = 13
 /**
- * A value travels in one Jacdac packet (236 bytes of payload) as key, NUL,
- * value, both in the set command and in the get reply (services/settings.c):
- * so a value is at most 235 minus the key's length, in bytes of its JSON text.
+ * A value travels in one Jacdac packet as key, NUL, value, both in the set
+ * command and in the get reply (jacdac-c services/settings.c). A frame holds
+ * 236 bytes of data (jd_physical.h JD_SERIAL_PAYLOAD_SIZE) and the packet's
+ * own header takes 4 of them (jd_util.c jd_push_in_frame), so a payload is at
+ * most 232 bytes and a value at most 231 minus the key's length, in bytes of
+ * its JSON text. Measured on the VM: 232 is kept, 233 never arrives.
  */
-export const SETTING_PACKET_BYTES = 235
+export const SETTING_PACKET_BYTES = 231
 /**
  * All settings together: jd_fstor.c keeps the small entries in its header
  * area, 1/16 of the `fstor` partition (256 KB on the ESP32 runtime 2.16, so

@@ -83,6 +83,10 @@ async function remove(key: string, library: boolean, what: string): Promise<void
     checkSettingKey(key, what, library)
     await bound(what)
     await store.delete(key)
+    // commands are only queued: a get behind it returns once the delete is done
+    // (a program that ends at once would otherwise leave it unsent)
+    if ((await fetchRaw(key, what)).length !== 0)
+        throw new Error(`${what}: the board's settings service did not delete "${key}"`)
 }
 
 /**
@@ -90,7 +94,7 @@ async function remove(key: string, library: boolean, what: string): Promise<void
  *
  * Keys: 1..13 characters of letters, digits, `_`, `-`, `.` (not starting
  * `camscript.`). Values: strings, finite numbers, booleans, or arrays and
- * objects of those, stored as JSON text of at most 235 minus the key's
+ * objects of those, stored as JSON text of at most 231 minus the key's
  * length bytes; about 16 KB for all keys together. Misuse throws at once.
  */
 export const settings = {
@@ -112,7 +116,7 @@ export const settings = {
     set: async function (key: string, value: any): Promise<void> {
         await writeStored(key, value, false, "settings.set()")
     },
-    /** Removes `key` (nothing happens when there is none). Throws for a bad key. */
+    /** Removes `key` (nothing happens when there is none); returns once the store has. Throws for a bad key. */
     delete: async function (key: string): Promise<void> {
         await remove(key, false, "settings.delete()")
     },
