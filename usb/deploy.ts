@@ -128,8 +128,9 @@ export async function deployProgram(
             throw vanished(path, sent, program.image.length, e)
         }
         if (link.lost) throw vanished(path, sent, program.image.length)
-        if (wasAutostart !== undefined) await setBool(manager, R.Autostart, wasAutostart)
+        // before autostart returns: restoring it starts the program at once
         await options.beforeStart?.(manager)
+        if (wasAutostart !== undefined) await setBool(manager, R.Autostart, wasAutostart)
         programStarted = true
         await setBool(manager, R.Running, true)
         const after = hex(await register(manager, R.ProgramSha256))
