@@ -80,16 +80,19 @@ function project(secretsMode: number): { dir: string; script: string } {
 
 for (const format of ["--verbose", "--json"]) {
     // serial: camscriptMain captures this process's stdout and stderr
-    test.serial(`the secrets file and --secret reach the script's settings and appear nowhere (${format})`, async (t) => {
-        const { script } = project(0o600)
-        const r = await camscriptMain("sim", script, "--secret", `api_token=${FLAG_SECRET}`, format, "--verbose")
-        const all = r.stdout + r.stderr
-        t.is(r.code, 0, all.slice(-800))
-        t.true(all.includes(fingerprint("wifi_pass", FILE_SECRET)), all.slice(-800))
-        t.true(all.includes(fingerprint("api_token", FLAG_SECRET)), "the flag overrides the file's key")
-        t.true(all.includes("port 8443"), "a file's number stays a number")
-        for (const s of [FILE_SECRET, FLAG_SECRET, OVERRIDDEN]) t.false(all.includes(s), `"${s}" was printed`)
-    })
+    test.serial(
+        `the secrets file and --secret reach the script's settings and appear nowhere (${format})`,
+        async (t) => {
+            const { script } = project(0o600)
+            const r = await camscriptMain("sim", script, "--secret", `api_token=${FLAG_SECRET}`, format, "--verbose")
+            const all = r.stdout + r.stderr
+            t.is(r.code, 0, all.slice(-800))
+            t.true(all.includes(fingerprint("wifi_pass", FILE_SECRET)), all.slice(-800))
+            t.true(all.includes(fingerprint("api_token", FLAG_SECRET)), "the flag overrides the file's key")
+            t.true(all.includes("port 8443"), "a file's number stays a number")
+            for (const s of [FILE_SECRET, FLAG_SECRET, OVERRIDDEN]) t.false(all.includes(s), `"${s}" was printed`)
+        },
+    )
 }
 
 test.serial("a secrets file others can read is refused before anything runs, naming chmod 600", async (t) => {
@@ -130,4 +133,14 @@ test.serial("a bad --secret is refused with what is wrong, before anything runs,
     const ok = await camscriptMain("sim", script, "--secret", `wifi_pass=${"y".repeat(220)}`, "--no-timeline")
     t.is(ok.code, 0, ok.stderr)
     t.regex(ok.stdout, new RegExp(`wifi_pass 220 ${220 * "y".charCodeAt(0)}`))
+})
+
+test("the station example reads its password from the board's settings: --secret joins, none refuses", async (t) => {
+    const joined = await run("examples/wifi-station-secret.ts", "--secret", "wifi_pass=my-password", "--timeout", "60s")
+    t.is(joined.code, 0, joined.all.slice(-500))
+    t.regex(joined.all, /\] link up/)
+    t.false(joined.all.includes("my-password"))
+    const none = await run("examples/wifi-station-secret.ts", "--timeout", "60s")
+    t.is(none.code, 1)
+    t.regex(none.all, /no Wi-Fi password in the board's settings: provide wifi_pass with --secret or the secrets file/)
 })

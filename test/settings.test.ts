@@ -1,4 +1,8 @@
 import test from "ava"
+import { mkdtempSync, statSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { camscriptMain } from "./helpers/main"
 import { runScript } from "./helpers/run"
 
 // `settings` through the compiled bytecode on the VM: values kept in the
@@ -171,3 +175,33 @@ console.log("missing " + (await settings.get("k" + n, "none")))
         "missing none",
     ])
 })
+
+test.serial(
+    "setup, then join: the pair provided once is kept in the --flash file and used at every later start",
+    async (t) => {
+        const flash = join(mkdtempSync(join(tmpdir(), "camscript-setup-")), "cam.flash")
+        const sim = (...args: string[]) =>
+            camscriptMain("sim", "examples/setup-then-join.ts", "--flash", flash, "--no-timeline", ...args)
+        const setup = await sim("--world", "sim/worlds/setup-network.json")
+        t.is(setup.code, 0, setup.stderr)
+        t.regex(setup.stdout, /no home network stored: hosting camscript-setup for setup/)
+        t.regex(setup.stdout, /installer joined: /)
+        // the flash file may hold passwords: its owner's only
+        t.is(statSync(flash).mode & 0o777, 0o600)
+        const provided = await sim("--secret", "wifi_ssid=my-network", "--secret", "wifi_pass=my-password")
+        t.is(provided.code, 0, provided.stderr)
+        t.regex(provided.stdout, /joined my-network at 192\.168\.1\.100/)
+        t.false((provided.stdout + provided.stderr).includes("my-password"))
+        const later = await sim()
+        t.is(later.code, 0, later.stderr)
+        t.regex(later.stdout, /joined my-network at 192\.168\.1\.100/)
+        // a board whose flash was not kept starts from setup again
+        const blank = await camscriptMain(
+            "sim",
+            "examples/setup-then-join.ts",
+            "--world",
+            "sim/worlds/setup-network.json",
+        )
+        t.regex(blank.stdout, /no home network stored/)
+    },
+)
