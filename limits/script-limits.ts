@@ -302,7 +302,7 @@ export const SCRIPT: Limit[] = [
     {
         id: "setting-key",
         side: "script",
-        where: "settings.get(key), settings.set(key, value), settings.delete(key), --secret KEY=..., the secrets file",
+        where: "settings.get/set/delete(key), --secret KEY=, secrets file",
         kind: "chars",
         min: L.SETTING_KEY_MIN_CHARS,
         max: L.SETTING_KEY_MAX_CHARS,
@@ -316,7 +316,7 @@ export const SCRIPT: Limit[] = [
     {
         id: "setting-value",
         side: "script",
-        where: `settings.set(key, value): the value's JSON text, here beside a key of ${PROBE_KEY.length} characters`,
+        where: `settings.set(key, value), key of ${PROBE_KEY.length} characters`,
         kind: "size",
         max: L.SETTING_PACKET_BYTES - PROBE_KEY.length,
         unit: "bytes of JSON text (231 minus the key's length)",
