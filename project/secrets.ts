@@ -30,7 +30,7 @@ export class SecretError extends Error {
 }
 
 /** `--secret key=value`: the value is a string, stored as JSON text. */
-export function parseSecretFlag(text: string): Secret {
+function parseSecretFlag(text: string): Secret {
     const eq = text.indexOf("=")
     // the text may be a password typed without its key: never repeat it
     if (eq < 0) throw new SecretError(`--secret takes KEY=VALUE; the argument given has no "="`)
@@ -68,7 +68,7 @@ function checkPrivate(file: string) {
  * boolean, or an array or object of those). The file must be readable by
  * its owner only (mode 600): refused otherwise.
  */
-export function readSecretsFile(file: string): Secret[] {
+function readSecretsFile(file: string): Secret[] {
     checkPrivate(file)
     const what = `the secrets file ${file}`
     let raw: unknown
@@ -83,7 +83,7 @@ export function readSecretsFile(file: string): Secret[] {
 }
 
 /** The file's secrets, then the flags' (a flag overrides the file's key). */
-export function gatherSecrets(file: string | undefined, flags: string[]): Secret[] {
+function gatherSecrets(file: string | undefined, flags: string[]): Secret[] {
     const byKey = new Map<string, Secret>()
     if (file !== undefined) for (const s of readSecretsFile(file)) byKey.set(s.key, s)
     for (const f of flags) {

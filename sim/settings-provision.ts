@@ -9,7 +9,7 @@ import type { Clock } from "./radio/air"
 // script is deployed, so its first `settings.get` finds them.
 
 /** The VM announces its services on its first tick; a loaded machine's virtual clock is not slower. */
-export const SETTINGS_SERVICE_WAIT_MS = 2000
+const SETTINGS_SERVICE_WAIT_MS = 2000
 const POLL_MS = 10
 
 /** The VM's settings service, once its device has announced itself on `bus`. */

@@ -29,7 +29,7 @@ export interface DevsVm {
  * too: jacdac-c jd_fstor.c gives it 1/16 of the flash, 16 KB (the WASM
  * default of 128 KB would give 8 KB).
  */
-export const SIM_FLASH_BYTES = 256 * 1024
+const SIM_FLASH_BYTES = 256 * 1024
 
 type VmFactory = (moduleArg?: object) => Promise<DevsVm>
 
