@@ -79,6 +79,11 @@ export async function writeStored(key: string, value: any, library: boolean, wha
         )
 }
 
+/** For the library's own keys: delete without the reserved-prefix check. */
+export async function removeStored(key: string, what: string): Promise<void> {
+    await remove(key, true, what)
+}
+
 async function remove(key: string, library: boolean, what: string): Promise<void> {
     checkSettingKey(key, what, library)
     await bound(what)
