@@ -4,8 +4,12 @@ import { closeSync, existsSync, openSync, readFileSync, writeSync } from "node:f
 // when one is given so a flashed runtime and a deployed program survive a
 // restart of the virtual board.
 
-/** The DeviceScript runtime keeps the deployed program in this many bytes at the end of the flash. */
-const PROGRAM_REGION_SIZE = 128 * 1024
+/**
+ * The DeviceScript runtime keeps the deployed program and its settings in
+ * this many bytes at the end of the flash: the VM's whole flash (sim/vm/devs-vm.ts),
+ * 256 KB as the ESP32 runtime's `fstor` partition.
+ */
+const PROGRAM_REGION_SIZE = 256 * 1024
 
 export class FlashChip {
     readonly data: Buffer
