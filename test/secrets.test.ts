@@ -1,5 +1,5 @@
 import test from "ava"
-import { chmodSync, mkdtempSync, writeFileSync } from "node:fs"
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { camscriptBin } from "./helpers/bin"
@@ -83,9 +83,20 @@ for (const format of ["--verbose", "--json"]) {
     test.serial(
         `the secrets file and --secret reach the script's settings and appear nowhere (${format})`,
         async (t) => {
-            const { script } = project(0o600)
-            const r = await camscriptMain("sim", script, "--secret", `api_token=${FLAG_SECRET}`, format, "--verbose")
-            const all = r.stdout + r.stderr
+            const { dir, script } = project(0o600)
+            const report = join(dir, "report.html")
+            const r = await camscriptMain(
+                "sim",
+                script,
+                "--secret",
+                `api_token=${FLAG_SECRET}`,
+                format,
+                "--verbose",
+                "--report",
+                report,
+            )
+            // the report page holds the script's output too
+            const all = r.stdout + r.stderr + readFileSync(report, "utf8")
             t.is(r.code, 0, all.slice(-800))
             t.true(all.includes(fingerprint("wifi_pass", FILE_SECRET)), all.slice(-800))
             t.true(all.includes(fingerprint("api_token", FLAG_SECRET)), "the flag overrides the file's key")
