@@ -36,9 +36,11 @@ let memory: Remembered[] = null
 async function load(): Promise<Remembered[]> {
     if (memory) return memory
     const found: Remembered[] = []
+    // the slots fill from the first, without gaps: a cold board costs one read
     for (const key of SLOT_KEYS) {
         const r = await readStored(key, null, true, "fast reconnect")
-        if (r !== null && typeof r === "object" && typeof r.ssid === "string") found.push(r)
+        if (r === null || typeof r !== "object" || typeof r.ssid !== "string") break
+        found.push(r)
     }
     memory = found
     return memory
