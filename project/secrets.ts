@@ -79,7 +79,12 @@ function readSecretsFile(file: string): Secret[] {
     }
     if (typeof raw !== "object" || raw === null || Array.isArray(raw))
         throw new SecretError(`${what} must hold a JSON object of settings: { "wifi_pass": "..." }`)
-    return Object.entries(raw as Record<string, unknown>).map(([key, value]) => checked(key, value, what))
+    return secretsFromValues(raw as Record<string, unknown>, what)
+}
+
+/** Secrets from an object of key to value (the secrets file's, `camscript/testing`'s `secrets`). */
+export function secretsFromValues(values: Record<string, unknown>, what: string): Secret[] {
+    return Object.entries(values).map(([key, value]) => checked(key, value, what))
 }
 
 /** The file's secrets, then the flags' (a flag overrides the file's key). */

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { camscriptMain } from "./helpers/main"
 import { runScript } from "./helpers/run"
+import { runSource } from "../testing/index"
 
 // `settings` through the compiled bytecode on the VM: values kept in the
 // runtime's Jacdac settings store, in the simulated board's flash, which a
@@ -205,3 +206,16 @@ test.serial(
         t.regex(blank.stdout, /no home network stored/)
     },
 )
+
+test("camscript/testing: runSource({ secrets }) puts them on the board first; a bad key is refused naming it", async (t) => {
+    const source = `import { settings } from "camscript"
+const pass: string = await settings.get("wifi_pass", "")
+console.log("pass " + pass.length + " port " + (await settings.get("port")))
+`
+    const run = await runSource(source, { secrets: { wifi_pass: "a-test-password", port: 8443 }, timeout: "10s" })
+    t.is(run.outcome, "finished", run.error)
+    t.deepEqual(run.lines, ["pass 15 port 8443"])
+    await t.throwsAsync(runSource(source, { secrets: { "wifi password": "x" } }), {
+        message: `runScript(): secrets: the key "wifi password" has " " at 4; a key is 1..13 characters of letters, digits, '_', '-' and '.'`,
+    })
+})
