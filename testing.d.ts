@@ -18,6 +18,13 @@ export interface RunOptions {
     runFor?: string
     /** the network drivers: the simulator's models (default) or the firmware's C in WebAssembly */
     driver?: "model" | "firmware"
+    /**
+     * Settings on the board before the script starts, as `camscript sim
+     * --secret` puts them (the script reads them with `settings.get(key)`);
+     * values are strings, numbers, booleans, or arrays and objects of those.
+     * The project's secrets file is not read: a test never depends on a real password.
+     */
+    secrets?: Record<string, unknown>
 }
 
 export interface OutputLine {

@@ -9,12 +9,14 @@ interface OptionSpec {
     short?: string
     /** for messages: `--world FILE` */
     value?: string
+    /** a string option that may be given again and again: its values, in order, as a string[] */
+    multiple?: boolean
 }
 
 export type OptionSpecs = Record<string, OptionSpec>
 
 export interface ParsedArgs {
-    values: Record<string, string | boolean | undefined>
+    values: Record<string, string | boolean | string[] | undefined>
     positionals: string[]
 }
 
@@ -63,7 +65,10 @@ export function parseCommandArgs(argv: readonly string[], options: OptionSpecs):
         if (value === undefined || (inline === undefined && value.startsWith("-") && !/^-\d/.test(value)))
             throw new ArgumentError(`--${name} needs a value: --${name} ${spec.value ?? "VALUE"}`)
         if (inline === undefined) i++
-        values[name] = value
+        if (spec.multiple) {
+            const earlier = values[name]
+            values[name] = [...(Array.isArray(earlier) ? earlier : []), value]
+        } else values[name] = value
     }
     return { values, positionals }
 }

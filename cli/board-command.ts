@@ -5,6 +5,7 @@ import { BoardError, type BoardInfo } from "../project/boards"
 import { CompileError, FIRMWARE_KINDS, type FirmwareKind } from "../compiler/compile"
 import { chooseBoard } from "../project/board-choice"
 import { projectSettings, SettingsError } from "../project/settings"
+import { SecretError } from "../project/secrets"
 import { WorldError } from "../sim/world/world"
 import { HardwareError } from "../usb/errors"
 import { ProgramFileError } from "../usb/program"
@@ -28,7 +29,7 @@ export interface Command {
     summary: string
     usage: string
     options: NonNullable<ParseArgsConfig["options"]>
-    run(values: Record<string, string | boolean | undefined>, positionals: string[]): Promise<number>
+    run(values: Record<string, string | boolean | string[] | undefined>, positionals: string[]): Promise<number>
 }
 
 export async function runCommand(command: Command, argv: string[]): Promise<number> {
@@ -56,7 +57,8 @@ export async function runCommand(command: Command, argv: string[]): Promise<numb
             e instanceof BoardError ||
             e instanceof WorldError ||
             e instanceof ProgramFileError ||
-            e instanceof SettingsError
+            e instanceof SettingsError ||
+            e instanceof SecretError
         ) {
             process.stderr.write(`camscript ${command.name}: ${e.message}\n`)
             return 2

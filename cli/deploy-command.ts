@@ -1,5 +1,8 @@
 import { chosenBoard, chosenFirmware, type Command, formatBytes, UsageError } from "./board-command"
 import { deployProgram } from "../usb/deploy"
+import { writeBoardSettings } from "../usb/settings-write"
+import { projectSecrets } from "../project/secrets"
+import { projectSettings } from "../project/settings"
 import { ConsoleLines } from "../usb/console-lines"
 import { followUntil } from "../usb/monitor"
 import { choosePort } from "../usb/ports"
@@ -12,7 +15,7 @@ import { parseForDuration } from "./monitor-command"
 export const deployCommand: Command = {
     name: "deploy",
     summary: "put a script (or a built .devs image) on the board over USB",
-    usage: `usage: camscript deploy <script.ts | file.devs> [--port DEVICE] [--board ID] [--firmware camscript|stock] [--monitor] [--for DURATION]
+    usage: `usage: camscript deploy <script.ts | file.devs> [--port DEVICE] [--board ID] [--firmware camscript|stock] [--secret KEY=VALUE]... [--monitor] [--for DURATION]
 
 Builds <script.ts> for the board (or takes a built image) and deploys it over
 USB through the board's DeviceScript manager: skipped when the board already
@@ -24,6 +27,9 @@ image streamed, the program started again and its hash checked.
   --board ID       the board to build for (default: devicescript.json "board")
   --firmware KIND  the runtime the board has, for a script: camscript (default) or
                    stock (the stock DeviceScript ESP32 firmware: Wi-Fi station only)
+  --secret KEY=VALUE  write a setting to the board after the upload, before the
+                   program starts (it reads it with settings.get("KEY")); repeatable;
+                   added to the devicescript.json "secrets" file's. Never in the image
   --monitor        then follow the board's console, as \`camscript monitor\`
   --for DURATION   with --monitor: stop following after DURATION (e.g. 30s)
 `,
@@ -33,6 +39,7 @@ image streamed, the program started again and its hash checked.
         firmware: { type: "string" },
         monitor: { type: "boolean" },
         for: { type: "string" },
+        secret: { type: "string", multiple: true },
     },
     async run(values, positionals) {
         if (positionals.length !== 1)
@@ -42,6 +49,8 @@ image streamed, the program started again and its hash checked.
                     : "deploy needs a script (.ts) or an image (.devs)",
             )
         const forMs = parseForDuration(values.for)
+        // refused before the port is touched: a bad --secret is a usage error
+        const secrets = projectSecrets(projectSettings(positionals[0]), (values.secret as string[] | undefined) ?? [])
         const firmware = chosenFirmware(values.firmware)
         const runtime = runtimeFor(firmware)
         const input = positionals[0]
@@ -71,6 +80,7 @@ image streamed, the program started again and its hash checked.
             board,
             runtime,
             keepOpen: values.monitor === true,
+            beforeStart: secrets.length ? (manager) => writeBoardSettings(manager, secrets) : undefined,
             onProgramLog: (line) => (lines ? lines.pushLine(line) : earlier.push(line)),
             onProgress: (p) => {
                 const step = Math.floor(p * 10)
@@ -85,6 +95,11 @@ image streamed, the program started again and its hash checked.
                 ? `upload skipped: the board already holds this image (sha256 ${result.sha256.slice(0, 16)}…); program restarted\n`
                 : `deployed ${result.bytes} bytes in ${(result.ms / 1000).toFixed(2)} s (sha256 ${result.sha256.slice(0, 16)}… checked)\n`,
         )
+        // keys only: a value is never printed
+        if (secrets.length)
+            process.stdout.write(
+                `wrote ${secrets.length} secret(s) to the board's settings: ${secrets.map((s) => s.key).join(", ")}\n`,
+            )
         if (!result.link) return 0
         const link = result.link
         lines = new ConsoleLines({ program, print: (l) => process.stdout.write(`${l}\n`) })

@@ -72,7 +72,13 @@ function projectFiles(dir: string, from: string | undefined): Map<string, string
     files.set("tsconfig.json", json({ extends: "camscript/tsconfig.json", include: ["src/**/*.ts"] }))
     files.set(
         "devicescript.json",
-        json({ board: "ai_thinker_esp32_cam", world: "worlds/home.json", network: { hostname } }),
+        json({
+            board: "ai_thinker_esp32_cam",
+            world: "worlds/home.json",
+            network: { hostname },
+            // git-ignored: passwords for `sim`/`deploy`, written to the board's settings (docs/cli.md)
+            secrets: "secrets.json",
+        }),
     )
     files.set(
         "src/main.ts",
@@ -120,7 +126,7 @@ test("a wrong password: the script fails, and the reason says why", async () => 
 })
 `,
     )
-    files.set(".gitignore", "node_modules/\n*.devs\n*-dbg.json\n")
+    files.set(".gitignore", "node_modules/\n*.devs\n*-dbg.json\nsecrets.json\n")
     return files
 }
 

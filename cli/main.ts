@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs"
 import { resolve } from "node:path"
 import { BoardError } from "../project/boards"
 import { BOARDS_USAGE, boardsCommand } from "./boards-command"
@@ -16,6 +17,7 @@ import { DEFAULT_SIM_TIMEOUT_MS, ImageRefusedError, type OutputLine, runSimulati
 import { frameWriter } from "../sim/camera/frame-files"
 import { DRIVER_KINDS, type DriverKind } from "../sim/firmware/drivers"
 import { projectSettings, SettingsError } from "../project/settings"
+import { projectSecrets, SecretError } from "../project/secrets"
 import { chooseBoard } from "../project/board-choice"
 import type { TimelineEntry } from "../sim/timeline"
 import { colourWanted, formatEntryColoured, paint } from "./colour"
@@ -38,7 +40,7 @@ import { printable, printableLines } from "../project/printable"
 // passed, 1 it threw (or did not compile), 2 usage, world or board errors,
 // 124 the simulated --timeout passed.
 
-const SIM_USAGE = `usage: camscript sim <script.ts> [--world FILE] [--board ID] [--timeout DURATION | --run-for DURATION] [--driver model|firmware] [--firmware camscript|stock] [--flash FILE] [--frames DIR] [--realtime] [--verbose] [--no-timeline] [--json] [--report FILE.html] [--watch]
+const SIM_USAGE = `usage: camscript sim <script.ts> [--world FILE] [--board ID] [--timeout DURATION | --run-for DURATION] [--driver model|firmware] [--firmware camscript|stock] [--flash FILE] [--frames DIR] [--secret KEY=VALUE]... [--realtime] [--verbose] [--no-timeline] [--json] [--report FILE.html] [--watch]
        camscript sim [<script.ts>] --world SITE.json [--json] ...   (a world with cameras: all of them)
 
 Compiles <script.ts> to DeviceScript bytecode and runs it on the VM in the
@@ -58,6 +60,10 @@ simulator, against a world file (default: devicescript.json "world").
                       keeps it (fast reconnect's memory of the last access point)
   --frames DIR        keep every frame the script captured in DIR, as JPEG files
                       named by camera and sequence (camera-000012.jpg)
+  --secret KEY=VALUE  put a setting on the board before the script starts, which
+                      reads it with settings.get("KEY"); repeatable; added to the
+                      devicescript.json "secrets" file's. Never compiled into the
+                      image, never printed
   --realtime          run on the wall clock instead of virtual time
   --no-timeline       do not print the link timeline (stderr)
   --report FILE.html  write a page drawing each link's state and RSSI over simulated
@@ -77,6 +83,7 @@ const SIM_OPTIONS: OptionSpecs = {
     firmware: { type: "string", value: "camscript|stock" },
     flash: { type: "string", value: "FILE" },
     frames: { type: "string", value: "DIR" },
+    secret: { type: "string", value: "KEY=VALUE", multiple: true },
     verbose: { type: "boolean" },
     "no-timeline": { type: "boolean" },
     board: { type: "string", value: "ID" },
@@ -192,6 +199,7 @@ function failureExitCode(e: unknown): number | undefined {
         e instanceof BoardError ||
         e instanceof ScriptFileError ||
         e instanceof SettingsError ||
+        e instanceof SecretError ||
         e instanceof TestFilesError ||
         e instanceof InitError ||
         e instanceof ReportFileError ||
@@ -269,6 +277,7 @@ async function simOnce(args: string[], values: ParsedArgs["values"], watched?: S
         firmware?: string
         flash?: string
         frames?: string
+        secret?: string[]
         verbose?: boolean
         "no-timeline"?: boolean
         board?: string
@@ -295,8 +304,13 @@ async function simOnce(args: string[], values: ParsedArgs["values"], watched?: S
         throw new UsageError(
             "--driver firmware runs camscript's C drivers; the stock firmware has none: drop one of them",
         )
+    // before anything runs: a bad --secret is a usage error
+    const secrets = projectSecrets(settings, opts.secret ?? [])
+    if (settings.secretsFile && existsSync(settings.secretsFile)) watched?.add(settings.secretsFile)
     const world = loadWorldFile(worldFile)
     if (world.cameras) {
+        if (secrets.length)
+            throw new UsageError("--secret and the secrets file are for one camera, not a world with cameras")
         // a fleet: the script given (if any) is for the cameras that name none
         if (opts.realtime || opts.driver === "firmware")
             throw new UsageError("a world with cameras runs in virtual time on the simulator's drivers")
@@ -366,6 +380,7 @@ async function simOnce(args: string[], values: ParsedArgs["values"], watched?: S
         // printed as they come: a run of months must not hold them all
         keepRecords: false,
         flash,
+        settings: secrets,
         driver,
         firmware,
         onFrame: opts.frames !== undefined ? frameWriter(resolve(opts.frames)) : undefined,

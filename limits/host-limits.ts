@@ -12,9 +12,21 @@ import { loadFlashFile, MAX_FLASH_BYTES } from "../sim/flash-file"
 import { projectSettings } from "../project/settings"
 import { devsImageProblem, emptyDevsImage } from "../formats/devs-image"
 import { DEPLOY_ALIGN, largestImage, RUNTIMES, runtimeRule } from "../project/runtime"
+import { SECRETS_FILE_MAX_BYTES } from "../project/secrets"
 import type { Limit } from "./limit"
 
 export const HOST: Limit[] = [
+    {
+        id: "secrets-file",
+        side: "host",
+        where: 'the secrets file (devicescript.json "secrets")',
+        kind: "size",
+        max: L.SETTINGS_STORE_BYTES,
+        unit: "bytes",
+        why: "its secrets go into the board's settings store, about 16 KB for all keys (jd_fstor.c: 1/16 of the 256 KB fstor partition)",
+        says: "the limit is",
+        check: (v) => void withFile(v as string, (f) => readRegularFile(f, "the secrets file", SECRETS_FILE_MAX_BYTES)),
+    },
     {
         id: "duration",
         side: "host",

@@ -8,6 +8,7 @@ import { parseIp, parseMac } from "../src/network/address"
 import { checkHostname, checkKey, checkSsid } from "../src/network/credentials"
 import * as R from "../src/network/ranges"
 import * as C from "../src/camera/checks"
+import { checkSettingKey, checkSettingText } from "../src/settings-checks"
 import type { Limit } from "./limit"
 
 /** A script-side check `fn(value, what, ...args)` from a src module, run here and in the VM. */
@@ -26,6 +27,9 @@ const ranges = R as unknown as Record<string, (...a: any[]) => unknown>
 const cameraChecks = C as unknown as Record<string, (...a: any[]) => unknown>
 /** The default board's PSRAM (ai_thinker_esp32_cam): 4 MiB. */
 const PSRAM_4MIB = 4194304
+const settingChecks = { checkSettingKey, checkSettingText } as Record<string, (...a: any[]) => unknown>
+/** The key the value entry is probed with: 9 characters, so 231 - 9 = 222 bytes. */
+const PROBE_KEY = "wifi_pass"
 
 export const SCRIPT: Limit[] = [
     {
@@ -419,6 +423,31 @@ export const SCRIPT: Limit[] = [
         why: "what the chip holds in RAM for its private key",
         says: "the camera holds at most 4096 bytes",
         ...scriptCheck("network/ranges", ranges, "checkPemSize", ["connect(): clientKey", L.CLIENT_KEY_MAX_BYTES]),
+    },
+    {
+        id: "setting-key",
+        side: "script",
+        where: "settings.get/set/delete(key), --secret KEY=, secrets file",
+        kind: "chars",
+        min: L.SETTING_KEY_MIN_CHARS,
+        max: L.SETTING_KEY_MAX_CHARS,
+        unit: "characters: letters, digits, '_', '-', '.'",
+        why: "DeviceScript's settings client allows 13; jacdac-c keeps a key behind ':' in a 15-character C string (jd_fstor.c)",
+        says: "1..13 characters",
+        ...scriptCheck("settings-checks", settingChecks, "checkSettingKey", ["settings.set()"]),
+        allowed: ["a.b-c_D9", "wifi_pass"],
+        refused: ["a b", "é", "a\u0000b", "camscript.x"],
+    },
+    {
+        id: "setting-value",
+        side: "script",
+        where: `settings.set(key, value), key of ${PROBE_KEY.length} characters`,
+        kind: "size",
+        max: L.SETTING_PACKET_BYTES - PROBE_KEY.length,
+        unit: "bytes of JSON text (231 minus the key's length)",
+        why: "key, NUL and value travel in one Jacdac packet, at most 232 bytes (236 of frame less a 4-byte header), to the store and back",
+        says: "231 minus the key",
+        ...scriptCheck("settings-checks", settingChecks, "checkSettingText", [PROBE_KEY, "settings.set()"]),
     },
 ]
 

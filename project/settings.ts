@@ -18,6 +18,11 @@ export interface ProjectSettings {
         /** DHCP hostname every interface starts with */
         hostname: string
     }
+    /**
+     * the git-ignored secrets file, relative to the project (project/secrets.ts):
+     * written to the board's settings at `sim` and `deploy`; absent: none
+     */
+    secrets?: string
 }
 
 /** devicescript.json cannot be read or breaks a rule: a usage error (exit 2). */
@@ -42,6 +47,8 @@ export interface FoundSettings extends ProjectSettings {
     given: { board: boolean; world: boolean; hostname: boolean }
     /** `world` as an absolute path (relative to the file's folder) */
     worldFile: string
+    /** `secrets` as an absolute path (relative to the file's folder) */
+    secretsFile?: string
 }
 
 /**
@@ -98,16 +105,18 @@ function readSettings(file: string): FoundSettings {
     }
     if (typeof raw !== "object" || raw === null || Array.isArray(raw))
         throw new SettingsError(`${shownPath(file)}: must be an object of settings: board, world, network`)
-    const known = ["$schema", "board", "world", "network"]
+    const known = ["$schema", "board", "world", "network", "secrets"]
     for (const k of Object.keys(raw))
         if (!known.includes(k))
             throw new SettingsError(
-                `${shownPath(file)}: unknown setting "${k}"${didYouMean(k, known)} (known: board, world, network)`,
+                `${shownPath(file)}: unknown setting "${k}"${didYouMean(k, known)} (known: board, world, network, secrets)`,
             )
     if (raw.board !== undefined && typeof raw.board !== "string")
         throw new SettingsError(`${shownPath(file)}: board must be a board id string`)
     if (raw.world !== undefined && typeof raw.world !== "string")
         throw new SettingsError(`${shownPath(file)}: world must be a path string`)
+    if (raw.secrets !== undefined && (typeof raw.secrets !== "string" || raw.secrets === ""))
+        throw new SettingsError(`${shownPath(file)}: secrets must be a path string (the git-ignored secrets file)`)
     if (raw.network !== undefined) {
         if (typeof raw.network !== "object" || raw.network === null || Array.isArray(raw.network))
             throw new SettingsError(`${shownPath(file)}: network must be an object: { "hostname": ... }`)
@@ -137,5 +146,8 @@ function readSettings(file: string): FoundSettings {
         },
         // a project without a world of its own uses camscript's default world
         worldFile: raw.world !== undefined ? resolve(dirname(file), world) : fromRoot(world),
+        ...(raw.secrets !== undefined
+            ? { secrets: raw.secrets, secretsFile: resolve(dirname(file), raw.secrets) }
+            : {}),
     }
 }

@@ -9,6 +9,7 @@ const jd = require("jacdac-ts") as typeof Jacdac
 export type Packet = Jacdac.Packet
 export type JDBus = Jacdac.JDBus
 export type JDServiceServer = Jacdac.JDServiceServer
+export type JDService = Jacdac.JDService
 export const {
     ButtonServer,
     JDBus,
@@ -19,4 +20,6 @@ export const {
     jdunpack,
     serviceSpecifications,
     loadServiceSpecifications,
+    SettingsClient,
+    SRV_SETTINGS,
 } = jd

@@ -20,6 +20,8 @@ import { Timeline, type TimelineEntry } from "./timeline"
 import { type Route, SimSockets } from "./net/sockets"
 import { realIoPending } from "./realio"
 import { createVm, type DevsVm } from "./vm/devs-vm"
+import { provisionVmSettings } from "./settings-provision"
+import type { Secret } from "../project/secrets"
 import { gcHeapReader, type GcHeapStats } from "./vm/gc-heap"
 import { Wire } from "./wired/wire"
 import type { World } from "./world/world"
@@ -107,6 +109,12 @@ export interface RunOptions {
      * at start (absent: an empty flash) and replaced by every write.
      */
     flash?: { data?: Uint8Array }
+    /**
+     * Settings (secrets) written to the VM's settings store before the script
+     * is deployed (`sim --secret`, the secrets file); the run starts that much
+     * later in simulated time (milliseconds).
+     */
+    settings?: Secret[]
     /** ends the run with outcome "finished" */
     signal?: AbortSignal
     /** every frame the camera delivered to the script, with its JPEG bytes (--frames, camscript/testing) */
@@ -146,6 +154,9 @@ export const VIRTUAL_FAKES: FakeTimers.FakeMethod[] = [
 // captured before any run fakes them: wall time, and real waits for socket I/O
 const wallNow = performance.now.bind(performance)
 const realSetTimeout = setTimeout
+
+/** The simulated board's Jacdac device id. */
+const VM_DEVICE_ID = "ca3c0de0ca3c0de0"
 
 /** A restart-driver event keeps the drivers' device off the bus this long (a driver task re-initialising). */
 export const DRIVER_RESTART_MS = 3000
@@ -396,13 +407,26 @@ async function simulate(options: RunOptions): Promise<RunResult> {
         // (an abort while the VM was loading has already fired)
         if (options.signal?.aborted) end({ outcome: "finished", exitCode: 0 })
         options.signal?.addEventListener("abort", () => end({ outcome: "finished", exitCode: 0 }))
-        theVm.devsSetDeviceId("ca3c0de0ca3c0de0")
+        theVm.devsSetDeviceId(VM_DEVICE_ID)
         theVm.devsStart()
         // the VM plays the board's runtime: an image that runtime would not
         // take is refused by name here (the VM itself would assert and abort)
         const problem =
             options.script && devsImageProblem(options.script.image, runtimeRule(runtimeFor(options.firmware)))
         if (problem) throw new ImageRefusedError(`the image cannot run: ${problem}`)
+        if (options.settings?.length) {
+            // no program runs while they are written (a flash file may hold the last run's)
+            theVm.devsDeploy(new Uint8Array(0))
+            const writing = provisionVmSettings(bus, VM_DEVICE_ID, clock, options.settings)
+            let settled = false
+            writing.then(
+                () => (settled = true),
+                () => (settled = true),
+            )
+            // the VM and the bus need time to move: the run's loop has not started yet
+            if (fake) while (!settled) await fake.nextAsync()
+            await writing
+        }
         const rc = options.script ? theVm.devsDeploy(options.script.image) : 0
         if (rc !== 0) throw new ImageRefusedError(`the VM refused the compiled image (code ${rc})`)
         options.onVmStarted?.({ gcHeap: gcHeapReader(theVm) })

@@ -113,3 +113,28 @@ export const FLASH_LEVEL_MAX = 255
 export const DRAM_FRAME_BUFFER_MAX_BYTES = 32768
 /** Of the board's PSRAM, this much is left to everything else (Wi-Fi and lwIP buffers, the network's send queues). */
 export const PSRAM_RESERVED_BYTES = 1048576
+/**
+ * Settings (`settings.set(key, value)`), kept by the runtime's Jacdac settings
+ * service in flash. A key is 1..13 characters: DeviceScript's own settings
+ * client allows 13 (@devicescript/settings MAX_KEY_SIZE); jacdac-c's service
+ * (services/settings.c) stores it behind a ':' in jd_fstor.c's 15-character
+ * entry key. Letters, digits, '_', '-' and '.' only: a key is a C string there.
+ */
+export const SETTING_KEY_MIN_CHARS = 1
+export const SETTING_KEY_MAX_CHARS = 13
+/**
+ * A value travels in one Jacdac packet as key, NUL, value, both in the set
+ * command and in the get reply (jacdac-c services/settings.c). A frame holds
+ * 236 bytes of data (jd_physical.h JD_SERIAL_PAYLOAD_SIZE) and the packet's
+ * own header takes 4 of them (jd_util.c jd_push_in_frame), so a payload is at
+ * most 232 bytes and a value at most 231 minus the key's length, in bytes of
+ * its JSON text. Measured on the VM: 232 is kept, 233 never arrives.
+ */
+export const SETTING_PACKET_BYTES = 231
+/**
+ * All settings together: jd_fstor.c keeps the small entries in its header
+ * area, 1/16 of the `fstor` partition (256 KB on the ESP32 runtime 2.16, so
+ * 16 KB), 24 bytes of entry per key plus the value rounded up to 8 bytes. The
+ * runtime drops a set that does not fit; set() reads back and says so.
+ */
+export const SETTINGS_STORE_BYTES = 16384

@@ -45,7 +45,10 @@ test("init writes the starter project, and refuses to overwrite anything", (t) =
     t.like(JSON.parse(readFileSync(join(dir, "porch-cam/devicescript.json"), "utf8")), {
         world: "worlds/home.json",
         network: { hostname: "porch-cam" },
+        secrets: "secrets.json",
     })
+    // the secrets file the project names is never committed
+    t.true(readFileSync(join(dir, "porch-cam/.gitignore"), "utf8").split("\n").includes("secrets.json"))
     // one file in the way: nothing is written
     const other = join(dir, "other")
     mkdirSync(join(other, "src"), { recursive: true })

@@ -8,6 +8,7 @@ import { compileScript } from "../compiler/compile"
 import { fromRoot } from "../project/paths"
 import { runSimulation } from "../sim/session"
 import { projectSettings } from "../project/settings"
+import { secretsFromValues } from "../project/secrets"
 import { typedEntry } from "../sim/timeline-fields"
 import { parseDuration } from "../project/duration"
 import { loadWorldFile, parseWorld, type World } from "../sim/world/world"
@@ -56,6 +57,7 @@ export const runScript: typeof Api.runScript = async (file, options = {}) => {
                 flash: f.flash,
                 jpeg: f.bytes,
             }),
+        settings: options.secrets ? secretsFromValues(options.secrets, "runScript(): secrets") : undefined,
     })
     const ranFor = options.runFor !== undefined && result.outcome === "timeout"
     return scriptRun({

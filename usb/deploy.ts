@@ -42,6 +42,8 @@ export interface DeployOptions {
     onProgramLog?: (line: string) => void
     /** keep holding the port after the deploy (the caller closes result.link): --monitor follows the log on it */
     keepOpen?: boolean
+    /** after the upload, before the program starts: `deploy --secret` writes the settings (usb/settings-write.ts) */
+    beforeStart?: (manager: JDService) => Promise<void>
 }
 
 export interface DeployResult {
@@ -162,6 +164,7 @@ export async function deployProgram(
         if (hex(await register(manager, R.ProgramSha256, "program hash")) === program.sha256) {
             // nothing to send; the program starts over, as after an upload
             await setBool(manager, R.Running, false, "running")
+            await options.beforeStart?.(manager)
             programStarted = true
             await setBool(manager, R.Running, true, "running")
             keep = options.keepOpen === true
@@ -196,6 +199,8 @@ export async function deployProgram(
             throw vanished(path, sent, program.image.length, e)
         }
         if (link.lost) throw vanished(path, sent, program.image.length)
+        // before autostart returns: restoring it starts the program at once
+        await options.beforeStart?.(manager)
         if (wasAutostart !== undefined) await setBool(manager, R.Autostart, wasAutostart, "autostart")
         programStarted = true
         await setBool(manager, R.Running, true, "running")

@@ -1,4 +1,4 @@
-import { readSetting, writeSetting } from "@devicescript/settings"
+import { readStored, removeStored, writeStored } from "../settings"
 
 // Fast reconnect: what the last successful link to each network was (the
 // access point, its channel, the DHCP lease), kept in the board's settings
@@ -9,10 +9,15 @@ import { readSetting, writeSetting } from "@devicescript/settings"
 // access point moved the fast attempt finds nothing and the station takes the
 // full path at once; a refused address is the DHCP client's to fall back on.
 
-/** Settings keys are at most 13 characters in DeviceScript. */
-const KEY = "camscript.wl"
-/** How many networks are remembered (most recent first): a few KB of flash at most. */
+/** How many networks are remembered (most recent first): a few hundred bytes of flash. */
 export const REMEMBERED_NETWORKS = 4
+/**
+ * One setting per network, most recent first: a setting is one Jacdac packet
+ * (at most 231 minus the key bytes, src/limits.ts), which holds one network's
+ * link (about 130 bytes with a 32-byte name) but not four. Keys are at most
+ * 13 characters; "camscript." keys are the library's own.
+ */
+const SLOT_KEYS = ["camscript.w0", "camscript.w1", "camscript.w2", "camscript.w3"]
 
 /** The last link to one network. Addresses as the contract's u32. */
 export interface Remembered {
@@ -30,8 +35,14 @@ let memory: Remembered[] = null
 
 async function load(): Promise<Remembered[]> {
     if (memory) return memory
-    const stored = await readSetting<Remembered[]>(KEY, [])
-    memory = Array.isArray(stored) ? stored : []
+    const found: Remembered[] = []
+    // the slots fill from the first, without gaps: a cold board costs one read
+    for (const key of SLOT_KEYS) {
+        const r = await readStored(key, null, true, "fast reconnect")
+        if (r === null || typeof r !== "object" || typeof r.ssid !== "string") break
+        found.push(r)
+    }
+    memory = found
     return memory
 }
 
@@ -60,8 +71,27 @@ export async function remember(link: Remembered) {
     if (all.length && same(all[0], link)) return
     const next = [link]
     for (const r of all) if (r.ssid !== link.ssid && next.length < REMEMBERED_NETWORKS) next.push(r)
+    const before = all
     memory = next
-    await writeSetting(KEY, memory)
+    await store(before, next)
+}
+
+/**
+ * Writes the slots that changed. A full settings store costs only the next
+ * restart's fast path: never the link (the memory stays in RAM for this run).
+ */
+async function store(before: Remembered[], after: Remembered[]) {
+    try {
+        for (let i = 0; i < SLOT_KEYS.length; i++) {
+            const was = i < before.length ? before[i] : null
+            const now = i < after.length ? after[i] : null
+            if (now === null) {
+                if (was !== null) await removeStored(SLOT_KEYS[i], "fast reconnect")
+            } else if (was === null || !same(was, now)) await writeStored(SLOT_KEYS[i], now, true, "fast reconnect")
+        }
+    } catch {
+        // kept in RAM for this run
+    }
 }
 
 /** Forget where `ssid` was (its access point moved): the next attempt scans every channel. */
@@ -70,5 +100,5 @@ export async function forget(ssid: string) {
     const rest = all.filter((r) => r.ssid !== ssid)
     if (rest.length === all.length) return
     memory = rest
-    await writeSetting(KEY, memory)
+    await store(all, rest)
 }
