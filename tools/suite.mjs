@@ -1,0 +1,167 @@
+// `npm test`: the checks and the ava suite, run so that nothing is left behind
+// and nothing is skipped silently (docs/testing.md).
+//
+// - The tests get a temporary folder of their own (TMPDIR, which ava's
+//   workers and every child process inherit). When the run ends it must be
+//   empty: anything in it is a folder or file a test made and did not
+//   remove, and fails the run. Likewise any process still running with that
+//   TMPDIR was started by a test and not stopped: it is named, stopped, and
+//   fails the run.
+// - A test skipped because an outside program is missing
+//   (test/helpers/needs.ts) is written to a list; the run ends with one line
+//   naming them and the command that installs the programs.
+// - Arguments are passed to ava (`npm test -- test/radio.test.ts`), and then
+//   only ava runs.
+import { spawn } from "node:child_process"
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs"
+import { tmpdir, userInfo } from "node:os"
+import { dirname, join } from "node:path"
+import { fileURLToPath } from "node:url"
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)))
+const avaArgs = process.argv.slice(2)
+const started = Date.now()
+
+const systemTmp = tmpdir()
+const state = mkdtempSync(join(systemTmp, "camscript-suite-"))
+const tmp = join(state, "tmp")
+mkdirSync(tmp, { mode: 0o700 })
+const skipsFile = join(state, "skips.jsonl")
+
+// tsx keeps its cache of transpiled files in <tmpdir>/tsx-<user>: it stays in
+// the system's temporary folder, shared from run to run as without this runner
+const tsxCache = `tsx-${process.geteuid ? process.geteuid() : userInfo().username}`
+mkdirSync(join(systemTmp, tsxCache), { recursive: true, mode: 0o700 })
+symlinkSync(join(systemTmp, tsxCache), join(tmp, tsxCache))
+
+const env = { ...process.env, TMPDIR: tmp, CAMSCRIPT_SUITE_SKIPS: skipsFile }
+
+/** Run a command; resolves to its exit code (and its output when `quiet`). */
+function run(label, cmd, args, { quiet = false } = {}) {
+    return new Promise((resolve) => {
+        const t0 = Date.now()
+        const child = spawn(cmd, args, { cwd: root, env, stdio: quiet ? ["ignore", "pipe", "pipe"] : "inherit" })
+        let out = ""
+        if (quiet) {
+            child.stdout.on("data", (b) => (out += b))
+            child.stderr.on("data", (b) => (out += b))
+        }
+        child.on("error", (e) => resolve({ label, code: 127, out: `${out}${e.message}\n`, ms: Date.now() - t0 }))
+        child.on("close", (code, signal) =>
+            resolve({ label, code: code ?? (signal ? 128 : 1), out, ms: Date.now() - t0 }),
+        )
+    })
+}
+
+const node = process.execPath
+const bin = (p) => join(root, "node_modules", p)
+
+/** Processes still running that inherited the tests' TMPDIR. */
+function strays() {
+    const found = []
+    for (const name of readdirSync("/proc")) {
+        if (!/^\d+$/.test(name) || Number(name) === process.pid) continue
+        try {
+            const environ = readFileSync(`/proc/${name}/environ`, "latin1").split("\0")
+            if (!environ.includes(`TMPDIR=${tmp}`)) continue
+            const cmd = readFileSync(`/proc/${name}/cmdline`, "latin1").split("\0").join(" ").trim()
+            found.push({ pid: Number(name), cmd })
+        } catch {
+            // gone, or not ours to read
+        }
+    }
+    return found
+}
+
+function leftovers() {
+    return readdirSync(tmp)
+        .filter((n) => !(n === tsxCache && lstatSync(join(tmp, n)).isSymbolicLink()))
+        .map((n) => {
+            const p = join(tmp, n)
+            const s = lstatSync(p)
+            return s.isDirectory() ? `${n}/ (${readdirSync(p).length} entries)` : n
+        })
+}
+
+function skippedLine() {
+    if (!existsSync(skipsFile)) return undefined
+    const skips = readFileSync(skipsFile, "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+    if (skips.length === 0) return undefined
+    const byProgram = new Map()
+    for (const s of skips)
+        for (const p of s.programs) {
+            const files = byProgram.get(p) ?? new Map()
+            files.set(s.file, (files.get(s.file) ?? 0) + 1)
+            byProgram.set(p, files)
+        }
+    const parts = [...byProgram].map(
+        ([p, files]) => `${p} (${[...files].map(([f, n]) => `${f.replace(/\.test\.ts$/, "")} ${n}`).join(", ")})`,
+    )
+    return (
+        `SKIPPED ${skips.length} test${skips.length === 1 ? "" : "s"} for want of outside programs: ` +
+        `${parts.join("; ")}; install them with: npm run setup`
+    )
+}
+
+let failed = []
+try {
+    if (avaArgs.length === 0) {
+        // the checks that do not need the bundle run beside ava; the bundle first (the CLI tests run it)
+        const build = await run("build", node, [join(root, "tools/bundle.mjs")])
+        if (build.code !== 0) failed.push("build")
+    }
+    if (failed.length === 0) {
+        const checks =
+            avaArgs.length === 0
+                ? [
+                      run("format", node, [bin("prettier/bin/prettier.cjs"), "--check", "--log-level", "warn", "."], {
+                          quiet: true,
+                      }),
+                      run("typecheck", node, [bin("typescript/bin/tsc"), "-p", "tsconfig.json"], { quiet: true }),
+                      run(
+                          "devicescript typecheck",
+                          node,
+                          [bin("@devicescript/cli/built/devicescript-cli.cjs"), "build", "--quiet", "src/index.ts"],
+                          { quiet: true },
+                      ),
+                  ]
+                : []
+        const ava = await run("ava", node, [bin("ava/entrypoints/cli.mjs"), ...avaArgs])
+        if (ava.code !== 0) failed.push("ava")
+        for (const c of await Promise.all(checks)) {
+            if (c.code !== 0) {
+                process.stdout.write(c.out)
+                console.log(`✘ ${c.label} failed (exit ${c.code})`)
+                failed.push(c.label)
+            }
+        }
+    }
+} finally {
+    const stray = strays()
+    for (const s of stray) {
+        console.log(`✘ a test left a process running: pid ${s.pid}: ${s.cmd}`)
+        try {
+            process.kill(s.pid, "SIGKILL")
+        } catch {
+            // already gone
+        }
+    }
+    if (stray.length) failed.push("processes left running")
+    const left = leftovers()
+    if (left.length) {
+        console.log(`✘ the tests left ${left.length} thing(s) in the temporary folder: ${left.join(", ")}`)
+        failed.push("temporary files left")
+    }
+    rmSync(state, { recursive: true, force: true })
+}
+const seconds = ((Date.now() - started) / 1000).toFixed(0)
+console.log(
+    failed.length ? `npm test failed (${failed.join(", ")}) after ${seconds} s` : `npm test passed in ${seconds} s`,
+)
+// the closing line: what was skipped, and how to have it run
+const line = skippedLine()
+if (line) console.log(line)
+process.exit(failed.length ? 1 : 0)
