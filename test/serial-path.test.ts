@@ -1,7 +1,6 @@
 import test from "ava"
 import { createHash } from "node:crypto"
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { deflateSync } from "node:zlib"
 import { loadBoard } from "../project/boards"
@@ -24,10 +23,11 @@ import {
 import { choosePort, explainOpenError, listSerialPorts } from "../usb/ports"
 import { buildForBoard } from "../usb/program"
 import { espImage, writeFirmwareFolder } from "./helpers/firmware-images"
+import { tempDir } from "./helpers/cleanup"
 
 // The pieces of the hardware path that need no serial device.
 
-const dir = mkdtempSync(join(tmpdir(), "camscript-serial-"))
+const dir = tempDir("camscript-serial-")
 
 function decodeAll(bytes: Uint8Array, chunk: number) {
     const frames: number[][] = []

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto"
-import { mkdirSync, writeFileSync } from "node:fs"
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import type * as Api from "../testing"
@@ -51,13 +51,16 @@ export const runScript: typeof Api.runScript = async (file, options = {}) => {
     })
 }
 
-const sourcesDir = join(tmpdir(), "camscript-testing-scripts")
-
-export const runSource: typeof Api.runSource = (source, options) => {
-    mkdirSync(sourcesDir, { recursive: true })
-    const file = join(sourcesDir, `s${createHash("sha1").update(source).digest("hex").slice(0, 12)}.ts`)
-    writeFileSync(file, source)
-    return runScript(file, options)
+export const runSource: typeof Api.runSource = async (source, options) => {
+    // a folder of its own, removed after the run: nothing is left in the user's temporary folder
+    const dir = mkdtempSync(join(tmpdir(), "camscript-source-"))
+    try {
+        const file = join(dir, `s${createHash("sha1").update(source).digest("hex").slice(0, 12)}.ts`)
+        writeFileSync(file, source)
+        return await runScript(file, options)
+    } finally {
+        rmSync(dir, { recursive: true, force: true })
+    }
 }
 
 type RunData = Pick<Api.ScriptRun, "outcome" | "exitCode" | "error" | "output" | "timeline" | "simulatedMs">

@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto"
-import { mkdirSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { type BoardInfo, loadBoard } from "../../project/boards"
 import { compileScript, type FirmwareKind } from "../../compiler/compile"
@@ -9,6 +8,7 @@ import { fromRoot } from "../../project/paths"
 import { type RunResult, runSimulation } from "../../sim/session"
 import { loadSettings } from "../../project/settings"
 import { parseDuration } from "../../project/duration"
+import { tempDir } from "./cleanup"
 import { loadWorldFile, parseWorld, type World } from "../../sim/world/world"
 
 // Runs a camera script the way `camscript sim` does: compiled to bytecode,
@@ -34,11 +34,12 @@ export interface RunScriptOptions {
     flash?: { data?: Uint8Array }
 }
 
-const scriptsDir = join(tmpdir(), "camscript-test-scripts")
+// one folder per test file, removed once its tests are done (helpers/cleanup.ts)
+let scriptsDir: string | undefined
 
 /** Write `source` to a file outside the project (as a user's script would be). */
 export function scriptFile(source: string): string {
-    mkdirSync(scriptsDir, { recursive: true })
+    scriptsDir ??= tempDir("camscript-test-scripts-")
     const file = join(scriptsDir, `s${createHash("sha1").update(source).digest("hex").slice(0, 12)}.ts`)
     writeFileSync(file, source)
     return file
