@@ -92,6 +92,12 @@ test.serial("packed, installed into a new project, camscript runs its script, it
     t.regex(sim.stderr, /dhcp-hostname +my-cam\n/, "the project's devicescript.json was read")
     t.false(sim.stderr.includes(fromRoot()), "nothing ran from the clone")
 
+    // the firmware's C drivers run from the package's committed WebAssembly module: no compiler, no C sources
+    t.false(existsSync(join(installed, "firmware")), "the C is not in the package")
+    const firmware = await run(bin, ["sim", "src/main.ts", "--driver", "firmware"], { cwd: project, env })
+    t.is(firmware.code, 0, firmware.stderr)
+    t.regex(firmware.stdout, /up as 192\.168\.1\.\d+, -44 dBm/)
+
     const json = await run(bin, ["sim", "src/main.ts", "--json"], { cwd: project, env })
     t.is(json.code, 0, json.stderr)
     const last = JSON.parse(json.stdout.trim().split("\n").pop()!)

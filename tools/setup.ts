@@ -4,7 +4,7 @@ import { missingParts, OUTSIDE_PROGRAMS, PROGRAM_IDS } from "./outside-programs"
 // `npm run setup`: installs the Debian packages of the outside programs the
 // suite uses (tools/outside-programs.ts), only those missing. .ci/run runs
 // it too, so CI and a developer's machine install from the same list.
-// Needs apt-get, and root (or sudo).
+// Needs apt-get, and root (or sudo). `npm run setup -- --check` only tells.
 
 const missing = PROGRAM_IDS.filter((id) => missingParts(id).length > 0)
 if (missing.length === 0) {
@@ -13,6 +13,11 @@ if (missing.length === 0) {
 }
 const packages = [...new Set(missing.flatMap((id) => OUTSIDE_PROGRAMS[id].packages))]
 for (const id of missing) console.log(`setup: missing ${missingParts(id).join(", ")}: ${OUTSIDE_PROGRAMS[id].usedFor}`)
+// --check: only say what is missing (exit 1), install nothing
+if (process.argv.includes("--check")) {
+    console.log(`setup: npm run setup installs: ${packages.join(" ")}`)
+    process.exit(1)
+}
 
 const asRoot = process.getuid?.() === 0
 const run = (args: string[]) => {

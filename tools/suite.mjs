@@ -34,7 +34,14 @@ const tsxCache = `tsx-${process.geteuid ? process.geteuid() : userInfo().usernam
 mkdirSync(join(systemTmp, tsxCache), { recursive: true, mode: 0o700 })
 symlinkSync(join(systemTmp, tsxCache), join(tmp, tsxCache))
 
-const env = { ...process.env, TMPDIR: tmp, CAMSCRIPT_SUITE_SKIPS: skipsFile }
+const env = {
+    ...process.env,
+    TMPDIR: tmp,
+    CAMSCRIPT_SUITE_SKIPS: skipsFile,
+    // the suite compiles about 200 distinct scripts (about 0.4 MB each in the build
+    // cache): with the default bound of 64 MB it would evict its own builds mid-run
+    CAMSCRIPT_CACHE_MAX_MB: process.env.CAMSCRIPT_CACHE_MAX_MB ?? "256",
+}
 
 /** Run a command; resolves to its exit code (and its output when `quiet`). */
 function run(label, cmd, args, { quiet = false } = {}) {
@@ -107,38 +114,44 @@ function skippedLine() {
 }
 
 let failed = []
-try {
-    if (avaArgs.length === 0) {
-        // the checks that do not need the bundle run beside ava; the bundle first (the CLI tests run it)
-        const build = await run("build", node, [join(root, "tools/bundle.mjs")])
-        if (build.code !== 0) failed.push("build")
+let skipped
+const report = (results) => {
+    for (const c of results) {
+        if (c.code === 0) continue
+        process.stdout.write(c.out)
+        console.log(`✘ ${c.label} failed (exit ${c.code})`)
+        failed.push(c.label)
     }
-    if (failed.length === 0) {
-        const checks =
-            avaArgs.length === 0
-                ? [
-                      run("format", node, [bin("prettier/bin/prettier.cjs"), "--check", "--log-level", "warn", "."], {
-                          quiet: true,
-                      }),
-                      run("typecheck", node, [bin("typescript/bin/tsc"), "-p", "tsconfig.json"], { quiet: true }),
-                      run(
-                          "devicescript typecheck",
-                          node,
-                          [bin("@devicescript/cli/built/devicescript-cli.cjs"), "build", "--quiet", "src/index.ts"],
-                          { quiet: true },
-                      ),
-                  ]
-                : []
+}
+try {
+    let typecheck = Promise.resolve([])
+    if (avaArgs.length === 0) {
+        // first, side by side: the bundle (the CLI tests run it), the DeviceScript
+        // check of src/ (it rewrites .devicescript/, which tests and tsc read) and prettier
+        report(
+            await Promise.all([
+                run("build", node, [join(root, "tools/bundle.mjs")], { quiet: true }),
+                run(
+                    "devicescript typecheck",
+                    node,
+                    [bin("@devicescript/cli/built/devicescript-cli.cjs"), "build", "--quiet", "src/index.ts"],
+                    { quiet: true },
+                ),
+                run("format", node, [bin("prettier/bin/prettier.cjs"), "--check", "--log-level", "warn", "."], {
+                    quiet: true,
+                }),
+            ]),
+        )
+        // tsc (the native compiler: a few seconds) beside ava
+        typecheck = Promise.all([
+            run("typecheck", node, [bin("typescript/bin/tsc"), "-p", "tsconfig.json"], { quiet: true }),
+        ])
+    }
+    if (!failed.includes("build")) {
         const ava = await run("ava", node, [bin("ava/entrypoints/cli.mjs"), ...avaArgs])
         if (ava.code !== 0) failed.push("ava")
-        for (const c of await Promise.all(checks)) {
-            if (c.code !== 0) {
-                process.stdout.write(c.out)
-                console.log(`✘ ${c.label} failed (exit ${c.code})`)
-                failed.push(c.label)
-            }
-        }
     }
+    report(await typecheck)
 } finally {
     const stray = strays()
     for (const s of stray) {
@@ -155,6 +168,7 @@ try {
         console.log(`✘ the tests left ${left.length} thing(s) in the temporary folder: ${left.join(", ")}`)
         failed.push("temporary files left")
     }
+    skipped = skippedLine()
     rmSync(state, { recursive: true, force: true })
 }
 const seconds = ((Date.now() - started) / 1000).toFixed(0)
@@ -162,6 +176,5 @@ console.log(
     failed.length ? `npm test failed (${failed.join(", ")}) after ${seconds} s` : `npm test passed in ${seconds} s`,
 )
 // the closing line: what was skipped, and how to have it run
-const line = skippedLine()
-if (line) console.log(line)
+if (skipped) console.log(skipped)
 process.exit(failed.length ? 1 : 0)
