@@ -153,7 +153,13 @@ try {
     }
     report(await typecheck)
 } finally {
-    const stray = strays()
+    // tsx's esbuild services (one per ava worker) end when ava's process does,
+    // a moment after it: what still runs after a grace period was left by a test
+    let stray = strays()
+    for (let waited = 0; stray.length && waited < 5000; waited += 100) {
+        await new Promise((r) => setTimeout(r, 100))
+        stray = strays()
+    }
     for (const s of stray) {
         console.log(`✘ a test left a process running: pid ${s.pid}: ${s.cmd}`)
         try {
