@@ -8,7 +8,8 @@ import { loadFirmware } from "../usb/firmware"
 import { flashFirmware } from "../usb/flash"
 import { buildForBoard } from "../usb/program"
 import { writeFirmwareFolder } from "../test/helpers/firmware-images"
-import { ptyPair, socatMissing, virtualBoard } from "../test/helpers/pty-pair"
+import { ptyPair, virtualBoard } from "../test/helpers/pty-pair"
+import { missingParts } from "../tools/outside-programs"
 
 // The hardware path over the virtual board (a socat pty pair as the cable):
 // deploying the seed example, and flashing a 1.5 MB runtime image. A pty has
@@ -16,8 +17,8 @@ import { ptyPair, socatMissing, virtualBoard } from "../test/helpers/pty-pair"
 // board at 1.5 Mbaud (deploy) or 921600 baud (flash) takes longer.
 
 export async function hardwareRows(): Promise<[string, string][]> {
-    const missing = socatMissing()
-    if (missing) return [["virtual board", missing]]
+    const missing = missingParts("socat")
+    if (missing.length) return [["virtual board", `socat is not installed (npm run setup): not measured`]]
     const board = loadBoard("ai_thinker_esp32_cam")
     const rows: [string, string][] = []
     const dir = mkdtempSync(join(tmpdir(), "camscript-bench-hw-"))

@@ -1,6 +1,5 @@
 import test from "ava"
-import { existsSync, mkdtempSync, readFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { existsSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { loadBoard } from "../project/boards"
 import { runSimulation } from "../sim/session"
@@ -9,11 +8,12 @@ import { fromRoot } from "../project/paths"
 import { buildForBoard, readProgram, writeProgram } from "../usb/program"
 import { sourcePosition } from "../compiler/sourcemap"
 import { createHash } from "node:crypto"
+import { tempDir } from "./helpers/cleanup"
 
 // `camscript build`: the board's image, not the simulator's.
 
 const board = loadBoard("ai_thinker_esp32_cam")
-const dir = mkdtempSync(join(tmpdir(), "camscript-build-"))
+const dir = tempDir("camscript-build-")
 
 test("a board image has no end-of-script marker: its top level ends without ending the program", async (t) => {
     const program = await buildForBoard(fromRoot("test/scripts/hello.ts"), board)

@@ -1,15 +1,15 @@
 import test from "ava"
 import { mkdirSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { chooseBoard } from "../project/board-choice"
 import { projectSettings, SettingsError } from "../project/settings"
 import { camscriptMain } from "./helpers/main"
+import { tempDir } from "./helpers/cleanup"
 
 // --board, then the project's devicescript.json, then the world's board;
 // a notice when one overrides another; a typo in devicescript.json is an error.
 
-const root = join(tmpdir(), `camscript-board-choice-${process.pid}`)
+const root = tempDir("camscript-board-choice-")
 function project(name: string, settings: object | undefined): string {
     const dir = join(root, name)
     mkdirSync(join(dir, "src"), { recursive: true })

@@ -3,7 +3,6 @@ import { execFileSync } from "node:child_process"
 import {
     existsSync,
     mkdirSync,
-    mkdtempSync,
     readdirSync,
     readFileSync,
     statSync,
@@ -11,11 +10,11 @@ import {
     utimesSync,
     writeFileSync,
 } from "node:fs"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { BuildCache } from "../compiler/cache"
 import { MAX_SOURCE_BYTES, readSourceFile, ScriptFileError } from "../compiler/compile"
 import { camscriptBin } from "./helpers/bin"
+import { tempDir } from "./helpers/cleanup"
 
 // The build cache holds every script's source (passwords included) in its
 // images' debug info: it must be private, bounded, never trust a damaged
@@ -24,7 +23,7 @@ import { camscriptBin } from "./helpers/bin"
 
 const camscript = (env: Record<string, string>, ...args: string[]) => camscriptBin(args, { env })
 
-const scratch = () => mkdtempSync(join(tmpdir(), "camscript-cache-"))
+const scratch = () => tempDir("camscript-cache-")
 const mode = (p: string) => statSync(p).mode & 0o777
 
 function userScript(dir: string, name: string, text: string): string {

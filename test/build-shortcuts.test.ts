@@ -1,12 +1,11 @@
 import test from "ava"
-import { mkdtempSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
+import { rmSync } from "node:fs"
 import { loadBoard } from "../project/boards"
 import { CompileError, compileScript } from "../compiler/compile"
 import { useBuildShortcuts } from "../compiler/build-shortcuts"
 import { fromRoot } from "../project/paths"
 import { scriptFile } from "./helpers/run"
+import { tempDir } from "./helpers/cleanup"
 
 // compiler/build-shortcuts.ts skips work in every build (re-checking the
 // library's types, re-printing symbol names). These tests hold it to
@@ -18,7 +17,7 @@ const caches: string[] = []
 
 /** Compile `file` into a cache of its own (so nothing comes from an earlier build), with or without the shortcuts. */
 async function build(file: string, shortcuts: boolean, purpose?: "board") {
-    const dir = mkdtempSync(join(tmpdir(), "camscript-shortcuts-"))
+    const dir = tempDir("camscript-shortcuts-")
     caches.push(dir)
     const before = process.env.CAMSCRIPT_CACHE_DIR
     process.env.CAMSCRIPT_CACHE_DIR = dir

@@ -1,15 +1,15 @@
 import test from "ava"
 import { spawn } from "node:child_process"
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fromRoot } from "../project/paths"
 import { camscript } from "./helpers/bin"
+import { tempDir } from "./helpers/cleanup"
 
 // The `camscript` command as a user runs it (the bundled bin), with its
 // exit codes: 0 finished, 1 script error, 2 usage/world/board, 124 timeout.
 
-const userDir = join(tmpdir(), "camscript-cli-user")
+const userDir = tempDir("camscript-cli-user-")
 function userFile(name: string, text: string): string {
     mkdirSync(userDir, { recursive: true })
     const file = join(userDir, name)

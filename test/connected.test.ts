@@ -2,9 +2,9 @@ import test, { type ExecutionContext } from "ava"
 import { mkdirSync, writeFileSync } from "node:fs"
 import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { events, runFile, runScript } from "./helpers/run"
+import { tempDir } from "./helpers/cleanup"
 
 // "Connected is connected": the higher layers (DeviceScript's sockets and
 // fetch) work the same over Wi-Fi and Ethernet, fail cleanly with no link,
@@ -34,7 +34,7 @@ const both = (events: object[] = []) => ({
 
 /** The higher layer: the same file for every link. */
 function scripts() {
-    const dir = join(tmpdir(), `camscript-parity-${port}`)
+    const dir = tempDir("camscript-parity-")
     mkdirSync(dir, { recursive: true })
     writeFileSync(
         join(dir, "report.ts"),

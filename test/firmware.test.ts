@@ -1,12 +1,14 @@
-import test from "ava"
 import { execFile } from "node:child_process"
 import { fromRoot } from "../project/paths"
+import { needs } from "./helpers/needs"
 
 // The firmware's pure parts (the reason table, the wire layouts) are plain
 // C: their host unit tests build with the machine's cc, once as they are and
 // once with AddressSanitizer and UndefinedBehaviorSanitizer. The drivers
 // themselves build to WebAssembly for `--driver firmware` (see
-// test/conformance.test.ts for what they do there).
+// test/conformance.test.ts for what they do there, and
+// test/firmware-module.test.ts for the committed module). Without cc and make,
+// or clang, these are skipped (test/helpers/needs.ts).
 
 function make(...args: string[]): Promise<{ code: number; out: string }> {
     return new Promise((done) =>
@@ -16,31 +18,40 @@ function make(...args: string[]): Promise<{ code: number; out: string }> {
     )
 }
 
-test("firmware: ESP-IDF disconnect reasons map onto the contract's LinkReason", async (t) => {
+needs("c-compiler")("firmware: ESP-IDF disconnect reasons map onto the contract's LinkReason", async (t) => {
     const r = await make("-C", fromRoot("firmware/test"))
     t.is(r.code, 0, r.out)
     t.regex(r.out, /test_link_reason: all \d+ checks passed/)
 })
 
-test("firmware: the host tests are clean under AddressSanitizer and UndefinedBehaviorSanitizer", async (t) => {
-    const r = await make("-C", fromRoot("firmware/test"), "sanitize")
-    t.is(r.code, 0, r.out)
-    for (const name of ["test_link_reason", "test_packets", "test_ethernet_packets", "test_ap_packets"])
-        t.regex(r.out, new RegExp(`${name}: (all )?\\d+ checks passed`))
-    t.notRegex(r.out, /runtime error|AddressSanitizer/)
-})
+needs("c-compiler")(
+    "firmware: the host tests are clean under AddressSanitizer and UndefinedBehaviorSanitizer",
+    async (t) => {
+        const r = await make("-C", fromRoot("firmware/test"), "sanitize")
+        t.is(r.code, 0, r.out)
+        for (const name of ["test_link_reason", "test_packets", "test_ethernet_packets", "test_ap_packets"])
+            t.regex(r.out, new RegExp(`${name}: (all )?\\d+ checks passed`))
+        t.notRegex(r.out, /runtime error|AddressSanitizer/)
+    },
+)
 
-test("firmware: the drivers compile as every ESP-IDF release from 5.0.0 to 5.5.5 where their API changed", async (t) => {
-    // the stand-in headers follow the version they claim (firmware/host/include/esp-idf)
-    const r = await make("-C", fromRoot("firmware"), "check-idf")
-    t.is(r.code, 0, r.out)
-    for (const v of ["5.0.0", "5.0.4", "5.0.5", "5.1.0", "5.3.0", "5.5.5"])
-        t.true(r.out.includes(`ESP-IDF ${v}: the drivers compile`), v)
-})
+needs("wasm-toolchain")(
+    "firmware: the drivers compile as every ESP-IDF release from 5.0.0 to 5.5.5 where their API changed",
+    async (t) => {
+        // the stand-in headers follow the version they claim (firmware/host/include/esp-idf)
+        const r = await make("-C", fromRoot("firmware"), "check-idf")
+        t.is(r.code, 0, r.out)
+        for (const v of ["5.0.0", "5.0.4", "5.0.5", "5.1.0", "5.3.0", "5.5.5"])
+            t.true(r.out.includes(`ESP-IDF ${v}: the drivers compile`), v)
+    },
+)
 
-test("firmware: auth modes map to the contract's Security at each ESP-IDF release, unknown ones as Unknown", async (t) => {
-    const r = await make("-C", fromRoot("firmware/test"))
-    t.is(r.code, 0, r.out)
-    for (const v of ["5.0.0", "5.0.5", "5.0.8", "5.1.7", "5.2.0", "5.3.0", "5.4.3", "5.5.5"])
-        t.regex(r.out, new RegExp(`test_security \\(ESP-IDF ${v.replace(/\./g, "\\.")}\\): all \\d+ checks passed`))
-})
+needs("c-compiler")(
+    "firmware: auth modes map to the contract's Security at each ESP-IDF release, unknown ones as Unknown",
+    async (t) => {
+        const r = await make("-C", fromRoot("firmware/test"))
+        t.is(r.code, 0, r.out)
+        for (const v of ["5.0.0", "5.0.5", "5.0.8", "5.1.7", "5.2.0", "5.3.0", "5.4.3", "5.5.5"])
+            t.regex(r.out, new RegExp(`test_security \\(ESP-IDF ${v.replace(/\./g, "\\.")}\\): all \\d+ checks passed`))
+    },
+)

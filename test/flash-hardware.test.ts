@@ -1,27 +1,26 @@
 import test from "ava"
+import { needs } from "./helpers/needs"
+import { tempDir } from "./helpers/cleanup"
 import { execFile } from "node:child_process"
-import { mkdtempSync, readFileSync } from "node:fs"
+import { readFileSync } from "node:fs"
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { loadBoard } from "../project/boards"
 import { fromRoot } from "../project/paths"
 import { DCFG_OFFSET, STOCK_RELEASE, stockBoardConfig, stockFileName } from "../usb/stock-firmware"
 import { camscriptBin } from "./helpers/bin"
 import { stockReleaseImage, writeFirmwareFolder } from "./helpers/firmware-images"
-import { ptyPair, socatMissing, virtualBoard } from "./helpers/pty-pair"
+import { ptyPair, virtualBoard } from "./helpers/pty-pair"
 
 // `camscript flash` end to end with the virtual board on a socat pty pair:
 // the stock runtime from a loopback release server written to a blank
 // board, and a board that dies mid-write while its USB adapter stays.
 // Serial: each test runs a board process in real time.
 
-const missing = socatMissing()
-const serial = missing ? test.serial.skip : test.serial
-if (missing) test("flash hardware tests need socat", (t) => t.log(missing))
+const serial = needs("socat", test.serial)
 
-const dir = mkdtempSync(join(tmpdir(), "camscript-flash-hw-"))
+const dir = tempDir("camscript-flash-hw-")
 
 serial(
     "--firmware stock: the pinned release from the (loopback) release server lands at 0x1000 with the board's configuration at 0x9000",

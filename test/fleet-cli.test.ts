@@ -1,14 +1,14 @@
 import test from "ava"
 import { mkdirSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fromRoot } from "../project/paths"
 import { camscript } from "./helpers/bin"
+import { tempDir } from "./helpers/cleanup"
 
 // `camscript sim --world site.json`: every camera of the world, lines named
 // by camera, a table per camera at the end.
 
-const dir = join(tmpdir(), "camscript-fleet-cli")
+const dir = tempDir("camscript-fleet-cli-")
 function site(name: string, world: object): string {
     mkdirSync(dir, { recursive: true })
     const file = join(dir, name)

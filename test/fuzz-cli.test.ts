@@ -1,11 +1,11 @@
 import test from "ava"
 import fc from "fast-check"
 import { mkdirSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { main } from "../cli/main"
 import { fromRoot } from "../project/paths"
 import { fuzzParameters } from "./helpers/fuzz"
+import { tempDir } from "./helpers/cleanup"
 
 // `camscript` with random arguments: every run ends with one of the
 // documented exit codes (0 finished, 1 script error, 2 usage/world/board,
@@ -15,7 +15,7 @@ import { fuzzParameters } from "./helpers/fuzz"
 // board commands (build, deploy, monitor, flash) and clean are left out:
 // they reach for serial ports and empty the build cache other tests use.
 
-const dir = join(tmpdir(), `camscript-fuzz-cli-${process.pid}`)
+const dir = tempDir("camscript-fuzz-cli-")
 mkdirSync(dir, { recursive: true })
 const file = (name: string, text: string) => {
     const p = join(dir, name)

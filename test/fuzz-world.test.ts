@@ -1,11 +1,11 @@
 import test from "ava"
 import fc from "fast-check"
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fromRoot } from "../project/paths"
 import { loadWorldFile, parseWorld, WorldError } from "../sim/world/world"
 import { fuzzParameters } from "./helpers/fuzz"
+import { tempDir } from "./helpers/cleanup"
 
 // World files, generated and mutated: each is either accepted or refused
 // with a WorldError naming what is wrong; never another exception, never a
@@ -331,7 +331,7 @@ test("fuzz: generated worlds are accepted or refused with a WorldError", (t) => 
 })
 
 test("fuzz: world files of arbitrary bytes are refused with a WorldError", (t) => {
-    const dir = join(tmpdir(), `camscript-fuzz-world-${process.pid}`)
+    const dir = tempDir("camscript-fuzz-world-")
     mkdirSync(dir, { recursive: true })
     const file = join(dir, "world.json")
     // `mayPass`: only a real world with one byte changed can still be a world (a changed

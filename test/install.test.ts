@@ -1,11 +1,11 @@
 import test from "ava"
 import { execFile, type ExecFileOptions } from "node:child_process"
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { fromRoot } from "../project/paths"
 import { initProject } from "../cli/init-command"
 import { writeOfflineLock } from "./helpers/offline-lock"
+import { tempDir } from "./helpers/cleanup"
 
 // camscript in a project of the user's own: `init` writes the project,
 // `npm pack` + `npm ci` install camscript into it (postinstall prepares the
@@ -27,7 +27,7 @@ function run(cmd: string, args: string[], options: ExecFileOptions): Promise<Ran
 }
 
 test("init writes the starter project, and refuses to overwrite anything", (t) => {
-    const dir = mkdtempSync(join(tmpdir(), "camscript-init-"))
+    const dir = tempDir("camscript-init-")
     const written = initProject(join(dir, "porch-cam"), fromRoot())
     t.deepEqual(written.sort(), [
         ".gitignore",
@@ -60,7 +60,8 @@ test("init writes the starter project, and refuses to overwrite anything", (t) =
 
 test.serial("packed, installed into a new project, camscript runs its script, its test and --json", async (t) => {
     t.timeout(15 * 60_000)
-    const work = mkdtempSync(join(tmpdir(), "camscript-install-"))
+    // 157 MB once installed: removed as soon as this test ends
+    const work = tempDir("camscript-install-", t)
     const npm = process.platform === "win32" ? "npm.cmd" : "npm"
     // --ignore-scripts: the bundles are built (npm test builds them first); rebuilding
     // them here would rewrite dist/ under the other tests running at the same time
@@ -93,6 +94,12 @@ test.serial("packed, installed into a new project, camscript runs its script, it
     t.regex(sim.stdout, /up as 192\.168\.1\.\d+, -44 dBm/)
     t.regex(sim.stderr, /dhcp-hostname +my-cam\n/, "the project's devicescript.json was read")
     t.false(sim.stderr.includes(fromRoot()), "nothing ran from the clone")
+
+    // the firmware's C drivers run from the package's committed WebAssembly module: no compiler, no C sources
+    t.false(existsSync(join(installed, "firmware")), "the C is not in the package")
+    const firmware = await run(bin, ["sim", "src/main.ts", "--driver", "firmware"], { cwd: project, env })
+    t.is(firmware.code, 0, firmware.stderr)
+    t.regex(firmware.stdout, /up as 192\.168\.1\.\d+, -44 dBm/)
 
     const json = await run(bin, ["sim", "src/main.ts", "--json"], { cwd: project, env })
     t.is(json.code, 0, json.stderr)

@@ -1,21 +1,18 @@
 import test from "ava"
 import { readFileSync } from "node:fs"
 import { fromRoot } from "../project/paths"
+import { needs } from "./helpers/needs"
 import { freeradiusAvailable, freeUdpPort, type RunningRadius, startFreeRadius } from "./helpers/freeradius"
 import { events, everything, runScript } from "./helpers/run"
 
 // Enterprise logins through the bytecode, checked by a real FreeRADIUS on
 // loopback: the simulated access point is its RADIUS client (NAS). The
-// client itself is tested in radius.test.ts. .ci/run installs freeradius;
-// without it these tests are skipped, saying so.
+// client itself is tested in radius.test.ts. `npm run setup` installs
+// freeradius; without it these tests are skipped, saying so.
 
 const available = freeradiusAvailable()
-const maybe = available ? test.serial : test.skip
-// without the server the tests below are skipped, and say so in ava's count and in the log
-if (!available) {
-    console.log("SKIP: /usr/sbin/freeradius is not installed: apt-get install freeradius")
-    test.skip("real-server logins need FreeRADIUS: apt-get install freeradius", () => {})
-}
+// without the server the tests below are skipped (or fail under CI): test/helpers/needs.ts
+const maybe = needs("freeradius", test.serial)
 
 const PASSWORD = "correct horse battery"
 let radius: RunningRadius

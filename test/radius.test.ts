@@ -3,11 +3,12 @@ import test from "ava"
 import { createHash, createHmac } from "node:crypto"
 import { createSocket, type RemoteInfo } from "node:dgram"
 import { radiusAuthenticate } from "../sim/login/radius"
+import { needs } from "./helpers/needs"
 import { freeradiusAvailable, freeUdpPort, type RunningRadius, startFreeRadius } from "./helpers/freeradius"
 
 // The RADIUS (PAP) client against a real FreeRADIUS on loopback: the
 // simulated enterprise access point relies on it to check logins.
-// Needs the Debian package `freeradius`; without it every test is skipped.
+// Needs the Debian package `freeradius` (npm run setup); without it these tests are skipped.
 
 const PASSWORD = "correct horse"
 // longer than one 16-byte block: the MD5 chain of RFC 2865 5.2 must be right
@@ -28,12 +29,8 @@ test.after.always(async () => {
 })
 
 const server = () => radius!
-const it = available ? test.serial : test.skip
-// without the server the tests below are skipped, and say so in ava's count
-if (!available) {
-    console.log("SKIP: /usr/sbin/freeradius is not installed: apt-get install freeradius")
-    test.skip("real-server tests need FreeRADIUS: apt-get install freeradius", () => {})
-}
+// without the server the tests below are skipped (or fail under CI): test/helpers/needs.ts
+const it = needs("freeradius", test.serial)
 
 it("the right password is accepted", async (t) => {
     t.deepEqual(await radiusAuthenticate(server(), "camera-01", PASSWORD), { result: "accept" })

@@ -15,12 +15,16 @@ import {
 } from "../cli/report-page"
 import { camscriptMain } from "./helpers/main"
 import { scriptFile } from "./helpers/run"
+import { tempDir } from "./helpers/cleanup"
+import { needs } from "./helpers/needs"
+import { programPath } from "../tools/outside-programs"
 
 // `camscript sim --report FILE.html`: a self-contained page of the link's
 // states and RSSI over simulated time, the world's events, the output;
-// rendered in headless Chromium (installed by .ci/run).
+// rendered in headless Chromium (`npm run setup` installs it; without it
+// that test is skipped: test/helpers/needs.ts).
 
-const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p))
+const CHROMIUM = programPath("chromium")
 
 function chromium(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     return new Promise((done) =>
@@ -59,44 +63,46 @@ test("the page escapes what it shows and draws one band per state", (t) => {
     t.is(html.match(/<line class="event"/g)?.length, 1)
 })
 
-test.serial("sim --report writes the page; Chromium renders it, shows the run, logs no console error", async (t) => {
-    if (!CHROMIUM) return t.fail("chromium is not installed (apt-get install -y chromium; .ci/run installs it)")
-    const dir = mkdtempSync(join(tmpdir(), "camscript-report-"))
-    const file = join(dir, "run.html")
-    const script = scriptFile(`import { network } from "camscript"
+needs("chromium", test.serial)(
+    "sim --report writes the page; Chromium renders it, shows the run, logs no console error",
+    async (t) => {
+        const dir = tempDir("camscript-report-")
+        const file = join(dir, "run.html")
+        const script = scriptFile(`import { network } from "camscript"
 const wlan = new network.WLAN(network.WLAN.IF_STA)
 await wlan.active(true)
 wlan.on_change((c) => console.log(\`change \${c.state}\`))
 await wlan.connect("my-network", "my-password")
 `)
-    const r = await camscriptMain(
-        "sim",
-        script,
-        "--world",
-        "sim/worlds/ap-power-cycle.json",
-        "--run-for",
-        "60s",
-        "--no-timeline",
-        "--report",
-        file,
-    )
-    t.is(r.code, 0, r.stderr)
-    const html = readFileSync(file, "utf8")
-    t.false(html.includes("my-password"), "no secret on the page")
-    const dom = await chromium(["--dump-dom", `file://${file}`])
-    t.is(dom.code, 0, dom.stderr)
-    t.regex(dom.stdout, /<section class="iface" data-iface="wifi">/)
-    t.regex(dom.stdout, /<b id="outcome">ran-for<\/b>/)
-    t.regex(dom.stdout, /power-off my-network/)
-    t.regex(dom.stdout, /power-on my-network/)
-    t.regex(dom.stdout, /change got-address/)
-    t.true((dom.stdout.match(/data-state="GotAddress"/g)?.length ?? 0) >= 2, "up before the power cycle and after")
-    t.notRegex(dom.stderr, /CONSOLE|Uncaught|Refused to load/, "no error in the page's console")
-    const shot = join(dir, "run.png")
-    const png = await chromium([`--screenshot=${shot}`, "--window-size=1400,900", `file://${file}`])
-    t.is(png.code, 0, png.stderr)
-    t.true(existsSync(shot) && readFileSync(shot).length > 10_000, "the page rendered to an image")
-})
+        const r = await camscriptMain(
+            "sim",
+            script,
+            "--world",
+            "sim/worlds/ap-power-cycle.json",
+            "--run-for",
+            "60s",
+            "--no-timeline",
+            "--report",
+            file,
+        )
+        t.is(r.code, 0, r.stderr)
+        const html = readFileSync(file, "utf8")
+        t.false(html.includes("my-password"), "no secret on the page")
+        const dom = await chromium(["--dump-dom", `file://${file}`])
+        t.is(dom.code, 0, dom.stderr)
+        t.regex(dom.stdout, /<section class="iface" data-iface="wifi">/)
+        t.regex(dom.stdout, /<b id="outcome">ran-for<\/b>/)
+        t.regex(dom.stdout, /power-off my-network/)
+        t.regex(dom.stdout, /power-on my-network/)
+        t.regex(dom.stdout, /change got-address/)
+        t.true((dom.stdout.match(/data-state="GotAddress"/g)?.length ?? 0) >= 2, "up before the power cycle and after")
+        t.notRegex(dom.stderr, /CONSOLE|Uncaught|Refused to load/, "no error in the page's console")
+        const shot = join(dir, "run.png")
+        const png = await chromium([`--screenshot=${shot}`, "--window-size=1400,900", `file://${file}`])
+        t.is(png.code, 0, png.stderr)
+        t.true(existsSync(shot) && readFileSync(shot).length > 10_000, "the page rendered to an image")
+    },
+)
 
 test.serial("--report needs an .html name (exit 2)", async (t) => {
     const r = await camscriptMain("sim", "examples/wifi-station.ts", "--report", "out.txt")

@@ -1,8 +1,7 @@
 import test, { type ExecutionContext } from "ava"
 import { execFileSync } from "node:child_process"
 import { createHash } from "node:crypto"
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { deflateSync } from "node:zlib"
 import { loadBoard } from "../project/boards"
@@ -26,10 +25,11 @@ import { choosePort, explainOpenError, listSerialPorts } from "../usb/ports"
 import { boardNamedIn, buildForBoard, readProgram, writeProgram } from "../usb/program"
 import { camscript, type Cli } from "./helpers/pty-pair"
 import { espImage, writeFirmwareFolder } from "./helpers/firmware-images"
+import { tempDir } from "./helpers/cleanup"
 
 // The pieces of the hardware path that need no serial device.
 
-const dir = mkdtempSync(join(tmpdir(), "camscript-serial-"))
+const dir = tempDir("camscript-serial-")
 
 function decodeAll(bytes: Uint8Array, chunk: number) {
     const frames: number[][] = []

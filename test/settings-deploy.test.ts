@@ -1,8 +1,9 @@
 import test from "ava"
-import { mkdtempSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { needs } from "./helpers/needs"
+import { tempDir } from "./helpers/cleanup"
+import { writeFileSync } from "node:fs"
 import { join } from "node:path"
-import { camscript, ptyPair, socatMissing, virtualBoard } from "./helpers/pty-pair"
+import { camscript, ptyPair, virtualBoard } from "./helpers/pty-pair"
 
 // `camscript deploy --secret`: after the upload and before the program starts,
 // the secret goes into the board's settings store over its Jacdac settings
@@ -10,14 +11,12 @@ import { camscript, ptyPair, socatMissing, virtualBoard } from "./helpers/pty-pa
 // the program's first settings.get finds it. The board is `camscript
 // virtual-board` behind a socat pty pair, in real time.
 
-const missing = socatMissing()
-const serial = missing ? test.serial.skip : test.serial
-if (missing) test("deploy --secret needs socat", (t) => t.log(missing))
+const serial = needs("socat", test.serial)
 
 const SECRET = "deployed-Secret-pw"
 
 serial("deploy --secret: the program reads the secret at its start; the secret is printed nowhere", async (t) => {
-    const dir = mkdtempSync(join(tmpdir(), "camscript-deploy-secret-"))
+    const dir = tempDir("camscript-deploy-secret-")
     const script = join(dir, "reads-secret.ts")
     writeFileSync(
         script,

@@ -1,6 +1,5 @@
 import test from "ava"
-import { mkdtempSync, readFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { readFileSync } from "node:fs"
 import { join } from "node:path"
 import { loadBoard } from "../project/boards"
 import { boardDescriptor, compileScript } from "../compiler/compile"
@@ -9,6 +8,7 @@ import { BEACON_LOSS_MS } from "../sim/radio/timing"
 import { fromRoot } from "../project/paths"
 import { events, everything, runFile, runScript, scriptFile, value, world } from "./helpers/run"
 import { camscript } from "./helpers/bin"
+import { tempDir } from "./helpers/cleanup"
 
 // A board on the stock DeviceScript ESP32 firmware: WLAN(IF_STA) over the
 // standard Jacdac Wi-Fi service (sim/drivers/stock-wifi.ts), the station
@@ -350,7 +350,7 @@ console.log("dhcp ok")
 })
 
 test("build: --firmware stock gives another image than the default, a bad value is a usage error", async (t) => {
-    const dir = mkdtempSync(join(tmpdir(), "camscript-stock-build-"))
+    const dir = tempDir("camscript-stock-build-")
     const build = async (...extra: string[]) => {
         const out = join(dir, `${extra.join("-") || "default"}.devs`)
         const r = await camscript("build", "examples/wifi-station.ts", "-o", out, ...extra)

@@ -1,6 +1,5 @@
 import test from "ava"
 import { mkdirSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { parseCommandArgs } from "../cli/args"
 import { JsonSyntaxError, parseJson } from "../project/json-text"
@@ -9,11 +8,12 @@ import { BoardError, loadBoard } from "../project/boards"
 import { parseWorld, WorldError, loadWorldFile } from "../sim/world/world"
 import { camscriptMain } from "./helpers/main"
 import { projectSettings, SettingsError } from "../project/settings"
+import { tempDir } from "./helpers/cleanup"
 
 // "Did you mean" for every typo a new user makes, help per command, and
 // JSON errors with line and column.
 
-const dir = join(tmpdir(), `camscript-suggest-${process.pid}`)
+const dir = tempDir("camscript-suggest-")
 function file(name: string, text: string): string {
     mkdirSync(dir, { recursive: true })
     const f = join(dir, name)

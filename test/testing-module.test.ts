@@ -1,9 +1,9 @@
 import test from "ava"
 import { mkdirSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { runScript, runSource, scriptRun } from "../testing/index"
 import { camscriptBin } from "./helpers/bin"
+import { tempDir } from "./helpers/cleanup"
 
 // camscript/testing (testing/index.ts, typed by testing.d.ts) and
 // `camscript test`, which runs a project's own node:test files.
@@ -27,7 +27,7 @@ console.log("up")
 })
 
 test("a world by name: the power cycle; time from power-on to the link back up; the last failure's reason", async (t) => {
-    const file = join(tmpdir(), "camscript-testing-watch.ts")
+    const file = join(tempDir("camscript-testing-", t), "watch.ts")
     writeFileSync(
         file,
         `import { network } from "camscript"
@@ -78,7 +78,7 @@ test("helpers on a hand-made run: link up never reached, reasons per interface",
 const camscript = (cwd: string, ...args: string[]) => camscriptBin(args, { cwd })
 
 test("camscript test: a project's passing test exits 0, a failing one exits 1, none found exits 2", async (t) => {
-    const dir = join(tmpdir(), `camscript-test-cmd-${process.pid}`)
+    const dir = tempDir("camscript-test-cmd-")
     mkdirSync(join(dir, "tests"), { recursive: true })
     writeFileSync(join(dir, "main.ts"), 'console.log("hello")\n')
     writeFileSync(

@@ -1,25 +1,26 @@
 import test from "ava"
 import { execFile, spawn } from "node:child_process"
 import { createHash } from "node:crypto"
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { loadBoard } from "../project/boards"
 import { fromRoot } from "../project/paths"
 import { BOARD_VENDORS, listSerialPorts } from "../usb/ports"
 import { buildForBoard, writeProgram } from "../usb/program"
 import { writeFirmwareFolder } from "./helpers/firmware-images"
-import { camscript, ptyPair, socatMissing, virtualBoard } from "./helpers/pty-pair"
+import { tempDir } from "./helpers/cleanup"
+import { needs } from "./helpers/needs"
+import { camscript, ptyPair, stopEverything, virtualBoard } from "./helpers/pty-pair"
 
 // The hardware path end to end, with a socat pty pair as the cable and
 // `camscript virtual-board` as the board: the real clients (esptool-js,
 // jacdac-ts) on the host side. Serial: each test runs a VM in real time.
 
-const missing = socatMissing()
-const serial = missing ? test.serial.skip : test.serial
-if (missing) test("serial tests need socat", (t) => t.log(missing))
+const serial = needs("socat", test.serial)
+// the pairs and boards a failed test could not stop
+test.after.always(stopEverything)
 
-const dir = mkdtempSync(join(tmpdir(), "camscript-vb-"))
+const dir = tempDir("camscript-vb-")
 const firmware32 = writeFirmwareFolder(join(dir, "fw-esp32"), "esp32", 200_000)
 const firmwareS3 = writeFirmwareFolder(join(dir, "fw-esp32s3"), "esp32s3", 50_000)
 const board = loadBoard("ai_thinker_esp32_cam")
@@ -320,14 +321,15 @@ serial(
 serial("a busy port is named as busy", async (t) => {
     const pty = await ptyPair()
     // flock(1) takes the same lock serialport takes when it opens a port
-    const holder = spawn("flock", ["--nonblock", pty.host, "sleep", "60"], { stdio: "ignore" })
+    // its own process group: flock and the sleep it runs end together
+    const holder = spawn("flock", ["--nonblock", pty.host, "sleep", "60"], { stdio: "ignore", detached: true })
     await new Promise((r) => setTimeout(r, 300))
     try {
         const r = await camscript("deploy", await ticksImage(), "--port", pty.host)
         t.is(r.code, 1)
         t.regex(r.stderr, /is busy: another program holds it open/)
     } finally {
-        if (holder.pid) process.kill(holder.pid)
+        if (holder.pid) process.kill(-holder.pid)
         pty.stop()
     }
 })

@@ -1,10 +1,10 @@
 import test from "ava"
 import { spawn } from "node:child_process"
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { renameSync, rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { fromRoot } from "../project/paths"
 import { camscriptMain } from "./helpers/main"
+import { tempDir } from "./helpers/cleanup"
 
 // `camscript sim --watch`: reruns on save, shows a compile error and goes
 // on, ends at Ctrl-C with exit 0. The watch runs as a user runs it, in a
@@ -20,7 +20,7 @@ test.serial("--watch refuses --json", async (t) => {
 test.serial(
     "--watch reruns on each save, shows a compile error and goes on, and Ctrl-C ends it with exit 0",
     async (t) => {
-        const dir = mkdtempSync(join(tmpdir(), "camscript-watch-"))
+        const dir = tempDir("camscript-watch-")
         const file = join(dir, "cam.ts")
         // as editors save: a new file renamed over the old one
         const save = (text: string) => {

@@ -1,17 +1,17 @@
 import test from "ava"
 import { execFileSync } from "node:child_process"
 import { mkdirSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { loadWorldFile, parseWorld } from "../sim/world/world"
 import { duplicateKeys, invalidUtf8Offset, MAX_WORLD_FILE_BYTES } from "../sim/world/world-text"
 import { camscriptBin } from "./helpers/bin"
+import { tempDir } from "./helpers/cleanup"
 
 // World files as they come from disk: only regular files of at most 4 MB,
 // strict UTF-8, no duplicate keys; and default BSSIDs for any number of
 // access points. Each is a usage error (exit 2) with a message saying where.
 
-const dir = join(tmpdir(), "camscript-world-files")
+const dir = tempDir("camscript-world-files-")
 mkdirSync(dir, { recursive: true })
 function file(name: string, content: string | Buffer): string {
     const f = join(dir, name)

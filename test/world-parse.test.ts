@@ -1,6 +1,5 @@
 import test from "ava"
 import { mkdirSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import {
     defaultSubnet,
@@ -13,6 +12,7 @@ import {
     WorldError,
 } from "../sim/world/world"
 import { fromRoot } from "../project/paths"
+import { tempDir } from "./helpers/cleanup"
 
 // Turning a world file into a World (sim/world/world.ts), field by field:
 // every default of docs/world-format.md, every limit at its edge, and the
@@ -514,7 +514,7 @@ test("pemBlocks: each BEGIN/END pair of one label, whitespace dropped, as DER", 
 })
 
 test("enterprise login servers: certificate files read relative to the world, defaults, and each problem", (t) => {
-    const dir = join(tmpdir(), `camscript-world-parse-${process.pid}`)
+    const dir = tempDir("camscript-world-parse-")
     mkdirSync(dir, { recursive: true })
     const pem = (s: string) =>
         `-----BEGIN CERTIFICATE-----\n${Buffer.from(s).toString("base64")}\n-----END CERTIFICATE-----\n`
@@ -592,7 +592,7 @@ test("enterprise login servers: certificate files read relative to the world, de
 })
 
 test("loadWorldFile: unreadable, not JSON, duplicate keys, and a good file", (t) => {
-    const dir = join(tmpdir(), `camscript-world-load-${process.pid}`)
+    const dir = tempDir("camscript-world-load-")
     mkdirSync(dir, { recursive: true })
     const file = (name: string, text: string | Buffer) => {
         writeFileSync(join(dir, name), text)
@@ -713,7 +713,7 @@ test("problems list the known names joined with commas", (t) => {
 })
 
 test("wpa3-enterprise takes a login server; a renumbered AP keeps its own server's settings, not another's", (t) => {
-    const dir = join(tmpdir(), `camscript-world-wpa3-${process.pid}`)
+    const dir = tempDir("camscript-world-wpa3-")
     mkdirSync(dir, { recursive: true })
     writeFileSync(
         join(dir, "ca.pem"),
@@ -782,7 +782,7 @@ test("a duration's problem does not hide another field's; a list too short says 
 })
 
 test("a login server without users has none", (t) => {
-    const dir = join(tmpdir(), `camscript-world-nousers-${process.pid}`)
+    const dir = tempDir("camscript-world-nousers-")
     mkdirSync(dir, { recursive: true })
     writeFileSync(
         join(dir, "ca.pem"),

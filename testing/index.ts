@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto"
-import { ensurePrivateDir, writePrivateFile } from "../project/destinations"
+import { writePrivateFile } from "../project/destinations"
+import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import type * as Api from "../testing"
@@ -71,18 +72,22 @@ export const runScript: typeof Api.runScript = async (file, options = {}) => {
     })
 }
 
-// a source may hold a password: the user's own folder (0700), files 0600 (project/destinations.ts)
-const sourcesDir = join(tmpdir(), `camscript-testing-scripts-${process.getuid?.() ?? "user"}`)
 export const readFrameNumber: typeof Api.readFrameNumber = (jpeg) => {
     const code = readFrameCode(decodeJpeg(jpeg))
     return code && { sequence: code.sequence, timeMs: code.timeMs }
 }
 
-export const runSource: typeof Api.runSource = (source, options) => {
-    ensurePrivateDir(sourcesDir)
-    const file = join(sourcesDir, `s${createHash("sha1").update(source).digest("hex").slice(0, 12)}.ts`)
-    writePrivateFile(file, source)
-    return runScript(file, options)
+export const runSource: typeof Api.runSource = async (source, options) => {
+    // a folder of its own (0700), removed after the run: nothing is left in the
+    // user's temporary folder; the source may hold a password: 0600 (project/destinations.ts)
+    const dir = mkdtempSync(join(tmpdir(), "camscript-source-"))
+    try {
+        const file = join(dir, `s${createHash("sha1").update(source).digest("hex").slice(0, 12)}.ts`)
+        writePrivateFile(file, source)
+        return await runScript(file, options)
+    } finally {
+        rmSync(dir, { recursive: true, force: true })
+    }
 }
 
 type RunData = Pick<Api.ScriptRun, "outcome" | "exitCode" | "error" | "output" | "timeline" | "simulatedMs"> &

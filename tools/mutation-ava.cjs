@@ -65,9 +65,11 @@ function checkError(err, exp, message) {
     return err
 }
 
-function assertions(title) {
+function assertions(title, teardowns = []) {
     return {
         title,
+        // ava's teardown: run once the test is over, pass or fail, the last registered first
+        teardown: (fn) => void teardowns.unshift(fn),
         pass() {},
         fail: (message) => fail("t.fail()", message),
         is: (a, b, m) => Object.is(a, b) || fail(`${show(a)} is not ${show(b)}`, m),
@@ -132,11 +134,14 @@ for (const unsupported of ["only", "todo", "failing", "beforeEach", "afterEach",
     }
 
 async function runOne(file, t) {
+    const teardowns = []
     try {
-        await t.fn(assertions(t.title))
+        await t.fn(assertions(t.title, teardowns))
     } catch (err) {
         err.testTitle = `${file.name} › ${t.title}`
         throw err
+    } finally {
+        for (const fn of teardowns) await fn()
     }
 }
 

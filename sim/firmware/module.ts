@@ -1,14 +1,21 @@
-import { execFileSync } from "node:child_process"
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs"
-import { join } from "node:path"
+import { existsSync } from "node:fs"
+import { readRegularFile } from "../../project/files"
 import { fromRoot } from "../../project/paths"
 
-// The C drivers compiled to WebAssembly (firmware/Makefile, target `wasm`).
-// Built on first use when missing or older than its sources, then compiled
+// The C drivers compiled to WebAssembly (firmware/Makefile, target `wasm`),
+// committed beside this file and shipped in the npm package, so that
+// `--driver firmware` needs no compiler. `npm run build:firmware-wasm`
+// rebuilds it after a change to the C (tools/build-firmware-wasm.ts), and
+// the suite checks it against the C (test/firmware-module.test.ts). Compiled
 // once per process; every simulated board instantiates it afresh (the
 // drivers keep module-level state).
 
-export const WASM_PATH = fromRoot("firmware/build/camscript-drivers.wasm")
+export const WASM_PATH = fromRoot("sim/firmware/camscript-drivers.wasm")
+/** what the module was built from and with (tools/firmware-wasm.ts) */
+export const MODULE_MANIFEST_PATH = fromRoot("sim/firmware/camscript-drivers.json")
+
+/** far above the module's size (about 75 kB): a bound for the reader, not a limit anyone meets */
+const MAX_MODULE_BYTES = 4 * 1024 * 1024
 
 // The WebAssembly API as used here (the project's TypeScript libs do not declare it).
 export type WasmModule = object
@@ -26,40 +33,14 @@ export const Wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssem
 
 let compiled: WasmModule | undefined
 
-function newestSource(): number {
-    let newest = 0
-    const walk = (dir: string) => {
-        for (const name of readdirSync(dir)) {
-            const path = join(dir, name)
-            const s = statSync(path)
-            if (s.isDirectory()) walk(path)
-            else if (/\.[ch]$/.test(name)) newest = Math.max(newest, s.mtimeMs)
-        }
-    }
-    walk(fromRoot("firmware/main"))
-    walk(fromRoot("firmware/host"))
-    return Math.max(newest, statSync(fromRoot("firmware/Makefile")).mtimeMs)
-}
-
-/** Build the module if needed (make is quick when nothing changed). */
-function buildFirmwareModule(): void {
-    if (existsSync(WASM_PATH) && statSync(WASM_PATH).mtimeMs >= newestSource()) return
-    try {
-        execFileSync("make", ["-s", "-C", fromRoot("firmware"), "wasm"], { stdio: "pipe" })
-    } catch (e) {
-        const err = e as { stderr?: Buffer; message: string }
-        throw new Error(
-            `building the firmware drivers for the simulator failed (needs clang, lld and wasi-libc; ` +
-                `Debian: apt-get install clang lld wasi-libc libclang-rt-dev-wasm32):\n` +
-                (err.stderr?.toString() || err.message),
-        )
-    }
-}
-
 export function firmwareModule(): WasmModule {
     if (!compiled) {
-        buildFirmwareModule()
-        compiled = new Wasm.Module(readFileSync(WASM_PATH))
+        if (!existsSync(WASM_PATH))
+            throw new Error(
+                `the firmware drivers' WebAssembly module ${WASM_PATH} is missing ` +
+                    "(it is part of camscript; in a clone, rebuild it with: npm run build:firmware-wasm)",
+            )
+        compiled = new Wasm.Module(readRegularFile(WASM_PATH, WASM_PATH, MAX_MODULE_BYTES))
     }
     return compiled
 }

@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process"
 import { randomBytes } from "node:crypto"
 import { createSocket } from "node:dgram"
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { isPresent, programPath } from "../../tools/outside-programs"
 
 // Starts a real FreeRADIUS 3 (Debian package `freeradius`) on loopback, with
 // a configuration of its own in a temporary directory: nothing from
@@ -13,7 +14,6 @@ import { join } from "node:path"
 const realSetTimeout = globalThis.setTimeout
 const realClearTimeout = globalThis.clearTimeout
 
-const BINARY = "/usr/sbin/freeradius"
 const START_LIMIT_MS = 20_000
 
 export interface RunningRadius {
@@ -23,8 +23,9 @@ export interface RunningRadius {
     stop(): Promise<void>
 }
 
+/** Whether FreeRADIUS is installed (tools/outside-programs.ts; tests declare through needs("freeradius")). */
 export function freeradiusAvailable(): boolean {
-    return existsSync(BINARY)
+    return isPresent("freeradius")
 }
 
 /** A UDP port that was free a moment ago (the kernel's pick for port 0). */
@@ -192,7 +193,7 @@ function launch(dir: string, scrub: (text: string) => string): Promise<ChildProc
     return new Promise((resolve, reject) => {
         // -f: foreground; -l stdout: log there (not -X, whose debug output
         // shows the passwords it decodes)
-        const child = spawn(BINARY, ["-f", "-d", dir, "-l", "stdout"], {
+        const child = spawn(programPath("freeradius") ?? "freeradius", ["-f", "-d", dir, "-l", "stdout"], {
             cwd: dir,
             stdio: ["ignore", "pipe", "pipe"],
         })

@@ -1,19 +1,26 @@
-import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process"
-import { existsSync, mkdtempSync } from "node:fs"
+import { type ChildProcess, execFile, spawn } from "node:child_process"
+import { existsSync, mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fromRoot } from "../../project/paths"
 
 // A pseudo-terminal pair from socat stands in for the USB cable: the virtual
-// board on one end, camscript on the other.
+// board on one end, camscript on the other. Tests using it declare
+// through needs("socat") (test/helpers/needs.ts). Not a test file's helper
+// only (bench/hardware.ts uses it), so it imports nothing of ava: a test file
+// declares `test.after.always(stopEverything)` to end what a failed test left.
 
-export function socatMissing(): string | undefined {
-    try {
-        execFileSync("socat", ["-V"], { stdio: "ignore" })
-        return undefined
-    } catch {
-        return "socat is not installed (Debian package `socat`; .ci/run installs it): serial tests skipped"
-    }
+const running = new Set<() => unknown>()
+
+/** Stop every pair and board still running (socat ended, folders removed). */
+export async function stopEverything(): Promise<void> {
+    for (const stop of [...running].reverse()) await stop()
+}
+
+/** Keep `stop` until it has run (or stopEverything() runs it). */
+function whileRunning(stop: () => unknown): { cancel(): void } {
+    running.add(stop)
+    return { cancel: () => void running.delete(stop) }
 }
 
 export interface PtyPair {
@@ -26,22 +33,25 @@ export interface PtyPair {
     stop(): void
 }
 
+/** A pair, stopped (socat ended, its folder removed) by stop() or stopEverything(). */
 export async function ptyPair(): Promise<PtyPair> {
     const dir = mkdtempSync(join(tmpdir(), "camscript-pty-"))
     const board = join(dir, "board")
     const host = join(dir, "host")
     const socat = spawn("socat", [`pty,raw,echo=0,link=${board}`, `pty,raw,echo=0,link=${host}`], { stdio: "ignore" })
+    const stop = () => {
+        if (socat.exitCode === null && socat.signalCode === null) socat.kill()
+        rmSync(dir, { recursive: true, force: true })
+        safetyNet.cancel()
+    }
+    const safetyNet = whileRunning(stop)
     for (let i = 0; i < 100 && !(existsSync(board) && existsSync(host)); i++)
         await new Promise((r) => setTimeout(r, 20))
-    if (!existsSync(board) || !existsSync(host)) throw new Error("socat did not create the pty pair")
-    return {
-        board,
-        host,
-        pid: socat.pid!,
-        stop: () => {
-            if (socat.exitCode === null && socat.signalCode === null) socat.kill()
-        },
+    if (!existsSync(board) || !existsSync(host)) {
+        stop()
+        throw new Error("socat did not create the pty pair")
     }
+    return { board, host, pid: socat.pid!, stop }
 }
 
 export interface Cli {
@@ -78,6 +88,8 @@ export async function virtualBoard(...args: string[]): Promise<RunningBoard> {
     let notes = ""
     child.stderr!.on("data", (b: Buffer) => (notes += b.toString()))
     const exited = new Promise<void>((r) => child.once("exit", () => r()))
+    // a test that fails before its stop() still ends the board
+    const safetyNet = whileRunning(() => board.stop())
     const board: RunningBoard = {
         process: child,
         notes: () => notes,
@@ -90,6 +102,7 @@ export async function virtualBoard(...args: string[]): Promise<RunningBoard> {
             }
         },
         async stop() {
+            safetyNet.cancel()
             if (child.exitCode === null) child.kill()
             // a board that does not stop on SIGTERM is a bug, but must not hang the suite
             const hard = setTimeout(() => child.exitCode === null && child.kill("SIGKILL"), 10_000)

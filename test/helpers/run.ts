@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto"
-import { mkdirSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { type BoardInfo, loadBoard } from "../../project/boards"
 import { compileScript, type FirmwareKind } from "../../compiler/compile"
@@ -10,6 +9,7 @@ import { type RunResult, runSimulation } from "../../sim/session"
 import { projectSettings } from "../../project/settings"
 import type { CapturedFrame } from "../../sim/drivers/camera"
 import { parseDuration } from "../../project/duration"
+import { tempDir } from "./cleanup"
 import { loadWorldFile, parseWorld, type World } from "../../sim/world/world"
 
 // Runs a camera script the way `camscript sim` does: compiled to bytecode,
@@ -39,11 +39,12 @@ export interface RunScriptOptions {
     then?: string[]
 }
 
-const scriptsDir = join(tmpdir(), "camscript-test-scripts")
+// one folder per test file, removed once its tests are done (helpers/cleanup.ts)
+let scriptsDir: string | undefined
 
 /** Write `source` to a file outside the project (as a user's script would be). */
 export function scriptFile(source: string): string {
-    mkdirSync(scriptsDir, { recursive: true })
+    scriptsDir ??= tempDir("camscript-test-scripts-")
     const file = join(scriptsDir, `s${createHash("sha1").update(source).digest("hex").slice(0, 12)}.ts`)
     writeFileSync(file, source)
     return file
