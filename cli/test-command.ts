@@ -24,7 +24,7 @@ Exits 0 when every test passed, 1 when one failed.
 export class TestFilesError extends Error {}
 
 /** Every *.test.ts under `dir`, skipping node_modules and dot folders. */
-export function findTestFiles(dir: string): string[] {
+function findTestFiles(dir: string): string[] {
     const found: string[] = []
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
         if (entry.name === "node_modules" || entry.name.startsWith(".")) continue

@@ -107,7 +107,7 @@ function fitScale(text: string, width: number, wanted: number): number {
 }
 
 /** "12.345" seconds from milliseconds. */
-export function secondsText(ms: number): string {
+function secondsText(ms: number): string {
     const s = Math.floor(ms / 1000)
     return `${s}.${String(Math.floor(ms) % 1000).padStart(3, "0")}`
 }

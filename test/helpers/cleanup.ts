@@ -34,7 +34,7 @@ if (!mutationRun)
     })
 
 /** Run `undo` when the file's tests are done (unless `cancel()`ed first, e.g. because the test undid it). */
-export function atFileEnd(undo: () => unknown): { cancel(): void } {
+function atFileEnd(undo: () => unknown): { cancel(): void } {
     atEnd.add(undo)
     return { cancel: () => void atEnd.delete(undo) }
 }

@@ -17,14 +17,13 @@ import {
 // `npm run setup`); under CI, which installs them all, it fails instead.
 
 /** Where the suite runner collects the skipped tests (one JSON line each). */
-export const SKIPS_FILE_ENV = "CAMSCRIPT_SUITE_SKIPS"
+const SKIPS_FILE_ENV = "CAMSCRIPT_SUITE_SKIPS"
 
 type Declare = (title: string, implementation: Implementation<[]>) => void
 
-export { isPresent }
 
 /** What is missing for `ids`, as a sentence ("socat (pseudo-terminal pairs ...)"), or undefined. */
-export function missingText(ids: ProgramId[]): string | undefined {
+function missingText(ids: ProgramId[]): string | undefined {
     const parts = ids
         .filter((id) => !isPresent(id))
         .map((id) => `${missingParts(id).join(", ")} (${OUTSIDE_PROGRAMS[id].usedFor})`)
