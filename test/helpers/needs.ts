@@ -21,7 +21,6 @@ const SKIPS_FILE_ENV = "CAMSCRIPT_SUITE_SKIPS"
 
 type Declare = (title: string, implementation: Implementation<[]>) => void
 
-
 /** What is missing for `ids`, as a sentence ("socat (pseudo-terminal pairs ...)"), or undefined. */
 function missingText(ids: ProgramId[]): string | undefined {
     const parts = ids
