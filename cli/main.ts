@@ -290,6 +290,11 @@ async function simOnce(args: string[], values: ParsedArgs["values"], watched?: S
     if (args.length > 1) throw new UsageError(`sim takes one script, got ${args.length}`)
     const settings = projectSettings(args[0] ?? opts.world ?? ".")
     const worldFile = opts.world !== undefined ? resolve(opts.world) : settings.worldFile
+    // watched before anything can fail: a world, settings or script error is
+    // fixed by saving one of these, and --watch must see that save
+    watched?.add(worldFile)
+    if (args[0] !== undefined) watched?.add(resolve(args[0]))
+    if (settings.file) watched?.add(settings.file)
     if (opts.timeout !== undefined && opts["run-for"] !== undefined)
         throw new UsageError("--timeout and --run-for both set how long the run lasts: give one")
     const runFor = opts["run-for"] !== undefined ? durationOption("--run-for", opts["run-for"]) : undefined

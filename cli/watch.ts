@@ -23,14 +23,19 @@ export function watchRuns(run: (watched: Set<string>) => Promise<number>, signal
             process.off("SIGINT", stop)
             done(0)
         }
+        // the files of the last run that succeeded: a failed run may stop
+        // before it reads them all (a compile error in the script leaves its
+        // imports unknown), and a save of any of them must still rerun
+        let lastGood = new Set<string>()
         const once = async () => {
             running = true
             const watched = new Set<string>()
-            await run(watched)
+            const code = await run(watched)
             running = false
             if (stopped) return
             for (const w of watchers) w.close()
-            const files = new Set([...watched].map((f) => resolve(f)))
+            const files = new Set([...watched, ...(code === 0 ? [] : lastGood)].map((f) => resolve(f)))
+            if (code === 0) lastGood = files
             watchers = [...new Set([...files].map((f) => dirname(f)))].map((dir) =>
                 watch(dir, (_event, name) => {
                     if (name && files.has(resolve(dir, name.toString()))) changed()

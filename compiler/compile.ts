@@ -221,7 +221,8 @@ export function boardDescriptor(target: BuildTarget) {
         firmware,
         camera,
         psramBytes: board.camscript.psramBytes,
-        boardsWithCamera: camera ? undefined : boardsWithCamera(),
+        // one string: an image holds its own board's id as the only id-shaped string (usb/program.ts boardNamedIn)
+        boardsWithCamera: camera ? undefined : boardsWithCamera().join(", "),
     }
 }
 

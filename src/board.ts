@@ -47,8 +47,8 @@ export interface BoardDescriptor {
     camera?: CameraWiring
     /** PSRAM the firmware maps, bytes (0: none) */
     psramBytes?: number
-    /** the ids of the catalogue's boards that have a camera, for the refusal on a board without */
-    boardsWithCamera?: string[]
+    /** the catalogue's boards with a camera, joined with ", " (one string: an image names its own board alone) */
+    boardsWithCamera?: string
 }
 
 let current: BoardDescriptor = {

@@ -1,6 +1,6 @@
 import test from "ava"
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { tempDir } from "./helpers/cleanup"
+import { readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { readFrameNumber, runSource } from "../testing/index"
 import { frameFileName } from "../sim/camera/frame-files"
@@ -31,7 +31,7 @@ test("frame files are named by camera and sequence, six digits at least", (t) =>
 })
 
 test("camscript sim --frames DIR keeps every captured frame as a JPEG named by camera and sequence", async (t) => {
-    const dir = join(mkdtempSync(join(tmpdir(), "camscript-frames-")), "kept")
+    const dir = join(tempDir("camscript-frames-"), "kept")
     const r = await camscriptBin(["sim", scriptFile(TWO_FRAMES), "--frames", dir, "--no-timeline"])
     t.is(r.code, 0, r.stderr)
     const sequences = r.stdout

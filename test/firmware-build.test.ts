@@ -1,8 +1,7 @@
 import test from "ava"
 import { execFile } from "node:child_process"
 import { createHash } from "node:crypto"
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { dirname, join } from "node:path"
 import { listBoards } from "../project/boards"
 import { readFirmwareManifest } from "../sim/firmware/manifest"
@@ -164,7 +163,7 @@ function calls(log: string): ToolCall[] {
 }
 
 async function replay(board: string, idfVersion: string): Promise<Replay> {
-    const dir = mkdtempSync(join(tmpdir(), "camscript-build-"))
+    const dir = tempDir("camscript-build-")
     const src = join(dir, "devicescript-esp32")
     cpSync(fixture, src, { recursive: true })
     const dist = join(dir, "dist")
@@ -262,7 +261,7 @@ test("build.sh replay, ESP32-S3 at ESP-IDF 5.0.9: the chip's component manifest 
 })
 
 test("the idf.py stand-in fails where ESP-IDF and CMake do, so the replay can fail", async (t) => {
-    const dir = mkdtempSync(join(tmpdir(), "camscript-standin-"))
+    const dir = tempDir("camscript-standin-")
     const src = join(dir, "src")
     cpSync(fixture, src, { recursive: true })
     const env: NodeJS.ProcessEnv = { ...process.env, IDF_PATH: espIdf(dir, "5.0.5") }
@@ -309,7 +308,7 @@ test("build.sh: an unsupported ESP-IDF stops before anything is built, naming th
 
 test("build.sh --release-manifest: every board's image under its release name, with size and SHA-256", async (t) => {
     const [a, b] = await Promise.all([esp32Build, esp32s3Build])
-    const out = mkdtempSync(join(tmpdir(), "camscript-release-"))
+    const out = tempDir("camscript-release-")
     const r = await run(script, [
         "--release-manifest",
         "0.1.0",

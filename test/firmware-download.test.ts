@@ -1,10 +1,9 @@
 import test from "ava"
 import { createHash } from "node:crypto"
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
 import { spawnSync } from "node:child_process"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { loadBoard } from "../project/boards"
 import { fromRoot } from "../project/paths"
@@ -15,6 +14,7 @@ import { githubRepository, RELEASE_MANIFEST, releaseFirmware, releasesUrl } from
 import { DCFG_OFFSET, STOCK_RELEASE, stockBoardConfig, stockFileName, stockFirmware } from "../usb/stock-firmware"
 import { camscriptBin } from "./helpers/bin"
 import { CHIP_IDS, espImage, stockReleaseImage, writeFirmwareFolder } from "./helpers/firmware-images"
+import { tempDir } from "./helpers/cleanup"
 
 // Both download paths of `camscript flash` against a loopback HTTP server
 // (127.0.0.1 only) serving GitHub's release layout
@@ -24,7 +24,7 @@ import { CHIP_IDS, espImage, stockReleaseImage, writeFirmwareFolder } from "./he
 // no network (a closed port). No test touches a non-loopback address.
 
 // this worker's cache: nothing of the user's is read or written
-const cacheHome = mkdtempSync(join(tmpdir(), "camscript-xdg-"))
+const cacheHome = tempDir("camscript-xdg-")
 process.env.XDG_CACHE_HOME = cacheHome
 const version = (JSON.parse(readFileSync(fromRoot("package.json"), "utf8")) as { version: string }).version
 
@@ -311,7 +311,7 @@ test.serial(
 // --- camscript's own release
 
 function releaseLayout(server: Loopback, boardId: string, chip: "esp32" | "esp32s3") {
-    const folder = writeFirmwareFolder(mkdtempSync(join(tmpdir(), "camscript-rel-")), chip, 20_000)
+    const folder = writeFirmwareFolder(tempDir("camscript-rel-"), chip, 20_000)
     const names = ["bootloader", "partition-table", "camscript"]
     const flash = folder.regions.map((r, i) => ({
         offset: r.offset,
@@ -466,7 +466,7 @@ test("the CLI: no release yet says what to do; --firmware stock with no network 
     const server = await loopback()
     const port = await closedPort()
     try {
-        const env = { XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), "camscript-xdg-cli-")) }
+        const env = { XDG_CACHE_HOME: tempDir("camscript-xdg-cli-") }
         const noRelease = await camscriptBin(
             ["flash", "--board", "ai_thinker_esp32_cam", "--port", "/dev/camscript-no-such-port"],
             { env: { ...env, CAMSCRIPT_RELEASES_URL: server.base } },
@@ -498,7 +498,7 @@ test.serial(
     "firmware/build.sh --release-manifest writes what `camscript flash` reads: two boards' images served as a release",
     async (t) => {
         rmSync(firmwareCacheDir(), { recursive: true, force: true })
-        const dist = mkdtempSync(join(tmpdir(), "camscript-dist-"))
+        const dist = tempDir("camscript-dist-")
         const built: Record<string, { offset: number; data: Uint8Array }> = {}
         for (const [id, chip] of [
             ["ai_thinker_esp32_cam", "esp32"],
@@ -518,7 +518,7 @@ test.serial(
             )
             built[id] = { offset, data }
         }
-        const out = mkdtempSync(join(tmpdir(), "camscript-assets-"))
+        const out = tempDir("camscript-assets-")
         const made = spawnSync(
             "bash",
             [

@@ -1,10 +1,10 @@
 import test from "ava"
 import { execFile } from "node:child_process"
-import { mkdtempSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { fromRoot } from "../project/paths"
 import { stackReport, XTENSA_FRAME_OVERHEAD } from "../tools/firmware-stack"
+import { tempDir } from "./helpers/cleanup"
 
 // The stack budget of the drivers (firmware/README.md, "Threading rule"). On
 // the chip, camscript's services' process() and packet handlers, their
@@ -63,7 +63,7 @@ test("firmware stack: every entry point's deepest path is within the budget on s
 test("firmware stack: the measurement follows calls across files and adds every frame, so a deep path fails", async (t) => {
     // a small driver-shaped program compiled the same way: root -> middle
     // (another file) -> a leaf with a 2,000-byte buffer
-    const dir = mkdtempSync(join(tmpdir(), "camscript-stack-"))
+    const dir = tempDir("camscript-stack-")
     writeFileSync(
         join(dir, "a.c"),
         "void middle(int n);\nstatic void helper(int n) { middle(n + 1); }\nvoid root(int n) { helper(n); }\n",

@@ -2,8 +2,7 @@ import test from "ava"
 import fc from "fast-check"
 import { execFileSync } from "node:child_process"
 import { createHash } from "node:crypto"
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { listBoards, loadBoard } from "../project/boards"
 import { fromRoot } from "../project/paths"
@@ -12,6 +11,7 @@ import { PartitionTableError, parsePartitionTable } from "../formats/partition-t
 import { checkFirmware, type Firmware, FirmwareError, type FlashRegion, loadFirmware } from "../usb/firmware"
 import { DCFG_OFFSET, patchBoardConfig, stockBoardConfig } from "../usb/stock-firmware"
 import { camscript } from "./helpers/pty-pair"
+import { tempDir } from "./helpers/cleanup"
 import {
     CHIP_IDS,
     espImage,
@@ -27,7 +27,7 @@ import {
 // board configuration the stock runtime gets, byte for byte as DeviceScript's
 // own CLI writes it.
 
-const dir = mkdtempSync(join(tmpdir(), "camscript-flash-checks-"))
+const dir = tempDir("camscript-flash-checks-")
 const one = (offset: number, data: Uint8Array, name = "x.bin"): Firmware => ({
     regions: [{ offset, data, name }],
     source: name,
@@ -253,7 +253,7 @@ function devicescriptBinpatch(
     boards: { id: string; json: object }[],
     bin: Uint8Array,
 ): Map<string, Uint8Array> {
-    const work = mkdtempSync(join(tmpdir(), "camscript-binpatch-"))
+    const work = tempDir("camscript-binpatch-")
     // devicescript-esp32 v2.16.1 boards/<arch>/arch.json: the fields binpatch reads
     const archJson = {
         id: arch,

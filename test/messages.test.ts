@@ -1,6 +1,5 @@
 import test from "ava"
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import type { CompiledScript } from "../compiler/compile"
 import { BuildCache } from "../compiler/cache"
@@ -9,10 +8,11 @@ import { ConsoleLines } from "../usb/console-lines"
 import { parseWorld, WorldError } from "../sim/world/world"
 import { camscriptMain } from "./helpers/main"
 import { runScript } from "./helpers/run"
+import { tempDir } from "./helpers/cleanup"
 
 // Messages (issue 23.7): every failure says what the script did and where.
 
-const dir = mkdtempSync(join(tmpdir(), "camscript-messages-"))
+const dir = tempDir("camscript-messages-")
 
 // ---- what a script threw
 

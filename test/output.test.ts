@@ -1,6 +1,5 @@
 import test from "ava"
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { hasUnprintable, nameText, printable, printableStream } from "../project/printable"
 import { formatEntry, Timeline } from "../sim/timeline"
@@ -11,12 +10,13 @@ import { ConsoleLines } from "../usb/console-lines"
 import { camscriptMain } from "./helpers/main"
 import { runScript, scriptFile } from "./helpers/run"
 import { CONSOLE_LINE_MAX_BYTES, CUT_MARK } from "../sim/session"
+import { tempDir } from "./helpers/cleanup"
 
 // Output that must not fail after the run and must not lie (issue 23.4):
 // destinations checked before the run, bounded reports, typed fields from
 // values, one JSON object per line, control characters escaped.
 
-const dir = mkdtempSync(join(tmpdir(), "camscript-output-"))
+const dir = tempDir("camscript-output-")
 
 function worldWith(ssid: string): string {
     const file = join(dir, `w-${Buffer.from(ssid).toString("hex").slice(0, 40)}.json`)
@@ -245,7 +245,7 @@ test("a report keeps the first and last output lines and says how many it left o
 
 // ---- fleets: one object per line, with `type`
 
-const fleetDir = mkdtempSync(join(tmpdir(), "camscript-fleet-json-"))
+const fleetDir = tempDir("camscript-fleet-json-")
 const ap = { ssid: "my-network", security: "wpa2-psk", password: "my-password", position: [6, 2] }
 
 test.serial(

@@ -1,7 +1,6 @@
 import test from "ava"
 import { execFile } from "node:child_process"
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { existsSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import {
     clockTime,
@@ -238,7 +237,7 @@ test("times read as people read them: 6 h, 01:30:00; never 21600.000s", (t) => {
 
 test.serial("Chromium renders the 6-hour page: the outage is visible, the axis readable", async (t) => {
     if (!CHROMIUM) return t.fail("chromium is not installed (apt-get install -y chromium; .ci/run installs it)")
-    const dir = mkdtempSync(join(tmpdir(), "camscript-report-6h-"))
+    const dir = tempDir("camscript-report-6h-")
     const file = join(dir, "six-hours.html")
     writeFileSync(file, sixHours())
     const dom = await chromium(["--dump-dom", `file://${file}`])

@@ -1,6 +1,5 @@
 import test from "ava"
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { loadBoard } from "../project/boards"
 import { fromRoot } from "../project/paths"
@@ -24,6 +23,7 @@ import { createVm } from "../sim/vm/devs-vm"
 import { loadWorldFile } from "../sim/world/world"
 import { codeOnly, interfacesConstructed } from "../compiler/interface-use"
 import { camscript } from "./helpers/pty-pair"
+import { tempDir } from "./helpers/cleanup"
 
 // The compiler and the runtime the firmware pins, held together: the
 // image's version against the pinned runtime's rule (devsmgr/verify.c), the
@@ -251,7 +251,7 @@ test("a board build refuses a script that constructs Ethernet on a board without
 })
 
 test("a script whose image passes the old VM's 114,592-byte abort runs to its end in the simulator", async (t) => {
-    const dir = mkdtempSync(join(tmpdir(), "camscript-big-"))
+    const dir = tempDir("camscript-big-")
     const n = 520
     const lines: string[] = []
     // each function carries a string of its own (strings are what make images large)
@@ -276,7 +276,7 @@ test("a script whose image passes the old VM's 114,592-byte abort runs to its en
 })
 
 test("camscript sim and build refuse a script whose image outgrows the program store, by name, with both sizes", async (t) => {
-    const dir = mkdtempSync(join(tmpdir(), "camscript-huge-"))
+    const dir = tempDir("camscript-huge-")
     const n = 1100
     const lines: string[] = []
     for (let i = 0; i < n; i++) lines.push(`function s${i}(): number { return "${"y".repeat(180)}${i}".length }`)

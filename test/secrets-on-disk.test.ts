@@ -3,7 +3,6 @@ import {
     chmodSync,
     existsSync,
     lstatSync,
-    mkdtempSync,
     readdirSync,
     readFileSync,
     rmSync,
@@ -21,13 +20,14 @@ import { fromRoot } from "../project/paths"
 import { runSource } from "../testing"
 import { FlashChip } from "../sim/virtual-board/flash-chip"
 import { camscriptMain } from "./helpers/main"
+import { tempDir } from "./helpers/cleanup"
 
 // Secrets on disk (issue 23.5) and in compiler messages (23.5, 22.5): every
 // file camscript writes that can hold a secret is 0600 in 0700 folders,
 // existing files too; every line of a compiler message hides the user's
 // literals and keeps the library's names.
 
-const dir = mkdtempSync(join(tmpdir(), "camscript-secrets-"))
+const dir = tempDir("camscript-secrets-")
 const mode = (p: string) => statSync(p).mode & 0o777
 const SECRET = "hunter2-SEKRIT"
 const board = loadBoard("ai_thinker_esp32_cam")
@@ -132,13 +132,43 @@ test("the virtual board's flash file (a deployed program inside) is saved 0600, 
     t.is(readFileSync(file).subarray(0, SECRET.length).toString(), SECRET)
 })
 
-test.serial("camscript/testing's runSource keeps the source in a 0700 folder of the user's, 0600", async (t) => {
-    const run = await runSource(`const secret = "${SECRET}"\nconsole.log(secret.length)\n`)
-    t.is(run.outcome, "finished", run.error)
-    const folder = join(tmpdir(), `camscript-testing-scripts-${process.getuid?.() ?? "user"}`)
-    t.is(mode(folder), 0o700)
-    for (const f of readdirSync(folder)) t.is(mode(join(folder, f)), 0o600, f)
-})
+test.serial(
+    "camscript/testing's runSource keeps the source in a 0700 folder of its own, 0600, removed after the run",
+    async (t) => {
+        const own = () => readdirSync(tmpdir()).filter((n) => n.startsWith("camscript-source-"))
+        const before = new Set(own())
+        // the folder exists while the script compiles and runs: its modes are read then
+        const seen: string[] = []
+        const look = setInterval(() => {
+            for (const n of own()) {
+                if (before.has(n)) continue
+                try {
+                    const folder = join(tmpdir(), n)
+                    const files = readdirSync(folder)
+                    if (!files.length) continue
+                    seen.push(
+                        `${mode(folder).toString(8)} ${files.map((f) => mode(join(folder, f)).toString(8)).join(",")}`,
+                    )
+                } catch {
+                    // removed meanwhile
+                }
+            }
+        }, 2)
+        try {
+            const run = await runSource(`const secret = "${SECRET}"\nconsole.log(secret.length)\n`)
+            t.is(run.outcome, "finished", run.error)
+        } finally {
+            clearInterval(look)
+        }
+        t.true(seen.length > 0, "the source's folder was seen during the run")
+        t.deepEqual([...new Set(seen)], ["700 600"])
+        t.deepEqual(
+            own().filter((n) => !before.has(n)),
+            [],
+            "nothing is left in the temporary folder",
+        )
+    },
+)
 
 // ---- compiler messages
 

@@ -1,6 +1,6 @@
 import test from "ava"
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { tempDir } from "./helpers/cleanup"
+import { chmodSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { camscriptBin } from "./helpers/bin"
 import { camscriptMain } from "./helpers/main"
@@ -65,7 +65,7 @@ console.log("port " + (await settings.get("port")))
 const fingerprint = (key: string, s: string) => `${key} ${s.length} ${[...s].reduce((a, c) => a + c.charCodeAt(0), 0)}`
 
 function project(secretsMode: number): { dir: string; script: string } {
-    const dir = mkdtempSync(join(tmpdir(), "camscript-secrets-"))
+    const dir = tempDir("camscript-secrets-")
     writeFileSync(join(dir, "devicescript.json"), JSON.stringify({ secrets: "secrets.json" }))
     writeFileSync(
         join(dir, "secrets.json"),

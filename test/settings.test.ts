@@ -1,6 +1,6 @@
 import test from "ava"
-import { mkdtempSync, statSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { tempDir } from "./helpers/cleanup"
+import { statSync } from "node:fs"
 import { join } from "node:path"
 import { camscriptMain } from "./helpers/main"
 import { runScript } from "./helpers/run"
@@ -180,7 +180,7 @@ console.log("missing " + (await settings.get("k" + n, "none")))
 test.serial(
     "setup, then join: the pair provided once is kept in the --flash file and used at every later start",
     async (t) => {
-        const flash = join(mkdtempSync(join(tmpdir(), "camscript-setup-")), "cam.flash")
+        const flash = join(tempDir("camscript-setup-"), "cam.flash")
         const sim = (...args: string[]) =>
             camscriptMain("sim", "examples/setup-then-join.ts", "--flash", flash, "--no-timeline", ...args)
         const setup = await sim("--world", "sim/worlds/setup-network.json")

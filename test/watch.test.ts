@@ -67,3 +67,51 @@ test.serial(
         }
     },
 )
+
+test.serial(
+    "--watch after a world error keeps watching the world and the script, and reruns once the world is fixed",
+    async (t) => {
+        const dir = tempDir("camscript-watch-world-")
+        const file = join(dir, "cam.ts")
+        const world = join(dir, "home.json")
+        const save = (path: string, text: string) => {
+            writeFileSync(`${path}.tmp`, text)
+            renameSync(`${path}.tmp`, path)
+        }
+        save(file, 'console.log("ran")\n')
+        save(world, '{ "accessPoints": [ { "ssid": "x", "position": [0, 0] } ], "radoi": {} }\n')
+        const child = spawn(
+            process.execPath,
+            [fromRoot("bin/camscript.cjs"), "sim", file, "--world", world, "--watch", "--no-timeline"],
+            { cwd: dir },
+        )
+        let out = ""
+        let err = ""
+        child.stdout.on("data", (b: Buffer) => (out += b))
+        child.stderr.on("data", (b: Buffer) => (err += b))
+        const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)))
+        const watching = () => err.split("\n").filter((l) => l.startsWith("camscript: watching")).length
+        async function until(what: string, ok: () => boolean) {
+            for (let waited = 0; !ok(); waited += 50) {
+                if (waited > 60_000 || child.exitCode !== null)
+                    throw new Error(`${what}; stdout:\n${out}\nstderr:\n${err}`)
+                await new Promise((r) => setTimeout(r, 50))
+            }
+        }
+        try {
+            await until("the first run, refused by the world", () => watching() === 1)
+            t.regex(err, /radoi/)
+            // the world file and the script are both watched, though the run stopped at the world
+            t.regex(err, /camscript: watching 2 file\(s\)/)
+            t.is(out, "")
+            save(world, '{ "accessPoints": [ { "ssid": "x", "position": [0, 0] } ] }\n')
+            await until("the rerun after the world is fixed", () => watching() === 2)
+            child.kill("SIGINT")
+            t.is(await exited, 0, err)
+            t.deepEqual(out.trim().split("\n"), ["[   0.010s] ran"])
+        } finally {
+            child.kill("SIGKILL")
+            rmSync(dir, { recursive: true, force: true })
+        }
+    },
+)

@@ -262,7 +262,7 @@ let link: CameraLink = null
 export function cameraLink(what: string): CameraLink {
     const b = board()
     if (!b.camera) {
-        const others = b.boardsWithCamera && b.boardsWithCamera.length ? b.boardsWithCamera.join(", ") : "none"
+        const others = b.boardsWithCamera ? b.boardsWithCamera : "none"
         throw new Error(`${what}: board ${b.name} (${b.id}) has no camera; boards with one: ${others}`)
     }
     // the stock DeviceScript firmware has no camera driver
