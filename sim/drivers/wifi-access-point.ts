@@ -2,7 +2,7 @@ import type { Contract } from "../contract"
 import { ContractServer, derivedMac, macBytes } from "./contract-server"
 import { jdpack } from "../jacdac"
 import type { Air } from "../radio/air"
-import { CLIENT_RETRY_MS, phoneHeardDbm, phoneJoin, PhoneSchedule } from "../radio/phone-join"
+import { CLIENT_RETRY_MS, phoneHeardDbm, phoneJoin, PhoneSchedule, settleJoin } from "../radio/phone-join"
 import { AP_DHCP_MS, AP_START_MS } from "../radio/timing"
 import type { Timeline } from "../timeline"
 import { cidrHosts, formatIpv4, leaseFrom, maskPrefix, parseIpv4 } from "../world/ipv4"
@@ -174,18 +174,13 @@ export class SimAccessPoint extends ContractServer {
                 : undefined
         const join = phoneJoin(this.air, c, network)
         const gen = this.generation
-        switch (join.outcome) {
-            case "not-found":
-                return retry()
-            case "full":
-                this.timeline.add("ap", "client-refused", join.detail)
-                return retry()
-            case "wrong-password":
-                this.clock.setTimeout(() => {
-                    if (gen === this.generation) this.timeline.add("ap", "client-refused", join.detail)
-                }, join.afterMs)
-                return
-        }
+        const association = settleJoin(join, {
+            timeline: this.timeline,
+            clock: this.clock,
+            retry,
+            current: () => gen === this.generation,
+        })
+        if (!association) return
         this.clock.setTimeout(() => {
             // stale, gone meanwhile, or already joined by an earlier attempt
             if (gen !== this.generation || !this.schedule.around(c) || this.joined.some((j) => j.client === c)) return
@@ -196,11 +191,11 @@ export class SimAccessPoint extends ContractServer {
             this.timeline.add(
                 "ap",
                 "client-joined",
-                `${nameText(c.name)} ${c.mac} ip=${formatIpv4(ip)} rssi=${join.heardDbm} dBm`,
+                `${nameText(c.name)} ${c.mac} ip=${formatIpv4(ip)} rssi=${association.heardDbm} dBm`,
             )
             this.sendStations()
             this.emitLink()
-        }, join.afterMs + AP_DHCP_MS)
+        }, association.afterMs + AP_DHCP_MS)
     }
 
     private leave(c: ClientConfig) {

@@ -1,5 +1,5 @@
 import type { Air } from "../radio/air"
-import { CLIENT_RETRY_MS, phoneHeardDbm, phoneJoin, PhoneSchedule } from "../radio/phone-join"
+import { CLIENT_RETRY_MS, phoneHeardDbm, phoneJoin, PhoneSchedule, settleJoin } from "../radio/phone-join"
 import { AP_DHCP_MS, AP_START_MS } from "../radio/timing"
 import type { Timeline } from "../timeline"
 import { cidrHosts, formatIpv4, leaseFrom, maskPrefix } from "../world/ipv4"
@@ -157,18 +157,13 @@ export class EspSoftAp {
                 : undefined
         const join = phoneJoin(this.air, c, network)
         const gen = this.generation
-        switch (join.outcome) {
-            case "not-found":
-                return retry()
-            case "full":
-                this.timeline.add("ap", "client-refused", join.detail)
-                return retry()
-            case "wrong-password":
-                this.clock.setTimeout(() => {
-                    if (gen === this.generation) this.timeline.add("ap", "client-refused", join.detail)
-                }, join.afterMs)
-                return
-        }
+        const association = settleJoin(join, {
+            timeline: this.timeline,
+            clock: this.clock,
+            retry,
+            current: () => gen === this.generation,
+        })
+        if (!association) return
         this.clock.setTimeout(() => {
             if (gen !== this.generation || !this.up || !this.schedule.around(c)) return
             if (this.joined.length >= s!.maxConnection) return retry()
@@ -190,7 +185,7 @@ export class EspSoftAp {
                 )
                 this.events.post((x) => x.apIpAssigned(netif.id, c.mac, ip))
             }, AP_DHCP_MS)
-        }, join.afterMs)
+        }, association.afterMs)
     }
 
     private freeAid(): number {

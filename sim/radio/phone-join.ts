@@ -66,6 +66,35 @@ export function phoneJoin(air: Air, c: ClientConfig, network: OfferedNetwork | u
 }
 
 /**
+ * The refusals of a join, told the same way by both access points (the
+ * model's and the simulated ESP-IDF soft-AP): a network not found is looked
+ * for again later; a full one is told now and looked for again later; a
+ * wrong password is told once the access point's retries are over, unless
+ * `current()` says the network was restarted meanwhile. Returns the
+ * association to carry on with, or undefined when the phone did not join.
+ */
+export function settleJoin(
+    join: PhoneJoin,
+    ap: { timeline: Timeline; clock: Clock; retry: () => void; current: () => boolean },
+): Extract<PhoneJoin, { outcome: "associated" }> | undefined {
+    switch (join.outcome) {
+        case "not-found":
+            ap.retry()
+            return undefined
+        case "full":
+            ap.timeline.add("ap", "client-refused", join.detail)
+            ap.retry()
+            return undefined
+        case "wrong-password":
+            ap.clock.setTimeout(() => {
+                if (ap.current()) ap.timeline.add("ap", "client-refused", join.detail)
+            }, join.afterMs)
+            return undefined
+    }
+    return join
+}
+
+/**
  * When each phone is around: from its `at` until its `leaveAt`, unless a
  * world event (client-join / client-leave) says otherwise, which then holds.
  */

@@ -72,22 +72,7 @@ const SENSOR_KEYS = [
     "whitebalance",
     "wb_mode",
 ]
-const OPTION_KEYS = [
-    "framesize",
-    "quality",
-    "fb_count",
-    "brightness",
-    "contrast",
-    "saturation",
-    "vflip",
-    "hmirror",
-    "auto_exposure",
-    "exposure",
-    "auto_gain",
-    "gain",
-    "whitebalance",
-    "wb_mode",
-]
+const OPTION_KEYS = ["framesize", "quality", "fb_count", ...SENSOR_KEYS]
 const CAPTURE_KEYS = ["mode", "flash"]
 /** config() reads these besides the options */
 const READ_KEYS = ["sensor", "psram", "flash_pin", "flash"]
