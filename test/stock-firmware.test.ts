@@ -9,6 +9,7 @@ import { fromRoot } from "../project/paths"
 import { events, everything, runFile, runScript, scriptFile, value, world } from "./helpers/run"
 import { camscript } from "./helpers/bin"
 import { tempDir } from "./helpers/cleanup"
+import { twoNetworks } from "./helpers/worlds"
 
 // A board on the stock DeviceScript ESP32 firmware: WLAN(IF_STA) over the
 // standard Jacdac Wi-Fi service (sim/drivers/stock-wifi.ts), the station
@@ -383,26 +384,6 @@ test("cli: --firmware takes camscript or stock, and refuses stock with --driver 
 })
 
 test("connected is connected after a second connect() on the stock service: nothing of the old link counts from the call", async (t) => {
-    const twoNetworks = {
-        accessPoints: [
-            {
-                ssid: "home",
-                security: "wpa2-psk",
-                password: "home-pass",
-                channel: 1,
-                position: [5, 0],
-                dhcp: { subnet: "192.168.1.0/24" },
-            },
-            {
-                ssid: "office",
-                security: "wpa2-psk",
-                password: "office-pass",
-                channel: 11,
-                position: [8, 0],
-                dhcp: { subnet: "10.9.0.0/24" },
-            },
-        ],
-    }
     const run = await runScript(
         `
 import { network, time } from "camscript"
