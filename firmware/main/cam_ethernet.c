@@ -52,6 +52,7 @@
 
 #include "cam_ethernet.h"
 #include "cam_ethernet_packets.h"
+#include "cam_netif_address.h"
 #include "cam_wifi_station_spec.h" // all camscript contracts' constants, JD_CAM_ETHERNET_* included
 
 // ------------------------------------------------------- ESP-IDF versions
@@ -244,23 +245,6 @@ static void record_link(srv_t *state, uint8_t link_state, uint16_t reason) {
     state->link_changed = true;
 }
 
-// esp_ip4_addr_t holds the address in network order: its bytes in memory
-// are a, b, c, d. Converting byte by byte avoids any host-endianness
-// assumption. (Same as cam_wifi_station.c.)
-static uint32_t ipv4_to_contract(const esp_ip4_addr_t *address) {
-    const uint8_t *octet = (const uint8_t *)&address->addr;
-    return ((uint32_t)octet[0] << 24) | ((uint32_t)octet[1] << 16) | ((uint32_t)octet[2] << 8) |
-           (uint32_t)octet[3];
-}
-
-static void ipv4_from_contract(esp_ip4_addr_t *address, uint32_t value) {
-    uint8_t *octet = (uint8_t *)&address->addr;
-    octet[0] = (uint8_t)(value >> 24);
-    octet[1] = (uint8_t)(value >> 16);
-    octet[2] = (uint8_t)(value >> 8);
-    octet[3] = (uint8_t)value;
-}
-
 // ---------------------------------------------------- ESP-IDF event handlers
 // These run on the system event task: record, flag, wake. Nothing else.
 
@@ -328,9 +312,9 @@ static void on_ip_event(void *arg, esp_event_base_t base, int32_t id, void *data
         const ip_event_got_ip_t *event = data;
         // Only a linked interface of ours has a link to give an address to.
         if (running && event->esp_netif == state->current_netif && link_is_up(link->state)) {
-            link->address.ip = ipv4_to_contract(&event->ip_info.ip);
-            link->address.netmask = ipv4_to_contract(&event->ip_info.netmask);
-            link->address.gateway = ipv4_to_contract(&event->ip_info.gw);
+            link->address.ip = cam_ipv4_to_contract(&event->ip_info.ip);
+            link->address.netmask = cam_ipv4_to_contract(&event->ip_info.netmask);
+            link->address.gateway = cam_ipv4_to_contract(&event->ip_info.gw);
             if (state->address_mode == ADDRESS_MODE(STATIC)) {
                 link->address.dns = state->static_address.dns;
             } else {
@@ -410,35 +394,6 @@ static void send_link_up_step(srv_t *state) {
 
 // Puts the interface's address configuration into effect. DHCP is a fresh
 // interface's default, so at start-up only a static address is applied.
-static void apply_address_mode(esp_netif_t *netif, uint8_t mode, const ipv4_config_t *address) {
-    if (mode == ADDRESS_MODE(STATIC)) {
-        // The DHCP client must be stopped before an address can be set.
-        // "Already stopped" is not an error here.
-        esp_netif_dhcpc_stop(netif);
-        esp_netif_ip_info_t info;
-        memset(&info, 0, sizeof(info));
-        ipv4_from_contract(&info.ip, address->ip);
-        ipv4_from_contract(&info.netmask, address->netmask);
-        ipv4_from_contract(&info.gw, address->gateway);
-        esp_err_t err = esp_netif_set_ip_info(netif, &info);
-        if (err != ESP_OK)
-            LOG("static address rejected: %s", esp_err_to_name(err));
-        if (address->dns != 0) { // ESP-IDF refuses 0.0.0.0
-            esp_netif_dns_info_t dns;
-            memset(&dns, 0, sizeof(dns));
-            dns.ip.type = ESP_IPADDR_TYPE_V4;
-            ipv4_from_contract(&dns.ip.u_addr.ip4, address->dns);
-            err = esp_netif_set_dns_info(netif, ESP_NETIF_DNS_MAIN, &dns);
-            if (err != ESP_OK)
-                LOG("static DNS rejected: %s", esp_err_to_name(err));
-        }
-    } else {
-        // Starts a new exchange when the link is up; otherwise ESP-IDF starts
-        // it at the next link-up. "Already started" is not an error here.
-        esp_netif_dhcpc_start(netif);
-    }
-}
-
 static void apply_hostname(srv_t *state) {
     if (state->hw.netif == NULL || state->hostname[0] == 0)
         return;
@@ -756,7 +711,7 @@ static const char *bring_up(srv_t *state, esp_err_t *err) {
     ipv4_config_t static_address = state->static_address;
     unlock(state);
     if (address_mode == ADDRESS_MODE(STATIC))
-        apply_address_mode(hw->netif, address_mode, &static_address);
+        cam_netif_apply_address(hw->netif, address_mode == ADDRESS_MODE(STATIC), &static_address);
 
     // Events of this driver count from here; a CONNECTED may come quickly.
     lock(state);
@@ -831,7 +786,7 @@ static void read_dns(srv_t *state) {
     memset(&dns, 0, sizeof(dns));
     if (esp_netif_get_dns_info(state->hw.netif, ESP_NETIF_DNS_MAIN, &dns) != ESP_OK)
         return;
-    uint32_t server = dns.ip.type == ESP_IPADDR_TYPE_V4 ? ipv4_to_contract(&dns.ip.u_addr.ip4) : 0;
+    uint32_t server = dns.ip.type == ESP_IPADDR_TYPE_V4 ? cam_ipv4_to_contract(&dns.ip.u_addr.ip4) : 0;
     lock(state);
     if (state->link.state == LINK_STATE(GOT_ADDRESS) &&
         state->address_mode == ADDRESS_MODE(DHCP)) {
@@ -948,7 +903,7 @@ static void handle_set_address(srv_t *state, jd_packet_t *pkt) {
     // Stopped: kept for the next start (start_interface applies it).
     if (state->hw.netif == NULL)
         return;
-    apply_address_mode(state->hw.netif, mode, &address);
+    cam_netif_apply_address(state->hw.netif, mode == ADDRESS_MODE(STATIC), &address);
 
     // "Applies at once when the link is up."
     lock(state);

@@ -49,6 +49,7 @@
 #include "freertos/semphr.h"
 #include "sdkconfig.h"
 
+#include "cam_netif_address.h"
 #include "cam_wifi_access_point.h"
 #include "cam_wifi_ap_packets.h"
 #include "cam_wifi_mode.h"
@@ -169,23 +170,6 @@ static uint8_t current_ap_state(srv_t *state) {
     uint8_t ap_state = state->ap_state;
     unlock(state);
     return ap_state;
-}
-
-// esp_ip4_addr_t holds the address in network order: its bytes in memory
-// are a, b, c, d. Converting byte by byte avoids any host-endianness
-// assumption. (Same as cam_wifi_station.c.)
-static uint32_t ipv4_to_contract(const esp_ip4_addr_t *address) {
-    const uint8_t *octet = (const uint8_t *)&address->addr;
-    return ((uint32_t)octet[0] << 24) | ((uint32_t)octet[1] << 16) | ((uint32_t)octet[2] << 8) |
-           (uint32_t)octet[3];
-}
-
-static void ipv4_from_contract(esp_ip4_addr_t *address, uint32_t value) {
-    uint8_t *octet = (uint8_t *)&address->addr;
-    octet[0] = (uint8_t)(value >> 24);
-    octet[1] = (uint8_t)(value >> 16);
-    octet[2] = (uint8_t)(value >> 8);
-    octet[3] = (uint8_t)value;
 }
 
 static bool is_hex(const uint8_t *text, size_t length) {
@@ -327,7 +311,7 @@ static void read_station_list(srv_t *state, uint8_t ap_state) {
                 for (int j = 0; have_addresses && j < addresses.num && j < ESP_WIFI_MAX_CONN_NUM;
                      ++j)
                     if (memcmp(addresses.sta[j].mac, station->mac, MAC_LENGTH) == 0)
-                        ip = ipv4_to_contract(&addresses.sta[j].ip);
+                        ip = cam_ipv4_to_contract(&addresses.sta[j].ip);
                 if (ip == 0)
                     continue;
                 cam_ap_station_t *entry = &fresh[count];
@@ -481,9 +465,9 @@ static void apply_address(srv_t *state) {
     esp_netif_dhcps_stop(state->netif); // "already stopped" is not an error here
     esp_netif_ip_info_t info;
     memset(&info, 0, sizeof(info));
-    ipv4_from_contract(&info.ip, state->address.ip);
-    ipv4_from_contract(&info.netmask, state->address.netmask);
-    ipv4_from_contract(&info.gw, state->address.ip); // the AP is its network's gateway
+    cam_ipv4_from_contract(&info.ip, state->address.ip);
+    cam_ipv4_from_contract(&info.netmask, state->address.netmask);
+    cam_ipv4_from_contract(&info.gw, state->address.ip); // the AP is its network's gateway
     esp_err_t err = esp_netif_set_ip_info(state->netif, &info);
     if (err != ESP_OK)
         LOG("address rejected: %s", esp_err_to_name(err));

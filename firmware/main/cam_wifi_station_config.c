@@ -3,13 +3,7 @@
 
 #include "cam_wifi_station_private.h"
 
-static void ipv4_from_contract(esp_ip4_addr_t *address, uint32_t value) {
-    uint8_t *octet = (uint8_t *)&address->addr;
-    octet[0] = (uint8_t)(value >> 24);
-    octet[1] = (uint8_t)(value >> 16);
-    octet[2] = (uint8_t)(value >> 8);
-    octet[3] = (uint8_t)value;
-}
+#include "cam_netif_address.h"
 
 void cam_sta_apply_tx_power(srv_t *state) {
     if (!state->radio_started || state->tx_power_dbm == 0)
@@ -18,34 +12,6 @@ void cam_sta_apply_tx_power(srv_t *state) {
         esp_wifi_set_max_tx_power((int8_t)(state->tx_power_dbm * QUARTER_DBM_PER_DBM));
     if (err != ESP_OK)
         LOG("set_tx_power failed: %s", esp_err_to_name(err));
-}
-
-// Puts the interface's address configuration into effect.
-static void apply_address_mode(srv_t *state, uint8_t mode, const ipv4_config_t *address) {
-    if (mode == JD_CAM_WIFI_STATION_ADDRESS_MODE_STATIC) {
-        // The DHCP client must be stopped before an address can be set.
-        // "Already stopped" is not an error here.
-        esp_netif_dhcpc_stop(state->netif);
-        esp_netif_ip_info_t info;
-        memset(&info, 0, sizeof(info));
-        ipv4_from_contract(&info.ip, address->ip);
-        ipv4_from_contract(&info.netmask, address->netmask);
-        ipv4_from_contract(&info.gw, address->gateway);
-        esp_err_t err = esp_netif_set_ip_info(state->netif, &info);
-        if (err != ESP_OK)
-            LOG("static address rejected: %s", esp_err_to_name(err));
-        esp_netif_dns_info_t dns;
-        memset(&dns, 0, sizeof(dns));
-        dns.ip.type = ESP_IPADDR_TYPE_V4;
-        ipv4_from_contract(&dns.ip.u_addr.ip4, address->dns);
-        err = esp_netif_set_dns_info(state->netif, ESP_NETIF_DNS_MAIN, &dns);
-        if (err != ESP_OK)
-            LOG("static DNS rejected: %s", esp_err_to_name(err));
-    } else {
-        // Starts a new exchange when associated; otherwise ESP-IDF starts it
-        // on the next association. "Already started" is not an error here.
-        esp_netif_dhcpc_start(state->netif);
-    }
 }
 
 void cam_sta_handle_set_address(srv_t *state, jd_packet_t *pkt) {
@@ -67,7 +33,7 @@ void cam_sta_handle_set_address(srv_t *state, jd_packet_t *pkt) {
     if (mode == JD_CAM_WIFI_STATION_ADDRESS_MODE_DHCP && was_dhcp)
         return; // already in effect; a repeat does not restart the exchange
 
-    apply_address_mode(state, mode, &address);
+    cam_netif_apply_address(state->netif, mode == JD_CAM_WIFI_STATION_ADDRESS_MODE_STATIC, &address);
 
     // "Applies at once when associated."
     lock(state);

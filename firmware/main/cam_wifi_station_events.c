@@ -5,14 +5,7 @@
 
 #include "cam_wifi_station_private.h"
 
-// esp_ip4_addr_t holds the address in network order: its bytes in memory
-// are a, b, c, d. Converting byte by byte avoids any host-endianness
-// assumption.
-static uint32_t ipv4_to_contract(const esp_ip4_addr_t *address) {
-    const uint8_t *octet = (const uint8_t *)&address->addr;
-    return ((uint32_t)octet[0] << 24) | ((uint32_t)octet[1] << 16) | ((uint32_t)octet[2] << 8) |
-           (uint32_t)octet[3];
-}
+#include "cam_netif_address.h"
 
 static void record_connected(srv_t *state, const wifi_event_sta_connected_t *event) {
     lock(state);
@@ -130,11 +123,11 @@ static void on_ip_event(void *arg, esp_event_base_t base, int32_t id, void *data
         // a GOT_IP at any other time (e.g. while a static address is being
         // set between attempts) is not reported.
         if (is_associated(link->state)) {
-            link->address.ip = ipv4_to_contract(&event->ip_info.ip);
-            link->address.netmask = ipv4_to_contract(&event->ip_info.netmask);
-            link->address.gateway = ipv4_to_contract(&event->ip_info.gw);
+            link->address.ip = cam_ipv4_to_contract(&event->ip_info.ip);
+            link->address.netmask = cam_ipv4_to_contract(&event->ip_info.netmask);
+            link->address.gateway = cam_ipv4_to_contract(&event->ip_info.gw);
             link->address.dns =
-                dns.ip.type == ESP_IPADDR_TYPE_V4 ? ipv4_to_contract(&dns.ip.u_addr.ip4) : 0;
+                dns.ip.type == ESP_IPADDR_TYPE_V4 ? cam_ipv4_to_contract(&dns.ip.u_addr.ip4) : 0;
             link->state = LINK_STATE(GOT_ADDRESS);
             link->reason = LINK_REASON(NONE);
             state->link_changed = true;
