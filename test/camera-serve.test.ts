@@ -3,7 +3,8 @@ import { readFrameNumber } from "../testing/index"
 import { framePeriodMs } from "../sim/camera/timing"
 import { frameSizeIndex } from "../src/camera/sizes"
 import { STREAM_BOUNDARY } from "../sim/drivers/camera-server"
-import { serveRun } from "./helpers/serve"
+import { CAMERA_WORLD, serveRun } from "./helpers/serve"
+import { runScript, value } from "./helpers/run"
 
 // The camera's server seen from outside: a script compiled to bytecode
 // serves (src/camera/server.ts over services/camera-server.md), the model
@@ -83,3 +84,132 @@ test.serial(
         t.true(run.lines.includes("client stream opened 200"))
     },
 )
+
+const MISUSE = `
+import { camera } from "camscript"
+const cam = new camera.Camera()
+async function tryIt(label: string, f: () => Promise<any>) {
+    try {
+        await f()
+        console.log(\`\${label}: ok\`)
+    } catch (e) {
+        console.log(\`\${label}: \${(e as Error).message}\`)
+    }
+}
+await tryIt("before init", async () => {
+    await cam.serve()
+})
+await cam.init({ framesize: "QQVGA", fb_count: 1 })
+await tryIt("one buffer", async () => {
+    await cam.serve()
+})
+await cam.init({ framesize: "QQVGA", fb_count: 2 })
+await tryIt("port 0", async () => {
+    await cam.serve({ port: 0 })
+})
+await tryIt("port 65536", async () => {
+    await cam.serve({ port: 65536 })
+})
+await tryIt("fps 31", async () => {
+    await cam.serve({ fps: 31 })
+})
+await tryIt("fps 0", async () => {
+    await cam.serve({ fps: 0 })
+})
+await tryIt("clients 4", async () => {
+    await cam.serve({ stream_clients: 4 })
+})
+await tryIt("path", async () => {
+    await cam.serve({ stream: "stream" })
+})
+await tryIt("path space", async () => {
+    await cam.serve({ snapshot: "/a b" })
+})
+await tryIt("both off", async () => {
+    await cam.serve({ stream: false, snapshot: false })
+})
+await tryIt("same", async () => {
+    await cam.serve({ stream: "/x", snapshot: "/x" })
+})
+await tryIt("user alone", async () => {
+    await cam.serve({ user: "me" })
+})
+await tryIt("user colon", async () => {
+    await cam.serve({ user: "a:b", password: "pw" })
+})
+await tryIt("password", async () => {
+    await cam.serve({ password: "secret\\u00e9pass" })
+})
+await tryIt("unknown", async () => {
+    await cam.serve({ prot: 80 } as any)
+})
+const server = await cam.serve()
+console.log(\`defaults: \${server.status()} \${server.status("port")} \${server.status("stream")} \${server.status("snapshot")} \${server.status("fps")} \${server.status("clients")} [\${server.status("reason")}]\`)
+// one buffer is the server's: the script may hold one of two
+const f = await cam.capture()
+await tryIt("second frame", async () => {
+    await cam.capture()
+})
+await f.release()
+await tryIt("fb_count 1", async () => {
+    await cam.config({ fb_count: 1 })
+})
+await server.stop()
+console.log(\`stopped: \${server.status()} \${server.status("reason")}\`)
+const g1 = await cam.capture()
+const g2 = await cam.capture()
+console.log(\`after stop: two held \${cam.status("held")}\`)
+await g1.release()
+await g2.release()
+await tryIt("all held", async () => {
+    const a = await cam.capture()
+    const b = await cam.capture()
+    try {
+        await cam.serve()
+    } finally {
+        await a.release()
+        await b.release()
+    }
+})
+`
+
+test("serve(): misuse throws at once with what is allowed; the defaults; one buffer is the server's", async (t) => {
+    const run = await runScript(MISUSE, { world: CAMERA_WORLD, timeout: "30s" })
+    t.is(run.outcome, "finished", run.error)
+    const said = (label: string) => value(run, `${label}:`)
+    t.is(
+        said("before init"),
+        "serve(): the camera is off: await cam.init() first (it serves frames from the camera's buffers)",
+    )
+    t.is(
+        said("one buffer"),
+        "serve(): the camera has 1 frame buffer and serving needs one of its own besides the script's: init({ fb_count: 2 }) (a board without PSRAM has room for one only, and cannot serve)",
+    )
+    t.regex(said("port 0")!, /^serve\(\): port must be a TCP port 1\.\.65535, got 0/)
+    t.regex(said("port 65536")!, /^serve\(\): port must be a TCP port 1\.\.65535, got 65536/)
+    t.regex(said("fps 31")!, /^serve\(\): fps must be an integer 1\.\.30 \(frames a second\), got 31/)
+    t.regex(said("fps 0")!, /^serve\(\): fps must be an integer 1\.\.30/)
+    t.regex(said("clients 4")!, /^serve\(\): stream_clients must be an integer 1\.\.3, got 4/)
+    t.regex(said("path")!, /^serve\(\): stream must be a path of 1\.\.64 characters starting with "\/"/)
+    t.regex(said("path space")!, /^serve\(\): snapshot must be a path/)
+    t.is(said("both off"), "serve(): stream and snapshot are both false: serve at least one of them")
+    t.is(said("same"), 'serve(): stream and snapshot must be different paths, both are "/x"')
+    t.is(said("user alone"), "serve(): user is for HTTP Basic with a password; give password too (or neither)")
+    t.regex(said("user colon")!, /^serve\(\): user must be 1\.\.32 printable ASCII characters without ":"/)
+    // the password is never quoted back
+    t.is(said("password"), "serve(): password must be 1..64 printable ASCII characters; it holds another character")
+    t.false(run.lines.some((l) => l.includes("secret")))
+    t.regex(
+        said("unknown")!,
+        /^serve\(\): unknown option "prot"; allowed: port, stream, snapshot, fps, stream_clients, user, password/,
+    )
+    t.is(said("defaults"), "serving 80 /stream /capture 10 0 []")
+    t.regex(said("second frame")!, /^capture\(\): 1 of the 2 frame buffers are the script's while the camera serves/)
+    t.regex(said("fb_count 1")!, /^config\(\): fb_count must be 2 or more while the camera serves/)
+    t.is(said("stopped"), "off stopped")
+    t.is(said("after stop"), "two held 2")
+    t.is(
+        said("all held"),
+        "serve(): all 2 frame buffers are held by frames not released, and serving needs one: await frame.release() on one first",
+    )
+})
