@@ -1,5 +1,5 @@
 import test from "ava"
-import { readFrameNumber } from "../testing/index"
+import { readFrameNumber, runSource } from "../testing/index"
 import { framePeriodMs } from "../sim/camera/timing"
 import { frameSizeIndex } from "../src/camera/sizes"
 import { STREAM_BOUNDARY } from "../sim/drivers/camera-server"
@@ -213,3 +213,54 @@ test("serve(): misuse throws at once with what is allowed; the defaults; one buf
         "serve(): all 2 frame buffers are held by frames not released, and serving needs one: await frame.release() on one first",
     )
 })
+
+test.serial(
+    "camscript/testing: runSource({ serve }) gives the test the server's URL and keeps what it served",
+    async (t) => {
+        const got: { status: number; sequence?: number }[] = []
+        const run = await runSource(
+            `
+import { camera } from "camscript"
+const cam = new camera.Camera()
+await cam.init({ framesize: "QQVGA", fb_count: 2 })
+await cam.serve({ port: 8081, snapshot: "/snap.jpg", stream: false })
+`,
+            {
+                world: CAMERA_WORLD,
+                timeout: "30s",
+                serve: {
+                    clients: async (url) => {
+                        for (const path of ["/snap.jpg", "/snap.jpg?x=1", "/stream", "/"]) {
+                            const res = await fetch(`${url}${path}`)
+                            const body = Buffer.from(await res.arrayBuffer())
+                            got.push({
+                                status: res.status,
+                                sequence: res.ok ? readFrameNumber(body)?.sequence : undefined,
+                            })
+                        }
+                    },
+                },
+            },
+        )
+        t.is(run.outcome, "finished", run.error)
+        // the query is not part of the path (httpd matches up to '?'); a path not served is 404
+        t.deepEqual(
+            got.map((g) => g.status),
+            [200, 200, 404, 404],
+        )
+        t.deepEqual(
+            run.served.map((r) => [r.kind, r.path, r.status, r.address]),
+            [
+                ["snapshot", "/snap.jpg", 200, "127.0.0.1"],
+                ["snapshot", "/snap.jpg", 200, "127.0.0.1"],
+                ["other", "/stream", 404, "127.0.0.1"],
+                ["other", "/", 404, "127.0.0.1"],
+            ],
+        )
+        // what the test received is what the camera says it sent, and a later snapshot is a later frame
+        t.deepEqual(run.served[0].sequences, [got[0].sequence])
+        t.deepEqual(run.served[1].sequences, [got[1].sequence])
+        t.true(got[1].sequence! > got[0].sequence!)
+        t.true(run.served.every((r) => r.endedAtMs >= r.atMs))
+    },
+)
