@@ -55,7 +55,6 @@ test.serial("sim --serve: the example's live view answers on the host port, pass
         `${free.port}`,
         "--run-for",
         "8s",
-        "--no-timeline",
     )
     const auth = { Authorization: `Basic ${Buffer.from("camera:aim-the-cam").toString("base64")}` }
     // until the script serves, nothing answers on the camera's side
@@ -81,6 +80,13 @@ test.serial("sim --serve: the example's live view answers on the host port, pass
     t.regex(ran.stdout, /live view: http:\/\/192\.168\.4\.1\/stream \(serving\)/)
     t.regex(ran.stdout, /snapshot opened \(200\) from 127\.0\.0\.1/)
     t.regex(ran.stdout, /snapshot unauthorized \(401\) from 127\.0\.0\.1/)
-    // the password never shows
-    t.notRegex(ran.stdout + ran.stderr, /aim-the-cam|guess/)
+    // the timeline (stderr) tells the server's state and each request; the password never shows
+    t.regex(
+        ran.stderr,
+        new RegExp(
+            `server +Serving +port 80 stream /stream snapshot /capture, 10 fps, 1 stream client\\(s\\), password; host: ${base}`,
+        ),
+    )
+    t.regex(ran.stderr, /server +snapshot 401 +\/capture from 127\.0\.0\.1/)
+    t.notRegex(ran.stdout + ran.stderr, /aim-the-cam|guess|Y2FtZXJh/)
 })

@@ -173,46 +173,52 @@ await tryIt("all held", async () => {
 })
 `
 
-test("serve(): misuse throws at once with what is allowed; the defaults; one buffer is the server's", async (t) => {
-    const run = await runScript(MISUSE, { world: CAMERA_WORLD, timeout: "30s" })
-    t.is(run.outcome, "finished", run.error)
-    const said = (label: string) => value(run, `${label}:`)
-    t.is(
-        said("before init"),
-        "serve(): the camera is off: await cam.init() first (it serves frames from the camera's buffers)",
-    )
-    t.is(
-        said("one buffer"),
-        "serve(): the camera has 1 frame buffer and serving needs one of its own besides the script's: init({ fb_count: 2 }) (a board without PSRAM has room for one only, and cannot serve)",
-    )
-    t.regex(said("port 0")!, /^serve\(\): port must be a TCP port 1\.\.65535, got 0/)
-    t.regex(said("port 65536")!, /^serve\(\): port must be a TCP port 1\.\.65535, got 65536/)
-    t.regex(said("fps 31")!, /^serve\(\): fps must be an integer 1\.\.30 \(frames a second\), got 31/)
-    t.regex(said("fps 0")!, /^serve\(\): fps must be an integer 1\.\.30/)
-    t.regex(said("clients 4")!, /^serve\(\): stream_clients must be an integer 1\.\.3, got 4/)
-    t.regex(said("path")!, /^serve\(\): stream must be a path of 1\.\.64 characters starting with "\/"/)
-    t.regex(said("path space")!, /^serve\(\): snapshot must be a path/)
-    t.is(said("both off"), "serve(): stream and snapshot are both false: serve at least one of them")
-    t.is(said("same"), 'serve(): stream and snapshot must be different paths, both are "/x"')
-    t.is(said("user alone"), "serve(): user is for HTTP Basic with a password; give password too (or neither)")
-    t.regex(said("user colon")!, /^serve\(\): user must be 1\.\.32 printable ASCII characters without ":"/)
-    // the password is never quoted back
-    t.is(said("password"), "serve(): password must be 1..64 printable ASCII characters; it holds another character")
-    t.false(run.lines.some((l) => l.includes("secret")))
-    t.regex(
-        said("unknown")!,
-        /^serve\(\): unknown option "prot"; allowed: port, stream, snapshot, fps, stream_clients, user, password/,
-    )
-    t.is(said("defaults"), "serving 80 /stream /capture 10 0 []")
-    t.regex(said("second frame")!, /^capture\(\): 1 of the 2 frame buffers are the script's while the camera serves/)
-    t.regex(said("fb_count 1")!, /^config\(\): fb_count must be 2 or more while the camera serves/)
-    t.is(said("stopped"), "off stopped")
-    t.is(said("after stop"), "two held 2")
-    t.is(
-        said("all held"),
-        "serve(): all 2 frame buffers are held by frames not released, and serving needs one: await frame.release() on one first",
-    )
-})
+test.serial(
+    "serve(): misuse throws at once with what is allowed; the defaults; one buffer is the server's",
+    async (t) => {
+        const run = await runScript(MISUSE, { world: CAMERA_WORLD, timeout: "30s" })
+        t.is(run.outcome, "finished", run.error)
+        const said = (label: string) => value(run, `${label}:`)
+        t.is(
+            said("before init"),
+            "serve(): the camera is off: await cam.init() first (it serves frames from the camera's buffers)",
+        )
+        t.is(
+            said("one buffer"),
+            "serve(): the camera has 1 frame buffer and serving needs one of its own besides the script's: init({ fb_count: 2 }) (a board without PSRAM has room for one only, and cannot serve)",
+        )
+        t.regex(said("port 0")!, /^serve\(\): port must be a TCP port 1\.\.65535, got 0/)
+        t.regex(said("port 65536")!, /^serve\(\): port must be a TCP port 1\.\.65535, got 65536/)
+        t.regex(said("fps 31")!, /^serve\(\): fps must be an integer 1\.\.30 \(frames a second\), got 31/)
+        t.regex(said("fps 0")!, /^serve\(\): fps must be an integer 1\.\.30/)
+        t.regex(said("clients 4")!, /^serve\(\): stream_clients must be an integer 1\.\.3, got 4/)
+        t.regex(said("path")!, /^serve\(\): stream must be a path of 1\.\.64 characters starting with "\/"/)
+        t.regex(said("path space")!, /^serve\(\): snapshot must be a path/)
+        t.is(said("both off"), "serve(): stream and snapshot are both false: serve at least one of them")
+        t.is(said("same"), 'serve(): stream and snapshot must be different paths, both are "/x"')
+        t.is(said("user alone"), "serve(): user is for HTTP Basic with a password; give password too (or neither)")
+        t.regex(said("user colon")!, /^serve\(\): user must be 1\.\.32 printable ASCII characters without ":"/)
+        // the password is never quoted back
+        t.is(said("password"), "serve(): password must be 1..64 printable ASCII characters; it holds another character")
+        t.false(run.lines.some((l) => l.includes("secret")))
+        t.regex(
+            said("unknown")!,
+            /^serve\(\): unknown option "prot"; allowed: port, stream, snapshot, fps, stream_clients, user, password/,
+        )
+        t.is(said("defaults"), "serving 80 /stream /capture 10 0 []")
+        t.regex(
+            said("second frame")!,
+            /^capture\(\): 1 of the 2 frame buffers are the script's while the camera serves/,
+        )
+        t.regex(said("fb_count 1")!, /^config\(\): fb_count must be 2 or more while the camera serves/)
+        t.is(said("stopped"), "off stopped")
+        t.is(said("after stop"), "two held 2")
+        t.is(
+            said("all held"),
+            "serve(): all 2 frame buffers are held by frames not released, and serving needs one: await frame.release() on one first",
+        )
+    },
+)
 
 test.serial(
     "camscript/testing: runSource({ serve }) gives the test the server's URL and keeps what it served",
@@ -262,5 +268,39 @@ await cam.serve({ port: 8081, snapshot: "/snap.jpg", stream: false })
         t.deepEqual(run.served[1].sequences, [got[1].sequence])
         t.true(got[1].sequence! > got[0].sequence!)
         t.true(run.served.every((r) => r.endedAtMs >= r.atMs))
+    },
+)
+
+test.serial(
+    "the server pauses while the camera is not ready and serves again after a restart; stop() turns it off",
+    async (t) => {
+        const run = await runScript(
+            `
+import * as ds from "@devicescript/core"
+import { camera } from "camscript"
+const cam = new camera.Camera()
+await cam.init({ framesize: "QQVGA", fb_count: 2 })
+const server = await cam.serve()
+const off = server.on_change((c) => console.log(\`change \${ds.millis() >= 2000 ? "late" : "early"} \${c.state} [\${c.reason}] \${c.detail}\`))
+await ds.sleep(3000)
+console.log(\`camera \${cam.status()} server \${server.status()} \${server.status("reason")}\`)
+await cam.init()
+console.log(\`restarted: camera \${cam.status()} server \${server.status()}\`)
+await server.stop()
+off()
+`,
+            { world: { ...CAMERA_WORLD, events: [{ at: "2s", action: "camera-brownout" }] }, timeout: "30s" },
+        )
+        t.is(run.outcome, "finished", run.error)
+        t.deepEqual(
+            run.lines.filter((l) => l.startsWith("change")),
+            [
+                "change late paused [camera-not-ready] the camera is not ready (failed or restarting): clients get 503 until it is; see cam.status()",
+                "change late serving [] ",
+                "change late off [stopped] stop() was called: serve() again",
+            ],
+        )
+        t.true(run.lines.includes("camera failed server paused camera-not-ready"))
+        t.true(run.lines.includes("restarted: camera ready server serving"), run.lines.join("\n"))
     },
 )

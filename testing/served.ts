@@ -65,9 +65,12 @@ export async function servedBy(serve: Api.RunOptions["serve"]): Promise<Serving>
             },
         },
         served,
-        close: () => {
+        close: async () => {
             server.closeAllConnections()
-            return new Promise((resolve) => server.close(() => resolve()))
+            await new Promise<void>((resolve) => server.close(() => resolve()))
+            // the clients' ends (fetch's keep-alive sockets) close on the next turns: let them,
+            // before a following virtual-time run fakes the timers they clear
+            await new Promise((resolve) => setTimeout(resolve, 50))
         },
         check: () => {
             if (failure) throw failure

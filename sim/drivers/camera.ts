@@ -231,8 +231,10 @@ export class SimCamera extends ContractServer {
                 `${FRAME_WIDTHS[this.config.frameSize]}x${FRAME_HEIGHTS[this.config.frameSize]} ${this.config.fbCount} buffer(s), ${this.period} ms/frame`,
             )
         this.timeline.add("camera", this.contract.enumName("State", state), parts.join(" "))
-        this.sendStatus()
+        // the server's status first (services/camera-server.md): a script that awaited
+        // the camera's change reads the server's state that follows from it
         for (const listener of this.stateListeners) listener()
+        this.sendStatus()
     }
 
     /** Call `listener` after every change of the camera's state. */

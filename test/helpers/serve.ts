@@ -26,7 +26,7 @@ export interface ServedRun extends RunResult {
 }
 
 /** Listen on 127.0.0.1 (port 0: any free one). */
-export function listenLoopback(port = 0): Promise<Server> {
+function listenLoopback(port = 0): Promise<Server> {
     const server = createServer()
     return new Promise((resolve, reject) => {
         server.once("error", reject)
@@ -90,5 +90,7 @@ export async function serveRun<T>(
     } finally {
         server.closeAllConnections()
         await new Promise((r) => server.close(r))
+        // the clients' ends close on the next turns: before any other run fakes the timers
+        await new Promise((r) => setTimeout(r, 50))
     }
 }
