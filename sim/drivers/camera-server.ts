@@ -356,9 +356,11 @@ export class SimCameraServer extends ContractServer {
             res.once("drain", () => this.sendFrame(client))
             return
         }
-        const f: ServedFrame | undefined = this.camera.latestFrame()
+        // the interval runs from when this frame was taken, so the time to encode and write it
+        // (host work in the simulator, the JPEG's send on the chip) is not added to it
         const now = this.clock.now()
-        let wait = interval
+        const f: ServedFrame | undefined = this.camera.latestFrame()
+        let wait: number
         if (f && f.sequence !== client.lastSequence) {
             client.lastSequence = f.sequence
             client.record.sequences.push(f.sequence)
@@ -370,6 +372,7 @@ export class SimCameraServer extends ContractServer {
             this.framesSent++
             // frames_sent reaches the bytecode at most once a second (a status event per frame would crowd the bus)
             if (now - this.statusAtMs >= STATUS_EVERY_MS) this.sendStatus()
+            wait = Math.max(1, now + interval - this.clock.now())
         } else {
             // no new frame yet: come back when the sensor finishes the next one
             wait = Math.max(1, this.camera.frameDoneAfter(now) - now)
