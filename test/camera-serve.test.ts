@@ -229,15 +229,17 @@ test.serial(
 import { camera } from "camscript"
 const cam = new camera.Camera()
 await cam.init({ framesize: "QQVGA", fb_count: 2 })
-await cam.serve({ port: 8081, snapshot: "/snap.jpg", stream: false })
+const server = await cam.serve({ port: 8081, snapshot: "/snap.jpg", stream: false })
+server.on_client((c) => console.log(\`\${c.kind} \${c.event} \${c.status} \${c.address}\`))
 `,
             {
                 world: CAMERA_WORLD,
                 timeout: "30s",
                 serve: {
                     clients: async (url) => {
-                        for (const path of ["/snap.jpg", "/snap.jpg?x=1", "/stream", "/"]) {
-                            const res = await fetch(`${url}${path}`)
+                        for (const path of ["/snap.jpg", "/snap.jpg?x=1", "/stream", "/", "POST /snap.jpg"]) {
+                            const [method, p] = path.startsWith("POST ") ? ["POST", path.slice(5)] : ["GET", path]
+                            const res = await fetch(`${url}${p}`, { method })
                             const body = Buffer.from(await res.arrayBuffer())
                             got.push({
                                 status: res.status,
@@ -252,7 +254,7 @@ await cam.serve({ port: 8081, snapshot: "/snap.jpg", stream: false })
         // the query is not part of the path (httpd matches up to '?'); a path not served is 404
         t.deepEqual(
             got.map((g) => g.status),
-            [200, 200, 404, 404],
+            [200, 200, 404, 404, 405],
         )
         t.deepEqual(
             run.served.map((r) => [r.kind, r.path, r.status, r.address]),
@@ -261,6 +263,7 @@ await cam.serve({ port: 8081, snapshot: "/snap.jpg", stream: false })
                 ["snapshot", "/snap.jpg", 200, "127.0.0.1"],
                 ["other", "/stream", 404, "127.0.0.1"],
                 ["other", "/", 404, "127.0.0.1"],
+                ["other", "/snap.jpg", 405, "127.0.0.1"],
             ],
         )
         // what the test received is what the camera says it sent, and a later snapshot is a later frame
@@ -268,6 +271,14 @@ await cam.serve({ port: 8081, snapshot: "/snap.jpg", stream: false })
         t.deepEqual(run.served[1].sequences, [got[1].sequence])
         t.true(got[1].sequence! > got[0].sequence!)
         t.true(run.served.every((r) => r.endedAtMs >= r.atMs))
+        // the script heard of each, through the contract's served events
+        t.deepEqual(run.lines, [
+            "snapshot opened 200 127.0.0.1",
+            "snapshot opened 200 127.0.0.1",
+            "other not-found 404 127.0.0.1",
+            "other not-found 404 127.0.0.1",
+            "other not-found 405 127.0.0.1",
+        ])
     },
 )
 

@@ -245,17 +245,20 @@ export class SimCameraServer extends ContractServer {
                   ? "snapshot"
                   : "other"
         const r = this.record(req, kind, path)
-        const kindCode = kind === "stream" ? this.Kind.Stream : this.Kind.Snapshot
         const answer = (status: number, what: number, headers: Record<string, string>, text: string) => {
             r.status = status
             this.refuse(res, status, headers, text)
+            const kindCode =
+                r.kind === "stream" ? this.Kind.Stream : r.kind === "snapshot" ? this.Kind.Snapshot : this.Kind.Other
             this.served(kindCode, what, status, r.address)
-            this.timeline.add("server", `${kind} ${status}`, `${path} from ${r.address}`)
+            this.timeline.add("server", `${r.kind} ${status}`, `${path} from ${r.address}`)
             this.finish(r)
         }
         if (kind === "other") return answer(404, this.Ev.NotFound, {}, `no such path on this camera`)
-        if (req.method !== "GET" && req.method !== "HEAD")
-            return answer(405, this.Ev.NotFound, { Allow: "GET, HEAD" }, `${kind}: GET only`)
+        if (req.method !== "GET" && req.method !== "HEAD") {
+            r.kind = "other"
+            return answer(405, this.Ev.NotFound, { Allow: "GET, HEAD" }, `${path}: GET or HEAD only`)
+        }
         if (!this.authorised(req))
             return answer(
                 401,
@@ -274,6 +277,13 @@ export class SimCameraServer extends ContractServer {
                     retry,
                     `this camera serves ${c.streamClients} stream client${c.streamClients === 1 ? "" : "s"} at a time; try again in ${c.retryAfterS} s`,
                 )
+            if (req.method === "HEAD") {
+                // the stream's headers only: a HEAD takes no client's place
+                r.status = 200
+                res.writeHead(200, { "Content-Type": `multipart/x-mixed-replace; boundary=${STREAM_BOUNDARY}` })
+                res.end()
+                return this.finish(r)
+            }
             return this.openStream(r, res)
         }
         this.snapshot(r, res, req.method === "HEAD")

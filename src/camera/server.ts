@@ -36,7 +36,7 @@ const Reason = ds.CamCameraServerReason
 
 const STATE_WORDS = ["off", "serving", "paused", "failed"]
 const REASON_WORDS = ["", "port-in-use", "out-of-memory", "camera-not-ready", "stopped"]
-const KIND_WORDS = ["stream", "snapshot"]
+const KIND_WORDS = ["stream", "snapshot", "other"]
 const EVENT_WORDS = ["opened", "closed", "refused", "unauthorized", "not-found"]
 const SERVE_KEYS = ["port", "stream", "snapshot", "fps", "stream_clients", "user", "password"]
 
@@ -67,7 +67,7 @@ export interface ServerChange {
 
 /** Given to on_client handlers: one request or stream, as the driver served it. */
 export interface ServedClient {
-    /** "stream" or "snapshot" */
+    /** "stream", "snapshot", or "other" (a path not served, a method not allowed) */
     kind: string
     /** "opened", "closed", "refused" (503), "unauthorized" (401), "not-found" (404) */
     event: string
@@ -103,6 +103,8 @@ class ServerLink {
     framesSent = 0
     snapshotsSent = 0
     statusCount = 0
+    /** what the last serve() sent */
+    config: ServeConfig = null
     private checked = false
     /** holds a simulated run while serving (a board keeps serving after the top level returns) */
     private release: () => void = null
@@ -222,6 +224,14 @@ export interface ServeConfig {
     password: string
 }
 
+/** A path option: absent or true is the default, false is "" (not served), else a checked path. */
+function pathOption(v: any, fallback: string, what: string): string {
+    if (v === undefined || v === true) return fallback
+    if (v === false) return ""
+    checkServePath(v, what)
+    return v
+}
+
 /** Check serve()'s options (misuse throws at once, with what is allowed) and fill in the defaults. */
 export function serveConfig(options: any): ServeConfig {
     const what = "serve()"
@@ -242,15 +252,8 @@ export function serveConfig(options: any): ServeConfig {
         checkServePort(options.port, `${what}: port`)
         c.port = options.port
     }
-    for (const key of ["stream", "snapshot"]) {
-        const v = options[key]
-        if (v === undefined || v === true) continue
-        if (v === false) c[key] = ""
-        else {
-            checkServePath(v, `${what}: ${key}`)
-            c[key] = v
-        }
-    }
+    c.stream = pathOption(options.stream, DEFAULT_STREAM_PATH, `${what}: stream`)
+    c.snapshot = pathOption(options.snapshot, DEFAULT_SNAPSHOT_PATH, `${what}: snapshot`)
     if (c.stream === "" && c.snapshot === "")
         throw new Error(`${what}: stream and snapshot are both false: serve at least one of them`)
     if (c.stream === c.snapshot)
@@ -284,11 +287,9 @@ export function serveConfig(options: any): ServeConfig {
  */
 export class CameraServer {
     private readonly link: ServerLink
-    private readonly config: ServeConfig
 
-    constructor(config: ServeConfig) {
+    constructor() {
         this.link = serverLink()
-        this.config = config
     }
 
     /**
@@ -301,7 +302,8 @@ export class CameraServer {
      */
     status(param?: string): any {
         const l = this.link
-        const c = this.config
+        // every CameraServer reads the one server's last serve()
+        const c = l.config
         if (param === undefined) return STATE_WORDS[l.state]
         if (param === "reason") return REASON_WORDS[l.reason]
         if (param === "detail") return reasonText(l.reason)
@@ -348,6 +350,7 @@ export async function startServing(c: ServeConfig): Promise<CameraServer> {
     await l.driver.setPassword(c.user, c.password)
     const since = l.statusCount
     await l.driver.serve(c.port, c.fps, c.streamClients, SERVE_RETRY_AFTER_S, c.stream, c.snapshot)
+    l.config = c
     await l.settled(since, "serve()", false)
-    return new CameraServer(c)
+    return new CameraServer()
 }
