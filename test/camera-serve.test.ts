@@ -223,7 +223,7 @@ test.serial(
 test.serial(
     "camscript/testing: runSource({ serve }) gives the test the server's URL and keeps what it served",
     async (t) => {
-        const got: { status: number; sequence?: number }[] = []
+        const got: { status: number; sequence?: number; timeMs?: number }[] = []
         const run = await runSource(
             `
 import { camera } from "camscript"
@@ -244,6 +244,7 @@ server.on_client((c) => console.log(\`\${c.kind} \${c.event} \${c.status} \${c.a
                             got.push({
                                 status: res.status,
                                 sequence: res.ok ? readFrameNumber(body)?.sequence : undefined,
+                                timeMs: res.ok ? readFrameNumber(body)?.timeMs : undefined,
                             })
                         }
                     },
@@ -270,6 +271,9 @@ server.on_client((c) => console.log(\`\${c.kind} \${c.event} \${c.status} \${c.a
         t.deepEqual(run.served[0].sequences, [got[0].sequence])
         t.deepEqual(run.served[1].sequences, [got[1].sequence])
         t.true(got[1].sequence! > got[0].sequence!)
+        // fresh, as capture(): each snapshot's exposure started after its request arrived
+        t.true(got[0].timeMs! >= run.served[0].atMs, `${got[0].timeMs} ${run.served[0].atMs}`)
+        t.true(got[1].timeMs! >= run.served[1].atMs, `${got[1].timeMs} ${run.served[1].atMs}`)
         t.true(run.served.every((r) => r.endedAtMs >= r.atMs))
         // the script heard of each, through the contract's served events
         t.deepEqual(run.lines, [
