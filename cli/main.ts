@@ -371,6 +371,10 @@ async function simRun(
     const report = opts.report !== undefined ? reportCollector(opts.report) : undefined
     const { board, notice } = chooseBoard({ flag: opts.board, settings, world })
     if (notice) process.stderr.write(`camscript: ${notice}\n`)
+    if (serve && (firmware === "stock" || !board.camscript?.camera || board.camscript.camera.sensor === null))
+        throw new UsageError(
+            `--serve: ${firmware === "stock" ? "the stock firmware has no camera server" : `board ${board.id} has no camera to serve`}`,
+        )
     if (notice && json) emit({ type: "notice", text: notice })
     // on a terminal: what is being compiled, and how long it took (a cached build says nothing)
     const colour = colourWanted(process.stderr)

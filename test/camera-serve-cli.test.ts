@@ -36,6 +36,19 @@ test.serial("--serve takes a port 1..65535 and is for one camera, not with --wat
     const fleet = await camscriptMain("sim", "--world", "sim/worlds/fleet-dhcp-pool.json", "--serve", `${free.port}`)
     t.is(fleet.code, 2)
     t.regex(fleet.stderr, /--serve is for one camera: a world with cameras runs in virtual time/)
+    const stock = await camscriptMain("sim", "examples/live-view.ts", "--serve", `${free.port}`, "--firmware", "stock")
+    t.is(stock.code, 2)
+    t.regex(stock.stderr, /--serve: the stock firmware has no camera server/)
+    const noCamera = await camscriptMain(
+        "sim",
+        "examples/live-view.ts",
+        "--serve",
+        `${free.port}`,
+        "--board",
+        "olimex_esp32_poe",
+    )
+    t.is(noCamera.code, 2)
+    t.regex(noCamera.stderr, /--serve: board olimex_esp32_poe has no camera to serve/)
     const watched = await camscriptMain("sim", "examples/live-view.ts", "--serve", "8080", "--watch")
     t.is(watched.code, 2)
     t.regex(watched.stderr, /not with --json, --realtime or --serve/)
