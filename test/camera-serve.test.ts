@@ -4,6 +4,7 @@ import { framePeriodMs } from "../sim/camera/timing"
 import { frameSizeIndex } from "../src/camera/sizes"
 import { STREAM_BOUNDARY } from "../sim/drivers/camera-server"
 import { CAMERA_WORLD, serveRun } from "./helpers/serve"
+import type { GcHeapStats } from "../sim/vm/gc-heap"
 import { runScript, value } from "./helpers/run"
 
 // The camera's server seen from outside: a script compiled to bytecode
@@ -317,5 +318,51 @@ off()
         )
         t.true(run.lines.includes("camera failed server paused camera-not-ready"))
         t.true(run.lines.includes("restarted: camera ready server serving"), run.lines.join("\n"))
+    },
+)
+
+test.serial(
+    "the VM heap stays flat while the camera streams: frames go from the driver's buffer to the socket",
+    async (t) => {
+        const samples: number[] = []
+        let gcHeap: (() => GcHeapStats) | undefined
+        const { run, result } = await serveRun(
+            `
+import * as ds from "@devicescript/core"
+import { camera } from "camscript"
+const cam = new camera.Camera()
+await cam.init({ framesize: "QVGA", fb_count: 2 })
+const server = await cam.serve({ fps: 30 })
+console.log("ready")
+for (;;) {
+    await ds.sleep(500)
+    console.log(\`frames \${server.status("frames")}\`)
+}
+`,
+            async (base) => {
+                const res = await fetch(`${base}/stream`)
+                const reader = res.body!.getReader()
+                let bytes = 0
+                const start = Date.now()
+                while (Date.now() - start < 5000) bytes += (await reader.read()).value?.length ?? 0
+                await reader.cancel()
+                return bytes
+            },
+            30_000,
+            {
+                onVmStarted: (vm) => (gcHeap = vm.gcHeap),
+                onLine: (text) => {
+                    if (text.startsWith("frames ") && gcHeap) samples.push(gcHeap().keptBytes)
+                },
+            },
+        )
+        t.is(run.outcome, "finished", run.error)
+        const sent = run.served.find((r) => r.kind === "stream")!.sequences.length
+        t.log(`${sent} frames, ${result} bytes streamed; the heap kept ${samples.join(", ")} B`)
+        // QVGA frames are about 11 KB: one of them in the heap would show
+        t.true(sent >= 30 && result > 30 * 5000, `${sent} frames, ${result} bytes`)
+        const early = Math.max(...samples.slice(1, 4))
+        const late = Math.max(...samples.slice(-3))
+        t.true(late - early < 512, `grew ${late - early} B`)
     },
 )

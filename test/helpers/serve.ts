@@ -4,7 +4,7 @@ import { loadBoard } from "../../project/boards"
 import { compileScript } from "../../compiler/compile"
 import { fromRoot } from "../../project/paths"
 import { projectSettings } from "../../project/settings"
-import { type RunResult, runSimulation } from "../../sim/session"
+import { type RunOptions, type RunResult, runSimulation } from "../../sim/session"
 import type { ServedRequest } from "../../sim/drivers/camera-server"
 import { parseWorld } from "../../sim/world/world"
 import { scriptFile } from "./run"
@@ -43,6 +43,7 @@ export async function serveRun<T>(
     source: string,
     clients: (base: string) => Promise<T>,
     timeoutMs = 30_000,
+    extra: Pick<RunOptions, "onVmStarted"> & { onLine?: (text: string) => void } = {},
 ): Promise<{ run: ServedRun; result: T }> {
     const board = loadBoard("ai_thinker_esp32_cam")
     const script = await compileScript(scriptFile(source), {
@@ -66,7 +67,9 @@ export async function serveRun<T>(
             signal: stop.signal,
             serve: { server, url: base },
             onServed: (r) => served.push(r),
+            onVmStarted: extra.onVmStarted,
             onOutput: (line) => {
+                extra.onLine?.(line.text)
                 if (line.text !== "ready" || started) return
                 started = true
                 clients(base).then(
