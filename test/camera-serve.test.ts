@@ -146,6 +146,15 @@ await tryIt("unknown", async () => {
 })
 const server = await cam.serve()
 console.log(\`defaults: \${server.status()} \${server.status("port")} \${server.status("stream")} \${server.status("snapshot")} \${server.status("fps")} \${server.status("clients")} [\${server.status("reason")}]\`)
+await tryIt("status key", async () => {
+    server.status("bogus")
+})
+await tryIt("on_client", async () => {
+    server.on_client(5 as any)
+})
+await tryIt("on_change", async () => {
+    server.on_change("x" as any)
+})
 // one buffer is the server's: the script may hold one of two
 const f = await cam.capture()
 await tryIt("second frame", async () => {
@@ -207,6 +216,12 @@ test.serial(
             /^serve\(\): unknown option "prot"; allowed: port, stream, snapshot, fps, stream_clients, user, password/,
         )
         t.is(said("defaults"), "serving 80 /stream /capture 10 0 []")
+        t.is(
+            said("status key"),
+            'status(): unknown parameter "bogus"; allowed: "reason", "detail", "port", "stream", "snapshot", "fps", "clients", "frames", "snapshots"',
+        )
+        t.is(said("on_client"), "on_client(): expected a function (client) => { ... }, got 5")
+        t.is(said("on_change"), 'on_change(): expected a function (change) => { ... }, got "x"')
         t.regex(
             said("second frame")!,
             /^capture\(\): 1 of the 2 frame buffers are the script's while the camera serves/,
