@@ -156,7 +156,8 @@ export const SERVE_FPS_MAX = 30
 /**
  * Stream clients served at once. Each one is a socket and a sending loop on
  * the chip: ESP-IDF's httpd opens at most 7 sockets by default
- * (HTTPD_DEFAULT_CONFIG max_open_sockets) of lwIP's 10 (CONFIG_LWIP_MAX_SOCKETS),
+ * (HTTPD_DEFAULT_CONFIG's max_open_sockets, esp_http_server.h in 5.0.5) of
+ * lwIP's 10 (CONFIG_LWIP_MAX_SOCKETS),
  * and every client costs the whole frame rate in air time; 3 leaves room for
  * snapshots and the script's own socket. ESPHome serves one.
  */
@@ -172,7 +173,8 @@ export const SERVE_PATH_MAX_CHARS = 64
 /**
  * HTTP Basic credentials (RFC 7617): printable ASCII, the user without ':'.
  * The Authorization header they make (base64 of user:password, 132
- * characters at most) fits httpd's header limit (CONFIG_HTTPD_MAX_REQ_HDR_LEN, 512).
+ * characters at most) fits httpd's header limit (CONFIG_HTTPD_MAX_REQ_HDR_LEN:
+ * 512 in ESP-IDF 5.0.5's components/esp_http_server/Kconfig, 1024 later).
  */
 export const SERVE_USER_MIN_CHARS = 1
 export const SERVE_USER_MAX_CHARS = 32

@@ -14,9 +14,11 @@ import { ContractServer } from "./contract-server"
 // listening HTTP server (`camscript sim --serve PORT`, a test's port): the
 // camera's server, whatever port the script serves on, is that host port.
 //
-// The rules it models, from ESP-IDF's components/esp_http_server:
-// - a handler is matched on the path without its query (httpd_uri.c
-//   compares the URI up to '?'); an unknown path gets 404;
+// The rules it models, from ESP-IDF's components/esp_http_server as of
+// v5.0.5 (the pinned runtime's ESP-IDF):
+// - a handler is matched on the URL's path without its query (httpd_uri.c,
+//   httpd_uri(): httpd_find_uri_handler on field_data[UF_PATH]); an unknown
+//   path gets 404, a method no handler of that path takes 405;
 // - the MJPEG stream is the chunked response Arduino's CameraWebServer
 //   sends (multipart/x-mixed-replace, one part per frame); httpd_resp_send_chunk
 //   blocks until the socket takes the bytes, so a slow client gets fewer
