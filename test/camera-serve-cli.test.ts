@@ -72,7 +72,7 @@ test.serial("sim --serve: the example's live view answers on the host port, pass
     const auth = { Authorization: `Basic ${Buffer.from("camera:aim-the-cam").toString("base64")}` }
     // until the script serves, nothing answers on the camera's side
     let snap: Response | undefined
-    for (let i = 0; i < 100 && !snap; i++) {
+    for (let i = 0; i < 600 && !snap; i++) {
         snap = await fetch(`${base}/capture`, { headers: auth }).catch(() => undefined)
         if (!snap) await new Promise((r) => setTimeout(r, 100))
     }
