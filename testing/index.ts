@@ -41,33 +41,28 @@ export const runScript: typeof Api.runScript = async (file, options = {}) => {
         throw new Error("runScript: give timeout or runFor, not both")
     const frames: Api.Frame[] = []
     const serving = await servedBy(options.serve)
-    let result
-    try {
-        result = await runSimulation({
-            script,
-            world,
-            board,
-            timeoutMs: parseDuration(options.runFor ?? options.timeout ?? DEFAULT_TIMEOUT),
-            driver: options.driver,
-            onFrame: (f: CapturedFrame) =>
-                frames.push({
-                    camera: f.camera,
-                    sequence: f.sequence,
-                    width: f.width,
-                    height: f.height,
-                    length: f.bytes.length,
-                    quality: f.quality,
-                    exposureStartMs: f.exposureStartMs,
-                    capturedAtMs: f.capturedAtMs,
-                    flash: f.flash,
-                    jpeg: f.bytes,
-                }),
-            settings: options.secrets ? secretsFromValues(options.secrets, "runScript(): secrets") : undefined,
-            ...serving.options,
-        })
-    } finally {
-        await serving.close()
-    }
+    const result = await runSimulation({
+        script,
+        world,
+        board,
+        timeoutMs: parseDuration(options.runFor ?? options.timeout ?? DEFAULT_TIMEOUT),
+        driver: options.driver,
+        onFrame: (f: CapturedFrame) =>
+            frames.push({
+                camera: f.camera,
+                sequence: f.sequence,
+                width: f.width,
+                height: f.height,
+                length: f.bytes.length,
+                quality: f.quality,
+                exposureStartMs: f.exposureStartMs,
+                capturedAtMs: f.capturedAtMs,
+                flash: f.flash,
+                jpeg: f.bytes,
+            }),
+        settings: options.secrets ? secretsFromValues(options.secrets, "runScript(): secrets") : undefined,
+        ...serving.options,
+    }).finally(() => serving.close())
     serving.check()
     const ranFor = options.runFor !== undefined && result.outcome === "timeout"
     return scriptRun({
