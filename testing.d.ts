@@ -25,6 +25,14 @@ export interface RunOptions {
      * The project's secrets file is not read: a test never depends on a real password.
      */
     secrets?: Record<string, unknown>
+    /**
+     * Reach the camera's HTTP server (the script's `cam.serve()`) from the
+     * test, as `camscript sim --serve` does: the run is in real time, the
+     * server answers on http://127.0.0.1:`port` (default 0: a free port), and
+     * `clients(url)` is called once the script serves; the run ends when it
+     * resolves (or at `timeout`/`runFor`, real time then). docs/streaming.md.
+     */
+    serve?: { port?: number; clients: (url: string) => Promise<void> }
 }
 
 export interface OutputLine {
@@ -97,6 +105,25 @@ export interface ScriptRun {
     lastFailureReason(iface?: Interface): string | undefined
     /** every frame the script captured, in order */
     frames: Frame[]
+    /** every request the camera's server answered (with `serve`), in the order they ended */
+    served: Served[]
+}
+
+/** One request the camera's HTTP server answered. */
+export interface Served {
+    camera: string
+    /** "stream", "snapshot", or "other" (a path it does not serve: 404) */
+    kind: "stream" | "snapshot" | "other"
+    path: string
+    /** 200, or 401 (password), 404, 405, 503 (a stream client beyond the rule, or the camera not ready) */
+    status: number
+    /** the client's address */
+    address: string
+    /** ms since the run started when it arrived, and when it ended (a stream: when the client left) */
+    atMs: number
+    endedAtMs: number
+    /** the test-card frame numbers sent, in order (a snapshot: one) */
+    sequences: number[]
 }
 
 /** Compile a script file and run it in the simulator. */

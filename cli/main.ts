@@ -1,3 +1,4 @@
+import { closeServePort, openServePort, ServeOptionError, type ServePort, servePort } from "./serve-option"
 import { existsSync } from "node:fs"
 import { resolve } from "node:path"
 import { BoardError } from "../project/boards"
@@ -40,7 +41,7 @@ import { printable, printableLines } from "../project/printable"
 // passed, 1 it threw (or did not compile), 2 usage, world or board errors,
 // 124 the simulated --timeout passed.
 
-const SIM_USAGE = `usage: camscript sim <script.ts> [--world FILE] [--board ID] [--timeout DURATION | --run-for DURATION] [--driver model|firmware] [--firmware camscript|stock] [--flash FILE] [--frames DIR] [--secret KEY=VALUE]... [--realtime] [--verbose] [--no-timeline] [--json] [--report FILE.html] [--watch]
+const SIM_USAGE = `usage: camscript sim <script.ts> [--world FILE] [--board ID] [--timeout DURATION | --run-for DURATION] [--driver model|firmware] [--firmware camscript|stock] [--flash FILE] [--frames DIR] [--secret KEY=VALUE]... [--realtime] [--serve PORT] [--verbose] [--no-timeline] [--json] [--report FILE.html] [--watch]
        camscript sim [<script.ts>] --world SITE.json [--json] ...   (a world with cameras: all of them)
 
 Compiles <script.ts> to DeviceScript bytecode and runs it on the VM in the
@@ -65,6 +66,9 @@ simulator, against a world file (default: devicescript.json "world").
                       devicescript.json "secrets" file's. Never compiled into the
                       image, never printed
   --realtime          run on the wall clock instead of virtual time
+  --serve PORT        the camera's HTTP server (cam.serve(): live stream and
+                      snapshots) on http://127.0.0.1:PORT while the run lasts;
+                      runs in real time (docs/streaming.md)
   --no-timeline       do not print the link timeline (stderr)
   --report FILE.html  write a page drawing each link's state and RSSI over simulated
                       time, the world's events, and the script's output
@@ -79,6 +83,7 @@ const SIM_OPTIONS: OptionSpecs = {
     world: { type: "string", value: "FILE" },
     timeout: { type: "string", value: "DURATION" },
     realtime: { type: "boolean" },
+    serve: { type: "string", value: "PORT" },
     driver: { type: "string", value: "model|firmware" },
     firmware: { type: "string", value: "camscript|stock" },
     flash: { type: "string", value: "FILE" },
@@ -203,7 +208,8 @@ function failureExitCode(e: unknown): number | undefined {
         e instanceof TestFilesError ||
         e instanceof InitError ||
         e instanceof ReportFileError ||
-        e instanceof DestinationError
+        e instanceof DestinationError ||
+        e instanceof ServeOptionError
     )
         return 2
     if (e instanceof CompileError || e instanceof ImageRefusedError) return 1
@@ -260,8 +266,8 @@ function clean(_values: ParsedArgs["values"], positionals: string[]): number {
 
 async function sim(args: string[], values: ParsedArgs["values"]): Promise<number> {
     if (values.watch !== true) return simOnce(args, values)
-    if (values.json === true || values.realtime === true)
-        throw new UsageError("--watch reruns on the terminal: not with --json or --realtime")
+    if (values.json === true || values.realtime === true || values.serve !== undefined)
+        throw new UsageError("--watch reruns on the terminal: not with --json, --realtime or --serve")
     return watchRuns((watched) =>
         simOnce(args, values, watched).catch((e: unknown) => reportFailure(e, "sim", COMMANDS.sim, false)),
     )
@@ -269,10 +275,26 @@ async function sim(args: string[], values: ParsedArgs["values"]): Promise<number
 
 /** One run of `sim`; the files it read (script, its imports, world, settings) go into `watched`. */
 async function simOnce(args: string[], values: ParsedArgs["values"], watched?: Set<string>): Promise<number> {
+    // --serve's host port is taken before the compile and the run: a clash is said at once
+    const serve = typeof values.serve === "string" ? await openServePort(servePort(values.serve)) : undefined
+    try {
+        return await simRun(args, values, watched, serve)
+    } finally {
+        if (serve) await closeServePort(serve.server)
+    }
+}
+
+async function simRun(
+    args: string[],
+    values: ParsedArgs["values"],
+    watched: Set<string> | undefined,
+    serve: ServePort | undefined,
+): Promise<number> {
     const opts = values as {
         world?: string
         timeout?: string
         realtime?: boolean
+        serve?: string
         driver?: string
         firmware?: string
         flash?: string
@@ -325,6 +347,10 @@ async function simOnce(args: string[], values: ParsedArgs["values"], watched?: S
             throw new UsageError("--report and --watch are for one camera; a world with cameras prints its summary")
         if (opts.frames !== undefined)
             throw new UsageError("--frames is for one camera: a fleet's cameras have no sensor model yet")
+        if (serve)
+            throw new UsageError(
+                "--serve is for one camera: a world with cameras runs in virtual time, and a browser watches in real time",
+            )
         return fleetCommand(world, settings, args[0], {
             timeoutMs,
             verbose: opts.verbose,
@@ -345,6 +371,10 @@ async function simOnce(args: string[], values: ParsedArgs["values"], watched?: S
     const report = opts.report !== undefined ? reportCollector(opts.report) : undefined
     const { board, notice } = chooseBoard({ flag: opts.board, settings, world })
     if (notice) process.stderr.write(`camscript: ${notice}\n`)
+    if (serve && (firmware === "stock" || !board.camscript?.camera || board.camscript.camera.sensor === null))
+        throw new UsageError(
+            `--serve: ${firmware === "stock" ? "the stock firmware has no camera server" : `board ${board.id} has no camera to serve`}`,
+        )
     if (notice && json) emit({ type: "notice", text: notice })
     // on a terminal: what is being compiled, and how long it took (a cached build says nothing)
     const colour = colourWanted(process.stderr)
@@ -376,12 +406,19 @@ async function simOnce(args: string[], values: ParsedArgs["values"], watched?: S
           ? (e: TimelineEntry) => emit(timelineLine(e))
           : (e: TimelineEntry) => process.stderr.write(`${formatEntryColoured(e, colour)}\n`)
     if (json) emit({ type: "start", version: JSON_LINES_VERSION, script: args[0], world: worldFile, board: board.id })
+    if (serve) {
+        const where = `the camera's server is on ${serve.url} once the script calls cam.serve(); the run is in real time`
+        process.stderr.write(`camscript: ${where}\n`)
+        if (json) emit({ type: "notice", text: where })
+    }
     const result = await runSimulation({
         script,
         world,
         board,
         timeoutMs,
-        realtime: opts.realtime,
+        // a person watching the live view waits in wall time
+        realtime: opts.realtime || serve !== undefined,
+        serve,
         // printed as they come: a run of months must not hold them all
         keepRecords: false,
         flash,

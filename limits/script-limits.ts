@@ -8,6 +8,7 @@ import { parseIp, parseMac } from "../src/network/address"
 import { checkHostname, checkKey, checkSsid } from "../src/network/credentials"
 import * as R from "../src/network/ranges"
 import * as C from "../src/camera/checks"
+import * as SC from "../src/camera/server-checks"
 import { checkSettingKey, checkSettingText } from "../src/settings-checks"
 import { checkDeepSleepMs } from "../src/machine-checks"
 import type { Limit } from "./limit"
@@ -26,6 +27,7 @@ const credentials = { checkSsid, checkKey, checkHostname } as Record<string, (..
 const address = { parseIp, parseMac } as Record<string, (...a: any[]) => unknown>
 const ranges = R as unknown as Record<string, (...a: any[]) => unknown>
 const cameraChecks = C as unknown as Record<string, (...a: any[]) => unknown>
+const serverChecks = SC as unknown as Record<string, (...a: any[]) => unknown>
 /** The default board's PSRAM (ai_thinker_esp32_cam): 4 MiB. */
 const PSRAM_4MIB = 4194304
 const settingChecks = { checkSettingKey, checkSettingText } as Record<string, (...a: any[]) => unknown>
@@ -295,6 +297,85 @@ export const SCRIPT: Limit[] = [
         says: "flash() must be true, false or an integer 0..255",
         ...scriptCheck("camera/checks", cameraChecks, "checkFlashLevel", ["flash()"]),
         allowed: [true, false],
+    },
+    {
+        id: "serve-port",
+        side: "script",
+        where: "cam.serve({ port })",
+        kind: "whole",
+        min: L.SERVE_PORT_MIN,
+        max: L.SERVE_PORT_MAX,
+        unit: "TCP port",
+        why: "a TCP port is 16 bits; 0 would be any port, which no client could find",
+        says: "port must be a TCP port 1..65535",
+        ...scriptCheck("camera/server-checks", serverChecks, "checkServePort", ["serve(): port"]),
+    },
+    {
+        id: "serve-fps",
+        side: "script",
+        where: "cam.serve({ fps })",
+        kind: "whole",
+        min: L.SERVE_FPS_MIN,
+        max: L.SERVE_FPS_MAX,
+        unit: "frames a second to the stream client",
+        why: "what a browser shows smoothly and Wi-Fi sustains at QVGA; the OV2640 gives at most 50",
+        says: "fps must be an integer 1..30",
+        ...scriptCheck("camera/server-checks", serverChecks, "checkServeFps", ["serve(): fps"]),
+    },
+    {
+        id: "serve-stream-clients",
+        side: "script",
+        where: "cam.serve({ stream_clients })",
+        kind: "whole",
+        min: L.SERVE_STREAM_CLIENTS_MIN,
+        max: L.SERVE_STREAM_CLIENTS_MAX,
+        unit: "stream clients at once",
+        why: "each is a socket of httpd's 7 (of lwIP's 10) and the whole frame rate in air time; ESPHome serves one",
+        says: "stream_clients must be an integer 1..3",
+        ...scriptCheck("camera/server-checks", serverChecks, "checkStreamClients", ["serve(): stream_clients"]),
+    },
+    {
+        id: "serve-path",
+        side: "script",
+        where: "cam.serve({ stream, snapshot })",
+        kind: "chars",
+        min: L.SERVE_PATH_MIN_CHARS,
+        max: L.SERVE_PATH_MAX_CHARS,
+        unit: 'characters, "/" first',
+        why: "both paths and the port fit one Jacdac packet, far under httpd's 512-byte URI",
+        says: 'a path of 1..64 characters starting with "/"',
+        make: (n) => (n === 0 ? "" : "/" + "a".repeat(n - 1)),
+        ...scriptCheck("camera/server-checks", serverChecks, "checkServePath", ["serve(): stream"]),
+        allowed: ["/", "/stream", "/a-b_c.d~e/f", "/Z9"],
+        refused: ["stream", "/a b", "/a?b", "/a%20", "/caf\u00e9", 7, null],
+        boundInMessage: false,
+    },
+    {
+        id: "serve-user",
+        side: "script",
+        where: "cam.serve({ user, password })",
+        kind: "chars",
+        min: L.SERVE_USER_MIN_CHARS,
+        max: L.SERVE_USER_MAX_CHARS,
+        unit: "printable ASCII characters",
+        why: "HTTP Basic (RFC 7617) splits user:password at the first colon; the header fits httpd's 512 bytes",
+        says: 'printable ASCII characters without ":"',
+        ...scriptCheck("camera/server-checks", serverChecks, "checkServeUser", ["serve(): user"]),
+        refused: ["a:b", "tab\there", "\u00e9"],
+    },
+    {
+        id: "serve-password",
+        side: "script",
+        where: "cam.serve({ password })",
+        kind: "chars",
+        min: L.SERVE_PASSWORD_MIN_CHARS,
+        max: L.SERVE_PASSWORD_MAX_CHARS,
+        unit: "printable ASCII characters",
+        why: "HTTP Basic credentials in httpd's 512-byte header limit; ASCII so every client encodes them alike",
+        says: "1..64 printable ASCII characters",
+        ...scriptCheck("camera/server-checks", serverChecks, "checkServePassword", ["serve(): password"]),
+        allowed: ["a:b:c", "p@ss w0rd!"],
+        refused: ["new\nline", "\u00e9t\u00e9"],
     },
     {
         id: "camera-frame-memory-dram",

@@ -12,6 +12,8 @@ import { devsImageProblem } from "../formats/devs-image"
 import { runtimeFor, runtimeRule } from "../project/runtime"
 import { type CapturedFrame, SimCamera } from "./drivers/camera"
 import { SimPower } from "./drivers/power"
+import { type ServedRequest, SimCameraServer } from "./drivers/camera-server"
+import type { Server } from "node:http"
 import { CAMERA_PIN_ORDER } from "../compiler/compile"
 import { processClock } from "./clock"
 import { type DriverKind, FirmwareDrivers } from "./firmware/drivers"
@@ -120,6 +122,15 @@ export interface RunOptions {
     signal?: AbortSignal
     /** every frame the camera delivered to the script, with its JPEG bytes (--frames, camscript/testing) */
     onFrame?: (frame: CapturedFrame) => void
+    /**
+     * The host's view of the camera's HTTP server (`sim --serve`): an HTTP
+     * server already listening (so a port clash is found before the run)
+     * whose requests the camera's server answers, and its URL for the timeline.
+     * Needs `realtime`: a person or a browser waits in wall time.
+     */
+    serve?: { server: Server; url: string }
+    /** every request the camera's server answered, once it ended (camscript/testing) */
+    onServed?: (request: ServedRequest) => void
 }
 
 /** The image given to the simulator is one the board's runtime would not take. */
@@ -221,6 +232,7 @@ async function simulate(options: RunOptions): Promise<RunResult> {
     let bus: JDBus | undefined
     let sockets: SimSockets | undefined
     let firmware: FirmwareDrivers | undefined
+    let stopServing: (() => void) | undefined
     let finish!: (r: Pick<RunResult, "outcome" | "exitCode" | "error">) => void
     const finished = new Promise<Pick<RunResult, "outcome" | "exitCode" | "error">>((res) => (finish = res))
     let done = false
@@ -300,6 +312,25 @@ async function simulate(options: RunOptions): Promise<RunResult> {
         // deep sleep: the session powers the board down and boots it again (sim/drivers/power.ts)
         let deepSleep: (ms: number) => void = () => undefined
         const power = stock ? undefined : new SimPower(loadContract("board-power.md"), (ms) => deepSleep(ms))
+        // the camera's HTTP server (services/camera-server.md), fed from the camera model's buffers
+        const cameraServer = camera
+            ? new SimCameraServer(
+                  loadContract("camera-server.md"),
+                  clock,
+                  timeline,
+                  camera,
+                  options.world.camera.name,
+                  options.serve?.url,
+                  options.onServed,
+              )
+            : undefined
+        if (options.serve) {
+            if (!options.realtime)
+                throw new Error("serve: the camera's server is reachable from the host only in a realtime run")
+            if (!cameraServer) throw new Error(`serve: board ${options.board.id} has no camera to serve`)
+            cameraServer.attach(options.serve.server)
+        }
+        stopServing = () => cameraServer?.shutdown()
         // a push button (the Jacdac button service, ds.Button) when the world presses one
         const presses = options.world.events.filter((e) => e.action === "press-button")
         const button = presses.length ? new ButtonServer("button") : undefined
@@ -314,6 +345,7 @@ async function simulate(options: RunOptions): Promise<RunResult> {
                     lan instanceof SimEthernet ? lan : undefined,
                     camera,
                     power,
+                    cameraServer,
                     button,
                     stockWifi,
                 ].filter((s) => s !== undefined),
@@ -551,6 +583,7 @@ async function simulate(options: RunOptions): Promise<RunResult> {
         const debug = console.debug
         try {
             vm?.devsStop()
+            stopServing?.()
             firmware?.dispose()
             sockets?.dispose()
             console.debug = () => {} // jacdac-ts announces "bus: disposing."

@@ -36,6 +36,7 @@ export { time } from "./time"
 export { camera } from "./camera/module"
 export type { CameraOptions, CaptureOptions } from "./camera/camera"
 export type { CameraChange } from "./camera/reasons"
+export type { ServeOptions, ServerChange, ServedClient } from "./camera/server"
 export { settings } from "./settings"
 export { machine } from "./machine"
 

@@ -146,3 +146,45 @@ export const SETTINGS_STORE_BYTES = 16384
  */
 export const DEEP_SLEEP_MIN_MS = 1
 export const DEEP_SLEEP_MAX_MS = 4294967295
+
+/**
+ * The camera's HTTP server (cam.serve(), services/camera-server.md). A TCP
+ * port, 1..65535 (0 would be "any port", which no client could find).
+ */
+export const SERVE_PORT_MIN = 1
+export const SERVE_PORT_MAX = 65535
+/**
+ * The stream's frame rate cap. The OV2640 delivers at most 50 frames a second
+ * (CIF and below, 20 ms a frame: sim/camera/timing.ts); 30 is what a phone
+ * or a browser shows smoothly and what Wi-Fi sustains at QVGA. ESPHome's
+ * `max_framerate` defaults to 10.
+ */
+export const SERVE_FPS_MIN = 1
+export const SERVE_FPS_MAX = 30
+/**
+ * Stream clients served at once. Each one is a socket and a sending loop on
+ * the chip: ESP-IDF's httpd opens at most 7 sockets by default
+ * (HTTPD_DEFAULT_CONFIG's max_open_sockets, esp_http_server.h in 5.0.5) of
+ * lwIP's 10 (CONFIG_LWIP_MAX_SOCKETS),
+ * and every client costs the whole frame rate in air time; 3 leaves room for
+ * snapshots and the script's own socket. ESPHome serves one.
+ */
+export const SERVE_STREAM_CLIENTS_MIN = 1
+export const SERVE_STREAM_CLIENTS_MAX = 3
+/**
+ * A path ("/stream"): "/" and up to 63 more characters, so both paths and the
+ * port fit one Jacdac packet (236 bytes) and far under httpd's URI limit
+ * (CONFIG_HTTPD_MAX_URI_LEN, 512).
+ */
+export const SERVE_PATH_MIN_CHARS = 1
+export const SERVE_PATH_MAX_CHARS = 64
+/**
+ * HTTP Basic credentials (RFC 7617): printable ASCII, the user without ':'.
+ * The Authorization header they make (base64 of user:password, 132
+ * characters at most) fits httpd's header limit (CONFIG_HTTPD_MAX_REQ_HDR_LEN:
+ * 512 in ESP-IDF 5.0.5's components/esp_http_server/Kconfig, 1024 later).
+ */
+export const SERVE_USER_MIN_CHARS = 1
+export const SERVE_USER_MAX_CHARS = 32
+export const SERVE_PASSWORD_MIN_CHARS = 1
+export const SERVE_PASSWORD_MAX_CHARS = 64

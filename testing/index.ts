@@ -14,6 +14,7 @@ import { typedEntry } from "../sim/timeline-fields"
 import { parseDuration } from "../project/duration"
 import { loadWorldFile, parseWorld, type World } from "../sim/world/world"
 import type { CapturedFrame } from "../sim/drivers/camera"
+import { servedBy } from "./served"
 import { decodeJpeg } from "../sim/camera/jpeg"
 import { readFrameCode } from "../sim/camera/test-card"
 
@@ -39,6 +40,7 @@ export const runScript: typeof Api.runScript = async (file, options = {}) => {
     if (options.runFor !== undefined && options.timeout !== undefined)
         throw new Error("runScript: give timeout or runFor, not both")
     const frames: Api.Frame[] = []
+    const serving = await servedBy(options.serve)
     const result = await runSimulation({
         script,
         world,
@@ -59,7 +61,9 @@ export const runScript: typeof Api.runScript = async (file, options = {}) => {
                 jpeg: f.bytes,
             }),
         settings: options.secrets ? secretsFromValues(options.secrets, "runScript(): secrets") : undefined,
-    })
+        ...serving.options,
+    }).finally(() => serving.close())
+    serving.check()
     const ranFor = options.runFor !== undefined && result.outcome === "timeout"
     return scriptRun({
         outcome: ranFor ? "ran-for" : result.outcome,
@@ -69,6 +73,7 @@ export const runScript: typeof Api.runScript = async (file, options = {}) => {
         timeline: result.timeline.map(typedEntry),
         simulatedMs: result.simulatedMs,
         frames,
+        served: serving.served,
     })
 }
 
@@ -91,13 +96,14 @@ export const runSource: typeof Api.runSource = async (source, options) => {
 }
 
 type RunData = Pick<Api.ScriptRun, "outcome" | "exitCode" | "error" | "output" | "timeline" | "simulatedMs"> &
-    Partial<Pick<Api.ScriptRun, "frames">>
+    Partial<Pick<Api.ScriptRun, "frames" | "served">>
 
 export function scriptRun(data: RunData): Api.ScriptRun {
     const states = (iface: Api.Interface) => data.timeline.filter((e) => e.source === iface && e.state !== undefined)
     return {
         ...data,
         frames: data.frames ?? [],
+        served: data.served ?? [],
         lines: data.output.map((l) => l.text),
         statesSeen: (iface = "wifi") => states(iface).map((e) => e.state!),
         timeToLinkUp: ({ from = 0, iface = "wifi" } = {}) => {

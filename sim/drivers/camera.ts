@@ -68,6 +68,15 @@ interface Held {
     bytes: Uint8Array
 }
 
+/** A frame in the server's buffer (sim/drivers/camera-server.ts). */
+export interface ServedFrame {
+    sequence: number
+    exposureStartMs: number
+    width: number
+    height: number
+    bytes: Uint8Array
+}
+
 interface PendingCapture {
     request: number
     timer: unknown
@@ -101,6 +110,12 @@ export class SimCamera extends ContractServer {
     private queueEmptiedAtMs = 0
     private pending: PendingCapture[] = []
     private generation = 0
+    /** buffers the camera's HTTP server holds for itself (0 or 1: services/camera-server.md) */
+    private serverReserved = 0
+    /** the last frame encoded for the server: the stream and snapshots share it */
+    private served?: ServedFrame
+    /** told after every change of state (the server pauses while the camera is not ready) */
+    private readonly stateListeners: (() => void)[] = []
     /** world faults */
     private disconnected = false
     private psramMissing = false
@@ -216,7 +231,62 @@ export class SimCamera extends ContractServer {
                 `${FRAME_WIDTHS[this.config.frameSize]}x${FRAME_HEIGHTS[this.config.frameSize]} ${this.config.fbCount} buffer(s), ${this.period} ms/frame`,
             )
         this.timeline.add("camera", this.contract.enumName("State", state), parts.join(" "))
+        // the server's status first (services/camera-server.md): a script that awaited
+        // the camera's change reads the server's state that follows from it
+        for (const listener of this.stateListeners) listener()
         this.sendStatus()
+    }
+
+    /** Call `listener` after every change of the camera's state. */
+    onStateChange(listener: () => void) {
+        this.stateListeners.push(listener)
+    }
+
+    /** Whether frames flow: started, settled and the sensor still sending. */
+    ready(): boolean {
+        return this.state === this.S.Ready && this.stoppedAtMs === undefined
+    }
+
+    /**
+     * The server takes (true) or gives back (false) one buffer of its own.
+     * The bytecode leaves it free (src/camera/server.ts); the driver counts it
+     * too, so a capture never gets it.
+     */
+    reserveServerBuffer(on: boolean) {
+        this.serverReserved = on ? 1 : 0
+        if (!on) this.served = undefined
+    }
+
+    /** When the frame in progress at `t` is complete (simulated ms). */
+    frameDoneAfter(t: number): number {
+        const P = this.period
+        return this.t0 + (Math.floor((t - this.t0) / P) + 1) * P
+    }
+
+    /** When the first frame whose exposure starts at or after `t` is complete (a fresh frame, as capture() takes). */
+    freshFrameDoneAt(t: number): number {
+        const P = this.period
+        return this.t0 + (Math.ceil((t - this.t0) / P) + 1) * P
+    }
+
+    /**
+     * The newest frame the sensor finished (GRAB_LATEST into the server's
+     * buffer), encoded once however many clients it is sent to; undefined
+     * while the camera is not ready or still settling.
+     */
+    latestFrame(): ServedFrame | undefined {
+        const c = this.config
+        if (!c || !this.ready() || this.serverReserved === 0) return undefined
+        const n = this.framesBy(this.clock.now()) - 1
+        if (n < this.settleFrames) return undefined
+        const sequence = this.sequenceBase + n
+        if (this.served?.sequence === sequence) return this.served
+        const [w, h] = [FRAME_WIDTHS[c.frameSize], FRAME_HEIGHTS[c.frameSize]]
+        const start = this.t0 + n * this.period
+        const picture = this.picture(w, h, sequence, start, this.flashLevel > 0, false)
+        const bytes = encodeJpeg(picture, this.settings[this.Setting.Quality] ?? c.quality)
+        this.served = { sequence, exposureStartMs: start, width: w, height: h, bytes }
+        return this.served
     }
 
     /** Frames the current stream has delivered by `t` (including settling ones). */
@@ -318,7 +388,8 @@ export class SimCamera extends ContractServer {
     private capture(request: number, latest: boolean, flash: boolean) {
         const c = this.config
         if (this.state !== this.S.Ready || !c) return this.answer(request, this.Result.NotReady)
-        if (this.held.length + this.pending.length >= c.fbCount) return this.answer(request, this.Result.NoFreeBuffer)
+        if (this.held.length + this.pending.length + this.serverReserved >= c.fbCount)
+            return this.answer(request, this.Result.NoFreeBuffer)
         const now = this.clock.now()
         const P = this.period
         if (flash) this.timeline.add("camera", "flash", "on for a capture")
@@ -337,7 +408,7 @@ export class SimCamera extends ContractServer {
             // GRAB_LATEST: the queue holds the newest frames completed since it was last emptied
             const done = this.framesBy(now)
             const sinceEmptied = done - Math.ceil((this.queueEmptiedAtMs - this.t0) / P)
-            const queued = Math.max(0, Math.min(sinceEmptied, c.fbCount - this.held.length - 1))
+            const queued = Math.max(0, Math.min(sinceEmptied, c.fbCount - this.held.length - this.serverReserved - 1))
             if (latest && queued > 0) n = done - 1
             else {
                 discarded = queued

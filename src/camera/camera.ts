@@ -15,6 +15,7 @@ import {
 } from "./checks"
 import { Frame } from "./frame"
 import { CameraLink, cameraLink } from "./link"
+import { CameraServer, serverBuffers, ServeOptions, serveConfig, startServing } from "./server"
 import { CAPTURE_TIMEOUT_MS } from "./timing"
 import { CameraChange, FAILED, OFF, READY, reasonText, reasonWord, stateWord } from "./reasons"
 import { FRAME_SIZE_NAMES, frameSizeIndex, largestSize, maxBuffers, SENSOR_NAMES } from "./sizes"
@@ -176,6 +177,10 @@ export class Camera {
         let count = this.fbCount
         if (options.fb_count !== undefined) {
             checkFbCount(options.fb_count, `${what}: fb_count`, psram)
+            if (options.fb_count < 2 && serverBuffers() > 0)
+                throw new Error(
+                    `${what}: fb_count must be 2 or more while the camera serves (one buffer is the server's); stop() the server first`,
+                )
             count = options.fb_count
         }
         if (options.quality !== undefined) checkQuality(options.quality, `${what}: quality`)
@@ -331,9 +336,12 @@ export class Camera {
                 `capture(): the camera is ${stateWord(link.state)}${link.reason ? ` (${reasonWord(link.reason)}): ${reasonText(link.reason)}` : ""}`,
                 reasonWord(link.reason),
             )
-        if (link.held + link.inFlight >= link.fbCount)
+        const serving = serverBuffers()
+        if (link.held + link.inFlight + serving >= link.fbCount)
             throw new Error(
-                `capture(): all ${link.fbCount} frame buffer${link.fbCount === 1 ? " is" : "s are"} held by frames not released; await frame.release() on one first (or init({ fb_count }) with more, up to ${maxBuffers(this.psram())})`,
+                serving
+                    ? `capture(): ${link.fbCount - serving} of the ${link.fbCount} frame buffers are the script's while the camera serves (one is the server's), and all are held by frames not released; await frame.release() on one first (or init({ fb_count }) with more, up to ${maxBuffers(this.psram())})`
+                    : `capture(): all ${link.fbCount} frame buffer${link.fbCount === 1 ? " is" : "s are"} held by frames not released; await frame.release() on one first (or init({ fb_count }) with more, up to ${maxBuffers(this.psram())})`,
             )
         const a = await link.capture(mode, flash)
         if (!a)
@@ -352,6 +360,35 @@ export class Camera {
             `capture(): no frame: the camera is ${(link.state as number) === FAILED || a.result === Result.Timeout ? "failed" : stateWord(link.state)} (${reasonWord(reason)}): ${reasonText(reason)}`,
             reasonWord(reason),
         )
+    }
+
+    /**
+     * `await serve({ port, stream, snapshot, fps, stream_clients, user, password })`:
+     * serve a live MJPEG stream and JPEG snapshots over HTTP while the script
+     * keeps running (docs/streaming.md). One of the camera's frame buffers is
+     * the server's while it serves, so the camera needs fb_count 2 or more and
+     * the script may hold fb_count - 1 frames. Resolves with the server once
+     * the driver answered: `server.status()` is "serving", or "failed" with a
+     * reason. Called again, it restarts the server with the new options.
+     * @throws at once on misuse: an unknown option or a value out of range,
+     *   the camera not started, one frame buffer, every buffer held
+     */
+    async serve(options?: ServeOptions): Promise<CameraServer> {
+        const c = serveConfig(options)
+        const link = this.link
+        if (link.state !== READY)
+            throw new Error(
+                `serve(): the camera is ${stateWord(link.state)}: await cam.init() first (it serves frames from the camera's buffers)`,
+            )
+        if (link.fbCount < 2)
+            throw new Error(
+                `serve(): the camera has 1 frame buffer and serving needs one of its own besides the script's: init({ fb_count: 2 }) (a board without PSRAM has room for one only, and cannot serve)`,
+            )
+        if (serverBuffers() === 0 && link.held + link.inFlight >= link.fbCount)
+            throw new Error(
+                `serve(): all ${link.fbCount} frame buffers are held by frames not released, and serving needs one: await frame.release() on one first`,
+            )
+        return await startServing(c)
     }
 
     /**

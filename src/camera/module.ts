@@ -4,12 +4,14 @@
 // the MicroPython drivers.
 import { Camera, CameraError } from "./camera"
 import { Frame } from "./frame"
+import { CameraServer } from "./server"
 import { FRAME_SIZE_NAMES } from "./sizes"
 
 export const camera = {
     Camera: Camera,
     CameraError: CameraError,
     Frame: Frame,
+    CameraServer: CameraServer,
     /** every frame size name, in esp32-camera's order (smallest sensors' first) */
     FRAME_SIZES: FRAME_SIZE_NAMES,
     QQVGA: "QQVGA",
@@ -34,10 +36,12 @@ export const camera = {
 type CameraClass = Camera
 type CameraErrorClass = CameraError
 type FrameClass = Frame
+type CameraServerClass = CameraServer
 
 /** `camera.Camera`, `camera.Frame` and `camera.CameraError` name the types too (types only). */
 export declare namespace camera {
     type Camera = CameraClass
     type Frame = FrameClass
     type CameraError = CameraErrorClass
+    type CameraServer = CameraServerClass
 }

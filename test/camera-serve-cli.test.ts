@@ -1,0 +1,105 @@
+import test from "ava"
+import { createServer } from "node:net"
+import type { AddressInfo } from "node:net"
+import { readFrameNumber } from "../testing/index"
+import { camscriptMain } from "./helpers/main"
+
+// `camscript sim --serve PORT`: the port is checked and taken before the
+// compile and the run; the run is in real time; the camera's server answers
+// on 127.0.0.1:PORT while it lasts.
+
+/** A port something else already listens on. */
+async function takenPort(): Promise<{ port: number; close: () => Promise<void> }> {
+    const s = createServer()
+    await new Promise<void>((r) => s.listen(0, "127.0.0.1", () => r()))
+    return { port: (s.address() as AddressInfo).port, close: () => new Promise((r) => s.close(() => r())) }
+}
+
+test.serial("a port in use is a usage error before anything runs, naming the port", async (t) => {
+    const taken = await takenPort()
+    t.teardown(taken.close)
+    const ran = await camscriptMain("sim", "examples/live-view.ts", "--serve", `${taken.port}`)
+    t.is(ran.code, 2)
+    t.regex(ran.stderr, new RegExp(`--serve ${taken.port}: port ${taken.port} on 127.0.0.1 is in use`))
+    t.notRegex(ran.stderr, /compiling|compiled/)
+    t.is(ran.stdout, "")
+})
+
+test.serial("--serve takes a port 1..65535 and is for one camera, not with --watch", async (t) => {
+    for (const bad of ["0", "65536", "80x", ""]) {
+        const ran = await camscriptMain("sim", "examples/live-view.ts", "--serve", bad)
+        t.is(ran.code, 2, bad)
+        t.regex(ran.stderr, /--serve: ".*" is not a port; give one of 1\.\.65535/, bad)
+    }
+    const free = await takenPort()
+    await free.close()
+    const fleet = await camscriptMain("sim", "--world", "sim/worlds/fleet-dhcp-pool.json", "--serve", `${free.port}`)
+    t.is(fleet.code, 2)
+    t.regex(fleet.stderr, /--serve is for one camera: a world with cameras runs in virtual time/)
+    const stock = await camscriptMain("sim", "examples/live-view.ts", "--serve", `${free.port}`, "--firmware", "stock")
+    t.is(stock.code, 2)
+    t.regex(stock.stderr, /--serve: the stock firmware has no camera server/)
+    const noCamera = await camscriptMain(
+        "sim",
+        "examples/live-view.ts",
+        "--serve",
+        `${free.port}`,
+        "--board",
+        "olimex_esp32_poe",
+    )
+    t.is(noCamera.code, 2)
+    t.regex(noCamera.stderr, /--serve: board olimex_esp32_poe has no camera to serve/)
+    const watched = await camscriptMain("sim", "examples/live-view.ts", "--serve", "8080", "--watch")
+    t.is(watched.code, 2)
+    t.regex(watched.stderr, /not with --json, --realtime or --serve/)
+})
+
+test.serial("sim --serve: the example's live view answers on the host port, password first", async (t) => {
+    // a free port: taken and given back, then named to the command
+    const free = await takenPort()
+    await free.close()
+    const base = `http://127.0.0.1:${free.port}`
+    const running = camscriptMain(
+        "sim",
+        "examples/live-view.ts",
+        "--world",
+        "sim/worlds/setup-network.json",
+        "--serve",
+        `${free.port}`,
+        "--run-for",
+        "8s",
+    )
+    const auth = { Authorization: `Basic ${Buffer.from("camera:aim-the-cam").toString("base64")}` }
+    // until the script serves, nothing answers on the camera's side
+    let snap: Response | undefined
+    for (let i = 0; i < 600 && !snap; i++) {
+        snap = await fetch(`${base}/capture`, { headers: auth }).catch(() => undefined)
+        if (!snap) await new Promise((r) => setTimeout(r, 100))
+    }
+    const bytes = Buffer.from(await snap!.arrayBuffer())
+    const refused = await fetch(`${base}/capture`)
+    const wrong = await fetch(`${base}/capture`, {
+        headers: { Authorization: `Basic ${Buffer.from("camera:guess").toString("base64")}` },
+    })
+    const ran = await running
+    t.is(ran.code, 0, ran.stderr)
+    t.is(snap!.status, 200)
+    t.is(snap!.headers.get("content-type"), "image/jpeg")
+    t.truthy(readFrameNumber(bytes), "a test-card frame")
+    t.is(refused.status, 401)
+    t.is(refused.headers.get("www-authenticate"), 'Basic realm="camscript camera", charset="UTF-8"')
+    t.is(wrong.status, 401)
+    t.regex(ran.stderr, new RegExp(`the camera's server is on ${base} once the script calls cam.serve\\(\\)`))
+    t.regex(ran.stdout, /live view: http:\/\/192\.168\.4\.1\/stream \(serving\)/)
+    t.regex(ran.stdout, /snapshot opened \(200\) from 127\.0\.0\.1/)
+    t.regex(ran.stdout, /snapshot unauthorized \(401\) from 127\.0\.0\.1/)
+    // the timeline (stderr) tells the server's state and each request; the password never shows
+    t.regex(
+        ran.stderr,
+        new RegExp(
+            `server +Serving +port 80 stream /stream snapshot /capture, 10 fps, 1 stream client\\(s\\), password; host: ${base}`,
+        ),
+    )
+    t.regex(ran.stderr, /server +snapshot 401 +\/capture from 127\.0\.0\.1/)
+    t.notRegex(ran.stdout + ran.stderr, /aim-the-cam|guess|Y2FtZXJh/)
+})
