@@ -11,6 +11,8 @@ import { SimStockWifi } from "./drivers/stock-wifi"
 import { devsImageProblem } from "../formats/devs-image"
 import { runtimeFor, runtimeRule } from "../project/runtime"
 import { type CapturedFrame, SimCamera } from "./drivers/camera"
+import { SimHttpUpload } from "./drivers/http-upload"
+import { type ReceivedUpload, WorldServers } from "./net/http-servers"
 import { CAMERA_PIN_ORDER } from "../compiler/compile"
 import { processClock } from "./clock"
 import { type DriverKind, FirmwareDrivers } from "./firmware/drivers"
@@ -119,6 +121,8 @@ export interface RunOptions {
     signal?: AbortSignal
     /** every frame the camera delivered to the script, with its JPEG bytes (--frames, camscript/testing) */
     onFrame?: (frame: CapturedFrame) => void
+    /** every request a world server received (sim --out, camscript/testing) */
+    onUpload?: (upload: ReceivedUpload) => void
 }
 
 /** The image given to the simulator is one the board's runtime would not take. */
@@ -220,6 +224,7 @@ async function simulate(options: RunOptions): Promise<RunResult> {
     let bus: JDBus | undefined
     let sockets: SimSockets | undefined
     let firmware: FirmwareDrivers | undefined
+    let servers: WorldServers | undefined
     let finish!: (r: Pick<RunResult, "outcome" | "exitCode" | "error">) => void
     const finished = new Promise<Pick<RunResult, "outcome" | "exitCode" | "error">>((res) => (finish = res))
     let done = false
@@ -296,6 +301,29 @@ async function simulate(options: RunOptions): Promise<RunResult> {
                       options.onFrame,
                   )
                 : undefined
+        // routing: Ethernet first when it holds an address, then Wi-Fi
+        const routes = (): Route[] => {
+            const out: Route[] = []
+            if (lan && lan.address4.ip) out.push({ iface: "eth", ...lan.address4 })
+            if (station && station.address4.ip) out.push({ iface: "wifi", ...station.address4 })
+            if (stockWifi && stockWifi.address4.ip) out.push({ iface: "wifi", ...stockWifi.address4 })
+            return out
+        }
+        // the world's HTTP(S) servers on loopback, and the driver that uploads frames to them (not on the stock firmware)
+        servers = new WorldServers(options.world.servers, clock, timeline, options.onUpload)
+        await servers.start()
+        const uploader = !stock
+            ? new SimHttpUpload(
+                  loadContract("http-upload.md"),
+                  clock,
+                  timeline,
+                  routes,
+                  options.world.dnsZone,
+                  servers,
+                  (index, sequence) => camera?.frameBytes(index, sequence),
+                  options.world.camera.name,
+              )
+            : undefined
         // a push button (the Jacdac button service, ds.Button) when the world presses one
         const presses = options.world.events.filter((e) => e.action === "press-button")
         const button = presses.length ? new ButtonServer("button") : undefined
@@ -309,19 +337,12 @@ async function simulate(options: RunOptions): Promise<RunResult> {
                     accessPoint instanceof SimAccessPoint ? accessPoint : undefined,
                     lan instanceof SimEthernet ? lan : undefined,
                     camera,
+                    uploader,
                     button,
                     stockWifi,
                 ].filter((s) => s !== undefined),
         )
         bus.addServiceProvider(drivers)
-        // routing: Ethernet first when it holds an address, then Wi-Fi
-        const routes = (): Route[] => {
-            const out: Route[] = []
-            if (lan && lan.address4.ip) out.push({ iface: "eth", ...lan.address4 })
-            if (station && station.address4.ip) out.push({ iface: "wifi", ...station.address4 })
-            if (stockWifi && stockWifi.address4.ip) out.push({ iface: "wifi", ...stockWifi.address4 })
-            return out
-        }
 
         vm = await createVm()
         const theVm = vm
@@ -505,6 +526,7 @@ async function simulate(options: RunOptions): Promise<RunResult> {
             vm?.devsStop()
             firmware?.dispose()
             sockets?.dispose()
+            await servers?.close()
             console.debug = () => {} // jacdac-ts announces "bus: disposing."
             bus?.dispose()
         } finally {

@@ -1,4 +1,4 @@
-// camscript: `import { network, time, camera } from "camscript"`.
+// camscript: `import { network, time, camera, upload } from "camscript"`.
 // DeviceScript cannot `export * as network`, so each module is an object
 // holding its classes, functions and constants; `new network.WLAN(...)`
 // then reads exactly like the MicroPython original.
@@ -37,6 +37,8 @@ export { camera } from "./camera/module"
 export type { CameraOptions, CaptureOptions } from "./camera/camera"
 export type { CameraChange } from "./camera/reasons"
 export { settings } from "./settings"
+export { upload } from "./upload/upload"
+export type { RetryPolicy, UploadOptions, UploadResult } from "./upload/upload"
 
 export const network = {
     ...station,
