@@ -338,3 +338,71 @@ test("no link: no-link at once, retried by the default policy (3 attempts, 1 s a
     t.deepEqual([n.reason, n.attempts], ["no-link", 1])
     t.is(run.uploads.length, 0)
 })
+
+const BOTH = `
+import * as ds from "@devicescript/core"
+import { network, camera, upload } from "camscript"
+const lan = new network.LAN()
+await lan.active(true)
+const wlan = new network.WLAN(network.WLAN.IF_STA)
+await wlan.active(true)
+await wlan.connect("my-network", "my-password")
+while (!wlan.isconnected() || !lan.isconnected()) await ds.sleep(100)
+const cam = new camera.Camera()
+await cam.init({ framesize: "QVGA" })
+const frame = await cam.capture()
+console.log(\`frame \${frame.sequence} \${frame.length}\`)
+async function report(name: string, r: any) {
+    const head = \`\${r.ok} \${r.status} [\${r.reason}] \${r.attempts}\`
+    console.log(\`\${name} \${head} \${r.ms} \${r.via}\`)
+}
+let r = await upload.post("http://frames.camscript.test/in", frame)
+await report("both-up", r)
+// the cable is pulled at 20 s: the next upload goes over Wi-Fi
+while (ds.millis() < 25000) await ds.sleep(500)
+r = await upload.post("http://frames.camscript.test/in", frame)
+await report("wifi-only", r)
+// the server is down from 30 s to 33 s: the policy rides it out
+while (ds.millis() < 30000) await ds.sleep(100)
+r = await upload.post("http://flaky.camscript.test/in", frame, { retry: { attempts: 5, delay_ms: 1000 } })
+await report("outage", r)
+await frame.release()
+`
+
+test("Ethernet first while it holds an address, Wi-Fi once the cable is out; a server outage ridden out by the retry policy, the frame kept once", async (t) => {
+    const run = await runScript(BOTH, {
+        world: {
+            board: "esp32_cam_w5500",
+            camera: { name: "gate" },
+            accessPoints: [AP],
+            ethernet: { cable: "plugged", dhcp: { subnet: "10.20.0.0/24", gateway: "10.20.0.1", dns: ["10.20.0.1"] } },
+            servers: [
+                { name: "frames", url: "http://frames.camscript.test/in" },
+                { name: "flaky", url: "http://flaky.camscript.test/in", down: [{ from: "30s", until: "33s" }] },
+            ],
+            events: [{ at: "20s", action: "unplug-cable" }],
+        },
+        timeout: "60s",
+    })
+    t.is(run.error, undefined)
+    const length = Number((value(run, "frame") ?? "").split(" ")[1])
+    const line = (name: string) => (value(run, name) ?? "").split(" ")
+    const eth = line("both-up")
+    t.deepEqual([eth[0], eth[1], eth[2], eth[3], eth[5]], ["true", "201", "[]", "1", "eth"], `${eth}`)
+    // the body at the Ethernet rate
+    t.is(Number(eth[4]), DNS_ANSWER_MS + RTT + RTT / 2 + Math.ceil((length * 1000) / ETH_BYTES_PER_S) + RTT / 2)
+    const wifi = line("wifi-only")
+    t.deepEqual([wifi[0], wifi[1], wifi[5]], ["true", "201", "wifi"], `${wifi}`)
+    const frames = run.uploads.filter((u) => u.server === "frames")
+    t.deepEqual(
+        frames.map((u) => u.via),
+        ["eth", "wifi"],
+    )
+    // attempts at ~30.0 s and ~31.0 s are refused (1 s wait), the third after a 2 s wait is past 33 s
+    const outage = line("outage")
+    t.deepEqual([outage[0], outage[1], outage[3]], ["true", "201", "3"], `${outage}`)
+    const flaky = run.uploads.filter((u) => u.server === "flaky")
+    t.is(flaky.length, 1)
+    t.true(flaky[0].atMs >= 33000 && flaky[0].atMs < 33300, `kept at ${flaky[0].atMs}`)
+    t.deepEqual(Buffer.from(flaky[0].body), Buffer.from(run.frames[0].bytes))
+})
