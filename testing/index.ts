@@ -14,6 +14,7 @@ import { typedEntry } from "../sim/timeline-fields"
 import { parseDuration } from "../project/duration"
 import { loadWorldFile, parseWorld, type World } from "../sim/world/world"
 import type { CapturedFrame } from "../sim/drivers/camera"
+import type { ReceivedUpload } from "../sim/net/http-servers"
 import { decodeJpeg } from "../sim/camera/jpeg"
 import { readFrameCode } from "../sim/camera/test-card"
 
@@ -39,7 +40,9 @@ export const runScript: typeof Api.runScript = async (file, options = {}) => {
     if (options.runFor !== undefined && options.timeout !== undefined)
         throw new Error("runScript: give timeout or runFor, not both")
     const frames: Api.Frame[] = []
+    const uploads: Api.Upload[] = []
     const result = await runSimulation({
+        onUpload: (u: ReceivedUpload) => uploads.push({ ...u }),
         script,
         world,
         board,
@@ -69,6 +72,7 @@ export const runScript: typeof Api.runScript = async (file, options = {}) => {
         timeline: result.timeline.map(typedEntry),
         simulatedMs: result.simulatedMs,
         frames,
+        uploads,
     })
 }
 
@@ -91,13 +95,15 @@ export const runSource: typeof Api.runSource = async (source, options) => {
 }
 
 type RunData = Pick<Api.ScriptRun, "outcome" | "exitCode" | "error" | "output" | "timeline" | "simulatedMs"> &
-    Partial<Pick<Api.ScriptRun, "frames">>
+    Partial<Pick<Api.ScriptRun, "frames" | "uploads">>
 
 export function scriptRun(data: RunData): Api.ScriptRun {
     const states = (iface: Api.Interface) => data.timeline.filter((e) => e.source === iface && e.state !== undefined)
     return {
         ...data,
         frames: data.frames ?? [],
+        uploads: data.uploads ?? [],
+        received: (server) => (data.uploads ?? []).filter((u) => u.server === server),
         lines: data.output.map((l) => l.text),
         statesSeen: (iface = "wifi") => states(iface).map((e) => e.state!),
         timeToLinkUp: ({ from = 0, iface = "wifi" } = {}) => {
