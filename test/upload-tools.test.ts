@@ -6,6 +6,7 @@ import { camscriptMain } from "./helpers/main"
 import { scriptFile } from "./helpers/run"
 import { readFrameNumber, runSource } from "../testing/index"
 import { UPLOAD_INDEX, uploadFileName } from "../sim/net/upload-files"
+import { reportHtml } from "../cli/report-page"
 
 // What a person and a user's test see of what the world's servers received:
 // `camscript sim --out DIR` and camscript/testing's run.uploads / received().
@@ -122,4 +123,25 @@ test("camscript/testing: run.uploads and received(server): the bytes, headers an
         [[413, false, 0]],
     )
     t.is(run.uploads.length, 3)
+})
+
+test("the report page draws captures as ticks and uploads as bars (taken green, failed red) on the links' time axis", async (t) => {
+    const run = await runSource(TWO_UPLOADS, { world: WORLD })
+    const html = reportHtml({
+        script: "s.ts",
+        world: "w.json",
+        board: "ai_thinker_esp32_cam",
+        outcome: run.outcome,
+        simulatedMs: run.simulatedMs,
+        output: run.output,
+        timeline: run.timeline,
+    })
+    t.is([...html.matchAll(/<line class="capture"/g)].length, 3)
+    t.is([...html.matchAll(/<rect class="upload" data-ok="true"/g)].length, 2)
+    t.is([...html.matchAll(/<rect class="upload" data-ok="false"/g)].length, 1)
+    t.regex(html, /Frames: 3 captured, 3 uploads \(1 failed\)/)
+    // the failed one says why; the Wi-Fi lane is drawn beside
+    t.regex(html, /upload #\d+ \d+ B POST http:\/\/full\.camscript\.test\/in via wifi: 413 in \d+ ms/)
+    t.regex(html, /data-iface="wifi"/)
+    t.false(html.includes("tok-123"))
 })
