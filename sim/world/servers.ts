@@ -48,7 +48,7 @@ export const DEFAULT_SLOW_BY_MS = 10000
 /** One round trip between the camera and a world server, unless latency says otherwise. */
 export const DEFAULT_SERVER_LATENCY_MS = 20
 
-function readPemText(file: string, baseDir: string, at: string, label: RegExp, problems: string[]): string {
+function readPemText(file: string, baseDir: string, at: string, labels: string[], problems: string[]): string {
     let text: string
     try {
         text = readRegularFile(resolve(baseDir, file), file).toString("latin1")
@@ -65,8 +65,10 @@ function readPemText(file: string, baseDir: string, at: string, label: RegExp, p
         return ""
     }
     const m = /-----BEGIN ([A-Z ]+)-----/.exec(text)
-    if (!m || !label.test(m[1])) {
-        problems.push(`${at}: ${file} holds a "${m?.[1]}" block; expected ${label.source.replace(/[\^$()]/g, "")}`)
+    if (!m || !labels.includes(m[1])) {
+        const expected =
+            labels.length > 1 ? `${labels.slice(0, -1).join(", ")} or ${labels[labels.length - 1]}` : labels[0]
+        problems.push(`${at}: ${file} holds a "${m?.[1]}" block; expected ${expected}`)
         return ""
     }
     return text
@@ -110,12 +112,12 @@ export function normaliseServers(
             )
         if (!https && s.tls) problems.push(`${at}.tls: the URL is http://; "tls" is for https:// servers`)
         if (https && s.tls) {
-            const cert = readPemText(s.tls.certFile, baseDir, `${at}.tls.certFile`, /^(CERTIFICATE)$/, problems)
+            const cert = readPemText(s.tls.certFile, baseDir, `${at}.tls.certFile`, ["CERTIFICATE"], problems)
             const key = readPemText(
                 s.tls.keyFile,
                 baseDir,
                 `${at}.tls.keyFile`,
-                /^(PRIVATE KEY|RSA PRIVATE KEY|EC PRIVATE KEY)$/,
+                ["PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY"],
                 problems,
             )
             tls = { cert, key }
