@@ -228,9 +228,11 @@ export class SimHttpUpload extends ContractServer {
             await this.wait(latency / 2 + transferMs(body.length, route.iface), deadline)
             this.stillUp(route)
             if (server) server.sender = { camera: this.camera, via: route.iface }
+            // the script's own User-Agent replaces esp_http_client's
+            const ownAgent = /^user-agent:/im.test(parts?.headers.toString("latin1") ?? "")
             const head =
                 `${method.toUpperCase()} ${u.pathname}${u.search} HTTP/1.1\r\n` +
-                `Host: ${u.host}\r\nUser-Agent: ${USER_AGENT}\r\nContent-Type: image/jpeg\r\n` +
+                `Host: ${u.host}\r\n${ownAgent ? "" : `User-Agent: ${USER_AGENT}\r\n`}Content-Type: image/jpeg\r\n` +
                 `Content-Length: ${body.length}\r\nConnection: close\r\n`
             const status = await trackRealIo(
                 this.exchange(
