@@ -42,7 +42,7 @@ const PAYLOAD_TOO_LARGE = 413
 const INTERNAL_ERROR = 500
 
 /** What the driver knows of a request in flight, so the server can file it. */
-export interface Sender {
+interface Sender {
     camera: string
     via: string
 }

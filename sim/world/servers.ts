@@ -1,6 +1,5 @@
 import { resolve } from "node:path"
 import { durationAt } from "./duration-field"
-import { pemBlocks } from "./access-points"
 import { readRegularFile } from "./world-text"
 
 // The world's HTTP(S) servers (`servers`): where upload.post()/put() send
@@ -9,7 +8,7 @@ import { readRegularFile } from "./world-text"
 // read and hold what they must, names and addresses are unique) and
 // defaults the rest. sim/net/http-servers.ts runs them.
 
-export type ServerBehaviour = "accept" | "slow" | "down" | "500"
+type ServerBehaviour = "accept" | "slow" | "down" | "500"
 
 /** A server as the world file writes it. */
 export interface RawServer {
@@ -44,7 +43,7 @@ export interface ServerConfig {
 }
 
 /** behaviour "slow" answers this long after the body arrived, unless slowBy says otherwise. */
-export const DEFAULT_SLOW_BY_MS = 10000
+const DEFAULT_SLOW_BY_MS = 10000
 /** One round trip between the camera and a world server, unless latency says otherwise. */
 export const DEFAULT_SERVER_LATENCY_MS = 20
 
@@ -56,7 +55,8 @@ function readPemText(file: string, baseDir: string, at: string, labels: string[]
         problems.push(`${at}: ${(e as Error).message}`)
         return ""
     }
-    if (!pemBlocks(text).length) {
+    // a whole BEGIN/END pair of one label (as access-points.ts's pemBlocks reads them)
+    if (!/-----BEGIN ([A-Z ]+)-----[\s\S]*?-----END \1-----/.test(text)) {
         problems.push(`${at}: ${file} holds no PEM block`)
         return ""
     }
