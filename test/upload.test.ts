@@ -4,7 +4,8 @@ import { decodeJpeg } from "../sim/camera/jpeg"
 import { readFrameCode } from "../sim/camera/test-card"
 import { DNS_ANSWER_MS, ETH_BYTES_PER_S, TLS_HANDSHAKE_CPU_MS, WIFI_BYTES_PER_S } from "../sim/net/upload-timing"
 import { DEFAULT_SERVER_LATENCY_MS } from "../sim/world/servers"
-import { everything, runScript, type ScriptRun, value } from "./helpers/run"
+import { everything, runFile, runScript, type ScriptRun, value } from "./helpers/run"
+import { fromRoot } from "../project/paths"
 
 // Uploads end to end: scripts compiled to bytecode call upload.post()/put()
 // (src/upload) on the VM; the model driver (sim/drivers/http-upload.ts)
@@ -405,4 +406,33 @@ test("Ethernet first while it holds an address, Wi-Fi once the cable is out; a s
     t.is(flaky.length, 1)
     t.true(flaky[0].atMs >= 33000 && flaky[0].atMs < 33300, `kept at ${flaky[0].atMs}`)
     t.deepEqual(Buffer.from(flaky[0].body), Buffer.from(run.frames[0].bytes))
+})
+
+test("examples/timelapse-upload.ts: a frame a minute rides out a router reboot and a server outage; the server keeps each captured frame once, in order", async (t) => {
+    const run = await runFile(fromRoot("examples/timelapse-upload.ts"), { world: "timelapse-upload", timeout: "11m" })
+    // the timelapse runs forever: the run ends at its time limit
+    t.is(run.outcome, "timeout", run.error)
+    t.is(run.frames.length, 11)
+    const kept = run.uploads.filter((u) => u.kept)
+    t.deepEqual(
+        kept.map((u) => u.path),
+        run.frames.map((f) => `/timelapse/${f.sequence}.jpg`),
+    )
+    kept.forEach((u, i) => {
+        t.deepEqual(Buffer.from(u.body), Buffer.from(run.frames[i].bytes))
+        t.is(readFrameCode(decodeJpeg(u.body))?.sequence, run.frames[i].sequence)
+        t.is(u.method, "PUT")
+    })
+    // the first frame waited for the first join and the frame of 3 min for the router (no link),
+    // those of 6, 7 and 8 min for the server (refused)
+    const waited = run.lines.filter((l) => / waits /.test(l))
+    t.deepEqual(
+        waited.map((l) => /\): (\S+)$/.exec(l)![1]),
+        ["no-link", "no-link", "refused", "refused", "refused"],
+    )
+    // each went out with the next minute's frame, oldest first; nothing was given up
+    t.false(run.lines.some((l) => /given up/.test(l)))
+    const at = (i: number) => kept[i].atMs
+    t.true(at(3) > 4 * 60_000 && at(3) < at(4), `3-min frame kept at ${at(3)}`)
+    for (const i of [6, 7, 8]) t.true(at(i) > 9 * 60_000, `${i}-min frame kept at ${at(i)}`)
 })
