@@ -322,6 +322,9 @@ async function simulate(options: RunOptions): Promise<RunResult> {
                   servers,
                   (index, sequence) => camera?.frameBytes(index, sequence),
                   options.world.camera.name,
+                  // packets get through: the cable and switch, or a station that still hears its access point
+                  (route) =>
+                      route.iface === "eth" ? wire.linked : !(station instanceof SimWifiStation) || station.carrying,
               )
             : undefined
         // a push button (the Jacdac button service, ds.Button) when the world presses one

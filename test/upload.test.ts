@@ -92,11 +92,19 @@ r = await upload.post("https://uploads.camscript.test:8443/in", frame, { insecur
 await report("insecure", r)
 r = await upload.post("https://uploads.camscript.test:9443/in", frame, { caCert: CA })
 await report("misnamed", r)
+// the access point is switched off at 40 s: for BEACON_LOSS_MS the link still holds its address, but carries nothing
+while (ds.millis() < 41000) await ds.sleep(100)
+r = await upload.post("http://frames.camscript.test/in", frame, { timeout_ms: 2000, ${ONE} })
+await report("silent-link", r)
 await frame.release()
 `
 
 let casesRun: Promise<ScriptRun> | undefined
-const cases = () => (casesRun ??= runScript(JOIN + CAMERA + CASES, { world: world(), timeout: "60s" }))
+const cases = () =>
+    (casesRun ??= runScript(JOIN + CAMERA + CASES, {
+        world: world(SERVERS, { events: [{ at: "40s", action: "power-off", accessPoint: "my-network" }] }),
+        timeout: "60s",
+    }))
 
 /** One result line: ok status reason tls attempts | ms total sent via. */
 function result(run: ScriptRun, name: string) {
@@ -243,6 +251,16 @@ test("https: a certificate for another name is refused (tls, name-mismatch)", as
     const r = result(run, "misnamed")
     t.deepEqual([r.ok, r.reason, r.tls], [false, "tls", "name-mismatch"])
     t.is(run.uploads.filter((u) => u.server === "misnamed").length, 0)
+})
+
+test("an access point gone quiet: the link still holds its address, nothing gets through, the attempt times out", async (t) => {
+    const run = await cases()
+    const r = result(run, "silent-link")
+    t.deepEqual([r.ok, r.reason, r.ms, r.via, r.sent], [false, "timeout", 2000, "wifi", 0])
+    // the station had not noticed yet (beacons missed for 6 s, at 46 s): its address still held
+    t.true(run.simulatedMs < 46000, `ended at ${run.simulatedMs}`)
+    t.false(run.timeline.some((e) => e.source === "wifi" && e.event === "Idle" && e.atMs > 40000))
+    t.false(run.uploads.some((u) => u.atMs > 40000))
 })
 
 test("the token in a header never reaches the output, the timeline or errors", async (t) => {

@@ -85,6 +85,8 @@ export class SimHttpUpload extends ContractServer {
         private readonly servers: WorldServers,
         private readonly frames: FrameSource,
         private readonly camera: string,
+        /** whether packets get through on the route's link now (a link can hold its address while they do not) */
+        private readonly carrying: (route: Route) => boolean = () => true,
     ) {
         super(contract, UPLOAD_CONTRACT_VERSION)
         this.command("set_part", ({ request, part, offset, total, data }) => {
@@ -156,10 +158,29 @@ export class SimHttpUpload extends ContractServer {
         )
     }
 
-    /** The route the attempt started on still holds its address. */
-    private stillUp(route: Route) {
-        if (!this.routes().some((r) => r.iface === route.iface && r.ip === route.ip))
+    private holds(route: Route): boolean {
+        return this.routes().some((r) => r.iface === route.iface && r.ip === route.ip)
+    }
+
+    /**
+     * The route the attempt started on still holds its address and carries
+     * packets. One that holds its address but carries nothing (an access
+     * point switched off, before the station's beacon loss; a pulled cable,
+     * before the PHY poll) loses every segment: TCP retransmits until the
+     * attempt's deadline, which ends it as a timeout, or as connection-lost
+     * if the interface has lost its address by then.
+     */
+    private async stillUp(route: Route, deadline: number) {
+        if (!this.holds(route))
             throw new Failure("ConnectionLost", `the ${route.iface} link went down during the upload`)
+        if (this.carrying(route)) return
+        try {
+            await this.wait(deadline - this.clock.now() + 1, deadline)
+        } catch (e) {
+            if (!this.holds(route))
+                throw new Failure("ConnectionLost", `the ${route.iface} link went down during the upload`)
+            throw new Failure("Timeout", `no packet got through on ${route.iface}: the link carried nothing`)
+        }
     }
 
     private async attempt(
@@ -199,6 +220,7 @@ export class SimHttpUpload extends ContractServer {
             // DNS: an address needs none; a name goes to the interface's DNS server
             let ip: number
             let server: WorldServer | undefined
+            await this.stillUp(route, deadline)
             if (isIPv4(host)) ip = parseIpv4(host) ?? 0
             else {
                 if (!route.dns) throw new Failure("Dns", `the ${route.iface} interface has no DNS server`)
@@ -216,7 +238,7 @@ export class SimHttpUpload extends ContractServer {
             const latency = server?.config.latencyMs ?? DEFAULT_SERVER_LATENCY_MS
             // the TCP handshake: one round trip
             await this.wait(latency, deadline)
-            this.stillUp(route)
+            await this.stillUp(route, deadline)
             const down = server?.isDown(this.clock.now()) ?? false
             const realPort = server ? (down ? server.closedPort : server.port) : port
             const address = server ? "127.0.0.1" : formatIpv4(ip)
@@ -226,7 +248,7 @@ export class SimHttpUpload extends ContractServer {
             if (https) await this.wait(2 * latency + TLS_HANDSHAKE_CPU_MS, deadline)
             // the body at the link's rate, and half a round trip for its last byte to arrive
             await this.wait(latency / 2 + transferMs(body.length, route.iface), deadline)
-            this.stillUp(route)
+            await this.stillUp(route, deadline)
             if (server) server.sender = { camera: this.camera, via: route.iface }
             // the script's own User-Agent replaces esp_http_client's
             const ownAgent = /^user-agent:/im.test(parts?.headers.toString("latin1") ?? "")
@@ -243,7 +265,7 @@ export class SimHttpUpload extends ContractServer {
             sent = body.length
             // the answer's way back, and a slow server's thinking
             await this.wait(latency / 2 + (server?.config.behaviour === "slow" ? server.config.slowByMs : 0), deadline)
-            this.stillUp(route)
+            await this.stillUp(route, deadline)
             const reason = status >= 200 && status < 300 ? "None" : status >= 500 ? "ServerError" : "Rejected"
             this.timeline.add(
                 "upload",
