@@ -377,7 +377,11 @@ async function report(name: string, r: any) {
 }
 let r = await upload.post("http://frames.camscript.test/in", frame)
 await report("both-up", r)
-// the cable is pulled at 20 s: the next upload goes over Wi-Fi
+// a slow server still thinking when the cable is pulled at 20 s: the answer never comes back
+while (ds.millis() < 14000) await ds.sleep(500)
+r = await upload.post("http://slow.camscript.test/in", frame, { timeout_ms: 15000, retry: { attempts: 1 } })
+await report("cable-pulled", r)
+// the next upload goes over Wi-Fi
 while (ds.millis() < 25000) await ds.sleep(500)
 r = await upload.post("http://frames.camscript.test/in", frame)
 await report("wifi-only", r)
@@ -388,7 +392,7 @@ await report("outage", r)
 await frame.release()
 `
 
-test("Ethernet first while it holds an address, Wi-Fi once the cable is out; a server outage ridden out by the retry policy, the frame kept once", async (t) => {
+test("Ethernet first while it holds an address, connection-lost when the cable comes out mid-answer, Wi-Fi after; a server outage ridden out by the retry policy, the frame kept once", async (t) => {
     const run = await runScript(BOTH, {
         world: {
             board: "esp32_cam_w5500",
@@ -398,6 +402,7 @@ test("Ethernet first while it holds an address, Wi-Fi once the cable is out; a s
             servers: [
                 { name: "frames", url: "http://frames.camscript.test/in" },
                 { name: "flaky", url: "http://flaky.camscript.test/in", down: [{ from: "30s", until: "33s" }] },
+                { name: "slow", url: "http://slow.camscript.test/in", behaviour: "slow", slowBy: "8s" },
             ],
             events: [{ at: "20s", action: "unplug-cable" }],
         },
@@ -410,6 +415,14 @@ test("Ethernet first while it holds an address, Wi-Fi once the cable is out; a s
     t.deepEqual([eth[0], eth[1], eth[2], eth[3], eth[5]], ["true", "201", "[]", "1", "eth"], `${eth}`)
     // the body at the Ethernet rate
     t.is(Number(eth[4]), DNS_ANSWER_MS + RTT + RTT / 2 + Math.ceil((length * 1000) / ETH_BYTES_PER_S) + RTT / 2)
+    // the body went out over Ethernet (the server kept it); the answer was due after the cable came out
+    const pulled = line("cable-pulled")
+    t.deepEqual([pulled[0], pulled[2], pulled[5]], ["false", "[connection-lost]", "eth"], `${pulled}`)
+    const slow = run.uploads.filter((u) => u.server === "slow")
+    t.deepEqual(
+        slow.map((u) => [u.via, u.kept]),
+        [["eth", true]],
+    )
     const wifi = line("wifi-only")
     t.deepEqual([wifi[0], wifi[1], wifi[5]], ["true", "201", "wifi"], `${wifi}`)
     const frames = run.uploads.filter((u) => u.server === "frames")
