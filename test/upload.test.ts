@@ -70,7 +70,7 @@ async function report(name: string, r: any) {
 const ONE = "retry: { attempts: 1 }"
 const CASES = `
 let r: any = null
-r = await upload.post("http://frames.camscript.test/in?cam=porch", frame, { headers: { Authorization: "${TOKEN}", "X-Camera": "porch" } })
+r = await upload.post("http://frames.camscript.test/in?cam=porch&key=q7-secret", frame, { headers: { Authorization: "${TOKEN}", "X-Camera": "porch" } })
 await report("post", r)
 r = await upload.put("http://frames.camscript.test/in/latest.jpg", frame)
 await report("put", r)
@@ -144,7 +144,7 @@ test("post: the frame's JPEG reaches the server byte for byte, as image/jpeg wit
     const [post] = got
     t.deepEqual(
         [post.method, post.path, post.camera, post.via, post.status, post.kept],
-        ["POST", "/in?cam=porch", "porch", "wifi", 201, true],
+        ["POST", "/in?cam=porch&key=q7-secret", "porch", "wifi", 201, true],
     )
     t.is(post.headers["content-type"], "image/jpeg")
     t.is(post.headers["content-length"], String(length))
@@ -263,16 +263,17 @@ test("an access point gone quiet: the link still holds its address, nothing gets
     t.false(run.uploads.some((u) => u.atMs > 40000))
 })
 
-test("the token in a header never reaches the output, the timeline or errors", async (t) => {
+test("the token in a header or a URL's query never reaches the output, the timeline or errors", async (t) => {
     const run = await cases()
     t.false(everything(run).includes("s3cr3t"))
+    t.false(everything(run).includes("q7-secret"))
     // the timeline tells each upload by server, size and status
     t.true(
         run.timeline.some(
             (e) =>
                 e.source === "upload" &&
                 e.event === "received" &&
-                /^frames POST \/in\?cam=porch \d+ B -> 201$/.test(e.detail),
+                /^frames POST \/in\?… \d+ B -> 201$/.test(e.detail),
         ),
     )
 })

@@ -9,6 +9,7 @@ import type { WorldServer, WorldServers } from "../net/http-servers"
 import { DNS_ANSWER_MS, TLS_HANDSHAKE_CPU_MS, transferMs } from "../net/upload-timing"
 import { DEFAULT_SERVER_LATENCY_MS } from "../world/servers"
 import { trackRealIo } from "../realio"
+import { withoutQuery } from "../net/url-text"
 import { formatIpv4, parseIpv4 } from "../world/ipv4"
 
 // The simulator's implementation of services/http-upload.md: what the C
@@ -204,7 +205,7 @@ export class SimHttpUpload extends ContractServer {
         this.timeline.add(
             "upload",
             "send",
-            `#${sequence} ${body.length} B ${method.toUpperCase()} ${url} via ${via || "none"}`,
+            `#${sequence} ${body.length} B ${method.toUpperCase()} ${withoutQuery(url)} via ${via || "none"}`,
         )
         if (!route) {
             this.timeline.add("upload", "failed", "no-link: no interface holds an address")

@@ -4,6 +4,7 @@ import { createServer as createTcpServer } from "node:net"
 import type { Clock } from "../radio/air"
 import type { Timeline } from "../timeline"
 import type { ServerConfig } from "../world/servers"
+import { withoutQuery } from "./url-text"
 
 // The world's HTTP(S) servers (`servers` in a world file), run for real on
 // this machine's loopback while a simulation runs: each listens on a port
@@ -111,7 +112,11 @@ class WorldServer {
                 via: this.sender.via,
             })
             // the timeline names the server and the size, never a header (it may hold a token)
-            this.timeline.add("upload", "received", `${c.name} ${req.method} ${req.url} ${size} B -> ${status}`)
+            this.timeline.add(
+                "upload",
+                "received",
+                `${c.name} ${req.method} ${withoutQuery(req.url ?? "")} ${size} B -> ${status}`,
+            )
             res.writeHead(status, { "Content-Type": "text/plain", Connection: "close" })
             res.end(kept ? "stored\n" : tooLarge ? `at most ${limit} bytes\n` : "internal error\n")
         })
