@@ -271,9 +271,7 @@ test("the token in a header or a URL's query never reaches the output, the timel
     t.true(
         run.timeline.some(
             (e) =>
-                e.source === "upload" &&
-                e.event === "received" &&
-                /^frames POST \/in\?… \d+ B -> 201$/.test(e.detail),
+                e.source === "upload" && e.event === "received" && /^frames POST \/in\?… \d+ B -> 201$/.test(e.detail),
         ),
     )
 })
