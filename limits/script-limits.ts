@@ -505,7 +505,7 @@ export const SCRIPT: Limit[] = [
     {
         id: "ca-cert",
         side: "script",
-        where: "connect(ssid, { caCert })",
+        where: "connect(ssid, { caCert }), upload.post(url, frame, { caCert })",
         kind: "size",
         max: L.CA_CERT_MAX_BYTES,
         unit: "bytes of PEM text",
