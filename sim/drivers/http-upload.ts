@@ -10,6 +10,7 @@ import { DNS_ANSWER_MS, TLS_HANDSHAKE_CPU_MS, transferMs } from "../net/upload-t
 import { DEFAULT_SERVER_LATENCY_MS } from "../world/servers"
 import { trackRealIo } from "../realio"
 import { withoutQuery } from "../net/url-text"
+import { CA_CERT_MAX_BYTES, HEADERS_MAX_BYTES, URL_MAX_BYTES } from "../../src/limits"
 import { formatIpv4, parseIpv4 } from "../world/ipv4"
 
 // The simulator's implementation of services/http-upload.md: what the C
@@ -52,6 +53,19 @@ interface Parts {
     url: Buffer
     headers: Buffer
     caCert: Buffer
+    /** a part announced longer than the driver holds: the send is refused, saying which */
+    oversize?: string
+}
+
+/**
+ * The most bytes of each part the driver holds, as the C driver's fixed
+ * buffers will: the bytecode's limits (src/limits.ts), so a request the
+ * bytecode allowed always fits and anything else is refused, not allocated.
+ */
+const PART_MAX_BYTES: Record<string, number> = {
+    url: URL_MAX_BYTES,
+    headers: HEADERS_MAX_BYTES,
+    caCert: CA_CERT_MAX_BYTES,
 }
 
 /** How an attempt ended. */
@@ -98,6 +112,10 @@ export class SimHttpUpload extends ContractServer {
             const field =
                 key === "Url" ? "url" : key === "Headers" ? "headers" : key === "CaCert" ? "caCert" : undefined
             if (!field) return
+            if ((total as number) > PART_MAX_BYTES[field]) {
+                this.parts.oversize = `${key} of ${total} bytes; the driver holds at most ${PART_MAX_BYTES[field]}`
+                return
+            }
             let buf = this.parts[field]
             if (buf.length !== (total as number)) buf = Buffer.alloc(total as number)
             Buffer.from(data as Uint8Array).copy(buf, offset as number)
@@ -108,6 +126,10 @@ export class SimHttpUpload extends ContractServer {
             if (this.busy)
                 return this.answer(r, 0, 0, 0, { reason: "Rejected", status: 0, tls: "None", sent: 0, via: "" })
             const parts = r === this.parts.request ? this.parts : undefined
+            if (parts?.oversize) {
+                this.timeline.add("upload", "failed", `rejected by the driver: ${parts.oversize}`)
+                return this.answer(r, 0, 0, 0, { reason: "Rejected", status: 0, tls: "None", sent: 0, via: "" })
+            }
             this.busy = true
             const start = this.clock.now()
             void this.attempt(
