@@ -81,6 +81,30 @@ export interface Frame {
     jpeg: Uint8Array
 }
 
+/** A request one of the world's servers received (an upload.post() or put()). */
+export interface Upload {
+    /** the world server's name */
+    server: string
+    /** the world's camera name */
+    camera: string
+    /** "POST" or "PUT" */
+    method: string
+    /** the path and query the request named */
+    path: string
+    /** request headers as received, names in lower case (the script's and the driver's) */
+    headers: Record<string, string>
+    /** the body the server kept; empty when it did not keep it */
+    body: Uint8Array
+    /** simulated ms when the whole body had arrived */
+    atMs: number
+    /** the status the server answered (201, 413, 500) */
+    status: number
+    /** the server kept the body (it answered 2xx); a camera that timed out may still have been kept */
+    kept: boolean
+    /** the interface it came over: "eth" or "wifi" */
+    via: string
+}
+
 export interface ScriptRun {
     /** finished: top level returned and nothing pending; error: it threw; timeout; ran-for */
     outcome: "finished" | "error" | "timeout" | "ran-for"
@@ -105,6 +129,10 @@ export interface ScriptRun {
     lastFailureReason(iface?: Interface): string | undefined
     /** every frame the script captured, in order */
     frames: Frame[]
+    /** every request the world's servers received, in arrival order */
+    uploads: Upload[]
+    /** what the world server `name` received, in arrival order */
+    received(server: string): Upload[]
     /** every request the camera's server answered (with `serve`), in the order they ended */
     served: Served[]
 }

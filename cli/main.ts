@@ -16,6 +16,7 @@ import { fleetCommand } from "./fleet-command"
 import { DEFAULT_SIM_TIMEOUT_MS, ImageRefusedError, type OutputLine, runSimulation } from "../sim/session"
 
 import { frameWriter } from "../sim/camera/frame-files"
+import { checkUploadDir, uploadWriter } from "../sim/net/upload-files"
 import { DRIVER_KINDS, type DriverKind } from "../sim/firmware/drivers"
 import { projectSettings, SettingsError } from "../project/settings"
 import { projectSecrets, SecretError } from "../project/secrets"
@@ -41,7 +42,7 @@ import { printable, printableLines } from "../project/printable"
 // passed, 1 it threw (or did not compile), 2 usage, world or board errors,
 // 124 the simulated --timeout passed.
 
-const SIM_USAGE = `usage: camscript sim <script.ts> [--world FILE] [--board ID] [--timeout DURATION | --run-for DURATION] [--driver model|firmware] [--firmware camscript|stock] [--flash FILE] [--frames DIR] [--secret KEY=VALUE]... [--realtime] [--serve PORT] [--verbose] [--no-timeline] [--json] [--report FILE.html] [--watch]
+const SIM_USAGE = `usage: camscript sim <script.ts> [--world FILE] [--board ID] [--timeout DURATION | --run-for DURATION] [--driver model|firmware] [--firmware camscript|stock] [--flash FILE] [--frames DIR] [--out DIR] [--secret KEY=VALUE]... [--realtime] [--serve PORT] [--verbose] [--no-timeline] [--json] [--report FILE.html] [--watch]
        camscript sim [<script.ts>] --world SITE.json [--json] ...   (a world with cameras: all of them)
 
 Compiles <script.ts> to DeviceScript bytecode and runs it on the VM in the
@@ -61,6 +62,9 @@ simulator, against a world file (default: devicescript.json "world").
                       keeps it (fast reconnect's memory of the last access point)
   --frames DIR        keep every frame the script captured in DIR, as JPEG files
                       named by camera and sequence (camera-000012.jpg)
+  --out DIR           keep what the world's servers received: each frame a server
+                      kept as a JPEG named by time, camera and server, and every
+                      upload a line of DIR/uploads.jsonl (docs/upload.md)
   --secret KEY=VALUE  put a setting on the board before the script starts, which
                       reads it with settings.get("KEY"); repeatable; added to the
                       devicescript.json "secrets" file's. Never compiled into the
@@ -88,6 +92,7 @@ const SIM_OPTIONS: OptionSpecs = {
     firmware: { type: "string", value: "camscript|stock" },
     flash: { type: "string", value: "FILE" },
     frames: { type: "string", value: "DIR" },
+    out: { type: "string", value: "DIR" },
     secret: { type: "string", value: "KEY=VALUE", multiple: true },
     verbose: { type: "boolean" },
     "no-timeline": { type: "boolean" },
@@ -299,6 +304,7 @@ async function simRun(
         firmware?: string
         flash?: string
         frames?: string
+        out?: string
         secret?: string[]
         verbose?: boolean
         "no-timeline"?: boolean
@@ -351,6 +357,8 @@ async function simRun(
             throw new UsageError(
                 "--serve is for one camera: a world with cameras runs in virtual time, and a browser watches in real time",
             )
+        if (opts.out !== undefined)
+            throw new UsageError("--out is for one camera: a fleet's cameras have no upload driver yet")
         return fleetCommand(world, settings, args[0], {
             timeoutMs,
             verbose: opts.verbose,
@@ -368,6 +376,7 @@ async function simRun(
     }
     // where the run's files go is checked before the compile and the run, not found wrong after them
     if (opts.flash !== undefined) checkDestination(opts.flash, `--flash ${opts.flash}`)
+    if (opts.out !== undefined) checkUploadDir(opts.out, `--out ${opts.out}`)
     const report = opts.report !== undefined ? reportCollector(opts.report) : undefined
     const { board, notice } = chooseBoard({ flag: opts.board, settings, world })
     if (notice) process.stderr.write(`camscript: ${notice}\n`)
@@ -426,6 +435,7 @@ async function simRun(
         driver,
         firmware,
         onFrame: opts.frames !== undefined ? frameWriter(resolve(opts.frames)) : undefined,
+        onUpload: opts.out !== undefined ? uploadWriter(resolve(opts.out)) : undefined,
         onOutput: report ? report.tee(onOutput) : onOutput,
         onTimeline: report ? report.teeTimeline(onTimeline) : onTimeline,
         onDiagnostic: opts.verbose ? (l) => process.stderr.write(`  vm: ${printable(l)}\n`) : undefined,

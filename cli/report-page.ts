@@ -1,6 +1,7 @@
 import type { OutputLine } from "../sim/session"
 import type { TypedTimelineEntry } from "../sim/timeline-fields"
 import schema from "../sim/world/world.schema.json"
+import { FRAMES_LANE, framesLane } from "./report-frames"
 
 // `camscript sim --report FILE.html`: one self-contained page (no script,
 // no external file) drawing each interface's link state and RSSI over
@@ -240,6 +241,21 @@ ${eventLines.join("\n")}
             )
         }
     }
+    // captures and uploads on the same axis, under the links they depend on
+    const frames = framesLane(data.timeline, { x, at, escape: escapeHtml, width: WIDTH, minBandPx: MIN_BAND_PX })
+    if (frames) {
+        const eventLines = marks.map(
+            (m) =>
+                `<line class="event" x1="${x(m.atMs)}" x2="${x(m.atMs)}" y1="0" y2="${FRAMES_LANE}"><title>${escapeHtml(`${at(m.atMs)} ${m.event} ${m.detail}`)}</title></line>`,
+        )
+        sections.push(`<section class="iface" data-iface="frames">
+<h2>Frames: ${frames.captures} captured, ${frames.uploads} upload${frames.uploads === 1 ? "" : "s"} (${frames.failed} failed)</h2>
+<svg viewBox="0 0 ${WIDTH} ${FRAMES_LANE}" width="${WIDTH}" height="${FRAMES_LANE}" role="img" aria-label="captures and uploads over simulated time">
+${frames.svg}
+${eventLines.join("\n")}
+</svg>
+</section>`)
+    }
     const axis = timeTicks(span).map((t) => {
         const f = t / span
         return `<span style="left:${(f * 100).toFixed(2)}%;transform:translateX(-${(f * 100).toFixed(0)}%)">${escapeHtml(clockTime(t, span))}</span>`
@@ -289,7 +305,7 @@ ul.outages { font-size: 13px; padding-left: 1.2em; }
 <body>
 <h1>${escapeHtml(data.script)}</h1>
 <p id="summary">world <b>${escapeHtml(data.world)}</b>, board <b>${escapeHtml(data.board)}</b>: <b id="outcome">${escapeHtml(data.outcome)}</b> after <b id="span">${escapeHtml(readableDuration(data.simulatedMs))}</b> of simulated time</p>
-<p class="key">link state:${key}; <span style="background:#2d6cdf;height:3px"></span>RSSI; <span style="background:#6a3d9a;height:3px"></span>world event</p>
+<p class="key">link state:${key}; <span style="background:#2d6cdf;height:3px"></span>RSSI; <span style="background:#6a3d9a;height:3px"></span>world event; <span style="background:#555;width:2px"></span>capture; <span style="background:#2e9e44"></span>upload taken; <span style="background:#d64545"></span>upload failed</p>
 <main>
 <div class="lanes">
 ${cut}

@@ -11,6 +11,7 @@ import * as C from "../src/camera/checks"
 import * as SC from "../src/camera/server-checks"
 import { checkSettingKey, checkSettingText } from "../src/settings-checks"
 import { checkDeepSleepMs } from "../src/machine-checks"
+import * as U from "../src/upload/checks"
 import type { Limit } from "./limit"
 
 /** A script-side check `fn(value, what, ...args)` from a src module, run here and in the VM. */
@@ -31,6 +32,18 @@ const serverChecks = SC as unknown as Record<string, (...a: any[]) => unknown>
 /** The default board's PSRAM (ai_thinker_esp32_cam): 4 MiB. */
 const PSRAM_4MIB = 4194304
 const settingChecks = { checkSettingKey, checkSettingText } as Record<string, (...a: any[]) => unknown>
+const uploadChecks = U as unknown as Record<string, (...a: any[]) => unknown>
+/** An http URL of n ASCII bytes: "http://frames.test/" and a path of "a"s. */
+const urlOf = (n: number) => "http://frames.test/".slice(0, n) + "a".repeat(Math.max(0, n - 19))
+/** n headers, each "X-Hn: v". */
+const headersOf = (n: number) => {
+    const h: Record<string, string> = {}
+    for (let i = 0; i < n; i++) h[`X-H${i}`] = "v"
+    return h
+}
+/** One header whose "X-Pad: value\r\n" line is n bytes (at least 9). */
+const headerBytes = (n: number) => ({ "X-Pad": "v".repeat(Math.max(0, n - 9)) })
+
 /** The key the value entry is probed with: 9 characters, so 231 - 9 = 222 bytes. */
 const PROBE_KEY = "wifi_pass"
 
@@ -486,9 +499,107 @@ export const SCRIPT: Limit[] = [
         ],
     },
     {
+        id: "upload-url",
+        side: "script",
+        where: "upload.post(url), upload.put(url)",
+        kind: "chars",
+        max: L.URL_MAX_BYTES,
+        unit: "bytes of UTF-8",
+        why: "the request line and Host header fit esp_http_client's transmit buffer beside the headers",
+        says: "URL of at most 512 bytes",
+        make: urlOf,
+        ...scriptCheck("upload/checks", uploadChecks, "checkUrl", ["upload.post(): url"]),
+        // 512 bytes of which 492 in 2-byte characters; then one byte more; no scheme; a fragment; credentials
+        allowed: ["http://frames.test/" + "é".repeat(246) + "a", "https://10.0.0.1:8443/x?y=1"],
+        refused: [
+            "http://frames.test/" + "é".repeat(247),
+            "frames.test/in",
+            "http://frames.test/in#top",
+            "http://user:pw@frames.test/in",
+            "http://frames.test:0/in",
+            "http://frames.test:65536/in",
+        ],
+    },
+    {
+        id: "upload-headers-count",
+        side: "script",
+        where: "upload.post(url, frame, { headers })",
+        kind: "items",
+        max: L.HEADERS_MAX_COUNT,
+        unit: "headers",
+        why: "the driver keeps them in one list beside the request; an upload needs a few (a token, a name)",
+        says: "headers",
+        make: headersOf,
+        ...scriptCheck("upload/checks", uploadChecks, "checkHeaders", ["upload.post(): headers"]),
+    },
+    {
+        id: "upload-headers-bytes",
+        side: "script",
+        where: "upload.post(url, frame, { headers })",
+        kind: "chars",
+        max: L.HEADERS_MAX_BYTES,
+        unit: "bytes, as Name: value lines with their CRLF",
+        why: "they are written from the driver's transmit buffer with the request line",
+        says: "headers",
+        make: headerBytes,
+        ...scriptCheck("upload/checks", uploadChecks, "checkHeaders", ["upload.post(): headers"]),
+        // the driver writes these itself; a line break would end the header
+        refused: [{ "Content-Type": "image/png" }, { host: "x" }, { "X-A": "a\r\nX-B: b" }, { "X-A": 5 }],
+    },
+    {
+        id: "upload-header-name",
+        side: "script",
+        where: "upload.post(url, frame, { headers: { name } })",
+        kind: "chars",
+        min: 1,
+        max: L.HEADER_NAME_MAX_CHARS,
+        unit: "characters of an RFC 9110 token",
+        why: "a header name is a token; 64 is longer than any real one",
+        says: "header name",
+        make: (n) => ({ ["h".repeat(n)]: "v" }),
+        ...scriptCheck("upload/checks", uploadChecks, "checkHeaders", ["upload.post(): headers"]),
+        refused: [{ "X A": "v" }, { "X:A": "v" }, { Ä: "v" }],
+    },
+    {
+        id: "upload-timeout",
+        side: "script",
+        where: "upload.post(url, frame, { timeout_ms })",
+        kind: "whole",
+        min: L.UPLOAD_TIMEOUT_MIN_MS,
+        max: L.UPLOAD_TIMEOUT_MAX_MS,
+        unit: "ms",
+        why: "under one round trip and a handshake nothing arrives; past 2 minutes a retry does better",
+        says: "timeout_ms must be 100..120000 ms",
+        ...scriptCheck("upload/checks", uploadChecks, "checkUploadTimeout", ["upload.post(): timeout_ms"]),
+    },
+    {
+        id: "upload-attempts",
+        side: "script",
+        where: "upload.post(url, frame, { retry: { attempts } })",
+        kind: "whole",
+        min: L.UPLOAD_ATTEMPTS_MIN,
+        max: L.UPLOAD_ATTEMPTS_MAX,
+        unit: "attempts, the first included",
+        why: "1 is no retry; past 10 the frame is better kept and tried again later by the script",
+        says: "retry.attempts must be 1..10",
+        ...scriptCheck("upload/checks", uploadChecks, "checkAttempts", ["upload.post(): retry.attempts"]),
+    },
+    {
+        id: "upload-retry-delay",
+        side: "script",
+        where: "upload.post(url, frame, { retry: { delay_ms } })",
+        kind: "whole",
+        min: 0,
+        max: L.UPLOAD_RETRY_DELAY_MAX_MS,
+        unit: "ms before the first retry",
+        why: "a minute between attempts is as patient as an upload gets; the script can wait longer itself",
+        says: "retry.delay_ms must be 0..60000 ms",
+        ...scriptCheck("upload/checks", uploadChecks, "checkRetryDelay", ["upload.post(): retry.delay_ms"]),
+    },
+    {
         id: "ca-cert",
         side: "script",
-        where: "connect(ssid, { caCert })",
+        where: "connect(ssid, { caCert }), upload.post(url, frame, { caCert })",
         kind: "size",
         max: L.CA_CERT_MAX_BYTES,
         unit: "bytes of PEM text",

@@ -36,6 +36,9 @@ const ap = (i: number) => ({
 })
 const client = (i: number) => ({ name: `c${i}`, position: [0, 1], joins: "net", at: "1s" })
 const camera = (i: number) => ({ name: `cam-${i}`, position: [i, 0] })
+const server = (i: number) => ({ name: `s${i}`, url: `http://s${i}.test/in` })
+/** An http URL of n characters: "http://frames.test/" and a path of "a"s. */
+const urlOf = (n: number) => "http://frames.test/".slice(0, n) + "a".repeat(Math.max(0, n - 19))
 
 const WORLD_FIELDS: WorldField[] = [
     {
@@ -117,6 +120,49 @@ const WORLD_FIELDS: WorldField[] = [
         unit: "phones and laptops",
         why: "a crowd around the camera's access point",
         make: (n) => Array.from({ length: n }, (_, i) => client(i)),
+    },
+    {
+        id: "world-servers",
+        schema: "/properties/servers",
+        where: "servers",
+        kind: "items",
+        path: ["servers"],
+        unit: "servers",
+        why: "each is a real listener on loopback for the run; a camera uploads to a few",
+        make: (n) => Array.from({ length: n }, (_, i) => server(i)),
+    },
+    {
+        id: "world-server-url",
+        schema: "/definitions/server/properties/url",
+        where: "servers[].url",
+        kind: "chars",
+        path: ["servers", 0, "url"],
+        unit: "characters",
+        why: "what a script may give upload.post() (URL_MAX_BYTES)",
+        says: "url",
+        make: urlOf,
+        // shorter than "http://a" is no URL at all: the schema's pattern refuses it
+        allowed: ["http://a"],
+        refused: ["http://", "ftp://frames.test/"],
+    },
+    {
+        id: "world-server-max-bytes",
+        schema: "/definitions/server/properties/maxBytes",
+        where: "servers[].maxBytes",
+        kind: "whole",
+        path: ["servers", 0, "maxBytes"],
+        unit: "bytes of body",
+        why: "at least a byte; 16 MiB is far past any frame (QSXGA JPEGs are a few hundred KB)",
+    },
+    {
+        id: "world-server-down",
+        schema: "/definitions/server/properties/down",
+        where: "servers[].down",
+        kind: "items",
+        path: ["servers", 0, "down"],
+        unit: "outages",
+        why: "enough outages for any scenario; more is a typo",
+        make: (n) => Array.from({ length: n }, (_, i) => ({ from: `${i * 2}s`, until: `${i * 2 + 1}s` })),
     },
     {
         id: "world-position",

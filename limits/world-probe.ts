@@ -50,6 +50,9 @@ export function baseWorld(): any {
                 at: "1s",
             },
         ],
+        servers: [
+            { name: "frames", url: "http://frames.test/in", maxBytes: 100000, down: [{ from: "1s", until: "2s" }] },
+        ],
         events: [
             { at: "10s", accessPoint: "home", action: "set-password", password: "password-2" },
             { at: "20s", accessPoint: "home", action: "set-channel", channel: 11 },
@@ -60,6 +63,8 @@ export function baseWorld(): any {
 function fleetWorld(): any {
     const w = baseWorld()
     delete w.camera
+    // uploads are for one camera
+    delete w.servers
     w.cameras = [{ name: "cam-1", position: [0, 0], antennaGainDbi: 0, hostname: "cam-1" }]
     return w
 }

@@ -14,6 +14,8 @@ import { type CapturedFrame, SimCamera } from "./drivers/camera"
 import { SimPower } from "./drivers/power"
 import { type ServedRequest, SimCameraServer } from "./drivers/camera-server"
 import type { Server } from "node:http"
+import { SimHttpUpload } from "./drivers/http-upload"
+import { type ReceivedUpload, WorldServers } from "./net/http-servers"
 import { CAMERA_PIN_ORDER } from "../compiler/compile"
 import { processClock } from "./clock"
 import { type DriverKind, FirmwareDrivers } from "./firmware/drivers"
@@ -131,6 +133,8 @@ export interface RunOptions {
     serve?: { server: Server; url: string }
     /** every request the camera's server answered, once it ended (camscript/testing) */
     onServed?: (request: ServedRequest) => void
+    /** every request a world server received (sim --out, camscript/testing) */
+    onUpload?: (upload: ReceivedUpload) => void
 }
 
 /** The image given to the simulator is one the board's runtime would not take. */
@@ -233,6 +237,7 @@ async function simulate(options: RunOptions): Promise<RunResult> {
     let sockets: SimSockets | undefined
     let firmware: FirmwareDrivers | undefined
     let stopServing: (() => void) | undefined
+    let servers: WorldServers | undefined
     let finish!: (r: Pick<RunResult, "outcome" | "exitCode" | "error">) => void
     const finished = new Promise<Pick<RunResult, "outcome" | "exitCode" | "error">>((res) => (finish = res))
     let done = false
@@ -331,6 +336,32 @@ async function simulate(options: RunOptions): Promise<RunResult> {
             cameraServer.attach(options.serve.server)
         }
         stopServing = () => cameraServer?.shutdown()
+        // routing: Ethernet first when it holds an address, then Wi-Fi
+        const routes = (): Route[] => {
+            const out: Route[] = []
+            if (lan && lan.address4.ip) out.push({ iface: "eth", ...lan.address4 })
+            if (station && station.address4.ip) out.push({ iface: "wifi", ...station.address4 })
+            if (stockWifi && stockWifi.address4.ip) out.push({ iface: "wifi", ...stockWifi.address4 })
+            return out
+        }
+        // the world's HTTP(S) servers on loopback, and the driver that uploads frames to them (not on the stock firmware)
+        servers = new WorldServers(options.world.servers, clock, timeline, options.onUpload)
+        await servers.start()
+        const uploader = !stock
+            ? new SimHttpUpload(
+                  loadContract("http-upload.md"),
+                  clock,
+                  timeline,
+                  routes,
+                  options.world.dnsZone,
+                  servers,
+                  (index, sequence) => camera?.frameBytes(index, sequence),
+                  options.world.camera.name,
+                  // packets get through: the cable and switch, or a station that still hears its access point
+                  (route) =>
+                      route.iface === "eth" ? wire.linked : !(station instanceof SimWifiStation) || station.carrying,
+              )
+            : undefined
         // a push button (the Jacdac button service, ds.Button) when the world presses one
         const presses = options.world.events.filter((e) => e.action === "press-button")
         const button = presses.length ? new ButtonServer("button") : undefined
@@ -346,19 +377,12 @@ async function simulate(options: RunOptions): Promise<RunResult> {
                     camera,
                     power,
                     cameraServer,
+                    uploader,
                     button,
                     stockWifi,
                 ].filter((s) => s !== undefined),
         )
         bus.addServiceProvider(drivers)
-        // routing: Ethernet first when it holds an address, then Wi-Fi
-        const routes = (): Route[] => {
-            const out: Route[] = []
-            if (lan && lan.address4.ip) out.push({ iface: "eth", ...lan.address4 })
-            if (station && station.address4.ip) out.push({ iface: "wifi", ...station.address4 })
-            if (stockWifi && stockWifi.address4.ip) out.push({ iface: "wifi", ...stockWifi.address4 })
-            return out
-        }
 
         vm = await createVm()
         const theVm = vm
@@ -586,6 +610,7 @@ async function simulate(options: RunOptions): Promise<RunResult> {
             stopServing?.()
             firmware?.dispose()
             sockets?.dispose()
+            await servers?.close()
             console.debug = () => {} // jacdac-ts announces "bus: disposing."
             bus?.dispose()
         } finally {

@@ -1,4 +1,4 @@
-// camscript: `import { network, time, camera } from "camscript"`.
+// camscript: `import { network, time, camera, upload } from "camscript"`.
 // DeviceScript cannot `export * as network`, so each module is an object
 // holding its classes, functions and constants; `new network.WLAN(...)`
 // then reads exactly like the MicroPython original.
@@ -39,6 +39,8 @@ export type { CameraChange } from "./camera/reasons"
 export type { ServeOptions, ServerChange, ServedClient } from "./camera/server"
 export { settings } from "./settings"
 export { machine } from "./machine"
+export { upload } from "./upload/upload"
+export type { RetryPolicy, UploadOptions, UploadResult } from "./upload/upload"
 
 export const network = {
     ...station,

@@ -188,3 +188,30 @@ export const SERVE_USER_MIN_CHARS = 1
 export const SERVE_USER_MAX_CHARS = 32
 export const SERVE_PASSWORD_MIN_CHARS = 1
 export const SERVE_PASSWORD_MAX_CHARS = 64
+
+/**
+ * An upload's URL (`upload.post(url, ...)`), bytes of UTF-8. The C driver
+ * gives esp_http_client a transmit buffer of 1024 bytes (buffer_size_tx;
+ * its default, DEFAULT_HTTP_BUF_SIZE, is 512): the request line holds the
+ * path and query, and `Host` the name, so a URL of at most 512 bytes leaves
+ * the rest to the headers.
+ */
+export const URL_MAX_BYTES = 512
+/** The script's extra request headers, all `Name: value\r\n` lines together, bytes. */
+export const HEADERS_MAX_BYTES = 1024
+/** How many extra request headers an upload carries at most. */
+export const HEADERS_MAX_COUNT = 16
+/** A header name: an RFC 9110 token of 1..64 characters. */
+export const HEADER_NAME_MAX_CHARS = 64
+/**
+ * One attempt's time limit (`timeout_ms`): connect, handshake, body and
+ * answer together. Less than 100 ms is under one Wi-Fi round trip and a
+ * handshake; over 2 minutes a frame is better retried.
+ */
+export const UPLOAD_TIMEOUT_MIN_MS = 100
+export const UPLOAD_TIMEOUT_MAX_MS = 120000
+/** Attempts of one upload (`retry: { attempts }`): the first and the retries. */
+export const UPLOAD_ATTEMPTS_MIN = 1
+export const UPLOAD_ATTEMPTS_MAX = 10
+/** The wait before the first retry (`retry: { delay_ms }`), doubling after each; at most a minute. */
+export const UPLOAD_RETRY_DELAY_MAX_MS = 60000

@@ -384,3 +384,45 @@ console.log(\`after: \${ap.config("channel")} \${ap.reason()} \${ap.status("stat
 test("the setup-network example through both drivers", async (t) => {
     await both(t, readFileSync(fromRoot("examples/setup-network.ts"), "utf8"), { world: "setup-network" }, "ap")
 })
+
+test("uploads through both drivers: over the station the firmware's C brings up, taken, refused and retried alike", async (t) => {
+    const { model, firmware } = await both(
+        t,
+        `
+import { network, camera, upload, time } from "camscript"
+const wlan = new network.WLAN(network.WLAN.IF_STA)
+await wlan.active(true)
+await wlan.connect("my-network", "my-password")
+await wlan.wait_connected(10000)
+const cam = new camera.Camera()
+await cam.init({ framesize: "QQVGA" })
+const frame = await cam.capture()
+let r = await upload.post("http://frames.camscript.test/in", frame)
+console.log(\`taken: \${r.ok} \${r.status} \${r.via} \${r.ms} ms\`)
+r = await upload.post("http://off.camscript.test/in", frame, { retry: { attempts: 2, delay_ms: 500 } })
+console.log(\`off: \${r.reason} \${r.attempts} \${r.ms} ms\`)
+await frame.release()
+`,
+        {
+            world: {
+                accessPoints: [
+                    { ssid: "my-network", security: "wpa2-psk", password: "my-password", channel: 6, position: [6, 2] },
+                ],
+                servers: [
+                    { name: "frames", url: "http://frames.camscript.test/in" },
+                    { name: "off", url: "http://off.camscript.test/in", behaviour: "down" },
+                ],
+            },
+        },
+    )
+    t.regex(model.lines[0], /^taken: true 201 wifi \d+ ms$/)
+    t.regex(model.lines[1], /^off: refused 2 \d+ ms$/)
+    // each run's server kept that run's frame (the test card draws the time, which the two runs reach apart)
+    for (const run of [model, firmware]) {
+        t.deepEqual(
+            run.uploads.map((u) => [u.server, u.status]),
+            [["frames", 201]],
+        )
+        t.deepEqual(Buffer.from(run.uploads[0].body), Buffer.from(run.frames[0].bytes))
+    }
+})

@@ -15,6 +15,7 @@ import { parseDuration } from "../project/duration"
 import { loadWorldFile, parseWorld, type World } from "../sim/world/world"
 import type { CapturedFrame } from "../sim/drivers/camera"
 import { servedBy } from "./served"
+import type { ReceivedUpload } from "../sim/net/http-servers"
 import { decodeJpeg } from "../sim/camera/jpeg"
 import { readFrameCode } from "../sim/camera/test-card"
 
@@ -41,7 +42,9 @@ export const runScript: typeof Api.runScript = async (file, options = {}) => {
         throw new Error("runScript: give timeout or runFor, not both")
     const frames: Api.Frame[] = []
     const serving = await servedBy(options.serve)
+    const uploads: Api.Upload[] = []
     const result = await runSimulation({
+        onUpload: (u: ReceivedUpload) => uploads.push({ ...u }),
         script,
         world,
         board,
@@ -74,6 +77,7 @@ export const runScript: typeof Api.runScript = async (file, options = {}) => {
         simulatedMs: result.simulatedMs,
         frames,
         served: serving.served,
+        uploads,
     })
 }
 
@@ -96,7 +100,7 @@ export const runSource: typeof Api.runSource = async (source, options) => {
 }
 
 type RunData = Pick<Api.ScriptRun, "outcome" | "exitCode" | "error" | "output" | "timeline" | "simulatedMs"> &
-    Partial<Pick<Api.ScriptRun, "frames" | "served">>
+    Partial<Pick<Api.ScriptRun, "frames" | "served" | "uploads">>
 
 export function scriptRun(data: RunData): Api.ScriptRun {
     const states = (iface: Api.Interface) => data.timeline.filter((e) => e.source === iface && e.state !== undefined)
@@ -104,6 +108,8 @@ export function scriptRun(data: RunData): Api.ScriptRun {
         ...data,
         frames: data.frames ?? [],
         served: data.served ?? [],
+        uploads: data.uploads ?? [],
+        received: (server) => (data.uploads ?? []).filter((u) => u.server === server),
         lines: data.output.map((l) => l.text),
         statesSeen: (iface = "wifi") => states(iface).map((e) => e.state!),
         timeToLinkUp: ({ from = 0, iface = "wifi" } = {}) => {

@@ -539,6 +539,11 @@ export class SimWifiStation extends ContractServer {
         }
     }
 
+    /** Frames get through: associated, and no beacon loss under way (an access point gone quiet still looks joined for BEACON_LOSS_MS). */
+    get carrying(): boolean {
+        return this.state >= this.S.ObtainingAddress && this.beaconLossTimer === undefined
+    }
+
     /** The channel the radio is held on by an association (the access point must share it). */
     associatedChannel(): number | undefined {
         return this.ap && this.state >= this.S.Associating ? this.joinedChannel : undefined

@@ -3,6 +3,7 @@
 
 import type { RawCamera } from "./cameras"
 import type { RawSensor } from "./sensor"
+import type { RawServer } from "./servers"
 import type { EapMethodName, EventAction, SecurityMode, Vec2, World } from "./types"
 
 export interface RawDhcp {
@@ -48,6 +49,7 @@ export interface RawWorld {
     accessPoints: RawAccessPoint[]
     ethernet?: { cable?: "plugged" | "unplugged"; speedMbps?: 10 | 100; duplex?: "full" | "half"; dhcp?: RawDhcp }
     dnsZone?: Record<string, string>
+    servers?: RawServer[]
     clients?: {
         name: string
         mac?: string

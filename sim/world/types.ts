@@ -4,6 +4,7 @@
 
 import type { AddressPool } from "./ipv4"
 import type { SensorConfig } from "./sensor"
+import type { ServerConfig } from "./servers"
 
 export type Vec2 = [number, number]
 export type SecurityMode = "open" | "wpa2-psk" | "wpa3-sae" | "wpa2-enterprise" | "wpa3-enterprise"
@@ -187,6 +188,8 @@ export interface World {
     ethernet?: EthernetConfig
     /** name -> IPv4 (u32) */
     dnsZone: Map<string, number>
+    /** the HTTP(S) servers uploads go to (sim/world/servers.ts) */
+    servers: ServerConfig[]
     clients: ClientConfig[]
     events: WorldEvent[]
     /** a fleet (sim/world/cameras.ts); undefined: the one `camera` */

@@ -12,6 +12,7 @@ import { describe, validateWorld as validate } from "./schema-messages"
 import { type ClientConfig, type World, WORLD_DEFAULTS, WorldError } from "./types"
 import { decodeUtf8, duplicateKeys, readRegularFile } from "./world-text"
 import { DEFAULT_CAMERA_NAME, normaliseSensor } from "./sensor"
+import { normaliseServers } from "./servers"
 
 export * from "./types"
 export { defaultSubnet, pemBlocks, positionMac } from "./access-points"
@@ -161,6 +162,9 @@ export function parseWorld(json: unknown, source: string): World {
         if (bad) problems.push(`camera.mac ${raw.camera.mac.toLowerCase()} ${bad}`)
     }
     const sensor = normaliseSensor(raw.camera?.sensor, dirname(resolve(source)), problems)
+    const servers = normaliseServers(raw.servers, dnsZone, dirname(resolve(source)), problems)
+    if (servers.length && raw.cameras)
+        problems.push(`"servers" are for one camera: a fleet's cameras have no upload driver yet`)
     if (problems.length) throw new WorldError(source, problems)
     events.sort((a, b) => a.atMs - b.atMs)
     return {
@@ -177,6 +181,7 @@ export function parseWorld(json: unknown, source: string): World {
         accessPoints,
         ethernet,
         dnsZone,
+        servers,
         clients,
         events,
         cameras,

@@ -57,8 +57,8 @@ const KEYS = [
     "bssid",
 ]
 
-function fail(message: string): never {
-    throw new Error(`connect(): ${message}`)
+function fail(message: string, call?: string): never {
+    throw new Error(`${call ?? "connect()"}: ${message}`)
 }
 
 /**
@@ -97,6 +97,8 @@ function isBlank(byte: number): boolean {
 
 /** Where a PEM check is, between slices. */
 interface PemWalk {
+    /** the call the messages name: "connect()", "upload.post()" */
+    call: string
     name: string
     labels: string[]
     /** the open block's label, "" between blocks */
@@ -122,7 +124,7 @@ function checkPemLines(w: PemWalk, pem: Buffer, from: number, to: number): numbe
     while (pos < to) {
         if (w.bodyEnd >= 0) {
             const end = Math.min(w.bodyEnd, to)
-            for (let j = pos; j < end; ++j) if (!table[pem[j]]) fail(`${w.name}: line ${w.line} is not base64`)
+            for (let j = pos; j < end; ++j) if (!table[pem[j]]) fail(`${w.name}: line ${w.line} is not base64`, w.call)
             w.body += end - pos
             if (end < w.bodyEnd) return end
             pos = w.after
@@ -141,21 +143,23 @@ function checkPemLines(w: PemWalk, pem: Buffer, from: number, to: number): numbe
         if (!w.label) {
             const line = pem.slice(s, e).toString()
             if (line.indexOf("-----BEGIN ") !== 0 || line.lastIndexOf("-----") !== line.length - 5 || line.length < 17)
-                fail(`${w.name} is not PEM: expected a -----BEGIN ...----- line (line ${w.line})`)
+                fail(`${w.name} is not PEM: expected a -----BEGIN ...----- line (line ${w.line})`, w.call)
             const label = line.slice(11, line.length - 5)
             if (label === "ENCRYPTED PRIVATE KEY")
                 fail(
                     `${w.name} is an encrypted private key; store it unencrypted (openssl pkey -in key.pem -out plain.pem)`,
+                    w.call,
                 )
-            if (w.labels.indexOf(label) < 0) fail(`${w.name} holds a "${label}"; expected ${w.labels.join(" or ")}`)
+            if (w.labels.indexOf(label) < 0)
+                fail(`${w.name} holds a "${label}"; expected ${w.labels.join(" or ")}`, w.call)
             w.label = label
             w.body = 0
         } else if (pem[s] === DASH) {
             const line = pem.slice(s, e).toString()
             if (line !== `-----END ${w.label}-----`)
-                fail(`${w.name}: -----BEGIN ${w.label}----- ends with another label (line ${w.line})`)
+                fail(`${w.name}: -----BEGIN ${w.label}----- ends with another label (line ${w.line})`, w.call)
             if (w.body === 0 || w.body % 4 !== 0)
-                fail(`${w.name}: the base64 between the BEGIN and END lines is truncated`)
+                fail(`${w.name}: the base64 between the BEGIN and END lines is truncated`, w.call)
             w.blocks++
             w.label = ""
         } else {
@@ -175,18 +179,35 @@ function checkPemLines(w: PemWalk, pem: Buffer, from: number, to: number): numbe
  * slices of PEM_CHECK_SLICE_BYTES, so no size up to the limit can trip the
  * VM's watchdog.
  */
-export async function checkPem(name: string, text: any, labels: string[], maxBytes: number): Promise<number> {
+export async function checkPem(
+    name: string,
+    text: any,
+    labels: string[],
+    maxBytes: number,
+    call?: string,
+): Promise<number> {
+    const c = call ?? "connect()"
     // native: one step, however long the text
-    const pem = checkPemSize(text, `connect(): ${name}`, maxBytes)
-    const w: PemWalk = { name: name, labels: labels, label: "", body: 0, blocks: 0, line: 0, bodyEnd: -1, after: 0 }
+    const pem = checkPemSize(text, `${c}: ${name}`, maxBytes)
+    const w: PemWalk = {
+        call: c,
+        name: name,
+        labels: labels,
+        label: "",
+        body: 0,
+        blocks: 0,
+        line: 0,
+        bodyEnd: -1,
+        after: 0,
+    }
     let pos = 0
     while (pos < pem.length) {
         // yield first: the code before (another certificate) has run too
         await ds.sleep(0)
         pos = checkPemLines(w, pem, pos, Math.min(pem.length, pos + PEM_CHECK_SLICE_BYTES))
     }
-    if (w.label) fail(`${name}: -----BEGIN ${w.label}----- has no -----END line`)
-    if (!w.blocks) fail(`${name} holds no PEM block`)
+    if (w.label) fail(`${name}: -----BEGIN ${w.label}----- has no -----END line`, c)
+    if (!w.blocks) fail(`${name} holds no PEM block`, c)
     return w.blocks
 }
 

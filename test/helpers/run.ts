@@ -8,6 +8,7 @@ import { fromRoot } from "../../project/paths"
 import { type RunResult, runSimulation } from "../../sim/session"
 import { projectSettings } from "../../project/settings"
 import type { CapturedFrame } from "../../sim/drivers/camera"
+import type { ReceivedUpload } from "../../sim/net/http-servers"
 import { parseDuration } from "../../project/duration"
 import { tempDir } from "./cleanup"
 import { loadWorldFile, parseWorld, type World } from "../../sim/world/world"
@@ -20,6 +21,8 @@ export interface ScriptRun extends RunResult {
     lines: string[]
     /** every frame the camera delivered, with its JPEG */
     frames: CapturedFrame[]
+    /** every request the world's servers received */
+    uploads: ReceivedUpload[]
 }
 
 export interface RunScriptOptions {
@@ -73,8 +76,10 @@ export async function runFile(file: string, options: RunScriptOptions = {}): Pro
     const then = []
     for (const source of options.then ?? []) then.push(await compile(scriptFile(source)))
     const frames: CapturedFrame[] = []
+    const uploads: ReceivedUpload[] = []
     const result = await runSimulation({
         onFrame: (f) => frames.push(f),
+        onUpload: (u) => uploads.push(u),
         script,
         then,
         world: w,
@@ -84,7 +89,7 @@ export async function runFile(file: string, options: RunScriptOptions = {}): Pro
         firmware: options.firmware,
         flash: options.flash,
     })
-    return { ...result, lines: result.output.map((l) => l.text), frames }
+    return { ...result, lines: result.output.map((l) => l.text), frames, uploads }
 }
 
 /** Run a script given as source text. */
