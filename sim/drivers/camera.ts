@@ -1,4 +1,4 @@
-import { frameBufferBytes, frameMemoryBytes, FRAME_HEIGHTS, FRAME_WIDTHS } from "../../src/camera/sizes"
+import { frameBufferBytes, frameHeight, frameMemoryBytes, frameWidth } from "../../src/camera/sizes"
 import type { Contract } from "../contract"
 import { ContractServer } from "./contract-server"
 import type { Clock } from "../radio/air"
@@ -213,7 +213,7 @@ export class SimCamera extends ContractServer {
         if (reason !== this.R.None) parts.push(`reason=${this.contract.enumName("Reason", reason)}`)
         if (state === this.S.Ready && this.config)
             parts.push(
-                `${FRAME_WIDTHS[this.config.frameSize]}x${FRAME_HEIGHTS[this.config.frameSize]} ${this.config.fbCount} buffer(s), ${this.period} ms/frame`,
+                `${frameWidth(this.config.frameSize)}x${frameHeight(this.config.frameSize)} ${this.config.fbCount} buffer(s), ${this.period} ms/frame`,
             )
         this.timeline.add("camera", this.contract.enumName("State", state), parts.join(" "))
         this.sendStatus()
@@ -369,7 +369,7 @@ export class SimCamera extends ContractServer {
         let index = 0
         while (used.has(index)) index++
         const sequence = this.sequenceBase + n
-        const [w, h] = [FRAME_WIDTHS[c.frameSize], FRAME_HEIGHTS[c.frameSize]]
+        const [w, h] = [frameWidth(c.frameSize), frameHeight(c.frameSize)]
         const picture = this.picture(w, h, sequence, startMs, flash || this.flashLevel > 0, n < this.settleFrames)
         const bytes = encodeJpeg(picture, this.settings[this.Setting.Quality] ?? c.quality)
         this.held.push({ index, sequence, bytes })

@@ -4,14 +4,14 @@
 // the MicroPython drivers.
 import { Camera, CameraError } from "./camera"
 import { Frame } from "./frame"
-import { FRAME_SIZE_NAMES } from "./sizes"
+import { frameSizeNames } from "./sizes"
 
 export const camera = {
     Camera: Camera,
     CameraError: CameraError,
     Frame: Frame,
-    /** every frame size name, in esp32-camera's order (smallest sensors' first) */
-    FRAME_SIZES: FRAME_SIZE_NAMES,
+    /** every frame size name, in esp32-camera's order (smallest sensors' first); built when asked */
+    frame_sizes: frameSizeNames,
     QQVGA: "QQVGA",
     QCIF: "QCIF",
     HQVGA: "HQVGA",
