@@ -241,6 +241,17 @@ async function simulate(options: RunOptions): Promise<RunResult> {
         const stock = options.firmware === "stock"
         const stockWifi =
             stock && options.board.interfaces.includes("wlan") ? new SimStockWifi(air, timeline, mac) : undefined
+        // the camera: the world's sensor model behind the board's wiring (not on the stock firmware)
+        const cam = options.board.camscript?.camera
+        const cameraHardware =
+            cam && cam.sensor !== null && !stock
+                ? {
+                      sensor: cam.sensor,
+                      pins: CAMERA_PIN_ORDER.map((signal) => cam.pins[signal]),
+                      flashPin: cam.flashPin ?? -1,
+                      psramBytes: options.board.camscript.psramBytes,
+                  }
+                : undefined
         firmware =
             options.driver === "firmware"
                 ? new FirmwareDrivers({
@@ -252,6 +263,12 @@ async function simulate(options: RunOptions): Promise<RunResult> {
                       clients: options.world.clients,
                       mac,
                       onLog: options.onDiagnostic,
+                      camera: cameraHardware && {
+                          hardware: cameraHardware,
+                          name: options.world.camera.name,
+                          scene: options.world.camera.sensor,
+                          onFrame: options.onFrame,
+                      },
                   })
                 : undefined
         const station = firmware
@@ -277,20 +294,14 @@ async function simulate(options: RunOptions): Promise<RunResult> {
                     options.world.clients,
                 )
               : undefined
-        // the camera: the world's sensor model behind the board's wiring (not on the stock firmware)
-        const cam = options.board.camscript?.camera
+        // the model camera, unless the C drives it (firmware?.camera)
         const camera =
-            cam && cam.sensor !== null && !stock
+            cameraHardware && !firmware
                 ? new SimCamera(
                       loadContract("camera.md"),
                       clock,
                       timeline,
-                      {
-                          sensor: cam.sensor,
-                          pins: CAMERA_PIN_ORDER.map((signal) => cam.pins[signal]),
-                          flashPin: cam.flashPin ?? -1,
-                          psramBytes: options.board.camscript.psramBytes,
-                      },
+                      cameraHardware,
                       options.world.camera.name,
                       options.world.camera.sensor,
                       options.onFrame,
@@ -453,7 +464,8 @@ async function simulate(options: RunOptions): Promise<RunResult> {
             }, ev.atMs - clock.now())
         }
         accessPoint?.startClients(options.world.events)
-        camera?.scheduleFaults(options.world.events)
+        const cameraDriver = camera ?? firmware?.camera
+        cameraDriver?.scheduleFaults(options.world.events)
         for (const press of presses)
             clock.setTimeout(() => {
                 timeline.add("world", "press-button", `released after ${BUTTON_PRESS_MS} ms`)

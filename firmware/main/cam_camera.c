@@ -375,7 +375,10 @@ static void settle(srv_t *state) {
     }
 }
 
-static void take(srv_t *state) {
+// `at_command`: the pass of the capture command itself; only frames filled
+// before the command count as discarded (the contract's `discarded`), not
+// those whose exposure had begun but which completed after it.
+static void take(srv_t *state, bool at_command) {
     cam_camera_capture_t *c = &state->capture;
     const bool fresh = c->mode == JD_CAM_CAMERA_GRAB_MODE_FRESH;
     while (esp_camera_available_frames()) {
@@ -388,7 +391,7 @@ static void take(srv_t *state) {
         bool stale = fresh && stamp_us(fb) < state->capture_since_us;
         if (stale || (!fresh && esp_camera_available_frames())) {
             esp_camera_fb_return(fb);
-            if (stale)
+            if (stale && at_command)
                 state->discarded++;
             continue;
         }
@@ -433,7 +436,7 @@ static void cam_camera_process(srv_t *state) {
     if (state->state == STATE(STARTING))
         settle(state);
     else if (state->state == STATE(READY) && state->capturing)
-        take(state);
+        take(state, false);
 }
 
 // --------------------------------------------------------------- commands
@@ -456,7 +459,7 @@ static void handle_capture(srv_t *state, jd_packet_t *pkt) {
     state->discarded = 0;
     if (c.flash)
         flash(state, true);
-    take(state);
+    take(state, true);
 }
 
 static void handle_release(srv_t *state, jd_packet_t *pkt) {

@@ -5,8 +5,9 @@ import type { Clock } from "../radio/air"
 import type { Timeline } from "../timeline"
 import { encodeJpeg } from "../camera/jpeg"
 import { framePeriodMs, SENSOR_START_MS } from "../camera/timing"
-import { adjust, drawTestCard, NEUTRAL_LOOK, orient, type Look, type Picture } from "../camera/test-card"
-import { imageAt, type SensorConfig } from "../world/sensor"
+import type { Picture } from "../camera/test-card"
+import { renderFrame, sensorLook } from "../camera/render"
+import type { SensorConfig } from "../world/sensor"
 import type { WorldEvent } from "../world/world"
 
 // The simulator's implementation of services/camera.md: esp32-camera over
@@ -110,8 +111,8 @@ export class SimCamera extends ContractServer {
         private readonly clock: Clock,
         private readonly timeline: Timeline,
         private readonly hardware: CameraHardwareModel,
-        private readonly name: string,
-        private readonly scene: SensorConfig,
+        readonly name: string,
+        readonly scene: SensorConfig,
         private readonly onFrame?: (frame: CapturedFrame) => void,
     ) {
         super(contract, CAMERA_CONTRACT_VERSION)
@@ -412,27 +413,6 @@ export class SimCamera extends ContractServer {
         return this.held.find((h) => h.index === index && h.sequence === sequence)?.bytes
     }
 
-    private look(flash: boolean, settling: boolean): Look {
-        const s = this.settings
-        const S = this.Setting
-        const manualExposure = s[S.AutoExposure] === 0
-        const manualGain = s[S.AutoGain] === 0
-        // auto exposure aims at the target; manual exposure (0..1200 lines) and gain (0..30) scale the light
-        const exposure =
-            (manualExposure ? (s[S.ExposureValue] ?? 300) / 300 : 1) * (manualGain ? 1 + (s[S.GainValue] ?? 0) / 10 : 1)
-        return {
-            ...NEUTRAL_LOOK,
-            brightness: s[S.Brightness] ?? 0,
-            contrast: s[S.Contrast] ?? 0,
-            saturation: s[S.Saturation] ?? 0,
-            vflip: s[S.VFlip] === 1,
-            hmirror: s[S.HMirror] === 1,
-            exposure,
-            flash,
-            settling,
-        }
-    }
-
     private picture(
         w: number,
         h: number,
@@ -441,22 +421,6 @@ export class SimCamera extends ContractServer {
         flash: boolean,
         settling: boolean,
     ): Picture {
-        const look = this.look(flash, settling)
-        if (this.scene.scene === "test-card")
-            return drawTestCard(w, h, { name: this.name, sequence, timeMs: startMs }, look)
-        const src = imageAt(this.scene.images, startMs).picture
-        const p: Picture = { width: w, height: h, data: new Uint8Array(w * h * 4) }
-        for (let y = 0; y < h; y++)
-            for (let x = 0; x < w; x++) {
-                const k = (Math.floor((y * src.height) / h) * src.width + Math.floor((x * src.width) / w)) * 4
-                const rgb = adjust([src.data[k], src.data[k + 1], src.data[k + 2]], look)
-                const o = (y * w + x) * 4
-                p.data[o] = rgb[0]
-                p.data[o + 1] = rgb[1]
-                p.data[o + 2] = rgb[2]
-                p.data[o + 3] = 255
-            }
-        orient(p, look.hmirror, look.vflip)
-        return p
+        return renderFrame(this, w, h, sequence, startMs, sensorLook(this.settings, flash, settling))
     }
 }
