@@ -247,6 +247,19 @@ static uint8_t sensor_of(const sensor_t *s) {
 
 // ------------------------------------------------------------ start, stop
 
+// The stream ends: the frames the sensor delivered after the last one taken
+// still count (the period each, until now), so the next stream's numbers go
+// on from where the sensor got to.
+static void end_stream(srv_t *state) {
+    if (!state->initialized || state->last_stamp_us == 0 || state->period_us == 0)
+        return;
+    int64_t since = esp_timer_get_time() - state->last_stamp_us;
+    int64_t after = since / state->period_us - 1; // the last one taken is counted already
+    if (after > 0)
+        state->next_sequence += (uint32_t)after;
+    state->last_stamp_us = 0;
+}
+
 // Gives every held buffer back and ends the capture in progress (answered
 // NotReady): the frames of a stopped camera are gone.
 static void drop_frames(srv_t *state) {
@@ -265,6 +278,7 @@ static void drop_frames(srv_t *state) {
 
 static void stop(srv_t *state, uint8_t s, uint8_t reason) {
     drop_frames(state);
+    end_stream(state);
     if (state->initialized) {
         esp_camera_deinit();
         state->initialized = false;
@@ -287,6 +301,7 @@ static uint8_t failure_reason(esp_err_t err) {
 
 static void start(srv_t *state) {
     drop_frames(state);
+    end_stream(state);
     if (state->initialized) {
         esp_camera_deinit();
         state->initialized = false;
@@ -298,6 +313,14 @@ static void start(srv_t *state) {
     set_state(state, STATE(STARTING), REASON(NONE));
     const int *p = state->pins;
     const bool psram = psram_kb() > 0;
+    // The contract's rule (services/camera.md, NoPsram): more than one buffer
+    // needs PSRAM. esp32-camera itself would try them all in internal RAM,
+    // which the Wi-Fi stack and the VM need.
+    if (!psram && state->config.fb_count > 1) {
+        LOG("%d frame buffers need PSRAM, and none was found", state->config.fb_count);
+        set_state(state, STATE(FAILED), REASON(NO_PSRAM));
+        return;
+    }
     camera_config_t config = {
         .pin_pwdn = p[PIN_PWDN],
         .pin_reset = p[PIN_RESET],
@@ -369,7 +392,7 @@ static void settle(srv_t *state) {
         set_state(state, STATE(READY), REASON(NONE));
         return;
     }
-    if (esp_timer_get_time() - state->capture_since_us > CAPTURE_TIMEOUT_US) {
+    if (esp_timer_get_time() - state->capture_since_us >= CAPTURE_TIMEOUT_US) {
         LOG("no frame within %d ms while settling", CAPTURE_TIMEOUT_US / 1000);
         stop(state, STATE(FAILED), REASON(SENSOR_NOT_RESPONDING));
     }
@@ -418,7 +441,7 @@ static void take(srv_t *state, bool at_command) {
         answer(state, c->request, RESULT(OK), &f);
         return;
     }
-    if (esp_timer_get_time() - state->capture_since_us > CAPTURE_TIMEOUT_US) {
+    if (esp_timer_get_time() - state->capture_since_us >= CAPTURE_TIMEOUT_US) {
         // esp_camera_fb_get would have returned NULL: the sensor stopped.
         // The state goes first, so the script reads it when capture() throws.
         uint16_t request = c->request;

@@ -88,6 +88,8 @@ export class SimCamera extends ContractServer {
     private flashLevel = 0
     /** start of frame 0 of the current stream, simulated ms */
     private t0 = 0
+    /** the current stream's frame period (a set_config for the next one changes this.period first) */
+    private streamPeriod = 1
     /** frames of earlier starts: sequence numbers count on across starts */
     private sequenceBase = 0
     /** frames of this stream the driver threw away while settling */
@@ -224,7 +226,7 @@ export class SimCamera extends ContractServer {
     private framesBy(t: number): number {
         if (this.state !== this.S.Ready && this.state !== this.S.Starting) return 0
         const end = this.stoppedAtMs !== undefined ? Math.min(t, this.stoppedAtMs) : t
-        return Math.max(0, Math.floor((end - this.t0) / this.period))
+        return Math.max(0, Math.floor((end - this.t0) / this.streamPeriod))
     }
 
     private start() {
@@ -249,6 +251,7 @@ export class SimCamera extends ContractServer {
                     psram === 0 && this.hardware.psramBytes > 0 ? this.R.NoPsram : this.R.OutOfMemory,
                 )
             this.t0 = this.clock.now()
+            this.streamPeriod = this.period
             this.settleFrames = c.settleFrames
             this.held = []
             this.bufferFreeSinceMs = this.t0

@@ -37,6 +37,8 @@ import { ESP } from "./esp-types"
 // board is woken when the next frame completes while the C is waiting.
 
 const JPEG = 4 // pixformat_t PIXFORMAT_JPEG
+/** esp_camera_fb_get's FB_GET_TIMEOUT (driver/esp_camera.c: 4000 / portTICK_PERIOD_MS) */
+const FB_GET_TIMEOUT_MS = 4000
 const FB_IN_PSRAM = 0 // camera_fb_location_t
 const GRAB_LATEST = 1 // camera_grab_mode_t
 
@@ -93,6 +95,8 @@ export class EspCamera {
     private disconnected = false
     private psramMissing = false
     private stoppedAtMs?: number
+    /** since when the C has found nothing to take (undefined: it took or gave since) */
+    private emptySinceMs?: number
 
     constructor(
         private readonly clock: Clock,
@@ -224,9 +228,15 @@ export class EspCamera {
         this.advance()
         const any = this.buffers.some((b) => b.state === "queued")
         if (!any) {
+            const now = this.clock.now()
             const next = this.nextCompletionMs()
-            if (next !== undefined) this.wake(Math.max(0, next - this.clock.now()))
-        }
+            if (next !== undefined) this.wake(Math.max(0, next - now))
+            // a stopped sensor: the C gives up after esp_camera_fb_get's FB_GET_TIMEOUT (4 s, driver/esp_camera.c)
+            else if (this.emptySinceMs === undefined) {
+                this.emptySinceMs = now
+                this.wake(FB_GET_TIMEOUT_MS)
+            }
+        } else this.emptySinceMs = undefined
         return any
     }
 
@@ -250,6 +260,7 @@ export class EspCamera {
     }
 
     give(index: number) {
+        this.emptySinceMs = undefined
         const b = this.buffers[index]
         if (!b || b.state !== "held") return
         b.state = "free"
