@@ -30,7 +30,11 @@ import { ESP } from "./esp-types"
 //   out oldest first, so a frame taken long after it was filled is old;
 //   CAMERA_GRAB_LATEST with fb_count > 1 queues at most fb_count - 1 frames
 //   and drops the oldest for each new one (with one buffer it is
-//   GRAB_WHEN_EMPTY). A frame needs a buffer that is neither queued nor held.
+//   GRAB_WHEN_EMPTY). A frame starts only in a buffer that is neither
+//   queued nor held (cam_start_frame / cam_get_next_frame); the oldest queued
+//   frame is given back only when the queue is full (cam_task's "pop frame
+//   buffer from the queue"), and cam_start_frame stamps the frame with
+//   esp_timer_get_time() at its VSYNC.
 // - camera_fb_t.timestamp: when the frame's first DMA transfer came, taken
 //   here as the frame's exposure start, as the model driver reports it.
 // Frames are worked out when the C asks (nothing runs per frame), and the
