@@ -4,7 +4,10 @@ import { ESP } from "../sim/firmware/esp-types"
 import { Timeline } from "../sim/timeline"
 import { framePeriodMs, SENSOR_START_MS } from "../sim/camera/timing"
 import { frameBufferBytes, frameSizeIndex } from "../src/camera/sizes"
-import { DRAM_FRAME_BUFFER_MAX_BYTES } from "../src/limits"
+import { DRAM_FRAME_BUFFER_MAX_BYTES, FB_COUNT_MAX } from "../src/limits"
+import { CAPTURE_TIMEOUT_MS } from "../src/camera/timing"
+import { readRegularFile } from "../project/files"
+import { fromRoot } from "../project/paths"
 
 // The simulated esp32-camera (sim/firmware/esp-camera.ts) at the edges of
 // the rules it models from esp32-camera 2.0.16 (driver/esp_camera.c,
@@ -123,4 +126,15 @@ test("a stopped sensor: nothing to take, and the board is woken after FB_GET_TIM
     at(1000)
     t.false(cam.available())
     t.is(wakes[wakes.length - 1], 1000 + 4000)
+})
+
+test("the C driver's limits are the bytecode's: buffer count, capture timeout, contract version", (t) => {
+    const c = readRegularFile(fromRoot("firmware/main/cam_camera.c"), "firmware/main/cam_camera.c", 1 << 20).toString(
+        "utf8",
+    )
+    const define = (name: string) => Number(new RegExp(`^#define ${name} (\\d+)`, "m").exec(c)?.[1])
+    t.is(define("MAX_BUFFERS"), FB_COUNT_MAX)
+    t.is(define("CAPTURE_TIMEOUT_US"), CAPTURE_TIMEOUT_MS * 1000)
+    const contract = readRegularFile(fromRoot("services/camera.md"), "services/camera.md", 1 << 20).toString("utf8")
+    t.is(define("CONTRACT_VERSION"), Number(/Driver contract, version (\d+)/.exec(contract)?.[1]))
 })
