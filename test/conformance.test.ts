@@ -453,6 +453,29 @@ for (const fb of [1, 2, 3])
         t.regex(model.lines.join("\n"), new RegExp(`full after ${fb}: `))
     })
 
+test("camera, sensor settings on the running sensor (quality, brightness, mirror, manual exposure) and the flash, the same through both drivers", async (t) => {
+    const { firmware } = await bothCameras(
+        t,
+        `
+import { camera } from "camscript"
+const cam = new camera.Camera()
+await cam.init({ framesize: "QVGA", fb_count: 1 })
+await cam.config({ quality: 5, brightness: 2, hmirror: true, auto_exposure: false, exposure: 600 })
+const a = await cam.capture({ flash: true })
+console.log(\`a \${a.width}x\${a.height} \${cam.config("quality")} \${cam.config("hmirror")}\`)
+await a.release()
+await cam.config({ quality: 40 })
+const b = await cam.capture()
+console.log(\`b \${b.width}x\${b.height} \${cam.config("quality")}\`)
+await b.release()
+`,
+    )
+    t.deepEqual(
+        firmware.frames.map((f) => f.quality),
+        [5, 40],
+    )
+})
+
 const CAMERA_FAULT = `
 import * as ds from "@devicescript/core"
 import { camera } from "camscript"

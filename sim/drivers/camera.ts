@@ -375,7 +375,9 @@ export class SimCamera extends ContractServer {
         const sequence = this.sequenceBase + n
         const [w, h] = [frameWidth(c.frameSize), frameHeight(c.frameSize)]
         const picture = this.picture(w, h, sequence, startMs, flash || this.flashLevel > 0, n < this.settleFrames)
-        const bytes = encodeJpeg(picture, this.settings[this.Setting.Quality] ?? c.quality)
+        // set_sensor Quality changes the running sensor's JPEG quality (services/camera.md)
+        const quality = this.settings[this.Setting.Quality] ?? c.quality
+        const bytes = encodeJpeg(picture, quality)
         this.held.push({ index, sequence, bytes })
         if (c.fbCount === 1) this.bufferFreeSinceMs = Number.POSITIVE_INFINITY
         else this.queueEmptiedAtMs = now
@@ -395,7 +397,7 @@ export class SimCamera extends ContractServer {
             sequence,
             width: w,
             height: h,
-            quality: c.quality,
+            quality,
             exposureStartMs: startMs,
             capturedAtMs: now,
             flash,
