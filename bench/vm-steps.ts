@@ -2,7 +2,7 @@ import { compileScript } from "../compiler/compile"
 import { loadBoard } from "../project/boards"
 import { runSimulation } from "../sim/session"
 import { parseWorld } from "../sim/world/world"
-import { scriptFile } from "../test/helpers/run"
+import { scriptFile } from "./script-file"
 
 // How much of the VM's watchdog budget a piece of bytecode uses. The
 // DeviceScript VM panics with InfiniteLoop (60001) when one fiber runs

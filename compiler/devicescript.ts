@@ -117,7 +117,7 @@ function saveCodeCache() {
 function config(internals: Internals): object {
     const dir = fromRoot("services")
     const h = createHash("sha256")
-    for (const name of ["wifi-station.md", "wifi-access-point.md", "ethernet.md", "camera.md"]) {
+    for (const name of ["wifi-station.md", "wifi-access-point.md", "ethernet.md", "camera.md", "board-power.md"]) {
         const p = `${dir}/${name}`
         if (existsSync(p)) h.update(name).update(readFileSync(p))
     }

@@ -9,6 +9,7 @@ import { checkHostname, checkKey, checkSsid } from "../src/network/credentials"
 import * as R from "../src/network/ranges"
 import * as C from "../src/camera/checks"
 import { checkSettingKey, checkSettingText } from "../src/settings-checks"
+import { checkDeepSleepMs } from "../src/machine-checks"
 import type { Limit } from "./limit"
 
 /** A script-side check `fn(value, what, ...args)` from a src module, run here and in the VM. */
@@ -185,6 +186,18 @@ export const SCRIPT: Limit[] = [
         why: "a kept network costs about 380 bytes of the VM's 64 KB heap",
         says: "max must be an integer 1..20",
         ...scriptCheck("network/ranges", ranges, "checkScanMax", ["scan(): max"]),
+    },
+    {
+        id: "deep-sleep-ms",
+        side: "script",
+        where: "machine.deepsleep(time_ms)",
+        kind: "whole",
+        min: L.DEEP_SLEEP_MIN_MS,
+        max: L.DEEP_SLEEP_MAX_MS,
+        unit: "milliseconds",
+        why: "services/board-power.md carries the duration as a u32; ESP-IDF's RTC timer takes more (64-bit microseconds)",
+        says: "time_ms must be an integer 1..4294967295",
+        ...scriptCheck("machine-checks", { checkDeepSleepMs }, "checkDeepSleepMs", ["machine.deepsleep(): time_ms"]),
     },
     {
         id: "camera-quality",

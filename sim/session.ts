@@ -11,6 +11,7 @@ import { SimStockWifi } from "./drivers/stock-wifi"
 import { devsImageProblem } from "../formats/devs-image"
 import { runtimeFor, runtimeRule } from "../project/runtime"
 import { type CapturedFrame, SimCamera } from "./drivers/camera"
+import { SimPower } from "./drivers/power"
 import { CAMERA_PIN_ORDER } from "../compiler/compile"
 import { processClock } from "./clock"
 import { type DriverKind, FirmwareDrivers } from "./firmware/drivers"
@@ -307,6 +308,9 @@ async function simulate(options: RunOptions): Promise<RunResult> {
                       options.onFrame,
                   )
                 : undefined
+        // deep sleep: the session powers the board down and boots it again (sim/drivers/power.ts)
+        let deepSleep: (ms: number) => void = () => undefined
+        const power = stock ? undefined : new SimPower(loadContract("board-power.md"), (ms) => deepSleep(ms))
         // a push button (the Jacdac button service, ds.Button) when the world presses one
         const presses = options.world.events.filter((e) => e.action === "press-button")
         const button = presses.length ? new ButtonServer("button") : undefined
@@ -320,6 +324,7 @@ async function simulate(options: RunOptions): Promise<RunResult> {
                     accessPoint instanceof SimAccessPoint ? accessPoint : undefined,
                     lan instanceof SimEthernet ? lan : undefined,
                     camera,
+                    power,
                     button,
                     stockWifi,
                 ].filter((s) => s !== undefined),
@@ -371,6 +376,7 @@ async function simulate(options: RunOptions): Promise<RunResult> {
             options.onDiagnostic?.(args.join(" "))
             crashed(args.join(" "))
         }
+        let sleeping = false
         const programs = [...(options.then ?? [])]
         let current = options.script
         theVm.panicHandler = (code: number) => {
@@ -391,6 +397,48 @@ async function simulate(options: RunOptions): Promise<RunResult> {
             }
             if (code === TOP_LEVEL_DONE_PANIC) return end({ outcome: "finished", exitCode: 0 })
             end({ outcome: "error", exitCode: 1, error: describeException(exception, code, current) })
+        }
+        deepSleep = (ms: number) => {
+            if (sleeping) return
+            sleeping = true
+            if (firmware)
+                // the C drivers live in one WebAssembly instance that cannot be powered down and booted again yet
+                return end({
+                    outcome: "error",
+                    exitCode: 1,
+                    error: "machine.deepsleep() is not simulated under --driver firmware yet (the C drivers cannot be rebooted in the simulator); run it with the model drivers (the default)",
+                })
+            timeline.add("sim", "deep-sleep", `for ${ms} ms: the program stops; radio, Ethernet and camera off`)
+            theVm.devsStop()
+            // after the command that asked for it has been handled (the bus is inside it now)
+            const wakeAt = clock.now() + ms
+            setImmediate(() => powerDown(wakeAt))
+        }
+        const powerDown = (wakeAt: number) => {
+            // ESP-IDF stops Wi-Fi before deep sleep (esp_wifi_stop), which leaves the access point
+            air.dissociate(mac)
+            const sources = ["wifi", "ap", "eth"]
+            ;[station, accessPoint, lan].forEach((d, i) => {
+                if (!(d instanceof SimWifiStation || d instanceof SimAccessPoint || d instanceof SimEthernet)) return
+                // the interface's band on the timeline and the report page ends here
+                if (d.running) timeline.add(sources[i], "Stopped", "deep sleep", { state: "Stopped" })
+                d.restart()
+            })
+            camera?.powerOff()
+            // the drivers' device stays on the bus (nobody listens while the VM is stopped);
+            // it announces itself afresh at wake-up, as after a reset
+            power!.wokeFromDeepSleep()
+            clock.setTimeout(() => {
+                timeline.add("sim", "wake", "the RTC timer ends the deep sleep; the program starts from its first line")
+                const counters = drivers as unknown as { _restartCounter: number; _eventCounter?: number }
+                counters._restartCounter = 0
+                counters._eventCounter = undefined
+                sleeping = false
+                theVm.devsStart()
+                const rc = theVm.devsDeploy(current!.image)
+                if (rc !== 0)
+                    end({ outcome: "error", exitCode: 1, error: `the VM refused the program at wake-up (code ${rc})` })
+            }, wakeAt - clock.now())
         }
         // frames cross between VM and bus on a later turn: the VM drops
         // frames that arrive while it is executing

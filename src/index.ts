@@ -37,6 +37,7 @@ export { camera } from "./camera/module"
 export type { CameraOptions, CaptureOptions } from "./camera/camera"
 export type { CameraChange } from "./camera/reasons"
 export { settings } from "./settings"
+export { machine } from "./machine"
 
 export const network = {
     ...station,

@@ -138,3 +138,11 @@ export const SETTING_PACKET_BYTES = 231
  * runtime drops a set that does not fit; set() reads back and says so.
  */
 export const SETTINGS_STORE_BYTES = 16384
+
+/**
+ * Deep sleep, milliseconds: at least 1, at most what the contract's u32
+ * carries (49.7 days). ESP-IDF's timer takes a 64-bit count of microseconds
+ * (esp_sleep_enable_timer_wakeup), so the contract, not the chip, sets the top.
+ */
+export const DEEP_SLEEP_MIN_MS = 1
+export const DEEP_SLEEP_MAX_MS = 4294967295

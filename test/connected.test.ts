@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net"
 import { join } from "node:path"
 import { events, runFile, runScript } from "./helpers/run"
 import { tempDir } from "./helpers/cleanup"
+import { twoNetworks } from "./helpers/worlds"
 
 // "Connected is connected": the higher layers (DeviceScript's sockets and
 // fetch) work the same over Wi-Fi and Ethernet, fail cleanly with no link,
@@ -158,27 +159,6 @@ const STAT_CONNECTING = 1001
 const STAT_GOT_IP = 1010
 const STAT_WRONG_PASSWORD = 202
 const STAT_NO_AP_FOUND = 201
-
-const twoNetworks = {
-    accessPoints: [
-        {
-            ssid: "home",
-            security: "wpa2-psk",
-            password: "home-pass",
-            channel: 1,
-            position: [5, 0],
-            dhcp: { subnet: "192.168.1.0/24" },
-        },
-        {
-            ssid: "office",
-            security: "wpa2-psk",
-            password: "office-pass",
-            channel: 11,
-            position: [8, 0],
-            dhcp: { subnet: "10.9.0.0/24" },
-        },
-    ],
-}
 
 /** The script's lines with the model driver, after checking the C driver prints the same. */
 async function bothDrivers(

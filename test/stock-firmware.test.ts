@@ -9,6 +9,7 @@ import { fromRoot } from "../project/paths"
 import { events, everything, runFile, runScript, scriptFile, value, world } from "./helpers/run"
 import { camscript } from "./helpers/bin"
 import { tempDir } from "./helpers/cleanup"
+import { twoNetworks } from "./helpers/worlds"
 
 // A board on the stock DeviceScript ESP32 firmware: WLAN(IF_STA) over the
 // standard Jacdac Wi-Fi service (sim/drivers/stock-wifi.ts), the station
@@ -380,4 +381,47 @@ test("cli: --firmware takes camscript or stock, and refuses stock with --driver 
     const ok = await camscript("sim", "examples/wifi-station.ts", "--firmware", "stock")
     t.is(ok.code, 0, ok.stderr)
     t.regex(ok.stderr, /wifi +got-ip +ap=my-network/)
+})
+
+test("connected is connected after a second connect() on the stock service: nothing of the old link counts from the call", async (t) => {
+    const run = await runScript(
+        `
+import { network, time } from "camscript"
+const wlan = new network.WLAN(network.WLAN.IF_STA)
+const show = (what: string) =>
+    console.log(\`\${what}: \${wlan.isconnected()} \${wlan.status()} \${wlan.config("ssid")} \${wlan.ifconfig()[0]}\`)
+const settle = async () => {
+    const seen: number[] = []
+    for (let waited = 0; waited < 15000 && !wlan.isconnected(); waited += 50) {
+        const s = wlan.status()
+        if (seen.indexOf(s) < 0) seen.push(s)
+        await time.sleep_ms(50)
+    }
+    console.log(\`on the way: \${seen.join(",")}\`)
+    show("settled")
+}
+await wlan.active(true)
+await wlan.connect("home", "home-pass")
+await wlan.wait_connected(10000)
+show("joined")
+await wlan.connect("office", "office-pass")
+show("at once")
+await settle()
+await wlan.connect("office", "not-the-password")
+show("at once")
+await settle()
+`,
+        { ...stock, world: twoNetworks },
+    )
+    t.is(run.outcome, "finished", run.error)
+    t.deepEqual(run.lines, [
+        "joined: true 1010 home 192.168.1.100",
+        "at once: false 1001 office 0.0.0.0",
+        "on the way: 1001",
+        "settled: true 1010 office 10.9.0.100",
+        // the stock service cannot tell a wrong password from the rest: CONNECT_FAIL (203)
+        "at once: false 1001 office 0.0.0.0",
+        "on the way: 1001,203",
+        "settled: false 203 office 0.0.0.0",
+    ])
 })

@@ -3,6 +3,7 @@
 // Which services a board has is decided at build time from its board file
 // (firmware/build.sh passes CAMSCRIPT_WLAN / CAMSCRIPT_LAN / CAMSCRIPT_CAMERA).
 
+#include "cam_board_power.h"
 #include "cam_camera.h"
 #include "cam_ethernet.h"
 #include "cam_wifi_access_point.h"
@@ -19,4 +20,5 @@ void camscript_init_services(void) {
 #if CAMSCRIPT_CAMERA
     cam_camera_init();
 #endif
+    cam_board_power_init(); // after the radio's services: deep_sleep stops Wi-Fi
 }

@@ -280,6 +280,11 @@ export class SimCamera extends ContractServer {
         this.pending = []
     }
 
+    /** Deep sleep: the sensor loses power and the buffers their frames, as at power-on (no reason to tell). */
+    powerOff() {
+        this.stop(this.R.None)
+    }
+
     private stop(reason: number, state = this.S.Off) {
         this.endStream()
         this.generation++

@@ -230,6 +230,11 @@ export class SimEthernet extends ContractServer {
         )
     }
 
+    /** Started (not Stopped): deep sleep's timeline ends its band. */
+    get running(): boolean {
+        return this.state !== this.S.Stopped
+    }
+
     /** The driver restarted (its service left the bus): back to its power-on state, silently. */
     restart() {
         this.generation++

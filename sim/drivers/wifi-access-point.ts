@@ -114,6 +114,11 @@ export class SimAccessPoint extends ContractServer {
         }, AP_START_MS)
     }
 
+    /** Started (not Stopped): deep sleep's timeline ends its band. */
+    get running(): boolean {
+        return this.state !== this.S.Stopped
+    }
+
     /** The driver restarted (its service left the bus): stations drop, back to its power-on state. */
     restart() {
         this.generation++

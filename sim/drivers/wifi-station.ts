@@ -544,6 +544,11 @@ export class SimWifiStation extends ContractServer {
         return this.ap && this.state >= this.S.Associating ? this.joinedChannel : undefined
     }
 
+    /** Started (not Stopped): deep sleep's timeline ends its band. */
+    get running(): boolean {
+        return this.state !== this.S.Stopped
+    }
+
     /** The driver restarted (its service left the bus): back to its power-on state, silently. */
     restart() {
         this.generation++

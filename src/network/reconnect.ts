@@ -1,3 +1,4 @@
+import * as ds from "@devicescript/core"
 import { readStored, removeStored, writeStored } from "../settings"
 
 // Fast reconnect: what the last successful link to each network was (the
@@ -101,4 +102,37 @@ export async function forget(ssid: string) {
     if (rest.length === all.length) return
     memory = rest
     await store(all, rest)
+}
+
+/** Writes of the memory started and not finished (deep sleep waits for them). */
+let writing = 0
+let writesDone: ds.Emitter<number> = undefined
+
+/**
+ * Remember `link` in a fiber of its own (the event handler that saw the link
+ * come up never awaits), counted until the write ends, so that a camera that
+ * goes to deep sleep right after its upload still wakes with the memory.
+ */
+export function rememberSoon(link: Remembered) {
+    writing++
+    setTimeout(async () => {
+        try {
+            await remember(link)
+        } finally {
+            writing--
+            if (writing === 0 && writesDone) writesDone.emit(0)
+        }
+    }, 0)
+}
+
+/** Wait until no write of the memory is under way, at most `ms`; false when one still is. */
+export async function memoryWritten(ms: number): Promise<boolean> {
+    const end = ds.millis() + ms
+    while (writing > 0) {
+        const left = end - ds.millis()
+        if (left <= 0) return false
+        if (!writesDone) writesDone = ds.emitter<number>()
+        await ds.wait(writesDone, left)
+    }
+    return true
 }

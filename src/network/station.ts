@@ -3,7 +3,7 @@ import { SCAN_MAX_RESULTS } from "../limits"
 import { formatIp, formatMac } from "./address"
 import { ADDRESS_GIVE_UP_MS, complete, Link, LinkChange } from "./link"
 import { jittered, retryDelay, RetryJitter } from "./backoff"
-import { forget, recall, remember } from "./reconnect"
+import { forget, recall, rememberSoon } from "./reconnect"
 import { type Enterprise, support } from "./support"
 import { reasonStatus, reasonText, STAT_CONNECTING, STAT_GOT_IP, STAT_IDLE } from "./status"
 import { _internal } from "../pending"
@@ -361,9 +361,7 @@ export class StationLink extends Link {
             dns: snap.dns,
         }
         // event handlers never await: the flash write runs in a fiber of its own
-        setTimeout(async () => {
-            await remember(link)
-        }, 0)
+        rememberSoon(link)
     }
 
     private stopPolicy() {

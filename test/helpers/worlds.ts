@@ -18,3 +18,25 @@ export const wired = (extra: object = {}, events: object[] = [], board = "wt32_e
     accessPoints: [],
     events,
 })
+
+/** Two WPA2 networks on channels 1 and 11, "home" (192.168.1.0/24) and "office" (10.9.0.0/24): a second connect() to either. */
+export const twoNetworks = {
+    accessPoints: [
+        {
+            ssid: "home",
+            security: "wpa2-psk",
+            password: "home-pass",
+            channel: 1,
+            position: [5, 0],
+            dhcp: { subnet: "192.168.1.0/24" },
+        },
+        {
+            ssid: "office",
+            security: "wpa2-psk",
+            password: "office-pass",
+            channel: 11,
+            position: [8, 0],
+            dhcp: { subnet: "10.9.0.0/24" },
+        },
+    ],
+}

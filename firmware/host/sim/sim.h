@@ -22,6 +22,9 @@ SIM_IMPORT(jd_reply) void sim_jd_reply(uint32_t service_index, uint32_t command,
                                       size_t size);
 SIM_IMPORT(random) uint32_t sim_random(void);
 SIM_IMPORT(base_mac) void sim_base_mac(uint8_t *mac);
+// ---- power (esp_sleep, esp_reset_reason): the session sleeps and boots the board
+SIM_IMPORT(deep_sleep) void sim_deep_sleep(uint32_t ms_low, uint32_t ms_high);
+SIM_IMPORT(reset_reason) uint32_t sim_reset_reason(void);
 
 // ---- Wi-Fi (esp_wifi_*): return esp_err_t
 SIM_IMPORT(wifi_set_mode) int sim_wifi_set_mode(uint32_t mode);
