@@ -19,7 +19,9 @@
 #
 # What it does, with no manual step (firmware/README.md, "Building the
 # image"): fetches devicescript-esp32 at the pinned revision into
-# firmware/build/idf/, adds the camscript drivers, does what that
+# firmware/build/idf/, adds the camscript drivers and the IDF components
+# they need (firmware/idf/idf_component.yml: espressif/esp32-camera, which
+# idf.py fetches from the component registry), does what that
 # repository's Makefile `prep` does (sdkconfig.defaults, the chip's
 # idf_component.yml in main/, build/options.cmake, build/version.c) without
 # make, builds with idf.py in a build folder of the target's own (never
