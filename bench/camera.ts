@@ -11,7 +11,7 @@ import { parseWorld } from "../sim/world/world"
 import { scriptFile } from "./script-file"
 import { encodeJpeg } from "../sim/camera/jpeg"
 import { drawTestCard, NEUTRAL_LOOK } from "../sim/camera/test-card"
-import { FRAME_HEIGHTS, FRAME_WIDTHS, frameSizeIndex } from "../src/camera/sizes"
+import { frameHeight, frameSizeIndex, frameWidth } from "../src/camera/sizes"
 
 const board = loadBoard("ai_thinker_esp32_cam")
 const world = () => parseWorld({ camera: { position: [0, 0], name: "bench" }, accessPoints: [] }, "(bench world)")
@@ -58,7 +58,7 @@ async function latency() {
     console.log("| --- | --- | --- | --- |")
     for (const s of SIZES) {
         const i = frameSizeIndex(s)
-        const [w, h] = [FRAME_WIDTHS[i], FRAME_HEIGHTS[i]]
+        const [w, h] = [frameWidth(i), frameHeight(i)]
         const times: number[] = []
         for (let k = 0; k < 5; k++) {
             const t0 = performance.now()

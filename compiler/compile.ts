@@ -164,6 +164,13 @@ export interface BuildTarget {
     purpose?: BuildPurpose
     /** default "camscript" */
     firmware?: FirmwareKind
+    /**
+     * Library files (paths from the project root, "src/index.ts") compiled
+     * with this text instead of the file's: for tests that measure what a
+     * module costs a script by building the image without it
+     * (test/camera-heap.test.ts).
+     */
+    libraryText?: Record<string, string>
 }
 
 /** The board as the bytecode sees it (src/board.ts BoardDescriptor). */
@@ -356,6 +363,7 @@ export async function compileScript(scriptPath: string, target: BuildTarget): Pr
     for (const f of files) h.update(relative(root, f)).update(texts.get(f)!)
     projectSourcesHash(h, fromRoot("src"))
     projectSourcesHash(h, fromRoot("services"))
+    h.update(JSON.stringify(target.libraryText ?? {}))
     const key = h.digest("hex").slice(0, 16)
 
     const userFiles = new Map<string, string>()
@@ -368,6 +376,8 @@ export async function compileScript(scriptPath: string, target: BuildTarget): Pr
     const userEntry = relative(root, entry).split(sep).join("/").replace(/\.ts$/, "")
     tree.set("src/board.g.ts", boardSource(target))
     tree.set("src/main.ts", entrySource(userEntry, purpose))
+    for (const [path, text] of Object.entries(target.libraryText ?? {}))
+        tree.set(`node_modules/camscript/${path}`, text)
 
     const result = (b: { image: Uint8Array; dbgJson: string; dir: string }, fromCache: boolean): CompiledScript => ({
         image: b.image,

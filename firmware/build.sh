@@ -19,7 +19,9 @@
 #
 # What it does, with no manual step (firmware/README.md, "Building the
 # image"): fetches devicescript-esp32 at the pinned revision into
-# firmware/build/idf/, adds the camscript drivers, does what that
+# firmware/build/idf/, adds the camscript drivers and the IDF components
+# they need (firmware/idf/idf_component.yml: espressif/esp32-camera, which
+# idf.py fetches from the component registry), does what that
 # repository's Makefile `prep` does (sdkconfig.defaults, the chip's
 # idf_component.yml in main/, build/options.cmake, build/version.c) without
 # make, builds with idf.py in a build folder of the target's own (never
@@ -199,6 +201,7 @@ esp32 | esp32s3) ;;
 esac
 wlan=$(json_field "$board_file" '(b.camscript?.interfaces ?? b.interfaces ?? ["wlan"]).includes("wlan") ? 1 : 0')
 lan=$(json_field "$board_file" 'b.camscript?.ethernet ? 1 : 0')
+camera=$(json_field "$board_file" 'b.camscript?.camera?.sensor ? 1 : 0')
 
 if [ -n "$manifest_only" ]; then
     [ -d "$manifest_only" ] || die "no directory $manifest_only"
@@ -253,7 +256,7 @@ hook "$src/main/main.c" '^void app_init_services\(void\) \{' \
 # our sources are part of the main component
 hook "$src/main/CMakeLists.txt" 'idf_component_register' \
     "s/idf_component_register\\(/file(GLOB CAMSCRIPT_SRCS camscript\\/*.c)\\nidf_component_register(SRCS \${CAMSCRIPT_SRCS} INCLUDE_DIRS camscript /"
-echo "target_compile_definitions(\${COMPONENT_LIB} PRIVATE CAMSCRIPT_WLAN=$wlan CAMSCRIPT_LAN=$lan)" >>"$src/main/CMakeLists.txt"
+echo "target_compile_definitions(\${COMPONENT_LIB} PRIVATE CAMSCRIPT_WLAN=$wlan CAMSCRIPT_LAN=$lan CAMSCRIPT_CAMERA=$camera)" >>"$src/main/CMakeLists.txt"
 
 # --- devicescript-esp32's Makefile `prep`, without make
 # sdkconfig defaults: the chip's, the common ones, then camscript's
@@ -275,6 +278,23 @@ for f in "$src/boards/$chip/idf_component.yml" "$src/boards/idf_component.yml"; 
 done
 [ -n "$component" ] || die "devicescript-esp32 ${DEVICESCRIPT_ESP32_REV:0:7}: no idf_component.yml for $chip"
 cp "$component" "$src/main/idf_component.yml"
+# camscript's own components (firmware/idf/idf_component.yml: esp32-camera
+# for cam_camera.c, compiled on every board, started where the board file
+# has a camera) join the chip's under its `dependencies:`
+camscript_deps=$(sed -n '/^dependencies:/,$p' "$root/firmware/idf/idf_component.yml" | sed '1d' | grep -v '^ *#' | sed 's/^ *//')
+[ -n "$camscript_deps" ] || die "firmware/idf/idf_component.yml lists no dependencies"
+manifest="$src/main/idf_component.yml"
+if grep -q '^dependencies:' "$manifest"; then
+    # at the indentation of the chip's own entries (YAML wants one per level)
+    indent=$(sed -n '/^dependencies:/{n;s/^\( *\).*/\1/p;q}' "$manifest")
+    awk -v deps="$camscript_deps" -v indent="${indent:-  }" \
+        '{ print } /^dependencies:/ { n = split(deps, d, "\n"); for (i = 1; i <= n; i++) print indent d[i] }' \
+        "$manifest" >"$manifest.tmp"
+    mv "$manifest.tmp" "$manifest"
+else
+    printf 'dependencies:\n' >>"$manifest"
+    printf '  %s\n' "$camscript_deps" >>"$manifest"
+fi
 # the files its CMakeLists.txt reads from build/ (the top one includes
 # build/options.cmake, main/ compiles ../build/version.c)
 mkdir -p "$src/build"

@@ -259,6 +259,17 @@ async function simulate(options: RunOptions): Promise<RunResult> {
         const stock = options.firmware === "stock"
         const stockWifi =
             stock && options.board.interfaces.includes("wlan") ? new SimStockWifi(air, timeline, mac) : undefined
+        // the camera: the world's sensor model behind the board's wiring (not on the stock firmware)
+        const cam = options.board.camscript?.camera
+        const cameraHardware =
+            cam && cam.sensor !== null && !stock
+                ? {
+                      sensor: cam.sensor,
+                      pins: CAMERA_PIN_ORDER.map((signal) => cam.pins[signal]),
+                      flashPin: cam.flashPin ?? -1,
+                      psramBytes: options.board.camscript.psramBytes,
+                  }
+                : undefined
         firmware =
             options.driver === "firmware"
                 ? new FirmwareDrivers({
@@ -270,6 +281,12 @@ async function simulate(options: RunOptions): Promise<RunResult> {
                       clients: options.world.clients,
                       mac,
                       onLog: options.onDiagnostic,
+                      camera: cameraHardware && {
+                          hardware: cameraHardware,
+                          name: options.world.camera.name,
+                          scene: options.world.camera.sensor,
+                          onFrame: options.onFrame,
+                      },
                   })
                 : undefined
         const station = firmware
@@ -295,20 +312,14 @@ async function simulate(options: RunOptions): Promise<RunResult> {
                     options.world.clients,
                 )
               : undefined
-        // the camera: the world's sensor model behind the board's wiring (not on the stock firmware)
-        const cam = options.board.camscript?.camera
+        // the model camera, unless the C drives it (firmware?.camera)
         const camera =
-            cam && cam.sensor !== null && !stock
+            cameraHardware && !firmware
                 ? new SimCamera(
                       loadContract("camera.md"),
                       clock,
                       timeline,
-                      {
-                          sensor: cam.sensor,
-                          pins: CAMERA_PIN_ORDER.map((signal) => cam.pins[signal]),
-                          flashPin: cam.flashPin ?? -1,
-                          psramBytes: options.board.camscript.psramBytes,
-                      },
+                      cameraHardware,
                       options.world.camera.name,
                       options.world.camera.sensor,
                       options.onFrame,
@@ -355,7 +366,7 @@ async function simulate(options: RunOptions): Promise<RunResult> {
                   routes,
                   options.world.dnsZone,
                   servers,
-                  (index, sequence) => camera?.frameBytes(index, sequence),
+                  (index, sequence) => (camera ?? firmware?.camera)?.frameBytes(index, sequence),
                   options.world.camera.name,
                   // packets get through: the cable and switch, or a station that still hears its access point
                   (route) =>
@@ -557,7 +568,8 @@ async function simulate(options: RunOptions): Promise<RunResult> {
             }, ev.atMs - clock.now())
         }
         accessPoint?.startClients(options.world.events)
-        camera?.scheduleFaults(options.world.events)
+        const cameraDriver = camera ?? firmware?.camera
+        cameraDriver?.scheduleFaults(options.world.events)
         for (const press of presses)
             clock.setTimeout(() => {
                 timeline.add("world", "press-button", `released after ${BUTTON_PRESS_MS} ms`)

@@ -1,6 +1,8 @@
+import { readFileSync } from "node:fs"
 import test from "ava"
 import { compileScript } from "../compiler/compile"
 import { loadBoard } from "../project/boards"
+import { fromRoot } from "../project/paths"
 import { runSimulation } from "../sim/session"
 import { parseWorld } from "../sim/world/world"
 import type { GcHeapStats } from "../sim/vm/gc-heap"
@@ -13,6 +15,13 @@ import { scriptFile } from "./helpers/run"
 
 const CAPTURES = 1000
 const EVERY = 20
+/**
+ * What the camera may cost a script that never uses it: its `camera` object
+ * (21 entries) and the classes it names. Measured: 8 arrays fewer kept and
+ * 2,648 B more used at start (before the fix: 77 arrays and 5,520 B).
+ */
+const CAMERA_OBJECT_ARRAYS = 12
+const CAMERA_OBJECT_BYTES = 3072
 
 function script(leak: boolean) {
     return `
@@ -70,4 +79,82 @@ test("the same check catches a script that keeps a number of every frame", async
     const { result, warm, end } = await heapOver(true)
     t.is(result.outcome, "finished", result.error)
     t.true(end - warm >= 2048, `grew only ${end - warm} B`)
+})
+
+// A script that never uses the camera must not pay for it: the image holds
+// the camera module whatever the script imports, and every top-level
+// statement of it runs when the image starts (DeviceScript emits all of a
+// program's files), so module-level tables and the classes' prototypes took
+// heap from every script, camera or not. The probe keeps 8-number arrays
+// until the VM's heap is full; the same script is built twice, once with the
+// library as it is and once with the camera module cut out of src/index.ts,
+// and must keep (nearly) as many arrays both ways. Before the tables were
+// made lazy and the classes @devsWhenUsed, the camera cost 77 arrays (526
+// kept against 603, an array being about 80 B); what is left is the `camera`
+// object itself (its 21 entries) and the classes it names: 8 arrays.
+
+const FILL = `
+import { network } from "camscript"
+console.log(\`start \${network.ETH_GOT_IP}\`)
+const keep: number[][] = []
+while (true) {
+    keep.push([1, 2, 3, 4, 5, 6, 7, 8])
+    console.log(\`kept \${keep.length}\`)
+}
+`
+
+/** src/index.ts without the camera: its export becomes an empty object, its types go. */
+function indexWithoutCamera(): string {
+    const index = readFileSync(fromRoot("src/index.ts"), "utf8")
+    const cut = index
+        .replace(/^export \{ camera \} from "\.\/camera\/module"$/m, "export const camera = {}")
+        .replace(/^export type \{[^}]*\} from "\.\/camera\/[a-z]+"$/gm, "")
+    if (cut === index || /camera\//.test(cut))
+        throw new Error("src/index.ts no longer exports the camera as this test expects")
+    return cut
+}
+
+async function filled(withoutCamera: boolean) {
+    const board = loadBoard("ai_thinker_esp32_cam")
+    const compiled = await compileScript(scriptFile(FILL), {
+        board,
+        hostname: "camscript",
+        libraryText: withoutCamera ? { "src/index.ts": indexWithoutCamera() } : undefined,
+    })
+    let gcHeap: (() => GcHeapStats) | undefined
+    let atStart = 0
+    let kept = 0
+    const result = await runSimulation({
+        script: compiled,
+        world: parseWorld({ accessPoints: [] }, "(fill world)"),
+        board,
+        timeoutMs: 10_000,
+        keepRecords: false,
+        onVmStarted: (vm) => (gcHeap = vm.gcHeap),
+        onOutput: (line) => {
+            if (line.text.startsWith("start") && gcHeap) atStart = gcHeap().usedBytes
+            const m = /^kept (\d+)$/.exec(line.text)
+            if (m) kept = Number(m[1])
+        },
+    })
+    return { result, atStart, kept }
+}
+
+test("a script that never uses the camera keeps the heap it had without the camera module", async (t) => {
+    const without = await filled(true)
+    const withCamera = await filled(false)
+    for (const run of [without, withCamera]) t.regex(run.result.error ?? "", /^out of memory/)
+    t.log(
+        `arrays kept: ${withCamera.kept} (${without.kept} without the camera module); heap used at start: ${withCamera.atStart} B (${without.atStart} B)`,
+    )
+    t.true(without.kept > 500, `the probe filled the heap after only ${without.kept} arrays`)
+    // the `camera` object's own entries, nothing more (the tables were 76 arrays)
+    t.true(
+        without.kept - withCamera.kept <= CAMERA_OBJECT_ARRAYS,
+        `the camera costs ${without.kept - withCamera.kept} arrays`,
+    )
+    t.true(
+        withCamera.atStart - without.atStart <= CAMERA_OBJECT_BYTES,
+        `the camera costs ${withCamera.atStart - without.atStart} B at start`,
+    )
 })

@@ -2,7 +2,7 @@ import test from "ava"
 import { decodeJpeg, encodeJpeg, encoderQuality } from "../sim/camera/jpeg"
 import { codeCell, drawTestCard, NEUTRAL_LOOK, readFrameCode } from "../sim/camera/test-card"
 import { framePeriodMs } from "../sim/camera/timing"
-import { FRAME_SIZE_NAMES, frameBufferBytes, frameSizeIndex, largestSize, sizeFits } from "../src/camera/sizes"
+import { frameBufferBytes, frameSizeName, frameSizeIndex, largestSize, sizeFits } from "../src/camera/sizes"
 
 // The simulator's sensor model on its own (no VM): the test card's code grid
 // survives JPEG at every quality and orientation, at its number edges; the
@@ -72,14 +72,14 @@ test("buffers are width*height/5 bytes; sizes fit by sensor and memory, at the e
     // without PSRAM: one buffer of at most 32768 bytes: HVGA (30720) fits, VGA does not
     t.true(sizeFits(size("HVGA"), "OV2640", 0, 1))
     t.false(sizeFits(size("VGA"), "OV2640", 0, 1))
-    t.is(FRAME_SIZE_NAMES[largestSize("OV2640", 0, 1)], "HVGA")
+    t.is(frameSizeName(largestSize("OV2640", 0, 1)), "HVGA")
     // the sensor's maximum, compared in esp32-camera's order
     t.true(sizeFits(size("UXGA"), "OV2640", 4194304, 4))
     t.false(sizeFits(size("FHD"), "OV2640", 4194304, 1))
-    t.is(FRAME_SIZE_NAMES[largestSize("OV3660", 4194304, 4)], "QXGA")
+    t.is(frameSizeName(largestSize("OV3660", 4194304, 4)), "QXGA")
     // an OV5640 at 5MP: 1,007,770 bytes a buffer; 3 fit in 4 MiB less 1 MiB, 4 do not
     t.true(sizeFits(size("5MP"), "OV5640", 4194304, 3) === false)
     t.true(sizeFits(size("QSXGA"), "OV5640", 4194304, 3))
     t.false(sizeFits(size("QSXGA"), "OV5640", 4194304, 4))
-    t.is(FRAME_SIZE_NAMES[largestSize("OV5640", 4194304, 4)], "QHD")
+    t.is(frameSizeName(largestSize("OV5640", 4194304, 4)), "QHD")
 })

@@ -333,6 +333,8 @@ test("sensor settings apply at once: better quality gives more bytes; a mirrored
     t.is(value(run, "settings"), "true 2 true")
     const mirrored = run.frames[run.frames.length - 2]
     t.is(readFrameCode(decodeJpeg(mirrored.bytes))!.sequence, mirrored.sequence)
+    // encoded at the quality set on the running sensor, and reported so
+    t.is(mirrored.quality, 5)
 })
 
 test("the flash LED: a light at a level, and on for one capture (timeline), the frame marked as lit", async (t) => {

@@ -2,7 +2,9 @@ import test, { type ExecutionContext } from "ava"
 import { readFileSync } from "node:fs"
 import { fromRoot } from "../project/paths"
 import { campus, EAP_PASSWORD, enterpriseAttempt, PASSWORD_CAMPUS, peap, pki } from "./helpers/campus"
-import { runScript, type RunScriptOptions, type ScriptRun } from "./helpers/run"
+import { runScript, type RunScriptOptions, type ScriptRun, value } from "./helpers/run"
+import { decodeJpeg } from "../sim/camera/jpeg"
+import { readFrameCode } from "../sim/camera/test-card"
 import { phone, wired } from "./helpers/worlds"
 
 // One conformance suite, two implementations of the driver contracts: the
@@ -425,4 +427,143 @@ await frame.release()
         )
         t.deepEqual(Buffer.from(run.uploads[0].body), Buffer.from(run.frames[0].bytes))
     }
+})
+
+// The camera: the model driver (sim/drivers/camera.ts) against the C
+// (firmware/main/cam_camera.c over sim/firmware/esp-camera.ts, esp32-camera
+// modelled). Both expose the same sensor, so the frames must be the same:
+// sequence numbers, exposure times relative to the call, sizes, discards,
+// and each JPEG's drawn frame number. Times are printed relative to the
+// call: the C sees each command a pass (about 2 ms) after the model does,
+// which shifts every time by that much and changes no frame.
+
+const CAMERA_WORLD = (events: object[] = []) => ({
+    board: "ai_thinker_esp32_cam",
+    camera: { position: [0, 0], name: "porch" },
+    accessPoints: [],
+    events,
+})
+
+const CAMERA_CAPTURES = `
+import * as ds from "@devicescript/core"
+import { camera } from "camscript"
+const cam = new camera.Camera()
+const ok = await cam.init({ framesize: "QVGA", fb_count: FB })
+console.log(\`init \${ok} \${cam.status()} \${cam.config("framesize")} fb\${cam.config("fb_count")}\`)
+let last = -1
+for (let i = 0; i < 4; i++) {
+    const t = ds.millis()
+    const f = await cam.capture({ mode: i === 3 ? "latest" : "fresh" })
+    const head = \`frame \${i} exposed \${f.time - t} answered \${ds.millis() - t} gap \${last < 0 ? 0 : f.sequence - last}\`
+    console.log(head + \` \${f.width}x\${f.height} disc \${f.discarded} idx \${f.index} \${f.format}\`)
+    last = f.sequence
+    await f.release()
+    await ds.sleep(250 + i * 90)
+}
+const held = [await cam.capture()]
+try {
+    for (let i = 0; i < 4; i++) held.push(await cam.capture())
+} catch (e) {
+    console.log(\`full after \${held.length}: \${(e as Error).message}\`)
+}
+for (const f of held) await f.release()
+await cam.init({ framesize: "VGA" })
+const v = await cam.capture()
+console.log(\`resized \${v.width}x\${v.height} gap \${v.sequence - last}\`)
+await v.release()
+`
+
+async function bothCameras(t: ExecutionContext, source: string, events: object[] = []) {
+    const options: RunScriptOptions = { world: CAMERA_WORLD(events), timeout: "60s" }
+    const model = await runScript(source, { ...options, driver: "model" })
+    const firmware = await runScript(source, { ...options, driver: "firmware" })
+    t.is(model.outcome, "finished", model.error)
+    t.is(firmware.outcome, "finished", firmware.error)
+    t.deepEqual(firmware.lines, model.lines, "the script printed something else")
+    const frames = (r: ScriptRun) => r.frames.map((f) => `#${f.sequence} ${f.width}x${f.height} q${f.quality}`)
+    t.deepEqual(frames(firmware), frames(model), "the frames differ")
+    // each JPEG carries the frame number it was drawn with
+    for (const f of firmware.frames) t.is(readFrameCode(decodeJpeg(f.bytes))?.sequence, f.sequence)
+    return { model, firmware }
+}
+
+for (const fb of [1, 2, 3])
+    test(`camera, ${fb} buffer(s): fresh and latest captures, a full set of held buffers, a new size, the same through both drivers`, async (t) => {
+        const { model } = await bothCameras(t, CAMERA_CAPTURES.replace("FB", String(fb)))
+        t.is(value(model, "init"), `true ready QVGA fb${fb}`)
+        t.regex(value(model, "resized") ?? "", /^640x480 gap \d+$/)
+        t.regex(model.lines.join("\n"), new RegExp(`full after ${fb}: `))
+    })
+
+test("camera, sensor settings on the running sensor (quality, brightness, mirror, manual exposure) and the flash, the same through both drivers", async (t) => {
+    const { firmware } = await bothCameras(
+        t,
+        `
+import { camera } from "camscript"
+const cam = new camera.Camera()
+await cam.init({ framesize: "QVGA", fb_count: 1 })
+await cam.config({ quality: 5, brightness: 2, hmirror: true, auto_exposure: false, exposure: 600 })
+const a = await cam.capture({ flash: true })
+console.log(\`a \${a.width}x\${a.height} \${cam.config("quality")} \${cam.config("hmirror")}\`)
+await a.release()
+await cam.config({ quality: 40 })
+const b = await cam.capture()
+console.log(\`b \${b.width}x\${b.height} \${cam.config("quality")}\`)
+await b.release()
+`,
+    )
+    t.deepEqual(
+        firmware.frames.map((f) => f.quality),
+        [5, 40],
+    )
+})
+
+const CAMERA_FAULT = `
+import * as ds from "@devicescript/core"
+import { camera } from "camscript"
+const cam = new camera.Camera()
+const stop = cam.on_change((c) => console.log(\`change \${c.state} \${c.reason}\`))
+const ok = await cam.init({ framesize: "QVGA" })
+console.log(\`init \${ok} \${cam.status()} \${cam.status("reason")}\`)
+await ds.sleep(3000)
+const t = ds.millis()
+try {
+    const f = await cam.capture()
+    console.log(\`captured \${f.width}x\${f.height}\`)
+    await f.release()
+} catch (e) {
+    // to 10 ms: the C sees the command a pass later than the model
+    console.log(\`error \${(e as camera.CameraError).reason} after \${Math.floor((ds.millis() - t) / 10) * 10}\`)
+}
+const again = await cam.init({ fb_count: 1, framesize: "HVGA" })
+console.log(\`again \${again} \${cam.status()} \${cam.status("reason")}\`)
+stop()
+`
+
+const cameraFaults: [string, number][] = [
+    ["camera-disconnect", 0],
+    ["camera-no-psram", 0],
+    ["camera-sensor-stop", 2000],
+]
+for (const [action, at] of cameraFaults)
+    test(`camera, ${action}: the same state, reason and capture outcome through both drivers`, async (t) => {
+        await bothCameras(t, CAMERA_FAULT, [{ at, action }])
+    })
+
+test("camera, camera-brownout: what the C cannot tell, asserted as such (the model says brownout at once; the C sees a sensor that stopped)", async (t) => {
+    const options: RunScriptOptions = { world: CAMERA_WORLD([{ at: 2000, action: "camera-brownout" }]), timeout: "60s" }
+    const model = await runScript(CAMERA_FAULT, { ...options, driver: "model" })
+    const firmware = await runScript(CAMERA_FAULT, { ...options, driver: "firmware" })
+    t.is(model.outcome, "finished", model.error)
+    t.is(firmware.outcome, "finished", firmware.error)
+    // esp32-camera has no brownout signal: on the chip the brownout detector
+    // resets the whole board (ESP-IDF's default), and a sensor that lost its
+    // registers simply stops sending frames; the C reports that at the next
+    // capture, after esp_camera_fb_get's 4 s
+    t.true(model.lines.includes("change failed brownout"), model.lines.join("\n"))
+    t.true(model.lines.includes("error brownout after 0"), model.lines.join("\n"))
+    t.true(firmware.lines.includes("change failed sensor-not-responding"), firmware.lines.join("\n"))
+    t.true(firmware.lines.includes("error sensor-not-responding after 4000"), firmware.lines.join("\n"))
+    // both recover with a new init()
+    for (const run of [model, firmware]) t.is(value(run, "again"), "true ready")
 })

@@ -235,13 +235,19 @@ test("build.sh replay, ESP32 at ESP-IDF 5.0.5: the prep files, one idf.py build 
             read(fixture, "boards/sdkconfig.common") +
             read(fromRoot("firmware/idf/sdkconfig.camscript")),
     )
-    // no manifest of its own for the ESP32: the common one
-    t.is(read(r.src, "main/idf_component.yml"), read(fixture, "boards/idf_component.yml"))
+    // no manifest of its own for the ESP32: the common one, with esp32-camera at its entries' indentation
+    t.is(
+        read(r.src, "main/idf_component.yml"),
+        read(fixture, "boards/idf_component.yml").replace(
+            "dependencies:\n",
+            'dependencies:\n    espressif/esp32-camera: "==2.0.16"\n',
+        ),
+    )
 
     // the hooks
     t.regex(read(r.src, "main/jd_user_config.h"), /^#define JD_WIFI 0$/m)
     t.regex(read(r.src, "main/main.c"), /void app_init_services\(void\) \{\n {4}camscript_init_services\(\);/)
-    t.regex(read(r.src, "main/CMakeLists.txt"), /PRIVATE CAMSCRIPT_WLAN=1 CAMSCRIPT_LAN=0\)/)
+    t.regex(read(r.src, "main/CMakeLists.txt"), /PRIVATE CAMSCRIPT_WLAN=1 CAMSCRIPT_LAN=0 CAMSCRIPT_CAMERA=1\)/)
     t.true(existsSync(join(r.src, "main/camscript/cam_wifi_station_spec.h")))
     t.true(existsSync(join(r.src, "main/camscript/camscript_services.c")))
 
@@ -255,7 +261,13 @@ test("build.sh replay, ESP32-S3 at ESP-IDF 5.0.9: the chip's component manifest 
         r.calls.filter((c) => c.tool === "idf.py").map((c) => c.args),
         [["-B", join(r.src, "build-esp32s3"), "-DIDF_TARGET=esp32s3", "build"]],
     )
-    t.is(read(r.src, "main/idf_component.yml"), read(fixture, "boards/esp32s3/idf_component.yml"))
+    t.is(
+        read(r.src, "main/idf_component.yml"),
+        read(fixture, "boards/esp32s3/idf_component.yml").replace(
+            "dependencies:\n",
+            'dependencies:\n    espressif/esp32-camera: "==2.0.16"\n',
+        ),
+    )
     t.regex(read(r.src, "main/idf_component.yml"), /espressif\/esp_tinyusb/)
     checkImage(t, r, "seeed_xiao_esp32s3_sense", 0)
 })

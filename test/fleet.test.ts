@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs"
 import { fromRoot } from "../project/paths"
 import { WORLD_DEFAULTS } from "../sim/world/world"
 import { camera, entries, runFleetWorld } from "./helpers/fleet"
-import { runFile } from "./helpers/run"
+import { runFile, scriptFile } from "./helpers/run"
 
 // Many cameras in one world: one clock, a VM and drivers each, the access
 // points (their client limit, DHCP pool) shared.
@@ -147,4 +147,36 @@ test("a camera carried out of range loses its link alone; carried back, it rejoi
         entries(walks, "world", "move-camera").map((e) => e.detail),
         ["to [500, 0]", "to [1, 0]"],
     )
+})
+
+test("every camera of a fleet has its board's sensor: each captures its own frames, on the shared clock", async (t) => {
+    const script = scriptFile(`
+import { camera } from "camscript"
+const cam = new camera.Camera()
+console.log(\`init \${await cam.init({ framesize: "QQVGA" })}\`)
+const f = await cam.capture()
+console.log(\`frame \${f.width}x\${f.height} seq \${f.sequence} at \${f.time}\`)
+await f.release()
+await cam.deinit()
+`)
+    const fleet = await runFleetWorld(
+        {
+            board: "ai_thinker_esp32_cam",
+            accessPoints: [],
+            cameras: [
+                { name: "porch", position: [0, 0] },
+                { name: "garden", position: [10, 0] },
+            ],
+        },
+        { script, timeout: "30s" },
+    )
+    t.is(fleet.outcome, "finished")
+    for (const name of ["porch", "garden"]) {
+        const cam = camera(fleet, name)
+        t.is(cam.script, "finished", cam.error)
+        t.deepEqual(cam.output[0]?.text, "init true")
+        t.regex(cam.output[1]?.text ?? "", /^frame 160x120 seq \d+ at \d+$/)
+        // the camera's own sensor delivered it
+        t.is(entries(cam, "camera", "frame").length, 1)
+    }
 })

@@ -1,4 +1,4 @@
-import { FRAME_HEIGHTS, FRAME_WIDTHS } from "../../src/camera/sizes"
+import { frameHeight, frameWidth } from "../../src/camera/sizes"
 
 // How fast the simulated sensors deliver frames. Each OmniVision sensor
 // reads out in a few window modes, and esp32-camera picks the smallest mode
@@ -54,8 +54,8 @@ export const SENSOR_START_MS = 250
 /** The sensor's frame period at frame size `index`, ms (whole ms: the virtual clock's unit). */
 export function framePeriodMs(sensor: string, index: number): number {
     const modes = MODES[sensor] ?? MODES.OV2640
-    const w = FRAME_WIDTHS[index]
-    const h = FRAME_HEIGHTS[index]
+    const w = frameWidth(index)
+    const h = frameHeight(index)
     const mode = modes.find((m) => w <= m.width && h <= m.height) ?? modes[modes.length - 1]
     return Math.round(1000 / ((mode.fps * XCLK_MHZ) / DATASHEET_XCLK_MHZ))
 }

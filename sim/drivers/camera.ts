@@ -1,12 +1,13 @@
-import { frameBufferBytes, frameMemoryBytes, FRAME_HEIGHTS, FRAME_WIDTHS } from "../../src/camera/sizes"
+import { frameBufferBytes, frameHeight, frameMemoryBytes, frameWidth } from "../../src/camera/sizes"
 import type { Contract } from "../contract"
 import { ContractServer } from "./contract-server"
 import type { Clock } from "../radio/air"
 import type { Timeline } from "../timeline"
 import { encodeJpeg } from "../camera/jpeg"
 import { framePeriodMs, SENSOR_START_MS } from "../camera/timing"
-import { adjust, drawTestCard, NEUTRAL_LOOK, orient, type Look, type Picture } from "../camera/test-card"
-import { imageAt, type SensorConfig } from "../world/sensor"
+import type { Picture } from "../camera/test-card"
+import { renderFrame, sensorLook } from "../camera/render"
+import type { SensorConfig } from "../world/sensor"
 import type { WorldEvent } from "../world/world"
 
 // The simulator's implementation of services/camera.md: esp32-camera over
@@ -96,6 +97,8 @@ export class SimCamera extends ContractServer {
     private flashLevel = 0
     /** start of frame 0 of the current stream, simulated ms */
     private t0 = 0
+    /** the current stream's frame period (a set_config for the next one changes this.period first) */
+    private streamPeriod = 1
     /** frames of earlier starts: sequence numbers count on across starts */
     private sequenceBase = 0
     /** frames of this stream the driver threw away while settling */
@@ -125,8 +128,8 @@ export class SimCamera extends ContractServer {
         private readonly clock: Clock,
         private readonly timeline: Timeline,
         private readonly hardware: CameraHardwareModel,
-        private readonly name: string,
-        private readonly scene: SensorConfig,
+        readonly name: string,
+        readonly scene: SensorConfig,
         private readonly onFrame?: (frame: CapturedFrame) => void,
     ) {
         super(contract, CAMERA_CONTRACT_VERSION)
@@ -228,7 +231,7 @@ export class SimCamera extends ContractServer {
         if (reason !== this.R.None) parts.push(`reason=${this.contract.enumName("Reason", reason)}`)
         if (state === this.S.Ready && this.config)
             parts.push(
-                `${FRAME_WIDTHS[this.config.frameSize]}x${FRAME_HEIGHTS[this.config.frameSize]} ${this.config.fbCount} buffer(s), ${this.period} ms/frame`,
+                `${frameWidth(this.config.frameSize)}x${frameHeight(this.config.frameSize)} ${this.config.fbCount} buffer(s), ${this.period} ms/frame`,
             )
         this.timeline.add("camera", this.contract.enumName("State", state), parts.join(" "))
         // the server's status first (services/camera-server.md): a script that awaited
@@ -281,7 +284,7 @@ export class SimCamera extends ContractServer {
         if (n < this.settleFrames) return undefined
         const sequence = this.sequenceBase + n
         if (this.served?.sequence === sequence) return this.served
-        const [w, h] = [FRAME_WIDTHS[c.frameSize], FRAME_HEIGHTS[c.frameSize]]
+        const [w, h] = [frameWidth(c.frameSize), frameHeight(c.frameSize)]
         const start = this.t0 + n * this.period
         const picture = this.picture(w, h, sequence, start, this.flashLevel > 0, false)
         const bytes = encodeJpeg(picture, this.settings[this.Setting.Quality] ?? c.quality)
@@ -293,7 +296,7 @@ export class SimCamera extends ContractServer {
     private framesBy(t: number): number {
         if (this.state !== this.S.Ready && this.state !== this.S.Starting) return 0
         const end = this.stoppedAtMs !== undefined ? Math.min(t, this.stoppedAtMs) : t
-        return Math.max(0, Math.floor((end - this.t0) / this.period))
+        return Math.max(0, Math.floor((end - this.t0) / this.streamPeriod))
     }
 
     private start() {
@@ -318,6 +321,7 @@ export class SimCamera extends ContractServer {
                     psram === 0 && this.hardware.psramBytes > 0 ? this.R.NoPsram : this.R.OutOfMemory,
                 )
             this.t0 = this.clock.now()
+            this.streamPeriod = this.period
             this.settleFrames = c.settleFrames
             this.held = []
             this.bufferFreeSinceMs = this.t0
@@ -445,9 +449,11 @@ export class SimCamera extends ContractServer {
         let index = 0
         while (used.has(index)) index++
         const sequence = this.sequenceBase + n
-        const [w, h] = [FRAME_WIDTHS[c.frameSize], FRAME_HEIGHTS[c.frameSize]]
+        const [w, h] = [frameWidth(c.frameSize), frameHeight(c.frameSize)]
         const picture = this.picture(w, h, sequence, startMs, flash || this.flashLevel > 0, n < this.settleFrames)
-        const bytes = encodeJpeg(picture, this.settings[this.Setting.Quality] ?? c.quality)
+        // set_sensor Quality changes the running sensor's JPEG quality (services/camera.md)
+        const quality = this.settings[this.Setting.Quality] ?? c.quality
+        const bytes = encodeJpeg(picture, quality)
         this.held.push({ index, sequence, bytes })
         if (c.fbCount === 1) this.bufferFreeSinceMs = Number.POSITIVE_INFINITY
         else this.queueEmptiedAtMs = now
@@ -467,7 +473,7 @@ export class SimCamera extends ContractServer {
             sequence,
             width: w,
             height: h,
-            quality: c.quality,
+            quality,
             exposureStartMs: startMs,
             capturedAtMs: now,
             flash,
@@ -488,27 +494,6 @@ export class SimCamera extends ContractServer {
         return this.held.find((h) => h.index === index && h.sequence === sequence)?.bytes
     }
 
-    private look(flash: boolean, settling: boolean): Look {
-        const s = this.settings
-        const S = this.Setting
-        const manualExposure = s[S.AutoExposure] === 0
-        const manualGain = s[S.AutoGain] === 0
-        // auto exposure aims at the target; manual exposure (0..1200 lines) and gain (0..30) scale the light
-        const exposure =
-            (manualExposure ? (s[S.ExposureValue] ?? 300) / 300 : 1) * (manualGain ? 1 + (s[S.GainValue] ?? 0) / 10 : 1)
-        return {
-            ...NEUTRAL_LOOK,
-            brightness: s[S.Brightness] ?? 0,
-            contrast: s[S.Contrast] ?? 0,
-            saturation: s[S.Saturation] ?? 0,
-            vflip: s[S.VFlip] === 1,
-            hmirror: s[S.HMirror] === 1,
-            exposure,
-            flash,
-            settling,
-        }
-    }
-
     private picture(
         w: number,
         h: number,
@@ -517,22 +502,6 @@ export class SimCamera extends ContractServer {
         flash: boolean,
         settling: boolean,
     ): Picture {
-        const look = this.look(flash, settling)
-        if (this.scene.scene === "test-card")
-            return drawTestCard(w, h, { name: this.name, sequence, timeMs: startMs }, look)
-        const src = imageAt(this.scene.images, startMs).picture
-        const p: Picture = { width: w, height: h, data: new Uint8Array(w * h * 4) }
-        for (let y = 0; y < h; y++)
-            for (let x = 0; x < w; x++) {
-                const k = (Math.floor((y * src.height) / h) * src.width + Math.floor((x * src.width) / w)) * 4
-                const rgb = adjust([src.data[k], src.data[k + 1], src.data[k + 2]], look)
-                const o = (y * w + x) * 4
-                p.data[o] = rgb[0]
-                p.data[o + 1] = rgb[1]
-                p.data[o + 2] = rgb[2]
-                p.data[o + 3] = 255
-            }
-        orient(p, look.hmirror, look.vflip)
-        return p
+        return renderFrame(this, w, h, sequence, startMs, sensorLook(this.settings, flash, settling))
     }
 }

@@ -13,6 +13,12 @@ import type { ClientConfig } from "../world/world"
 import { ESP, Netifs, NETIF_ETH, NETIF_STA } from "./esp-types"
 import { EspWifi, type ApRecord, type WifiEvents } from "./esp-wifi"
 import { firmwareModule, Wasm, type WasmMemory } from "./module"
+import { EspCamera } from "./esp-camera"
+import type { CameraHardwareModel, CapturedFrame } from "../drivers/camera"
+import type { SensorConfig } from "../world/sensor"
+
+/** camera_init's settings (firmware/host/sim/sim.h SIM_CAM_SETTINGS) */
+const CAMERA_SETTINGS = 23
 
 // One simulated board running the firmware's C drivers: one WebAssembly
 // instance of firmware/main/*.c with the ESP-IDF stand-ins, whose imports are
@@ -37,6 +43,7 @@ interface FirmwareServices {
     station?: Contract
     accessPoint?: Contract
     ethernet?: Contract
+    camera?: Contract
 }
 
 export interface Exports {
@@ -117,12 +124,23 @@ export interface FirmwareBoardOptions {
     ethernetHardware?: EthernetHardware
     /** with services.accessPoint: the world's phones and laptops */
     clients?: ClientConfig[]
+    /** with services.camera: the world's sensor behind the board's wiring */
+    camera?: FirmwareCameraHardware
+}
+
+/** The camera the C's esp32-camera calls reach (sim/firmware/esp-camera.ts). */
+export interface FirmwareCameraHardware {
+    hardware: CameraHardwareModel
+    name: string
+    scene: SensorConfig
+    onFrame?: (frame: CapturedFrame) => void
 }
 
 export class FirmwareBoard {
     readonly wifi: EspWifi
     readonly eth?: EspEth
     readonly softAp?: EspSoftAp
+    readonly camera?: EspCamera
     readonly netifs = new Netifs()
     readonly servers: FirmwareService[] = []
     private readonly exports: Exports
@@ -171,6 +189,18 @@ export class FirmwareBoard {
                 derivedMac(options.mac, 3), // ESP_MAC_ETH: the base MAC + 3
             )
         }
+        if (options.services.camera && options.camera) {
+            const c = options.camera
+            this.camera = new EspCamera(
+                options.clock,
+                options.timeline,
+                c.hardware,
+                c.name,
+                c.scene,
+                (ms) => this.schedule(ms),
+                c.onFrame,
+            )
+        }
         const instance = new Wasm.Instance(firmwareModule(), this.imports(options))
         this.exports = instance.exports as unknown as Exports
         this.exports._initialize()
@@ -181,6 +211,7 @@ export class FirmwareBoard {
         if (s.station) ((flags |= 1), order.push(s.station))
         if (s.accessPoint) ((flags |= 2), order.push(s.accessPoint))
         if (s.ethernet) ((flags |= 4), order.push(s.ethernet))
+        if (s.camera && this.camera) ((flags |= 8), order.push(s.camera))
         this.exports.sim_init(flags)
         const count = this.exports.sim_service_count()
         for (let i = 0; i < count; i++) {
@@ -227,7 +258,8 @@ export class FirmwareBoard {
         this.schedule(0)
     }
 
-    private schedule(ms: number) {
+    /** A main-loop pass in `ms` (sooner passes stay). */
+    schedule(ms: number) {
         if (this.disposed) return
         const at = this.clock.now() + ms
         if (this.timer !== undefined && this.timerAt <= at) return
@@ -513,7 +545,44 @@ export class FirmwareBoard {
                 this.view().setUint32(fullOut, r.full ? 1 : 0, true)
                 return r.err
             },
-            gpio_set_level: (pin: number, level: number) => this.eth?.setGpio(pin, level),
+            gpio_set_level: (pin: number, level: number) => {
+                if (this.camera && o.camera && pin === o.camera.hardware.flashPin)
+                    return this.camera.setFlash(level !== 0)
+                this.eth?.setGpio(pin, level)
+            },
+
+            camera_init: (ptr: number) => {
+                if (!this.camera) return ESP.ERR_NOT_SUPPORTED
+                const v = new Int32Array(this.exports.memory.buffer, ptr, CAMERA_SETTINGS)
+                return this.camera.init({
+                    pins: [...v.subarray(0, 16)],
+                    xclkHz: v[16],
+                    pixelFormat: v[17],
+                    frameSize: v[18],
+                    jpegQuality: v[19],
+                    fbCount: v[20],
+                    fbLocation: v[21],
+                    grabMode: v[22],
+                })
+            },
+            camera_deinit: () => this.camera?.deinit() ?? ESP.ERR_INVALID_STATE,
+            camera_available: () => (this.camera?.available() ? 1 : 0),
+            // sim_fb_t: index, length, width, height, format, timestamp sec, usec (u32 each)
+            camera_take: (ptr: number) => {
+                const r = this.camera?.take()
+                if (!r) return 0
+                const us = Math.round(r.timestampMs * 1000)
+                const words = [r.index, r.length, r.width, r.height, r.format, Math.floor(us / 1e6), us % 1e6]
+                const v = this.view()
+                words.forEach((w, i) => v.setUint32(ptr + 4 * i, w, true))
+                return 1
+            },
+            camera_give: (index: number) => this.camera?.give(index),
+            camera_give_all: () => this.camera?.giveAll(),
+            camera_sensor_pid: () => this.camera?.sensorPid() ?? 0,
+            camera_sensor_set: (setting: number, value: number) =>
+                this.camera?.sensorSet(setting, value) ?? ESP.ERR_INVALID_STATE,
+            psram_size: () => this.camera?.psramBytes() ?? 0,
         }
         // printf's stdout plumbing is linked but never used: no file descriptors
         const wasi = {

@@ -2,17 +2,19 @@ import type { BoardInfo } from "../../project/boards"
 import { loadContract } from "../contract"
 import type { Air, Clock } from "../radio/air"
 import type { Timeline } from "../timeline"
-import { FirmwareBoard, type FirmwareService } from "./board"
+import { FirmwareBoard, type FirmwareCameraHardware, type FirmwareService } from "./board"
+import { FirmwareCameraView } from "./camera-view"
 import { FirmwareStationView } from "./station-view"
 import { FirmwareEthernetView } from "./ethernet-view"
 import { FirmwareAccessPointView } from "./access-point-view"
 import type { ClientConfig } from "../world/world"
 import type { Wire } from "../wired/wire"
 
-// `--driver firmware`: the board's network drivers are the firmware's C
+// `--driver firmware`: the board's drivers are the firmware's C
 // (firmware/main/*.c) in one WebAssembly instance. Which services exist
 // follows the board's interfaces, as for the model drivers: the station and
-// the access point on boards with Wi-Fi, Ethernet on boards with a port.
+// the access point on boards with Wi-Fi, Ethernet on boards with a port,
+// the camera on boards with a sensor.
 
 export type DriverKind = "model" | "firmware"
 export const DRIVER_KINDS: DriverKind[] = ["model", "firmware"]
@@ -27,6 +29,8 @@ export interface FirmwareDriversOptions {
     clients: ClientConfig[]
     /** the camera's base MAC */
     mac: string
+    /** the board's camera and the world's sensor (boards with a camera) */
+    camera?: FirmwareCameraHardware
     onLog?: (line: string) => void
 }
 
@@ -35,6 +39,7 @@ export class FirmwareDrivers {
     readonly station?: FirmwareStationView
     readonly lan?: FirmwareEthernetView
     readonly accessPoint?: FirmwareAccessPointView
+    readonly camera?: FirmwareCameraView
     /** the servers to put on the bus */
     readonly servers: FirmwareService[]
 
@@ -45,12 +50,19 @@ export class FirmwareDrivers {
         const hardware = o.board.camscript?.ethernet
         const ethernetContract =
             o.board.interfaces.includes("lan") && hardware ? loadContract("ethernet.md") : undefined
+        const cameraContract = o.camera ? loadContract("camera.md") : undefined
         this.board = new FirmwareBoard({
             air: o.air,
             clock: o.clock,
             timeline: o.timeline,
             mac: o.mac,
-            services: { station: stationContract, accessPoint: accessPointContract, ethernet: ethernetContract },
+            services: {
+                station: stationContract,
+                accessPoint: accessPointContract,
+                ethernet: ethernetContract,
+                camera: cameraContract,
+            },
+            camera: o.camera,
             clients: o.clients,
             wire: o.wire,
             ethernetHardware: hardware,
@@ -71,6 +83,11 @@ export class FirmwareDrivers {
         const ethernetServer = this.board.server(ethernetContract)
         if (ethernetContract && ethernetServer)
             this.lan = new FirmwareEthernetView(ethernetContract, ethernetServer, o.timeline)
+        const cameraServer = this.board.server(cameraContract)
+        if (cameraContract && cameraServer && this.board.camera)
+            this.camera = new FirmwareCameraView(cameraContract, cameraServer, o.timeline, this.board.camera, () =>
+                o.clock.now(),
+            )
     }
 
     dispose() {

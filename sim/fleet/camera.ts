@@ -1,7 +1,8 @@
 import { createProxyBridge, JDBus, JDServerServiceProvider } from "../jacdac"
 import type { BoardInfo } from "../../project/boards"
-import { type CompiledScript, TOP_LEVEL_DONE_PANIC } from "../../compiler/compile"
+import { CAMERA_PIN_ORDER, type CompiledScript, TOP_LEVEL_DONE_PANIC } from "../../compiler/compile"
 import { loadContract } from "../contract"
+import { SimCamera } from "../drivers/camera"
 import { ethernetMac, SimEthernet } from "../drivers/ethernet"
 import { accessPointMac, SimAccessPoint } from "../drivers/wifi-access-point"
 import { SimWifiStation } from "../drivers/wifi-station"
@@ -124,11 +125,29 @@ export class FleetCamera {
                   site.world.clients,
               )
             : undefined
+        // the board's sensor, showing this camera's test card (named after it), as a single run's camera
+        const cam = this.board.camscript?.camera
+        const sensor =
+            cam && cam.sensor !== null
+                ? new SimCamera(
+                      loadContract("camera.md"),
+                      power,
+                      this.timeline,
+                      {
+                          sensor: cam.sensor,
+                          pins: CAMERA_PIN_ORDER.map((signal) => cam.pins[signal]),
+                          flashPin: cam.flashPin ?? -1,
+                          psramBytes: this.board.camscript.psramBytes,
+                      },
+                      this.config.name,
+                      view.camera.sensor,
+                  )
+                : undefined
         const bus = new JDBus([], { client: false, disableRoleManager: true } as ConstructorParameters<typeof JDBus>[1])
         bus.addServiceProvider(
             new JDServerServiceProvider(
                 `camscript-${this.name}`,
-                [station, accessPoint, lan].filter((s) => s !== undefined),
+                [station, accessPoint, lan, sensor].filter((s) => s !== undefined),
             ),
         )
         const routes = (): Route[] => {

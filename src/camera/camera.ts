@@ -18,11 +18,7 @@ import { CameraLink, cameraLink } from "./link"
 import { CameraServer, serverBuffers, ServeOptions, serveConfig, startServing } from "./server"
 import { CAPTURE_TIMEOUT_MS } from "./timing"
 import { CameraChange, FAILED, OFF, READY, reasonText, reasonWord, stateWord } from "./reasons"
-import { FRAME_SIZE_NAMES, frameSizeIndex, largestSize, maxBuffers, SENSOR_NAMES } from "./sizes"
-
-const Setting = ds.CamCameraSensorSetting
-const Result = ds.CamCameraCaptureResult
-const Grab = ds.CamCameraGrabMode
+import { frameSizeIndex, frameSizeName, largestSize, maxBuffers, sensorNames } from "./sizes"
 
 /** What the camera starts with, and what config() changes. Every key is optional. */
 export interface CameraOptions {
@@ -60,23 +56,33 @@ export interface CaptureOptions {
     flash?: boolean
 }
 
-const SENSOR_KEYS = [
-    "brightness",
-    "contrast",
-    "saturation",
-    "vflip",
-    "hmirror",
-    "auto_exposure",
-    "exposure",
-    "auto_gain",
-    "gain",
-    "whitebalance",
-    "wb_mode",
-]
-const OPTION_KEYS = ["framesize", "quality", "fb_count", ...SENSOR_KEYS]
-const CAPTURE_KEYS = ["mode", "flash"]
+// The key lists are built on each call, not held in module-level arrays:
+// the image holds this module whether or not a script uses the camera, and a
+// module-level array would take heap from every script (src/camera/sizes.ts).
+function sensorKeys(): string[] {
+    return [
+        "brightness",
+        "contrast",
+        "saturation",
+        "vflip",
+        "hmirror",
+        "auto_exposure",
+        "exposure",
+        "auto_gain",
+        "gain",
+        "whitebalance",
+        "wb_mode",
+    ]
+}
+function optionKeys(): string[] {
+    const keys = ["framesize", "quality", "fb_count"]
+    for (const k of sensorKeys()) keys.push(k)
+    return keys
+}
 /** config() reads these besides the options */
-const READ_KEYS = ["sensor", "psram", "flash_pin", "flash"]
+function readKeys(): string[] {
+    return ["sensor", "psram", "flash_pin", "flash"]
+}
 
 /** The default JPEG quality: what Arduino's CameraWebServer starts with (lower is better). */
 export const DEFAULT_QUALITY = 12
@@ -87,6 +93,8 @@ export const DEFAULT_FRAMESIZE = "VGA"
  * Thrown by capture() when the camera cannot deliver: it failed (probe
  * failed, no PSRAM, brownout, sensor not responding) or is not ready.
  * `reason` is status("reason") at that moment.
+ *
+ * @devsWhenUsed (its methods enter the image's prototypes only when called: none for a script without the camera)
  */
 export class CameraError extends Error {
     reason: string
@@ -102,28 +110,33 @@ function settingOf(key: string, v: any, what: string): number[] {
     const at = `${what}: ${key}`
     if (key === "brightness" || key === "contrast" || key === "saturation") {
         checkLevel(v, at)
-        const s = key === "brightness" ? Setting.Brightness : key === "contrast" ? Setting.Contrast : Setting.Saturation
+        const s =
+            key === "brightness"
+                ? ds.CamCameraSensorSetting.Brightness
+                : key === "contrast"
+                  ? ds.CamCameraSensorSetting.Contrast
+                  : ds.CamCameraSensorSetting.Saturation
         return [s, v]
     }
     if (key === "exposure") {
         checkExposure(v, at)
-        return [Setting.ExposureValue, v]
+        return [ds.CamCameraSensorSetting.ExposureValue, v]
     }
     if (key === "gain") {
         checkGain(v, at)
-        return [Setting.GainValue, v]
+        return [ds.CamCameraSensorSetting.GainValue, v]
     }
     if (key === "wb_mode") {
         checkWbMode(v, at)
-        return [Setting.WhiteBalanceMode, v]
+        return [ds.CamCameraSensorSetting.WhiteBalanceMode, v]
     }
     checkFlag(v, at)
     const flag = v ? 1 : 0
-    if (key === "vflip") return [Setting.VFlip, flag]
-    if (key === "hmirror") return [Setting.HMirror, flag]
-    if (key === "auto_exposure") return [Setting.AutoExposure, flag]
-    if (key === "auto_gain") return [Setting.AutoGain, flag]
-    return [Setting.WhiteBalance, flag]
+    if (key === "vflip") return [ds.CamCameraSensorSetting.VFlip, flag]
+    if (key === "hmirror") return [ds.CamCameraSensorSetting.HMirror, flag]
+    if (key === "auto_exposure") return [ds.CamCameraSensorSetting.AutoExposure, flag]
+    if (key === "auto_gain") return [ds.CamCameraSensorSetting.AutoGain, flag]
+    return [ds.CamCameraSensorSetting.WhiteBalance, flag]
 }
 
 /**
@@ -133,6 +146,8 @@ function settingOf(key: string, v: any, what: string): number[] {
  * exposure started after the call. Reads are synchronous; anything that
  * talks to the driver is async. Misuse throws at once; a failure of the
  * camera is a state with a reason (status(), on_change).
+ *
+ * @devsWhenUsed (its methods enter the image's prototypes only when called: none for a script without the camera)
  */
 export class Camera {
     private readonly link: CameraLink
@@ -170,9 +185,9 @@ export class Camera {
     private take(options: any, what: string) {
         if (typeof options !== "object" || options === null || Array.isArray(options))
             throw new Error(
-                `${what}: expected an object of settings (${OPTION_KEYS.join(", ")}), got ${describe(options)}`,
+                `${what}: expected an object of settings (${optionKeys().join(", ")}), got ${describe(options)}`,
             )
-        checkKeys(what, options, OPTION_KEYS)
+        checkKeys(what, options, optionKeys())
         const psram = this.psram()
         let count = this.fbCount
         if (options.fb_count !== undefined) {
@@ -187,9 +202,9 @@ export class Camera {
         let size = this.framesize
         if (options.framesize !== undefined)
             size = checkFrameSize(options.framesize, `${what}: framesize`, this.link.wiring.sensor, psram, count)
-        else checkFrameSize(FRAME_SIZE_NAMES[size], `${what}: framesize`, this.link.wiring.sensor, psram, count)
+        else checkFrameSize(frameSizeName(size), `${what}: framesize`, this.link.wiring.sensor, psram, count)
         const settings: number[][] = []
-        for (const k of SENSOR_KEYS) if (options[k] !== undefined) settings.push(settingOf(k, options[k], what))
+        for (const k of sensorKeys()) if (options[k] !== undefined) settings.push(settingOf(k, options[k], what))
         // all checked: now apply
         this.fbCount = count
         this.framesize = size
@@ -244,16 +259,16 @@ export class Camera {
     // @ts-ignore see network's Nic.ifconfig: a read runs synchronously
     async config(arg: any): any {
         if (typeof arg === "string") {
-            if (arg === "framesize") return FRAME_SIZE_NAMES[this.framesize]
+            if (arg === "framesize") return frameSizeName(this.framesize)
             if (arg === "quality") return this.quality
             if (arg === "fb_count") return this.fbCount
             if (arg === "sensor") return this.link.wiring.sensor
             if (arg === "psram") return this.psram()
             if (arg === "flash_pin") return this.link.wiring.flashPin
             if (arg === "flash") return this.flashLevel
-            if (OPTION_KEYS.indexOf(arg) >= 0) return this.values[arg]
+            if (optionKeys().indexOf(arg) >= 0) return this.values[arg]
             throw new Error(
-                `config(): unknown key ${describe(arg)}; allowed: ${OPTION_KEYS.join(", ")}, ${READ_KEYS.join(", ")}`,
+                `config(): unknown key ${describe(arg)}; allowed: ${optionKeys().join(", ")}, ${readKeys().join(", ")}`,
             )
         }
         const restart =
@@ -273,7 +288,7 @@ export class Camera {
             return
         }
         for (const s of settings) await this.link.sensorSetting(s[0], s[1])
-        if (this.quality !== quality) await this.link.sensorSetting(Setting.Quality, this.quality)
+        if (this.quality !== quality) await this.link.sensorSetting(ds.CamCameraSensorSetting.Quality, this.quality)
     }
 
     /** The largest frame size this board allows with `fb_count` buffers (default: the current count). */
@@ -281,7 +296,7 @@ export class Camera {
         const count = fb_count ?? this.fbCount
         checkFbCount(count, "largest(): fb_count", this.psram())
         const best = largestSize(this.link.wiring.sensor, this.psram(), count)
-        return best < 0 ? "" : FRAME_SIZE_NAMES[best]
+        return best < 0 ? "" : frameSizeName(best)
     }
 
     private requireFlash(what: string) {
@@ -307,14 +322,14 @@ export class Camera {
      *   CameraError when the camera is not ready or stops delivering
      */
     async capture(options?: CaptureOptions): Promise<Frame> {
-        let mode = Grab.Fresh
+        let mode = ds.CamCameraGrabMode.Fresh
         let flash = false
         if (options !== undefined) {
             if (typeof options !== "object" || options === null)
                 throw new Error(`capture(): expected { mode, flash }, got ${describe(options)}`)
-            checkKeys("capture()", options, CAPTURE_KEYS)
+            checkKeys("capture()", options, ["mode", "flash"])
             if (options.mode !== undefined) {
-                if (options.mode === "latest") mode = Grab.Latest
+                if (options.mode === "latest") mode = ds.CamCameraGrabMode.Latest
                 else if (options.mode !== "fresh")
                     throw new Error(`capture(): mode must be "fresh" or "latest", got ${describe(options.mode)}`)
             }
@@ -349,15 +364,16 @@ export class Camera {
                 `capture(): the camera driver did not answer in ${CAPTURE_TIMEOUT_MS} ms`,
                 "sensor-not-responding",
             )
-        if (a.result === Result.Ok) {
+        if (a.result === ds.CamCameraCaptureResult.Ok) {
             link.held++
             return new Frame(link, a)
         }
-        if (a.result === Result.NoFreeBuffer)
+        if (a.result === ds.CamCameraCaptureResult.NoFreeBuffer)
             throw new Error(`capture(): every frame buffer is held by frames not released; await frame.release() first`)
-        const reason = a.result === Result.Timeout ? ds.CamCameraReason.SensorNotResponding : link.reason
+        const reason =
+            a.result === ds.CamCameraCaptureResult.Timeout ? ds.CamCameraReason.SensorNotResponding : link.reason
         throw new CameraError(
-            `capture(): no frame: the camera is ${(link.state as number) === FAILED || a.result === Result.Timeout ? "failed" : stateWord(link.state)} (${reasonWord(reason)}): ${reasonText(reason)}`,
+            `capture(): no frame: the camera is ${(link.state as number) === FAILED || a.result === ds.CamCameraCaptureResult.Timeout ? "failed" : stateWord(link.state)} (${reasonWord(reason)}): ${reasonText(reason)}`,
             reasonWord(reason),
         )
     }
@@ -405,7 +421,7 @@ export class Camera {
         if (param === "reason") return reasonWord(link.reason)
         if (param === "detail") return reasonText(link.reason)
         if (param === "held") return link.held
-        if (param === "sensor") return link.sensorFound > 0 ? SENSOR_NAMES[link.sensorFound - 1] : ""
+        if (param === "sensor") return link.sensorFound > 0 ? sensorNames()[link.sensorFound - 1] : ""
         if (param === "psram") return link.psramKb * 1024
         throw new Error(
             `status(): unknown parameter ${describe(param)}; allowed: "reason", "detail", "held", "sensor", "psram"`,

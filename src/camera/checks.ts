@@ -8,7 +8,8 @@ import * as L from "../limits"
 import { describe } from "../network/credentials"
 import { checkWhole } from "../network/ranges"
 import {
-    FRAME_SIZE_NAMES,
+    frameSizeName,
+    frameSizeNames,
     frameBufferBytes,
     frameMemoryBytes,
     frameSizeIndex,
@@ -33,17 +34,17 @@ export function psramText(bytes: number): string {
  */
 export function checkFrameSize(v: any, what: string, sensor: string, psramBytes: number, count: number): number {
     const i = frameSizeIndex(v)
-    if (i < 0) throw new Error(`${what} must be a frame size name (${FRAME_SIZE_NAMES.join(", ")}), got ${describe(v)}`)
+    if (i < 0) throw new Error(`${what} must be a frame size name (${frameSizeNames().join(", ")}), got ${describe(v)}`)
     if (sizeFits(i, sensor, psramBytes, count)) return i
     const best = largestSize(sensor, psramBytes, count)
     const buffers = `${count} buffer${count === 1 ? "" : "s"}`
     const largest =
         best < 0
             ? `no frame size fits ${buffers}`
-            : `the largest with ${buffers} is ${FRAME_SIZE_NAMES[best]} (${sizeText(best)})`
+            : `the largest with ${buffers} is ${frameSizeName(best)} (${sizeText(best)})`
     const why =
         i > sensorMaxSize(sensor)
-            ? `the ${sensor} delivers at most ${FRAME_SIZE_NAMES[sensorMaxSize(sensor)]}`
+            ? `the ${sensor} delivers at most ${frameSizeName(sensorMaxSize(sensor))}`
             : `${buffers} of ${frameBufferBytes(i)} bytes do not fit`
     throw new Error(
         `${what} ${v} (${sizeText(i)}) is too large for this board (${sensor}, ${psramText(psramBytes)}): ${why}; ${largest}`,

@@ -10,6 +10,8 @@ import type { CameraLink, FrameAnswer } from "./link"
  * released: its buffer stays taken until `release()` (or deinit(), or a
  * new init()). A script that holds every buffer gets an error from the next
  * capture(), never a hang.
+ *
+ * @devsWhenUsed (its methods enter the image's prototypes only when called: none for a script without the camera)
  */
 export class Frame {
     /** pixels */

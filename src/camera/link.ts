@@ -15,8 +15,6 @@ export const CAMERA_CONTRACT_VERSION = 1
 /** A capture is answered within the driver's own timeout plus this. */
 export const CAPTURE_ANSWER_MS = CAPTURE_TIMEOUT_MS + DRIVER_ANSWER_MS
 
-const Result = ds.CamCameraCaptureResult
-
 /** A `frame` event as received: the contract's fields, and when it came. */
 export interface FrameAnswer {
     request: number
@@ -38,6 +36,7 @@ export interface StartConfig {
     fbCount: number
 }
 
+/** @devsWhenUsed (its methods enter the image's prototypes only when called: none for a script without the camera) */
 export class CameraLink {
     readonly driver: ds.CamCamera
     readonly wiring: CameraWiring
@@ -118,7 +117,7 @@ export class CameraLink {
         }
         if (this.waiting.indexOf(a.request) < 0) {
             // its capture() gave up: a frame nobody will release goes back at once
-            if (a.result === Result.Ok) this.sendRelease(a.sequence, a.index)
+            if (a.result === ds.CamCameraCaptureResult.Ok) this.sendRelease(a.sequence, a.index)
             return
         }
         this.answers.push(a)

@@ -5,15 +5,15 @@
 import { Camera, CameraError } from "./camera"
 import { Frame } from "./frame"
 import { CameraServer } from "./server"
-import { FRAME_SIZE_NAMES } from "./sizes"
+import { frameSizeNames } from "./sizes"
 
 export const camera = {
     Camera: Camera,
     CameraError: CameraError,
     Frame: Frame,
     CameraServer: CameraServer,
-    /** every frame size name, in esp32-camera's order (smallest sensors' first) */
-    FRAME_SIZES: FRAME_SIZE_NAMES,
+    /** every frame size name, in esp32-camera's order (smallest sensors' first); built when asked */
+    frame_sizes: frameSizeNames,
     QQVGA: "QQVGA",
     QCIF: "QCIF",
     HQVGA: "HQVGA",

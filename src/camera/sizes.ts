@@ -4,71 +4,113 @@
 
 import * as L from "../limits"
 
+// Every table here is built on first use and kept from then on (the
+// `let` caches below): a module-level array literal is allocated on the
+// VM's heap when the image starts, and the image holds the camera module
+// whether or not a script uses it; a script that never touches the camera
+// must not pay for its tables (test/camera-heap.test.ts, "a script without
+// the camera").
+
+let names: string[] | undefined
+let widths: number[] | undefined
+let heights: number[] | undefined
+let sensors: string[] | undefined
+
+/** How many frame sizes esp32-camera names (FRAMESIZE_INVALID's value). */
+export const FRAME_SIZE_COUNT = 25
+
 /**
  * esp32-camera's frame sizes, in its `framesize_t` order (driver/include/
  * sensor.h), named as there without FRAMESIZE_. The index is the contract's
  * FrameSize value (services/camera.md).
  */
-export const FRAME_SIZE_NAMES = [
-    "96X96",
-    "QQVGA",
-    "128X128",
-    "QCIF",
-    "HQVGA",
-    "240X240",
-    "QVGA",
-    "320X320",
-    "CIF",
-    "HVGA",
-    "VGA",
-    "SVGA",
-    "XGA",
-    "HD",
-    "SXGA",
-    "UXGA",
-    "FHD",
-    "P_HD",
-    "P_3MP",
-    "QXGA",
-    "QHD",
-    "WQXGA",
-    "P_FHD",
-    "QSXGA",
-    "5MP",
-]
-export const FRAME_WIDTHS = [
-    96, 160, 128, 176, 240, 240, 320, 320, 400, 480, 640, 800, 1024, 1280, 1280, 1600, 1920, 720, 864, 2048, 2560, 2560,
-    1080, 2560, 2592,
-]
-export const FRAME_HEIGHTS = [
-    96, 120, 128, 144, 176, 240, 240, 320, 296, 320, 480, 600, 768, 720, 1024, 1200, 1080, 1280, 1536, 1536, 1440, 1600,
-    1920, 1920, 1944,
-]
+export function frameSizeNames(): string[] {
+    if (!names)
+        names = [
+            "96X96",
+            "QQVGA",
+            "128X128",
+            "QCIF",
+            "HQVGA",
+            "240X240",
+            "QVGA",
+            "320X320",
+            "CIF",
+            "HVGA",
+            "VGA",
+            "SVGA",
+            "XGA",
+            "HD",
+            "SXGA",
+            "UXGA",
+            "FHD",
+            "P_HD",
+            "P_3MP",
+            "QXGA",
+            "QHD",
+            "WQXGA",
+            "P_FHD",
+            "QSXGA",
+            "5MP",
+        ]
+    return names
+}
+
+/** The name of frame size `index` ("VGA"). */
+export function frameSizeName(index: number): string {
+    return frameSizeNames()[index]
+}
+
+/** Width in pixels of frame size `index` (esp32-camera's resolution[] table, driver/sensor.c). */
+export function frameWidth(index: number): number {
+    if (!widths)
+        widths = [
+            96, 160, 128, 176, 240, 240, 320, 320, 400, 480, 640, 800, 1024, 1280, 1280, 1600, 1920, 720, 864, 2048,
+            2560, 2560, 1080, 2560, 2592,
+        ]
+    return widths[index]
+}
+
+/** Height in pixels of frame size `index`. */
+export function frameHeight(index: number): number {
+    if (!heights)
+        heights = [
+            96, 120, 128, 144, 176, 240, 240, 320, 296, 320, 480, 600, 768, 720, 1024, 1200, 1080, 1280, 1536, 1536,
+            1440, 1600, 1920, 1920, 1944,
+        ]
+    return heights[index]
+}
 
 /** Sensors camscript drives, with the contract's Sensor numbers (1, 2, 3). */
-export const SENSOR_NAMES = ["OV2640", "OV3660", "OV5640"]
+export function sensorNames(): string[] {
+    if (!sensors) sensors = ["OV2640", "OV3660", "OV5640"]
+    return sensors
+}
+
 /**
  * The largest frame size of each sensor, as esp32-camera's sensor table has
  * it (driver/sensor.c: OV2640 UXGA, OV3660 QXGA, OV5640 QSXGA); sizes are
  * compared in framesize_t order, as esp_camera_init does.
  */
-const SENSOR_MAX_SIZE = [15, 19, 23]
+function sensorMaxSizeAt(i: number): number {
+    return i === 0 ? 15 : i === 1 ? 19 : 23
+}
 
 /** The frame size's index, or -1 for a name that is not one. */
 export function frameSizeIndex(name: any): number {
     if (typeof name !== "string") return -1
-    return FRAME_SIZE_NAMES.indexOf(name)
+    return frameSizeNames().indexOf(name)
 }
 
 /** The contract's Sensor number of a sensor name (0 for none or unknown). */
 export function sensorCode(name: string): number {
-    return SENSOR_NAMES.indexOf(name) + 1
+    return sensorNames().indexOf(name) + 1
 }
 
 /** The largest frame size index `sensor` (a name) delivers; -1 for none. */
 export function sensorMaxSize(sensor: string): number {
-    const i = SENSOR_NAMES.indexOf(sensor)
-    return i < 0 ? -1 : SENSOR_MAX_SIZE[i]
+    const i = sensorNames().indexOf(sensor)
+    return i < 0 ? -1 : sensorMaxSizeAt(i)
 }
 
 /**
@@ -77,7 +119,7 @@ export function sensorMaxSize(sensor: string): number {
  * height / 5).
  */
 export function frameBufferBytes(index: number): number {
-    return Math.floor((FRAME_WIDTHS[index] * FRAME_HEIGHTS[index]) / 5)
+    return Math.floor((frameWidth(index) * frameHeight(index)) / 5)
 }
 
 /** Memory for frame buffers: PSRAM less what is left to others, or one small buffer in internal RAM. */
@@ -103,14 +145,14 @@ export function sizeFits(index: number, sensor: string, psramBytes: number, coun
  */
 export function largestSize(sensor: string, psramBytes: number, count: number): number {
     let best = -1
-    for (let i = 0; i < FRAME_SIZE_NAMES.length; i++) {
+    for (let i = 0; i < FRAME_SIZE_COUNT; i++) {
         if (!sizeFits(i, sensor, psramBytes, count)) continue
-        if (best < 0 || FRAME_WIDTHS[i] * FRAME_HEIGHTS[i] >= FRAME_WIDTHS[best] * FRAME_HEIGHTS[best]) best = i
+        if (best < 0 || frameWidth(i) * frameHeight(i) >= frameWidth(best) * frameHeight(best)) best = i
     }
     return best
 }
 
 /** "640x480" */
 export function sizeText(index: number): string {
-    return `${FRAME_WIDTHS[index]}x${FRAME_HEIGHTS[index]}`
+    return `${frameWidth(index)}x${frameHeight(index)}`
 }

@@ -2,6 +2,7 @@
 // camscript services: the default event loop, then each service's init.
 // The simulator picks which services the board has.
 
+#include "cam_camera.h"
 #include "cam_wifi_access_point.h"
 #include "cam_wifi_station.h"
 #include "esp_event.h"
@@ -10,6 +11,7 @@
 #define SIM_WITH_STATION 1
 #define SIM_WITH_ACCESS_POINT 2
 #define SIM_WITH_ETHERNET 4
+#define SIM_WITH_CAMERA 8
 
 #ifdef SIM_WITH_ETHERNET_DRIVER
 #include "cam_ethernet.h"
@@ -25,4 +27,6 @@ SIM_EXPORT(sim_init) void sim_init(uint32_t services) {
     if (services & SIM_WITH_ETHERNET)
         cam_ethernet_init();
 #endif
+    if (services & SIM_WITH_CAMERA)
+        cam_camera_init();
 }

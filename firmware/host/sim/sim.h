@@ -112,6 +112,44 @@ SIM_IMPORT(eth_uninstall) int sim_eth_uninstall(uint32_t handle);
 SIM_IMPORT(eth_speed) int sim_eth_speed(uint32_t handle, uint32_t *mbps, uint32_t *full_duplex);
 SIM_IMPORT(gpio_set_level) void sim_gpio_set_level(int32_t pin, uint32_t level);
 
+// ---- esp32-camera (esp_camera_*, esp_psram_*): sim/firmware/esp-camera.ts
+// camera_init's settings: SIM_CAM_* below (int32 each), camera_config_t's
+// fields; the simulator probes the board's sensor with them and allocates
+// the buffers as esp32-camera's cam_hal.c does. Returns esp_err_t.
+#define SIM_CAM_PIN_PWDN 0 // .. 15: services/camera.md set_pins order
+#define SIM_CAM_XCLK_HZ 16
+#define SIM_CAM_PIXEL_FORMAT 17
+#define SIM_CAM_FRAME_SIZE 18
+#define SIM_CAM_JPEG_QUALITY 19
+#define SIM_CAM_FB_COUNT 20
+#define SIM_CAM_FB_LOCATION 21
+#define SIM_CAM_GRAB_MODE 22
+#define SIM_CAM_SETTINGS 23
+SIM_IMPORT(camera_init) int sim_camera_init(const int32_t *settings);
+SIM_IMPORT(camera_deinit) int sim_camera_deinit(void);
+SIM_IMPORT(camera_available) uint32_t sim_camera_available(void);
+// The next filled buffer, as a sim_fb_t; 0 when there is none now.
+SIM_IMPORT(camera_take) uint32_t sim_camera_take(void *record);
+SIM_IMPORT(camera_give) void sim_camera_give(uint32_t index);
+SIM_IMPORT(camera_give_all) void sim_camera_give_all(void);
+// the sensor's product id (camera_pid_t)
+SIM_IMPORT(camera_sensor_pid) uint32_t sim_camera_sensor_pid(void);
+// one sensor_t setter: the contract's SensorSetting number, and the value
+SIM_IMPORT(camera_sensor_set) int sim_camera_sensor_set(uint32_t setting, int32_t value);
+SIM_IMPORT(psram_size) uint32_t sim_psram_size(void);
+
+// A filled frame buffer (written by the simulator); the JPEG bytes stay in
+// the simulator's memory (sim/firmware/esp-camera.ts), by index.
+typedef struct {
+    uint32_t index;
+    uint32_t length;
+    uint32_t width;
+    uint32_t height;
+    uint32_t format;
+    uint32_t timestamp_sec;
+    uint32_t timestamp_usec;
+} sim_fb_t; // 28 bytes
+
 // A scan record or the associated AP, flat (written by the simulator).
 typedef struct {
     uint8_t bssid[6];
