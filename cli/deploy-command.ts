@@ -11,11 +11,12 @@ import { checkImageBoard, checkImageForRuntime, storeShare } from "../usb/image-
 import { loadBoard } from "../project/boards"
 import { runtimeFor } from "../project/runtime"
 import { parseForDuration } from "./monitor-command"
+import { crashSummary } from "../usb/restarts"
 
 export const deployCommand: Command = {
     name: "deploy",
     summary: "put a script (or a built .devs image) on the board over USB",
-    usage: `usage: camscript deploy <script.ts | file.devs> [--port DEVICE] [--board ID] [--firmware camscript|stock] [--secret KEY=VALUE]... [--monitor] [--for DURATION]
+    usage: `usage: camscript deploy <script.ts | file.devs> [--port DEVICE] [--board ID] [--firmware camscript|stock] [--secret KEY=VALUE]... [--monitor [--for DURATION] [--timestamps]]
 
 Builds <script.ts> for the board (or takes a built image) and deploys it over
 USB through the board's DeviceScript manager: skipped when the board already
@@ -30,8 +31,11 @@ image streamed, the program started again and its hash checked.
   --secret KEY=VALUE  write a setting to the board after the upload, before the
                    program starts (it reads it with settings.get("KEY")); repeatable;
                    added to the devicescript.json "secrets" file's. Never in the image
-  --monitor        then follow the board's console, as \`camscript monitor\`
+  --monitor        then follow the board's console, as \`camscript monitor\`: each
+                   restart marked with its cause; exit 1 when the program crashed
+                   while watched
   --for DURATION   with --monitor: stop following after DURATION (e.g. 30s)
+  --timestamps     with --monitor: each line stamped with the seconds since the start
 `,
     options: {
         port: { type: "string" },
@@ -39,6 +43,7 @@ image streamed, the program started again and its hash checked.
         firmware: { type: "string" },
         monitor: { type: "boolean" },
         for: { type: "string" },
+        timestamps: { type: "boolean" },
         secret: { type: "string", multiple: true },
     },
     async run(values, positionals) {
@@ -49,6 +54,12 @@ image streamed, the program started again and its hash checked.
                     : "deploy needs a script (.ts) or an image (.devs)",
             )
         const forMs = parseForDuration(values.for)
+        // without --monitor the deploy returns once the program started: nothing would use them
+        for (const name of ["for", "timestamps"] as const)
+            if (values[name] !== undefined && values.monitor !== true)
+                throw new UsageError(
+                    `--${name} applies to --monitor only (deploy returns once the program has started); add --monitor, as in camscript deploy script.ts --monitor --for 30s`,
+                )
         // refused before the port is touched: a bad --secret is a usage error
         const secrets = projectSecrets(projectSettings(positionals[0]), (values.secret as string[] | undefined) ?? [])
         const firmware = chosenFirmware(values.firmware)
@@ -102,15 +113,21 @@ image streamed, the program started again and its hash checked.
             )
         if (!result.link) return 0
         const link = result.link
-        lines = new ConsoleLines({ program, print: (l) => process.stdout.write(`${l}\n`) })
+        const began = Date.now()
+        lines = new ConsoleLines({
+            program,
+            deployed: true,
+            timestamps: values.timestamps === true,
+            print: (l) => process.stdout.write(`${l}\n`),
+        })
         for (const line of earlier) lines.pushLine(line)
         const stopped = await followUntil(forMs, () => link.lost)
         lines.flush()
         await link.close()
-        if (stopped === "lost") {
+        if (stopped === "lost")
             process.stderr.write(`camscript deploy: the board's port ${path} closed: unplugged or reset?\n`)
-            return 1
-        }
-        return 0
+        const crashed = crashSummary(lines.restarts, Date.now() - began)
+        if (crashed) process.stderr.write(`camscript deploy: ${crashed}\n`)
+        return stopped === "lost" || crashed ? 1 : 0
     },
 }

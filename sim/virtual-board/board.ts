@@ -162,8 +162,11 @@ export class VirtualBoard {
 
     /**
      * The runtime hit a JD_ASSERT: devicescript-esp32's hw_panic prints
-     * "HW PANIC!" and calls abort(); ESP-IDF's panic handler restarts the
-     * chip, which boots the runtime again from flash.
+     * "HW PANIC!" and calls abort(); ESP-IDF's panic handler prints and
+     * restarts the chip through panic_restart, which devicescript-esp32
+     * wraps (CMakeLists.txt --wrap=panic_restart, main/dmesg.c) to reset
+     * through a 20 ms deep sleep (main/platform.c target_reset): the ROM
+     * then says rst:0x5 (DEEPSLEEP_RESET) and boots the runtime from flash.
      */
     private panic(why: string, device: JdusbDevice): void {
         this.panics++
@@ -172,7 +175,7 @@ export class VirtualBoard {
         this.write("\r\nabort() was called\r\n\r\nRebooting...\r\n")
         setTimeout(() => {
             if (this.stopped) return
-            void this.boot(false, "0xc (SW_CPU_RESET)")
+            void this.boot(false, "0x5 (DEEPSLEEP_RESET)")
         }, PANIC_RESTART_MS)
     }
 
