@@ -134,6 +134,8 @@ serial("a board with no runtime answers nothing: deploy says to run camscript fl
         const r = await camscript("deploy", await ticksImage(), "--port", pty.host)
         t.is(r.code, 1)
         t.regex(r.stderr, /answers nothing.*\n.*run `camscript flash --board <id>` first/)
+        // nothing on stdout: the Jacdac bus is disposed once, while its chatter is held back ("bus: disposing.")
+        t.is(r.stdout, "")
     } finally {
         await vb.stop()
         pty.stop()
