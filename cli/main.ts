@@ -22,7 +22,7 @@ import { chooseBoard } from "../project/board-choice"
 import type { TimelineEntry } from "../sim/timeline"
 import { colourWanted, formatEntryColoured, paint } from "./colour"
 import { watchRuns } from "./watch"
-import { formatSimTime, parseDuration } from "../project/duration"
+import { formatSimTime, parseDuration, simStamp, stampWidth } from "../project/duration"
 import { loadWorldFile, WorldError } from "../sim/world/world"
 import { hardwareCommand, hardwareCommandNames, hardwareUsage } from "./board-commands"
 import { ArgumentError, type OptionSpecs, type ParsedArgs, parseCommandArgs } from "./args"
@@ -366,15 +366,16 @@ async function simOnce(args: string[], values: ParsedArgs["values"], watched?: S
         )
 
     const showTimeline = !opts["no-timeline"]
+    // one stamp width for the whole run: wider than 9 columns only when the run may pass 9,999.999 s
+    const width = stampWidth(timeoutMs ?? DEFAULT_SIM_TIMEOUT_MS)
     const onOutput = json
         ? (line: OutputLine) => emit(outputLine(line))
-        : (line: OutputLine) =>
-              process.stdout.write(`[${formatSimTime(line.atMs).padStart(9)}] ${printable(line.text)}\n`)
+        : (line: OutputLine) => process.stdout.write(`${simStamp(line.atMs, width)} ${printable(line.text)}\n`)
     const onTimeline = !showTimeline
         ? undefined
         : json
           ? (e: TimelineEntry) => emit(timelineLine(e))
-          : (e: TimelineEntry) => process.stderr.write(`${formatEntryColoured(e, colour)}\n`)
+          : (e: TimelineEntry) => process.stderr.write(`${formatEntryColoured(e, colour, width)}\n`)
     if (json) emit({ type: "start", version: JSON_LINES_VERSION, script: args[0], world: worldFile, board: board.id })
     const result = await runSimulation({
         script,
