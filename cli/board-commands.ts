@@ -4,6 +4,7 @@ import { deployCommand } from "./deploy-command"
 import { devicesCommand } from "./devices-command"
 import { flashCommand } from "./flash-command"
 import { monitorCommand } from "./monitor-command"
+import { runOnBoardCommand } from "./run-command"
 import { virtualBoardCommand } from "./virtual-board-command"
 
 // The commands for a board in hand, each with its own --help. cli/main.ts
@@ -13,6 +14,7 @@ const COMMANDS: Command[] = [
     buildCommand,
     flashCommand,
     deployCommand,
+    runOnBoardCommand,
     monitorCommand,
     devicesCommand,
     virtualBoardCommand,

@@ -348,7 +348,7 @@ test("no board plugged in: deploy lists what it looked for and what it saw, exit
 
 test("each hardware command has its own --help, and camscript --help lists them", async (t) => {
     const top = await camscript("--help")
-    for (const name of ["build", "flash", "deploy", "monitor", "devices", "virtual-board"]) {
+    for (const name of ["build", "flash", "deploy", "run", "monitor", "devices", "virtual-board"]) {
         t.regex(top.stdout, new RegExp(`camscript ${name} `))
         const r = await camscript(name, "--help")
         t.is(r.code, 0)

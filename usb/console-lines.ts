@@ -23,6 +23,9 @@ export interface ConsoleView {
     timestamps?: boolean
     /** the chip restarted: its USB bridge forgot the host's EnableLog, to be sent again */
     chipRestarted?: () => void
+    /** `camscript run`: the script printed this line (not shown): it has finished */
+    finishedLine?: string
+    finished?: () => void
 }
 
 export class ConsoleLines {
@@ -80,7 +83,10 @@ export class ConsoleLines {
         if ((m = /^DevS-SHA256: ([0-9a-f]{64})/.exec(line))) {
             this.running = m[1]
             if (verbose) print(`  · ${line}`)
-        } else if (line.startsWith("> ")) print(line.slice(2))
+        } else if (line.startsWith("> ")) {
+            if (this.view.finishedLine !== undefined && line.slice(2) === this.view.finishedLine) this.view.finished?.()
+            else print(line.slice(2))
+        }
         else if ((m = /^\* +Exception: *(.*)$/.exec(line))) {
             // held until its message: one "! Error: message" line
             this.flushException()

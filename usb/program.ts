@@ -49,12 +49,14 @@ export async function buildForBoard(
     scriptPath: string,
     board: BoardInfo,
     firmware?: FirmwareKind,
+    /** "run": the image says on its console when the script has finished (`camscript run`) */
+    purpose: "board" | "run" = "board",
 ): Promise<BoardProgram> {
     const settings = projectSettings(scriptPath)
     const script = await compileScript(scriptPath, {
         board,
         hostname: settings.network.hostname,
-        purpose: "board",
+        purpose,
         firmware,
     })
     return { image: script.image, sha256: imageSha256(script.image), script, board: board.id }
@@ -195,10 +197,15 @@ export function lastProgram(): BoardProgram | undefined {
 }
 
 /** A program for the board from a .ts script (compiled) or a .devs file (read). */
-export async function loadProgram(input: string, board: BoardInfo, firmware?: FirmwareKind): Promise<BoardProgram> {
+export async function loadProgram(
+    input: string,
+    board: BoardInfo,
+    firmware?: FirmwareKind,
+    purpose: "board" | "run" = "board",
+): Promise<BoardProgram> {
     if (input.endsWith(".devs")) return readProgram(input)
     if (!input.endsWith(".ts")) throw new ProgramFileError(`${input}: expected a script (.ts) or a built image (.devs)`)
-    const built = await buildForBoard(input, board, firmware)
+    const built = await buildForBoard(input, board, firmware, purpose)
     // deployed scripts keep their image and debug info in the project, for monitor
     const out = boardImagePath(input, board)
     return writeProgram(built, out, board)
