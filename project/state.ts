@@ -14,7 +14,7 @@ import { fromRoot } from "./paths"
 // a bare folder) it is camscript's own folder, as before projects had one.
 
 /** The project folder for the current folder (see above). */
-export function projectDir(from = process.cwd()): string {
+function projectDir(from = process.cwd()): string {
     for (const marker of ["devicescript.json", "package.json"]) {
         let dir = resolve(from)
         for (;;) {

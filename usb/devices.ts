@@ -13,7 +13,7 @@ import { romLoaderAnswers } from "./rom-probe"
 /** How long a runtime has to announce itself on Jacdac (a running one does within a second). */
 const RUNTIME_ANSWER_MS = 3000
 
-export type Answer = "runtime" | "download-mode" | "nothing" | "cannot-open" | "not-probed"
+type Answer = "runtime" | "download-mode" | "nothing" | "cannot-open" | "not-probed"
 
 export interface DeviceReport {
     port: SeenPort
@@ -27,7 +27,7 @@ export function mayHoldBoard(port: SeenPort): boolean {
     return port.vendorId !== undefined && port.vendorId in BOARD_VENDORS
 }
 
-export async function probeDevice(port: SeenPort, probe: boolean): Promise<DeviceReport> {
+async function probeDevice(port: SeenPort, probe: boolean): Promise<DeviceReport> {
     if (!probe) return { port, answer: "not-probed" }
     // a busy or forbidden port is told as such before jacdac-ts hides why
     try {
