@@ -137,7 +137,7 @@ const WORLD_FIELDS: WorldField[] = [
         kind: "whole",
         path: ["events", 2, "times"],
         unit: "occurrences of a repeating event",
-        why: "each occurrence is scheduled up front: an hourly event for a year is 8,760; \"until\" is held to the same count",
+        why: 'each occurrence is scheduled up front: an hourly event for a year is 8,760; "until" is held to the same count',
         says: "times",
     },
     {

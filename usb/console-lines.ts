@@ -86,8 +86,7 @@ export class ConsoleLines {
         } else if (line.startsWith("> ")) {
             if (this.view.finishedLine !== undefined && line.slice(2) === this.view.finishedLine) this.view.finished?.()
             else print(line.slice(2))
-        }
-        else if ((m = /^\* +Exception: *(.*)$/.exec(line))) {
+        } else if ((m = /^\* +Exception: *(.*)$/.exec(line))) {
             // held until its message: one "! Error: message" line
             this.flushException()
             this.exception = m[1]
