@@ -103,28 +103,33 @@ serial("an ESP32-S3 board (chip told by GET_SECURITY_INFO, bootloader at 0) is f
     }
 })
 
-serial("a script whose Wi-Fi fails: deploy --monitor shows the error at the script's file:line", async (t) => {
-    const pty = await ptyPair()
-    const vb = await virtualBoard("--port", pty.board)
-    try {
-        const r = await camscript(
-            "deploy",
-            "test/scripts/wifi-fails.ts",
-            "--port",
-            pty.host,
-            "--monitor",
-            "--for",
-            "10s",
-        )
-        t.is(r.code, 0, r.stderr)
-        t.regex(r.stdout, /^waiting for the link$/m)
-        t.regex(r.stdout, /^! LinkTimeoutError: Wi-Fi did not come up in 2000 ms: status 201, no access point/m)
-        t.regex(r.stdout, /^ +at main \(test\/scripts\/wifi-fails\.ts:8:1\)$/m)
-    } finally {
-        await vb.stop()
-        pty.stop()
-    }
-})
+serial(
+    "a script whose Wi-Fi fails: deploy --monitor shows the error at the script's file:line, and exits 1 for the crash",
+    async (t) => {
+        const pty = await ptyPair()
+        const vb = await virtualBoard("--port", pty.board)
+        try {
+            const r = await camscript(
+                "deploy",
+                "test/scripts/wifi-fails.ts",
+                "--port",
+                pty.host,
+                "--monitor",
+                "--for",
+                "10s",
+            )
+            // the program crashed while watched (the runtime restarts it 5 s later): exit 1, said on stderr
+            t.is(r.code, 1, r.stderr)
+            t.regex(r.stderr, /camscript deploy: the program crashed (once|2 times) in the 10\.\d s watched/)
+            t.regex(r.stdout, /^waiting for the link$/m)
+            t.regex(r.stdout, /^! LinkTimeoutError: Wi-Fi did not come up in 2000 ms: status 201, no access point/m)
+            t.regex(r.stdout, /^ +at main \(test\/scripts\/wifi-fails\.ts:8:1\)$/m)
+        } finally {
+            await vb.stop()
+            pty.stop()
+        }
+    },
+)
 
 serial("a board with no runtime answers nothing: deploy says to run camscript flash", async (t) => {
     const pty = await ptyPair()
