@@ -8,6 +8,7 @@ import { fromRoot } from "../project/paths"
 import { BOARD_VENDORS, listSerialPorts } from "../usb/ports"
 import { buildForBoard, writeProgram } from "../usb/program"
 import { writeFirmwareFolder } from "./helpers/firmware-images"
+import { ConsoleLines } from "../usb/console-lines"
 import { tempDir } from "./helpers/cleanup"
 import { needs } from "./helpers/needs"
 import { camscript, ptyPair, stopEverything, virtualBoard } from "./helpers/pty-pair"
@@ -528,6 +529,19 @@ serial(
                 vb.notes(),
                 /runtime panic \(verify\.c: JD_ASSERT\(size > sizeof\(devs_img_header_t\)\) for a 64-byte image\)/,
             )
+            // what a monitor makes of the console: one restart, through deep sleep as devicescript-esp32 resets, after HW PANIC!
+            const shown: string[] = []
+            const lines = new ConsoleLines({ print: (l) => shown.push(l) })
+            for (const l of r.log) lines.pushLine(l)
+            lines.flush()
+            t.deepEqual(
+                shown.filter((l) => l.startsWith("--- ")),
+                [
+                    "--- restart 1: the chip restarted (DEEPSLEEP_RESET: a restart through deep sleep) after the runtime hit an internal check (HW PANIC!) and aborted ---",
+                ],
+                r.log.join("\n"),
+            )
+            t.is(lines.restarts.crashes.length, 1)
         } finally {
             await vb.stop()
             pty.stop()

@@ -173,6 +173,9 @@ export class VirtualBoard {
         this.options.note?.(`runtime panic (${why}): restarting`)
         device.log(`HW PANIC!\n`)
         this.write("\r\nabort() was called\r\n\r\nRebooting...\r\n")
+        // after abort() nothing of the runtime runs any more: the VM stops now, not at the reboot
+        this.stopRuntime?.abort()
+        this.onBytes = () => {}
         setTimeout(() => {
             if (this.stopped) return
             void this.boot(false, "0x5 (DEEPSLEEP_RESET)")
