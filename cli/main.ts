@@ -96,7 +96,7 @@ const SIM_OPTIONS: OptionSpecs = {
 const USAGE = `usage: camscript <command> [options]   (camscript help <command> for its options)
 
   camscript sim <script.ts>  run a script in the simulator, against a world
-  camscript init [dir]       start a project: package.json, tsconfig, a script, a world, a test
+  camscript init [dir]       start a project (or add to one: nothing overwritten): package.json, tsconfig, a script, a world, a test
   camscript test [files]     run your tests of your scripts (*.test.ts, node:test)
   camscript boards [WORD]    list the boards (chip, interfaces, camera, PSRAM), narrowed by words
   camscript clean            empty the build cache (compiled images hold the scripts' source, passwords included)
