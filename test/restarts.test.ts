@@ -175,3 +175,22 @@ serial("a crash loop on the virtual board: deploy --monitor and monitor mark eac
         pty.stop()
     }
 })
+
+test("a JD_ASSERT on the board: jd_assert_fail's line names the cause of the chip's restart, one crash", (t) => {
+    const { out, markers, restarts } = feed(
+        [
+            "* start: a 1",
+            "assertion 'r == NULL || devs_is_map(r)' failed at devicescript/objects.c:865 in devs_object_get_attached_rw",
+            "HW PANIC!",
+            "abort() was called at PC 0x400d1234 on core 0",
+            "rst:0x5 (DEEPSLEEP_RESET),boot:0x13 (SPI_FAST_FLASH_BOOT)",
+            "* start: a 1",
+        ],
+        true,
+    )
+    t.deepEqual(markers, [
+        "--- restart 1: the chip restarted (DEEPSLEEP_RESET: a restart through deep sleep) after the runtime failed an internal assertion at devicescript/objects.c:865 ---",
+    ])
+    t.true(out.some((l) => l.startsWith("  chip: assertion 'r == NULL")))
+    t.deepEqual(restarts.crashes, ["the runtime failed an internal assertion at devicescript/objects.c:865"])
+})

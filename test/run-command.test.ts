@@ -33,6 +33,16 @@ serial(
                 /camscript run: the program crashed once in the [\d.]+ s watched \(Error: boom at main/,
             )
 
+            // a JD_ASSERT inside the VM: the board prints it and panics; the restart is marked with it
+            const asserted = await camscript("run", "test/scripts/vm-assertion.ts", "--port", pty.host)
+            t.is(asserted.code, 1, asserted.stderr)
+            t.regex(asserted.stdout, /^ {2}chip: assertion '.*' failed at devicescript\/objects\.c:\d+ in \w+$/m)
+            t.regex(asserted.stdout, /^ {2}chip: HW PANIC!$/m)
+            t.regex(
+                asserted.stderr,
+                /the program crashed once .*\(the runtime failed an internal assertion at devicescript\/objects\.c:\d+\)/,
+            )
+
             const forever = await camscript(
                 "run",
                 "test/scripts/ticks-forever.ts",

@@ -106,7 +106,11 @@ export class ConsoleLines {
         } else if (line === "! Unhandled exception") this.flushException()
         else if (/^(ets |rst:|invalid header|E \(|waiting for download)/.test(line)) print(`  rom: ${line}`)
         // the runtime's and ESP-IDF's panic lines (usb/restarts.ts): shown, they say why the chip restarts
-        else if (/^(HW PANIC!|abort\(\) was called|Guru Meditation Error|Brownout detector was triggered)/.test(line))
+        else if (
+            /^(HW PANIC!|abort\(\) was called|Guru Meditation Error|Brownout detector was triggered|assertion '.*' failed at )/.test(
+                line,
+            )
+        )
             print(`  chip: ${line}`)
         else if (/^! /.test(line)) print(line)
         else if (verbose && line.trim()) print(`  · ${line}`)

@@ -9,7 +9,9 @@
 //   stops it ("* stop program") and starts it again 5 s later (1 s for a
 //   restart the script asked for, "* RESTART requested"); each start prints
 //   "* start: <name> <version>" (devsmgr.c run_img);
-// - the runtime itself failing: platform.c hw_panic prints "HW PANIC!" and
+// - the runtime itself failing: jacdac-c jd_util.c jd_assert_fail prints
+//   "assertion '<expr>' failed at <file>:<line> in <fn>" for a JD_ASSERT, then
+//   platform.c hw_panic prints "HW PANIC!" and
 //   calls abort(); ESP-IDF's panic handler prints "abort() was called" (a CPU
 //   fault: "Guru Meditation Error"), then "Rebooting..."; devicescript-esp32
 //   wraps panic_restart (CMakeLists.txt --wrap=panic_restart, main/dmesg.c)
@@ -80,6 +82,9 @@ export class RestartTracker {
         let m: RegExpExecArray | null
         if (line === "* RESTART requested") {
             this.pending ??= { cause: "the script asked for a restart", crash: false }
+        } else if ((m = /^assertion '.*' failed at (\S+?)(?: in \S+)?$/.exec(line))) {
+            // jacdac-c jd_util.c jd_assert_fail prints it, then calls hw_panic ("HW PANIC!")
+            this.chipFailed(`the runtime failed an internal assertion at ${m[1]}`)
         } else if (/^HW PANIC!/.test(line)) {
             this.chipFailed("the runtime hit an internal check (HW PANIC!) and aborted")
         } else if ((m = /^Guru Meditation Error: *(.*)/.exec(line))) {

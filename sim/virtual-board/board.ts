@@ -155,7 +155,15 @@ export class VirtualBoard {
                 // a panic on a board: the runtime reports it and restarts the program itself
                 theVm.panicHandler = (code) => this.options.note?.(`program stopped (panic ${code})`)
             },
-        }).catch((e: unknown) => this.options.note?.(`runtime failed: ${(e as Error).message}`))
+        })
+            .then((result) => {
+                // a JD_ASSERT failing inside the VM: on a board jacdac-c's jd_assert_fail prints
+                // "assertion '...' failed at ..." (the VM's own line, already on the console) and
+                // calls hw_panic, which restarts the chip; the program then runs again
+                const m = /assertion failed at (\S+)\)/.exec(result.error ?? "")
+                if (!stop.signal.aborted && m) this.panic(`JD_ASSERT at ${m[1]}`, device)
+            })
+            .catch((e: unknown) => this.options.note?.(`runtime failed: ${(e as Error).message}`))
     }
 
     private stopped = false
