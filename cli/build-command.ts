@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs"
-import { basename, dirname, relative, resolve } from "node:path"
+import { dirname, relative, resolve } from "node:path"
 import { chosenBoard, chosenFirmware, type Command, formatBytes, UsageError } from "./board-command"
-import { buildForBoard, debugFileFor, rememberProgram, writeProgram } from "../usb/program"
+import { boardImagePath, buildForBoard, debugFileFor, rememberProgram, writeProgram } from "../usb/program"
 import { bytesText } from "../usb/image-check"
 import { largestImage, runtimeFor, versionText } from "../project/runtime"
 import { checkDestination, DestinationError } from "../project/destinations"
@@ -36,7 +36,8 @@ readable by their owner only (0600), an existing file's mode too.
   --board ID     the board (see \`camscript boards\`; default: devicescript.json "board")
   --firmware KIND  the runtime on the board: camscript (default, our firmware) or
                  stock (the stock DeviceScript ESP32 firmware: Wi-Fi station only)
-  -o FILE.devs   where to write the image (default: ./<script>.devs)
+  -o FILE.devs   where to write the image (default: the project's
+                 .camscript/hardware/<board>/<script>.devs, as PlatformIO's .pio/build/<env>)
 `,
     options: { board: { type: "string" }, firmware: { type: "string" }, output: { type: "string", short: "o" } },
     async run(values, positionals) {
@@ -45,12 +46,12 @@ readable by their owner only (0600), an existing file's mode too.
                 positionals.length ? `build takes one script, got ${positionals.length}` : "build needs a script",
             )
         const script = positionals[0]
-        const out = typeof values.output === "string" ? values.output : `${basename(script).replace(/\.ts$/, "")}.devs`
+        const board = chosenBoard(values.board, script)
+        const out = typeof values.output === "string" ? values.output : boardImagePath(script, board)
         if (!out.endsWith(".devs")) throw new UsageError(`-o ${out}: the image file must end in .devs`)
         // both files are checked before the compile, not found unwritable after it
         checkOutput(out)
         checkOutput(debugFileFor(resolve(out)))
-        const board = chosenBoard(values.board, script)
         const firmware = chosenFirmware(values.firmware)
         const built = await buildForBoard(script, board, firmware)
         const program = writeProgram(built, resolve(out), board)

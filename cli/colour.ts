@@ -16,8 +16,8 @@ export function paint(text: string, colour: Colour, on: boolean): string {
 }
 
 /** A timeline line: the link up in green, a failure's state in red, the world's events in yellow. */
-export function formatEntryColoured(e: TimelineEntry, on: boolean): string {
-    const line = formatEntry(e)
+export function formatEntryColoured(e: TimelineEntry, on: boolean, stampWidth?: number): string {
+    const line = formatEntry(e, stampWidth)
     if (!on) return line
     const colour: Colour | undefined =
         e.event === "GotAddress"

@@ -1,6 +1,7 @@
 import type { ProjectSettings } from "../project/settings"
 import { formatEntry } from "../sim/timeline"
-import { formatSimTime } from "../project/duration"
+import { formatSimTime, simStamp, stampWidth } from "../project/duration"
+import { DEFAULT_SIM_TIMEOUT_MS } from "../sim/session"
 import type { World } from "../sim/world/world"
 import { runFleet } from "../sim/fleet/fleet"
 import { fleetMembers } from "../sim/fleet/members"
@@ -40,7 +41,8 @@ export async function fleetCommand(
     const emit = (line: JsonLine) => process.stdout.write(jsonLine(line))
     const label = (camera: string | undefined) => (camera === undefined ? SITE : nameText(camera))
     const width = Math.max(SITE.length, ...members.map((m) => label(m.config.name).length))
-    const stamp = (atMs: number) => `[${formatSimTime(atMs).padStart(9)}]`
+    const stamps = stampWidth(opts.timeoutMs ?? DEFAULT_SIM_TIMEOUT_MS)
+    const stamp = (atMs: number) => simStamp(atMs, stamps)
     if (opts.json)
         emit({
             type: "start",
@@ -61,7 +63,7 @@ export async function fleetCommand(
         onTimeline: opts.showTimeline
             ? (camera, e) => {
                   if (opts.json) return emit({ ...timelineLine(e), ...(camera !== undefined ? { camera } : {}) })
-                  const text = formatEntry(e)
+                  const text = formatEntry(e, stamps)
                   // "[   2.918s] wifi  GotAddress ..." -> "[   2.918s] cam-01  wifi  GotAddress ..."
                   const at = text.indexOf("] ") + 2
                   process.stderr.write(`${text.slice(0, at)}${label(camera).padEnd(width)}  ${text.slice(at)}\n`)

@@ -2,6 +2,7 @@ import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync, w
 import { basename, dirname, join, relative, resolve } from "node:path"
 import { fromRoot } from "../project/paths"
 import { writeProblem } from "../project/destinations"
+import { parseJson } from "../project/json-text"
 
 // `camscript init [dir]`: a project a user starts from. It never overwrites:
 // everything it could trip on (a file it would overwrite, a file where it
@@ -17,12 +18,17 @@ Writes a camscript project into <dir> (default: the current folder):
   src/main.ts        a starter script: joins Wi-Fi and prints its address
   worlds/home.json   the simulated world it runs against
   test/main.test.ts  a test of the script (camscript/testing, node:test)
-  .gitignore
-Refuses to overwrite any file. Then: cd <dir> && npm install && npm run sim
+  .gitignore         node_modules/, .camscript/ (camscript's state), secrets.json, ...
+In a folder that already has some of these, init adds to it and overwrites
+nothing: package.json gets the scripts and the camscript dependency it lacks
+(a script of the same name stays yours), .gitignore the lines it lacks, and
+every other file that exists is left as it is; init says what it added and
+what it left. Then: cd <dir> && npm install && npm run sim
 
   --from SPEC   where package.json gets camscript from: a path to a packed
-                tarball (npm pack), a folder or a git URL (default: this
-                camscript's folder, as file:<path>)
+                tarball (npm pack), a folder or a git URL (default: where this
+                camscript came from: its folder, or, when it is installed in
+                another project, that project's own camscript dependency)
 `
 
 export class InitError extends Error {}
@@ -37,8 +43,39 @@ function names(dir: string): { pkg: string; hostname: string } {
     return { pkg, hostname: pkg.slice(0, 32).replace(/-+$/, "") || "camera" }
 }
 
+/**
+ * Where this camscript came from, for a new project: its own folder, unless
+ * that folder is inside another project's node_modules (npm may prune or
+ * replace it at that project's next install): then that project's own
+ * dependency on camscript, a relative file: path made absolute.
+ */
+function defaultSpec(): string {
+    const root = fromRoot()
+    const m = /^(.*?)[\\/]node_modules[\\/]/.exec(`${root}/`)
+    if (!m) return `file:${root}`
+    const host = m[1]
+    let spec: unknown
+    try {
+        const pkg = JSON.parse(readFileSync(join(host, "package.json"), "utf8")) as Record<
+            string,
+            Record<string, string>
+        >
+        spec = pkg.devDependencies?.camscript ?? pkg.dependencies?.camscript
+    } catch {
+        spec = undefined
+    }
+    if (typeof spec === "string" && spec.startsWith("file:")) {
+        const path = resolve(host, spec.slice(5))
+        if (existsSync(path) && !/[\\/]node_modules[\\/]/.test(path)) return `file:${path}`
+    } else if (typeof spec === "string" && /^(git\+|git:|https?:|github:)/.test(spec)) return spec
+    throw new InitError(
+        `this camscript is installed in ${host}'s node_modules, which a new project must not depend on ` +
+            "(npm replaces it at that project's next install); give --from: the tarball from npm pack, a camscript folder or a git URL",
+    )
+}
+
 function fromSpec(from: string | undefined): string {
-    if (from === undefined) return `file:${fromRoot()}`
+    if (from === undefined) return defaultSpec()
     // a local path is written as file:<absolute path>, so the project can move its cwd
     if (/^(file:|git\+|git:|https?:|github:)/.test(from)) return from
     if (existsSync(from)) return `file:${resolve(from)}`
@@ -126,7 +163,8 @@ test("a wrong password: the script fails, and the reason says why", async () => 
 })
 `,
     )
-    files.set(".gitignore", "node_modules/\n*.devs\n*-dbg.json\nsecrets.json\n")
+    // .camscript/: the build cache, images for boards and their debug info (project/state.ts)
+    files.set(".gitignore", "node_modules/\n.camscript/\n*.devs\n*-dbg.json\nsecrets.json\n")
     return files
 }
 
@@ -168,7 +206,18 @@ function checkProject(target: string, names: string[]): void {
     const folders = new Set<string>()
     for (const name of names) {
         for (let d = dirname(name); d !== "."; d = dirname(d)) folders.add(d)
-        if (["folder", "other"].includes(kindAt(join(target, name)))) problems.push(name)
+        const kind = kindAt(join(target, name))
+        if (kind === "folder") problems.push(`${name} (a folder where init writes the file ${name})`)
+        else if (kind === "other") {
+            // an existing file is kept or merged: it must be a regular file init can read (and write, to merge)
+            const merged = MERGED.has(name)
+            try {
+                if (!statSync(join(target, name)).isFile()) problems.push(`${name} (not a regular file)`)
+                else if (merged) accessSync(join(target, name), constants.R_OK | constants.W_OK)
+            } catch {
+                problems.push(`${name} (not readable and writable, to add to it)`)
+            }
+        }
     }
     for (const folder of [...folders].sort()) {
         const kind = kindAt(join(target, folder))
@@ -181,34 +230,129 @@ function checkProject(target: string, names: string[]): void {
             }
     }
     if (problems.length)
-        throw new InitError(
-            `${shown(target)} already has ${problems.join(", ")}; init writes nothing over existing files (use an empty folder)`,
-        )
+        throw new InitError(`${shown(target)} has ${problems.join(", ")}; init wrote nothing (move it aside)`)
 }
 
-export function initProject(dir: string, from: string | undefined): string[] {
+/** The files init adds to when they exist; every other existing file is left as it is. */
+const MERGED = new Set(["package.json", ".gitignore"])
+
+export interface InitResult {
+    /** files written new */
+    written: string[]
+    /** what was added to existing files: "package.json scripts.sim", ".gitignore .camscript/" */
+    added: string[]
+    /** what was left as it was: existing files, and package.json entries init would have written otherwise */
+    left: string[]
+}
+
+/** Adds what `ours` has and `theirs` lacks; never replaces a value. */
+function mergePackage(
+    text: string,
+    ours: Record<string, unknown>,
+    file: string,
+    result: InitResult,
+): string | undefined {
+    let theirs: Record<string, unknown>
+    try {
+        theirs = parseJson(text) as Record<string, unknown>
+    } catch (e) {
+        // line and column, never the text (project/json-text.ts)
+        throw new InitError(`${file} is ${(e as Error).message}; init wrote nothing`)
+    }
+    if (typeof theirs !== "object" || theirs === null || Array.isArray(theirs))
+        throw new InitError(`${file} is not a JSON object; init wrote nothing`)
+    const has = (key: string) => {
+        const v = theirs[key]
+        return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined
+    }
+    let changed = false
+    const dependsAlready = has("dependencies")?.camscript ?? has("devDependencies")?.camscript
+    for (const section of ["scripts", "devDependencies", "allowScripts"]) {
+        const want = ours[section] as Record<string, unknown>
+        if (theirs[section] !== undefined && !has(section)) {
+            result.left.push(`package.json ${section} (not an object)`)
+            continue
+        }
+        const target = has(section) ?? {}
+        for (const [key, value] of Object.entries(want)) {
+            if (section === "devDependencies" && key === "camscript" && dependsAlready !== undefined) {
+                if (dependsAlready !== value)
+                    result.left.push(`package.json camscript dependency (${JSON.stringify(dependsAlready)})`)
+                continue
+            }
+            if (key in target) {
+                if (JSON.stringify(target[key]) !== JSON.stringify(value))
+                    result.left.push(`package.json ${section}.${key} (${JSON.stringify(target[key])})`)
+                continue
+            }
+            target[key] = value
+            theirs[section] = target
+            result.added.push(`package.json ${section}.${key}`)
+            changed = true
+        }
+    }
+    if (!changed) return undefined
+    // the file's own indentation kept
+    const indent = /^[{[]\r?\n([ \t]+)\S/.exec(text)?.[1] ?? "    "
+    return `${JSON.stringify(theirs, null, indent)}\n`
+}
+
+/** The lines of ours an existing .gitignore lacks, appended. */
+function mergeGitignore(text: string, ours: string, result: InitResult): string | undefined {
+    const have = new Set(text.split(/\r?\n/).map((l) => l.trim()))
+    const missing = ours.split("\n").filter((l) => l && !have.has(l) && !have.has(`/${l}`))
+    if (!missing.length) return undefined
+    for (const l of missing) result.added.push(`.gitignore ${l}`)
+    return `${text}${text === "" || text.endsWith("\n") ? "" : "\n"}# camscript init\n${missing.join("\n")}\n`
+}
+
+export function initProject(dir: string, from: string | undefined): InitResult {
     const target = resolve(dir)
     const files = projectFiles(target, from)
     checkProject(target, [...files.keys()])
+    const result: InitResult = { written: [], added: [], left: [] }
+    // every merge is worked out (and a package.json that is not JSON refused) before anything is written
+    const writes: [string, string, "wx" | "w"][] = []
     for (const [name, text] of files) {
+        const path = join(target, name)
+        if (!existsSync(path)) {
+            writes.push([name, text, "wx"])
+            result.written.push(name)
+            continue
+        }
+        const existing = readFileSync(path, "utf8")
+        const merged =
+            name === "package.json"
+                ? mergePackage(existing, JSON.parse(text) as Record<string, unknown>, name, result)
+                : name === ".gitignore"
+                  ? mergeGitignore(existing, text, result)
+                  : undefined
+        if (merged !== undefined) writes.push([name, merged, "w"])
+        else if (!MERGED.has(name)) result.left.push(name)
+    }
+    for (const [name, text, flag] of writes) {
         try {
             mkdirSync(join(target, name, ".."), { recursive: true })
-            writeFileSync(join(target, name), text, { flag: "wx" })
+            writeFileSync(join(target, name), text, { flag })
         } catch (e) {
             // checked above; a race (another process) or a full disk is still told, not a stack trace
             throw new InitError(`${relative(process.cwd(), join(target, name))}: not written: ${writeProblem(e)}`)
         }
     }
-    return [...files.keys()]
+    return result
 }
 
 export function initCommand(positionals: string[], from: string | undefined): number {
     if (positionals.length > 1) throw new InitError(`init takes one folder, got ${positionals.length}`)
     const dir = positionals[0] ?? "."
-    const written = initProject(dir, from)
+    const { written, added, left } = initProject(dir, from)
     const shown = relative(process.cwd(), resolve(dir)) || "."
-    process.stdout.write(
-        `wrote ${written.join(", ")} in ${shown}\nnext: ${shown === "." ? "" : `cd ${shown} && `}npm install && npm run sim && npm test\n`,
-    )
+    const out: string[] = []
+    if (written.length) out.push(`wrote ${written.join(", ")} in ${shown}`)
+    if (added.length) out.push(`added ${added.join(", ")}`)
+    if (left.length) out.push(`left as they were: ${left.join(", ")}`)
+    if (!written.length && !added.length) out.push(`nothing to add: ${shown} already has what init writes`)
+    out.push(`next: ${shown === "." ? "" : `cd ${shown} && `}npm install && npm run sim && npm test`)
+    process.stdout.write(`${out.join("\n")}\n`)
     return 0
 }

@@ -24,7 +24,7 @@ import { chooseBoard } from "../project/board-choice"
 import type { TimelineEntry } from "../sim/timeline"
 import { colourWanted, formatEntryColoured, paint } from "./colour"
 import { watchRuns } from "./watch"
-import { formatSimTime, parseDuration } from "../project/duration"
+import { formatSimTime, parseDuration, simStamp, stampWidth } from "../project/duration"
 import { loadWorldFile, WorldError } from "../sim/world/world"
 import { hardwareCommand, hardwareCommandNames, hardwareUsage } from "./board-commands"
 import { ArgumentError, type OptionSpecs, type ParsedArgs, parseCommandArgs } from "./args"
@@ -106,7 +106,7 @@ const SIM_OPTIONS: OptionSpecs = {
 const USAGE = `usage: camscript <command> [options]   (camscript help <command> for its options)
 
   camscript sim <script.ts>  run a script in the simulator, against a world
-  camscript init [dir]       start a project: package.json, tsconfig, a script, a world, a test
+  camscript init [dir]       start a project (or add to one: nothing overwritten): package.json, tsconfig, a script, a world, a test
   camscript test [files]     run your tests of your scripts (*.test.ts, node:test)
   camscript boards [WORD]    list the boards (chip, interfaces, camera, PSRAM), narrowed by words
   camscript clean            empty the build cache (compiled images hold the scripts' source, passwords included)
@@ -405,15 +405,16 @@ async function simRun(
         )
 
     const showTimeline = !opts["no-timeline"]
+    // one stamp width for the whole run: wider than 9 columns only when the run may pass 9,999.999 s
+    const width = stampWidth(timeoutMs ?? DEFAULT_SIM_TIMEOUT_MS)
     const onOutput = json
         ? (line: OutputLine) => emit(outputLine(line))
-        : (line: OutputLine) =>
-              process.stdout.write(`[${formatSimTime(line.atMs).padStart(9)}] ${printable(line.text)}\n`)
+        : (line: OutputLine) => process.stdout.write(`${simStamp(line.atMs, width)} ${printable(line.text)}\n`)
     const onTimeline = !showTimeline
         ? undefined
         : json
           ? (e: TimelineEntry) => emit(timelineLine(e))
-          : (e: TimelineEntry) => process.stderr.write(`${formatEntryColoured(e, colour)}\n`)
+          : (e: TimelineEntry) => process.stderr.write(`${formatEntryColoured(e, colour, width)}\n`)
     if (json) emit({ type: "start", version: JSON_LINES_VERSION, script: args[0], world: worldFile, board: board.id })
     if (serve) {
         const where = `the camera's server is on ${serve.url} once the script calls cam.serve(); the run is in real time`

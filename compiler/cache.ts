@@ -14,7 +14,7 @@ import {
     writeSync,
 } from "node:fs"
 import { join } from "node:path"
-import { fromRoot } from "../project/paths"
+import { stateDir } from "../project/state"
 
 // The build cache: compiled images by content hash. An image's debug info
 // holds the script's source text, passwords included, so the cache is
@@ -60,7 +60,7 @@ function pidAlive(pid: number): boolean {
 }
 
 export function cacheDir(): string {
-    return process.env.CAMSCRIPT_CACHE_DIR || fromRoot(".camscript/build")
+    return process.env.CAMSCRIPT_CACHE_DIR || stateDir("build")
 }
 
 function cacheMaxBytes(): number {

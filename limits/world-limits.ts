@@ -177,6 +177,16 @@ const WORLD_FIELDS: WorldField[] = [
         make: position,
     },
     {
+        id: "world-event-times",
+        schema: "/definitions/event/properties/times",
+        where: "events[].times (with every)",
+        kind: "whole",
+        path: ["events", 2, "times"],
+        unit: "occurrences of a repeating event",
+        why: 'each occurrence is scheduled up front: an hourly event for a year is 8,760; "until" is held to the same count',
+        says: "times",
+    },
+    {
         id: "world-duration",
         schema: "/definitions/duration/oneOf/0",
         where: "every duration (at, bootTime, latency, ...)",

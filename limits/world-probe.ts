@@ -56,6 +56,7 @@ export function baseWorld(): any {
         events: [
             { at: "10s", accessPoint: "home", action: "set-password", password: "password-2" },
             { at: "20s", accessPoint: "home", action: "set-channel", channel: 11 },
+            { at: "30s", accessPoint: "home", action: "dhcp-off", every: "1m", times: 2 },
         ],
     }
 }

@@ -28,3 +28,20 @@ export function parseDuration(value: number | string): number {
 export function formatSimTime(ms: number): string {
     return `${(ms / 1000).toFixed(3)}s`
 }
+
+/** The smallest stamp width: "0.000s" up to "9999.999s" right-aligned in 9 columns. */
+const STAMP_WIDTH = 9
+
+/**
+ * The width of the time stamps of a run that may last `maxMs`: 9 columns
+ * up to 9,999.999 s, as wide as the longest time beyond, so a 6-hour run's
+ * lines keep one column from the first to the last.
+ */
+export function stampWidth(maxMs: number | undefined): number {
+    return Math.max(STAMP_WIDTH, formatSimTime(maxMs ?? 0).length)
+}
+
+/** "[   2.918s]": a line's simulated time, right-aligned in `width` columns. */
+export function simStamp(ms: number, width = STAMP_WIDTH): string {
+    return `[${formatSimTime(ms).padStart(width)}]`
+}

@@ -25,6 +25,7 @@ import { Timeline, type TimelineEntry } from "./timeline"
 import { type Route, SimSockets } from "./net/sockets"
 import { realIoPending } from "./realio"
 import { createVm, type DevsVm } from "./vm/devs-vm"
+import { vmStack } from "./vm/vm-stack"
 import { provisionVmSettings } from "./settings-provision"
 import type { Secret } from "../project/secrets"
 import { gcHeapReader, type GcHeapStats } from "./vm/gc-heap"
@@ -402,12 +403,7 @@ async function simulate(options: RunOptions): Promise<RunResult> {
         // more: say so now instead of waiting for the time limit
         const crashed = (line: string) => {
             const m = /^assertion '.*' failed at (\S+)/.exec(line)
-            if (m)
-                end({
-                    outcome: "error",
-                    exitCode: 1,
-                    error: `the DeviceScript VM crashed (assertion failed at ${m[1]}): a fault inside the VM, not an exception of the script`,
-                })
+            if (m) end({ outcome: "error", exitCode: 1, error: describeVmAssertion(m[1], theVm, current) })
         }
         theVm.dmesg = (raw: string) => {
             vmSpoke = true
@@ -663,6 +659,30 @@ const VM_PANICS: Record<number, { name: string; what: string; advice: string }> 
         what: "stack overflow: function calls nested more than 100 deep",
         advice: "a function probably calls itself without end; give the recursion a stop, or use a loop",
     },
+}
+
+/**
+ * A failed assertion inside the VM (a fault of the VM, which stops it): where
+ * the script was, read from the VM's memory (sim/vm/vm-stack.ts), and what to do.
+ */
+function describeVmAssertion(at: string, vm: DevsVm, script: CompiledScript | undefined): string {
+    const head = `the DeviceScript VM crashed (assertion failed at ${at}): a fault inside the VM, not an exception of the script`
+    const stack = script ? vmStack(vm, script.image) : undefined
+    const frames = collapseFrames(
+        (stack ?? []).map(({ fn, pc }) => {
+            const name = `${script!.dbg.functions[fn]?.name ?? "f"}`.replace(/_F\d+$/, "")
+            return `    at ${sourcePosition(script!, `${name}_F${fn}`, pc) ?? `${name} (pc:${pc})`}`
+        }),
+    ).slice(0, 6)
+    if (!frames.length) return `${head}; where in the script could not be read`
+    const userPaths = script ? [...script.userFiles.values()].map((f) => relative(process.cwd(), f) || f) : []
+    const own = frames.find((f) => userPaths.some((p) => f.includes(`(${p}:`)))
+    return [
+        head,
+        ...frames,
+        `  what to do: the VM was running ${own ? `the script's line ${own.trim().replace(/^at \S+ \((.*)\)$/, "$1")}` : "the first line above"}; ` +
+            'a construct there is probably one the VM mishandles (docs/api.md, "The TypeScript subset"): write it another way',
+    ].join("\n")
 }
 
 /** "at f (x.ts:3:5)" repeated n times in a row becomes one line saying so. */

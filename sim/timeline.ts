@@ -1,4 +1,4 @@
-import { formatSimTime } from "../project/duration"
+import { simStamp } from "../project/duration"
 import { printable } from "../project/printable"
 
 // What happened to the links and the world, in simulated time. Entries are
@@ -58,8 +58,8 @@ export class Timeline {
 const FIELD_ORDER = ["state", "rssiDbm", "ssid", "ip", "reason"] as const
 
 /** One line for people; a control character in any part is shown escaped (project/printable.ts). */
-export function formatEntry(e: TimelineEntry): string {
+export function formatEntry(e: TimelineEntry, stampWidth?: number): string {
     return printable(
-        `[${formatSimTime(e.atMs).padStart(9)}] ${e.source.padEnd(5)} ${e.event}${e.detail ? "  " + e.detail : ""}`,
+        `${simStamp(e.atMs, stampWidth)} ${e.source.padEnd(5)} ${e.event}${e.detail ? "  " + e.detail : ""}`,
     )
 }

@@ -26,9 +26,11 @@ function run(cmd: string, args: string[], options: ExecFileOptions): Promise<Ran
     )
 }
 
-test("init writes the starter project, and refuses to overwrite anything", (t) => {
+test("init writes the starter project, and overwrites nothing in a folder that has some of it", (t) => {
     const dir = tempDir("camscript-init-")
-    const written = initProject(join(dir, "porch-cam"), fromRoot())
+    const { written, added, left } = initProject(join(dir, "porch-cam"), fromRoot())
+    t.deepEqual(added, [])
+    t.deepEqual(left, [])
     t.deepEqual(written.sort(), [
         ".gitignore",
         "devicescript.json",
@@ -47,15 +49,69 @@ test("init writes the starter project, and refuses to overwrite anything", (t) =
         network: { hostname: "porch-cam" },
         secrets: "secrets.json",
     })
-    // the secrets file the project names is never committed
-    t.true(readFileSync(join(dir, "porch-cam/.gitignore"), "utf8").split("\n").includes("secrets.json"))
-    // one file in the way: nothing is written
+    // the secrets file the project names, and camscript's state folder, are never committed
+    const ignored = readFileSync(join(dir, "porch-cam/.gitignore"), "utf8").split("\n")
+    t.true(ignored.includes("secrets.json"))
+    t.true(ignored.includes(".camscript/"))
+
+    // an existing project: its files kept, package.json and .gitignore added to, never overwritten
     const other = join(dir, "other")
     mkdirSync(join(other, "src"), { recursive: true })
     writeFileSync(join(other, "src/main.ts"), "// mine\n")
-    t.throws(() => initProject(other, fromRoot()), { message: /already has src\/main\.ts; init writes nothing/ })
-    t.deepEqual(readdirSync(other), ["src"])
+    const theirPkg = {
+        name: "mine",
+        version: "2.0.0",
+        scripts: { test: "jest", lint: "eslint ." },
+        dependencies: { left: "1" },
+    }
+    writeFileSync(join(other, "package.json"), JSON.stringify(theirPkg, null, 2) + "\n")
+    writeFileSync(join(other, ".gitignore"), "dist\nnode_modules/")
+    const merged = initProject(other, fromRoot())
     t.is(readFileSync(join(other, "src/main.ts"), "utf8"), "// mine\n")
+    t.deepEqual(merged.written.sort(), ["devicescript.json", "test/main.test.ts", "tsconfig.json", "worlds/home.json"])
+    t.deepEqual(merged.left.sort(), ['package.json scripts.test ("jest")', "src/main.ts"])
+    t.deepEqual(merged.added.filter((a) => a.startsWith("package.json scripts")).sort(), [
+        "package.json scripts.build",
+        "package.json scripts.deploy",
+        "package.json scripts.sim",
+    ])
+    t.true(merged.added.includes("package.json devDependencies.camscript"))
+    t.deepEqual(merged.added.filter((a) => a.startsWith(".gitignore")).sort(), [
+        ".gitignore *-dbg.json",
+        ".gitignore *.devs",
+        ".gitignore .camscript/",
+        ".gitignore secrets.json",
+    ])
+    const pkgText = readFileSync(join(other, "package.json"), "utf8")
+    t.regex(pkgText, /^\{\n {2}"name": "mine"/, "its own two-space indentation kept")
+    const pkgAfter = JSON.parse(pkgText)
+    t.like(pkgAfter, { name: "mine", version: "2.0.0", dependencies: { left: "1" } })
+    t.like(pkgAfter.scripts, { test: "jest", lint: "eslint .", sim: "camscript sim src/main.ts" })
+    t.is(pkgAfter.devDependencies.camscript, `file:${fromRoot()}`)
+    t.is(
+        readFileSync(join(other, ".gitignore"), "utf8"),
+        "dist\nnode_modules/\n# camscript init\n.camscript/\n*.devs\n*-dbg.json\nsecrets.json\n",
+    )
+    // again: nothing more to add, nothing changed
+    const again = initProject(other, fromRoot())
+    t.deepEqual([again.written, again.added], [[], []])
+    t.is(readFileSync(join(other, "package.json"), "utf8"), pkgText)
+
+    // a package.json that is not JSON: nothing is written at all
+    const broken = join(dir, "broken")
+    mkdirSync(broken)
+    writeFileSync(join(broken, "package.json"), '{ "name": "x", }')
+    t.throws(() => initProject(broken, fromRoot()), {
+        message: /package\.json is not valid JSON: line 1, column \d+: .*; init wrote nothing/,
+    })
+    t.deepEqual(readdirSync(broken), ["package.json"])
+    // a folder where a file goes: refused before anything is written
+    const blocked = join(dir, "blocked")
+    mkdirSync(join(blocked, "tsconfig.json"), { recursive: true })
+    t.throws(() => initProject(blocked, fromRoot()), {
+        message: /has tsconfig\.json \(a folder where init writes the file tsconfig\.json\); init wrote nothing/,
+    })
+    t.deepEqual(readdirSync(blocked), ["tsconfig.json"])
 })
 
 test.serial("packed, installed into a new project, camscript runs its script, its test and --json", async (t) => {
@@ -94,6 +150,23 @@ test.serial("packed, installed into a new project, camscript runs its script, it
     t.regex(sim.stdout, /up as 192\.168\.1\.\d+, -44 dBm/)
     t.regex(sim.stderr, /dhcp-hostname +my-cam\n/, "the project's devicescript.json was read")
     t.false(sim.stderr.includes(fromRoot()), "nothing ran from the clone")
+    // the project's state is in the project's .camscript/, not in node_modules/camscript
+    t.true(existsSync(join(project, ".camscript/build")), "the build cache is the project's")
+    t.false(existsSync(join(installed, ".camscript/build")), "nothing cached inside node_modules")
+    // build outputs in one folder, by board, never the project's root
+    const rootBefore = readdirSync(project).sort()
+    const build = await run(bin, ["build", "src/main.ts"], { cwd: project, env })
+    t.is(build.code, 0, build.stderr)
+    const outDir = join(project, ".camscript/hardware/ai_thinker_esp32_cam")
+    t.deepEqual(readdirSync(outDir).sort(), ["main-dbg.json", "main.devs"])
+    t.regex(build.stdout, /^\.camscript\/hardware\/ai_thinker_esp32_cam\/main\.devs: \d+ bytes/m)
+    t.deepEqual(readdirSync(project).sort(), rootBefore, "nothing new in the project's root")
+    t.false(existsSync(join(installed, ".camscript/hardware")))
+    // init from the installed camscript: the new project depends on what this one does, not on its node_modules
+    const sibling = await run(bin, ["init", "../sibling-cam"], { cwd: project, env })
+    t.is(sibling.code, 0, sibling.stderr)
+    const siblingPkg = JSON.parse(readFileSync(join(work, "sibling-cam/package.json"), "utf8"))
+    t.is(siblingPkg.devDependencies.camscript, `file:${tarball}`)
 
     // the firmware's C drivers run from the package's committed WebAssembly module: no compiler, no C sources
     t.false(existsSync(join(installed, "firmware")), "the C is not in the package")

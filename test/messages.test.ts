@@ -197,7 +197,7 @@ test.serial("init with src existing as a file writes nothing and says why", asyn
     writeFileSync(join(target, "src"), "a file")
     const r = await camscriptMain("init", target)
     t.is(r.code, 2)
-    t.regex(r.stderr, /already has src \(a file where init needs the folder src\/\); init writes nothing/)
+    t.regex(r.stderr, / has src \(a file where init needs the folder src\/\); init wrote nothing \(move it aside\)/)
     t.deepEqual(listed(target), ["src"])
 })
 

@@ -8,6 +8,7 @@ import { fromRoot } from "../project/paths"
 import { BOARD_VENDORS, listSerialPorts } from "../usb/ports"
 import { buildForBoard, writeProgram } from "../usb/program"
 import { writeFirmwareFolder } from "./helpers/firmware-images"
+import { ConsoleLines } from "../usb/console-lines"
 import { tempDir } from "./helpers/cleanup"
 import { needs } from "./helpers/needs"
 import { camscript, ptyPair, stopEverything, virtualBoard } from "./helpers/pty-pair"
@@ -103,28 +104,33 @@ serial("an ESP32-S3 board (chip told by GET_SECURITY_INFO, bootloader at 0) is f
     }
 })
 
-serial("a script whose Wi-Fi fails: deploy --monitor shows the error at the script's file:line", async (t) => {
-    const pty = await ptyPair()
-    const vb = await virtualBoard("--port", pty.board)
-    try {
-        const r = await camscript(
-            "deploy",
-            "test/scripts/wifi-fails.ts",
-            "--port",
-            pty.host,
-            "--monitor",
-            "--for",
-            "10s",
-        )
-        t.is(r.code, 0, r.stderr)
-        t.regex(r.stdout, /^waiting for the link$/m)
-        t.regex(r.stdout, /^! LinkTimeoutError: Wi-Fi did not come up in 2000 ms: status 201, no access point/m)
-        t.regex(r.stdout, /^ +at main \(test\/scripts\/wifi-fails\.ts:8:1\)$/m)
-    } finally {
-        await vb.stop()
-        pty.stop()
-    }
-})
+serial(
+    "a script whose Wi-Fi fails: deploy --monitor shows the error at the script's file:line, and exits 1 for the crash",
+    async (t) => {
+        const pty = await ptyPair()
+        const vb = await virtualBoard("--port", pty.board)
+        try {
+            const r = await camscript(
+                "deploy",
+                "test/scripts/wifi-fails.ts",
+                "--port",
+                pty.host,
+                "--monitor",
+                "--for",
+                "10s",
+            )
+            // the program crashed while watched (the runtime restarts it 5 s later): exit 1, said on stderr
+            t.is(r.code, 1, r.stderr)
+            t.regex(r.stderr, /camscript deploy: the program crashed (once|2 times) in the 10\.\d s watched/)
+            t.regex(r.stdout, /^waiting for the link$/m)
+            t.regex(r.stdout, /^! LinkTimeoutError: Wi-Fi did not come up in 2000 ms: status 201, no access point/m)
+            t.regex(r.stdout, /^ +at main \(test\/scripts\/wifi-fails\.ts:8:1\)$/m)
+        } finally {
+            await vb.stop()
+            pty.stop()
+        }
+    },
+)
 
 serial("a board with no runtime answers nothing: deploy says to run camscript flash", async (t) => {
     const pty = await ptyPair()
@@ -134,6 +140,8 @@ serial("a board with no runtime answers nothing: deploy says to run camscript fl
         const r = await camscript("deploy", await ticksImage(), "--port", pty.host)
         t.is(r.code, 1)
         t.regex(r.stderr, /answers nothing.*\n.*run `camscript flash --board <id>` first/)
+        // nothing on stdout: the Jacdac bus is disposed once, while its chatter is held back ("bus: disposing.")
+        t.is(r.stdout, "")
     } finally {
         await vb.stop()
         pty.stop()
@@ -346,7 +354,7 @@ test("no board plugged in: deploy lists what it looked for and what it saw, exit
 
 test("each hardware command has its own --help, and camscript --help lists them", async (t) => {
     const top = await camscript("--help")
-    for (const name of ["build", "flash", "deploy", "monitor", "virtual-board"]) {
+    for (const name of ["build", "flash", "deploy", "run", "monitor", "devices", "virtual-board"]) {
         t.regex(top.stdout, new RegExp(`camscript ${name} `))
         const r = await camscript(name, "--help")
         t.is(r.code, 0)
@@ -521,6 +529,19 @@ serial(
                 vb.notes(),
                 /runtime panic \(verify\.c: JD_ASSERT\(size > sizeof\(devs_img_header_t\)\) for a 64-byte image\)/,
             )
+            // what a monitor makes of the console: one restart, through deep sleep as devicescript-esp32 resets, after HW PANIC!
+            const shown: string[] = []
+            const lines = new ConsoleLines({ print: (l) => shown.push(l) })
+            for (const l of r.log) lines.pushLine(l)
+            lines.flush()
+            t.deepEqual(
+                shown.filter((l) => l.startsWith("--- ")),
+                [
+                    "--- restart 1: the chip restarted (DEEPSLEEP_RESET: a restart through deep sleep) after the runtime hit an internal check (HW PANIC!) and aborted ---",
+                ],
+                r.log.join("\n"),
+            )
+            t.is(lines.restarts.crashes.length, 1)
         } finally {
             await vb.stop()
             pty.stop()

@@ -79,3 +79,33 @@ console.log("never", half.length)
     t.regex(lines[1], /^ {4}at main \(.*s[0-9a-f]{12}\.ts:3:\d+\)$/)
     t.regex(lines[2], /what to do: String\.fromCharCode\(\) takes whole code points here/)
 })
+
+test("an assertion failing inside the VM names the script's line it was running, read from the VM's memory", async (t) => {
+    // `a.length = 0` on an array the type checker cannot see (any), so the
+    // subset check lets it through: inside an on_change handler, the second
+    // time, the VM fails JD_ASSERT in objects.c devs_object_get_attached_rw
+    const run = await runScript(`
+import { network } from "camscript"
+const wlan = new network.WLAN(network.WLAN.IF_STA)
+await wlan.active(true)
+const a: any = ["a"]
+wlan.on_change(() => {
+    a.length = 0
+    for (const m of ["b", "c"]) a.push(m)
+    console.log(a.length, a[0])
+})
+await wlan.connect("my-network", "my-password")
+`)
+    t.is(run.outcome, "error")
+    t.deepEqual(run.lines, ["0 a"])
+    const lines = (run.error ?? "").split("\n")
+    t.regex(
+        lines[0],
+        /^the DeviceScript VM crashed \(assertion failed at devicescript\/objects\.c:\d+\): a fault inside the VM/,
+    )
+    t.regex(lines[1], /^ {4}at inline \(.*s[0-9a-f]{12}\.ts:7:5\)$/)
+    t.regex(
+        lines[lines.length - 1],
+        /^ {2}what to do: the VM was running the script's line .*s[0-9a-f]{12}\.ts:7:5; .*The TypeScript subset/,
+    )
+})

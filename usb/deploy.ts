@@ -109,6 +109,30 @@ async function boardIdentity(manager: JDService): Promise<number | undefined> {
     return new DataView(data.buffer, data.byteOffset, 4).getUint32(0, true)
 }
 
+/** What a board's DeviceScript manager says about it, for `camscript devices`. */
+export interface RuntimeAnswer {
+    /** "2.16.0" */
+    runtime?: string
+    /** the control service's product identifier, and the board camscript knows by it */
+    productId?: number
+    board?: BoardInfo
+    /** the SHA-256 of the program it holds ("" when none) */
+    programSha256?: string
+}
+
+export async function describeRuntime(manager: JDService): Promise<RuntimeAnswer> {
+    const R = jd.DeviceScriptManagerReg
+    const version = await register(manager, R.RuntimeVersion, "runtime version").catch(() => undefined)
+    const productId = await boardIdentity(manager)
+    const sha = await register(manager, R.ProgramSha256, "program hash").catch(() => undefined)
+    return {
+        runtime: version && version.length >= 4 ? versionText(runtimeVersionOf(version)) : undefined,
+        productId,
+        board: productId === undefined ? undefined : boardsByProduct().get(productId),
+        programSha256: sha === undefined ? undefined : hex(sha),
+    }
+}
+
 export async function deployProgram(
     path: string,
     program: BoardProgram,

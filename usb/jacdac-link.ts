@@ -93,6 +93,8 @@ export async function openJacdacLink(
             return undefined
         },
         async close() {
+            // once: a second dispose would print jacdac-ts's "bus: disposing." after the console is restored
+            if (!open) return
             open = false
             for (const t of intervals) clearInterval(t)
             try {

@@ -4,6 +4,7 @@ import { encodeFrame, JdusbDecoder, UsbBridgeCmd, usbBridgeCommand } from "../fo
 import { closePort, openPort } from "./ports"
 import type { BoardProgram } from "./program"
 import { printableStream } from "../project/printable"
+import { crashSummary } from "./restarts"
 
 // `camscript monitor`: the board's console. Over JDUSB it asks the board for
 // its log (EnableLog to the USB bridge) and shows the text between frames;
@@ -16,7 +17,11 @@ export interface MonitorOptions {
     forMs?: number
     raw?: boolean
     verbose?: boolean
+    /** each line stamped with the seconds since the monitor began */
+    timestamps?: boolean
     print?: (line: string) => void
+    /** where the end's summary goes (a crash while watched, the port gone): stderr by default */
+    warn?: (line: string) => void
     /** resolves to stop following */
     until?: Promise<unknown>
 }
@@ -28,10 +33,28 @@ function enableLogWrite(): Buffer {
     return out
 }
 
+/**
+ * Follows the console until --for, Ctrl-C or the port closing: 0, or 1
+ * when the program crashed while watched (each restart is marked with its
+ * cause) or the port went away.
+ */
 export async function followMonitor(path: string, options: MonitorOptions = {}): Promise<number> {
     const print = options.print ?? ((l: string) => process.stdout.write(`${l}\n`))
+    const warn = options.warn ?? ((l: string) => process.stderr.write(`camscript monitor: ${l}\n`))
+    const began = Date.now()
     const port = await openPort(path, options.raw ? RAW_BAUD : JDUSB_BAUD)
-    const lines = new ConsoleLines({ program: options.program, verbose: options.verbose, print })
+    let relog: NodeJS.Timeout | undefined
+    const lines = new ConsoleLines({
+        program: options.program,
+        verbose: options.verbose,
+        timestamps: options.timestamps,
+        print,
+        // the restarted runtime keeps its log until asked again (its bridge starts with the log off)
+        chipRestarted: () => {
+            clearTimeout(relog)
+            relog = setTimeout(() => port.isOpen && port.write(enableLogWrite()), 300)
+        },
+    })
     const decoder = new JdusbDecoder({
         frame: () => {},
         log: (b) => lines.push(b),
@@ -61,14 +84,14 @@ export async function followMonitor(path: string, options: MonitorOptions = {}):
     const why = await Promise.race(stops)
     clearTimeout(timer)
     clearTimeout(again)
+    clearTimeout(relog)
     if (onSigint) process.off("SIGINT", onSigint)
     lines.flush()
     await closePort(port)
-    if (why === "gone") {
-        print(`  (the board's port ${path} closed: unplugged or reset?)`)
-        return 1
-    }
-    return 0
+    if (why === "gone") print(`  (the board's port ${path} closed: unplugged or reset?)`)
+    const crashed = crashSummary(lines.restarts, Date.now() - began)
+    if (crashed) warn(crashed)
+    return why === "gone" || crashed ? 1 : 0
 }
 
 /** Waits for --for, Ctrl-C, or `lost()` turning true (checked every 100 ms). */

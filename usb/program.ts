@@ -3,7 +3,7 @@ import { existsSync, mkdirSync } from "node:fs"
 import { basename, dirname, join, relative, resolve } from "node:path"
 import { type BoardInfo, listBoards } from "../project/boards"
 import { type CompiledScript, compileScript, type DebugInfo, type FirmwareKind } from "../compiler/compile"
-import { fromRoot } from "../project/paths"
+import { stateDir } from "../project/state"
 import { projectSettings } from "../project/settings"
 import { readRegularFile } from "../project/files"
 import { ensurePrivateDir, writePrivateFile } from "../project/destinations"
@@ -14,7 +14,7 @@ import { ensurePrivateDir, writePrivateFile } from "../project/destinations"
 // file:line long after the build folder is gone. Both hold the script's
 // strings, passwords included: they are written 0600 (an existing file's
 // wider mode is not kept), a folder camscript creates for them 0700, and
-// camscript's own .camscript/hardware/ is made 0700 whenever it is written.
+// the project's .camscript/hardware/ (project/state.ts) is made 0700 whenever it is written.
 
 export interface BoardProgram {
     image: Uint8Array
@@ -49,12 +49,14 @@ export async function buildForBoard(
     scriptPath: string,
     board: BoardInfo,
     firmware?: FirmwareKind,
+    /** "run": the image says on its console when the script has finished (`camscript run`) */
+    purpose: "board" | "run" = "board",
 ): Promise<BoardProgram> {
     const settings = projectSettings(scriptPath)
     const script = await compileScript(scriptPath, {
         board,
         hostname: settings.network.hostname,
-        purpose: "board",
+        purpose,
         firmware,
     })
     return { image: script.image, sha256: imageSha256(script.image), script, board: board.id }
@@ -169,13 +171,18 @@ function readDebugFile(dbgFile: string, imageSha256: string): Partial<DebugFile>
 
 // ---- the last program built or deployed, for `monitor`
 
-const HARDWARE_DIR = () => fromRoot(".camscript/hardware")
+const HARDWARE_DIR = () => stateDir("hardware")
 const LAST = () => join(HARDWARE_DIR(), "last-program.json")
 
 export function rememberProgram(program: BoardProgram): void {
     if (!program.file) return
     ensurePrivateDir(HARDWARE_DIR())
     writePrivateFile(LAST(), JSON.stringify({ file: program.file, sha256: program.sha256 }))
+}
+
+/** Where `build` (without -o) and `deploy` keep a script's image: .camscript/hardware/<board>/<script>.devs */
+export function boardImagePath(script: string, board: BoardInfo): string {
+    return join(HARDWARE_DIR(), board.id, `${basename(script, ".ts")}.devs`)
 }
 
 /** The program last built or deployed from this project, if its files are still there. */
@@ -190,11 +197,16 @@ export function lastProgram(): BoardProgram | undefined {
 }
 
 /** A program for the board from a .ts script (compiled) or a .devs file (read). */
-export async function loadProgram(input: string, board: BoardInfo, firmware?: FirmwareKind): Promise<BoardProgram> {
+export async function loadProgram(
+    input: string,
+    board: BoardInfo,
+    firmware?: FirmwareKind,
+    purpose: "board" | "run" = "board",
+): Promise<BoardProgram> {
     if (input.endsWith(".devs")) return readProgram(input)
     if (!input.endsWith(".ts")) throw new ProgramFileError(`${input}: expected a script (.ts) or a built image (.devs)`)
-    const built = await buildForBoard(input, board, firmware)
+    const built = await buildForBoard(input, board, firmware, purpose)
     // deployed scripts keep their image and debug info in the project, for monitor
-    const out = join(HARDWARE_DIR(), `${basename(input, ".ts")}.devs`)
+    const out = boardImagePath(input, board)
     return writeProgram(built, out, board)
 }

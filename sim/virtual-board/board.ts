@@ -155,24 +155,38 @@ export class VirtualBoard {
                 // a panic on a board: the runtime reports it and restarts the program itself
                 theVm.panicHandler = (code) => this.options.note?.(`program stopped (panic ${code})`)
             },
-        }).catch((e: unknown) => this.options.note?.(`runtime failed: ${(e as Error).message}`))
+        })
+            .then((result) => {
+                // a JD_ASSERT failing inside the VM: on a board jacdac-c's jd_assert_fail prints
+                // "assertion '...' failed at ..." (the VM's own line, already on the console) and
+                // calls hw_panic, which restarts the chip; the program then runs again
+                const m = /assertion failed at (\S+)\)/.exec(result.error ?? "")
+                if (!stop.signal.aborted && m) this.panic(`JD_ASSERT at ${m[1]}`, device)
+            })
+            .catch((e: unknown) => this.options.note?.(`runtime failed: ${(e as Error).message}`))
     }
 
     private stopped = false
 
     /**
      * The runtime hit a JD_ASSERT: devicescript-esp32's hw_panic prints
-     * "HW PANIC!" and calls abort(); ESP-IDF's panic handler restarts the
-     * chip, which boots the runtime again from flash.
+     * "HW PANIC!" and calls abort(); ESP-IDF's panic handler prints and
+     * restarts the chip through panic_restart, which devicescript-esp32
+     * wraps (CMakeLists.txt --wrap=panic_restart, main/dmesg.c) to reset
+     * through a 20 ms deep sleep (main/platform.c target_reset): the ROM
+     * then says rst:0x5 (DEEPSLEEP_RESET) and boots the runtime from flash.
      */
     private panic(why: string, device: JdusbDevice): void {
         this.panics++
         this.options.note?.(`runtime panic (${why}): restarting`)
         device.log(`HW PANIC!\n`)
         this.write("\r\nabort() was called\r\n\r\nRebooting...\r\n")
+        // after abort() nothing of the runtime runs any more: the VM stops now, not at the reboot
+        this.stopRuntime?.abort()
+        this.onBytes = () => {}
         setTimeout(() => {
             if (this.stopped) return
-            void this.boot(false, "0xc (SW_CPU_RESET)")
+            void this.boot(false, "0x5 (DEEPSLEEP_RESET)")
         }, PANIC_RESTART_MS)
     }
 

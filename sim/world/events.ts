@@ -3,6 +3,7 @@
 // the world has, and a camera or site-wide action appears only in a fleet.
 // world.ts checks the client names once the clients are read.
 
+import schema from "./world.schema.json"
 import { durationAt } from "./duration-field"
 import { normaliseDhcp } from "./access-points"
 import type { RawWorld } from "./raw"
@@ -18,8 +19,67 @@ import {
     type WorldEvent,
 } from "./types"
 
-/** The events of `raw`, in file order; problems are pushed with the field's path. */
+/** How many times one repeating event may happen (world.schema.json "times" maximum). */
+export const MAX_EVENT_OCCURRENCES: number = schema.definitions.event.properties.times.maximum
+
+/**
+ * The events of `raw`, in file order, a repeating one (`every`, with
+ * `times` or `until`) as each of its occurrences; problems are pushed with
+ * the field's path.
+ */
 export function normaliseEvents(
+    raw: RawWorld,
+    accessPoints: AccessPointConfig[],
+    names: Set<string>,
+    cameras: CameraConfig[] | undefined,
+    problems: string[],
+): WorldEvent[] {
+    const events = normaliseEach(raw, accessPoints, names, cameras, problems)
+    return (raw.events ?? []).flatMap((ev, i) => occurrences(ev, events[i], `events[${i}]`, problems))
+}
+
+/** The times a (possibly repeating) event happens, checked against MAX_EVENT_OCCURRENCES. */
+function occurrences(ev: RawEvent, first: WorldEvent, at: string, problems: string[]): WorldEvent[] {
+    const { every, times, until } = ev
+    if (every === undefined) {
+        for (const field of ["times", "until"] as const)
+            if (ev[field] !== undefined) problems.push(`${at}.${field} needs "every": how long between occurrences`)
+        return [first]
+    }
+    const period = durationAt(every, `${at}.every`, problems)
+    if (period <= 0) {
+        problems.push(`${at}.every: a repeating event needs a period above 0 (e.g. "1h")`)
+        return [first]
+    }
+    if (times !== undefined && until !== undefined) {
+        problems.push(`${at}: give "times" or "until" with "every", not both`)
+        return [first]
+    }
+    let count: number
+    if (times !== undefined) count = times
+    else if (until !== undefined) {
+        const last = durationAt(until, `${at}.until`, problems)
+        if (last < first.atMs) {
+            problems.push(`${at}.until is before its "at": the event would never repeat`)
+            return [first]
+        }
+        count = Math.floor((last - first.atMs) / period) + 1
+        if (count > MAX_EVENT_OCCURRENCES) {
+            problems.push(
+                `${at}: every ${every} until ${until} is ${count} occurrences; a repeating event happens at most ${MAX_EVENT_OCCURRENCES} times (a longer period, or a later "at")`,
+            )
+            return [first]
+        }
+    } else {
+        problems.push(`${at}.every needs "times" (how many in all) or "until" (the last time it may happen)`)
+        return [first]
+    }
+    return Array.from({ length: count }, (_, k) => ({ ...first, atMs: first.atMs + k * period }))
+}
+
+type RawEvent = NonNullable<RawWorld["events"]>[number]
+
+function normaliseEach(
     raw: RawWorld,
     accessPoints: AccessPointConfig[],
     names: Set<string>,

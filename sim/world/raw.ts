@@ -70,5 +70,8 @@ export interface RawWorld {
         channel?: number
         subnet?: string
         client?: string
+        every?: number | string
+        times?: number
+        until?: number | string
     }[]
 }

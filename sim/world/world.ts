@@ -137,12 +137,12 @@ export function parseWorld(json: unknown, source: string): World {
             txPowerDbm: c.txPowerDbm ?? 15,
         }
     })
-    events.forEach((ev, i) => {
+    // the file's events (a repeating one once), so the path names the entry as written
+    for (const [i, ev] of (raw.events ?? []).entries())
         if (ev.client !== undefined && !clientNames.has(ev.client))
             problems.push(
                 `events[${i}].client "${ev.client}" is not a client of this world; known: ${[...clientNames].join(", ") || "none"}`,
             )
-    })
     const dnsZone = new Map<string, number>()
     /** lower-cased name -> the name as first written */
     const zoneNames = new Map<string, string>()
