@@ -14,7 +14,7 @@ import { tempDir } from "./helpers/cleanup"
 test.serial("--watch refuses --json", async (t) => {
     const r = await camscriptMain("sim", "examples/wifi-station.ts", "--watch", "--json")
     t.is(r.code, 2)
-    t.regex(r.stderr, /--watch reruns on the terminal: not with --json or --realtime/)
+    t.regex(r.stderr, /--watch reruns on the terminal: not with --json, --realtime or --serve/)
 })
 
 test.serial(

@@ -11,7 +11,6 @@ export const camera = {
     Camera: Camera,
     CameraError: CameraError,
     Frame: Frame,
-    CameraServer: CameraServer,
     /** every frame size name, in esp32-camera's order (smallest sensors' first); built when asked */
     frame_sizes: frameSizeNames,
     QQVGA: "QQVGA",

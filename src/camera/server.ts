@@ -31,14 +31,24 @@ export const DEFAULT_SERVE_USER = "camera"
 /** What a stream client beyond the rule is told: 503, and to come back after this many seconds. */
 export const SERVE_RETRY_AFTER_S = 5
 
-const State = ds.CamCameraServerState
-const Reason = ds.CamCameraServerReason
-
-const STATE_WORDS = ["off", "serving", "paused", "failed"]
-const REASON_WORDS = ["", "port-in-use", "out-of-memory", "camera-not-ready", "stopped"]
-const KIND_WORDS = ["stream", "snapshot", "other"]
-const EVENT_WORDS = ["opened", "closed", "refused", "unauthorized", "not-found"]
-const SERVE_KEYS = ["port", "stream", "snapshot", "fps", "stream_clients", "user", "password"]
+// The words and keys are built per call, never at module level: the image
+// runs every module's top level, so a table here would take heap from every
+// script, camera or not (test/camera-heap.test.ts).
+function stateWord(state: number): string {
+    return ["off", "serving", "paused", "failed"][state]
+}
+function reasonWord(reason: number): string {
+    return ["", "port-in-use", "out-of-memory", "camera-not-ready", "stopped"][reason]
+}
+function kindWord(kind: number): string {
+    return ["stream", "snapshot", "other"][kind]
+}
+function eventWord(event: number): string {
+    return ["opened", "closed", "refused", "unauthorized", "not-found"][event]
+}
+function serveKeys(): string[] {
+    return ["port", "stream", "snapshot", "fps", "stream_clients", "user", "password"]
+}
 
 /** serve() options; every key is optional. */
 export interface ServeOptions {
@@ -79,24 +89,27 @@ export interface ServedClient {
 
 function reasonText(reason: number): string {
     switch (reason) {
-        case Reason.PortInUse:
+        case ds.CamCameraServerReason.PortInUse:
             return "another server of the firmware holds this port: serve() on another one"
-        case Reason.OutOfMemory:
+        case ds.CamCameraServerReason.OutOfMemory:
             return "the server's task or sockets did not fit in memory: stop other sockets, or restart the board"
-        case Reason.CameraNotReady:
+        case ds.CamCameraServerReason.CameraNotReady:
             return "the camera is not ready (failed or restarting): clients get 503 until it is; see cam.status()"
-        case Reason.StoppedByRequest:
+        case ds.CamCameraServerReason.StoppedByRequest:
             return "stop() was called: serve() again"
     }
     return ""
 }
 
-/** The server's state, one per board, shared by every Camera object. */
+/**
+ * The server's state, one per board, shared by every Camera object.
+ * @devsWhenUsed (its methods enter the image only when called: none for a script that never serves)
+ */
 class ServerLink {
     readonly driver: ds.CamCameraServer
     readonly changed: ds.Emitter<ServerChange> = ds.emitter<ServerChange>()
     readonly clients: ds.Emitter<ServedClient> = ds.emitter<ServedClient>()
-    state: number = State.Off
+    state: number = ds.CamCameraServerState.Off
     reason = 0
     port = 0
     streamClients = 0
@@ -122,7 +135,7 @@ class ServerLink {
     }
 
     change(): ServerChange {
-        return { state: STATE_WORDS[this.state], reason: REASON_WORDS[this.reason], detail: reasonText(this.reason) }
+        return { state: stateWord(this.state), reason: reasonWord(this.reason), detail: reasonText(this.reason) }
     }
 
     private onStatus(v: any[]) {
@@ -135,15 +148,15 @@ class ServerLink {
         this.reason = v[4]
         this.streamClients = v[5]
         this.statusCount++
-        this.hold(this.state === State.Serving || this.state === State.Paused)
+        this.hold(this.state === ds.CamCameraServerState.Serving || this.state === ds.CamCameraServerState.Paused)
         if (changed) this.changed.emit(this.change())
     }
 
     private onServed(v: any[]) {
         // field order: address, status_code, kind, what
         this.clients.emit({
-            kind: KIND_WORDS[v[2]] ?? `kind-${v[2]}`,
-            event: EVENT_WORDS[v[3]] ?? `event-${v[3]}`,
+            kind: kindWord(v[2]) ?? `kind-${v[2]}`,
+            event: eventWord(v[3]) ?? `event-${v[3]}`,
             status: v[1],
             address: formatIp(v[0]),
         })
@@ -187,7 +200,10 @@ class ServerLink {
     /** Wait on status events until one newer than `since` says Serving, Paused, Failed or (wantOff) Off. */
     async settled(since: number, what: string, wantOff: boolean) {
         const start = ds.millis()
-        while (this.statusCount <= since || (wantOff ? this.state !== State.Off : this.state === State.Off)) {
+        while (
+            this.statusCount <= since ||
+            (wantOff ? this.state !== ds.CamCameraServerState.Off : this.state === ds.CamCameraServerState.Off)
+        ) {
             const left = DRIVER_ANSWER_MS - (ds.millis() - start)
             if (left <= 0) throw new Error(`${what}: the camera server did not answer in ${DRIVER_ANSWER_MS} ms`)
             await ds.wait(this.changed, left)
@@ -196,7 +212,7 @@ class ServerLink {
 
     /** Serving or paused: one frame buffer is the server's. */
     on(): boolean {
-        return this.state === State.Serving || this.state === State.Paused
+        return this.state === ds.CamCameraServerState.Serving || this.state === ds.CamCameraServerState.Paused
     }
 }
 
@@ -237,8 +253,8 @@ export function serveConfig(options: any): ServeConfig {
     const what = "serve()"
     if (options === undefined) options = {}
     if (typeof options !== "object" || options === null || Array.isArray(options))
-        throw new Error(`${what}: expected an object of options (${SERVE_KEYS.join(", ")}), got ${describe(options)}`)
-    checkKeys(what, options, SERVE_KEYS)
+        throw new Error(`${what}: expected an object of options (${serveKeys().join(", ")}), got ${describe(options)}`)
+    checkKeys(what, options, serveKeys())
     const c: ServeConfig = {
         port: DEFAULT_SERVE_PORT,
         stream: DEFAULT_STREAM_PATH,
@@ -284,6 +300,7 @@ export function serveConfig(options: any): ServeConfig {
  * The camera's HTTP server, from `await cam.serve({ ... })`: a live MJPEG
  * stream and JPEG snapshots on a port, while the script keeps running.
  * Reads are synchronous; a failure is a state with a reason.
+ * @devsWhenUsed (its methods enter the image only when called: none for a script that never serves)
  */
 export class CameraServer {
     private readonly link: ServerLink
@@ -304,8 +321,8 @@ export class CameraServer {
         const l = this.link
         // every CameraServer reads the one server's last serve()
         const c = l.config
-        if (param === undefined) return STATE_WORDS[l.state]
-        if (param === "reason") return REASON_WORDS[l.reason]
+        if (param === undefined) return stateWord(l.state)
+        if (param === "reason") return reasonWord(l.reason)
         if (param === "detail") return reasonText(l.reason)
         if (param === "port") return c.port
         if (param === "stream") return c.stream
@@ -336,7 +353,7 @@ export class CameraServer {
     /** Stop serving: every client is closed, the server's frame buffer is the script's again. */
     async stop(): Promise<void> {
         const l = this.link
-        if (l.state === State.Off) return
+        if (l.state === ds.CamCameraServerState.Off) return
         const since = l.statusCount
         await l.driver.stop()
         await l.settled(since, "stop()", true)
