@@ -35,6 +35,11 @@ export function useBuildShortcuts(on: boolean) {
     enabled = on
 }
 
+/** Whether builds in this process take the shortcuts (a compile server's always do). */
+export function buildShortcutsOn(): boolean {
+    return enabled
+}
+
 export function installBuildShortcuts(ts: TypeScriptModule) {
     if (installed === ts) return
     installed = ts
