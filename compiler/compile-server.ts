@@ -26,7 +26,7 @@ import { type CompilerOutput, compileTree, loadCompiler, type SourceTree } from 
 // in-process: the server reads `camscript/...` from its own checkout.
 
 /** How long a compile may take, queueing included, before the client gives up. */
-export const COMPILE_SERVER_DEADLINE_MS = 180_000
+const COMPILE_SERVER_DEADLINE_MS = 180_000
 
 /** The largest request or answer on the socket (a tree is the script and its imports, each at most 1 MB). */
 const MAX_MESSAGE_BYTES = 64 * 1024 * 1024
