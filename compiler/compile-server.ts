@@ -28,6 +28,12 @@ import { type CompilerOutput, compileTree, loadCompiler, type SourceTree } from 
 /** How long a compile may take, queueing included, before the client gives up. */
 const COMPILE_SERVER_DEADLINE_MS = 180_000
 
+// captured when the module loads: a simulation in this process fakes the
+// global timers (and node:timers') while it runs on the virtual clock, and a
+// compile for the next run may be waiting meanwhile
+const realSetTimeout = setTimeout
+const realClearTimeout = clearTimeout
+
 /** The largest request or answer on the socket (a tree is the script and its imports, each at most 1 MB). */
 const MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 
@@ -65,12 +71,12 @@ function exchange(socketPath: string, message: string, deadlineMs: number): Prom
         const finish = (err: Error | undefined, text?: string) => {
             if (settled) return
             settled = true
-            clearTimeout(timer)
+            realClearTimeout(timer)
             socket.destroy()
             if (err) reject(err)
             else resolve(text!)
         }
-        const timer = setTimeout(
+        const timer = realSetTimeout(
             () =>
                 finish(
                     new Error(
