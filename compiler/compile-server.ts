@@ -301,7 +301,21 @@ export async function startCompileServer(options: {
         close: async () => {
             closing = true
             await new Promise<void>((resolve) => server.close(() => resolve()))
-            for (const child of all) child.kill("SIGTERM")
+            // waited for: their CPU counts in the run's, and none outlives the run
+            await Promise.all(
+                [...all].map(
+                    (child) =>
+                        new Promise<void>((resolve) => {
+                            if (child.exitCode !== null || child.signalCode !== null) return resolve()
+                            const kill = realSetTimeout(() => child.kill("SIGKILL"), 5000)
+                            child.once("exit", () => {
+                                realClearTimeout(kill)
+                                resolve()
+                            })
+                            child.kill("SIGTERM")
+                        }),
+                ),
+            )
             rmSync(socketPath, { force: true })
         },
     }
