@@ -169,6 +169,10 @@ export interface CompileServer {
     compiled(): number
     /** CPU seconds of the compiler processes, as of their last answers */
     cpuSeconds(): number
+    /** the compiler processes running now */
+    workerPids(): number[]
+    /** compiles handed to a compiler process and not answered yet */
+    inProgress(): number
     close(): Promise<void>
 }
 
@@ -298,6 +302,8 @@ export async function startCompileServer(options: {
         socketPath,
         compiled: () => compiled,
         cpuSeconds: () => [...cpuOf.values()].reduce((a, b) => a + b, 0),
+        inProgress: () => running.size,
+        workerPids: () => [...all].map((c) => c.pid!).filter((pid) => pid !== undefined),
         close: async () => {
             closing = true
             await new Promise<void>((resolve) => server.close(() => resolve()))
