@@ -25,14 +25,25 @@ import { type CompilerOutput, compileTree, loadCompiler, type SourceTree } from 
 // installed package the install test makes) has another root and compiles
 // in-process: the server reads `camscript/...` from its own checkout.
 
-/** How long a compile may take, queueing included, before the client gives up. */
-const COMPILE_SERVER_DEADLINE_MS = 180_000
+/**
+ * How long the client waits without a sign of life from the server. While a
+ * compile waits in the queue or runs, the server says so every
+ * KEEPALIVE_MS (a space), so a long queue on a loaded machine is not taken
+ * for a dead server; a server that stops answering is.
+ */
+const SILENCE_DEADLINE_MS = 60_000
+const KEEPALIVE_MS = 5_000
+
+/** The longest one build may run in a compiler process before it is stopped (and the compile failed, saying so). */
+const BUILD_DEADLINE_MS = 300_000
 
 // captured when the module loads: a simulation in this process fakes the
 // global timers (and node:timers') while it runs on the virtual clock, and a
 // compile for the next run may be waiting meanwhile
 const realSetTimeout = setTimeout
 const realClearTimeout = clearTimeout
+const realSetInterval = setInterval
+const realClearInterval = clearInterval
 
 /** The largest request or answer on the socket (a tree is the script and its imports, each at most 1 MB). */
 const MAX_MESSAGE_BYTES = 64 * 1024 * 1024
@@ -76,21 +87,22 @@ function exchange(socketPath: string, message: string, deadlineMs: number): Prom
             if (err) reject(err)
             else resolve(text!)
         }
-        const timer = realSetTimeout(
-            () =>
-                finish(
-                    new Error(
-                        `the compile server at ${socketPath} did not answer within ${deadlineMs / 1000} s ` +
-                            "(CAMSCRIPT_COMPILE_SERVER; started by tools/suite.mjs)",
-                    ),
+        const silent = () =>
+            finish(
+                new Error(
+                    `the compile server at ${socketPath} said nothing for ${deadlineMs / 1000} s: it hangs ` +
+                        "(CAMSCRIPT_COMPILE_SERVER; started by tools/suite.mjs)",
                 ),
-            deadlineMs,
-        )
-        timer.unref?.()
+            )
+        let timer = realSetTimeout(silent, deadlineMs)
         socket.setEncoding("utf8")
         socket.on("connect", () => socket.write(`${message}\n`))
         socket.on("data", (chunk: string) => {
-            answer += chunk
+            // a sign of life: the wait starts again
+            realClearTimeout(timer)
+            timer = realSetTimeout(silent, deadlineMs)
+            // the server's keep-alive spaces come before the answer
+            answer = (answer + chunk).trimStart()
             const nl = answer.indexOf("\n")
             if (nl >= 0) finish(undefined, answer.slice(0, nl))
             else if (answer.length > MAX_MESSAGE_BYTES)
@@ -118,7 +130,7 @@ export async function compileTreeShared(tree: SourceTree): Promise<CompilerOutpu
     const socket = serverSocket()
     if (!socket) return compileTree(tree)
     const request: Request = { files: [...tree.files], main: tree.main }
-    const text = await exchange(socket, JSON.stringify(request), COMPILE_SERVER_DEADLINE_MS)
+    const text = await exchange(socket, JSON.stringify(request), SILENCE_DEADLINE_MS)
     const answer = JSON.parse(text) as Answer
     if (answer.failure) throw new Error(`the compile server at ${socket} failed: ${answer.failure}`)
     return {
@@ -157,6 +169,8 @@ export function serveAsCompileWorker() {
 }
 
 interface Job {
+    deadline?: ReturnType<typeof setTimeout>
+    overran?: boolean
     id: number
     request: Request
     key: string
@@ -207,10 +221,15 @@ export async function startCompileServer(options: {
             const child = idle.shift()!
             const job = queue.shift()!
             running.set(child, job)
+            job.deadline = realSetTimeout(() => {
+                job.overran = true
+                child.kill("SIGKILL")
+            }, BUILD_DEADLINE_MS)
             child.send({ id: job.id, request: job.request })
         }
     }
     const settle = (job: Job, answer: Answer) => {
+        if (job.deadline) realClearTimeout(job.deadline)
         inFlight.delete(job.key)
         compiled++
         for (const w of job.waiting) w(answer)
@@ -250,7 +269,9 @@ export async function startCompileServer(options: {
                         settle(job, {
                             ok: false,
                             diagnostics: [],
-                            failure: `its compiler process died (${signal ?? `exit ${code}`}) compiling ${job.request.main}`,
+                            failure: job.overran
+                                ? `a build ran over ${BUILD_DEADLINE_MS / 1000} s and was stopped (compiling ${job.request.main})`
+                                : `its compiler process died (${signal ?? `exit ${code}`}) compiling ${job.request.main}`,
                         })
                     if (!closing) spawnWorker()
                 })
@@ -276,7 +297,13 @@ export async function startCompileServer(options: {
                 return socket.destroy()
             }
             const key = createHash("sha256").update(JSON.stringify(request)).digest("hex")
+            // while it waits, a space every few seconds: the client sees the server alive
+            const alive = realSetInterval(() => {
+                if (!socket.destroyed) socket.write(" ")
+            }, KEEPALIVE_MS)
+            socket.on("close", () => realClearInterval(alive))
             const reply = (answer: Answer) => {
+                realClearInterval(alive)
                 if (!socket.destroyed) socket.end(`${JSON.stringify(answer)}\n`)
             }
             const same = inFlight.get(key)
