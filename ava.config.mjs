@@ -37,6 +37,8 @@ export default {
     files: ["test/**/*.test.ts"],
     extensions: { ts: "commonjs" },
     nodeArguments: ["--import=tsx"],
+    // per-file wall and CPU times, only when tools/suite.mjs asks (CAMSCRIPT_SUITE_TIMES)
+    require: ["./tools/ava-file-times.mjs"],
     timeout: "3m",
     sortTestFiles: (a, b) => rank(a) - rank(b) || a.localeCompare(b),
 }

@@ -6,7 +6,7 @@ import { interfacesConstructed } from "./interface-use"
 import { largestImage, runtimeFor } from "../project/runtime"
 import { BuildCache, cacheDir } from "./cache"
 import { readRegularFile } from "../project/files"
-import { compileTree } from "./devicescript"
+import { compileTreeShared } from "./compile-server"
 import { fromRoot } from "../project/paths"
 import { literalRedactor } from "./redact"
 
@@ -417,7 +417,7 @@ export async function compileScript(scriptPath: string, target: BuildTarget): Pr
         // another process may have built it while we waited
         const built = release ? buildCache().get(key) : undefined
         if (built) return result(built, true)
-        const out = compileTree({ files: tree, main: "src/main.ts" })
+        const out = await compileTreeShared({ files: tree, main: "src/main.ts" })
         if (!out.ok || !out.binary || !out.dbgJson) {
             // the first ones say what is wrong; hundreds (a Node file given as the script) say nothing more
             // every line of a message, continuation lines too; only the user's own literals (compiler/redact.ts)

@@ -62,6 +62,11 @@ const CODE_CACHE = ".camscript/compiler/devicescript-compiler.cache"
 let loaded: { internals: Internals; cacheFresh: boolean; script: Script } | undefined
 let buildConfig: { key: string; config: object } | undefined
 
+/** Load the compiler now (a compile server's process does, before its first build). */
+export function loadCompiler() {
+    load()
+}
+
 function load() {
     if (loaded) return loaded
     const file = fromRoot(LIB)

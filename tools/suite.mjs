@@ -14,7 +14,7 @@
 //   only ava runs.
 import { spawn } from "node:child_process"
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs"
-import { tmpdir, userInfo } from "node:os"
+import { availableParallelism, tmpdir, userInfo } from "node:os"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 
@@ -27,6 +27,9 @@ const state = mkdtempSync(join(systemTmp, "camscript-suite-"))
 const tmp = join(state, "tmp")
 mkdirSync(tmp, { mode: 0o700 })
 const skipsFile = join(state, "skips.jsonl")
+const timesFile = join(state, "times.jsonl")
+// beside the tests' TMPDIR, not in it: it lives until the end of the run
+const compileSocket = join(state, "compile.sock")
 
 // tsx keeps its cache of transpiled files in <tmpdir>/tsx-<user>: it stays in
 // the system's temporary folder, shared from run to run as without this runner
@@ -41,6 +44,8 @@ const env = {
     // the suite compiles about 200 distinct scripts (about 0.4 MB each in the build
     // cache): with the default bound of 64 MB it would evict its own builds mid-run
     CAMSCRIPT_CACHE_MAX_MB: process.env.CAMSCRIPT_CACHE_MAX_MB ?? "256",
+    // each test file's wall and CPU time (tools/ava-file-times.mjs)
+    CAMSCRIPT_SUITE_TIMES: timesFile,
 }
 
 /** Run a command; resolves to its exit code (and its output when `quiet`). */
@@ -58,6 +63,58 @@ function run(label, cmd, args, { quiet = false } = {}) {
             resolve({ label, code: code ?? (signal ? 128 : 1), out, ms: Date.now() - t0 }),
         )
     })
+}
+
+/**
+ * The run's compile server (compiler/compile-server.ts): one compiler process
+ * per core, each loading the DeviceScript compiler once, for every ava worker
+ * and CLI child of the run. Resolves once it is ready (the variables that
+ * send compiles to it are then set), or says why not: the tests then compile
+ * in their own processes, as without the runner.
+ */
+function startCompileServer() {
+    const child = spawn(
+        process.execPath,
+        ["--import", "tsx", join(root, "tools/compile-server.ts"), compileSocket, String(availableParallelism())],
+        { cwd: root, env, stdio: ["pipe", "pipe", "inherit"] },
+    )
+    const exited = new Promise((resolve) => child.on("close", (code, signal) => resolve(signal ?? code)))
+    let out = ""
+    const ready = new Promise((resolve) => {
+        const deadline = setTimeout(() => resolve("it did not say ready within 120 s"), 120_000)
+        child.stdout.on("data", (b) => {
+            out += b
+            if (out.includes("ready\n")) {
+                clearTimeout(deadline)
+                resolve(undefined)
+            }
+        })
+        exited.then((how) => {
+            clearTimeout(deadline)
+            resolve(`it exited (${how})`)
+        })
+    })
+    return {
+        ready: ready.then((problem) => {
+            if (problem) {
+                console.log(
+                    `camscript: the compile server did not start (${problem}); each test process compiles on its own`,
+                )
+                return false
+            }
+            env.CAMSCRIPT_COMPILE_SERVER = compileSocket
+            env.CAMSCRIPT_COMPILE_SERVER_ROOT = root
+            return true
+        }),
+        /** Stop it (before the check for stray processes); resolves to what it said at the end. */
+        stop: async () => {
+            child.kill("SIGTERM")
+            const t = setTimeout(() => child.kill("SIGKILL"), 10_000)
+            await exited
+            clearTimeout(t)
+            return out.replace(/^ready\n/, "").trim()
+        },
+    }
 }
 
 const node = process.execPath
@@ -113,8 +170,27 @@ function skippedLine() {
     )
 }
 
+/** The slowest test files of the run, by wall time, with their worker's CPU. */
+function slowestLine() {
+    if (!existsSync(timesFile)) return undefined
+    const times = readFileSync(timesFile, "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+        .sort((a, b) => b.wallMs - a.wallMs)
+    const cpu = times.reduce((n, t) => n + (t.cpuS ?? 0), 0)
+    const shown = times
+        .slice(0, 10)
+        .map(
+            (t) =>
+                `${t.file.replace(/^test\//, "").replace(/\.test\.ts$/, "")} ${(t.wallMs / 1000).toFixed(0)} s (cpu ${t.cpuS?.toFixed(0) ?? "?"} s)`,
+        )
+    return `slowest test files: ${shown.join(", ")}; ${times.length} files, ${cpu.toFixed(0)} s of CPU in their threads`
+}
+
 let failed = []
 let skipped
+let slowest
 const report = (results) => {
     for (const c of results) {
         if (c.code === 0) continue
@@ -123,6 +199,7 @@ const report = (results) => {
         failed.push(c.label)
     }
 }
+const compileServer = startCompileServer()
 try {
     let typecheck = Promise.resolve([])
     if (avaArgs.length === 0) {
@@ -151,12 +228,15 @@ try {
             run("typecheck", node, [bin("typescript/bin/tsc"), "-p", "tsconfig.json"], { quiet: true }),
         ])
     }
+    await compileServer.ready
     if (!failed.includes("build")) {
         const ava = await run("ava", node, [bin("ava/entrypoints/cli.mjs"), ...avaArgs])
         if (ava.code !== 0) failed.push("ava")
     }
     report(await typecheck)
 } finally {
+    const served = await compileServer.stop()
+    if (served) console.log(`compile server: ${served}`)
     // tsx's esbuild services (one per ava worker) end when ava's process does,
     // a moment after it: what still runs after a grace period was left by a test
     let stray = strays()
@@ -179,12 +259,14 @@ try {
         failed.push("temporary files left")
     }
     skipped = skippedLine()
+    slowest = slowestLine()
     rmSync(state, { recursive: true, force: true })
 }
 const seconds = ((Date.now() - started) / 1000).toFixed(0)
 console.log(
     failed.length ? `npm test failed (${failed.join(", ")}) after ${seconds} s` : `npm test passed in ${seconds} s`,
 )
+if (slowest) console.log(slowest)
 // the closing line: what was skipped, and how to have it run
 if (skipped) console.log(skipped)
 process.exit(failed.length ? 1 : 0)
