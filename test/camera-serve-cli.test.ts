@@ -55,33 +55,46 @@ test.serial("--serve takes a port 1..65535 and is for one camera, not with --wat
 })
 
 test.serial("sim --serve: the example's live view answers on the host port, password first", async (t) => {
-    // a free port: taken and given back, then named to the command
-    const free = await takenPort()
-    await free.close()
-    const base = `http://127.0.0.1:${free.port}`
-    const running = camscriptMain(
-        "sim",
-        "examples/live-view.ts",
-        "--world",
-        "sim/worlds/setup-network.json",
-        "--serve",
-        `${free.port}`,
-        "--run-for",
-        "8s",
-    )
     const auth = { Authorization: `Basic ${Buffer.from("camera:aim-the-cam").toString("base64")}` }
-    // until the script serves, nothing answers on the camera's side
+    // a free port: taken and given back, then named to the command; another
+    // test may take it in between (the command then refuses it, exit 2), so
+    // up to three ports are tried
+    let base = ""
+    let running: ReturnType<typeof camscriptMain> | undefined
     let snap: Response | undefined
-    for (let i = 0; i < 600 && !snap; i++) {
-        snap = await fetch(`${base}/capture`, { headers: auth }).catch(() => undefined)
-        if (!snap) await new Promise((r) => setTimeout(r, 100))
+    for (let attempt = 0; attempt < 3 && !snap; attempt++) {
+        const free = await takenPort()
+        await free.close()
+        base = `http://127.0.0.1:${free.port}`
+        running = camscriptMain(
+            "sim",
+            "examples/live-view.ts",
+            "--world",
+            "sim/worlds/setup-network.json",
+            "--serve",
+            `${free.port}`,
+            "--run-for",
+            "8s",
+        )
+        let ended = false
+        void running.then(() => (ended = true))
+        // until the script serves, nothing answers on the camera's side
+        for (let i = 0; i < 600 && !snap && !ended; i++) {
+            snap = await fetch(`${base}/capture`, { headers: auth }).catch(() => undefined)
+            if (!snap) await new Promise((r) => setTimeout(r, 100))
+        }
+        if (!snap) {
+            const r = await running
+            t.true(r.code === 2 && /port/.test(r.stderr), `the command ended before serving: ${r.code} ${r.stderr}`)
+        }
     }
+    if (!snap) return t.fail("three ports were taken before the command could serve")
     const bytes = Buffer.from(await snap!.arrayBuffer())
     const refused = await fetch(`${base}/capture`)
     const wrong = await fetch(`${base}/capture`, {
         headers: { Authorization: `Basic ${Buffer.from("camera:guess").toString("base64")}` },
     })
-    const ran = await running
+    const ran = await running!
     t.is(ran.code, 0, ran.stderr)
     t.is(snap!.status, 200)
     t.is(snap!.headers.get("content-type"), "image/jpeg")

@@ -1,5 +1,6 @@
 import test from "ava"
-import { events, runScript } from "./helpers/run"
+import { events, runFile, runScript } from "./helpers/run"
+import { fromRoot } from "../project/paths"
 
 // machine.deepsleep through the compiled bytecode on the VM, on the virtual
 // clock: the board powers down (radio off, drivers back to power-on), no
@@ -98,4 +99,28 @@ console.log("after")
     t.is(run.outcome, "error")
     t.deepEqual(run.lines, ["before"])
     t.regex(run.error ?? "", /not simulated under --driver firmware yet/)
+})
+
+test("examples/snap-and-sleep.ts: every wake-up uploads one new frame; the server keeps each snapshot once, in order", async (t) => {
+    const run = await runFile(fromRoot("examples/snap-and-sleep.ts"), {
+        world: fromRoot("sim/worlds/snap-and-sleep.json"),
+        timeout: "25m",
+    })
+    t.is(run.outcome, "timeout", run.error)
+    // 0, 10, 20 minutes (and the VM's boot): three cycles in 25 minutes
+    t.deepEqual(
+        run.lines.map((l) => l.replace(/ in \d+ ms$/, "")),
+        [
+            "first start",
+            "snapshot 1 uploaded",
+            "woke for snapshot 2",
+            "snapshot 2 uploaded",
+            "woke for snapshot 3",
+            "snapshot 3 uploaded",
+        ],
+    )
+    t.deepEqual(
+        run.uploads.filter((u) => u.server === "frames").map((u) => [u.method, u.path, u.status]),
+        [1, 2, 3].map((n) => ["PUT", `/porch/${n}.jpg`, 201]),
+    )
 })
