@@ -207,20 +207,25 @@ static void attempt(srv_t *state, const job_t *job, cam_upload_result_t *r) {
     esp_http_client_cleanup(client);
 }
 
+// The job handed over by `send`: the attempt, then the result for process().
+static void run_job(srv_t *state) {
+    cam_upload_result_t r = {.request = state->job.send.request, .via = state->job.via};
+    attempt(state, &state->job, &r);
+    r.elapsed_ms = elapsed_ms(state->job.started_us);
+    xSemaphoreTake(state->lock, portMAX_DELAY);
+    state->result = r;
+    state->done = true;
+    xSemaphoreGive(state->lock);
+#ifdef JD_WAKE_MAIN
+    JD_WAKE_MAIN();
+#endif
+}
+
 static void upload_task(void *arg) {
     srv_t *state = arg;
     for (;;) {
         xSemaphoreTake(state->go, portMAX_DELAY);
-        cam_upload_result_t r = {.request = state->job.send.request, .via = state->job.via};
-        attempt(state, &state->job, &r);
-        r.elapsed_ms = elapsed_ms(state->job.started_us);
-        xSemaphoreTake(state->lock, portMAX_DELAY);
-        state->result = r;
-        state->done = true;
-        xSemaphoreGive(state->lock);
-#ifdef JD_WAKE_MAIN
-        JD_WAKE_MAIN();
-#endif
+        run_job(state);
     }
 }
 
