@@ -191,9 +191,13 @@ static void attempt(srv_t *state, const job_t *job, cam_upload_result_t *r) {
     r->sent_bytes = (uint32_t)sent;
     bool timed_out = false;
     if (sent == job->length) {
+        // v5.0.5: the content length (0 without one), -ESP_ERR_HTTP_EAGAIN when
+        // nothing came within timeout_ms, ESP_FAIL otherwise; the status code
+        // reads -1 until a status line was parsed
         int64_t headers = esp_http_client_fetch_headers(client);
-        if (headers >= 0 || headers == -ESP_ERR_HTTP_EAGAIN)
-            r->status = (uint16_t)esp_http_client_get_status_code(client);
+        int code = headers >= 0 ? esp_http_client_get_status_code(client) : -1;
+        if (code >= 100 && code <= 999)
+            r->status = (uint16_t)code;
         timed_out = headers == -ESP_ERR_HTTP_EAGAIN;
     }
     if (r->status >= 100) {

@@ -163,9 +163,10 @@ int64_t esp_http_client_fetch_headers(esp_http_client_handle_t c) {
     (void)c;
     return http.fetch;
 }
+// as v5.0.5: -1 until fetch_headers parsed a status line
 int esp_http_client_get_status_code(esp_http_client_handle_t c) {
     (void)c;
-    return http.status;
+    return http.fetch < 0 ? -1 : http.status;
 }
 esp_err_t esp_http_client_close(esp_http_client_handle_t c) {
     (void)c;
