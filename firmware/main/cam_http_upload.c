@@ -21,7 +21,9 @@
 //   in idf/sdkconfig.camscript), skip_cert_common_name_check false, redirects
 //   not followed; esp_http_client_open with the body's length,
 //   esp_http_client_write until the frame is out, esp_http_client_fetch_headers,
-//   esp_http_client_get_status_code.
+//   esp_http_client_get_status_code. After the connection each call gets
+//   what is left of timeout_ms (esp_http_client_set_timeout_ms), since the
+//   contract counts one timeout from the send for the whole attempt.
 // - which interface: lwIP routes by its default netif, and cam_ethernet.c
 //   gives Ethernet the higher route_prio, so a request goes out on Ethernet
 //   while it holds an address, else on the Wi-Fi station. `via` names the one
@@ -145,6 +147,16 @@ static uint32_t elapsed_ms(int64_t since_us) {
 
 // ------------------------------------------------------------------- task
 
+// Sets the client's timeout to what is left of the attempt's; false when
+// nothing is left.
+static bool give_what_is_left(esp_http_client_handle_t client, const job_t *job, int64_t timeout_us) {
+    int64_t left_us = timeout_us - (esp_timer_get_time() - job->started_us);
+    if (left_us < 1000)
+        return false;
+    esp_http_client_set_timeout_ms(client, (int)(left_us / 1000));
+    return true;
+}
+
 // One attempt, on the task. Fills r's status, reason, tls and sent_bytes.
 static void attempt(srv_t *state, const job_t *job, cam_upload_result_t *r) {
     const char *url = state->parts[PART_URL].buf;
@@ -180,9 +192,13 @@ static void attempt(srv_t *state, const job_t *job, cam_upload_result_t *r) {
         esp_http_client_cleanup(client);
         return;
     }
-    // the body, straight from the frame buffer
+    // the body, straight from the frame buffer. Each esp_http_client call
+    // waits up to the client's timeout_ms; the contract counts one timeout
+    // from the send for the whole attempt, so each call gets what is left.
     size_t sent = 0;
     while (sent < job->length) {
+        if (!give_what_is_left(client, job, timeout_us))
+            break;
         int n = esp_http_client_write(client, (const char *)job->body + sent, (int)(job->length - sent));
         if (n <= 0)
             break;
@@ -190,7 +206,7 @@ static void attempt(srv_t *state, const job_t *job, cam_upload_result_t *r) {
     }
     r->sent_bytes = (uint32_t)sent;
     bool timed_out = false;
-    if (sent == job->length) {
+    if (sent == job->length && give_what_is_left(client, job, timeout_us)) {
         // v5.0.5: the content length (0 without one), -ESP_ERR_HTTP_EAGAIN when
         // nothing came within timeout_ms, ESP_FAIL otherwise; the status code
         // reads -1 until a status line was parsed

@@ -121,6 +121,7 @@ static struct {
     int sock_errno, status, chunk;
     int64_t fetch;
     int64_t open_takes_us;
+    int timeout_set; // the last esp_http_client_set_timeout_ms
     bool cleaned;
 } http;
 static int client_dummy;
@@ -144,6 +145,11 @@ esp_err_t esp_http_client_set_header(esp_http_client_handle_t c, const char *k, 
 int esp_http_client_get_errno(esp_http_client_handle_t c) {
     (void)c;
     return http.sock_errno;
+}
+esp_err_t esp_http_client_set_timeout_ms(esp_http_client_handle_t c, int timeout_ms) {
+    (void)c;
+    http.timeout_set = timeout_ms;
+    return ESP_OK;
 }
 esp_err_t esp_http_client_open(esp_http_client_handle_t c, int len) {
     (void)c;
@@ -363,6 +369,18 @@ static void test_failures(void) {
     script(ESP_OK, 0, -1, 0);
     CHECK_EQ(upload(16, "http://h/", NULL, false).reason, JD_CAM_HTTP_UPLOAD_REASON_CONNECTION_LOST,
              "closed before the answer: ConnectionLost");
+
+    // one timeout for the whole attempt: 120 ms before the task ran, 4 s to connect
+    script(ESP_OK, 0, 0, 200);
+    http.open_takes_us = 4000 * 1000;
+    r = upload(18, "http://h/", NULL, false);
+    CHECK_EQ(r.reason, JD_CAM_HTTP_UPLOAD_REASON_NONE, "answered in time");
+    CHECK_EQ(http.timeout_set, 880, "the body and the answer get the 880 ms left of 5000");
+    script(ESP_OK, 0, 0, 200);
+    http.open_takes_us = 4880 * 1000;
+    r = upload(19, "http://h/", NULL, false);
+    CHECK_EQ(r.reason, JD_CAM_HTTP_UPLOAD_REASON_TIMEOUT, "connected with nothing left: Timeout");
+    CHECK_EQ(r.sent, 0, "... nothing written");
 
     script(ESP_OK, 0, 0, 200);
     http.chunk = 0; // the connection took nothing
