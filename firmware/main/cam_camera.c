@@ -567,8 +567,18 @@ static void cam_camera_handle_packet(srv_t *state, jd_packet_t *pkt) {
 
 SRV_DEF(cam_camera, JD_SERVICE_CLASS_CAM_CAMERA);
 
+static srv_t *camera; // the one instance, for cam_camera_held_frame()
+
+const camera_fb_t *cam_camera_held_frame(uint8_t index, uint32_t sequence) {
+    if (camera == NULL || index >= MAX_BUFFERS || camera->held[index].fb == NULL ||
+        camera->held[index].sequence != sequence)
+        return NULL;
+    return camera->held[index].fb;
+}
+
 void cam_camera_init(void) {
     SRV_ALLOC(cam_camera); // zero-filled by jd_allocate_service()
+    camera = state;
     state->contract_version = CONTRACT_VERSION;
     state->state = STATE(OFF);
     state->reason = REASON(NONE);

@@ -6,4 +6,15 @@
 // board's wiring with set_pins and set_config before set_active(true).
 #pragma once
 
+#include <stdint.h>
+
+#include "esp_camera.h"
+
 void cam_camera_init(void);
+
+// The frame buffer the camera holds in buffer `index` as frame `sequence`
+// (services/camera.md's handle), or NULL when that buffer no longer holds
+// that frame (released, the camera restarted) or the service is not running.
+// Main loop only (the table of held buffers is main-loop state); the buffer
+// stays valid until the bytecode releases the frame.
+const camera_fb_t *cam_camera_held_frame(uint8_t index, uint32_t sequence);

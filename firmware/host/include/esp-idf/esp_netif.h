@@ -132,3 +132,6 @@ esp_err_t esp_netif_set_dns_info(esp_netif_t *esp_netif, esp_netif_dns_type_t ty
 esp_err_t esp_netif_get_dns_info(esp_netif_t *esp_netif, esp_netif_dns_type_t type,
                                  esp_netif_dns_info_t *dns);
 esp_err_t esp_netif_set_hostname(esp_netif_t *esp_netif, const char *hostname);
+// components/esp_netif/include/esp_netif.h, ESP-IDF v5.0.5 (03d7a380): the
+// netif created with that inherent config's if_key ("WIFI_STA_DEF", "ETH_DEF").
+esp_netif_t *esp_netif_get_handle_from_ifkey(const char *if_key);
