@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #define CAM_SERVER_PATH_MAX 64     // src/limits.ts SERVE_PATH_MAX_CHARS
-#define CAM_SERVER_USER_MAX 64     // the longest user name kept
+#define CAM_SERVER_USER_MAX 32     // src/limits.ts SERVE_USER_MAX_CHARS
 #define CAM_SERVER_PASSWORD_MAX 64 // src/limits.ts SERVE_PASSWORD_MAX_CHARS
 
 // ---- command serve: port u16, max_fps u8, stream_clients u8, retry_after_s u8,
