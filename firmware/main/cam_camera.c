@@ -127,6 +127,8 @@ struct srv_state {
 static SemaphoreHandle_t frames_lock;
 static volatile bool frames_open;       // Ready: the server may take frames
 static volatile uint8_t server_holds;   // frames the server holds (0 or 1)
+static uint32_t frames_epoch;           // one more at every stop: a frame of an earlier one is gone
+static uint32_t server_epoch;           // frames_epoch when the server took its frame
 static cam_camera_watch_fn watcher;
 static srv_t *camera_state;
 
@@ -312,6 +314,12 @@ static void close_frames(void) {
     int64_t since = esp_timer_get_time();
     while (server_holds > 0 && esp_timer_get_time() - since < SERVER_GIVE_BACK_US)
         vTaskDelay(1);
+    xSemaphoreTake(frames_lock, portMAX_DELAY);
+    if (server_holds > 0)
+        LOG("the camera server kept its frame past %d ms; the buffers go anyway", SERVER_GIVE_BACK_US / 1000);
+    server_holds = 0;
+    frames_epoch++; // a frame still out is not given back to the freed buffers
+    xSemaphoreGive(frames_lock);
 }
 
 static void stop(srv_t *state, uint8_t s, uint8_t reason) {
@@ -653,8 +661,10 @@ camera_fb_t *cam_camera_take_newest(int64_t not_before_us, uint32_t *sequence) {
         kept = fb;
         *sequence = n;
     }
-    if (kept != NULL)
+    if (kept != NULL) {
         server_holds++;
+        server_epoch = frames_epoch;
+    }
     xSemaphoreGive(frames_lock);
     return kept;
 }
@@ -663,8 +673,9 @@ void cam_camera_give(camera_fb_t *fb) {
     if (fb == NULL)
         return;
     xSemaphoreTake(frames_lock, portMAX_DELAY);
-    esp_camera_fb_return(fb);
-    if (server_holds > 0)
+    if (server_epoch == frames_epoch && server_holds > 0) { // else the camera stopped since: freed
+        esp_camera_fb_return(fb);
         server_holds--;
+    }
     xSemaphoreGive(frames_lock);
 }
