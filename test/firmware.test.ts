@@ -29,7 +29,13 @@ needs("c-compiler")(
     async (t) => {
         const r = await make("-C", fromRoot("firmware/test"), "sanitize")
         t.is(r.code, 0, r.out)
-        for (const name of ["test_link_reason", "test_packets", "test_ethernet_packets", "test_ap_packets"])
+        for (const name of [
+            "test_link_reason",
+            "test_packets",
+            "test_ethernet_packets",
+            "test_ap_packets",
+            "test_camera_server_packets",
+        ])
             t.regex(r.out, new RegExp(`${name}: (all )?\\d+ checks passed`))
         t.notRegex(r.out, /runtime error|AddressSanitizer/)
     },
