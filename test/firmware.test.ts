@@ -35,6 +35,7 @@ needs("c-compiler")(
             "test_ethernet_packets",
             "test_ap_packets",
             "test_camera_server_packets",
+            "test_camera_server",
         ])
             t.regex(r.out, new RegExp(`${name}: (all )?\\d+ checks passed`))
         t.notRegex(r.out, /runtime error|AddressSanitizer/)

@@ -442,12 +442,14 @@ static esp_err_t snapshot_handler(httpd_req_t *req) {
 }
 
 static esp_err_t not_found(httpd_req_t *req, httpd_err_code_t error) {
+    (void)error;
     answer(req, "404 Not Found", NULL, NULL, "no such path on this camera\n");
     queue_served(KIND(OTHER), WHAT(NOT_FOUND), 404);
     return ESP_OK; // keep the session
 }
 
 static esp_err_t not_allowed(httpd_req_t *req, httpd_err_code_t error) {
+    (void)error;
     answer(req, "405 Method Not Allowed", "Allow", "GET, HEAD", "GET or HEAD only\n");
     queue_served(KIND(OTHER), WHAT(NOT_FOUND), 405);
     return ESP_OK;
@@ -507,9 +509,10 @@ static void serve(srv_t *state, const cam_server_config_t *c) {
         set_state(state, STATE(FAILED), err == ESP_FAIL ? REASON(PORT_IN_USE) : REASON(OUT_OF_MEMORY));
         return;
     }
-    err = register_path(state, c->stream_path, stream_handler);
+    // the paths kept in the state (httpd copies them too: httpd_uri.c strdup's the uri)
+    err = register_path(state, state->config.stream_path, stream_handler);
     if (err == ESP_OK)
-        err = register_path(state, c->snapshot_path, snapshot_handler);
+        err = register_path(state, state->config.snapshot_path, snapshot_handler);
     if (err == ESP_OK)
         err = httpd_register_err_handler(state->httpd, HTTPD_404_NOT_FOUND, not_found);
     if (err == ESP_OK)
