@@ -36,6 +36,8 @@ needs("c-compiler")(
             "test_ap_packets",
             "test_http_upload_packets",
             "test_http_upload_driver",
+            "test_camera_server_packets",
+            "test_camera_server",
         ])
             t.regex(r.out, new RegExp(`${name}: (all )?\\d+ checks passed`))
         t.notRegex(r.out, /runtime error|AddressSanitizer/)

@@ -5,6 +5,7 @@
 
 #include "cam_board_power.h"
 #include "cam_camera.h"
+#include "cam_camera_server.h"
 #include "cam_ethernet.h"
 #include "cam_http_upload.h"
 #include "cam_wifi_access_point.h"
@@ -21,6 +22,7 @@ void camscript_init_services(void) {
 #if CAMSCRIPT_CAMERA
     cam_camera_init();
     cam_http_upload_init(); // sends the camera's frames: after it
+    cam_camera_server_init(); // after the camera: it watches the camera's state
 #endif
     cam_board_power_init(); // after the radio's services: deep_sleep stops Wi-Fi
 }

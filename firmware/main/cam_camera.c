@@ -38,6 +38,15 @@
 // SensorNotResponding. All state is main-loop only; esp32-camera's own task
 // and interrupt fill the buffers.
 //
+// The camera server (cam_camera_server.c) takes frames from its own tasks
+// through cam_camera_take_newest(): every fb_get of either side runs under
+// `frames_lock` after esp_camera_available_frames() said a frame is there,
+// so neither side blocks in fb_get on a frame the other took, and the
+// sequence numbering (sequence_of) sees each frame once. Before the camera
+// stops (esp_camera_deinit frees the buffers) the main loop waits for the
+// server to give its frame back (bounded: the server checks
+// cam_camera_ready() between chunks of a send).
+//
 // Wire layouts are in cam_camera_packets.c.
 
 #include "jdesp.h"
@@ -51,6 +60,9 @@
 #include "esp_err.h"
 #include "esp_psram.h"
 #include "esp_timer.h"
+#include "freertos/FreeRTOS.h"
+#include "freertos/semphr.h"
+#include "freertos/task.h"
 
 #include "cam_camera.h"
 #include "cam_camera_packets.h"
@@ -68,6 +80,8 @@
 #define XCLK_HZ 20000000            // Arduino's CameraWebServer and ESPHome's default
 #define CAPTURE_TIMEOUT_US 4000000  // esp32-camera's FB_GET_TIMEOUT (driver/esp_camera.c)
 #define SETTINGS (SETTING(QUALITY) + 1)
+// how long a stop waits for the server's frame: httpd's send timeout (5 s) and a margin
+#define SERVER_GIVE_BACK_US 5500000
 
 // set_pins order (services/camera.md)
 enum { PIN_PWDN, PIN_RESET, PIN_XCLK, PIN_SIOD, PIN_SIOC, PIN_D0, PIN_VSYNC = 13, PIN_HREF, PIN_PCLK };
@@ -109,6 +123,15 @@ struct srv_state {
     uint8_t discarded;
 };
 
+// Shared with the camera server's tasks (see Threading above).
+static SemaphoreHandle_t frames_lock;
+static volatile bool frames_open;       // Ready: the server may take frames
+static volatile uint8_t server_holds;   // frames the server holds (0 or 1)
+static uint32_t frames_epoch;           // one more at every stop: a frame of an earlier one is gone
+static uint32_t server_epoch;           // frames_epoch when the server took its frame
+static cam_camera_watch_fn watcher;
+static srv_t *camera_state;
+
 REG_DEFINITION(                                   //
     cam_camera_regs,                              //
     REG_SRV_COMMON,                               //
@@ -143,7 +166,16 @@ static void send_status(srv_t *state) {
     jd_send_event_ext(state, JD_CAM_CAMERA_EV_STATUS, payload, sizeof(payload));
 }
 
+static void open_frames(bool ready) {
+    if (ready == frames_open)
+        return;
+    frames_open = ready;
+    if (watcher != NULL)
+        watcher(ready); // the server's status goes first (services/camera-server.md)
+}
+
 static void set_state(srv_t *state, uint8_t s, uint8_t reason) {
+    open_frames(s == STATE(READY));
     state->state = s;
     state->reason = reason;
     send_status(state);
@@ -276,7 +308,22 @@ static void drop_frames(srv_t *state) {
     }
 }
 
+// The server's frame goes back before the buffers are freed.
+static void close_frames(void) {
+    open_frames(false);
+    int64_t since = esp_timer_get_time();
+    while (server_holds > 0 && esp_timer_get_time() - since < SERVER_GIVE_BACK_US)
+        vTaskDelay(1);
+    xSemaphoreTake(frames_lock, portMAX_DELAY);
+    if (server_holds > 0)
+        LOG("the camera server kept its frame past %d ms; the buffers go anyway", SERVER_GIVE_BACK_US / 1000);
+    server_holds = 0;
+    frames_epoch++; // a frame still out is not given back to the freed buffers
+    xSemaphoreGive(frames_lock);
+}
+
 static void stop(srv_t *state, uint8_t s, uint8_t reason) {
+    close_frames();
     drop_frames(state);
     end_stream(state);
     if (state->initialized) {
@@ -300,6 +347,7 @@ static uint8_t failure_reason(esp_err_t err) {
 }
 
 static void start(srv_t *state) {
+    close_frames();
     drop_frames(state);
     end_stream(state);
     if (state->initialized) {
@@ -379,6 +427,7 @@ static int free_slot(srv_t *state) {
 }
 
 static void settle(srv_t *state) {
+    xSemaphoreTake(frames_lock, portMAX_DELAY);
     while (state->settle_left > 0 && esp_camera_available_frames()) {
         camera_fb_t *fb = esp_camera_fb_get();
         if (fb == NULL)
@@ -388,6 +437,7 @@ static void settle(srv_t *state) {
         state->settle_left--;
         state->capture_since_us = esp_timer_get_time();
     }
+    xSemaphoreGive(frames_lock);
     if (state->settle_left == 0) {
         set_state(state, STATE(READY), REASON(NONE));
         return;
@@ -404,6 +454,7 @@ static void settle(srv_t *state) {
 static void take(srv_t *state, bool at_command) {
     cam_camera_capture_t *c = &state->capture;
     const bool fresh = c->mode == JD_CAM_CAMERA_GRAB_MODE_FRESH;
+    xSemaphoreTake(frames_lock, portMAX_DELAY);
     while (esp_camera_available_frames()) {
         camera_fb_t *fb = esp_camera_fb_get();
         if (fb == NULL)
@@ -426,6 +477,7 @@ static void take(srv_t *state, bool at_command) {
         state->held[slot].fb = fb;
         state->held[slot].sequence = sequence;
         state->capturing = false;
+        xSemaphoreGive(frames_lock);
         if (c->flash)
             flash(state, state->flash_level > 0);
         int64_t age = esp_timer_get_time() - stamp_us(fb);
@@ -441,6 +493,7 @@ static void take(srv_t *state, bool at_command) {
         answer(state, c->request, RESULT(OK), &f);
         return;
     }
+    xSemaphoreGive(frames_lock);
     if (esp_timer_get_time() - state->capture_since_us >= CAPTURE_TIMEOUT_US) {
         // esp_camera_fb_get would have returned NULL: the sensor stopped.
         // The state goes first, so the script reads it when capture() throws.
@@ -567,9 +620,8 @@ static void cam_camera_handle_packet(srv_t *state, jd_packet_t *pkt) {
 
 SRV_DEF(cam_camera, JD_SERVICE_CLASS_CAM_CAMERA);
 
-static srv_t *camera; // the one instance, for cam_camera_held_frame()
-
 const camera_fb_t *cam_camera_held_frame(uint8_t index, uint32_t sequence) {
+    srv_t *camera = camera_state; // the one instance
     if (camera == NULL || index >= MAX_BUFFERS || camera->held[index].fb == NULL ||
         camera->held[index].sequence != sequence)
         return NULL;
@@ -578,10 +630,60 @@ const camera_fb_t *cam_camera_held_frame(uint8_t index, uint32_t sequence) {
 
 void cam_camera_init(void) {
     SRV_ALLOC(cam_camera); // zero-filled by jd_allocate_service()
-    camera = state;
+    camera_state = state;
+    frames_lock = xSemaphoreCreateMutex();
     state->contract_version = CONTRACT_VERSION;
     state->state = STATE(OFF);
     state->reason = REASON(NONE);
     for (int i = 0; i < CAM_CAMERA_PINS; ++i)
         state->pins[i] = -1;
+}
+
+// ------------------------------------------------- frames for the server
+
+void cam_camera_watch(cam_camera_watch_fn fn) {
+    watcher = fn;
+}
+
+bool cam_camera_ready(void) {
+    return frames_open;
+}
+
+camera_fb_t *cam_camera_take_newest(int64_t not_before_us, uint32_t *sequence) {
+    if (camera_state == NULL || !frames_open)
+        return NULL;
+    camera_fb_t *kept = NULL;
+    xSemaphoreTake(frames_lock, portMAX_DELAY);
+    // GRAB_LATEST keeps the newest frames queued: take them all, keep the last that is fresh enough
+    while (frames_open && esp_camera_available_frames()) {
+        camera_fb_t *fb = esp_camera_fb_get();
+        if (fb == NULL)
+            break;
+        uint32_t n = sequence_of(camera_state, fb);
+        if (stamp_us(fb) < not_before_us) {
+            esp_camera_fb_return(fb);
+            continue;
+        }
+        if (kept != NULL)
+            esp_camera_fb_return(kept);
+        kept = fb;
+        *sequence = n;
+    }
+    if (kept != NULL) {
+        server_holds++;
+        server_epoch = frames_epoch;
+    }
+    xSemaphoreGive(frames_lock);
+    return kept;
+}
+
+void cam_camera_give(camera_fb_t *fb) {
+    if (fb == NULL)
+        return;
+    xSemaphoreTake(frames_lock, portMAX_DELAY);
+    if (server_epoch == frames_epoch && server_holds > 0) { // else the camera stopped since: freed
+        esp_camera_fb_return(fb);
+        server_holds--;
+    }
+    xSemaphoreGive(frames_lock);
 }
