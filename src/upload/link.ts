@@ -12,8 +12,6 @@ export const UPLOAD_CONTRACT_VERSION = 1
 /** Bytes of one part per `set_part` packet (payloads are at most 236 bytes). */
 export const PART_CHUNK_BYTES = 200
 
-const Part = ds.CamHttpUploadPart
-
 /** A `result` event: the contract's fields. */
 export interface UploadAnswer {
     request: number
@@ -37,6 +35,7 @@ export interface Attempt {
     timeoutMs: number
 }
 
+/** @devsWhenUsed (its methods enter the image only when called: none for a script that never uploads) */
 export class UploadLink {
     readonly driver: ds.CamHttpUpload
     private readonly answered: ds.Emitter<number> = ds.emitter<number>()
@@ -116,9 +115,9 @@ export class UploadLink {
             const request = this.nextRequest
             // a u16 on the wire; 0 is never used
             this.nextRequest = request >= 65535 ? 1 : request + 1
-            await this.sendPart(request, Part.Url, a.url)
-            if (a.headers) await this.sendPart(request, Part.Headers, a.headers)
-            if (a.caCert) await this.sendPart(request, Part.CaCert, a.caCert)
+            await this.sendPart(request, ds.CamHttpUploadPart.Url, a.url)
+            if (a.headers) await this.sendPart(request, ds.CamHttpUploadPart.Headers, a.headers)
+            if (a.caCert) await this.sendPart(request, ds.CamHttpUploadPart.CaCert, a.caCert)
             await this.driver.send(request, a.index, a.method, a.sequence, a.timeoutMs, a.insecure)
             const start = ds.millis()
             while (true) {

@@ -5,15 +5,12 @@ import { checkKeys, describe } from "../network/credentials"
 import { checkPem } from "../network/enterprise"
 import { checkAttempts, checkHeaders, checkRetryDelay, checkUploadTimeout, checkUrl } from "./checks"
 import { uploadLink } from "./link"
-import { DEFAULT_RETRY_ON, reasonNumber, reasonText, reasonWord, REASON_WORDS, tlsWord } from "./reasons"
+import { defaultRetryOn, reasonNumber, reasonText, reasonWord, reasonWords, tlsWord } from "./reasons"
 
 // upload.post() and upload.put(): a captured frame as the body of one HTTP(S)
 // request, sent by the driver from the camera's frame buffer (the VM holds
 // the frame's handle only), with the retry policy the script chooses. Misuse
 // throws at once; a failed upload is a value (`ok`, `reason`, `detail`).
-
-const Method = ds.CamHttpUploadMethod
-const Reason = ds.CamHttpUploadReason
 
 /** One attempt's time limit when none is given: esp_http_client's own default (DEFAULT_TIMEOUT_MS, esp_http_client.c). */
 export const DEFAULT_TIMEOUT_MS = 5000
@@ -70,9 +67,13 @@ export interface UploadResult {
     via: string
 }
 
-const OPTION_KEYS = ["headers", "timeout_ms", "caCert", "insecure", "retry"]
-const RETRY_KEYS = ["attempts", "delay_ms", "on"]
-const VIA = ["", "wifi", "eth"]
+// per call, never at module level (see reasons.ts)
+function optionKeys(): string[] {
+    return ["headers", "timeout_ms", "caCert", "insecure", "retry"]
+}
+function retryKeys(): string[] {
+    return ["attempts", "delay_ms", "on"]
+}
 
 interface Checked {
     url: string
@@ -92,8 +93,8 @@ async function check(what: string, url: any, frame: any, options: any): Promise<
         throw new Error(`${what}: expected a frame from cam.capture() as the second argument, got ${describe(frame)}`)
     const o = options === undefined ? {} : options
     if (typeof o !== "object" || o === null || Array.isArray(o))
-        throw new Error(`${what}: expected an object of options (${OPTION_KEYS.join(", ")}), got ${describe(o)}`)
-    checkKeys(what, o, OPTION_KEYS)
+        throw new Error(`${what}: expected an object of options (${optionKeys().join(", ")}), got ${describe(o)}`)
+    checkKeys(what, o, optionKeys())
     const c: Checked = {
         url: url,
         host: u.host,
@@ -103,7 +104,7 @@ async function check(what: string, url: any, frame: any, options: any): Promise<
         timeoutMs: DEFAULT_TIMEOUT_MS,
         attempts: DEFAULT_ATTEMPTS,
         delayMs: DEFAULT_RETRY_DELAY_MS,
-        on: DEFAULT_RETRY_ON,
+        on: defaultRetryOn(),
     }
     if (o.headers !== undefined) c.headers = checkHeaders(o.headers, `${what}: headers`)
     if (o.timeout_ms !== undefined) {
@@ -113,8 +114,8 @@ async function check(what: string, url: any, frame: any, options: any): Promise<
     if (o.retry !== undefined) {
         const r = o.retry
         if (typeof r !== "object" || r === null || Array.isArray(r))
-            throw new Error(`${what}: retry must be an object (${RETRY_KEYS.join(", ")}), got ${describe(r)}`)
-        checkKeys(`${what}: retry`, r, RETRY_KEYS)
+            throw new Error(`${what}: retry must be an object (${retryKeys().join(", ")}), got ${describe(r)}`)
+        checkKeys(`${what}: retry`, r, retryKeys())
         if (r.attempts !== undefined) {
             checkAttempts(r.attempts, `${what}: retry.attempts`)
             c.attempts = r.attempts
@@ -129,7 +130,7 @@ async function check(what: string, url: any, frame: any, options: any): Promise<
             for (const w of r.on as any[])
                 if (typeof w !== "string" || reasonNumber(w) < 0)
                     throw new Error(
-                        `${what}: retry.on: unknown reason ${describe(w)}; reasons: ${REASON_WORDS.slice(1).join(", ")}`,
+                        `${what}: retry.on: unknown reason ${describe(w)}; reasons: ${reasonWords().slice(1).join(", ")}`,
                     )
             c.on = r.on
         }
@@ -188,14 +189,14 @@ async function send(what: string, method: number, url: any, frame: any, options:
             what,
         )
         // no answer at all: the driver is gone (restarting); counted as a timeout
-        const reason = a ? a.reason : Reason.Timeout
+        const reason = a ? a.reason : ds.CamHttpUploadReason.Timeout
         const status = a ? a.status : 0
         const tls = a ? a.tls : 0
         const word = reasonWord(reason)
-        const last = reason === Reason.None || n >= c.attempts || c.on.indexOf(word) < 0 || f.released()
+        const last = reason === ds.CamHttpUploadReason.None || n >= c.attempts || c.on.indexOf(word) < 0 || f.released()
         if (last)
             return {
-                ok: reason === Reason.None,
+                ok: reason === ds.CamHttpUploadReason.None,
                 status: status,
                 reason: word,
                 detail: reasonText(reason, tls, status, c.host, c.timeoutMs),
@@ -204,7 +205,7 @@ async function send(what: string, method: number, url: any, frame: any, options:
                 total_ms: ds.millis() - start,
                 attempts: n,
                 sent: a ? a.sentBytes : 0,
-                via: a ? (VIA[a.via] ?? "") : "",
+                via: a ? (["", "wifi", "eth"][a.via] ?? "") : "",
             }
         await ds.sleep(retryDelayMs(c.delayMs, n))
     }
@@ -219,22 +220,22 @@ async function send(what: string, method: number, url: any, frame: any, options:
  * an https URL without caCert or insecure, a released frame) throws at once.
  */
 async function post(url: string, frame: Frame, options?: UploadOptions): Promise<UploadResult> {
-    return await send("upload.post()", Method.Post, url, frame, options)
+    return await send("upload.post()", ds.CamHttpUploadMethod.Post, url, frame, options)
 }
 
 /** `await upload.put(url, frame, options?)`: as post(), with PUT (a fixed name per camera: the latest frame). */
 async function put(url: string, frame: Frame, options?: UploadOptions): Promise<UploadResult> {
-    return await send("upload.put()", Method.Put, url, frame, options)
+    return await send("upload.put()", ds.CamHttpUploadMethod.Put, url, frame, options)
 }
 
 /** `import { upload } from "camscript"`. */
 export const upload = {
     post: post,
     put: put,
-    /** every reason an UploadResult may carry */
-    REASONS: REASON_WORDS.slice(1),
-    /** the reasons the default policy retries */
-    RETRY_ON: DEFAULT_RETRY_ON,
+    /** every reason an UploadResult may carry (a new list each call: none is kept in the heap) */
+    reasons: (): string[] => reasonWords().slice(1),
+    /** the reasons the default policy retries (a new list each call) */
+    retry_on: defaultRetryOn,
     DEFAULT_TIMEOUT_MS: DEFAULT_TIMEOUT_MS,
     DEFAULT_ATTEMPTS: DEFAULT_ATTEMPTS,
     DEFAULT_RETRY_DELAY_MS: DEFAULT_RETRY_DELAY_MS,
