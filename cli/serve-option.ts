@@ -1,5 +1,6 @@
 import type { Server } from "node:http"
 import { createServer } from "node:http"
+import { answerStarting } from "../sim/drivers/camera-server"
 
 // `camscript sim --serve PORT`: the simulated camera's HTTP server
 // (cam.serve(), docs/streaming.md) reachable from this machine on
@@ -30,6 +31,7 @@ export interface ServePort {
 /** Listen on 127.0.0.1:port, or say why not (in use, not allowed). */
 export function openServePort(port: number): Promise<ServePort> {
     const server = createServer()
+    answerStarting(server)
     return new Promise((resolve, reject) => {
         server.once("error", (e: NodeJS.ErrnoException) => {
             const why =

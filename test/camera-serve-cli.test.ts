@@ -3,6 +3,7 @@ import { createServer } from "node:net"
 import type { AddressInfo } from "node:net"
 import { readFrameNumber } from "../testing/index"
 import { camscriptMain } from "./helpers/main"
+import { closeServePort, openServePort } from "../cli/serve-option"
 
 // `camscript sim --serve PORT`: the port is checked and taken before the
 // compile and the run; the run is in real time; the camera's server answers
@@ -79,8 +80,10 @@ test.serial("sim --serve: the example's live view answers on the host port, pass
         let ended = false
         void running.then(() => (ended = true))
         // until the script serves, nothing answers on the camera's side
+        // (while the script compiles and starts, the port answers 503: asked again)
         for (let i = 0; i < 600 && !snap && !ended; i++) {
             snap = await fetch(`${base}/capture`, { headers: auth }).catch(() => undefined)
+            if (snap?.status === 503) snap = void (await snap.arrayBuffer())
             if (!snap) await new Promise((r) => setTimeout(r, 100))
         }
         if (!snap) {
@@ -115,4 +118,18 @@ test.serial("sim --serve: the example's live view answers on the host port, pass
     )
     t.regex(ran.stderr, /server +snapshot 401 +\/capture from 127\.0\.0\.1/)
     t.notRegex(ran.stdout + ran.stderr, /aim-the-cam|guess|Y2FtZXJh/)
+})
+
+test("sim --serve: before the camera's server is up the host port answers 503 with Retry-After, never leaves a request hanging", async (t) => {
+    const free = await takenPort()
+    await free.close()
+    const { server, url } = await openServePort(free.port)
+    try {
+        const res = await fetch(`${url}/stream`, { signal: AbortSignal.timeout(5000) })
+        t.is(res.status, 503)
+        t.is(res.headers.get("retry-after"), "1")
+        t.regex(await res.text(), /starting/)
+    } finally {
+        await closeServePort(server)
+    }
 })

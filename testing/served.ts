@@ -2,6 +2,7 @@ import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import type * as Api from "../testing"
 import type { RunOptions } from "../sim/session"
+import { answerStarting } from "../sim/drivers/camera-server"
 
 // runScript's `serve` option: the camera's HTTP server on a loopback port
 // for the test's own clients, what the camera served kept for the run's
@@ -19,6 +20,7 @@ export interface Serving {
 
 function listen(port: number): Promise<Server> {
     const server = createServer()
+    answerStarting(server)
     return new Promise((resolve, reject) => {
         server.once("error", (e: NodeJS.ErrnoException) =>
             reject(

@@ -31,6 +31,21 @@ export const STREAM_BOUNDARY = "camscript-frame"
 /** While frames flow, a status event (with frames_sent) at most this often. */
 const STATUS_EVERY_MS = 1000
 
+/**
+ * The host port listens before the run starts (a clash is found before the
+ * compile); a request that comes while the script compiles or the board
+ * starts gets 503 with Retry-After instead of hanging unanswered until the
+ * camera's server is attached (a browser would spin, a test wait forever).
+ */
+export function answerStarting(server: Server) {
+    server.on("request", starting)
+}
+
+function starting(_req: IncomingMessage, res: ServerResponse) {
+    res.writeHead(503, { "Retry-After": "1", "Content-Type": "text/plain; charset=utf-8" })
+    res.end("the simulated camera is starting: its server is not up yet\n")
+}
+
 /** What the camera served one client (camscript/testing, the timeline). */
 export interface ServedRequest {
     camera: string
@@ -116,6 +131,8 @@ export class SimCameraServer extends ContractServer {
 
     /** Take the host's requests from `server` (already listening). */
     attach(server: Server) {
+        // from here on the camera's server answers (before: answerStarting's 503)
+        server.removeListener("request", starting)
         const listener = (req: IncomingMessage, res: ServerResponse) => this.request(req, res)
         server.on("request", listener)
         this.detach = () => server.off("request", listener)
