@@ -1,6 +1,6 @@
 import * as ds from "@devicescript/core"
 import { requireCamscriptDriver } from "./board"
-import { DRIVER_ANSWER_MS } from "./network/link"
+import { checkContractVersion, DRIVER_ANSWER_MS } from "./network/link"
 import { memoryWritten } from "./network/reconnect"
 import { checkDeepSleepMs } from "./machine-checks"
 
@@ -42,16 +42,12 @@ async function readWakeCause(what: string): Promise<number> {
     requireCamscriptDriver("power", what)
     if (wakeCause >= 0) return wakeCause
     const p = power()
-    if (!p.isBound) await ds.wait(p.binding(), DRIVER_ANSWER_MS)
-    if (!p.isBound)
-        throw new Error(
-            `${what}: no camscript power driver answered in ${DRIVER_ANSWER_MS} ms: the board's firmware lacks it; flash the camscript firmware (camscript flash)`,
-        )
-    const version = await p.contractVersion.read()
-    if (version !== POWER_CONTRACT_VERSION)
-        throw new Error(
-            `the power driver speaks contract version ${version}, this camscript needs ${POWER_CONTRACT_VERSION}: update the firmware or camscript`,
-        )
+    await checkContractVersion(
+        p.contractVersion,
+        POWER_CONTRACT_VERSION,
+        "power driver",
+        `${what}: no camscript power driver answered in ${DRIVER_ANSWER_MS} ms: the board's firmware lacks it; flash the camscript firmware (camscript flash)`,
+    )
     wakeCause = await p.wakeCause.read()
     return wakeCause
 }

@@ -1,6 +1,6 @@
 import * as ds from "@devicescript/core"
 import { board, CameraWiring, requireCamscriptDriver } from "../board"
-import { complete, DRIVER_ANSWER_MS } from "../network/link"
+import { checkContractVersion, complete, DRIVER_ANSWER_MS } from "../network/link"
 import { _internal } from "../pending"
 import { CameraChange, FAILED, OFF, READY, reasonText, reasonWord, STARTING, stateWord } from "./reasons"
 import { sensorCode } from "./sizes"
@@ -134,27 +134,12 @@ export class CameraLink {
     /** Once: the driver must speak this module's contract version; a board whose firmware lacks it is told so. */
     private async checkDriver() {
         if (this.checked) return
-        const answer = ds.emitter<number>()
-        let v: number = undefined
-        const version = this.driver.contractVersion
-        // camscript's own fiber: a read that never returns must not hold the run
-        _internal.setTimeout(async () => {
-            v = await version.read()
-            answer.emit(v)
-        }, 0)
-        const start = ds.millis()
-        while (v === undefined) {
-            const left = DRIVER_ANSWER_MS - (ds.millis() - start)
-            if (left <= 0)
-                throw new Error(
-                    `init(): no camscript camera driver answered in ${DRIVER_ANSWER_MS} ms: the board's firmware lacks it; flash the camscript firmware (camscript flash)`,
-                )
-            await ds.wait(answer, left)
-        }
-        if (v !== CAMERA_CONTRACT_VERSION)
-            throw new Error(
-                `the camera driver speaks contract version ${v}, this camscript needs ${CAMERA_CONTRACT_VERSION}: update the firmware or camscript`,
-            )
+        await checkContractVersion(
+            this.driver.contractVersion,
+            CAMERA_CONTRACT_VERSION,
+            "camera driver",
+            `init(): no camscript camera driver answered in ${DRIVER_ANSWER_MS} ms: the board's firmware lacks it; flash the camscript firmware (camscript flash)`,
+        )
         this.checked = true
     }
 

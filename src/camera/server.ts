@@ -1,8 +1,8 @@
 import * as ds from "@devicescript/core"
-import { complete, DRIVER_ANSWER_MS } from "../network/link"
+import { checkContractVersion, complete, DRIVER_ANSWER_MS } from "../network/link"
 import { checkKeys, describe } from "../network/credentials"
 import { formatIp } from "../network/address"
-import { _holdWhileRegistered, _internal } from "../pending"
+import { _holdWhileRegistered } from "../pending"
 import {
     checkServeFps,
     checkServePassword,
@@ -173,27 +173,12 @@ class ServerLink {
     /** Once: the driver must speak this module's contract version. */
     async checkDriver(what: string) {
         if (this.checked) return
-        const answer = ds.emitter<number>()
-        let v: number = undefined
-        const version = this.driver.contractVersion
-        // camscript's own fiber: a read that never returns must not hold the run
-        _internal.setTimeout(async () => {
-            v = await version.read()
-            answer.emit(v)
-        }, 0)
-        const start = ds.millis()
-        while (v === undefined) {
-            const left = DRIVER_ANSWER_MS - (ds.millis() - start)
-            if (left <= 0)
-                throw new Error(
-                    `${what}: no camscript camera server answered in ${DRIVER_ANSWER_MS} ms: the board's firmware lacks it; flash the camscript firmware (camscript flash)`,
-                )
-            await ds.wait(answer, left)
-        }
-        if (v !== SERVER_CONTRACT_VERSION)
-            throw new Error(
-                `the camera server speaks contract version ${v}, this camscript needs ${SERVER_CONTRACT_VERSION}: update the firmware or camscript`,
-            )
+        await checkContractVersion(
+            this.driver.contractVersion,
+            SERVER_CONTRACT_VERSION,
+            "camera server",
+            `${what}: no camscript camera server answered in ${DRIVER_ANSWER_MS} ms: the board's firmware lacks it; flash the camscript firmware (camscript flash)`,
+        )
         this.checked = true
     }
 

@@ -21,6 +21,37 @@ export function complete(v: any[], fields: number): boolean {
     return true
 }
 
+/**
+ * Read a driver's contract version and refuse any other than `expected`.
+ * A read from a service nobody serves waits for ever, so the read runs in
+ * camscript's own fiber and `missing` is thrown when no driver answers in
+ * DRIVER_ANSWER_MS (a board whose firmware lacks the driver). `driver`
+ * names it in the version error ("camera driver", "camera server").
+ */
+export async function checkContractVersion(
+    version: ds.Register<number>,
+    expected: number,
+    driver: string,
+    missing: string,
+) {
+    const answer = ds.emitter<number>()
+    let v: number = undefined
+    _internal.setTimeout(async () => {
+        v = await version.read()
+        answer.emit(v)
+    }, 0)
+    const start = ds.millis()
+    while (v === undefined) {
+        const left = DRIVER_ANSWER_MS - (ds.millis() - start)
+        if (left <= 0) throw new Error(missing)
+        await ds.wait(answer, left)
+    }
+    if (v !== expected)
+        throw new Error(
+            `the ${driver} speaks contract version ${v}, this camscript needs ${expected}: update the firmware or camscript`,
+        )
+}
+
 /** Given to `on_change` handlers on every change of a link. */
 export interface LinkChange {
     /** "wlan" or "lan" */
@@ -125,28 +156,12 @@ export abstract class Link {
      */
     protected async checkDriver(version: ds.Register<number>, mac: ds.Register<Buffer>, expected: number) {
         if (this.driverChecked) return
-        // a read from a service nobody serves waits forever: on a board whose
-        // firmware lacks the driver (the stock DeviceScript firmware) say so
-        const answer = ds.emitter<number>()
-        let v: number = undefined
-        // camscript's own fiber: a read that never returns must not hold the run
-        _internal.setTimeout(async () => {
-            v = await version.read()
-            answer.emit(v)
-        }, 0)
-        const start = ds.millis()
-        while (v === undefined) {
-            const left = DRIVER_ANSWER_MS - (ds.millis() - start)
-            if (left <= 0)
-                throw new Error(
-                    `active(true): no camscript ${this.label()} driver answered in ${DRIVER_ANSWER_MS} ms: the board's firmware lacks it. On the stock DeviceScript firmware build with --firmware stock (Wi-Fi station only), or flash the camscript firmware`,
-                )
-            await ds.wait(answer, left)
-        }
-        if (v !== expected)
-            throw new Error(
-                `the ${this.label()} driver speaks contract version ${v}, this camscript needs ${expected}: update the firmware or camscript`,
-            )
+        await checkContractVersion(
+            version,
+            expected,
+            `${this.label()} driver`,
+            `active(true): no camscript ${this.label()} driver answered in ${DRIVER_ANSWER_MS} ms: the board's firmware lacks it. On the stock DeviceScript firmware build with --firmware stock (Wi-Fi station only), or flash the camscript firmware`,
+        )
         this.mac = await mac.read()
         this.driverChecked = true
     }

@@ -1,7 +1,6 @@
 import * as ds from "@devicescript/core"
 import { requireCamscriptDriver } from "../board"
-import { complete, DRIVER_ANSWER_MS } from "../network/link"
-import { _internal } from "../pending"
+import { checkContractVersion, complete, DRIVER_ANSWER_MS } from "../network/link"
 
 // The upload driver's client, one per board: parts in chunks, one `send`,
 // and the `result` event that answers it. One upload at a time, as the
@@ -73,27 +72,12 @@ export class UploadLink {
     /** Once: the driver must speak this module's contract version. */
     private async checkDriver(what: string) {
         if (this.checked) return
-        const answer = ds.emitter<number>()
-        let v: number = undefined
-        const version = this.driver.contractVersion
-        // camscript's own fiber: a read that never returns must not hold the run
-        _internal.setTimeout(async () => {
-            v = await version.read()
-            answer.emit(v)
-        }, 0)
-        const start = ds.millis()
-        while (v === undefined) {
-            const left = DRIVER_ANSWER_MS - (ds.millis() - start)
-            if (left <= 0)
-                throw new Error(
-                    `${what}: no camscript upload driver answered in ${DRIVER_ANSWER_MS} ms: the board's firmware lacks it; flash the camscript firmware (camscript flash)`,
-                )
-            await ds.wait(answer, left)
-        }
-        if (v !== UPLOAD_CONTRACT_VERSION)
-            throw new Error(
-                `the upload driver speaks contract version ${v}, this camscript needs ${UPLOAD_CONTRACT_VERSION}: update the firmware or camscript`,
-            )
+        await checkContractVersion(
+            this.driver.contractVersion,
+            UPLOAD_CONTRACT_VERSION,
+            "upload driver",
+            `${what}: no camscript upload driver answered in ${DRIVER_ANSWER_MS} ms: the board's firmware lacks it; flash the camscript firmware (camscript flash)`,
+        )
         this.checked = true
     }
 
