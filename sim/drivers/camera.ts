@@ -352,6 +352,7 @@ export class SimCamera extends ContractServer {
 
     /** Deep sleep: the sensor loses power and the buffers their frames, as at power-on (no reason to tell). */
     powerOff() {
+        this.flashLevel = 0 // the LED's GPIO resets with the chip
         this.stop(this.R.None)
     }
 

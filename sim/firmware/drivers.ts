@@ -14,7 +14,8 @@ import type { Wire } from "../wired/wire"
 // (firmware/main/*.c) in one WebAssembly instance. Which services exist
 // follows the board's interfaces, as for the model drivers: the station and
 // the access point on boards with Wi-Fi, Ethernet on boards with a port,
-// the camera on boards with a sensor.
+// the camera on boards with a sensor; the board's power (deep sleep) on
+// every board.
 
 export type DriverKind = "model" | "firmware"
 export const DRIVER_KINDS: DriverKind[] = ["model", "firmware"]
@@ -32,6 +33,8 @@ export interface FirmwareDriversOptions {
     /** the board's camera and the world's sensor (boards with a camera) */
     camera?: FirmwareCameraHardware
     onLog?: (line: string) => void
+    /** the C's deep sleep (cam_board_power.c): the board is off until wake() */
+    onDeepSleep?: (ms: number) => void
 }
 
 export class FirmwareDrivers {
@@ -51,6 +54,7 @@ export class FirmwareDrivers {
         const ethernetContract =
             o.board.interfaces.includes("lan") && hardware ? loadContract("ethernet.md") : undefined
         const cameraContract = o.camera ? loadContract("camera.md") : undefined
+        const powerContract = loadContract("board-power.md")
         this.board = new FirmwareBoard({
             air: o.air,
             clock: o.clock,
@@ -61,12 +65,14 @@ export class FirmwareDrivers {
                 accessPoint: accessPointContract,
                 ethernet: ethernetContract,
                 camera: cameraContract,
+                power: powerContract,
             },
             camera: o.camera,
             clients: o.clients,
             wire: o.wire,
             ethernetHardware: hardware,
             onLog: o.onLog && ((line) => o.onLog!(`firmware: ${line}`)),
+            onDeepSleep: o.onDeepSleep,
         })
         this.servers = this.board.servers
         const stationServer = this.board.server(stationContract)
@@ -88,6 +94,23 @@ export class FirmwareDrivers {
             this.camera = new FirmwareCameraView(cameraContract, cameraServer, o.timeline, this.board.camera, () =>
                 o.clock.now(),
             )
+    }
+
+    /**
+     * The board went into deep sleep (the C's esp_deep_sleep_start, already
+     * handled by the board): what the rest of the simulator knows of the
+     * interfaces and the camera ends here, as the model drivers' restart() does.
+     */
+    powerOff() {
+        this.station?.powerOff()
+        this.accessPoint?.powerOff()
+        this.lan?.powerOff()
+        this.camera?.powerOff()
+    }
+
+    /** The RTC timer ended the deep sleep: a fresh instance of the C boots. */
+    wake() {
+        this.board.wake()
     }
 
     dispose() {

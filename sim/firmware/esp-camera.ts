@@ -135,6 +135,22 @@ export class EspCamera {
         }
     }
 
+    /**
+     * Deep sleep cut the power: the sensor stops and loses its settings, the
+     * buffers are gone, the flash LED's GPIO goes low. The world's faults (a
+     * loose cable, missing PSRAM) are the hardware's and stay; the test card
+     * counts on, as the model camera's does (sim/drivers/camera.ts powerOff).
+     */
+    powerOff() {
+        if (this.running) this.sequenceBase += this.framesBy(this.clock.now())
+        this.running = false
+        this.config = undefined
+        this.buffers = []
+        this.settings = {}
+        this.emptySinceMs = undefined
+        this.flash = false
+    }
+
     psramBytes(): number {
         return this.psramMissing ? 0 : this.hardware.psramBytes
     }
