@@ -354,6 +354,8 @@ export class SimCamera extends ContractServer {
     powerOff() {
         this.flashLevel = 0 // the LED's GPIO resets with the chip
         this.stop(this.R.None)
+        // frames count from 0 again after the boot, as the firmware's driver counts them (in RAM)
+        this.sequenceBase = 0
     }
 
     private stop(reason: number, state = this.S.Off) {
