@@ -603,7 +603,7 @@ async function bothSleeping(
     t: ExecutionContext,
     source: string,
     options: RunScriptOptions,
-    outcome = "finished",
+    outcome: ScriptRun["outcome"] = "finished",
     same = (line: string) => line,
 ) {
     const model = await runScript(source, { ...options, driver: "model" })

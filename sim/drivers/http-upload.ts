@@ -234,6 +234,7 @@ export class SimHttpUpload extends ContractServer {
             return fail("NoLink")
         }
         let socket: Socket | undefined
+        let filed: { server: WorldServer; port: number } | undefined
         let sent = 0
         try {
             const u = new URL(url)
@@ -272,7 +273,11 @@ export class SimHttpUpload extends ContractServer {
             // the body at the link's rate, and half a round trip for its last byte to arrive
             await this.wait(latency / 2 + transferMs(body.length, route.iface), deadline)
             await this.stillUp(route, deadline)
-            if (server) server.sender = { camera: this.camera, via: route.iface }
+            // the server files the request under this camera, by the connection's own port
+            if (server && socket.localPort !== undefined) {
+                filed = { server, port: socket.localPort }
+                server.senders.set(filed.port, { camera: this.camera, via: route.iface })
+            }
             // the script's own User-Agent replaces esp_http_client's
             const ownAgent = /^user-agent:/im.test(parts?.headers.toString("latin1") ?? "")
             const head =
@@ -302,6 +307,7 @@ export class SimHttpUpload extends ContractServer {
             return fail(f.reason, f.tls, sent)
         } finally {
             socket?.destroy()
+            if (filed) filed.server.senders.delete(filed.port)
         }
     }
 
