@@ -718,3 +718,63 @@ test("deep sleep: examples/snap-and-sleep.ts in its world, three wake-ups, the s
     for (const run of [model, firmware])
         run.uploads.forEach((u, i) => t.deepEqual(Buffer.from(u.body), Buffer.from(run.frames[i].bytes)))
 })
+
+/** Boots twice: `body` runs each boot (the interface brought up, `seconds` watched), then one deep sleep of 5 s. */
+const sleepOnce = (body: string) => `
+import { machine, settings, time } from "camscript"
+import { network } from "camscript"
+const boot = ((await settings.get("boots")) as number) ?? 0
+await settings.set("boots", boot + 1)
+console.log(\`boot \${boot}: cause \${await machine.reset_cause()}\`)
+${body}
+if (boot === 0) await machine.deepsleep(5000)
+`
+
+test("deep sleep with Ethernet (Olimex ESP32-POE: the PHY's power pin resets with the chip): the link ends, and comes back after the wake-up, the same through both drivers", async (t) => {
+    const source = sleepOnce(`
+const lan = new network.LAN()
+console.log(\`boot \${boot}: before \${lan.isconnected()} \${lan.status()}\`)
+await lan.active(true)
+for (let i = 0; i < 3; i++) {
+    await time.sleep_ms(1000)
+    console.log(\`boot \${boot}: t=\${i + 1} \${lan.isconnected()} \${lan.status()} \${lan.ifconfig()[0]}\`)
+}
+`)
+    const { model, firmware } = await bothSleeping(t, source, {
+        world: wired({}, [], "olimex_esp32_poe"),
+        timeout: "1m",
+    })
+    t.deepEqual(seen(firmware, "eth").links, seen(model, "eth").links, "the link states differ")
+    // the band ends at the sleep and starts again after the wake-up
+    t.is(seen(model, "eth").links.filter((l) => l === "Stopped").length, 1, seen(model, "eth").links.join(" "))
+    t.is(value(model, "boot 1: t=3"), "true 5 10.20.0.100")
+})
+
+test("deep sleep with the camera's access point: its phone is dropped, and joins again once the woken program starts the access point, the same through both drivers", async (t) => {
+    const source = sleepOnce(`
+const ap = new network.WLAN(network.WLAN.IF_AP)
+console.log(\`boot \${boot}: before \${ap.isconnected()}\`)
+await ap.config({ ssid: "cam-setup", key: "setup-1234" })
+await ap.active(true)
+for (let i = 0; i < 8; i++) await time.sleep_ms(1000)
+console.log(\`boot \${boot}: \${ap.isconnected()} \${ap.status("stations").map((s) => \`\${s.mac} \${s.ip}\`).join(",")}\`)
+`)
+    const world = { accessPoints: [], clients: [phone("phone", "setup-1234", "2s")] }
+    const { model, firmware } = await bothSleeping(t, source, { world, timeout: "1m" })
+    t.deepEqual(seen(firmware, "ap").links, seen(model, "ap").links, "the access point's states differ")
+    t.regex(value(model, "boot 1:") ?? "", /^cause 4$/)
+    t.regex(model.lines[model.lines.length - 1], /^boot 1: true 02:\S+ 192\.168\.4\.\d+$/)
+    // the phone leaves as the board goes down (under the C, as esp_wifi_stop() stops the soft-AP
+    // just before the sleep) and joins again after the wake-up
+    for (const r of [model, firmware]) {
+        const wake = r.timeline.find((e) => e.source === "sim" && e.event === "wake")!.atMs
+        const phoneSteps = r.timeline
+            .filter((e) => e.source === "ap" && e.event.startsWith("client-"))
+            .map((e) => `${e.event} ${e.atMs < wake ? "before" : "after"} the wake-up`)
+        t.deepEqual(phoneSteps, [
+            "client-joined before the wake-up",
+            "client-left before the wake-up",
+            "client-joined after the wake-up",
+        ])
+    }
+})
