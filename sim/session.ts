@@ -482,7 +482,9 @@ async function simulate(options: RunOptions): Promise<RunResult> {
             power?.wokeFromDeepSleep()
             clock.setTimeout(() => {
                 timeline.add("sim", "wake", "the RTC timer ends the deep sleep; the program starts from its first line")
-                // a fresh instance of the C: fresh RAM, RTC memory kept, its services started again
+                // a fresh instance of the C: fresh RAM, RTC memory kept, its services started again;
+                // then the runtime runs the deployed program from its first line, as devicescript-esp32's
+                // app_main (main/main.c at f6aec45) does after every boot
                 firmware?.wake()
                 const counters = drivers as unknown as { _restartCounter: number; _eventCounter?: number }
                 counters._restartCounter = 0

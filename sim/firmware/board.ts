@@ -177,6 +177,9 @@ export class FirmwareBoard {
     private asleep = false
     /** how many times the C has been started: 1, and one more per wake-up */
     boots = 0
+    /** the WebAssembly imports (the simulated ESP-IDF), the same for every boot's instance */
+    private readonly imported: Record<string, Record<string, unknown>>
+    private readonly onDeepSleep?: (ms: number) => void
     private readonly events: ((e: Exports) => void)[] = []
     private readonly commands: { index: number; command: number; data: Uint8Array }[] = []
     private timer?: unknown
@@ -252,15 +255,13 @@ export class FirmwareBoard {
         this.schedule(0)
     }
 
-    private readonly imported: Record<string, Record<string, unknown>>
-    private readonly onDeepSleep?: (ms: number) => void
-
     /**
      * The chip starts: a fresh instance of the module (fresh DRAM: every C
      * static at its initial value), RTC memory put back after a deep sleep,
-     * then app_main's service inits (sim_init), which must start the same
-     * services in the same order as the first boot: they keep their places
-     * on the bus.
+     * then app_main's service inits (sim_init; devicescript-esp32 f6aec45
+     * main/main.c runs app_main from the top after every reset, deep sleep's
+     * included), which must start the same services in the same order as
+     * the first boot: they keep their places on the bus.
      */
     private boot() {
         const instance = new Wasm.Instance(firmwareModule(), this.imported)
