@@ -39,8 +39,8 @@ const CAMERA_SETTINGS = 23
 const IDLE_PASS_MS = 50
 
 /** esp_reset_reason_t (ESP-IDF v5.0.5 components/esp_system/include/esp_system.h) */
-export const ESP_RST_POWERON = 1
-export const ESP_RST_DEEPSLEEP = 8
+const ESP_RST_POWERON = 1
+const ESP_RST_DEEPSLEEP = 8
 
 /**
  * The C called esp_deep_sleep_start(): thrown by the `deep_sleep` import
