@@ -6,6 +6,7 @@
 const LONGEST_FIRST = [
     // measured wall times of a full run (docs/testing.md): real-time files first
     "virtual-board",
+    "virtual-board-runtime",
     "firmware",
     "install",
     "conformance",
