@@ -271,6 +271,17 @@ async function simulate(options: RunOptions): Promise<RunResult> {
                       psramBytes: options.board.camscript.psramBytes,
                   }
                 : undefined
+        // the world's HTTP(S) servers on loopback, which both upload drivers reach
+        const worldServers = new WorldServers(options.world.servers, clock, timeline, options.onUpload)
+        servers = worldServers
+        await worldServers.start()
+        // packets get through: the cable and switch, or a station that still hears its access point
+        const carrying = (route: Route) =>
+            route.iface === "eth"
+                ? wire.linked
+                : station instanceof SimWifiStation
+                  ? station.carrying
+                  : (firmware?.board.wifi.carrying ?? true)
         firmware =
             options.driver === "firmware"
                 ? new FirmwareDrivers({
@@ -287,6 +298,15 @@ async function simulate(options: RunOptions): Promise<RunResult> {
                           name: options.world.camera.name,
                           scene: options.world.camera.sensor,
                           onFrame: options.onFrame,
+                      },
+                      uploadWorld: {
+                          clock,
+                          timeline,
+                          servers: worldServers,
+                          dnsZone: options.world.dnsZone,
+                          camera: options.world.camera.name,
+                          routes: () => routes(),
+                          carrying,
                       },
                   })
                 : undefined
@@ -356,24 +376,21 @@ async function simulate(options: RunOptions): Promise<RunResult> {
             if (stockWifi && stockWifi.address4.ip) out.push({ iface: "wifi", ...stockWifi.address4 })
             return out
         }
-        // the world's HTTP(S) servers on loopback, and the driver that uploads frames to them (not on the stock firmware)
-        servers = new WorldServers(options.world.servers, clock, timeline, options.onUpload)
-        await servers.start()
-        const uploader = !stock
-            ? new SimHttpUpload(
-                  loadContract("http-upload.md"),
-                  clock,
-                  timeline,
-                  routes,
-                  options.world.dnsZone,
-                  servers,
-                  (index, sequence) => (camera ?? firmware?.camera)?.frameBytes(index, sequence),
-                  options.world.camera.name,
-                  // packets get through: the cable and switch, or a station that still hears its access point
-                  (route) =>
-                      route.iface === "eth" ? wire.linked : !(station instanceof SimWifiStation) || station.carrying,
-              )
-            : undefined
+        // the driver that uploads frames to the world's servers (not on the stock firmware; the C's under --driver firmware)
+        const uploader =
+            !stock && !firmware?.uploads
+                ? new SimHttpUpload(
+                      loadContract("http-upload.md"),
+                      clock,
+                      timeline,
+                      routes,
+                      options.world.dnsZone,
+                      worldServers,
+                      (index, sequence) => (camera ?? firmware?.camera)?.frameBytes(index, sequence),
+                      options.world.camera.name,
+                      carrying,
+                  )
+                : undefined
         // a push button (the Jacdac button service, ds.Button) when the world presses one
         const presses = options.world.events.filter((e) => e.action === "press-button")
         const button = presses.length ? new ButtonServer("button") : undefined

@@ -16,7 +16,13 @@ import { firmwareModule, Wasm, type WasmMemory } from "./module"
 import { EspCamera } from "./esp-camera"
 import type { CameraHardwareModel, CapturedFrame } from "../drivers/camera"
 import type { SensorConfig } from "../world/sensor"
+import { FirmwareTasks, type TaskExports } from "./tasks"
+import { firmwareHttpImports } from "./http-imports"
+import type { UploadWorld } from "../net/upload-connection"
 
+/** the camera buffers' addresses (firmware/host/sim/sim.h SIM_FRAME_BASE, SIM_FRAME_SPAN) */
+const SIM_FRAME_BASE = 0xc0000000
+const SIM_FRAME_SPAN = 0x04000000
 /** camera_init's settings (firmware/host/sim/sim.h SIM_CAM_SETTINGS) */
 const CAMERA_SETTINGS = 23
 
@@ -44,9 +50,11 @@ interface FirmwareServices {
     accessPoint?: Contract
     ethernet?: Contract
     camera?: Contract
+    /** with camera: the upload driver (services/http-upload.md), over the simulated esp_http_client */
+    upload?: Contract
 }
 
-export interface Exports {
+export interface Exports extends TaskExports {
     memory: WasmMemory
     _initialize(): void
     sim_init(services: number): void
@@ -126,6 +134,8 @@ export interface FirmwareBoardOptions {
     clients?: ClientConfig[]
     /** with services.camera: the world's sensor behind the board's wiring */
     camera?: FirmwareCameraHardware
+    /** with services.upload: the world's servers and the board's routes, for esp_http_client */
+    uploadWorld?: UploadWorld
 }
 
 /** The camera the C's esp32-camera calls reach (sim/firmware/esp-camera.ts). */
@@ -143,6 +153,8 @@ export class FirmwareBoard {
     readonly camera?: EspCamera
     readonly netifs = new Netifs()
     readonly servers: FirmwareService[] = []
+    /** the C's FreeRTOS tasks (tasks.ts) */
+    readonly tasks: FirmwareTasks
     private readonly exports: Exports
     private readonly events: ((e: Exports) => void)[] = []
     private readonly commands: { index: number; command: number; data: Uint8Array }[] = []
@@ -201,9 +213,15 @@ export class FirmwareBoard {
                 c.onFrame,
             )
         }
+        this.tasks = new FirmwareTasks(
+            options.clock,
+            () => this.exports,
+            () => this.schedule(0),
+        )
         const instance = new Wasm.Instance(firmwareModule(), this.imports(options))
         this.exports = instance.exports as unknown as Exports
         this.exports._initialize()
+        this.tasks.start()
 
         const s = options.services
         const order: Contract[] = []
@@ -212,6 +230,7 @@ export class FirmwareBoard {
         if (s.accessPoint) ((flags |= 2), order.push(s.accessPoint))
         if (s.ethernet) ((flags |= 4), order.push(s.ethernet))
         if (s.camera && this.camera) ((flags |= 8), order.push(s.camera))
+        if (s.upload && this.camera && options.uploadWorld) ((flags |= 16), order.push(s.upload))
         this.exports.sim_init(flags)
         const count = this.exports.sim_service_count()
         for (let i = 0; i < count; i++) {
@@ -238,6 +257,7 @@ export class FirmwareBoard {
 
     dispose() {
         this.disposed = true
+        this.tasks.dispose()
         if (this.timer !== undefined) this.clock.clearTimeout(this.timer)
     }
 
@@ -277,6 +297,8 @@ export class FirmwareBoard {
         if (this.disposed) return
         this.sentInPass = false
         const x = this.exports
+        // the tasks a delay, a give or an answer of the simulated ESP-IDF made ready, until each blocks again
+        this.tasks.runReady()
         while (this.events.length) this.events.shift()!(x)
         while (this.commands.length) {
             const { index, command, data } = this.commands.shift()!
@@ -285,6 +307,8 @@ export class FirmwareBoard {
             data.fill(0) // a command may carry a key
         }
         x.sim_process()
+        // a task the commands woke runs now, as a FreeRTOS task of higher priority than the main loop would
+        this.tasks.runReady()
         // the main loop goes on while it has work (lists sent a few per pass)
         this.schedule(this.sentInPass || this.events.length || this.commands.length ? 1 : IDLE_PASS_MS)
     }
@@ -297,6 +321,16 @@ export class FirmwareBoard {
 
     private text(ptr: number, length: number): string {
         return Buffer.from(this.bytes(ptr, length)).toString("utf8")
+    }
+
+    /** A body the C writes: its own memory, or a camera buffer's bytes by address (SIM_FRAME_BASE, sim.h). */
+    private body(address: number, length: number): Uint8Array | undefined {
+        if (address >= SIM_FRAME_BASE) {
+            const offset = (address - SIM_FRAME_BASE) % SIM_FRAME_SPAN
+            const bytes = this.camera?.heldBytes(Math.floor((address - SIM_FRAME_BASE) / SIM_FRAME_SPAN))
+            return bytes && offset + length <= bytes.length ? bytes.subarray(offset, offset + length) : undefined
+        }
+        return address + length <= this.memoryBytes ? this.bytes(address, length).slice() : undefined
     }
 
     private scratch(): Uint8Array {
@@ -508,6 +542,13 @@ export class FirmwareBoard {
                 return ESP.OK
             },
             netif_get_dns: (id: number) => netifs.get(id)?.dns ?? 0,
+            netif_get_ip: (id: number, ptr: number) => {
+                const n = netifs.get(id)
+                const v = this.view()
+                ;[n?.ip ?? 0, n?.netmask ?? 0, n?.gateway ?? 0].forEach((w, i) =>
+                    v.setUint32(ptr + 4 * i, w >>> 0, true),
+                )
+            },
             netif_set_hostname: (id: number, ptr: number, length: number) => {
                 const n = netifs.get(id)
                 if (!n) return ESP.ERR_NETIF_INVALID_PARAMS
@@ -583,6 +624,14 @@ export class FirmwareBoard {
             camera_sensor_set: (setting: number, value: number) =>
                 this.camera?.sensorSet(setting, value) ?? ESP.ERR_INVALID_STATE,
             psram_size: () => this.camera?.psramBytes() ?? 0,
+            ...this.tasks.imports(),
+            ...firmwareHttpImports(
+                o.uploadWorld,
+                this.tasks,
+                (ptr, length) => this.text(ptr, length),
+                (address, length) => this.body(address, length),
+                () => this.view(),
+            ),
         }
         // printf's stdout plumbing is linked but never used: no file descriptors
         const wasi = {

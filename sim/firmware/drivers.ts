@@ -9,12 +9,13 @@ import { FirmwareEthernetView } from "./ethernet-view"
 import { FirmwareAccessPointView } from "./access-point-view"
 import type { ClientConfig } from "../world/world"
 import type { Wire } from "../wired/wire"
+import type { UploadWorld } from "../net/upload-connection"
 
 // `--driver firmware`: the board's drivers are the firmware's C
 // (firmware/main/*.c) in one WebAssembly instance. Which services exist
 // follows the board's interfaces, as for the model drivers: the station and
 // the access point on boards with Wi-Fi, Ethernet on boards with a port,
-// the camera on boards with a sensor.
+// the camera on boards with a sensor, and the upload driver beside it.
 
 export type DriverKind = "model" | "firmware"
 export const DRIVER_KINDS: DriverKind[] = ["model", "firmware"]
@@ -31,6 +32,8 @@ export interface FirmwareDriversOptions {
     mac: string
     /** the board's camera and the world's sensor (boards with a camera) */
     camera?: FirmwareCameraHardware
+    /** with a camera: the upload driver's world (the C's esp_http_client reaches these servers) */
+    uploadWorld?: UploadWorld
     onLog?: (line: string) => void
 }
 
@@ -40,6 +43,8 @@ export class FirmwareDrivers {
     readonly lan?: FirmwareEthernetView
     readonly accessPoint?: FirmwareAccessPointView
     readonly camera?: FirmwareCameraView
+    /** the C's upload driver serves services/http-upload.md (no model driver then) */
+    readonly uploads: boolean
     /** the servers to put on the bus */
     readonly servers: FirmwareService[]
 
@@ -51,6 +56,7 @@ export class FirmwareDrivers {
         const ethernetContract =
             o.board.interfaces.includes("lan") && hardware ? loadContract("ethernet.md") : undefined
         const cameraContract = o.camera ? loadContract("camera.md") : undefined
+        const uploadContract = o.camera && o.uploadWorld ? loadContract("http-upload.md") : undefined
         this.board = new FirmwareBoard({
             air: o.air,
             clock: o.clock,
@@ -61,14 +67,17 @@ export class FirmwareDrivers {
                 accessPoint: accessPointContract,
                 ethernet: ethernetContract,
                 camera: cameraContract,
+                upload: uploadContract,
             },
             camera: o.camera,
+            uploadWorld: o.uploadWorld,
             clients: o.clients,
             wire: o.wire,
             ethernetHardware: hardware,
             onLog: o.onLog && ((line) => o.onLog!(`firmware: ${line}`)),
         })
         this.servers = this.board.servers
+        this.uploads = this.board.server(uploadContract) !== undefined
         const stationServer = this.board.server(stationContract)
         if (stationContract && stationServer)
             this.station = new FirmwareStationView(stationContract, stationServer, o.timeline)

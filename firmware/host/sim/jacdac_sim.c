@@ -11,7 +11,7 @@
 #include "jdesp.h"
 #include "sim.h"
 
-#define MAX_SERVICES 4
+#define MAX_SERVICES 8
 #define JD_GET(reg) (0x1000 | (reg))
 #define JD_SET(reg) (0x2000 | (reg))
 

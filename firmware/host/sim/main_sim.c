@@ -3,6 +3,7 @@
 // The simulator picks which services the board has.
 
 #include "cam_camera.h"
+#include "cam_http_upload.h"
 #include "cam_wifi_access_point.h"
 #include "cam_wifi_station.h"
 #include "esp_event.h"
@@ -12,6 +13,7 @@
 #define SIM_WITH_ACCESS_POINT 2
 #define SIM_WITH_ETHERNET 4
 #define SIM_WITH_CAMERA 8
+#define SIM_WITH_UPLOAD 16
 
 #ifdef SIM_WITH_ETHERNET_DRIVER
 #include "cam_ethernet.h"
@@ -29,4 +31,7 @@ SIM_EXPORT(sim_init) void sim_init(uint32_t services) {
 #endif
     if (services & SIM_WITH_CAMERA)
         cam_camera_init();
+    // after the camera, whose buffers it sends from (as idf/camscript_services.c)
+    if (services & SIM_WITH_UPLOAD)
+        cam_http_upload_init();
 }
