@@ -40,6 +40,10 @@ const CAMERA_SETTINGS = 23
 // of each service. A pass runs right after anything is queued, again while
 // the last one sent something, and every IDLE_PASS_MS otherwise (the main
 // loop's timers: RSSI polls, the Ethernet no-link report).
+//
+// The C's own FreeRTOS tasks (the upload driver's) run in the same pass:
+// first those a timer, a give or an answer of the simulated ESP-IDF made
+// ready, and again after process() those a command woke (tasks.ts).
 
 /** Main-loop passes while nothing happens. */
 const IDLE_PASS_MS = 50
