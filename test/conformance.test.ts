@@ -707,3 +707,65 @@ await frame.release()
     t.deepEqual(kept(firmware), kept(model))
     t.true(kept(model).length >= 5, JSON.stringify(kept(model)))
 })
+
+test("uploads over Ethernet and Wi-Fi through both drivers: Ethernet first, connection-lost when the cable comes out mid-answer, Wi-Fi after, a server outage ridden out", async (t) => {
+    const { model, firmware } = await both(
+        t,
+        `
+import * as ds from "@devicescript/core"
+import { network, camera, upload } from "camscript"
+const lan = new network.LAN()
+await lan.active(true)
+const wlan = new network.WLAN(network.WLAN.IF_STA)
+await wlan.active(true)
+await wlan.connect("my-network", "my-password")
+while (!wlan.isconnected() || !lan.isconnected()) await ds.sleep(100)
+const cam = new camera.Camera()
+await cam.init({ framesize: "QVGA" })
+const frame = await cam.capture()
+async function report(name: string, r: any) {
+    const head = \`\${r.ok} \${r.status} [\${r.reason}] \${r.attempts}\`
+    console.log(\`\${name} \${head} \${r.ms} \${r.via}\`)
+}
+let r = await upload.post("http://frames.camscript.test/in", frame)
+await report("both-up", r)
+while (ds.millis() < 14000) await ds.sleep(500)
+r = await upload.post("http://slow.camscript.test/in", frame, { timeout_ms: 15000, retry: { attempts: 1 } })
+await report("cable-pulled", r)
+while (ds.millis() < 25000) await ds.sleep(500)
+r = await upload.post("http://frames.camscript.test/in", frame)
+await report("wifi-only", r)
+while (ds.millis() < 30000) await ds.sleep(100)
+r = await upload.post("http://flaky.camscript.test/in", frame, { retry: { attempts: 5, delay_ms: 1000 } })
+await report("outage", r)
+await frame.release()
+`,
+        {
+            world: {
+                board: "esp32_cam_w5500",
+                camera: { name: "gate" },
+                accessPoints: [
+                    { ssid: "my-network", security: "wpa2-psk", password: "my-password", channel: 6, position: [6, 2] },
+                ],
+                ethernet: {
+                    cable: "plugged",
+                    dhcp: { subnet: "10.20.0.0/24", gateway: "10.20.0.1", dns: ["10.20.0.1"] },
+                },
+                servers: [
+                    { name: "frames", url: "http://frames.camscript.test/in" },
+                    { name: "flaky", url: "http://flaky.camscript.test/in", down: [{ from: "30s", until: "33s" }] },
+                    { name: "slow", url: "http://slow.camscript.test/in", behaviour: "slow", slowBy: "8s" },
+                ],
+                events: [{ at: "20s", action: "unplug-cable" }],
+            },
+            timeout: "60s",
+        },
+        "eth",
+    )
+    t.regex(model.lines[0], /^both-up true 201 \[\] 1 \d+ eth$/)
+    t.regex(model.lines[1], /^cable-pulled false 0 \[connection-lost\] 1 \d+ eth$/)
+    t.regex(model.lines[2], /^wifi-only true 201 \[\] 1 \d+ wifi$/)
+    t.regex(model.lines[3], /^outage true 201 \[\] 3 \d+ wifi$/)
+    const via = (run: ScriptRun) => run.uploads.map((u) => [u.server, u.via, u.status])
+    t.deepEqual(via(firmware), via(model))
+})

@@ -134,10 +134,14 @@ static void answer_now(srv_t *state, uint16_t request, uint8_t reason) {
     send_result(state, &r);
 }
 
+// lwIP routes only over a netif that is up; esp_netif_get_ip_info keeps a
+// static address while the netif is down (esp_netif_lwip.c v5.0.5: from the
+// lwIP netif when up, else the saved ip_info), so both are asked.
 static bool holds_address(const char *if_key) {
     esp_netif_t *netif = esp_netif_get_handle_from_ifkey(if_key);
     esp_netif_ip_info_t info;
-    return netif != NULL && esp_netif_get_ip_info(netif, &info) == ESP_OK && info.ip.addr != 0;
+    return netif != NULL && esp_netif_is_netif_up(netif) && esp_netif_get_ip_info(netif, &info) == ESP_OK &&
+           info.ip.addr != 0;
 }
 
 // "Connected is connected": Ethernet first (its route_prio is the higher).

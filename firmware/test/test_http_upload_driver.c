@@ -93,9 +93,13 @@ esp_netif_t *esp_netif_get_handle_from_ifkey(const char *key) {
         return (esp_netif_t *)2;
     return NULL;
 }
+static bool eth_static; // a static address: kept in the ip info while the netif is down
+bool esp_netif_is_netif_up(esp_netif_t *netif) {
+    return netif == (esp_netif_t *)1 ? eth_up : sta_up;
+}
 esp_err_t esp_netif_get_ip_info(esp_netif_t *netif, esp_netif_ip_info_t *info) {
     memset(info, 0, sizeof(*info));
-    bool up = netif == (esp_netif_t *)1 ? eth_up : sta_up;
+    bool up = netif == (esp_netif_t *)1 ? eth_up || eth_static : sta_up;
     info->ip.addr = up ? 0x0100a8c0 : 0;
     return ESP_OK;
 }
@@ -311,6 +315,12 @@ static void test_routes_and_refusals(void) {
     script(ESP_OK, 0, 0, 204);
     CHECK_EQ(upload(2, "http://h/", NULL, false).via, 2, "Ethernet first");
     CHECK(http.cert_pem == NULL, "no cert_pem over http");
+
+    // a static Ethernet address stays in the ip info with the cable out; lwIP routes over Wi-Fi
+    eth_up = false, eth_static = true;
+    script(ESP_OK, 0, 0, 204);
+    CHECK_EQ(upload(5, "http://h/", NULL, false).via, 1, "Ethernet down, its static address kept: Wi-Fi");
+    eth_static = false;
 
     eth_up = false, sta_up = false;
     script(ESP_OK, 0, 0, 204);

@@ -546,6 +546,12 @@ export class FirmwareBoard {
                 return ESP.OK
             },
             netif_get_dns: (id: number) => netifs.get(id)?.dns ?? 0,
+            netif_is_up: (id: number) => {
+                const n = netifs.get(id)
+                if (n?.kind === NETIF_ETH) return this.eth?.netifUp(id) ? 1 : 0
+                if (n?.kind === NETIF_STA) return wifi.associatedChannel() !== undefined ? 1 : 0
+                return n ? 1 : 0
+            },
             netif_get_ip: (id: number, ptr: number) => {
                 const n = netifs.get(id)
                 const v = this.view()

@@ -176,3 +176,7 @@ esp_err_t esp_netif_get_ip_info(esp_netif_t *esp_netif, esp_netif_ip_info_t *ip_
     sim_ip_from_u32(&ip_info->gw, words[2]);
     return ESP_OK;
 }
+
+bool esp_netif_is_netif_up(esp_netif_t *esp_netif) {
+    return esp_netif != NULL && sim_netif_is_up(esp_netif->id) != 0;
+}

@@ -138,6 +138,8 @@ SIM_IMPORT(netif_dhcps) int sim_netif_dhcps(uint32_t id, uint32_t start);
 // Addresses as contract u32 (a << 24 | b << 16 | c << 8 | d).
 SIM_IMPORT(netif_set_ip)
 int sim_netif_set_ip(uint32_t id, uint32_t ip, uint32_t netmask, uint32_t gateway);
+// 1 while the interface is up: Ethernet's link, the station's association
+SIM_IMPORT(netif_is_up) uint32_t sim_netif_is_up(uint32_t id);
 // ip, netmask, gateway (contract u32 each) into words[0..3)
 SIM_IMPORT(netif_get_ip) void sim_netif_get_ip(uint32_t id, uint32_t *words);
 SIM_IMPORT(netif_set_dns) int sim_netif_set_dns(uint32_t id, uint32_t dns);
