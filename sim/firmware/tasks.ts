@@ -60,7 +60,6 @@ export class FirmwareTasks {
     private readonly ready: Task[] = []
     private running?: Task
     private rewinding = false
-    private mainSp = 0
     private disposed = false
 
     constructor(
@@ -70,14 +69,22 @@ export class FirmwareTasks {
         private readonly schedulePass: () => void,
     ) {}
 
-    /** The main loop's stack pointer, read once after the module started. */
+    /** After the module started (or a new instance replaced it): no task yet. */
     start() {
-        this.mainSp = this.exports().sim_sp_get()
+        this.clear()
+        this.disposed = false
     }
 
+    /** The instance is gone (the board disposed, or about to boot a new one): no task runs again. */
     dispose() {
+        this.clear()
         this.disposed = true
+    }
+
+    private clear() {
         for (const t of this.tasks.values()) if (t.timer !== undefined) this.clock.clearTimeout(t.timer)
+        this.tasks.clear()
+        this.ready.length = 0
     }
 
     /** Whether a task is running now (inside a call of runReady). */
@@ -147,7 +154,8 @@ export class FirmwareTasks {
     }
 
     private makeReady(t: Task, answer: number) {
-        if (this.disposed || t.exited) return
+        // a task of an instance since replaced, or one that ended, never runs again
+        if (this.disposed || t.exited || this.tasks.get(t.id) !== t) return
         t.answer = answer
         this.ready.push(t)
         this.schedulePass()
@@ -188,6 +196,8 @@ export class FirmwareTasks {
 
     private enter(t: Task) {
         const x = this.exports()
+        // the caller's stack pointer (the main loop's, between its calls), restored after
+        const callerSp = x.sim_sp_get()
         this.running = t
         x.sim_task_current(t.id)
         x.sim_sp_set(t.sp)
@@ -203,7 +213,7 @@ export class FirmwareTasks {
                 x.asyncify_stop_unwind()
                 t.sp = x.sim_sp_get()
             }
-            x.sim_sp_set(this.mainSp)
+            x.sim_sp_set(callerSp)
             x.sim_task_current(0)
             this.running = undefined
             this.rewinding = false
