@@ -62,7 +62,8 @@ typedef struct {
     bool spoiled; // announced longer than cap, or a chunk out of place
 } cam_upload_buffer_t;
 // Takes one chunk into `b` (whose `buf` has cap + 1 bytes); returns false when
-// the part is spoiled (it stays spoiled until reset).
+// the part is spoiled (it stays spoiled until reset). A chunk already held,
+// byte for byte, is taken and changes nothing (the bus may repeat a packet).
 bool cam_upload_take_chunk(cam_upload_buffer_t *b, const cam_upload_part_t *p);
 void cam_upload_reset_buffer(cam_upload_buffer_t *b);
 // The part is whole: every announced byte arrived (an empty part is whole).

@@ -86,6 +86,20 @@ static void test_reassembly(void) {
     CHECK(cam_upload_take_chunk(&b, &first), "first chunk");
     CHECK(!cam_upload_buffer_whole(&b), "half a part is not whole");
     CHECK(!cam_upload_take_chunk(&b, &gap), "a chunk out of place spoils the part");
+    // a chunk delivered twice changes nothing; the same place with other bytes spoils the part
+    cam_upload_reset_buffer(&b);
+    cam_upload_part_t second = {.offset = 3, .total = 6, .data = d + 3, .size = 3};
+    CHECK(cam_upload_take_chunk(&b, &first), "first chunk");
+    CHECK(cam_upload_take_chunk(&b, &first), "the first chunk again: taken, nothing changes");
+    CHECK(cam_upload_take_chunk(&b, &second), "second chunk");
+    CHECK(cam_upload_take_chunk(&b, &second), "the last chunk again (seen on the bus): taken");
+    CHECK(cam_upload_buffer_whole(&b), "... the part still whole");
+    CHECK_EQ(b.got, 6, "... 6 bytes");
+    CHECK(strcmp(buf, "abcdef") == 0, "... as sent");
+    const uint8_t other[] = "xyz";
+    cam_upload_part_t changed = {.offset = 3, .total = 6, .data = other, .size = 3};
+    CHECK(!cam_upload_take_chunk(&b, &changed), "other bytes at a place already held spoil the part");
+
     cam_upload_reset_buffer(&b);
     cam_upload_part_t over = {.offset = 0, .total = 2, .data = d, .size = 3};
     CHECK(!cam_upload_take_chunk(&b, &over), "a chunk beyond the announced total spoils it");
