@@ -6,6 +6,8 @@
 // (every wake after the first) against without it (a board whose flash
 // holds no memory: every wake is a cold join), and an energy estimate from
 // documented currents. Not a test: docs/power.md keeps a run's table.
+// `npm run bench:sleep -- --driver firmware` runs the same cycles on the
+// firmware's C drivers (deep sleep reboots their WebAssembly instance).
 import { compileScript } from "../compiler/compile"
 import { loadBoard } from "../project/boards"
 import { runSimulation } from "../sim/session"
@@ -14,10 +16,21 @@ import { parseWorld } from "../sim/world/world"
 import { readFileSync } from "node:fs"
 import { fromRoot } from "../project/paths"
 import { scriptFile } from "./script-file"
+import { DRIVER_KINDS, type DriverKind } from "../sim/firmware/drivers"
 
 const board = loadBoard("ai_thinker_esp32_cam")
 const SLEEP_MS = 600_000
 const CYCLES = 4
+
+/** --driver model (default) or --driver firmware */
+function driverArg(): DriverKind {
+    const i = process.argv.indexOf("--driver")
+    if (i < 0) return "model"
+    const kind = process.argv[i + 1] as DriverKind
+    if (!DRIVER_KINDS.includes(kind))
+        throw new Error(`--driver ${process.argv[i + 1] ?? ""}: expected one of ${DRIVER_KINDS.join(", ")}`)
+    return kind
+}
 
 const CYCLE = `
 import { network, camera, machine, upload, time } from "camscript"
@@ -65,6 +78,7 @@ function awakeSpans(timeline: TimelineEntry[]): number[] {
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
 
 async function main() {
+    const driver = driverArg()
     const script = await compileScript(scriptFile(CYCLE), { board, hostname: "camscript" })
     const base = JSON.parse(readFileSync(fromRoot("sim/worlds/default.json"), "utf8")) as Record<string, unknown>
     const world = parseWorld(
@@ -79,6 +93,7 @@ async function main() {
             world,
             board,
             flash,
+            driver,
             timeoutMs: cycles * (SLEEP_MS + 30_000) - SLEEP_MS / 2,
             onOutput: (l) => {
                 const m = /^uploaded true \d+ at (\d+)$/.exec(l.text)
@@ -100,6 +115,7 @@ async function main() {
         throw new Error(`not every cycle's upload was acknowledged: ${warm.acked.length}, ${cold.acked.length}`)
     const warmAwake = mean(warm.awake.slice(1))
     const coldAwake = mean(cold.awake)
+    console.log(`--driver ${driver}`)
     console.log(`| cycle | awake, wake to deep sleep | program start to upload acknowledged |`)
     console.log(`| --- | --- | --- |`)
     console.log(

@@ -4,6 +4,7 @@ import { formatSimTime, simStamp, stampWidth } from "../project/duration"
 import { DEFAULT_SIM_TIMEOUT_MS } from "../sim/session"
 import type { World } from "../sim/world/world"
 import { runFleet } from "../sim/fleet/fleet"
+import type { ReceivedUpload } from "../sim/net/http-servers"
 import { fleetMembers } from "../sim/fleet/members"
 import { summaryTable } from "../sim/fleet/summary"
 import { nameText, printable, printableLines } from "../project/printable"
@@ -29,6 +30,8 @@ export interface FleetCommandOptions {
     json?: boolean
     /** the world file, for --json's start line */
     worldFile?: string
+    /** what the world's servers received (--out) */
+    onUpload?: (upload: ReceivedUpload) => void
 }
 
 export async function fleetCommand(
@@ -56,6 +59,7 @@ export async function fleetCommand(
         timeoutMs: opts.timeoutMs,
         // printed as they come: a long run of many cameras must not hold them all
         keepRecords: false,
+        onUpload: opts.onUpload,
         onOutput: (camera, line) => {
             if (opts.json) emit({ type: "output", camera, atMs: line.atMs, text: line.text })
             else process.stdout.write(`${stamp(line.atMs)} ${label(camera).padEnd(width)}  ${printable(line.text)}\n`)

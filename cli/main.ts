@@ -357,9 +357,10 @@ async function simRun(
             throw new UsageError(
                 "--serve is for one camera: a world with cameras runs in virtual time, and a browser watches in real time",
             )
-        if (opts.out !== undefined)
-            throw new UsageError("--out is for one camera: a fleet's cameras have no upload driver yet")
+        if (opts.out !== undefined) checkUploadDir(opts.out, `--out ${opts.out}`)
         return fleetCommand(world, settings, args[0], {
+            // each file and index line names the camera that sent it
+            onUpload: opts.out !== undefined ? uploadWriter(resolve(opts.out)) : undefined,
             timeoutMs,
             verbose: opts.verbose,
             showTimeline: !opts["no-timeline"],

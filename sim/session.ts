@@ -282,6 +282,8 @@ async function simulate(options: RunOptions): Promise<RunResult> {
                 : station instanceof SimWifiStation
                   ? station.carrying
                   : (firmware?.board.wifi.carrying ?? true)
+        // deep sleep: set once the VM exists (below)
+        let deepSleep: (ms: number) => void = () => undefined
         firmware =
             options.driver === "firmware"
                 ? new FirmwareDrivers({
@@ -293,6 +295,8 @@ async function simulate(options: RunOptions): Promise<RunResult> {
                       clients: options.world.clients,
                       mac,
                       onLog: options.onDiagnostic,
+                      // the C's cam_board_power.c went to sleep: the session keeps the time
+                      onDeepSleep: (ms) => deepSleep(ms),
                       camera: cameraHardware && {
                           hardware: cameraHardware,
                           name: options.world.camera.name,
@@ -346,9 +350,10 @@ async function simulate(options: RunOptions): Promise<RunResult> {
                       options.onFrame,
                   )
                 : undefined
-        // deep sleep: the session powers the board down and boots it again (sim/drivers/power.ts)
-        let deepSleep: (ms: number) => void = () => undefined
-        const power = stock ? undefined : new SimPower(loadContract("board-power.md"), (ms) => deepSleep(ms))
+        // deep sleep: the session powers the board down and boots it again (sim/drivers/power.ts);
+        // under --driver firmware the C serves the contract (cam_board_power.c) and calls deepSleep
+        const power =
+            stock || firmware ? undefined : new SimPower(loadContract("board-power.md"), (ms) => deepSleep(ms))
         // the camera's HTTP server (services/camera-server.md), fed from the camera model's buffers
         const cameraServer = camera
             ? new SimCameraServer(
@@ -470,13 +475,6 @@ async function simulate(options: RunOptions): Promise<RunResult> {
         deepSleep = (ms: number) => {
             if (sleeping) return
             sleeping = true
-            if (firmware)
-                // the C drivers live in one WebAssembly instance that cannot be powered down and booted again yet
-                return end({
-                    outcome: "error",
-                    exitCode: 1,
-                    error: "machine.deepsleep() is not simulated under --driver firmware yet (the C drivers cannot be rebooted in the simulator); run it with the model drivers (the default)",
-                })
             timeline.add("sim", "deep-sleep", `for ${ms} ms: the program stops; radio, Ethernet and camera off`)
             theVm.devsStop()
             // after the command that asked for it has been handled (the bus is inside it now)
@@ -494,11 +492,17 @@ async function simulate(options: RunOptions): Promise<RunResult> {
                 d.restart()
             })
             camera?.powerOff()
+            // under --driver firmware the C already stopped (sim/firmware/board.ts): its views end their bands
+            firmware?.powerOff()
             // the drivers' device stays on the bus (nobody listens while the VM is stopped);
             // it announces itself afresh at wake-up, as after a reset
-            power!.wokeFromDeepSleep()
+            power?.wokeFromDeepSleep()
             clock.setTimeout(() => {
                 timeline.add("sim", "wake", "the RTC timer ends the deep sleep; the program starts from its first line")
+                // a fresh instance of the C: fresh RAM, RTC memory kept, its services started again;
+                // then the runtime runs the deployed program from its first line, as devicescript-esp32's
+                // app_main (main/main.c at f6aec45) does after every boot
+                firmware?.wake()
                 const counters = drivers as unknown as { _restartCounter: number; _eventCounter?: number }
                 counters._restartCounter = 0
                 counters._eventCounter = undefined

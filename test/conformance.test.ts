@@ -6,6 +6,7 @@ import { runScript, type RunScriptOptions, type ScriptRun, value } from "./helpe
 import { decodeJpeg } from "../sim/camera/jpeg"
 import { readFrameCode } from "../sim/camera/test-card"
 import { phone, wired } from "./helpers/worlds"
+import { DHCP_REUSE_SHARE, SCAN_DWELL_MS } from "../sim/radio/timing"
 
 // One conformance suite, two implementations of the driver contracts: the
 // simulator's model drivers (sim/drivers/) and the firmware's C drivers
@@ -807,4 +808,214 @@ await frame.release()
         ["1 true 201  1", "2 true 201  1", "3 true 201  1"],
     )
     t.is(firmware.uploads.length, 3)
+})
+
+// ---- deep sleep: machine.deepsleep through both drivers. Under the model
+// drivers the session powers the board down; under --driver firmware the C
+// power driver (cam_board_power.c) calls esp_deep_sleep_start() and the
+// simulator boots a fresh instance of the C at wake-up with only its RTC
+// memory kept (sim/firmware/board.ts). The script must see the same: the
+// reset cause and wake reason each boot, what it kept in settings (fast
+// reconnect's memory among it), and the sleeps at the same times.
+
+interface Sleeps {
+    lines: string[]
+    /** "deep-sleep" / "wake" with the time since the run's previous such entry */
+    sleeps: string[]
+}
+
+function sleeps(run: ScriptRun): Sleeps {
+    const out: string[] = []
+    let last = 0
+    for (const e of run.timeline)
+        if (e.source === "sim" && (e.event === "deep-sleep" || e.event === "wake")) {
+            out.push(`${e.event} +${e.atMs - last}`)
+            last = e.atMs
+        }
+    return { lines: run.lines, sleeps: out }
+}
+
+/**
+ * Both drivers, the same outcome and output (`same` removes what is not the
+ * drivers' to decide); the sleeps' lengths equal (their starts may differ by
+ * the C's pass).
+ */
+async function bothSleeping(
+    t: ExecutionContext,
+    source: string,
+    options: RunScriptOptions,
+    outcome: ScriptRun["outcome"] = "finished",
+    same = (line: string) => line,
+) {
+    const model = await runScript(source, { ...options, driver: "model" })
+    const firmware = await runScript(source, { ...options, driver: "firmware" })
+    t.is(model.outcome, outcome, model.error)
+    t.is(firmware.outcome, outcome, firmware.error)
+    t.deepEqual(firmware.lines.map(same), model.lines.map(same), "the script printed something else")
+    const asleep = (r: ScriptRun) => sleeps(r).sleeps.filter((s) => s.startsWith("wake"))
+    t.deepEqual(asleep(firmware), asleep(model), "the sleeps lasted differently")
+    return { model, firmware }
+}
+
+const SLEEP_CYCLE = (sleepsWanted: number, ms: number) => `
+import { network, time, machine, settings } from "camscript"
+let runs = 0
+runs++
+const boot = ((await settings.get("boots")) as number) ?? 0
+await settings.set("boots", boot + 1)
+console.log(\`boot \${boot}: cause \${await machine.reset_cause()} wake \${await machine.wake_reason()} runs \${runs}\`)
+const wlan = new network.WLAN(network.WLAN.IF_STA)
+await wlan.active(true)
+console.log(\`boot \${boot}: \${wlan.isconnected()} \${wlan.status()}\`)
+const t0 = time.ticks_ms()
+await wlan.connect("my-network", "my-password")
+await wlan.wait_connected(20000)
+const took = time.ticks_ms() - t0
+const cold = ((await settings.get("cold")) as number) ?? took
+if (boot === 0) await settings.set("cold", took)
+// fast reconnect's memory (AP, channel, lease) kept in flash over the sleep: one channel probed, not thirteen
+console.log(\`boot \${boot}: up \${wlan.ifconfig()[0]} \${boot === 0 ? "cold" : took * 2 < cold ? "fast" : "slow"}\`)
+if (boot < ${sleepsWanted}) await machine.deepsleep(${ms})
+console.log("not reached after a deep sleep")
+`
+
+test("deep sleep, a timer wake twice: reset cause, wake reason, settings kept and variables lost, the same through both drivers", async (t) => {
+    const { model } = await bothSleeping(t, SLEEP_CYCLE(2, 60_000), { timeout: "10m" })
+    t.deepEqual(model.lines, [
+        "boot 0: cause 1 wake 0 runs 1",
+        "boot 0: false 1000",
+        "boot 0: up 192.168.1.100 cold",
+        "boot 1: cause 4 wake 4 runs 1",
+        "boot 1: false 1000",
+        "boot 1: up 192.168.1.100 fast",
+        "boot 2: cause 4 wake 4 runs 1",
+        "boot 2: false 1000",
+        "boot 2: up 192.168.1.100 fast",
+        "not reached after a deep sleep",
+    ])
+    t.deepEqual(
+        sleeps(model).sleeps.filter((s) => s.startsWith("wake")),
+        ["wake +60000", "wake +60000"],
+    )
+})
+
+test("deep sleep: fast reconnect kept over a sleep, through both drivers; known difference: the C asks DHCP afresh (the model's INIT-REBOOT is one round trip)", async (t) => {
+    const { model, firmware } = await bothSleeping(t, SLEEP_CYCLE(1, 10_000), { timeout: "5m" })
+    // both went straight to the remembered access point: one channel's dwell, no full scan
+    const scanToAssociate = (r: ScriptRun) => {
+        const wifi = r.timeline.filter((e) => e.source === "wifi")
+        const wake = r.timeline.find((e) => e.source === "sim" && e.event === "wake")!.atMs
+        const scan = wifi.find((e) => e.event === "Scanning" && e.atMs > wake)!
+        const assoc = wifi.find((e) => e.event === "Associating" && e.atMs > scan.atMs)!
+        return assoc.atMs - scan.atMs
+    }
+    t.true(scanToAssociate(model) <= SCAN_DWELL_MS + 5, `model ${scanToAssociate(model)} ms`)
+    t.true(scanToAssociate(firmware) <= SCAN_DWELL_MS + 5, `firmware ${scanToAssociate(firmware)} ms`)
+    // the lease: the model asks for the remembered address again (REQUEST/ACK, half the exchange);
+    // the C's esp_netif starts DHCP from DISCOVER (ESP-IDF restores a last IP only with
+    // CONFIG_LWIP_DHCP_RESTORE_LAST_IP, from its own NVS, not from the contract)
+    const obtaining = (r: ScriptRun) => {
+        const wake = r.timeline.find((e) => e.source === "sim" && e.event === "wake")!.atMs
+        const wifi = r.timeline.filter((e) => e.source === "wifi" && e.atMs > wake)
+        return wifi.find((e) => e.event === "GotAddress")!.atMs - wifi.find((e) => e.event === "ObtainingAddress")!.atMs
+    }
+    const DHCP_MS = 300 // the default world's DHCP delay
+    t.is(obtaining(model), DHCP_MS * DHCP_REUSE_SHARE)
+    t.true(Math.abs(obtaining(firmware) - DHCP_MS) <= 2, `firmware ${obtaining(firmware)} ms`)
+})
+
+test("deep sleep: examples/snap-and-sleep.ts in its world, three wake-ups, the same output and the same snapshots on the server through both drivers", async (t) => {
+    const { model, firmware } = await bothSleeping(
+        t,
+        readFileSync(fromRoot("examples/snap-and-sleep.ts"), "utf8"),
+        { world: fromRoot("sim/worlds/snap-and-sleep.json"), timeout: "25m" },
+        "timeout",
+        // an upload's time includes real bytes on loopback, stepped in SOCKET_STEP_MS (not the drivers')
+        (l) => l.replace(/ in \d+ ms$/, ""),
+    )
+    t.deepEqual(
+        model.lines.map((l) => l.replace(/ in \d+ ms$/, "")),
+        [
+            "first start",
+            "snapshot 1 uploaded",
+            "woke for snapshot 2",
+            "snapshot 2 uploaded",
+            "woke for snapshot 3",
+            "snapshot 3 uploaded",
+        ],
+    )
+    for (const run of [model, firmware])
+        t.deepEqual(
+            run.uploads.map((u) => [u.camera, u.method, u.path, u.status]),
+            [1, 2, 3].map((n) => ["porch", "PUT", `/porch/${n}.jpg`, 201]),
+        )
+    // the uploads are the frames each boot captured, and both cameras counted the same frames
+    const sequences = (r: ScriptRun) => r.frames.map((f) => `#${f.sequence} ${f.width}x${f.height}`)
+    t.deepEqual(sequences(firmware), sequences(model))
+    // each boot counts frames from 0 again (the C's count is in RAM), and the test card draws that number
+    t.is(new Set(sequences(model)).size, 1, sequences(model).join(" "))
+    for (const run of [model, firmware])
+        for (const f of run.frames) t.is(readFrameCode(decodeJpeg(f.bytes))?.sequence, f.sequence)
+    for (const run of [model, firmware])
+        run.uploads.forEach((u, i) => t.deepEqual(Buffer.from(u.body), Buffer.from(run.frames[i].bytes)))
+})
+
+/** Boots twice: `body` runs each boot (the interface brought up, `seconds` watched), then one deep sleep of 5 s. */
+const sleepOnce = (body: string) => `
+import { machine, settings, time } from "camscript"
+import { network } from "camscript"
+const boot = ((await settings.get("boots")) as number) ?? 0
+await settings.set("boots", boot + 1)
+console.log(\`boot \${boot}: cause \${await machine.reset_cause()}\`)
+${body}
+if (boot === 0) await machine.deepsleep(5000)
+`
+
+test("deep sleep with Ethernet (Olimex ESP32-POE: the PHY's power pin resets with the chip): the link ends, and comes back after the wake-up, the same through both drivers", async (t) => {
+    const source = sleepOnce(`
+const lan = new network.LAN()
+console.log(\`boot \${boot}: before \${lan.isconnected()} \${lan.status()}\`)
+await lan.active(true)
+for (let i = 0; i < 3; i++) {
+    await time.sleep_ms(1000)
+    console.log(\`boot \${boot}: t=\${i + 1} \${lan.isconnected()} \${lan.status()} \${lan.ifconfig()[0]}\`)
+}
+`)
+    const { model, firmware } = await bothSleeping(t, source, {
+        world: wired({}, [], "olimex_esp32_poe"),
+        timeout: "1m",
+    })
+    t.deepEqual(seen(firmware, "eth").links, seen(model, "eth").links, "the link states differ")
+    // the band ends at the sleep and starts again after the wake-up
+    t.is(seen(model, "eth").links.filter((l) => l === "Stopped").length, 1, seen(model, "eth").links.join(" "))
+    t.is(value(model, "boot 1: t=3"), "true 5 10.20.0.100")
+})
+
+test("deep sleep with the camera's access point: its phone is dropped, and joins again once the woken program starts the access point, the same through both drivers", async (t) => {
+    const source = sleepOnce(`
+const ap = new network.WLAN(network.WLAN.IF_AP)
+console.log(\`boot \${boot}: before \${ap.isconnected()}\`)
+await ap.config({ ssid: "cam-setup", key: "setup-1234" })
+await ap.active(true)
+for (let i = 0; i < 8; i++) await time.sleep_ms(1000)
+console.log(\`boot \${boot}: \${ap.isconnected()} \${ap.status("stations").map((s) => \`\${s.mac} \${s.ip}\`).join(",")}\`)
+`)
+    const world = { accessPoints: [], clients: [phone("phone", "setup-1234", "2s")] }
+    const { model, firmware } = await bothSleeping(t, source, { world, timeout: "1m" })
+    t.deepEqual(seen(firmware, "ap").links, seen(model, "ap").links, "the access point's states differ")
+    t.regex(value(model, "boot 1:") ?? "", /^cause 4$/)
+    t.regex(model.lines[model.lines.length - 1], /^boot 1: true 02:\S+ 192\.168\.4\.\d+$/)
+    // the phone leaves as the board goes down (under the C, as esp_wifi_stop() stops the soft-AP
+    // just before the sleep) and joins again after the wake-up
+    for (const r of [model, firmware]) {
+        const wake = r.timeline.find((e) => e.source === "sim" && e.event === "wake")!.atMs
+        const phoneSteps = r.timeline
+            .filter((e) => e.source === "ap" && e.event.startsWith("client-"))
+            .map((e) => `${e.event} ${e.atMs < wake ? "before" : "after"} the wake-up`)
+        t.deepEqual(phoneSteps, [
+            "client-joined before the wake-up",
+            "client-left before the wake-up",
+            "client-joined after the wake-up",
+        ])
+    }
 })

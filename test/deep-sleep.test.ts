@@ -86,21 +86,6 @@ try {
     ])
 })
 
-test("under --driver firmware deep sleep ends the run with an error saying it is not simulated there, never a half-asleep board", async (t) => {
-    const run = await runScript(
-        `
-import { machine } from "camscript"
-console.log("before")
-await machine.deepsleep(1000)
-console.log("after")
-`,
-        { driver: "firmware" },
-    )
-    t.is(run.outcome, "error")
-    t.deepEqual(run.lines, ["before"])
-    t.regex(run.error ?? "", /not simulated under --driver firmware yet/)
-})
-
 test("examples/snap-and-sleep.ts: every wake-up uploads one new frame; the server keeps each snapshot once, in order", async (t) => {
     const run = await runFile(fromRoot("examples/snap-and-sleep.ts"), {
         world: fromRoot("sim/worlds/snap-and-sleep.json"),

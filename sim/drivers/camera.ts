@@ -352,7 +352,10 @@ export class SimCamera extends ContractServer {
 
     /** Deep sleep: the sensor loses power and the buffers their frames, as at power-on (no reason to tell). */
     powerOff() {
+        this.flashLevel = 0 // the LED's GPIO resets with the chip
         this.stop(this.R.None)
+        // frames count from 0 again after the boot, as the firmware's driver counts them (in RAM)
+        this.sequenceBase = 0
     }
 
     private stop(reason: number, state = this.S.Off) {

@@ -11,14 +11,18 @@ import { nameText } from "../../project/printable"
 // the start of the world's clients.
 
 export class FirmwareAccessPointView {
+    private state: number
+    private readonly stopped: number
+
     constructor(
         contract: Contract,
         server: FirmwareService,
-        timeline: Timeline,
+        private readonly timeline: Timeline,
         private readonly softAp: EspSoftAp,
     ) {
         const link = contract.packet("event", "link")
         const stopped = contract.enumValue("ApState", "Stopped")
+        this.stopped = this.state = stopped
         const up = contract.enumValue("ApState", "Up")
         const none = contract.enumValue("ApReason", "None")
         server.onEvent = (code, data) => {
@@ -30,6 +34,7 @@ export class FirmwareAccessPointView {
             ) as { [k in "state" | "channel" | "reason" | "station_count" | "max_clients" | "ip"]: number } & {
                 ssid: string
             }
+            this.state = state
             // the same words as the model driver's timeline (sim/drivers/wifi-access-point.ts)
             const stateName = contract.enumName("ApState", state)
             const why = reason !== none ? contract.enumName("ApReason", reason) : undefined
@@ -41,6 +46,12 @@ export class FirmwareAccessPointView {
             if (address) parts.push(`ip=${address} stations=${station_count}/${max_clients}`)
             timeline.add("ap", stateName, parts.join(" "), { state: stateName, ssid: named, ip: address, reason: why })
         }
+    }
+
+    /** Deep sleep cut the power before the C could report it: the band ends here, as the model's. */
+    powerOff() {
+        if (this.state !== this.stopped) this.timeline.add("ap", "Stopped", "deep sleep", { state: "Stopped" })
+        this.state = this.stopped
     }
 
     /** Schedule the world's clients (once, at the start of a run). */

@@ -48,12 +48,27 @@ const CAMERA_SETTINGS = 23
 /** Main-loop passes while nothing happens. */
 const IDLE_PASS_MS = 50
 
+/** esp_reset_reason_t (ESP-IDF v5.0.5 components/esp_system/include/esp_system.h) */
+const ESP_RST_POWERON = 1
+const ESP_RST_DEEPSLEEP = 8
+
+/**
+ * The C called esp_deep_sleep_start(): thrown by the `deep_sleep` import
+ * through the module's frames (nothing after it runs, as on the chip) and
+ * caught by the pass that made the call.
+ */
+class DeepSleep {
+    constructor(readonly ms: number) {}
+}
+
 /** Which of the firmware's services the board has (sim_init's flags). */
 interface FirmwareServices {
     station?: Contract
     accessPoint?: Contract
     ethernet?: Contract
     camera?: Contract
+    /** services/board-power.md (cam_board_power.c): deep sleep and the wake cause */
+    power?: Contract
     /** with camera: the upload driver (services/http-upload.md), over the simulated esp_http_client */
     upload?: Contract
 }
@@ -62,6 +77,8 @@ export interface Exports extends TaskExports {
     memory: WasmMemory
     _initialize(): void
     sim_init(services: number): void
+    sim_rtc_memory_start(): number
+    sim_rtc_memory_end(): number
     sim_scratch(): number
     sim_service_count(): number
     sim_service_class(index: number): number
@@ -138,6 +155,11 @@ export interface FirmwareBoardOptions {
     clients?: ClientConfig[]
     /** with services.camera: the world's sensor behind the board's wiring */
     camera?: FirmwareCameraHardware
+    /**
+     * with services.power: the C went into deep sleep for `ms` (the board is
+     * off until wake() is called; the session keeps the time)
+     */
+    onDeepSleep?: (ms: number) => void
     /** with services.upload: the world's servers and the board's routes, for esp_http_client */
     uploadWorld?: UploadWorld
 }
@@ -157,9 +179,23 @@ export class FirmwareBoard {
     readonly camera?: EspCamera
     readonly netifs = new Netifs()
     readonly servers: FirmwareService[] = []
-    /** the C's FreeRTOS tasks (tasks.ts) */
+    private exports!: Exports
+    /** the C's FreeRTOS tasks (tasks.ts), of the running instance */
     readonly tasks: FirmwareTasks
-    private readonly exports: Exports
+    /** the services sim_init starts (its flags), in the order it allocates them */
+    private readonly flags: number
+    private readonly order: Contract[] = []
+    /** what esp_reset_reason() answers this boot */
+    private resetReason = ESP_RST_POWERON
+    /** RTC memory (RTC_DATA_ATTR) as the last instance left it before a deep sleep */
+    private rtcMemory?: Uint8Array
+    /** between a deep sleep and wake(): nothing of the chip runs */
+    private asleep = false
+    /** how many times the C has been started: 1, and one more per wake-up */
+    boots = 0
+    /** the WebAssembly imports (the simulated ESP-IDF), the same for every boot's instance */
+    private readonly imported: Record<string, Record<string, unknown>>
+    private readonly onDeepSleep?: (ms: number) => void
     private readonly events: ((e: Exports) => void)[] = []
     private readonly commands: { index: number; command: number; data: Uint8Array }[] = []
     private timer?: unknown
@@ -217,36 +253,107 @@ export class FirmwareBoard {
                 c.onFrame,
             )
         }
+        this.onDeepSleep = options.onDeepSleep
         this.tasks = new FirmwareTasks(
             options.clock,
             () => this.exports,
             () => this.schedule(0),
         )
-        const instance = new Wasm.Instance(firmwareModule(), this.imports(options))
-        this.exports = instance.exports as unknown as Exports
-        this.exports._initialize()
-        this.tasks.start()
+        this.imported = this.imports(options)
 
         const s = options.services
-        const order: Contract[] = []
+        const order = this.order
         let flags = 0
         if (s.station) ((flags |= 1), order.push(s.station))
         if (s.accessPoint) ((flags |= 2), order.push(s.accessPoint))
         if (s.ethernet) ((flags |= 4), order.push(s.ethernet))
         if (s.camera && this.camera) ((flags |= 8), order.push(s.camera))
-        if (s.upload && this.camera && options.uploadWorld) ((flags |= 16), order.push(s.upload))
-        this.exports.sim_init(flags)
-        const count = this.exports.sim_service_count()
-        for (let i = 0; i < count; i++) {
-            const contract = order[i]
-            const cls = this.exports.sim_service_class(i)
-            if (!contract || contract.serviceClass !== cls)
-                throw new Error(
-                    `firmware service ${i} has class 0x${cls.toString(16)}, expected ${contract?.spec.shortId}`,
-                )
-            this.servers.push(new FirmwareService(contract, (command, data) => this.command(i, command, data)))
-        }
+        if (s.power) ((flags |= 16), order.push(s.power))
+        if (s.upload && this.camera && options.uploadWorld) ((flags |= 32), order.push(s.upload))
+        this.flags = flags
+        this.boot()
+        for (let i = 0; i < order.length; i++)
+            this.servers.push(new FirmwareService(order[i], (command, data) => this.command(i, command, data)))
         this.schedule(0)
+    }
+
+    /**
+     * The chip starts: a fresh instance of the module (fresh DRAM: every C
+     * static at its initial value), RTC memory put back after a deep sleep,
+     * then app_main's service inits (sim_init; devicescript-esp32 f6aec45
+     * main/main.c runs app_main from the top after every reset, deep sleep's
+     * included), which must start the same services in the same order as
+     * the first boot: they keep their places on the bus.
+     */
+    private boot() {
+        const instance = new Wasm.Instance(firmwareModule(), this.imported)
+        this.exports = instance.exports as unknown as Exports
+        this.exports._initialize()
+        // no task of an instance before runs again (each boot's C creates its own)
+        this.tasks.start()
+        this.boots++
+        if (this.rtcMemory) {
+            // "Data in RTC memory is initialised whenever the SoC restarts, except when
+            // waking from deep sleep" (ESP-IDF v5.0.5 docs/en/api-guides/deep-sleep-stub.rst)
+            const start = this.exports.sim_rtc_memory_start()
+            const end = this.exports.sim_rtc_memory_end()
+            if (end - start !== this.rtcMemory.length) throw new Error("firmware: the RTC memory changed size")
+            this.bytes(start, end - start).set(this.rtcMemory)
+            this.rtcMemory = undefined
+        }
+        this.exports.sim_init(this.flags)
+        const count = this.exports.sim_service_count()
+        if (count !== this.order.length)
+            throw new Error(`firmware: sim_init started ${count} services, expected ${this.order.length}`)
+        for (let i = 0; i < count; i++) {
+            const contract = this.order[i]
+            const cls = this.exports.sim_service_class(i)
+            if (contract.serviceClass !== cls)
+                throw new Error(
+                    `firmware service ${i} has class 0x${cls.toString(16)}, expected ${contract.spec.shortId}`,
+                )
+        }
+    }
+
+    /**
+     * esp_deep_sleep_start(): the chip is off. What runs on it stops here:
+     * queued events and commands are lost, and the simulated ESP-IDF (radio,
+     * Ethernet, camera, netifs) goes back to its power-on state, as the
+     * chip's peripherals lose power ("In Deep-sleep mode, the CPUs, most of
+     * the RAM, and all digital peripherals that are clocked from APB_CLK are
+     * powered off": ESP-IDF v5.0.5 docs/en/api-reference/system/sleep_modes.rst).
+     * Only the RTC memory is kept, for wake().
+     */
+    private sleep(ms: number) {
+        const start = this.exports.sim_rtc_memory_start()
+        this.rtcMemory = this.bytes(start, this.exports.sim_rtc_memory_end() - start).slice()
+        this.asleep = true
+        this.tasks.dispose() // the chip's tasks stop with it
+        this.events.length = 0
+        this.commands.length = 0
+        if (this.timer !== undefined) this.clock.clearTimeout(this.timer)
+        this.timer = undefined
+        this.timerAt = Infinity
+        this.wifi.powerOff()
+        this.softAp?.powerOff()
+        this.eth?.powerOff()
+        this.camera?.powerOff()
+        this.netifs.clear()
+        this.onDeepSleep?.(ms)
+    }
+
+    /** The RTC timer ended the deep sleep: the chip boots from reset (esp_reset_reason() ESP_RST_DEEPSLEEP). */
+    wake() {
+        if (!this.asleep || this.disposed) return
+        this.asleep = false
+        this.resetReason = ESP_RST_DEEPSLEEP
+        this.boot()
+        this.schedule(0)
+    }
+
+    /** Whether the chip is in deep sleep (between the C's esp_deep_sleep_start() and wake()). */
+    get sleeping(): boolean {
+        return this.asleep
     }
 
     /** The server of a contract, if the board has it. */
@@ -272,19 +379,21 @@ export class FirmwareBoard {
      * names, to deliver events in orders of their choosing).
      */
     post(deliver: (e: Exports) => void) {
+        if (this.asleep) return // the event task is gone with the chip's power
         this.events.push(deliver)
         this.schedule(0)
     }
 
     /** Queue a command from the bus for service `index` (tests use this without a VM). */
     command(index: number, command: number, data: Uint8Array) {
+        if (this.asleep) return // nobody listens on a board in deep sleep
         this.commands.push({ index, command, data: data.slice() })
         this.schedule(0)
     }
 
     /** A main-loop pass in `ms` (sooner passes stay). */
     schedule(ms: number) {
-        if (this.disposed) return
+        if (this.disposed || this.asleep) return
         const at = this.clock.now() + ms
         if (this.timer !== undefined && this.timerAt <= at) return
         if (this.timer !== undefined) this.clock.clearTimeout(this.timer)
@@ -298,21 +407,29 @@ export class FirmwareBoard {
 
     /** One turn: the event task's queue, then the main loop's commands and process(). */
     pass() {
-        if (this.disposed) return
+        if (this.disposed || this.asleep) return
         this.sentInPass = false
         const x = this.exports
-        // the tasks a delay, a give or an answer of the simulated ESP-IDF made ready, until each blocks again
-        this.tasks.runReady()
-        while (this.events.length) this.events.shift()!(x)
-        while (this.commands.length) {
-            const { index, command, data } = this.commands.shift()!
-            this.scratch().set(data)
-            x.sim_handle_packet(index, command, data.length)
-            data.fill(0) // a command may carry a key
+        try {
+            // the tasks a delay, a give or an answer of the simulated ESP-IDF made ready, until each blocks again
+            this.tasks.runReady()
+            while (this.events.length) this.events.shift()!(x)
+            while (this.commands.length) {
+                const { index, command, data } = this.commands.shift()!
+                this.scratch().set(data)
+                try {
+                    x.sim_handle_packet(index, command, data.length)
+                } finally {
+                    data.fill(0) // a command may carry a key
+                }
+            }
+            x.sim_process()
+            // a task the commands woke runs now, as a FreeRTOS task of higher priority than the main loop would
+            this.tasks.runReady()
+        } catch (e) {
+            if (e instanceof DeepSleep) return this.sleep(e.ms)
+            throw e
         }
-        x.sim_process()
-        // a task the commands woke runs now, as a FreeRTOS task of higher priority than the main loop would
-        this.tasks.runReady()
         // the main loop goes on while it has work (lists sent a few per pass)
         this.schedule(this.sentInPass || this.events.length || this.commands.length ? 1 : IDLE_PASS_MS)
     }
@@ -422,6 +539,11 @@ export class FirmwareBoard {
                 this.servers[index]?.reply(command, this.bytes(ptr, size).slice()),
             random: () => randomBytes(4).readUInt32LE(0),
             base_mac: (ptr: number) => this.bytes(ptr, 6).set(macBytes(o.mac)),
+            // esp_deep_sleep_start (esp_sleep_sim.c): the milliseconds as two u32 halves
+            deep_sleep: (low: number, high: number) => {
+                throw new DeepSleep((high >>> 0) * 2 ** 32 + (low >>> 0))
+            },
+            reset_reason: () => this.resetReason,
 
             wifi_set_mode: (mode: number) => wifi.setMode(mode),
             wifi_start: () => wifi.start(),

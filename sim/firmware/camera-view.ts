@@ -42,6 +42,12 @@ export class FirmwareCameraView {
         }
     }
 
+    /** Deep sleep cut the power: no frame is held any more, and the camera is off, as the model reports it. */
+    powerOff() {
+        this.held.clear()
+        this.timeline.add("camera", "Off", "")
+    }
+
     scheduleFaults(events: WorldEvent[]) {
         this.camera.scheduleFaults(events)
     }

@@ -15,7 +15,8 @@ import type { UploadWorld } from "../net/upload-connection"
 // (firmware/main/*.c) in one WebAssembly instance. Which services exist
 // follows the board's interfaces, as for the model drivers: the station and
 // the access point on boards with Wi-Fi, Ethernet on boards with a port,
-// the camera on boards with a sensor, and the upload driver beside it.
+// the camera on boards with a sensor, and the upload driver beside it;
+// the board's power (deep sleep) on every board.
 
 export type DriverKind = "model" | "firmware"
 export const DRIVER_KINDS: DriverKind[] = ["model", "firmware"]
@@ -35,6 +36,8 @@ export interface FirmwareDriversOptions {
     /** with a camera: the upload driver's world (the C's esp_http_client reaches these servers) */
     uploadWorld?: UploadWorld
     onLog?: (line: string) => void
+    /** the C's deep sleep (cam_board_power.c): the board is off until wake() */
+    onDeepSleep?: (ms: number) => void
 }
 
 export class FirmwareDrivers {
@@ -57,6 +60,7 @@ export class FirmwareDrivers {
             o.board.interfaces.includes("lan") && hardware ? loadContract("ethernet.md") : undefined
         const cameraContract = o.camera ? loadContract("camera.md") : undefined
         const uploadContract = o.camera && o.uploadWorld ? loadContract("http-upload.md") : undefined
+        const powerContract = loadContract("board-power.md")
         this.board = new FirmwareBoard({
             air: o.air,
             clock: o.clock,
@@ -68,6 +72,7 @@ export class FirmwareDrivers {
                 ethernet: ethernetContract,
                 camera: cameraContract,
                 upload: uploadContract,
+                power: powerContract,
             },
             camera: o.camera,
             uploadWorld: o.uploadWorld,
@@ -75,6 +80,7 @@ export class FirmwareDrivers {
             wire: o.wire,
             ethernetHardware: hardware,
             onLog: o.onLog && ((line) => o.onLog!(`firmware: ${line}`)),
+            onDeepSleep: o.onDeepSleep,
         })
         this.servers = this.board.servers
         this.uploads = this.board.server(uploadContract) !== undefined
@@ -97,6 +103,23 @@ export class FirmwareDrivers {
             this.camera = new FirmwareCameraView(cameraContract, cameraServer, o.timeline, this.board.camera, () =>
                 o.clock.now(),
             )
+    }
+
+    /**
+     * The board went into deep sleep (the C's esp_deep_sleep_start, already
+     * handled by the board): what the rest of the simulator knows of the
+     * interfaces and the camera ends here, as the model drivers' restart() does.
+     */
+    powerOff() {
+        this.station?.powerOff()
+        this.accessPoint?.powerOff()
+        this.lan?.powerOff()
+        this.camera?.powerOff()
+    }
+
+    /** The RTC timer ended the deep sleep: a fresh instance of the C boots. */
+    wake() {
+        this.board.wake()
     }
 
     dispose() {

@@ -135,6 +135,23 @@ export class EspCamera {
         }
     }
 
+    /**
+     * Deep sleep cut the power: the sensor stops and loses its settings, the
+     * buffers are gone, the flash LED's GPIO goes low, and frames are counted
+     * from 0 again (the C's count is in DRAM; the test card draws this one).
+     * The world's faults (a loose cable, missing PSRAM) are the hardware's
+     * and stay. As the model camera's powerOff (sim/drivers/camera.ts).
+     */
+    powerOff() {
+        this.sequenceBase = 0
+        this.running = false
+        this.config = undefined
+        this.buffers = []
+        this.settings = {}
+        this.emptySinceMs = undefined
+        this.flash = false
+    }
+
     psramBytes(): number {
         return this.psramMissing ? 0 : this.hardware.psramBytes
     }

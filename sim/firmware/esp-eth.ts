@@ -73,6 +73,21 @@ export class EspEth {
         wire.onChange(() => this.cableChanged())
     }
 
+    /**
+     * Deep sleep cut the power: no driver installed, every GPIO back to its
+     * reset level (the PHY's power pin off), nothing pending.
+     */
+    powerOff() {
+        for (const d of this.drivers.values()) {
+            d.generation++
+            d.started = false
+            d.linkUp = false
+        }
+        this.drivers.clear()
+        this.nextHandle = 1
+        this.gpio.clear()
+    }
+
     setGpio(pin: number, level: number) {
         this.gpio.set(pin, level)
     }

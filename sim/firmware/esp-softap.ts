@@ -104,6 +104,18 @@ export class EspSoftAp {
         this.events.post((c) => c.wifi(WIFI_EVENT.AP_STOP))
     }
 
+    /**
+     * Deep sleep cut the power: no soft-AP, no configuration, no leases (the
+     * DHCP server's table is in RAM). The world's phones keep their own
+     * schedule and look for the network again.
+     */
+    powerOff() {
+        this.stop()
+        this.config = undefined
+        this.leases.clear()
+        this.leaseSubnet = ""
+    }
+
     /** The station's channel moved: stations on the old channel lose the network. */
     stationChannelChanged(before: number) {
         if (this.up && this.channel() !== before) this.dropAll("access point restarted")

@@ -79,4 +79,10 @@ export class Netifs {
     destroy(id: number) {
         this.all.delete(id)
     }
+
+    /** Deep sleep: esp_netif's objects were in RAM. */
+    clear() {
+        this.all.clear()
+        this.next = 1
+    }
 }

@@ -164,6 +164,28 @@ export class EspWifi {
         return ESP.OK
     }
 
+    /**
+     * Deep sleep cut the power (sim/firmware/board.ts): the radio is back in
+     * its power-on state, esp_wifi_init()'s defaults, with nothing pending. The
+     * C stopped Wi-Fi first (esp_wifi_stop), so no access point still counts on it.
+     */
+    powerOff() {
+        this.generation++
+        this.cancelScan()
+        this.clearBeaconLoss()
+        this.mode = WIFI_MODE.NULL
+        this.started = false
+        this.config = undefined
+        this.link = "idle"
+        this.ap = undefined
+        this.joinedEpoch = 0
+        this.scanResults = []
+        this.eap.clear()
+        this.eapEnabled = false
+        this.phase2 = 1
+        this.eapMethods = 0
+    }
+
     /** The station interface goes away: its link ends (ASSOC_LEAVE), then STA_STOP. */
     private stopStation() {
         this.cancelScan()

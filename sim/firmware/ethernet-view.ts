@@ -12,12 +12,14 @@ export class FirmwareEthernetView {
     private ip = 0
     private dns = 0
     private readonly gotAddress: number
+    private readonly stopped: number
 
     constructor(
         contract: Contract,
         server: FirmwareService,
         private readonly timeline: Timeline,
     ) {
+        this.stopped = contract.enumValue("LinkState", "Stopped")
         const link = contract.packet("event", "link")
         const linkUp = contract.enumValue("LinkState", "LinkUp")
         this.gotAddress = contract.enumValue("LinkState", "GotAddress")
@@ -42,6 +44,13 @@ export class FirmwareEthernetView {
             if (address) parts.push(`ip=${address}`)
             this.timeline.add("eth", stateName, parts.join(" "), { state: stateName, ip: address, reason: why })
         }
+    }
+
+    /** Deep sleep cut the power before the C could report it: the band ends here, as the model's. */
+    powerOff() {
+        if (this.state !== this.stopped) this.timeline.add("eth", "Stopped", "deep sleep", { state: "Stopped" })
+        this.state = this.stopped
+        this.ip = this.dns = 0
     }
 
     /** For the socket layer: the interface's address, 0 when it has none. */

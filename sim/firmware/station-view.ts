@@ -61,6 +61,16 @@ export class FirmwareStationView {
         })
     }
 
+    /**
+     * Deep sleep cut the power before the C could report its link's end: the
+     * band ends here, as the model driver's does (sim/session.ts).
+     */
+    powerOff() {
+        if (this.state !== this.S.Stopped) this.timeline.add("wifi", "Stopped", "deep sleep", { state: "Stopped" })
+        this.state = this.S.Stopped
+        this.channel = this.ip = this.dns = 0
+    }
+
     /** The channel the radio is held on by an association (the access point must share it). */
     associatedChannel(): number | undefined {
         return this.state >= this.S.Associating && this.channel ? this.channel : undefined

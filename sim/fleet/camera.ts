@@ -6,6 +6,8 @@ import { SimCamera } from "../drivers/camera"
 import { ethernetMac, SimEthernet } from "../drivers/ethernet"
 import { accessPointMac, SimAccessPoint } from "../drivers/wifi-access-point"
 import { SimWifiStation } from "../drivers/wifi-station"
+import { SimHttpUpload } from "../drivers/http-upload"
+import { SimCameraServer } from "../drivers/camera-server"
 import { type Route, SimSockets } from "../net/sockets"
 import { Air } from "../radio/air"
 import { consoleLine, describeException, type OutputLine } from "../session"
@@ -18,9 +20,11 @@ import { PowerClock } from "./power-clock"
 import type { Site } from "./site"
 
 // One camera of a fleet: its own DeviceScript VM running its own script,
-// its own jacdac-ts bus and simulated drivers, and its own place in the
-// site's air, which it shares (access points, their client limits, DHCP
-// pools) with every other camera. Powering it off kills all of that;
+// its own jacdac-ts bus and simulated drivers (the single run's: station,
+// access point, Ethernet, camera, the camera's server, uploads), and its own
+// place in the site's air, which it shares (access points, their client
+// limits, DHCP pools) with every other camera, as it shares the world's
+// servers: each upload reaches them under this camera's name. Powering it off kills all of that;
 // powering it on boots a fresh VM from the same image, as a real camera
 // restarts its program from the beginning.
 
@@ -46,6 +50,8 @@ interface PowerUp {
     vm: DevsVm
     bus: JDBus
     sockets: SimSockets
+    /** the camera's HTTP server: its streams end with the power */
+    cameraServer?: SimCameraServer
 }
 
 export class FleetCamera {
@@ -143,19 +149,35 @@ export class FleetCamera {
                       view.camera.sensor,
                   )
                 : undefined
-        const bus = new JDBus([], { client: false, disableRoleManager: true } as ConstructorParameters<typeof JDBus>[1])
-        bus.addServiceProvider(
-            new JDServerServiceProvider(
-                `camscript-${this.name}`,
-                [station, accessPoint, lan, sensor].filter((s) => s !== undefined),
-            ),
-        )
         const routes = (): Route[] => {
             const out: Route[] = []
             if (lan && lan.address4.ip) out.push({ iface: "eth", ...lan.address4 })
             if (station && station.address4.ip) out.push({ iface: "wifi", ...station.address4 })
             return out
         }
+        // the camera's HTTP server (reached by nobody outside the fleet: it runs in virtual time)
+        const cameraServer = sensor
+            ? new SimCameraServer(loadContract("camera-server.md"), power, this.timeline, sensor, this.config.name)
+            : undefined
+        // uploads to the site's servers, filed under this camera's name; no cable in a fleet, so Wi-Fi only
+        const uploader = new SimHttpUpload(
+            loadContract("http-upload.md"),
+            power,
+            this.timeline,
+            routes,
+            site.world.dnsZone,
+            site.servers,
+            (index, sequence) => sensor?.frameBytes(index, sequence),
+            this.config.name,
+            (route) => route.iface === "wifi" && station !== undefined && station.carrying,
+        )
+        const bus = new JDBus([], { client: false, disableRoleManager: true } as ConstructorParameters<typeof JDBus>[1])
+        bus.addServiceProvider(
+            new JDServerServiceProvider(
+                `camscript-${this.name}`,
+                [station, accessPoint, lan, sensor, cameraServer, uploader].filter((s) => s !== undefined),
+            ),
+        )
 
         const vm = await createVm()
         const exception: string[] = []
@@ -208,7 +230,7 @@ export class FleetCamera {
             if (e.source === "wifi" || e.source === "eth") sockets.linkChanged()
             if (e.source === "wifi") accessPoint?.stationChanged()
         })
-        this.up = { power, air, vm, bus, sockets }
+        this.up = { power, air, vm, bus, sockets, cameraServer }
         site.airs.add(air)
         this.state = "running"
         vm.devsSetDeviceId(`ca3c${mac.replace(/:/g, "")}`)
@@ -229,6 +251,7 @@ export class FleetCamera {
         up.air.dissociate(this.config.mac)
         up.vm.devsStop()
         up.sockets.dispose()
+        up.cameraServer?.shutdown()
         disposeQuietly(up.bus)
         if (this.state === "running") this.state = "off"
         this.timeline.add("cam", "power-off")
@@ -251,6 +274,7 @@ export class FleetCamera {
         up.power.cut()
         up.vm.devsStop()
         up.sockets.dispose()
+        up.cameraServer?.shutdown()
         disposeQuietly(up.bus)
     }
 }

@@ -19,6 +19,7 @@ import type { World, WorldEvent } from "../world/world"
 import { type CameraState, FleetCamera } from "./camera"
 import { Site } from "./site"
 import { type LinkSummary, LinkWatch } from "./summary"
+import { type ReceivedUpload, WorldServers } from "../net/http-servers"
 
 // A fleet run: every camera of a world in one process, on the one virtual
 // clock (the process's faked timers: the same scheduler as a single run,
@@ -47,6 +48,8 @@ export interface FleetOptions {
     onDiagnostic?: (camera: string, line: string) => void
     /** ends the run with outcome "finished" */
     signal?: AbortSignal
+    /** every request a world server received, from any camera (sim --out) */
+    onUpload?: (upload: ReceivedUpload) => void
 }
 
 export interface FleetCameraResult {
@@ -64,8 +67,10 @@ export interface FleetResult {
     outcome: "finished" | "error" | "timeout"
     exitCode: 0 | 1 | 124
     cameras: FleetCameraResult[]
-    /** the site's own entries: start, access point events, site power */
+    /** the site's own entries: start, access point events, site power, what the world's servers received */
     timeline: TimelineEntry[]
+    /** every request the world's servers received, each with the camera that sent it (kept with keepRecords) */
+    uploads: ReceivedUpload[]
     simulatedMs: number
     wallMs: number
 }
@@ -95,11 +100,19 @@ async function simulateFleet(options: FleetOptions): Promise<FleetResult> {
     const keep = options.keepRecords ?? true
     const fake = FakeTimers.install({ now: 0, toFake: VIRTUAL_FAKES, loopLimit: 1_000_000 })
     const cameras: FleetCamera[] = []
+    let servers: WorldServers | undefined
     try {
         const clock = processClock(Date.now())
         const siteTimeline = new Timeline(clock.now, keep)
         if (options.onTimeline) siteTimeline.onEntry((e) => options.onTimeline!(undefined, e))
-        const site = new Site(world, clock, siteTimeline)
+        // the world's servers, one set for every camera, as a single run's (sim/session.ts)
+        const uploads: ReceivedUpload[] = []
+        servers = new WorldServers(world.servers, clock, siteTimeline, (u) => {
+            if (keep) uploads.push(u)
+            options.onUpload?.(u)
+        })
+        await servers.start()
+        const site = new Site(world, clock, siteTimeline, servers)
         let finishedCount = 0
         let done = false
         const records = new Map<FleetCamera, { output: OutputLine[]; timeline: TimelineEntry[]; watch: LinkWatch }>()
@@ -224,12 +237,14 @@ async function simulateFleet(options: FleetOptions): Promise<FleetResult> {
             exitCode: failed ? 1 : timedOut ? 124 : 0,
             cameras: results,
             timeline: siteTimeline.entries,
+            uploads,
             simulatedMs: endMs,
             wallMs: wallNow() - wallStart,
         }
     } finally {
         try {
             for (const c of cameras) c.dispose()
+            await servers?.close()
         } finally {
             fake.uninstall()
         }

@@ -1,10 +1,12 @@
 import { Air, type Clock, type LiveAccessPoint } from "../radio/air"
 import type { Timeline } from "../timeline"
+import type { WorldServers } from "../net/http-servers"
 import type { World } from "../world/world"
 
 // What the cameras of a fleet share: one clock, the access points as they
-// are now (power, password, DHCP leases, associated stations), and the
-// world's timed events on them. Each camera hears the access points from
+// are now (power, password, DHCP leases, associated stations), the world's
+// HTTP(S) servers every camera uploads to, and the world's timed events on
+// them. Each camera hears the access points from
 // its own place through its own Air; the site's Air applies the access
 // points' events once and tells every camera's Air.
 
@@ -30,6 +32,8 @@ export class Site {
         readonly world: World,
         readonly clock: Clock,
         readonly timeline: Timeline,
+        /** the world's servers (sim/net/http-servers.ts), running on loopback for the whole run */
+        readonly servers: WorldServers,
     ) {
         // the access points' own events; the cameras' and the site's are the fleet's
         const apEvents = world.events.filter((e) => e.accessPoint !== undefined && e.camera === undefined)

@@ -54,8 +54,12 @@ class WorldServer {
     port = 0
     /** a port nothing listens on: where a down server's connections go (refused for real) */
     closedPort = 0
-    /** who sends the next request (one upload at a time per camera) */
-    sender: Sender = { camera: "", via: "" }
+    /**
+     * Who sends on each connection, by the camera side's loopback port (the
+     * upload driver names itself once connected): the cameras of a fleet
+     * upload to one server at the same time, one upload at a time each.
+     */
+    readonly senders = new Map<number, Sender>()
 
     constructor(
         readonly config: ServerConfig,
@@ -94,6 +98,7 @@ class WorldServer {
         })
         req.on("end", () => {
             const c = this.config
+            const sender = this.senders.get(req.socket.remotePort ?? -1) ?? { camera: "", via: "" }
             const tooLarge = limit !== undefined && size > limit
             const status = tooLarge ? PAYLOAD_TOO_LARGE : c.behaviour === "500" ? INTERNAL_ERROR : CREATED
             const headers: Record<string, string> = {}
@@ -101,7 +106,7 @@ class WorldServer {
             const kept = status === CREATED
             this.receive({
                 server: c.name,
-                camera: this.sender.camera,
+                camera: sender.camera,
                 method: req.method ?? "",
                 path: req.url ?? "",
                 headers,
@@ -109,7 +114,7 @@ class WorldServer {
                 atMs: this.clock.now(),
                 status,
                 kept,
-                via: this.sender.via,
+                via: sender.via,
             })
             // the timeline names the server and the size, never a header (it may hold a token)
             this.timeline.add(

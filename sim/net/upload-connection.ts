@@ -90,6 +90,7 @@ export function waitUntil(clock: Clock, ms: number, deadline: number): Promise<v
 export class UploadConnection {
     private socket?: Socket
     private server?: WorldServer
+    private filed?: { server: WorldServer; port: number }
     private latency = DEFAULT_SERVER_LATENCY_MS
     readonly https: boolean
     readonly host: string
@@ -178,7 +179,12 @@ export class UploadConnection {
      */
     async answer(request: Buffer, deadline: number, exchanged?: (status: number) => void): Promise<number> {
         if (!this.socket) throw new UploadFailure("ConnectionLost", "not connected")
-        if (this.server) this.server.sender = { camera: this.w.camera, via: this.route.iface }
+        // the server files the request under this camera, by the connection's own port
+        // (a fleet's cameras upload to one server at the same time)
+        if (this.server && this.socket.localPort !== undefined) {
+            this.filed = { server: this.server, port: this.socket.localPort }
+            this.server.senders.set(this.filed.port, { camera: this.w.camera, via: this.route.iface })
+        }
         const status = await trackRealIo(this.exchange(this.socket, request))
         exchanged?.(status)
         // the answer's way back, and a slow server's thinking
@@ -191,6 +197,8 @@ export class UploadConnection {
     close() {
         this.socket?.destroy()
         this.socket = undefined
+        if (this.filed) this.filed.server.senders.delete(this.filed.port)
+        this.filed = undefined
     }
 
     /** A real connection to the server on loopback; TLS checked against the script's CA alone. */

@@ -163,8 +163,6 @@ export function parseWorld(json: unknown, source: string): World {
     }
     const sensor = normaliseSensor(raw.camera?.sensor, dirname(resolve(source)), problems)
     const servers = normaliseServers(raw.servers, dnsZone, dirname(resolve(source)), problems)
-    if (servers.length && raw.cameras)
-        problems.push(`"servers" are for one camera: a fleet's cameras have no upload driver yet`)
     if (problems.length) throw new WorldError(source, problems)
     events.sort((a, b) => a.atMs - b.atMs)
     return {
