@@ -9,6 +9,7 @@ import { readRegularFile } from "../project/files"
 import { compileTreeShared } from "./compile-server"
 import { fromRoot } from "../project/paths"
 import { literalRedactor } from "./redact"
+import { camscriptImports, trimmedEntry } from "./library-trim"
 
 // Compiles a user's script to a DeviceScript image (.devs) with the pinned
 // compiler, in-process. The script may live anywhere on disk: it and the
@@ -375,7 +376,16 @@ export async function compileScript(scriptPath: string, target: BuildTarget): Pr
     for (const f of files) h.update(relative(root, f)).update(texts.get(f)!)
     projectSourcesHash(h, fromRoot("src"))
     projectSourcesHash(h, fromRoot("services"))
-    h.update(JSON.stringify(target.libraryText ?? {}))
+    // the modules the script does not import stay out of the image (compiler/library-trim.ts)
+    const libraryText = { ...target.libraryText }
+    if (libraryText["src/index.ts"] === undefined) {
+        const entry = trimmedEntry(
+            readRegularFile(fromRoot("src/index.ts"), "camscript's src/index.ts", MAX_SOURCE_BYTES).toString("utf8"),
+            camscriptImports(texts.values()),
+        )
+        if (entry !== undefined) libraryText["src/index.ts"] = entry
+    }
+    h.update(JSON.stringify(libraryText))
     const key = h.digest("hex").slice(0, 16)
 
     const userFiles = new Map<string, string>()
@@ -388,8 +398,7 @@ export async function compileScript(scriptPath: string, target: BuildTarget): Pr
     const userEntry = relative(root, entry).split(sep).join("/").replace(/\.ts$/, "")
     tree.set("src/board.g.ts", boardSource(target))
     tree.set("src/main.ts", entrySource(userEntry, purpose))
-    for (const [path, text] of Object.entries(target.libraryText ?? {}))
-        tree.set(`node_modules/camscript/${path}`, text)
+    for (const [path, text] of Object.entries(libraryText)) tree.set(`node_modules/camscript/${path}`, text)
 
     const result = (b: { image: Uint8Array; dbgJson: string; dir: string }, fromCache: boolean): CompiledScript => ({
         image: b.image,
