@@ -19,6 +19,7 @@ import { type ReceivedUpload, WorldServers } from "./net/http-servers"
 import { CAMERA_PIN_ORDER } from "../compiler/compile"
 import { processClock } from "./clock"
 import { type DriverKind, FirmwareDrivers } from "./firmware/drivers"
+import { EspHttpServer } from "./firmware/esp-http-server"
 import { Air, type Clock } from "./radio/air"
 import { sourcePosition } from "../compiler/sourcemap"
 import { Timeline, type TimelineEntry } from "./timeline"
@@ -284,6 +285,11 @@ async function simulate(options: RunOptions): Promise<RunResult> {
                   : (firmware?.board.wifi.carrying ?? true)
         // deep sleep: set once the VM exists (below)
         let deepSleep: (ms: number) => void = () => undefined
+        // the C camera server's sessions (esp_http_server), under --driver firmware on camera boards
+        const httpd =
+            options.driver === "firmware" && cameraHardware
+                ? new EspHttpServer(clock, timeline, options.world.camera.name, options.onServed)
+                : undefined
         firmware =
             options.driver === "firmware"
                 ? new FirmwareDrivers({
@@ -303,6 +309,7 @@ async function simulate(options: RunOptions): Promise<RunResult> {
                           scene: options.world.camera.sensor,
                           onFrame: options.onFrame,
                       },
+                      httpd,
                       uploadWorld: {
                           clock,
                           timeline,
@@ -369,10 +376,14 @@ async function simulate(options: RunOptions): Promise<RunResult> {
         if (options.serve) {
             if (!options.realtime)
                 throw new Error("serve: the camera's server is reachable from the host only in a realtime run")
-            if (!cameraServer) throw new Error(`serve: board ${options.board.id} has no camera to serve`)
-            cameraServer.attach(options.serve.server)
+            if (firmware?.httpd) firmware.httpd.attach(options.serve.server)
+            else if (!cameraServer) throw new Error(`serve: board ${options.board.id} has no camera to serve`)
+            else cameraServer.attach(options.serve.server)
         }
-        stopServing = () => cameraServer?.shutdown()
+        stopServing = () => {
+            cameraServer?.shutdown()
+            firmware?.httpd?.shutdown()
+        }
         // routing: Ethernet first when it holds an address, then Wi-Fi
         const routes = (): Route[] => {
             const out: Route[] = []

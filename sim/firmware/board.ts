@@ -17,7 +17,8 @@ import { EspCamera } from "./esp-camera"
 import type { CameraHardwareModel, CapturedFrame } from "../drivers/camera"
 import type { SensorConfig } from "../world/sensor"
 import { FirmwareTasks, type TaskExports } from "./tasks"
-import { firmwareHttpImports } from "./http-imports"
+import { firmwareHttpdImports, firmwareHttpImports } from "./http-imports"
+import type { EspHttpServer } from "./esp-http-server"
 import type { UploadWorld } from "../net/upload-connection"
 
 /** the camera buffers' addresses (firmware/host/sim/sim.h SIM_FRAME_BASE, SIM_FRAME_SPAN) */
@@ -71,6 +72,8 @@ interface FirmwareServices {
     power?: Contract
     /** with camera: the upload driver (services/http-upload.md), over the simulated esp_http_client */
     upload?: Contract
+    /** with camera: the camera's server (services/camera-server.md), over the simulated esp_http_server */
+    cameraServer?: Contract
 }
 
 export interface Exports extends TaskExports {
@@ -101,6 +104,8 @@ export class FirmwareService extends JDServiceServer {
     private readonly registerCodes = new Set<number>()
     /** every event the C sends, decoded by whoever watches this service */
     onEvent?: (code: number, data: Uint8Array) => void
+    /** every command for the C, as it goes */
+    onCommand?: (code: number, data: Uint8Array) => void
 
     constructor(
         readonly contract: Contract,
@@ -116,8 +121,10 @@ export class FirmwareService extends JDServiceServer {
     override async handlePacket(pkt: Packet): Promise<void> {
         if (pkt.isRegisterGet && this.registerCodes.has(pkt.registerIdentifier))
             return this.deliver(pkt.serviceCommand, pkt.data)
-        if (pkt.isCommand && !pkt.isRegisterGet && !pkt.isRegisterSet && this.commandCodes.has(pkt.serviceCommand))
+        if (pkt.isCommand && !pkt.isRegisterGet && !pkt.isRegisterSet && this.commandCodes.has(pkt.serviceCommand)) {
+            this.onCommand?.(pkt.serviceCommand, pkt.data)
             return this.deliver(pkt.serviceCommand, pkt.data)
+        }
         return super.handlePacket(pkt)
     }
 
@@ -162,6 +169,8 @@ export interface FirmwareBoardOptions {
     onDeepSleep?: (ms: number) => void
     /** with services.upload: the world's servers and the board's routes, for esp_http_client */
     uploadWorld?: UploadWorld
+    /** with services.cameraServer: the sessions esp_http_server answers */
+    httpd?: EspHttpServer
 }
 
 /** The camera the C's esp32-camera calls reach (sim/firmware/esp-camera.ts). */
@@ -270,6 +279,7 @@ export class FirmwareBoard {
         if (s.camera && this.camera) ((flags |= 8), order.push(s.camera))
         if (s.power) ((flags |= 16), order.push(s.power))
         if (s.upload && this.camera && options.uploadWorld) ((flags |= 32), order.push(s.upload))
+        if (s.cameraServer && this.camera && options.httpd) ((flags |= 64), order.push(s.cameraServer))
         this.flags = flags
         this.boot()
         for (let i = 0; i < order.length; i++)
@@ -412,6 +422,7 @@ export class FirmwareBoard {
         const x = this.exports
         try {
             // the tasks a delay, a give or an answer of the simulated ESP-IDF made ready, until each blocks again
+            this.tasks.passStarted()
             this.tasks.runReady()
             while (this.events.length) this.events.shift()!(x)
             while (this.commands.length) {
@@ -763,6 +774,13 @@ export class FirmwareBoard {
                 (ptr, length) => this.text(ptr, length),
                 (address, length) => this.body(address, length),
                 () => this.view(),
+            ),
+            ...firmwareHttpdImports(
+                o.httpd,
+                this.tasks,
+                (ptr, length) => this.text(ptr, length),
+                (address, length) => this.body(address, length),
+                (ptr, length) => this.bytes(ptr, length),
             ),
         }
         // printf's stdout plumbing is linked but never used: no file descriptors

@@ -10,6 +10,7 @@ import { FirmwareAccessPointView } from "./access-point-view"
 import type { ClientConfig } from "../world/world"
 import type { Wire } from "../wired/wire"
 import type { UploadWorld } from "../net/upload-connection"
+import type { EspHttpServer } from "./esp-http-server"
 
 // `--driver firmware`: the board's drivers are the firmware's C
 // (firmware/main/*.c) in one WebAssembly instance. Which services exist
@@ -35,6 +36,8 @@ export interface FirmwareDriversOptions {
     camera?: FirmwareCameraHardware
     /** with a camera: the upload driver's world (the C's esp_http_client reaches these servers) */
     uploadWorld?: UploadWorld
+    /** with a camera: the sessions the C's camera server answers (esp_http_server) */
+    httpd?: EspHttpServer
     onLog?: (line: string) => void
     /** the C's deep sleep (cam_board_power.c): the board is off until wake() */
     onDeepSleep?: (ms: number) => void
@@ -46,6 +49,8 @@ export class FirmwareDrivers {
     readonly lan?: FirmwareEthernetView
     readonly accessPoint?: FirmwareAccessPointView
     readonly camera?: FirmwareCameraView
+    /** the C's camera server's sessions (services/camera-server.md), when the board serves */
+    readonly httpd?: EspHttpServer
     /** the C's upload driver serves services/http-upload.md (no model driver then) */
     readonly uploads: boolean
     /** the servers to put on the bus */
@@ -60,6 +65,7 @@ export class FirmwareDrivers {
             o.board.interfaces.includes("lan") && hardware ? loadContract("ethernet.md") : undefined
         const cameraContract = o.camera ? loadContract("camera.md") : undefined
         const uploadContract = o.camera && o.uploadWorld ? loadContract("http-upload.md") : undefined
+        const cameraServerContract = o.camera && o.httpd ? loadContract("camera-server.md") : undefined
         const powerContract = loadContract("board-power.md")
         this.board = new FirmwareBoard({
             air: o.air,
@@ -72,10 +78,12 @@ export class FirmwareDrivers {
                 ethernet: ethernetContract,
                 camera: cameraContract,
                 upload: uploadContract,
+                cameraServer: cameraServerContract,
                 power: powerContract,
             },
             camera: o.camera,
             uploadWorld: o.uploadWorld,
+            httpd: o.httpd,
             clients: o.clients,
             wire: o.wire,
             ethernetHardware: hardware,
@@ -84,6 +92,19 @@ export class FirmwareDrivers {
         })
         this.servers = this.board.servers
         this.uploads = this.board.server(uploadContract) !== undefined
+        const httpdServer = this.board.server(cameraServerContract)
+        if (httpdServer && cameraServerContract && o.httpd) {
+            this.httpd = o.httpd
+            const httpd = o.httpd
+            const serve = cameraServerContract.spec.packets.find((p) => p.kind === "command" && p.name === "serve")
+            // the serve command's paths, for what each request was (services/camera-server.md:
+            // port u16, max_fps u8, stream_clients u8, retry_after_s u8, stream_path string0, snapshot_path string0)
+            httpdServer.onCommand = (code, data) => {
+                if (code !== serve?.identifier) return
+                const [stream = "", snapshot = ""] = Buffer.from(data.subarray(5)).toString("utf8").split("\0")
+                httpd.paths = { stream, snapshot }
+            }
+        }
         const stationServer = this.board.server(stationContract)
         if (stationContract && stationServer)
             this.station = new FirmwareStationView(stationContract, stationServer, o.timeline)

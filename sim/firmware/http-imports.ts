@@ -2,6 +2,7 @@ import type { UploadWorld } from "../net/upload-connection"
 import { EspHttpClient } from "./esp-http-client"
 import { ESP } from "./esp-types"
 import type { FirmwareTasks } from "./tasks"
+import type { EspHttpServer } from "./esp-http-server"
 
 // The module's esp_http_client imports (firmware/host/sim/sim.h, "esp_http_client"):
 // strings come out of the module's memory, the blocking calls hand their
@@ -56,5 +57,42 @@ export function firmwareHttpImports(
         },
         http_close: (id: number) => client?.close(id),
         http_cleanup: (id: number) => client?.cleanup(id),
+    }
+}
+
+/** The module's esp_http_server imports (firmware/host/sim/sim.h, "esp_http_server"). */
+export function firmwareHttpdImports(
+    httpd: EspHttpServer | undefined,
+    tasks: FirmwareTasks,
+    text: (ptr: number, length: number) => string,
+    body: (address: number, length: number) => Uint8Array | undefined,
+    bytes: (ptr: number, length: number) => Uint8Array,
+): Record<string, unknown> {
+    return {
+        httpd_start: (port: number) => httpd?.start(port) ?? 0,
+        httpd_stop: (id: number) => httpd?.stop(id),
+        httpd_wait: (id: number) => tasks.await(httpd ? httpd.wait(id) : Promise.resolve(-1)),
+        httpd_request: (id: number, fd: number, uri: number, capacity: number) => {
+            const r = httpd?.takeRequest(id, fd) ?? { method: 0, uri: "/" }
+            const b = Buffer.from(r.uri, "utf8").subarray(0, Math.max(0, capacity - 1))
+            const out = bytes(uri, capacity)
+            out.fill(0)
+            out.set(b)
+            return r.method
+        },
+        httpd_header: (id: number, fd: number, name: number, nameLength: number, value: number, capacity: number) => {
+            const v = httpd?.header(id, fd, text(name, nameLength))
+            if (v === undefined) return -1
+            const b = Buffer.from(v, "latin1")
+            if (value && capacity) bytes(value, capacity).set(b.subarray(0, capacity))
+            return b.length
+        },
+        httpd_send: (id: number, fd: number, address: number, length: number) =>
+            tasks.await(httpd ? httpd.send(id, fd, body(address >>> 0, length)) : Promise.resolve(-1)),
+        httpd_done: (id: number, fd: number) => httpd?.done(id, fd),
+        httpd_close: (id: number, fd: number) => httpd?.close(id, fd),
+        httpd_trigger_close: (id: number, fd: number) => (httpd?.triggerClose(id, fd) ? 1 : 0),
+        httpd_next_close: (id: number) => httpd?.nextClose(id) ?? 0,
+        httpd_next_open: (id: number) => httpd?.nextOpen(id) ?? 0,
     }
 }

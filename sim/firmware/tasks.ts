@@ -36,6 +36,9 @@ export interface TaskExports {
 /** Asyncify's states (asyncify_get_state). */
 const UNWINDING = 1
 
+/** Main-loop delays in one pass before the run stops (a main loop waiting for a task that never ends). */
+const MAX_MAIN_DELAYS = 10_000
+
 /** sim_task_block's "forever". */
 const FOREVER = 0xffffffff
 
@@ -49,6 +52,8 @@ interface Task {
     answer?: number
     /** blocked in task_block: a give wakes it */
     blocked: boolean
+    /** in a delay (task_sleep): a main-loop delay runs it early */
+    sleeping: boolean
     timer?: unknown
     /** an operation began and the task has not suspended for it yet */
     pending?: Promise<number>
@@ -106,20 +111,29 @@ export class FirmwareTasks {
     imports() {
         return {
             task_created: (id: number, stackTop: number, saveArea: number) => {
-                const t: Task = { id, sp: stackTop, saveArea, started: false, blocked: false, exited: false }
+                const t: Task = {
+                    id,
+                    sp: stackTop,
+                    saveArea,
+                    started: false,
+                    blocked: false,
+                    sleeping: false,
+                    exited: false,
+                }
                 this.tasks.set(id, t)
                 this.makeReady(t, 0)
             },
             task_wait: () => this.wait(),
             task_sleep: (ms: number) => {
                 const t = this.mustRun()
-                t.pending = new Promise((resolve) => {
-                    t.timer = this.clock.setTimeout(() => {
-                        t.timer = undefined
-                        resolve(0)
-                    }, ms)
-                })
+                t.sleeping = true
+                t.timer = this.clock.setTimeout(() => {
+                    t.timer = undefined
+                    t.sleeping = false
+                    this.makeReady(t, 0)
+                }, ms)
             },
+            task_main_delay: () => this.mainDelay(),
             task_block: (ms: number) => {
                 const t = this.mustRun()
                 t.blocked = true
@@ -146,6 +160,32 @@ export class FirmwareTasks {
                 if (t) t.exited = true
             },
         }
+    }
+
+    private mainDelays = 0
+
+    /** A main-loop pass begins (the count of its delays starts again). */
+    passStarted() {
+        this.mainDelays = 0
+    }
+
+    /**
+     * A delay on the main loop (freertos_sim.c): the main loop cannot suspend
+     * and the clock does not move in a pass, so the tasks sleeping in a delay
+     * run now, once each. A main loop that keeps delaying waits for a task
+     * that does not end: that would hang the chip's main loop too.
+     */
+    private mainDelay() {
+        if (++this.mainDelays > MAX_MAIN_DELAYS)
+            throw new Error(`firmware: the main loop delayed ${MAX_MAIN_DELAYS} times in one pass, waiting for a task`)
+        for (const t of this.tasks.values()) {
+            if (!t.sleeping) continue
+            if (t.timer !== undefined) this.clock.clearTimeout(t.timer)
+            t.timer = undefined
+            t.sleeping = false
+            this.makeReady(t, 0)
+        }
+        this.runReady()
     }
 
     private mustRun(): Task {

@@ -149,8 +149,14 @@ bool sim_on_task(void) {
 }
 
 void vTaskDelay(const TickType_t ticks_to_delay) {
-    if (current == NULL)
-        return; // the main loop: the clock does not move during a pass
+    if (current == NULL) {
+        // the main loop: it cannot suspend, and the clock does not move during
+        // a pass; a main loop that delays waits for a task (cam_camera_server.c's
+        // stop_server waits for its stream task to end), so the tasks sleeping
+        // in a delay run now, once each, before the main loop goes on
+        sim_task_main_delay();
+        return;
+    }
     // FreeRTOS: a delay of 0 only yields; at least one tick otherwise
     sim_task_sleep((uint32_t)ticks_to_delay * portTICK_PERIOD_MS);
     suspend();

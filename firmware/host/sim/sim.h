@@ -82,6 +82,31 @@ SIM_IMPORT(http_cleanup) void sim_http_cleanup(uint32_t handle);
 #define SIM_ERRNO_CONNRESET 3
 #define SIM_ERRNO_HOSTUNREACH 4
 
+// ---- esp_http_server (esp_http_server_sim.c; sim/firmware/esp-http-server.ts).
+// A server by the simulator's id (0: the port is taken); sessions by fd (> 0).
+SIM_IMPORT(httpd_start) uint32_t sim_httpd_start(uint32_t port, uint32_t max_open_sockets);
+SIM_IMPORT(httpd_stop) void sim_httpd_stop(uint32_t id);
+// begin: the answer is a session with a request (> 0), 0 sessions to close, < 0 stopped
+SIM_IMPORT(httpd_wait) void sim_httpd_wait(uint32_t id);
+// the session's request: its method (http_parser's enum), its URI into uri[0..capacity)
+SIM_IMPORT(httpd_request)
+uint32_t sim_httpd_request(uint32_t id, uint32_t fd, char *uri, uint32_t capacity);
+// a request header's value into value[0..capacity) (not terminated); its whole length, -1 when absent
+SIM_IMPORT(httpd_header)
+int32_t sim_httpd_header(uint32_t id, uint32_t fd, const char *name, size_t name_length, char *value,
+                         size_t capacity);
+// begin: the answer is the bytes sent (all of them), or -1 (the session is gone)
+SIM_IMPORT(httpd_send) void sim_httpd_send(uint32_t id, uint32_t fd, uint32_t buffer, uint32_t length);
+// the request was answered; the session stays open for the next
+SIM_IMPORT(httpd_done) void sim_httpd_done(uint32_t id, uint32_t fd);
+SIM_IMPORT(httpd_close) void sim_httpd_close(uint32_t id, uint32_t fd);
+// 1 when the session exists (httpd's task will close it)
+SIM_IMPORT(httpd_trigger_close) uint32_t sim_httpd_trigger_close(uint32_t id, uint32_t fd);
+SIM_IMPORT(httpd_next_close) uint32_t sim_httpd_next_close(uint32_t id);
+SIM_IMPORT(httpd_next_open) uint32_t sim_httpd_next_open(uint32_t id);
+// a delay on the main loop (freertos_sim.c): the tasks sleeping in a delay run now
+SIM_IMPORT(task_main_delay) void sim_task_main_delay(void);
+
 // ---- Wi-Fi (esp_wifi_*): return esp_err_t
 SIM_IMPORT(wifi_set_mode) int sim_wifi_set_mode(uint32_t mode);
 SIM_IMPORT(wifi_start) int sim_wifi_start(void);

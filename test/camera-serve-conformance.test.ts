@@ -1,0 +1,154 @@
+import test, { type ExecutionContext } from "ava"
+import { readFrameNumber } from "../testing/index"
+import { STREAM_BOUNDARY } from "../sim/drivers/camera-server"
+import type { DriverKind } from "../sim/firmware/drivers"
+import { serveRun } from "./helpers/serve"
+
+// The camera's server through both drivers: the model
+// (sim/drivers/camera-server.ts) and the firmware's C
+// (firmware/main/cam_camera_server.c, its httpd task and stream task inside
+// the WebAssembly module over the simulated esp_http_server,
+// sim/firmware/esp-http-server.ts). Real HTTP on a loopback port in a
+// realtime run, this test the client; what each client gets must be the
+// same: the statuses, the headers that matter, the bodies' text, the frames
+// in order, and what the script heard (on_client).
+
+const SERVE = (options: string) => `
+import { camera } from "camscript"
+const cam = new camera.Camera()
+await cam.init({ framesize: "QQVGA", fb_count: 2 })
+const server = await cam.serve(${options})
+server.on_client((c) => console.log(\`client \${c.kind} \${c.event} \${c.status}\`))
+console.log("ready")
+`
+
+/** The JPEG parts of a multipart/x-mixed-replace body, read until `count` arrived. */
+async function streamParts(res: Response, count: number): Promise<Buffer[]> {
+    const reader = res.body!.getReader()
+    let buf = Buffer.alloc(0)
+    const parts: Buffer[] = []
+    while (parts.length < count) {
+        const { value, done } = await reader.read()
+        if (done) break
+        buf = Buffer.concat([buf, Buffer.from(value)])
+        for (;;) {
+            const end = buf.indexOf("\r\n\r\n")
+            if (end < 0) break
+            const head = buf.subarray(0, end).toString("latin1")
+            const length = Number(/Content-Length: (\d+)/i.exec(head)?.[1])
+            if (!head.includes(`--${STREAM_BOUNDARY}`) || !(length > 0)) throw new Error(`not a part: ${head}`)
+            if (buf.length < end + 4 + length + 2) break
+            parts.push(buf.subarray(end + 4, end + 4 + length))
+            buf = buf.subarray(end + 4 + length + 2)
+        }
+    }
+    await reader.cancel()
+    return parts
+}
+
+interface Answer {
+    status: number
+    type: string | null
+    retry: string | null
+    auth: string | null
+    text?: string
+}
+
+async function answer(res: Response, body = true): Promise<Answer> {
+    return {
+        status: res.status,
+        type: res.headers.get("content-type"),
+        retry: res.headers.get("retry-after"),
+        auth: res.headers.get("www-authenticate"),
+        text: body ? await res.text() : undefined,
+    }
+}
+
+async function both<T>(
+    t: ExecutionContext,
+    source: string,
+    clients: (base: string) => Promise<T>,
+): Promise<Record<DriverKind, { result: T; lines: string[] }>> {
+    const out = {} as Record<DriverKind, { result: T; lines: string[] }>
+    const byHttpd = (timeline: { source: string; detail: string }[]) =>
+        timeline.filter((e) => e.source === "server" && e.detail.endsWith("(esp_http_server)")).length
+    for (const driver of ["model", "firmware"] as const) {
+        const { run, result } = await serveRun(
+            source,
+            async (base) => {
+                const r = await clients(base)
+                // the C tells the script after the answer went out (its main loop sends the
+                // `served` event), the model before: the run ends once both have spoken
+                await new Promise((resolve) => setTimeout(resolve, 300))
+                return r
+            },
+            30_000,
+            { driver },
+        )
+        t.is(run.outcome, "finished", `${driver}: ${run.error}`)
+        // under --driver firmware the C answered (its httpd), not the model
+        if (driver === "firmware") t.true(byHttpd(run.timeline) > 0, "the C's httpd answered nothing")
+        else t.is(byHttpd(run.timeline), 0)
+        t.true(run.served.length > 0)
+        out[driver] = { result, lines: run.lines }
+    }
+    return out
+}
+
+test.serial(
+    "serving through both drivers: a snapshot, the stream's frames in order, a second stream client's 503, a path not served",
+    async (t) => {
+        const seen = await both(t, SERVE("{ fps: 5 }"), async (base) => {
+            const snapshot = await fetch(`${base}/capture`)
+            const snap = {
+                ...(await answer(snapshot, false)),
+                frame: readFrameNumber(Buffer.from(await snapshot.arrayBuffer())),
+            }
+            const first = await fetch(`${base}/stream`)
+            const stream = await answer(first, false)
+            const second = await answer(await fetch(`${base}/stream`))
+            const parts = await streamParts(first, 4)
+            const missing = await answer(await fetch(`${base}/nothing-here`))
+            return { snap, stream, second, missing, frames: parts.map((p) => readFrameNumber(p)?.sequence) }
+        })
+        const m = seen.model.result
+        const f = seen.firmware.result
+        t.log(JSON.stringify(m), JSON.stringify(f))
+        for (const r of [m, f]) {
+            t.is(r.snap.status, 200)
+            t.is(r.snap.type, "image/jpeg")
+            t.true(r.snap.frame !== undefined)
+            t.is(r.stream.status, 200)
+            t.is(r.stream.type, `multipart/x-mixed-replace; boundary=${STREAM_BOUNDARY}`)
+            // in order, never one twice
+            for (let i = 1; i < r.frames.length; i++) t.true(r.frames[i]! > r.frames[i - 1]!, `${r.frames}`)
+            t.is(r.frames.length, 4)
+        }
+        t.deepEqual(f.second, m.second)
+        t.deepEqual(f.missing, m.missing)
+        t.deepEqual(seen.firmware.lines, seen.model.lines)
+    },
+)
+
+test.serial(
+    "serving with a password through both drivers: 401 without it or with a wrong one, the snapshot with it",
+    async (t) => {
+        const basic = (s: string) => `Basic ${Buffer.from(s).toString("base64")}`
+        const seen = await both(t, SERVE(`{ user: "admin", password: "s3cret-pass" }`), async (base) => {
+            const none = await answer(await fetch(`${base}/capture`))
+            const wrong = await answer(
+                await fetch(`${base}/capture`, { headers: { Authorization: basic("admin:nope") } }),
+            )
+            const right = await fetch(`${base}/capture`, { headers: { Authorization: basic("admin:s3cret-pass") } })
+            return {
+                none,
+                wrong,
+                right: { ...(await answer(right, false)), bytes: (await right.arrayBuffer()).byteLength > 0 },
+            }
+        })
+        t.deepEqual(seen.firmware.result, seen.model.result)
+        t.is(seen.model.result.none.status, 401)
+        t.is(seen.model.result.right.status, 200)
+        t.deepEqual(seen.firmware.lines, seen.model.lines)
+    },
+)
