@@ -3,6 +3,7 @@ import { readFrameNumber } from "../testing/index"
 import { STREAM_BOUNDARY } from "../sim/drivers/camera-server"
 import type { DriverKind } from "../sim/firmware/drivers"
 import { serveRun } from "./helpers/serve"
+import { runScript } from "./helpers/run"
 
 // The camera's server through both drivers: the model
 // (sim/drivers/camera-server.ts) and the firmware's C
@@ -152,3 +153,43 @@ test.serial(
         t.deepEqual(seen.firmware.lines, seen.model.lines)
     },
 )
+
+test("serve, serve again with other settings, stop: the same states through both drivers (the C's stop waits for its stream task)", async (t) => {
+    const source = `
+import { camera } from "camscript"
+const cam = new camera.Camera()
+await cam.init({ framesize: "QQVGA", fb_count: 2 })
+const server = await cam.serve()
+function say(label: string) {
+    const state = \`\${server.status()} \${server.status("reason")} \${server.status("port")}\`
+    const paths = \`\${server.status("stream")} \${server.status("snapshot")}\`
+    console.log(\`\${label} \${state} \${paths} \${server.status("fps")} \${server.status("clients")}\`)
+}
+say("serving")
+await cam.serve({ port: 8080, fps: 3, stream: "/live", snapshot: false })
+say("again")
+const f = await cam.capture()
+try {
+    await cam.capture()
+    console.log("second: ok")
+} catch (e) {
+    console.log(\`second: \${(e as Error).message}\`)
+}
+await f.release()
+await server.stop()
+say("stopped")
+const g1 = await cam.capture()
+const g2 = await cam.capture()
+console.log(\`after stop: two held \${cam.status("held")}\`)
+await g1.release()
+await g2.release()
+`
+    const world = { board: "ai_thinker_esp32_cam", camera: { position: [0, 0], name: "porch" }, accessPoints: [] }
+    const model = await runScript(source, { world, timeout: "30s", driver: "model" })
+    const firmware = await runScript(source, { world, timeout: "30s", driver: "firmware" })
+    t.is(model.outcome, "finished", model.error)
+    t.is(firmware.outcome, "finished", firmware.error)
+    t.deepEqual(firmware.lines, model.lines)
+    t.is(model.lines[0], "serving serving  80 /stream /capture 10 0")
+    t.true(model.lines.includes("stopped off stopped 8080 /live  3 0"), model.lines.join("\n"))
+})
