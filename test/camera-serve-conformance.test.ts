@@ -193,3 +193,32 @@ await g2.release()
     t.is(model.lines[0], "serving serving  80 /stream /capture 10 0")
     t.true(model.lines.includes("stopped off stopped 8080 /live  3 0"), model.lines.join("\n"))
 })
+
+test("the server follows the camera through both drivers: paused with camera-not-ready when the sensor stops (the camera finds out on its next frame), serving again once the camera is re-initialised", async (t) => {
+    const source = `
+import * as ds from "@devicescript/core"
+import { camera } from "camscript"
+const cam = new camera.Camera()
+await cam.init({ framesize: "QQVGA", fb_count: 2 })
+const server = await cam.serve()
+server.on_change((c) => console.log(\`change \${c.state} \${c.reason}\`))
+while (ds.millis() < 3000) await ds.sleep(100)
+console.log(\`at 3 s: \${server.status()} \${server.status("reason")} camera \${cam.status()}\`)
+await cam.init({ framesize: "QQVGA", fb_count: 2 })
+while (ds.millis() < 5000) await ds.sleep(100)
+console.log(\`at 5 s: \${server.status()} \${server.status("reason")} camera \${cam.status()}\`)
+`
+    const world = {
+        board: "ai_thinker_esp32_cam",
+        camera: { position: [0, 0], name: "porch" },
+        accessPoints: [],
+        events: [{ at: 2000, action: "camera-sensor-stop" }],
+    }
+    const model = await runScript(source, { world, timeout: "8s", driver: "model" })
+    const firmware = await runScript(source, { world, timeout: "8s", driver: "firmware" })
+    // a serving program runs on after its last line: each run ends at its time limit
+    t.is(model.outcome, "timeout", model.error)
+    t.is(firmware.outcome, "timeout", firmware.error)
+    t.deepEqual(firmware.lines, model.lines)
+    t.deepEqual(model.lines.slice(1, 3), ["change paused camera-not-ready", "change serving "], model.lines.join("\n"))
+})
