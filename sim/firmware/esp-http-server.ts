@@ -100,8 +100,9 @@ export class EspHttpServer {
     }
 
     private wake(i: Instance) {
+        if (!i.wake) return // httpd's task is busy: it asks again when it waits
         const answer = this.answer(i)
-        if (answer === undefined || !i.wake) return
+        if (answer === undefined) return
         const w = i.wake
         i.wake = undefined
         w(answer)
