@@ -43,6 +43,9 @@ serial(
                 /the program crashed once .*\(the runtime failed an internal assertion at devicescript\/objects\.c:\d+\)/,
             )
 
+            // the chip restarts after the panic; the next run starts once it has booted again (under a loaded
+            // machine the reboot can take longer than the runtime's 8 s answer deadline)
+            await vb.waitFor(/runtime panic \(JD_ASSERT[^\n]*\n(?:.*\n)*virtual-board: runtime booting/, 60_000)
             const forever = await camscript(
                 "run",
                 "test/scripts/ticks-forever.ts",

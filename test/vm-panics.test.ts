@@ -97,7 +97,11 @@ wlan.on_change(() => {
 await wlan.connect("my-network", "my-password")
 `)
     t.is(run.outcome, "error")
-    t.deepEqual(run.lines, ["0 a"])
+    // how many changes the handler sees before the VM's assertion fails
+    // depends on the heap's layout (the image's size moves it): at least one,
+    // each having emptied the array before the failing push
+    t.true(run.lines.length >= 1)
+    for (const line of run.lines) t.is(line, "0 a")
     const lines = (run.error ?? "").split("\n")
     t.regex(
         lines[0],

@@ -38,6 +38,7 @@ const STATE_NAMES = ["stopped", "starting", "up"]
 /**
  * The access point's state: one per board, shared by every WLAN(IF_AP).
  * Handlers of driver events never await, so they apply in order.
+ * @devsWhenUsed (a method enters the image only where a script's code, or camscript's, names it)
  */
 export class ApLink extends Link {
     readonly driver: ds.CamWifiAccessPoint

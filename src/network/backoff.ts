@@ -42,6 +42,7 @@ export function retryDelay(failures: number, u: number): number {
  * Marsaglia's xorshift32 ("Xorshift RNGs", 2003, shifts 13, 17, 5): small,
  * 32-bit integer operations only (the VM's bit operators work on int32),
  * and reproducible from its seed. Not for secrets.
+ * @devsWhenUsed (a method enters the image only where a script's code, or camscript's, names it)
  */
 export class RetryJitter {
     private x = 1

@@ -87,6 +87,7 @@ export function describePhy(p: PhySettings): string {
 /**
  * The Ethernet interface's state and policy: one per board, shared by every
  * `LAN()` object. Like StationLink, handlers of driver events never await.
+ * @devsWhenUsed (a method enters the image only where a script's code, or camscript's, names it)
  */
 export class EthernetLink extends Link {
     readonly driver: ds.CamEthernet

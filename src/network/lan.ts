@@ -58,6 +58,7 @@ const CONFIG_KEYS = "mac, hostname"
  * on the cable. Reads are synchronous; anything that talks to the driver is
  * async. `isconnected()` is true only when the cable is in, the link is
  * negotiated AND the interface holds an address.
+ * @devsWhenUsed (a method enters the image only where a script's code, or camscript's, names it)
  */
 export class LAN extends Nic {
     static PHY_LAN8720: number

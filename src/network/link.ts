@@ -85,6 +85,7 @@ export interface Addresses {
  * EthernetLink): the confirmation wait, wait_connected, the change emitter,
  * addresses and hostname. Driver events arrive in fibers started by the
  * VM's event dispatch; handlers never await, so events apply in order.
+ * @devsWhenUsed (a method enters the image only where a script's code, or camscript's, names it)
  */
 export abstract class Link {
     active = false

@@ -10,6 +10,7 @@ const ADDRESS_STATIC = 1
  * What WLAN and LAN share (MicroPython's AbstractNIC): isconnected, ifconfig,
  * wait_connected, on_change, reason. Reads are synchronous; anything that
  * talks to the driver is async.
+ * @devsWhenUsed (a method enters the image only where a script's code, or camscript's, names it)
  */
 export abstract class Nic {
     protected link: Link

@@ -80,6 +80,7 @@ function emptySnapshot(): LinkSnapshot {
  * `WLAN(IF_STA)` object. Driver events arrive in fibers started by the VM's
  * event dispatch; the handlers below never await, so events are applied in
  * the order the driver sent them.
+ * @devsWhenUsed (a method enters the image only where a script's code, or camscript's, names it)
  */
 export class StationLink extends Link {
     readonly driver: ds.CamWifiStation

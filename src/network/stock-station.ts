@@ -55,7 +55,10 @@ interface Wanted {
     enterprise: Enterprise
 }
 
-/** Stands in for the camscript driver's set_tx_power, which the stock service lacks. */
+/**
+ * Stands in for the camscript driver's set_tx_power, which the stock service lacks.
+ * @devsWhenUsed (a method enters the image only where a script's code, or camscript's, names it)
+ */
 class NoTxPower {
     async setTxPower(dbm: number): Promise<void> {
         requireCamscriptDriver("Wi-Fi station", "config({ txpower })")
@@ -70,6 +73,7 @@ function ipFromBytes(b: Buffer): number {
 /**
  * The station's state over the stock Wi-Fi service, with StationLink's
  * surface (what WLAN reads and calls), so WLAN drives either one.
+ * @devsWhenUsed (a method enters the image only where a script's code, or camscript's, names it)
  */
 export class StockStationLink extends Link {
     readonly wifi: ds.Wifi

@@ -63,6 +63,7 @@ const CONFIG_KEYS = "mac, ssid, channel, hostname, reconnects, txpower, security
  * Everything that talks to the driver is async: `await` it.
  * Misuse throws at once; link failures never throw: read them with
  * `status()`, `wait_connected()` or `on_change()`.
+ * @devsWhenUsed (a method enters the image only where a script's code, or camscript's, names it)
  */
 export class WLAN extends Nic {
     /** station mode: join a network somebody else hosts */
