@@ -1,4 +1,5 @@
 import test, { type ExecutionContext } from "ava"
+import { connect, type Socket } from "node:net"
 import { readFrameNumber } from "../testing/index"
 import { STREAM_BOUNDARY } from "../sim/drivers/camera-server"
 import type { DriverKind } from "../sim/firmware/drivers"
@@ -222,3 +223,54 @@ console.log(\`at 5 s: \${server.status()} \${server.status("reason")} camera \${
     t.deepEqual(firmware.lines, model.lines)
     t.deepEqual(model.lines.slice(1, 3), ["change paused camera-not-ready", "change serving "], model.lines.join("\n"))
 })
+
+// One ESP-IDF rule only the C's simulated httpd models (the model's server
+// has no session limit): HTTPD_DEFAULT_CONFIG()'s max_open_sockets is 7, and
+// with lru_purge_enable false httpd stops selecting its listening socket
+// while every session is taken (httpd_main.c v5.0.5, httpd_server), so an
+// eighth client waits, unanswered, until a session closes.
+test.serial(
+    "under --driver firmware an eighth connection waits for one of the seven sessions (max_open_sockets) and is answered once one closes",
+    async (t) => {
+        const ask = (base: string) =>
+            new Promise<{ socket: Socket; answered: Promise<string> }>((resolve, reject) => {
+                const u = new URL(base)
+                const socket = connect(Number(u.port), u.hostname, () => {
+                    socket.write("GET /capture HTTP/1.1\r\nHost: camera\r\n\r\n")
+                    let text = ""
+                    const answered = new Promise<string>((done) =>
+                        socket.on("data", (b: Buffer) => {
+                            text += b.toString("latin1")
+                            if (text.includes("\r\n\r\n")) done(text.split("\r\n")[0])
+                        }),
+                    )
+                    resolve({ socket, answered })
+                })
+                socket.on("error", reject)
+            })
+        const { run, result } = await serveRun(
+            SERVE("{ fps: 5 }"),
+            async (base) => {
+                const seven = []
+                for (let i = 0; i < 7; i++) seven.push(await ask(base))
+                const statuses = await Promise.all(seven.map((s) => s.answered))
+                const eighth = await ask(base)
+                const early = await Promise.race([
+                    eighth.answered,
+                    new Promise<string>((r) => setTimeout(() => r("waiting"), 800)),
+                ])
+                seven[0].socket.destroy()
+                const late = await eighth.answered
+                for (const s of [...seven, eighth]) s.socket.destroy()
+                await new Promise((r) => setTimeout(r, 300))
+                return { statuses, early, late }
+            },
+            30_000,
+            { driver: "firmware" },
+        )
+        t.is(run.outcome, "finished", run.error)
+        t.deepEqual(result.statuses, Array(7).fill("HTTP/1.1 200 OK"))
+        t.is(result.early, "waiting")
+        t.is(result.late, "HTTP/1.1 200 OK")
+    },
+)

@@ -29,6 +29,16 @@ interface Session {
 interface Instance {
     id: number
     port: number
+    /** httpd_config_t.max_open_sockets */
+    maxSessions: number
+    /**
+     * connections waiting for a session: with every session taken (and
+     * lru_purge_enable false) httpd stops selecting its listening socket
+     * (httpd_main.c v5.0.5, httpd_server: the listen fd is set only while
+     * httpd_is_sess_available), so a new client waits in the backlog until
+     * a session closes
+     */
+    backlog: { socket: Socket; requests: IncomingMessage[] }[]
     sessions: Map<number, Session>
     /** sessions with a request for httpd's task, in arrival order */
     ready: number[]
@@ -69,7 +79,11 @@ export class EspHttpServer {
     /** The run is over: every connection is closed. */
     shutdown() {
         this.detach()
-        for (const i of this.instances.values()) for (const s of i.sessions.values()) this.end(i, s)
+        for (const i of this.instances.values()) {
+            i.stopped = true
+            for (const s of [...i.sessions.values()]) this.end(i, s)
+            for (const b of i.backlog) b.socket.destroy()
+        }
     }
 
     private running(): Instance | undefined {
@@ -77,11 +91,21 @@ export class EspHttpServer {
         return undefined
     }
 
-    private request(req: IncomingMessage, _res: ServerResponse) {
+    private request(req: IncomingMessage, _res: ServerResponse | undefined) {
         const i = this.running()
         // nothing listens on the camera's port: the connection is reset (as the model's)
         if (!i) return req.socket.destroy()
         let s = this.bySocket.get(req.socket)
+        if (!s && i.sessions.size >= i.maxSessions) {
+            const waiting = i.backlog.find((b) => b.socket === req.socket)
+            if (waiting) waiting.requests.push(req)
+            else {
+                const entry = { socket: req.socket, requests: [req] }
+                i.backlog.push(entry)
+                req.socket.once("close", () => (i.backlog = i.backlog.filter((b) => b !== entry)))
+            }
+            return
+        }
         if (!s) {
             s = { fd: this.nextFd++, socket: req.socket, requests: [] }
             const session = s
@@ -121,10 +145,19 @@ export class EspHttpServer {
 
     // --- the imports' side ----------------------------------------------------
 
-    start(port: number): number {
+    start(port: number, maxSessions: number): number {
         for (const i of this.instances.values()) if (!i.stopped && i.port === port) return 0
         const id = this.next++
-        this.instances.set(id, { id, port, sessions: new Map(), ready: [], closing: [], stopped: false })
+        this.instances.set(id, {
+            id,
+            port,
+            maxSessions: Math.max(1, maxSessions),
+            backlog: [],
+            sessions: new Map(),
+            ready: [],
+            closing: [],
+            stopped: false,
+        })
         return id
     }
 
@@ -133,6 +166,9 @@ export class EspHttpServer {
         if (!i) return
         i.stopped = true
         this.wake(i)
+        // nothing listens on the port any more: the waiting connections are reset
+        for (const b of i.backlog) b.socket.destroy()
+        i.backlog = []
         this.instances.delete(id)
     }
 
@@ -225,6 +261,9 @@ export class EspHttpServer {
         if (s.record && !s.record.endedAtMs) this.finish(s)
         s.socket.end()
         s.socket.destroy()
+        // a session is free: httpd accepts the next waiting connection
+        const next = i.stopped ? undefined : i.backlog.shift()
+        if (next) for (const req of next.requests) this.request(req, undefined)
     }
 
     private finish(s: Session) {

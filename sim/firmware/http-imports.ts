@@ -69,7 +69,7 @@ export function firmwareHttpdImports(
     bytes: (ptr: number, length: number) => Uint8Array,
 ): Record<string, unknown> {
     return {
-        httpd_start: (port: number) => httpd?.start(port) ?? 0,
+        httpd_start: (port: number, maxSessions: number) => httpd?.start(port, maxSessions) ?? 0,
         httpd_stop: (id: number) => httpd?.stop(id),
         httpd_wait: (id: number) => tasks.await(httpd ? httpd.wait(id) : Promise.resolve(-1)),
         httpd_request: (id: number, fd: number, uri: number, capacity: number) => {
