@@ -2,7 +2,7 @@
 // uploads of one VGA frame (flat: the driver sends from the camera's buffer,
 // the VM holds the handle), the simulated time one upload takes (HTTP and
 // HTTPS, from the model's figures) and the host's wall time per upload (real
-// loopback HTTP). Not a test: wall figures vary with the machine's load;
+// loopback HTTP), through the model driver and the C (`--driver firmware`). Not a test: wall figures vary with the machine's load;
 // docs/upload.md keeps a run's figures.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -12,6 +12,7 @@ import { loadBoard } from "../project/boards"
 import { runSimulation } from "../sim/session"
 import type { GcHeapStats } from "../sim/vm/gc-heap"
 import { parseWorld } from "../sim/world/world"
+import type { DriverKind } from "../sim/firmware/drivers"
 
 const UPLOADS = 1000
 const EVERY = 50
@@ -38,7 +39,7 @@ for (let i = 1; i <= ${UPLOADS}; i++) {
 await frame.release()
 `
 
-async function run(name: string, url: string, options: string) {
+async function run(name: string, url: string, options: string, driver: DriverKind = "model") {
     // the script in a folder of its own, removed after the compile
     const dir = mkdtempSync(join(tmpdir(), "camscript-bench-"))
     const file = join(dir, "upload.ts")
@@ -78,6 +79,7 @@ async function run(name: string, url: string, options: string) {
         script,
         world,
         board,
+        driver,
         timeoutMs: 3_600_000,
         keepRecords: false,
         onVmStarted: (vm) => (gcHeap = vm.gcHeap),
@@ -106,6 +108,14 @@ async function main() {
     await run("HTTP, VGA", "http://frames.camscript.test/in", "")
     const ca = readFileSync(CA, "utf8")
     await run("HTTPS, VGA", "https://uploads.camscript.test/in", `, { caCert: ${JSON.stringify(ca)} }`)
+    // the C driver on its FreeRTOS task in the WebAssembly module, over the simulated esp_http_client
+    await run("HTTP, VGA, --driver firmware", "http://frames.camscript.test/in", "", "firmware")
+    await run(
+        "HTTPS, VGA, --driver firmware",
+        "https://uploads.camscript.test/in",
+        `, { caCert: ${JSON.stringify(ca)} }`,
+        "firmware",
+    )
 }
 
 void main()

@@ -19,6 +19,7 @@ import { type ReceivedUpload, WorldServers } from "./net/http-servers"
 import { CAMERA_PIN_ORDER } from "../compiler/compile"
 import { processClock } from "./clock"
 import { type DriverKind, FirmwareDrivers } from "./firmware/drivers"
+import { EspHttpServer } from "./firmware/esp-http-server"
 import { Air, type Clock } from "./radio/air"
 import { sourcePosition } from "../compiler/sourcemap"
 import { Timeline, type TimelineEntry } from "./timeline"
@@ -271,8 +272,24 @@ async function simulate(options: RunOptions): Promise<RunResult> {
                       psramBytes: options.board.camscript.psramBytes,
                   }
                 : undefined
+        // the world's HTTP(S) servers on loopback, which both upload drivers reach
+        const worldServers = new WorldServers(options.world.servers, clock, timeline, options.onUpload)
+        servers = worldServers
+        await worldServers.start()
+        // packets get through: the cable and switch, or a station that still hears its access point
+        const carrying = (route: Route) =>
+            route.iface === "eth"
+                ? wire.linked
+                : station instanceof SimWifiStation
+                  ? station.carrying
+                  : (firmware?.board.wifi.carrying ?? true)
         // deep sleep: set once the VM exists (below)
         let deepSleep: (ms: number) => void = () => undefined
+        // the C camera server's sessions (esp_http_server), under --driver firmware on camera boards
+        const httpd =
+            options.driver === "firmware" && cameraHardware
+                ? new EspHttpServer(clock, timeline, options.world.camera.name, options.onServed)
+                : undefined
         firmware =
             options.driver === "firmware"
                 ? new FirmwareDrivers({
@@ -291,6 +308,16 @@ async function simulate(options: RunOptions): Promise<RunResult> {
                           name: options.world.camera.name,
                           scene: options.world.camera.sensor,
                           onFrame: options.onFrame,
+                      },
+                      httpd,
+                      uploadWorld: {
+                          clock,
+                          timeline,
+                          servers: worldServers,
+                          dnsZone: options.world.dnsZone,
+                          camera: options.world.camera.name,
+                          routes: () => routes(),
+                          carrying,
                       },
                   })
                 : undefined
@@ -349,10 +376,14 @@ async function simulate(options: RunOptions): Promise<RunResult> {
         if (options.serve) {
             if (!options.realtime)
                 throw new Error("serve: the camera's server is reachable from the host only in a realtime run")
-            if (!cameraServer) throw new Error(`serve: board ${options.board.id} has no camera to serve`)
-            cameraServer.attach(options.serve.server)
+            if (firmware?.httpd) firmware.httpd.attach(options.serve.server)
+            else if (!cameraServer) throw new Error(`serve: board ${options.board.id} has no camera to serve`)
+            else cameraServer.attach(options.serve.server)
         }
-        stopServing = () => cameraServer?.shutdown()
+        stopServing = () => {
+            cameraServer?.shutdown()
+            firmware?.httpd?.shutdown()
+        }
         // routing: Ethernet first when it holds an address, then Wi-Fi
         const routes = (): Route[] => {
             const out: Route[] = []
@@ -361,24 +392,21 @@ async function simulate(options: RunOptions): Promise<RunResult> {
             if (stockWifi && stockWifi.address4.ip) out.push({ iface: "wifi", ...stockWifi.address4 })
             return out
         }
-        // the world's HTTP(S) servers on loopback, and the driver that uploads frames to them (not on the stock firmware)
-        servers = new WorldServers(options.world.servers, clock, timeline, options.onUpload)
-        await servers.start()
-        const uploader = !stock
-            ? new SimHttpUpload(
-                  loadContract("http-upload.md"),
-                  clock,
-                  timeline,
-                  routes,
-                  options.world.dnsZone,
-                  servers,
-                  (index, sequence) => (camera ?? firmware?.camera)?.frameBytes(index, sequence),
-                  options.world.camera.name,
-                  // packets get through: the cable and switch, or a station that still hears its access point
-                  (route) =>
-                      route.iface === "eth" ? wire.linked : !(station instanceof SimWifiStation) || station.carrying,
-              )
-            : undefined
+        // the driver that uploads frames to the world's servers (not on the stock firmware; the C's under --driver firmware)
+        const uploader =
+            !stock && !firmware?.uploads
+                ? new SimHttpUpload(
+                      loadContract("http-upload.md"),
+                      clock,
+                      timeline,
+                      routes,
+                      options.world.dnsZone,
+                      worldServers,
+                      (index, sequence) => (camera ?? firmware?.camera)?.frameBytes(index, sequence),
+                      options.world.camera.name,
+                      carrying,
+                  )
+                : undefined
         // a push button (the Jacdac button service, ds.Button) when the world presses one
         const presses = options.world.events.filter((e) => e.action === "press-button")
         const button = presses.length ? new ButtonServer("button") : undefined

@@ -569,6 +569,247 @@ test("camera, camera-brownout: what the C cannot tell, asserted as such (the mod
     for (const run of [model, firmware]) t.is(value(run, "again"), "true ready")
 })
 
+// Uploads: the model driver (sim/drivers/http-upload.ts) against the C
+// (firmware/main/cam_http_upload.c on its own FreeRTOS task, over the
+// simulated esp_http_client, sim/firmware/esp-http-client.ts). Every outcome
+// the contract names, with the attempt's time the script sees (`ms`): both
+// reach the same servers over the same connection code, so the simulated
+// time of each step must agree to the millisecond. Not `total_ms`: it also
+// counts the bus round trips of the parts, which the firmware board serves
+// at its next main-loop pass (sim/firmware/board.ts), a millisecond or three
+// later in all. Nor the byte count: the test card draws the time, so the two
+// runs' frames differ in length; `whole` says all of it went.
+const UPLOAD_TLS = (name: string) => ({
+    certFile: `sim/worlds/pki/${name}.pem`,
+    keyFile: `sim/worlds/pki/${name}.key`,
+})
+const UPLOAD_CA = readFileSync(fromRoot("sim/worlds/pki/upload-ca.pem"), "utf8")
+
+test("uploads, every outcome through both drivers: no link, taken (POST with headers, PUT), too large, 500 retried, refused, DNS, slow, https trusted, untrusted, insecure, misnamed, a link gone silent", async (t) => {
+    const { model, firmware } = await both(
+        t,
+        `
+import * as ds from "@devicescript/core"
+import { network, camera, upload } from "camscript"
+const cam = new camera.Camera()
+await cam.init({ framesize: "QVGA" })
+const frame = await cam.capture()
+const CA = ${JSON.stringify(UPLOAD_CA)}
+async function report(name: string, r: any) {
+    const head = \`\${r.ok} \${r.status} \${r.reason} \${r.tls} \${r.attempts}\`
+    console.log(\`\${name} \${head} | \${r.ms} \${r.sent === frame.length ? "whole" : r.sent} \${r.via}\`)
+}
+let r: any = await upload.post("http://frames.camscript.test/in", frame, { retry: { attempts: 1 } })
+await report("no-link", r)
+const wlan = new network.WLAN(network.WLAN.IF_STA)
+await wlan.active(true)
+await wlan.connect("my-network", "my-password")
+while (!wlan.isconnected()) await ds.sleep(100)
+r = await upload.post("http://frames.camscript.test/in?cam=porch", frame, { headers: { Authorization: "Bearer t0ken", "X-Camera": "porch" } })
+await report("post", r)
+r = await upload.put("http://frames.camscript.test/in/latest.jpg", frame)
+await report("put", r)
+r = await upload.post("http://small.camscript.test/in", frame, { retry: { attempts: 1 } })
+await report("too-large", r)
+r = await upload.post("http://broken.camscript.test/in", frame, { retry: { attempts: 3, delay_ms: 200 } })
+await report("server-error", r)
+r = await upload.post("http://off.camscript.test/in", frame, { retry: { attempts: 1 } })
+await report("refused", r)
+r = await upload.post("http://nowhere.camscript.test/in", frame, { retry: { attempts: 1 } })
+await report("dns", r)
+r = await upload.post("http://slow.camscript.test/in", frame, { retry: { attempts: 1 } })
+await report("slow", r)
+r = await upload.post("https://uploads.camscript.test/in", frame, { caCert: CA })
+await report("https", r)
+r = await upload.post("https://uploads.camscript.test:8443/in", frame, { caCert: CA, retry: { attempts: 1 } })
+await report("untrusted", r)
+r = await upload.post("https://uploads.camscript.test:8443/in", frame, { insecure: true })
+await report("insecure", r)
+r = await upload.post("https://uploads.camscript.test:9443/in", frame, { caCert: CA, retry: { attempts: 1 } })
+await report("misnamed", r)
+r = await upload.post("https://nowhere.camscript.test/in", frame, { caCert: CA, retry: { attempts: 1 } })
+await report("https-dns", r)
+while (ds.millis() < 41000) await ds.sleep(100)
+r = await upload.post("http://frames.camscript.test/in", frame, { timeout_ms: 2000, retry: { attempts: 1 } })
+await report("silent-link", r)
+await frame.release()
+`,
+        {
+            world: {
+                board: "ai_thinker_esp32_cam",
+                camera: { name: "porch" },
+                accessPoints: [
+                    {
+                        ssid: "my-network",
+                        security: "wpa2-psk",
+                        password: "my-password",
+                        channel: 6,
+                        position: [6, 2],
+                        dhcp: { subnet: "192.168.1.0/24", gateway: "192.168.1.1", dns: ["192.168.1.1"] },
+                    },
+                ],
+                servers: [
+                    { name: "frames", url: "http://frames.camscript.test/in" },
+                    { name: "small", url: "http://small.camscript.test/in", maxBytes: 1000 },
+                    { name: "broken", url: "http://broken.camscript.test/in", behaviour: "500" },
+                    { name: "off", url: "http://off.camscript.test/in", behaviour: "down" },
+                    { name: "slow", url: "http://slow.camscript.test/in", behaviour: "slow", slowBy: "8s" },
+                    { name: "secure", url: "https://uploads.camscript.test/in", tls: UPLOAD_TLS("upload-server") },
+                    {
+                        name: "rogue",
+                        url: "https://uploads.camscript.test:8443/in",
+                        tls: UPLOAD_TLS("upload-rogue-server"),
+                    },
+                    {
+                        name: "misnamed",
+                        url: "https://uploads.camscript.test:9443/in",
+                        tls: UPLOAD_TLS("upload-other-name"),
+                    },
+                ],
+                events: [{ at: "40s", action: "power-off", accessPoint: "my-network" }],
+            },
+            timeout: "60s",
+        },
+    )
+    const at = (run: ScriptRun, name: string) => run.lines.find((l) => l.startsWith(`${name} `)) ?? ""
+    // what each line must say, checked on the model (the firmware's equal it, above)
+    const expected: [string, RegExp][] = [
+        ["no-link", /^no-link false 0 no-link  1 \| 0 0 $/],
+        ["post", /^post true 201   1 \| \d+ whole wifi$/],
+        ["put", /^put true 201   1 /],
+        ["too-large", /^too-large false 413 rejected  1 /],
+        ["server-error", /^server-error false 500 server-error  3 /],
+        ["refused", /^refused false 0 refused  1 /],
+        ["dns", /^dns false 0 dns  1 /],
+        ["slow", /^slow false 0 timeout  1 \| 5000 whole wifi$/],
+        ["https", /^https true 201   1 \| 400 whole wifi$/],
+        ["untrusted", /^untrusted false 0 tls untrusted 1 \| \d+ 0 wifi$/],
+        ["insecure", /^insecure true 201   1 /],
+        ["misnamed", /^misnamed false 0 tls name-mismatch 1 /],
+        ["https-dns", /^https-dns false 0 dns  1 \| 10 0 wifi$/],
+        ["silent-link", /^silent-link false 0 timeout  1 \| 2000 0 wifi$/],
+    ]
+    for (const [name, re] of expected) t.regex(at(model, name), re)
+    // the firmware run's uploads went through the C and the simulated esp_http_client, not the model driver
+    const byClient = (run: ScriptRun) =>
+        run.timeline.filter((e) => e.source === "upload" && e.detail.endsWith("(esp_http_client)")).length
+    t.true(byClient(firmware) >= 14, `${byClient(firmware)} steps of esp_http_client`)
+    t.is(byClient(model), 0)
+    // the servers kept the same requests: which, the method and path, and the headers the script gave
+    const kept = (run: ScriptRun) =>
+        run.uploads.map((u) => [
+            u.server,
+            u.method,
+            u.path,
+            u.status,
+            u.headers["authorization"] ?? "",
+            u.headers["user-agent"],
+        ])
+    t.deepEqual(kept(firmware), kept(model))
+    t.true(kept(model).length >= 5, JSON.stringify(kept(model)))
+})
+
+test("uploads over Ethernet and Wi-Fi through both drivers: Ethernet first, connection-lost when the cable comes out mid-answer, Wi-Fi after, a server outage ridden out", async (t) => {
+    const { model, firmware } = await both(
+        t,
+        `
+import * as ds from "@devicescript/core"
+import { network, camera, upload } from "camscript"
+const lan = new network.LAN()
+await lan.active(true)
+const wlan = new network.WLAN(network.WLAN.IF_STA)
+await wlan.active(true)
+await wlan.connect("my-network", "my-password")
+while (!wlan.isconnected() || !lan.isconnected()) await ds.sleep(100)
+const cam = new camera.Camera()
+await cam.init({ framesize: "QVGA" })
+const frame = await cam.capture()
+async function report(name: string, r: any) {
+    const head = \`\${r.ok} \${r.status} [\${r.reason}] \${r.attempts}\`
+    console.log(\`\${name} \${head} \${r.ms} \${r.via}\`)
+}
+let r = await upload.post("http://frames.camscript.test/in", frame)
+await report("both-up", r)
+while (ds.millis() < 14000) await ds.sleep(500)
+r = await upload.post("http://slow.camscript.test/in", frame, { timeout_ms: 15000, retry: { attempts: 1 } })
+await report("cable-pulled", r)
+while (ds.millis() < 25000) await ds.sleep(500)
+r = await upload.post("http://frames.camscript.test/in", frame)
+await report("wifi-only", r)
+while (ds.millis() < 30000) await ds.sleep(100)
+r = await upload.post("http://flaky.camscript.test/in", frame, { retry: { attempts: 5, delay_ms: 1000 } })
+await report("outage", r)
+await frame.release()
+`,
+        {
+            world: {
+                board: "esp32_cam_w5500",
+                camera: { name: "gate" },
+                accessPoints: [
+                    { ssid: "my-network", security: "wpa2-psk", password: "my-password", channel: 6, position: [6, 2] },
+                ],
+                ethernet: {
+                    cable: "plugged",
+                    dhcp: { subnet: "10.20.0.0/24", gateway: "10.20.0.1", dns: ["10.20.0.1"] },
+                },
+                servers: [
+                    { name: "frames", url: "http://frames.camscript.test/in" },
+                    { name: "flaky", url: "http://flaky.camscript.test/in", down: [{ from: "30s", until: "33s" }] },
+                    { name: "slow", url: "http://slow.camscript.test/in", behaviour: "slow", slowBy: "8s" },
+                ],
+                events: [{ at: "20s", action: "unplug-cable" }],
+            },
+            timeout: "60s",
+        },
+        "eth",
+    )
+    t.regex(model.lines[0], /^both-up true 201 \[\] 1 \d+ eth$/)
+    t.regex(model.lines[1], /^cable-pulled false 0 \[connection-lost\] 1 \d+ eth$/)
+    t.regex(model.lines[2], /^wifi-only true 201 \[\] 1 \d+ wifi$/)
+    t.regex(model.lines[3], /^outage true 201 \[\] 3 \d+ wifi$/)
+    const via = (run: ScriptRun) => run.uploads.map((u) => [u.server, u.via, u.status])
+    t.deepEqual(via(firmware), via(model))
+})
+
+test("uploads through both drivers: an https upload the first thing the script does (its CA in chunks) is taken, as each after it", async (t) => {
+    const { model, firmware } = await both(
+        t,
+        `
+import * as ds from "@devicescript/core"
+import { network, camera, upload } from "camscript"
+const wlan = new network.WLAN(network.WLAN.IF_STA)
+await wlan.active(true)
+await wlan.connect("my-network", "my-password")
+while (!wlan.isconnected()) await ds.sleep(100)
+const cam = new camera.Camera()
+await cam.init({ framesize: "QQVGA" })
+const frame = await cam.capture()
+for (let i = 1; i <= 3; i++) {
+    const r = await upload.post("https://uploads.camscript.test/in", frame, { caCert: ${JSON.stringify(UPLOAD_CA)} })
+    console.log(\`\${i} \${r.ok} \${r.status} \${r.reason} \${r.attempts} \${r.ms}\`)
+}
+await frame.release()
+`,
+        {
+            world: {
+                board: "ai_thinker_esp32_cam",
+                accessPoints: [
+                    { ssid: "my-network", security: "wpa2-psk", password: "my-password", channel: 6, position: [6, 2] },
+                ],
+                servers: [
+                    { name: "secure", url: "https://uploads.camscript.test/in", tls: UPLOAD_TLS("upload-server") },
+                ],
+            },
+        },
+    )
+    // the bus repeated the first request's last CA chunk to the C, which took it for a chunk out of place
+    t.deepEqual(
+        model.lines.map((l) => l.split(" ").slice(0, 5).join(" ")),
+        ["1 true 201  1", "2 true 201  1", "3 true 201  1"],
+    )
+    t.is(firmware.uploads.length, 3)
+})
+
 // ---- deep sleep: machine.deepsleep through both drivers. Under the model
 // drivers the session powers the board down; under --driver firmware the C
 // power driver (cam_board_power.c) calls esp_deep_sleep_start() and the

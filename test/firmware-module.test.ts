@@ -17,7 +17,7 @@ import {
 // C as it is (no compiler needed), and where clang is installed a rebuild
 // must give the same bytes.
 
-const rebuild = `rebuild it with \`${REBUILD_COMMAND}\` (needs clang, lld and wasi-libc: npm run setup) and commit sim/firmware/camscript-drivers.wasm and .json`
+const rebuild = `rebuild it with \`${REBUILD_COMMAND}\` (needs clang, lld, wasi-libc and binaryen: npm run setup) and commit sim/firmware/camscript-drivers.wasm and .json`
 
 test("the committed module is the one its manifest describes, built from the C as it is now", (t) => {
     const manifest = readManifest()
@@ -30,6 +30,7 @@ test("the committed module is the one its manifest describes, built from the C a
         "firmware/main/cam_wifi_station.c",
         "firmware/host/sim/esp_wifi_sim.c",
         "firmware/host/include/esp-idf/esp_wifi.h",
+        "firmware/host/sim/stack.S",
         "firmware/Makefile",
         ".devicescript/c/constants.c",
     ])

@@ -6,7 +6,7 @@ import { buildModule, clangVersion, inputsHash, type ModuleManifest, REBUILD_COM
 
 // `npm run build:firmware-wasm`: rebuilds the committed WebAssembly module of
 // the firmware's drivers and its manifest (tools/firmware-wasm.ts). Needs
-// clang, lld and wasi-libc (`npm run setup`).
+// clang, lld, wasi-libc and binaryen (`npm run setup`).
 
 let bytes: Uint8Array
 try {
@@ -14,7 +14,7 @@ try {
 } catch (e) {
     const err = e as { stderr?: Buffer; message: string }
     console.error(
-        `building the firmware module failed (needs clang, lld and wasi-libc: npm run setup):\n` +
+        `building the firmware module failed (needs clang, lld, wasi-libc and binaryen: npm run setup):\n` +
             (err.stderr?.toString() || err.message),
     )
     process.exit(1)

@@ -22,7 +22,7 @@ export interface ModuleManifest {
     module: string
     /** sha256 over the inputs (firmwareInputs()) */
     inputs: string
-    /** `clang --version`'s first line */
+    /** `clang --version`'s and `wasm-opt --version`'s first lines */
     compiler: string
     rebuild: string
 }
@@ -41,7 +41,8 @@ function filesUnder(dir: string, re: RegExp): string[] {
 export function firmwareInputs(): string[] {
     const files = [
         ...filesUnder(fromRoot("firmware/main"), /\.[ch]$/),
-        ...filesUnder(fromRoot("firmware/host"), /\.[ch]$/),
+        // the stand-ins' C, headers and assembly (host/sim/stack.S)
+        ...filesUnder(fromRoot("firmware/host"), /\.[chS]$/),
         fromRoot("firmware/Makefile"),
         // generated from services/*.md by `npm ci` (devicescript build): the contract's numbers
         fromRoot(".devicescript/c/constants.c"),
@@ -61,8 +62,10 @@ export function inputsHash(): string {
 
 export const sha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("hex")
 
+/** The toolchain that makes the bytes: `clang --version`'s and `wasm-opt --version`'s first lines. */
 export function clangVersion(): string {
-    return execFileSync("clang", ["--version"], { encoding: "utf8" }).split("\n")[0].trim()
+    const first = (program: string) => execFileSync(program, ["--version"], { encoding: "utf8" }).split("\n")[0].trim()
+    return `${first("clang")}; ${first("wasm-opt")}`
 }
 
 export function readManifest(): ModuleManifest {

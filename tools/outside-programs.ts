@@ -23,14 +23,15 @@ export interface OutsideProgram {
 
 export const OUTSIDE_PROGRAMS = {
     "wasm-toolchain": {
-        executables: ["clang", "wasm-ld"],
+        executables: ["clang", "wasm-ld", "wasm-opt"],
         files: [
             "/usr/include/wasm32-wasi/stdlib.h",
             "/usr/lib/llvm-*/lib/clang/*/lib/wasi/libclang_rt.builtins-wasm32.a",
         ],
-        packages: ["clang", "lld", "wasi-libc", "libclang-rt-dev-wasm32"],
+        packages: ["clang", "lld", "wasi-libc", "libclang-rt-dev-wasm32", "binaryen"],
         usedFor:
-            "rebuilding the firmware's C drivers to WebAssembly, to check the committed module " +
+            "rebuilding the firmware's C drivers to WebAssembly (binaryen's wasm-opt adds Asyncify, which " +
+            "runs the drivers' FreeRTOS tasks), to check the committed module " +
             "(sim/firmware/camscript-drivers.wasm) against the C, and compiling them as ESP-IDF 5.0.5",
     },
     "c-compiler": {

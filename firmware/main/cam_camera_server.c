@@ -38,9 +38,9 @@
 //   frames_sent at most once a second while frames flow, as the model).
 //
 // Not done yet (docs/streaming.md): the client's address in `served` is 0
-// (getpeername on the session's socket is the way); the simulated httpd
-// for `--driver firmware` (firmware/host/sim/) is not written, so there
-// this driver is not started and the camera server is the model's.
+// (getpeername on the session's socket is the way). Under `--driver
+// firmware` this driver runs over the simulated httpd
+// (firmware/host/sim/esp_http_server_sim.c).
 
 #include "jdesp.h"
 

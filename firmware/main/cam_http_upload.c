@@ -54,6 +54,8 @@
 #include "esp_err.h"
 #include "esp_http_client.h"
 #include "esp_netif.h"
+#include "esp_tls.h"
+#include "mbedtls/x509.h"
 #include "esp_timer.h"
 #include "freertos/FreeRTOS.h"
 #include "freertos/semphr.h"
@@ -73,6 +75,13 @@
 #define VIA_NONE 0
 #define VIA_STATION 1
 #define VIA_ETHERNET 2
+
+// the pure reason rules (cam_http_upload_packets.c) name these numbers themselves
+_Static_assert(CAM_UPLOAD_TLS_CANNOT_RESOLVE_HOSTNAME == ESP_ERR_ESP_TLS_CANNOT_RESOLVE_HOSTNAME, "esp-tls");
+_Static_assert(CAM_UPLOAD_X509_BADCERT_EXPIRED == MBEDTLS_X509_BADCERT_EXPIRED, "mbedTLS");
+_Static_assert(CAM_UPLOAD_X509_BADCERT_CN_MISMATCH == MBEDTLS_X509_BADCERT_CN_MISMATCH, "mbedTLS");
+_Static_assert(CAM_UPLOAD_X509_BADCERT_NOT_TRUSTED == MBEDTLS_X509_BADCERT_NOT_TRUSTED, "mbedTLS");
+_Static_assert(CAM_UPLOAD_X509_BADCERT_FUTURE == MBEDTLS_X509_BADCERT_FUTURE, "mbedTLS");
 
 enum { PART_URL, PART_HEADERS, PART_CA, PARTS };
 static const uint16_t part_caps[PARTS] = {CAM_UPLOAD_URL_MAX, CAM_UPLOAD_HEADERS_MAX,
@@ -125,10 +134,14 @@ static void answer_now(srv_t *state, uint16_t request, uint8_t reason) {
     send_result(state, &r);
 }
 
+// lwIP routes only over a netif that is up; esp_netif_get_ip_info keeps a
+// static address while the netif is down (esp_netif_lwip.c v5.0.5: from the
+// lwIP netif when up, else the saved ip_info), so both are asked.
 static bool holds_address(const char *if_key) {
     esp_netif_t *netif = esp_netif_get_handle_from_ifkey(if_key);
     esp_netif_ip_info_t info;
-    return netif != NULL && esp_netif_get_ip_info(netif, &info) == ESP_OK && info.ip.addr != 0;
+    return netif != NULL && esp_netif_is_netif_up(netif) && esp_netif_get_ip_info(netif, &info) == ESP_OK &&
+           info.ip.addr != 0;
 }
 
 // "Connected is connected": Ethernet first (its route_prio is the higher).
@@ -157,8 +170,23 @@ static bool give_what_is_left(esp_http_client_handle_t client, const job_t *job,
     return true;
 }
 
+// esp_http_client_open dispatches HTTP_EVENT_ERROR with the transport's
+// esp-tls error handle (esp_http_client.c v5.0.5, esp_http_client_open):
+// what esp-tls recorded about the connect, for the reason.
+static esp_err_t on_http_event(esp_http_client_event_t *event) {
+    cam_upload_tls_error_t *seen = event->user_data;
+    if (event->event_id != HTTP_EVENT_ERROR || event->data == NULL || seen == NULL)
+        return ESP_OK;
+    int code = 0, flags = 0;
+    esp_err_t last = esp_tls_get_and_clear_last_error((esp_tls_error_handle_t)event->data, &code, &flags);
+    seen->last_error = last;
+    seen->cert_flags = flags;
+    return ESP_OK;
+}
+
 // One attempt, on the task. Fills r's status, reason, tls and sent_bytes.
 static void attempt(srv_t *state, const job_t *job, cam_upload_result_t *r) {
+    cam_upload_tls_error_t tls_error = {0, 0};
     const char *url = state->parts[PART_URL].buf;
     const bool https = strncmp(url, "https://", 8) == 0;
     const bool verify = https && !job->send.insecure;
@@ -169,7 +197,10 @@ static void attempt(srv_t *state, const job_t *job, cam_upload_result_t *r) {
         .cert_pem = verify ? state->parts[PART_CA].buf : NULL,
         .skip_cert_common_name_check = false,
         .disable_auto_redirect = true, // the contract: 3xx is Rejected, not followed
-        .user_agent = "camscript",
+        .event_handler = on_http_event,
+        .user_data = &tls_error,
+        // no user_agent: esp_http_client's own (DEFAULT_HTTP_USER_AGENT, "ESP32 HTTP
+        // Client/1.0"), which docs/upload.md promises and a script's header replaces
     };
     esp_http_client_handle_t client = esp_http_client_init(&config);
     if (client == NULL) { // out of memory, or a URL it cannot parse
@@ -186,7 +217,7 @@ static void attempt(srv_t *state, const job_t *job, cam_upload_result_t *r) {
     esp_err_t err = esp_http_client_open(client, (int)job->length);
     if (err != ESP_OK) {
         bool timed_out = esp_timer_get_time() - job->started_us >= timeout_us;
-        r->reason = cam_upload_reason_of_open_failure(esp_http_client_get_errno(client), https,
+        r->reason = cam_upload_reason_of_open_failure(esp_http_client_get_errno(client), &tls_error, https,
                                                        timed_out, &r->tls);
         LOG("open failed: %s, reason %d", esp_err_to_name(err), r->reason);
         esp_http_client_cleanup(client);

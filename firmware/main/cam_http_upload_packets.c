@@ -60,6 +60,13 @@ void cam_upload_reset_buffer(cam_upload_buffer_t *b) {
 bool cam_upload_take_chunk(cam_upload_buffer_t *b, const cam_upload_part_t *p) {
     if (b->spoiled)
         return false;
+    // a chunk already held, byte for byte, changes nothing: the bus may deliver a
+    // command twice (the VM's first request on a fresh role was seen to repeat its
+    // last chunk), and the model driver, which writes each chunk at its offset,
+    // takes a repeat too
+    if (b->buf != NULL && b->got > 0 && p->total == b->total && p->offset + p->size <= b->got &&
+        memcmp(b->buf + p->offset, p->data, p->size) == 0)
+        return true;
     if (p->offset == 0) { // the first chunk announces the total
         b->total = p->total;
         b->got = 0;
@@ -108,8 +115,20 @@ uint8_t cam_upload_reason_of_status(int status) {
     return REASON(REJECTED); // 3xx (not followed), 4xx, anything else
 }
 
-uint8_t cam_upload_reason_of_open_failure(int sock_errno, bool https, bool timed_out, uint8_t *tls) {
+uint8_t cam_upload_reason_of_open_failure(int sock_errno, const cam_upload_tls_error_t *tls_error, bool https,
+                                          bool timed_out, uint8_t *tls) {
     *tls = JD_CAM_HTTP_UPLOAD_TLS_PROBLEM_NONE;
+    if (tls_error != NULL && tls_error->last_error == CAM_UPLOAD_TLS_CANNOT_RESOLVE_HOSTNAME)
+        return REASON(DNS);
+    const int flags = tls_error != NULL ? tls_error->cert_flags : 0;
+    if (flags & CAM_UPLOAD_X509_BADCERT_NOT_TRUSTED)
+        *tls = JD_CAM_HTTP_UPLOAD_TLS_PROBLEM_UNTRUSTED;
+    else if (flags & (CAM_UPLOAD_X509_BADCERT_EXPIRED | CAM_UPLOAD_X509_BADCERT_FUTURE))
+        *tls = JD_CAM_HTTP_UPLOAD_TLS_PROBLEM_EXPIRED;
+    else if (flags & CAM_UPLOAD_X509_BADCERT_CN_MISMATCH)
+        *tls = JD_CAM_HTTP_UPLOAD_TLS_PROBLEM_NAME_MISMATCH;
+    if (*tls != JD_CAM_HTTP_UPLOAD_TLS_PROBLEM_NONE)
+        return REASON(TLS);
     if (sock_errno == ECONNREFUSED)
         return REASON(REFUSED);
     if (timed_out || sock_errno == EAGAIN || sock_errno == ETIMEDOUT || sock_errno == EINPROGRESS)

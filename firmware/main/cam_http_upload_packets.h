@@ -62,7 +62,8 @@ typedef struct {
     bool spoiled; // announced longer than cap, or a chunk out of place
 } cam_upload_buffer_t;
 // Takes one chunk into `b` (whose `buf` has cap + 1 bytes); returns false when
-// the part is spoiled (it stays spoiled until reset).
+// the part is spoiled (it stays spoiled until reset). A chunk already held,
+// byte for byte, is taken and changes nothing (the bus may repeat a packet).
 bool cam_upload_take_chunk(cam_upload_buffer_t *b, const cam_upload_part_t *p);
 void cam_upload_reset_buffer(cam_upload_buffer_t *b);
 // The part is whole: every announced byte arrived (an empty part is whole).
@@ -77,12 +78,36 @@ bool cam_upload_next_header(char **cursor, char **name, char **value);
 // The contract's `Reason` for an HTTP status code that came back.
 uint8_t cam_upload_reason_of_status(int status);
 
-// The contract's `Reason` when esp_http_client_open() failed: from the
-// socket's errno (esp_http_client_get_errno), whether the URL is https, and
-// whether the time taken reached the timeout. ESP-IDF 5.0 reports every
-// failure to connect as ESP_ERR_HTTP_CONNECT and does not expose esp-tls's
-// error (docs/upload.md, "The C driver"): a refused connection has errno
-// ECONNREFUSED, a timeout EAGAIN / ETIMEDOUT / EINPROGRESS or the whole
-// timeout spent; no errno means no socket was made (the name did not
-// resolve) over http, and the handshake failed over https.
-uint8_t cam_upload_reason_of_open_failure(int sock_errno, bool https, bool timed_out, uint8_t *tls);
+// What esp-tls recorded about a failed connect, read in the client's
+// HTTP_EVENT_ERROR handler (esp_http_client_open dispatches it with the
+// transport's error handle; esp_tls_get_and_clear_last_error, ESP-IDF 5.0.5
+// components/esp-tls/esp_tls.c): its last error (an esp_err_t) and mbedTLS's
+// certificate verification flags. All zero when nothing was recorded.
+typedef struct {
+    int last_error;
+    int cert_flags;
+} cam_upload_tls_error_t;
+
+// esp_tls_errors.h (v5.0.5): the name did not resolve (esp_tls.c
+// esp_tls_hostname_to_fd: getaddrinfo failed), over http (transport_ssl.c
+// tcp_connect) and https (esp_tls_low_level_conn) alike
+#define CAM_UPLOAD_TLS_CANNOT_RESOLVE_HOSTNAME 0x8001
+// mbedTLS's x509.h verification flags (esp_tls_mbedtls.c
+// esp_mbedtls_verify_certificate records mbedtls_ssl_get_verify_result)
+#define CAM_UPLOAD_X509_BADCERT_EXPIRED 0x01
+#define CAM_UPLOAD_X509_BADCERT_CN_MISMATCH 0x04
+#define CAM_UPLOAD_X509_BADCERT_NOT_TRUSTED 0x08
+#define CAM_UPLOAD_X509_BADCERT_FUTURE 0x0200
+
+// The contract's `Reason` when esp_http_client_open() failed. ESP-IDF 5.0
+// reports every failure to connect as ESP_ERR_HTTP_CONNECT, so the reason
+// comes from esp-tls's error (`tls_error`, may be NULL), then the socket's
+// errno (esp_http_client_get_errno), whether the URL is https, and whether
+// the time taken reached the timeout: a name that did not resolve is Dns;
+// certificate flags are Tls with Untrusted, Expired or NameMismatch (in
+// that order: the chain is checked before the name); a refused connection
+// has errno ECONNREFUSED, a timeout EAGAIN / ETIMEDOUT / EINPROGRESS or the
+// whole timeout spent; otherwise no errno means no socket was made over
+// http (Dns) and a failed handshake over https (Tls, Handshake).
+uint8_t cam_upload_reason_of_open_failure(int sock_errno, const cam_upload_tls_error_t *tls_error, bool https,
+                                          bool timed_out, uint8_t *tls);

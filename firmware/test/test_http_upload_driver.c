@@ -93,9 +93,13 @@ esp_netif_t *esp_netif_get_handle_from_ifkey(const char *key) {
         return (esp_netif_t *)2;
     return NULL;
 }
+static bool eth_static; // a static address: kept in the ip info while the netif is down
+bool esp_netif_is_netif_up(esp_netif_t *netif) {
+    return netif == (esp_netif_t *)1 ? eth_up : sta_up;
+}
 esp_err_t esp_netif_get_ip_info(esp_netif_t *netif, esp_netif_ip_info_t *info) {
     memset(info, 0, sizeof(*info));
-    bool up = netif == (esp_netif_t *)1 ? eth_up : sta_up;
+    bool up = netif == (esp_netif_t *)1 ? eth_up || eth_static : sta_up;
     info->ip.addr = up ? 0x0100a8c0 : 0;
     return ESP_OK;
 }
@@ -123,7 +127,23 @@ static struct {
     int64_t open_takes_us;
     int timeout_set; // the last esp_http_client_set_timeout_ms
     bool cleaned;
+    http_event_handle_cb handler;
+    void *user_data;
+    esp_tls_last_error_t tls_error; // scripted: what esp-tls recorded when open fails
 } http;
+
+// esp-tls: as v5.0.5's esp_tls_get_and_clear_last_error
+esp_err_t esp_tls_get_and_clear_last_error(esp_tls_error_handle_t h, int *code, int *flags) {
+    if (h == NULL)
+        return ESP_ERR_INVALID_STATE;
+    esp_err_t last = h->last_error;
+    if (code)
+        *code = h->esp_tls_error_code;
+    if (flags)
+        *flags = h->esp_tls_flags;
+    memset(h, 0, sizeof(*h));
+    return last;
+}
 static int client_dummy;
 esp_http_client_handle_t esp_http_client_init(const esp_http_client_config_t *c) {
     snprintf(http.url, sizeof(http.url), "%s", c->url);
@@ -132,6 +152,8 @@ esp_http_client_handle_t esp_http_client_init(const esp_http_client_config_t *c)
     http.no_redirect = c->disable_auto_redirect;
     http.method = c->method;
     http.timeout_ms = c->timeout_ms;
+    http.handler = c->event_handler;
+    http.user_data = c->user_data;
     http.headers[0] = 0;
     http.cleaned = false;
     return (esp_http_client_handle_t)&client_dummy;
@@ -155,6 +177,12 @@ esp_err_t esp_http_client_open(esp_http_client_handle_t c, int len) {
     (void)c;
     http.write_len = len;
     clock_us += http.open_takes_us;
+    // v5.0.5: a failed connect dispatches HTTP_EVENT_ERROR with the transport's esp-tls error handle
+    if (http.open_err != ESP_OK && http.handler != NULL) {
+        esp_http_client_event_t e = {.event_id = HTTP_EVENT_ERROR, .client = c, .data = &http.tls_error,
+                                     .user_data = http.user_data};
+        http.handler(&e);
+    }
     return http.open_err;
 }
 int esp_http_client_write(esp_http_client_handle_t c, const char *buf, int len) {
@@ -288,6 +316,12 @@ static void test_routes_and_refusals(void) {
     CHECK_EQ(upload(2, "http://h/", NULL, false).via, 2, "Ethernet first");
     CHECK(http.cert_pem == NULL, "no cert_pem over http");
 
+    // a static Ethernet address stays in the ip info with the cable out; lwIP routes over Wi-Fi
+    eth_up = false, eth_static = true;
+    script(ESP_OK, 0, 0, 204);
+    CHECK_EQ(upload(5, "http://h/", NULL, false).via, 1, "Ethernet down, its static address kept: Wi-Fi");
+    eth_static = false;
+
     eth_up = false, sta_up = false;
     script(ESP_OK, 0, 0, 204);
     seen_t r = upload(3, "http://h/", NULL, false);
@@ -354,6 +388,25 @@ static void test_failures(void) {
     CHECK_EQ(r.reason, JD_CAM_HTTP_UPLOAD_REASON_TLS, "https: Tls");
     CHECK_EQ(r.tls, JD_CAM_HTTP_UPLOAD_TLS_PROBLEM_HANDSHAKE, "... Handshake");
     CHECK(http.cert_pem == NULL, "insecure: no cert_pem");
+
+    // esp-tls's error read in the HTTP_EVENT_ERROR handler
+    script(ESP_ERR_HTTP_CONNECT, 0, 0, 0);
+    http.tls_error = (esp_tls_last_error_t){ESP_ERR_MBEDTLS_SSL_HANDSHAKE_FAILED, -0x2700,
+                                            MBEDTLS_X509_BADCERT_NOT_TRUSTED};
+    r = upload(20, "https://h/", "-----BEGIN CERTIFICATE-----", false);
+    CHECK_EQ(r.reason, JD_CAM_HTTP_UPLOAD_REASON_TLS, "a chain to another CA: Tls");
+    CHECK_EQ(r.tls, JD_CAM_HTTP_UPLOAD_TLS_PROBLEM_UNTRUSTED, "... Untrusted");
+    CHECK_EQ(http.tls_error.esp_tls_flags, 0, "the handle read and cleared");
+    script(ESP_ERR_HTTP_CONNECT, 0, 0, 0);
+    http.tls_error = (esp_tls_last_error_t){ESP_ERR_MBEDTLS_SSL_HANDSHAKE_FAILED, -0x2700,
+                                            MBEDTLS_X509_BADCERT_CN_MISMATCH};
+    r = upload(21, "https://h/", "-----BEGIN CERTIFICATE-----", false);
+    CHECK_EQ(r.tls, JD_CAM_HTTP_UPLOAD_TLS_PROBLEM_NAME_MISMATCH, "another name: NameMismatch");
+    script(ESP_ERR_HTTP_CONNECT, 0, 0, 0);
+    http.tls_error = (esp_tls_last_error_t){ESP_ERR_ESP_TLS_CANNOT_RESOLVE_HOSTNAME, 0, 0};
+    r = upload(22, "https://nowhere/", "-----BEGIN CERTIFICATE-----", false);
+    CHECK_EQ(r.reason, JD_CAM_HTTP_UPLOAD_REASON_DNS, "https, the name did not resolve: Dns");
+    CHECK_EQ(r.tls, JD_CAM_HTTP_UPLOAD_TLS_PROBLEM_NONE, "... no TLS problem");
 
     script(ESP_OK, 0, 0, 500);
     r = upload(14, "http://h/", NULL, false);

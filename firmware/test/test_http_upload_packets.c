@@ -86,6 +86,20 @@ static void test_reassembly(void) {
     CHECK(cam_upload_take_chunk(&b, &first), "first chunk");
     CHECK(!cam_upload_buffer_whole(&b), "half a part is not whole");
     CHECK(!cam_upload_take_chunk(&b, &gap), "a chunk out of place spoils the part");
+    // a chunk delivered twice changes nothing; the same place with other bytes spoils the part
+    cam_upload_reset_buffer(&b);
+    cam_upload_part_t second = {.offset = 3, .total = 6, .data = d + 3, .size = 3};
+    CHECK(cam_upload_take_chunk(&b, &first), "first chunk");
+    CHECK(cam_upload_take_chunk(&b, &first), "the first chunk again: taken, nothing changes");
+    CHECK(cam_upload_take_chunk(&b, &second), "second chunk");
+    CHECK(cam_upload_take_chunk(&b, &second), "the last chunk again (seen on the bus): taken");
+    CHECK(cam_upload_buffer_whole(&b), "... the part still whole");
+    CHECK_EQ(b.got, 6, "... 6 bytes");
+    CHECK(strcmp(buf, "abcdef") == 0, "... as sent");
+    const uint8_t other[] = "xyz";
+    cam_upload_part_t changed = {.offset = 3, .total = 6, .data = other, .size = 3};
+    CHECK(!cam_upload_take_chunk(&b, &changed), "other bytes at a place already held spoil the part");
+
     cam_upload_reset_buffer(&b);
     cam_upload_part_t over = {.offset = 0, .total = 2, .data = d, .size = 3};
     CHECK(!cam_upload_take_chunk(&b, &over), "a chunk beyond the announced total spoils it");
@@ -119,15 +133,41 @@ static void test_reasons(void) {
     CHECK_EQ(cam_upload_reason_of_status(600), 7, "600 Rejected");
 
     uint8_t tls = 9;
-    CHECK_EQ(cam_upload_reason_of_open_failure(ECONNREFUSED, false, false, &tls), 3, "RST: Refused");
+    CHECK_EQ(cam_upload_reason_of_open_failure(ECONNREFUSED, NULL, false, false, &tls), 3, "RST: Refused");
     CHECK_EQ(tls, 0, "no TLS problem");
-    CHECK_EQ(cam_upload_reason_of_open_failure(EAGAIN, true, false, &tls), 5, "EAGAIN: Timeout");
-    CHECK_EQ(cam_upload_reason_of_open_failure(0, true, true, &tls), 5, "the whole timeout spent: Timeout");
-    CHECK_EQ(cam_upload_reason_of_open_failure(0, false, false, &tls), 2, "http, no socket errno: Dns");
-    CHECK_EQ(cam_upload_reason_of_open_failure(0, true, false, &tls), 4, "https, no socket errno: Tls");
+    CHECK_EQ(cam_upload_reason_of_open_failure(EAGAIN, NULL, true, false, &tls), 5, "EAGAIN: Timeout");
+    CHECK_EQ(cam_upload_reason_of_open_failure(0, NULL, true, true, &tls), 5, "the whole timeout spent: Timeout");
+    CHECK_EQ(cam_upload_reason_of_open_failure(0, NULL, false, false, &tls), 2, "http, no socket errno: Dns");
+    CHECK_EQ(cam_upload_reason_of_open_failure(0, NULL, true, false, &tls), 4, "https, no socket errno: Tls");
     CHECK_EQ(tls, 4, "... Handshake");
-    CHECK_EQ(cam_upload_reason_of_open_failure(ECONNRESET, false, false, &tls), 9, "reset: ConnectionLost");
-    CHECK_EQ(cam_upload_reason_of_open_failure(EHOSTUNREACH, false, false, &tls), 1, "no route: NoLink");
+    CHECK_EQ(cam_upload_reason_of_open_failure(ECONNRESET, NULL, false, false, &tls), 9, "reset: ConnectionLost");
+    CHECK_EQ(cam_upload_reason_of_open_failure(EHOSTUNREACH, NULL, false, false, &tls), 1, "no route: NoLink");
+
+    // esp-tls's error, read in the HTTP_EVENT_ERROR handler, comes first
+    cam_upload_tls_error_t dns = {.last_error = 0x8001, .cert_flags = 0};
+    CHECK_EQ(cam_upload_reason_of_open_failure(0, &dns, true, false, &tls), 2, "https, name not resolved: Dns");
+    CHECK_EQ(tls, 0, "... no TLS problem");
+    CHECK_EQ(cam_upload_reason_of_open_failure(0, &dns, false, false, &tls), 2, "http, name not resolved: Dns");
+    cam_upload_tls_error_t untrusted = {.last_error = 0x801A, .cert_flags = 0x08};
+    CHECK_EQ(cam_upload_reason_of_open_failure(0, &untrusted, true, false, &tls), 4, "NOT_TRUSTED: Tls");
+    CHECK_EQ(tls, 1, "... Untrusted");
+    cam_upload_tls_error_t misnamed = {.last_error = 0x801A, .cert_flags = 0x04};
+    CHECK_EQ(cam_upload_reason_of_open_failure(0, &misnamed, true, false, &tls), 4, "CN_MISMATCH: Tls");
+    CHECK_EQ(tls, 2, "... NameMismatch");
+    cam_upload_tls_error_t expired = {.last_error = 0x801A, .cert_flags = 0x01 | 0x04};
+    CHECK_EQ(cam_upload_reason_of_open_failure(0, &expired, true, false, &tls), 4, "EXPIRED with CN_MISMATCH: Tls");
+    CHECK_EQ(tls, 3, "... Expired (the chain's check comes before the name's)");
+    cam_upload_tls_error_t future = {.last_error = 0x801A, .cert_flags = 0x0200};
+    cam_upload_reason_of_open_failure(0, &future, true, false, &tls);
+    CHECK_EQ(tls, 3, "FUTURE: Expired");
+    cam_upload_tls_error_t both = {.last_error = 0x801A, .cert_flags = 0x08 | 0x04};
+    cam_upload_reason_of_open_failure(0, &both, true, false, &tls);
+    CHECK_EQ(tls, 1, "NOT_TRUSTED with CN_MISMATCH: Untrusted");
+    cam_upload_tls_error_t handshake = {.last_error = 0x801A, .cert_flags = 0};
+    CHECK_EQ(cam_upload_reason_of_open_failure(0, &handshake, true, false, &tls), 4, "no flags: Tls");
+    CHECK_EQ(tls, 4, "... Handshake");
+    cam_upload_tls_error_t refused = {.last_error = 0x8004, .cert_flags = 0};
+    CHECK_EQ(cam_upload_reason_of_open_failure(ECONNREFUSED, &refused, true, false, &tls), 3, "RST with an esp-tls error: Refused");
 }
 
 int main(void) {

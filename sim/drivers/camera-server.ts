@@ -41,6 +41,11 @@ export function answerStarting(server: Server) {
     server.on("request", starting)
 }
 
+/** The camera's own server takes the host's requests from here on (the firmware's, sim/firmware/esp-http-server.ts). */
+export function stopAnsweringStarting(server: Server) {
+    server.removeListener("request", starting)
+}
+
 function starting(_req: IncomingMessage, res: ServerResponse) {
     res.writeHead(503, { "Retry-After": "1", "Content-Type": "text/plain; charset=utf-8" })
     res.end("the simulated camera is starting: its server is not up yet\n")

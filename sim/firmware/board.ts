@@ -16,7 +16,14 @@ import { firmwareModule, Wasm, type WasmMemory } from "./module"
 import { EspCamera } from "./esp-camera"
 import type { CameraHardwareModel, CapturedFrame } from "../drivers/camera"
 import type { SensorConfig } from "../world/sensor"
+import { FirmwareTasks, type TaskExports } from "./tasks"
+import { firmwareHttpdImports, firmwareHttpImports } from "./http-imports"
+import type { EspHttpServer } from "./esp-http-server"
+import type { UploadWorld } from "../net/upload-connection"
 
+/** the camera buffers' addresses (firmware/host/sim/sim.h SIM_FRAME_BASE, SIM_FRAME_SPAN) */
+const SIM_FRAME_BASE = 0xc0000000
+const SIM_FRAME_SPAN = 0x04000000
 /** camera_init's settings (firmware/host/sim/sim.h SIM_CAM_SETTINGS) */
 const CAMERA_SETTINGS = 23
 
@@ -34,6 +41,10 @@ const CAMERA_SETTINGS = 23
 // of each service. A pass runs right after anything is queued, again while
 // the last one sent something, and every IDLE_PASS_MS otherwise (the main
 // loop's timers: RSSI polls, the Ethernet no-link report).
+//
+// The C's own FreeRTOS tasks (the upload driver's) run in the same pass:
+// first those a timer, a give or an answer of the simulated ESP-IDF made
+// ready, and again after process() those a command woke (tasks.ts).
 
 /** Main-loop passes while nothing happens. */
 const IDLE_PASS_MS = 50
@@ -59,9 +70,13 @@ interface FirmwareServices {
     camera?: Contract
     /** services/board-power.md (cam_board_power.c): deep sleep and the wake cause */
     power?: Contract
+    /** with camera: the upload driver (services/http-upload.md), over the simulated esp_http_client */
+    upload?: Contract
+    /** with camera: the camera's server (services/camera-server.md), over the simulated esp_http_server */
+    cameraServer?: Contract
 }
 
-export interface Exports {
+export interface Exports extends TaskExports {
     memory: WasmMemory
     _initialize(): void
     sim_init(services: number): void
@@ -89,6 +104,8 @@ export class FirmwareService extends JDServiceServer {
     private readonly registerCodes = new Set<number>()
     /** every event the C sends, decoded by whoever watches this service */
     onEvent?: (code: number, data: Uint8Array) => void
+    /** every command for the C, as it goes */
+    onCommand?: (code: number, data: Uint8Array) => void
 
     constructor(
         readonly contract: Contract,
@@ -104,8 +121,10 @@ export class FirmwareService extends JDServiceServer {
     override async handlePacket(pkt: Packet): Promise<void> {
         if (pkt.isRegisterGet && this.registerCodes.has(pkt.registerIdentifier))
             return this.deliver(pkt.serviceCommand, pkt.data)
-        if (pkt.isCommand && !pkt.isRegisterGet && !pkt.isRegisterSet && this.commandCodes.has(pkt.serviceCommand))
+        if (pkt.isCommand && !pkt.isRegisterGet && !pkt.isRegisterSet && this.commandCodes.has(pkt.serviceCommand)) {
+            this.onCommand?.(pkt.serviceCommand, pkt.data)
             return this.deliver(pkt.serviceCommand, pkt.data)
+        }
         return super.handlePacket(pkt)
     }
 
@@ -148,6 +167,10 @@ export interface FirmwareBoardOptions {
      * off until wake() is called; the session keeps the time)
      */
     onDeepSleep?: (ms: number) => void
+    /** with services.upload: the world's servers and the board's routes, for esp_http_client */
+    uploadWorld?: UploadWorld
+    /** with services.cameraServer: the sessions esp_http_server answers */
+    httpd?: EspHttpServer
 }
 
 /** The camera the C's esp32-camera calls reach (sim/firmware/esp-camera.ts). */
@@ -166,6 +189,8 @@ export class FirmwareBoard {
     readonly netifs = new Netifs()
     readonly servers: FirmwareService[] = []
     private exports!: Exports
+    /** the C's FreeRTOS tasks (tasks.ts), of the running instance */
+    readonly tasks: FirmwareTasks
     /** the services sim_init starts (its flags), in the order it allocates them */
     private readonly flags: number
     private readonly order: Contract[] = []
@@ -238,6 +263,11 @@ export class FirmwareBoard {
             )
         }
         this.onDeepSleep = options.onDeepSleep
+        this.tasks = new FirmwareTasks(
+            options.clock,
+            () => this.exports,
+            () => this.schedule(0),
+        )
         this.imported = this.imports(options)
 
         const s = options.services
@@ -248,6 +278,8 @@ export class FirmwareBoard {
         if (s.ethernet) ((flags |= 4), order.push(s.ethernet))
         if (s.camera && this.camera) ((flags |= 8), order.push(s.camera))
         if (s.power) ((flags |= 16), order.push(s.power))
+        if (s.upload && this.camera && options.uploadWorld) ((flags |= 32), order.push(s.upload))
+        if (s.cameraServer && this.camera && options.httpd) ((flags |= 64), order.push(s.cameraServer))
         this.flags = flags
         this.boot()
         for (let i = 0; i < order.length; i++)
@@ -267,6 +299,8 @@ export class FirmwareBoard {
         const instance = new Wasm.Instance(firmwareModule(), this.imported)
         this.exports = instance.exports as unknown as Exports
         this.exports._initialize()
+        // no task of an instance before runs again (each boot's C creates its own)
+        this.tasks.start()
         this.boots++
         if (this.rtcMemory) {
             // "Data in RTC memory is initialised whenever the SoC restarts, except when
@@ -304,6 +338,7 @@ export class FirmwareBoard {
         const start = this.exports.sim_rtc_memory_start()
         this.rtcMemory = this.bytes(start, this.exports.sim_rtc_memory_end() - start).slice()
         this.asleep = true
+        this.tasks.dispose() // the chip's tasks stop with it
         this.events.length = 0
         this.commands.length = 0
         if (this.timer !== undefined) this.clock.clearTimeout(this.timer)
@@ -343,6 +378,7 @@ export class FirmwareBoard {
 
     dispose() {
         this.disposed = true
+        this.tasks.dispose()
         if (this.timer !== undefined) this.clock.clearTimeout(this.timer)
     }
 
@@ -385,6 +421,9 @@ export class FirmwareBoard {
         this.sentInPass = false
         const x = this.exports
         try {
+            // the tasks a delay, a give or an answer of the simulated ESP-IDF made ready, until each blocks again
+            this.tasks.passStarted()
+            this.tasks.runReady()
             while (this.events.length) this.events.shift()!(x)
             while (this.commands.length) {
                 const { index, command, data } = this.commands.shift()!
@@ -396,6 +435,8 @@ export class FirmwareBoard {
                 }
             }
             x.sim_process()
+            // a task the commands woke runs now, as a FreeRTOS task of higher priority than the main loop would
+            this.tasks.runReady()
         } catch (e) {
             if (e instanceof DeepSleep) return this.sleep(e.ms)
             throw e
@@ -412,6 +453,16 @@ export class FirmwareBoard {
 
     private text(ptr: number, length: number): string {
         return Buffer.from(this.bytes(ptr, length)).toString("utf8")
+    }
+
+    /** A body the C writes: its own memory, or a camera buffer's bytes by address (SIM_FRAME_BASE, sim.h). */
+    private body(address: number, length: number): Uint8Array | undefined {
+        if (address >= SIM_FRAME_BASE) {
+            const offset = (address - SIM_FRAME_BASE) % SIM_FRAME_SPAN
+            const bytes = this.camera?.heldBytes(Math.floor((address - SIM_FRAME_BASE) / SIM_FRAME_SPAN))
+            return bytes && offset + length <= bytes.length ? bytes.subarray(offset, offset + length) : undefined
+        }
+        return address + length <= this.memoryBytes ? this.bytes(address, length).slice() : undefined
     }
 
     private scratch(): Uint8Array {
@@ -628,6 +679,19 @@ export class FirmwareBoard {
                 return ESP.OK
             },
             netif_get_dns: (id: number) => netifs.get(id)?.dns ?? 0,
+            netif_is_up: (id: number) => {
+                const n = netifs.get(id)
+                if (n?.kind === NETIF_ETH) return this.eth?.netifUp(id) ? 1 : 0
+                if (n?.kind === NETIF_STA) return wifi.associatedChannel() !== undefined ? 1 : 0
+                return n ? 1 : 0
+            },
+            netif_get_ip: (id: number, ptr: number) => {
+                const n = netifs.get(id)
+                const v = this.view()
+                ;[n?.ip ?? 0, n?.netmask ?? 0, n?.gateway ?? 0].forEach((w, i) =>
+                    v.setUint32(ptr + 4 * i, w >>> 0, true),
+                )
+            },
             netif_set_hostname: (id: number, ptr: number, length: number) => {
                 const n = netifs.get(id)
                 if (!n) return ESP.ERR_NETIF_INVALID_PARAMS
@@ -703,6 +767,21 @@ export class FirmwareBoard {
             camera_sensor_set: (setting: number, value: number) =>
                 this.camera?.sensorSet(setting, value) ?? ESP.ERR_INVALID_STATE,
             psram_size: () => this.camera?.psramBytes() ?? 0,
+            ...this.tasks.imports(),
+            ...firmwareHttpImports(
+                o.uploadWorld,
+                this.tasks,
+                (ptr, length) => this.text(ptr, length),
+                (address, length) => this.body(address, length),
+                () => this.view(),
+            ),
+            ...firmwareHttpdImports(
+                o.httpd,
+                this.tasks,
+                (ptr, length) => this.text(ptr, length),
+                (address, length) => this.body(address, length),
+                (ptr, length) => this.bytes(ptr, length),
+            ),
         }
         // printf's stdout plumbing is linked but never used: no file descriptors
         const wasi = {

@@ -211,6 +211,12 @@ export class EspEth {
         this.events.post((c) => c.gotIp(IP_EVENT_ETH_GOT_IP, id, ip, netmask, gateway))
     }
 
+    /** esp_netif_is_netif_up: the glue takes the netif up at link-up and down at link-down. */
+    netifUp(netifId: number): boolean {
+        for (const d of this.drivers.values()) if (d.netif === netifId && d.started && d.linkUp) return true
+        return false
+    }
+
     /** The DHCP client was started on an Ethernet interface (set_address DHCP). */
     dhcpStarted(netifId: number) {
         for (const d of this.drivers.values())

@@ -274,6 +274,15 @@ export class EspWifi {
         return this.record(this.air.reception(this.ap), this.ap.config.ssid)
     }
 
+    /**
+     * Frames get through: associated, and no beacon loss under way (an access
+     * point gone quiet still looks joined for BEACON_LOSS_MS), as the model
+     * station's `carrying`; the simulated esp_http_client's segments need it.
+     */
+    get carrying(): boolean {
+        return this.link === "connected" && this.ap !== undefined && this.beaconLossTimer === undefined
+    }
+
     /** The channel the radio is on: the associated AP's, else undefined. */
     associatedChannel(): number | undefined {
         return this.link === "connected" && this.ap ? this.ap.config.channel : undefined

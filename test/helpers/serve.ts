@@ -43,7 +43,7 @@ export async function serveRun<T>(
     source: string,
     clients: (base: string) => Promise<T>,
     timeoutMs = 30_000,
-    extra: Pick<RunOptions, "onVmStarted"> & { onLine?: (text: string) => void } = {},
+    extra: Pick<RunOptions, "onVmStarted" | "driver"> & { onLine?: (text: string) => void } = {},
 ): Promise<{ run: ServedRun; result: T }> {
     const board = loadBoard("ai_thinker_esp32_cam")
     const script = await compileScript(scriptFile(source), {
@@ -68,6 +68,7 @@ export async function serveRun<T>(
             serve: { server, url: base },
             onServed: (r) => served.push(r),
             onVmStarted: extra.onVmStarted,
+            driver: extra.driver,
             onOutput: (line) => {
                 extra.onLine?.(line.text)
                 if (line.text !== "ready" || started) return

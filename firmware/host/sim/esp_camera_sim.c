@@ -2,8 +2,11 @@
 // simulated sensor (sim/firmware/esp-camera.ts). The buffers' bookkeeping,
 // the grab modes and the timing live there, modelled on esp32-camera's
 // cam_hal.c; here each camera_fb_t only mirrors a buffer the simulator
-// filled. Its `buf` is NULL: the JPEG bytes stay in the simulator's memory
-// (the contract moves frames by index, never through the driver's C).
+// filled. The JPEG bytes stay in the simulator's memory (the contract moves
+// frames by index, never through the driver's C): `buf` is an address in a
+// range the module's memory never reaches (SIM_FRAME_BASE, one span per
+// buffer), which the simulated esp_http_client and esp_http_server read
+// through the simulator; nothing in the C dereferences it.
 
 #include <stddef.h>
 #include <string.h>
@@ -104,7 +107,7 @@ camera_fb_t *esp_camera_fb_get(void) {
     if (!sim_camera_take(&r) || r.index >= MAX_BUFFERS)
         return NULL;
     camera_fb_t *fb = &buffers[r.index];
-    fb->buf = NULL;
+    fb->buf = (uint8_t *)(uintptr_t)(SIM_FRAME_BASE + r.index * SIM_FRAME_SPAN);
     fb->len = r.length;
     fb->width = r.width;
     fb->height = r.height;

@@ -9,6 +9,7 @@
 
 struct esp_netif_obj {
     uint32_t id;
+    uint32_t kind; // SIM_NETIF_*
 };
 
 const esp_netif_netstack_config_t *_g_esp_netif_netstack_default_eth;
@@ -48,6 +49,7 @@ static esp_netif_t *create(uint32_t kind) {
             if (netif == NULL)
                 return NULL;
             netif->id = sim_netif_new(kind);
+            netif->kind = kind;
             netifs[i] = netif;
             return netif;
         }
@@ -146,4 +148,35 @@ esp_err_t esp_netif_set_hostname(esp_netif_t *esp_netif, const char *hostname) {
     if (length == 0 || length > 32)
         return ESP_ERR_ESP_NETIF_INVALID_PARAMS;
     return sim_netif_set_hostname(esp_netif->id, hostname, length);
+}
+
+// esp_netif_get_handle_from_ifkey (esp_netif_lwip.c, v5.0.5): the first
+// netif whose config's if_key matches; the default configs' keys
+// (esp_netif_defaults.h) name the kinds made here.
+esp_netif_t *esp_netif_get_handle_from_ifkey(const char *if_key) {
+    if (if_key == NULL)
+        return NULL;
+    uint32_t kind = strcmp(if_key, "WIFI_STA_DEF") == 0  ? SIM_NETIF_STA
+                    : strcmp(if_key, "WIFI_AP_DEF") == 0 ? SIM_NETIF_AP
+                    : strcmp(if_key, "ETH_DEF") == 0     ? SIM_NETIF_ETH
+                                                         : 0;
+    for (unsigned i = 0; kind != 0 && i < MAX_NETIFS; ++i)
+        if (netifs[i] != NULL && netifs[i]->kind == kind)
+            return netifs[i];
+    return NULL;
+}
+
+esp_err_t esp_netif_get_ip_info(esp_netif_t *esp_netif, esp_netif_ip_info_t *ip_info) {
+    if (esp_netif == NULL || ip_info == NULL)
+        return ESP_ERR_ESP_NETIF_INVALID_PARAMS;
+    uint32_t words[3] = {0, 0, 0};
+    sim_netif_get_ip(esp_netif->id, words);
+    sim_ip_from_u32(&ip_info->ip, words[0]);
+    sim_ip_from_u32(&ip_info->netmask, words[1]);
+    sim_ip_from_u32(&ip_info->gw, words[2]);
+    return ESP_OK;
+}
+
+bool esp_netif_is_netif_up(esp_netif_t *esp_netif) {
+    return esp_netif != NULL && sim_netif_is_up(esp_netif->id) != 0;
 }

@@ -1,4 +1,4 @@
-// esp_err, esp_mac, esp_timer, esp_random and FreeRTOS stand-ins.
+// esp_err, esp_mac, esp_timer and esp_random stand-ins (FreeRTOS: freertos_sim.c).
 
 #include <stdio.h>
 #include <stdbool.h>
@@ -9,9 +9,6 @@
 #include "esp_mac.h"
 #include "esp_random.h"
 #include "esp_timer.h"
-#include "freertos/FreeRTOS.h"
-#include "freertos/semphr.h"
-#include "freertos/task.h"
 #include "sim.h"
 
 const char *esp_err_to_name(esp_err_t code) {
@@ -93,44 +90,4 @@ void esp_fill_random(void *buf, size_t len) {
     uint8_t *bytes = buf;
     for (size_t i = 0; i < len; ++i)
         bytes[i] = (uint8_t)sim_random();
-}
-
-// FreeRTOS mutexes. The simulator runs the event handlers and the main loop
-// one after the other, never interleaved, so a mutex is never contended; a
-// Take of a mutex that is already held would deadlock on the chip (the
-// drivers' mutexes are not recursive) and traps here.
-struct QueueDefinition {
-    bool taken;
-};
-
-SemaphoreHandle_t xSemaphoreCreateMutex(void) {
-    return calloc(1, sizeof(struct QueueDefinition));
-}
-
-BaseType_t xSemaphoreTake(SemaphoreHandle_t semaphore, TickType_t block_time) {
-    (void)block_time;
-    if (semaphore->taken) {
-        static const char message[] = "xSemaphoreTake: the mutex is already held (deadlock)";
-        sim_fatal(message, sizeof(message) - 1);
-        __builtin_trap();
-    }
-    semaphore->taken = true;
-    return pdTRUE;
-}
-
-BaseType_t xSemaphoreGive(SemaphoreHandle_t semaphore) {
-    if (!semaphore->taken)
-        return pdFALSE;
-    semaphore->taken = false;
-    return pdTRUE;
-}
-
-void vSemaphoreDelete(SemaphoreHandle_t semaphore) {
-    free(semaphore);
-}
-
-// A delay on the main loop: the simulated clock does not move during a
-// pass, so the delay only counts as done.
-void vTaskDelay(const TickType_t ticks_to_delay) {
-    (void)ticks_to_delay;
 }

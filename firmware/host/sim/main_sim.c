@@ -4,6 +4,8 @@
 
 #include "cam_board_power.h"
 #include "cam_camera.h"
+#include "cam_camera_server.h"
+#include "cam_http_upload.h"
 #include "cam_wifi_access_point.h"
 #include "cam_wifi_station.h"
 #include "esp_event.h"
@@ -14,6 +16,8 @@
 #define SIM_WITH_ETHERNET 4
 #define SIM_WITH_CAMERA 8
 #define SIM_WITH_POWER 16
+#define SIM_WITH_UPLOAD 32
+#define SIM_WITH_CAMERA_SERVER 64
 
 #ifdef SIM_WITH_ETHERNET_DRIVER
 #include "cam_ethernet.h"
@@ -35,4 +39,10 @@ SIM_EXPORT(sim_init) void sim_init(uint32_t services) {
     // every boot, the first and each after a deep sleep, runs this again in a fresh instance
     if (services & SIM_WITH_POWER)
         cam_board_power_init();
+    // after the camera, whose buffers it sends from (as idf/camscript_services.c)
+    if (services & SIM_WITH_UPLOAD)
+        cam_http_upload_init();
+    // after the camera, whose frames it serves and whose state it follows
+    if (services & SIM_WITH_CAMERA_SERVER)
+        cam_camera_server_init();
 }

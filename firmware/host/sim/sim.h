@@ -6,6 +6,7 @@
 // flat records described here.
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,6 +26,86 @@ SIM_IMPORT(base_mac) void sim_base_mac(uint8_t *mac);
 // ---- power (esp_sleep, esp_reset_reason): the session sleeps and boots the board
 SIM_IMPORT(deep_sleep) void sim_deep_sleep(uint32_t ms_low, uint32_t ms_high);
 SIM_IMPORT(reset_reason) uint32_t sim_reset_reason(void);
+
+// ---- FreeRTOS tasks (freertos_sim.c; sim/firmware/tasks.ts). task_wait is
+// the one import that suspends (binaryen Asyncify, firmware/Makefile): the
+// calling task is unwound and resumed later with the answer to what it
+// waits for, which the import called just before it named.
+SIM_IMPORT(task_created) void sim_task_created(uint32_t id, uint32_t stack_top, uint32_t save_area);
+SIM_IMPORT(task_wait) int32_t sim_task_wait(void);
+// answered 0 after `ms` of virtual time
+SIM_IMPORT(task_sleep) void sim_task_sleep(uint32_t ms);
+// answered 1 when sim_task_wake(id) comes first, 0 after `ms` (UINT32_MAX: never)
+SIM_IMPORT(task_block) void sim_task_block(uint32_t ms);
+// 1 when task `id` was blocked (it is answered 1), 0 when it was not
+SIM_IMPORT(task_wake) uint32_t sim_task_wake(uint32_t id);
+// task `id` is deleted: never answered again; the simulator calls sim_task_free
+SIM_IMPORT(task_exit) void sim_task_exit(uint32_t id);
+// Suspends the current task (fatal on the main loop) until the simulator
+// answers the operation an import just began; the answer.
+int32_t sim_block_current_task(void);
+bool sim_on_task(void);
+
+// ---- esp_http_client (esp_http_client_sim.c; sim/firmware/esp-http-client.ts).
+// The blocking calls begin the operation and then sim_block_current_task().
+// A body pointer at or above SIM_FRAME_BASE names a camera frame buffer's
+// bytes (esp_camera_sim.c), which stay in the simulator's memory.
+#define SIM_FRAME_BASE 0xC0000000u
+#define SIM_FRAME_SPAN 0x04000000u // 64 MiB of addresses per buffer
+// returns a handle, 0 when the URL does not parse; checks: 1 the chain against
+// `cert` (no cert: esp-tls skips verification, CONFIG_ESP_TLS_SKIP_SERVER_CERT_VERIFY), 2 the name
+SIM_IMPORT(http_init)
+uint32_t sim_http_init(const char *url, size_t url_length, uint32_t method, int32_t timeout_ms,
+                       const char *cert, size_t cert_length, uint32_t checks, const char *user_agent,
+                       size_t user_agent_length);
+SIM_IMPORT(http_set_header)
+void sim_http_set_header(uint32_t handle, const char *key, size_t key_length, const char *value,
+                         size_t value_length);
+SIM_IMPORT(http_set_timeout) void sim_http_set_timeout(uint32_t handle, int32_t timeout_ms);
+// begin: the answer is an esp_err_t
+SIM_IMPORT(http_open) void sim_http_open(uint32_t handle, int32_t write_len);
+// begin: the answer is the bytes written, or -1
+SIM_IMPORT(http_write) void sim_http_write(uint32_t handle, uint32_t buffer, int32_t length);
+// begin: the answer is the content length (0 without one), -ESP_ERR_HTTP_EAGAIN or ESP_FAIL
+SIM_IMPORT(http_fetch_headers) void sim_http_fetch_headers(uint32_t handle);
+SIM_IMPORT(http_status) int32_t sim_http_status(uint32_t handle);
+// the socket's error, SIM_ERRNO_* below (the C maps them to its errno.h)
+SIM_IMPORT(http_errno) uint32_t sim_http_errno(uint32_t handle);
+// esp-tls's last error of the handle (esp_tls_last_error_t: esp_tls_code, esp_tls_flags)
+SIM_IMPORT(http_tls_error)
+int32_t sim_http_tls_error(uint32_t handle, int32_t *mbedtls_code, int32_t *flags);
+SIM_IMPORT(http_close) void sim_http_close(uint32_t handle);
+SIM_IMPORT(http_cleanup) void sim_http_cleanup(uint32_t handle);
+#define SIM_ERRNO_NONE 0
+#define SIM_ERRNO_CONNREFUSED 1
+#define SIM_ERRNO_TIMEDOUT 2
+#define SIM_ERRNO_CONNRESET 3
+#define SIM_ERRNO_HOSTUNREACH 4
+
+// ---- esp_http_server (esp_http_server_sim.c; sim/firmware/esp-http-server.ts).
+// A server by the simulator's id (0: the port is taken); sessions by fd (> 0).
+SIM_IMPORT(httpd_start) uint32_t sim_httpd_start(uint32_t port, uint32_t max_open_sockets);
+SIM_IMPORT(httpd_stop) void sim_httpd_stop(uint32_t id);
+// begin: the answer is a session with a request (> 0), 0 sessions to close, < 0 stopped
+SIM_IMPORT(httpd_wait) void sim_httpd_wait(uint32_t id);
+// the session's request: its method (http_parser's enum), its URI into uri[0..capacity)
+SIM_IMPORT(httpd_request)
+uint32_t sim_httpd_request(uint32_t id, uint32_t fd, char *uri, uint32_t capacity);
+// a request header's value into value[0..capacity) (not terminated); its whole length, -1 when absent
+SIM_IMPORT(httpd_header)
+int32_t sim_httpd_header(uint32_t id, uint32_t fd, const char *name, size_t name_length, char *value,
+                         size_t capacity);
+// begin: the answer is the bytes sent (all of them), or -1 (the session is gone)
+SIM_IMPORT(httpd_send) void sim_httpd_send(uint32_t id, uint32_t fd, uint32_t buffer, uint32_t length);
+// the request was answered; the session stays open for the next
+SIM_IMPORT(httpd_done) void sim_httpd_done(uint32_t id, uint32_t fd);
+SIM_IMPORT(httpd_close) void sim_httpd_close(uint32_t id, uint32_t fd);
+// 1 when the session exists (httpd's task will close it)
+SIM_IMPORT(httpd_trigger_close) uint32_t sim_httpd_trigger_close(uint32_t id, uint32_t fd);
+SIM_IMPORT(httpd_next_close) uint32_t sim_httpd_next_close(uint32_t id);
+SIM_IMPORT(httpd_next_open) uint32_t sim_httpd_next_open(uint32_t id);
+// a delay on the main loop (freertos_sim.c): the tasks sleeping in a delay run now
+SIM_IMPORT(task_main_delay) void sim_task_main_delay(void);
 
 // ---- Wi-Fi (esp_wifi_*): return esp_err_t
 SIM_IMPORT(wifi_set_mode) int sim_wifi_set_mode(uint32_t mode);
@@ -82,6 +163,10 @@ SIM_IMPORT(netif_dhcps) int sim_netif_dhcps(uint32_t id, uint32_t start);
 // Addresses as contract u32 (a << 24 | b << 16 | c << 8 | d).
 SIM_IMPORT(netif_set_ip)
 int sim_netif_set_ip(uint32_t id, uint32_t ip, uint32_t netmask, uint32_t gateway);
+// 1 while the interface is up: Ethernet's link, the station's association
+SIM_IMPORT(netif_is_up) uint32_t sim_netif_is_up(uint32_t id);
+// ip, netmask, gateway (contract u32 each) into words[0..3)
+SIM_IMPORT(netif_get_ip) void sim_netif_get_ip(uint32_t id, uint32_t *words);
 SIM_IMPORT(netif_set_dns) int sim_netif_set_dns(uint32_t id, uint32_t dns);
 SIM_IMPORT(netif_get_dns) uint32_t sim_netif_get_dns(uint32_t id);
 SIM_IMPORT(netif_set_hostname)

@@ -7,8 +7,8 @@
 // against v5.1 .. v5.5 of the same file); httpd_req_async_handler_begin,
 // which the driver does not use, appears in 5.2.
 //
-// The simulator's implementation (firmware/host/sim/) is not written yet:
-// under `--driver firmware` the camera server is still the model's.
+// The simulator's implementation: firmware/host/sim/esp_http_server_sim.c,
+// over sim/firmware/esp-http-server.ts.
 #pragma once
 
 #include <stdbool.h>

@@ -127,6 +127,9 @@ esp_err_t esp_netif_dhcps_start(esp_netif_t *esp_netif);
 esp_err_t esp_netif_dhcps_stop(esp_netif_t *esp_netif);
 esp_err_t esp_netif_set_ip_info(esp_netif_t *esp_netif, const esp_netif_ip_info_t *ip_info);
 esp_err_t esp_netif_get_ip_info(esp_netif_t *esp_netif, esp_netif_ip_info_t *ip_info);
+// lwIP's netif is up (esp_netif_action_connected .. _disconnected); a static
+// address stays in esp_netif_get_ip_info while it is down
+bool esp_netif_is_netif_up(esp_netif_t *esp_netif);
 esp_err_t esp_netif_set_dns_info(esp_netif_t *esp_netif, esp_netif_dns_type_t type,
                                  esp_netif_dns_info_t *dns);
 esp_err_t esp_netif_get_dns_info(esp_netif_t *esp_netif, esp_netif_dns_type_t type,
