@@ -27,25 +27,25 @@ import { ESP } from "./esp-types"
 // (esp_transport_connect / _write / _read take client->timeout_ms).
 
 /** esp_http_client.h's error codes (ESP_ERR_HTTP_BASE 0x7000). */
-export const ESP_ERR_HTTP_CONNECT = 0x7002
-export const ESP_ERR_HTTP_EAGAIN = 0x7007
+const ESP_ERR_HTTP_CONNECT = 0x7002
+const ESP_ERR_HTTP_EAGAIN = 0x7007
 /** esp_tls_errors.h (v5.0.5): esp-tls's last_error values used here. */
-export const ESP_ERR_ESP_TLS_CANNOT_RESOLVE_HOSTNAME = 0x8001
-export const ESP_ERR_ESP_TLS_FAILED_CONNECT_TO_HOST = 0x8004
-export const ESP_ERR_ESP_TLS_CONNECTION_TIMEOUT = 0x8006
-export const ESP_ERR_MBEDTLS_SSL_HANDSHAKE_FAILED = 0x801a
+const ESP_ERR_ESP_TLS_CANNOT_RESOLVE_HOSTNAME = 0x8001
+const ESP_ERR_ESP_TLS_FAILED_CONNECT_TO_HOST = 0x8004
+const ESP_ERR_ESP_TLS_CONNECTION_TIMEOUT = 0x8006
+const ESP_ERR_MBEDTLS_SSL_HANDSHAKE_FAILED = 0x801a
 /**
  * mbedTLS's x509.h certificate verification flags (mbedtls_ssl_get_verify_result,
  * which esp_tls_mbedtls.c records as ESP_TLS_ERR_TYPE_MBEDTLS_CERT_FLAGS).
  */
-export const MBEDTLS_X509_BADCERT_EXPIRED = 0x01
-export const MBEDTLS_X509_BADCERT_CN_MISMATCH = 0x04
-export const MBEDTLS_X509_BADCERT_NOT_TRUSTED = 0x08
+const MBEDTLS_X509_BADCERT_EXPIRED = 0x01
+const MBEDTLS_X509_BADCERT_CN_MISMATCH = 0x04
+const MBEDTLS_X509_BADCERT_NOT_TRUSTED = 0x08
 /** mbedTLS's MBEDTLS_ERR_X509_CERT_VERIFY_FAILED, the handshake's error when the flags are set. */
-export const MBEDTLS_ERR_X509_CERT_VERIFY_FAILED = -0x2700
+const MBEDTLS_ERR_X509_CERT_VERIFY_FAILED = -0x2700
 
 /** The socket errors the C stand-in maps to its errno.h (firmware/host/sim/sim.h SIM_ERRNO_*). */
-export const SIM_ERRNO = { NONE: 0, CONNREFUSED: 1, TIMEDOUT: 2, CONNRESET: 3, HOSTUNREACH: 4 }
+const SIM_ERRNO = { NONE: 0, CONNREFUSED: 1, TIMEDOUT: 2, CONNRESET: 3, HOSTUNREACH: 4 }
 
 /** esp_http_client_method_t's names, by value. */
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"]
@@ -76,9 +76,6 @@ interface Client {
     body: Buffer[]
     startedAt: number
 }
-
-/** Where the C's body pointer leads: its own memory, or a camera frame buffer (SIM_FRAME_BASE). */
-export type BodyReader = (address: number, length: number) => Uint8Array | undefined
 
 export class EspHttpClient {
     private readonly clients = new Map<number, Client>()

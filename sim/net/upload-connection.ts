@@ -75,7 +75,7 @@ export interface TlsChecks {
 }
 
 /** Wait `ms` of simulated time, or until the deadline (then a Timeout). */
-export function waitUntil(clock: Clock, ms: number, deadline: number): Promise<void> {
+function waitUntil(clock: Clock, ms: number, deadline: number): Promise<void> {
     const now = clock.now()
     const until = Math.min(now + ms, deadline)
     return new Promise((resolve, reject) =>
