@@ -20,9 +20,12 @@ const serial = needs("socat", test.serial)
 // the pairs and boards a failed test could not stop
 test.after.always(stopEverything)
 
-const dir = tempDir("camscript-vb-runtime-")
+// made by the first test that runs: a folder made at load stays behind when every test is
+// skipped (no socat), since ava then runs no hooks
+let dir: string | undefined
+const workDir = () => (dir ??= tempDir("camscript-vb-runtime-"))
 const board = loadBoard("ai_thinker_esp32_cam")
-const ticks = () => ticksImage(dir, board)
+const ticks = () => ticksImage(workDir(), board)
 
 // ---- the virtual board is the pinned runtime (project/runtime.ts): each
 // rule probed at its edge with raw requests to the manager (no camscript
@@ -271,7 +274,7 @@ serial(
             const wt32 = loadBoard("wt32_eth01")
             const wired = writeProgram(
                 await buildForBoard(fromRoot("test/scripts/board-ticks.ts"), wt32),
-                join(dir, "wired-ticks.devs"),
+                join(workDir(), "wired-ticks.devs"),
                 wt32,
             ).file!
             // no --board: the image's debug info says wt32_eth01, the board says it is an ESP32-CAM
