@@ -316,38 +316,44 @@ export class SimCameraServer extends ContractServer {
     /** A fresh frame: the first whose exposure starts after the request (the stale-frame rule of capture()). */
     private snapshot(r: ServedRequest, res: ServerResponse, head: boolean) {
         this.pendingSnapshots.add(res)
-        const now = this.clock.now()
-        const due = this.camera.freshFrameDoneAt(now)
-        this.clock.setTimeout(
-            () => {
-                this.pendingSnapshots.delete(res)
-                if (res.destroyed) return
-                const f = this.state === this.S.Serving ? this.camera.latestFrame() : undefined
-                if (!f) {
-                    r.status = 503
-                    this.refuse(res, 503, { "Retry-After": `${this.config?.retryAfterS ?? 5}` }, "the camera stopped")
-                    this.served(this.Kind.Snapshot, this.Ev.Refused, 503, r.address)
-                    return this.finish(r)
-                }
-                r.status = 200
-                r.sequences.push(f.sequence)
-                res.writeHead(200, {
-                    "Content-Type": "image/jpeg",
-                    "Content-Length": `${f.bytes.length}`,
-                    "Content-Disposition": "inline; filename=capture.jpg",
-                    "Cache-Control": "no-store",
-                    "Access-Control-Allow-Origin": "*",
-                    "X-Frame-Sequence": `${f.sequence}`,
-                })
-                res.end(head ? undefined : f.bytes)
-                this.snapshotsSent++
-                this.timeline.add("server", "snapshot 200", `#${f.sequence} ${f.bytes.length} B to ${r.address}`)
-                this.served(this.Kind.Snapshot, this.Ev.Opened, 200, r.address)
-                this.sendStatus()
-                this.finish(r)
-            },
-            Math.max(0, due - now),
-        )
+        const wait = () => {
+            const now = this.clock.now()
+            this.clock.setTimeout(deliver, Math.max(1, this.camera.freshFrameDoneAt(r.atMs) - now))
+        }
+        const deliver = () => {
+            this.pendingSnapshots.delete(res)
+            if (res.destroyed) return
+            const f = this.state === this.S.Serving ? this.camera.latestFrame() : undefined
+            // a timer of a realtime run may fire a little before the frame is done: never send one
+            // whose exposure started before the request (wait for it instead)
+            if (f && f.exposureStartMs < r.atMs) {
+                this.pendingSnapshots.add(res)
+                return wait()
+            }
+            if (!f) {
+                r.status = 503
+                this.refuse(res, 503, { "Retry-After": `${this.config?.retryAfterS ?? 5}` }, "the camera stopped")
+                this.served(this.Kind.Snapshot, this.Ev.Refused, 503, r.address)
+                return this.finish(r)
+            }
+            r.status = 200
+            r.sequences.push(f.sequence)
+            res.writeHead(200, {
+                "Content-Type": "image/jpeg",
+                "Content-Length": `${f.bytes.length}`,
+                "Content-Disposition": "inline; filename=capture.jpg",
+                "Cache-Control": "no-store",
+                "Access-Control-Allow-Origin": "*",
+                "X-Frame-Sequence": `${f.sequence}`,
+            })
+            res.end(head ? undefined : f.bytes)
+            this.snapshotsSent++
+            this.timeline.add("server", "snapshot 200", `#${f.sequence} ${f.bytes.length} B to ${r.address}`)
+            this.served(this.Kind.Snapshot, this.Ev.Opened, 200, r.address)
+            this.sendStatus()
+            this.finish(r)
+        }
+        wait()
     }
 
     private openStream(r: ServedRequest, res: ServerResponse) {
