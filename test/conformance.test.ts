@@ -2,7 +2,7 @@ import test, { type ExecutionContext } from "ava"
 import { readFileSync } from "node:fs"
 import { fromRoot } from "../project/paths"
 import { campus, EAP_PASSWORD, enterpriseAttempt, PASSWORD_CAMPUS, peap, pki } from "./helpers/campus"
-import { runScript, type RunScriptOptions, type ScriptRun, value } from "./helpers/run"
+import { everything, runScript, type RunScriptOptions, type ScriptRun, value } from "./helpers/run"
 import { decodeJpeg } from "../sim/camera/jpeg"
 import { readFrameCode } from "../sim/camera/test-card"
 import { phone, wired } from "./helpers/worlds"
@@ -695,6 +695,8 @@ await frame.release()
         run.timeline.filter((e) => e.source === "upload" && e.detail.endsWith("(esp_http_client)")).length
     t.true(byClient(firmware) >= 14, `${byClient(firmware)} steps of esp_http_client`)
     t.is(byClient(model), 0)
+    // the token reached the server (checked below) and nothing else: not the output, the timeline or an error
+    for (const run of [model, firmware]) t.false(everything(run).includes("t0ken"))
     // the servers kept the same requests: which, the method and path, and the headers the script gave
     const kept = (run: ScriptRun) =>
         run.uploads.map((u) => [

@@ -193,7 +193,9 @@ serial(
             )
             // what a monitor makes of the console: one restart, through deep sleep as devicescript-esp32 resets, after HW PANIC!
             const shown: string[] = []
-            const lines = new ConsoleLines({ print: (l) => shown.push(l) })
+            // deployed: the first program start is the test's own deploy (whether the log caught it
+            // depends on how quickly logging was switched on), as for deploy --monitor
+            const lines = new ConsoleLines({ print: (l) => shown.push(l), deployed: true })
             for (const l of r.log) lines.pushLine(l)
             lines.flush()
             t.deepEqual(
