@@ -3,7 +3,7 @@ import { connect, type Socket } from "node:net"
 import { readFrameNumber } from "../testing/index"
 import { STREAM_BOUNDARY } from "../sim/drivers/camera-server"
 import type { DriverKind } from "../sim/firmware/drivers"
-import { serveRun } from "./helpers/serve"
+import { SERVE, serveRun, streamParts } from "./helpers/serve"
 import { runScript } from "./helpers/run"
 
 // The camera's server through both drivers: the model
@@ -14,39 +14,6 @@ import { runScript } from "./helpers/run"
 // realtime run, this test the client; what each client gets must be the
 // same: the statuses, the headers that matter, the bodies' text, the frames
 // in order, and what the script heard (on_client).
-
-const SERVE = (options: string) => `
-import { camera } from "camscript"
-const cam = new camera.Camera()
-await cam.init({ framesize: "QQVGA", fb_count: 2 })
-const server = await cam.serve(${options})
-server.on_client((c) => console.log(\`client \${c.kind} \${c.event} \${c.status}\`))
-console.log("ready")
-`
-
-/** The JPEG parts of a multipart/x-mixed-replace body, read until `count` arrived. */
-async function streamParts(res: Response, count: number): Promise<Buffer[]> {
-    const reader = res.body!.getReader()
-    let buf = Buffer.alloc(0)
-    const parts: Buffer[] = []
-    while (parts.length < count) {
-        const { value, done } = await reader.read()
-        if (done) break
-        buf = Buffer.concat([buf, Buffer.from(value)])
-        for (;;) {
-            const end = buf.indexOf("\r\n\r\n")
-            if (end < 0) break
-            const head = buf.subarray(0, end).toString("latin1")
-            const length = Number(/Content-Length: (\d+)/i.exec(head)?.[1])
-            if (!head.includes(`--${STREAM_BOUNDARY}`) || !(length > 0)) throw new Error(`not a part: ${head}`)
-            if (buf.length < end + 4 + length + 2) break
-            parts.push(buf.subarray(end + 4, end + 4 + length))
-            buf = buf.subarray(end + 4 + length + 2)
-        }
-    }
-    await reader.cancel()
-    return parts
-}
 
 interface Answer {
     status: number

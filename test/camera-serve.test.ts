@@ -3,7 +3,7 @@ import { readFrameNumber, runSource } from "../testing/index"
 import { framePeriodMs } from "../sim/camera/timing"
 import { frameSizeIndex } from "../src/camera/sizes"
 import { STREAM_BOUNDARY } from "../sim/drivers/camera-server"
-import { CAMERA_WORLD, serveRun } from "./helpers/serve"
+import { CAMERA_WORLD, SERVE, serveRun, streamParts } from "./helpers/serve"
 import type { GcHeapStats } from "../sim/vm/gc-heap"
 import { runScript, value } from "./helpers/run"
 
@@ -12,39 +12,6 @@ import { runScript, value } from "./helpers/run"
 // driver answers real HTTP on a loopback port in a realtime run, and this
 // test is the client. Frame numbers are read back from the JPEGs' test card,
 // not from the headers the driver writes.
-
-const SERVE = (options: string) => `
-import { camera } from "camscript"
-const cam = new camera.Camera()
-await cam.init({ framesize: "QQVGA", fb_count: 2 })
-const server = await cam.serve(${options})
-server.on_client((c) => console.log(\`client \${c.kind} \${c.event} \${c.status}\`))
-console.log("ready")
-`
-
-/** The JPEG parts of a multipart/x-mixed-replace body, read until `count` arrived. */
-async function streamParts(res: Response, count: number): Promise<Buffer[]> {
-    const reader = res.body!.getReader()
-    let buf = Buffer.alloc(0)
-    const parts: Buffer[] = []
-    while (parts.length < count) {
-        const { value, done } = await reader.read()
-        if (done) break
-        buf = Buffer.concat([buf, Buffer.from(value)])
-        for (;;) {
-            const end = buf.indexOf("\r\n\r\n")
-            if (end < 0) break
-            const head = buf.subarray(0, end).toString("latin1")
-            const length = Number(/Content-Length: (\d+)/i.exec(head)?.[1])
-            if (!head.includes(`--${STREAM_BOUNDARY}`) || !(length > 0)) throw new Error(`not a part: ${head}`)
-            if (buf.length < end + 4 + length + 2) break
-            parts.push(buf.subarray(end + 4, end + 4 + length))
-            buf = buf.subarray(end + 4 + length + 2)
-        }
-    }
-    await reader.cancel()
-    return parts
-}
 
 test.serial(
     "a stream client gets frames in order at the fps asked; a second one gets 503 with Retry-After",

@@ -2,9 +2,10 @@ import test from "ava"
 import { loadContract } from "../sim/contract"
 import { FirmwareBoard } from "../sim/firmware/board"
 import { jdpack } from "../sim/jacdac"
-import { Air, type Clock } from "../sim/radio/air"
+import { Air } from "../sim/radio/air"
 import { Timeline } from "../sim/timeline"
 import { parseWorld } from "../sim/world/world"
+import { ManualClock } from "./helpers/manual-clock"
 
 // Deep sleep under --driver firmware, below the VM: the C power driver
 // (firmware/main/cam_board_power.c) calls esp_deep_sleep_start(), and the
@@ -20,36 +21,6 @@ import { parseWorld } from "../sim/world/world"
 
 const station = loadContract("wifi-station.md")
 const power = loadContract("board-power.md")
-
-/** A clock whose time moves only when the test says. */
-class ManualClock implements Clock {
-    private t = 0
-    private timers: { at: number; fn: () => void; id: number }[] = []
-    private next = 1
-    now() {
-        return this.t
-    }
-    setTimeout(fn: () => void, ms: number) {
-        const id = this.next++
-        this.timers.push({ at: this.t + Math.max(0, ms), fn, id })
-        return id
-    }
-    clearTimeout(h: unknown) {
-        this.timers = this.timers.filter((x) => x.id !== h)
-    }
-    advance(ms: number) {
-        const end = this.t + ms
-        for (;;) {
-            this.timers.sort((a, b) => a.at - b.at || a.id - b.id)
-            const due = this.timers[0]
-            if (!due || due.at > end) break
-            this.timers.shift()
-            this.t = due.at
-            due.fn()
-        }
-        this.t = end
-    }
-}
 
 /** The board's instance memory and scratch, read as the tests of the C do (not part of the board's API). */
 interface Inside {

@@ -3,10 +3,11 @@ import { loadContract } from "../sim/contract"
 import { FirmwareBoard } from "../sim/firmware/board"
 import { IP_EVENT } from "../sim/firmware/esp-wifi"
 import { jdpack, jdunpack } from "../sim/jacdac"
-import { Air, type Clock } from "../sim/radio/air"
+import { Air } from "../sim/radio/air"
 import * as timing from "../sim/radio/timing"
 import { Timeline } from "../sim/timeline"
 import { parseWorld } from "../sim/world/world"
+import { ManualClock } from "./helpers/manual-clock"
 
 // The C drivers' threading rule (firmware/README.md): ESP-IDF event
 // handlers only record, the main loop acts. The simulator delivers events
@@ -17,36 +18,6 @@ import { parseWorld } from "../sim/world/world"
 const station = loadContract("wifi-station.md")
 const REASON_BEACON_TIMEOUT = 200
 const NETWORK = { ssid: "my-network", bssid: "02:ca:00:00:00:01", channel: 6 }
-
-/** A clock whose time moves only when the test says. */
-class ManualClock implements Clock {
-    private t = 0
-    private timers: { at: number; fn: () => void; id: number }[] = []
-    private next = 1
-    now() {
-        return this.t
-    }
-    setTimeout(fn: () => void, ms: number) {
-        const id = this.next++
-        this.timers.push({ at: this.t + Math.max(0, ms), fn, id })
-        return id
-    }
-    clearTimeout(h: unknown) {
-        this.timers = this.timers.filter((x) => x.id !== h)
-    }
-    advance(ms: number) {
-        const end = this.t + ms
-        for (;;) {
-            this.timers.sort((a, b) => a.at - b.at || a.id - b.id)
-            const due = this.timers[0]
-            if (!due || due.at > end) break
-            this.timers.shift()
-            this.t = due.at
-            due.fn()
-        }
-        this.t = end
-    }
-}
 
 function setUp() {
     const world = parseWorld(

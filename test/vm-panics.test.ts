@@ -1,5 +1,6 @@
 import test from "ava"
-import { runScript } from "./helpers/run"
+import { fromRoot } from "../project/paths"
+import { runFile, runScript } from "./helpers/run"
 
 // The VM's own panics name what happened, where in the script, and what to
 // do, instead of a bare "panic 60001".
@@ -81,21 +82,10 @@ console.log("never", half.length)
 })
 
 test("an assertion failing inside the VM names the script's line it was running, read from the VM's memory", async (t) => {
-    // `a.length = 0` on an array the type checker cannot see (any), so the
-    // subset check lets it through: inside an on_change handler, the second
-    // time, the VM fails JD_ASSERT in objects.c devs_object_get_attached_rw
-    const run = await runScript(`
-import { network } from "camscript"
-const wlan = new network.WLAN(network.WLAN.IF_STA)
-await wlan.active(true)
-const a: any = ["a"]
-wlan.on_change(() => {
-    a.length = 0
-    for (const m of ["b", "c"]) a.push(m)
-    console.log(a.length, a[0])
-})
-await wlan.connect("my-network", "my-password")
-`)
+    // test/scripts/vm-assertion.ts (which the virtual board's run test deploys too): `a.length = 0` on
+    // an array the type checker cannot see (any), so the subset check lets it through; inside an
+    // on_change handler, the second time, the VM fails JD_ASSERT in objects.c devs_object_get_attached_rw
+    const run = await runFile(fromRoot("test/scripts/vm-assertion.ts"))
     t.is(run.outcome, "error")
     // how many changes the handler sees before the VM's assertion fails
     // depends on the heap's layout (the image's size moves it): at least one,
@@ -107,9 +97,9 @@ await wlan.connect("my-network", "my-password")
         lines[0],
         /^the DeviceScript VM crashed \(assertion failed at devicescript\/objects\.c:\d+\): a fault inside the VM/,
     )
-    t.regex(lines[1], /^ {4}at inline \(.*s[0-9a-f]{12}\.ts:7:5\)$/)
+    t.regex(lines[1], /^ {4}at inline \(.*test\/scripts\/vm-assertion\.ts:10:5\)$/)
     t.regex(
         lines[lines.length - 1],
-        /^ {2}what to do: the VM was running the script's line .*s[0-9a-f]{12}\.ts:7:5; .*The TypeScript subset/,
+        /^ {2}what to do: the VM was running the script's line .*test\/scripts\/vm-assertion\.ts:10:5; .*The TypeScript subset/,
     )
 })

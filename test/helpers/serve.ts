@@ -5,7 +5,7 @@ import { compileScript } from "../../compiler/compile"
 import { fromRoot } from "../../project/paths"
 import { projectSettings } from "../../project/settings"
 import { type RunOptions, type RunResult, runSimulation } from "../../sim/session"
-import type { ServedRequest } from "../../sim/drivers/camera-server"
+import { STREAM_BOUNDARY, type ServedRequest } from "../../sim/drivers/camera-server"
 import { parseWorld } from "../../sim/world/world"
 import { scriptFile } from "./run"
 
@@ -97,4 +97,38 @@ export async function serveRun<T>(
         // the clients' ends close on the next turns: before any other run fakes the timers
         await new Promise((r) => setTimeout(r, 50))
     }
+}
+
+/** A script that starts the camera (QQVGA, two buffers), serves with `options` and prints each client. */
+export const SERVE = (options: string) => `
+import { camera } from "camscript"
+const cam = new camera.Camera()
+await cam.init({ framesize: "QQVGA", fb_count: 2 })
+const server = await cam.serve(${options})
+server.on_client((c) => console.log(\`client \${c.kind} \${c.event} \${c.status}\`))
+console.log("ready")
+`
+
+/** The JPEG parts of a multipart/x-mixed-replace body, read until `count` arrived. */
+export async function streamParts(res: Response, count: number): Promise<Buffer[]> {
+    const reader = res.body!.getReader()
+    let buf = Buffer.alloc(0)
+    const parts: Buffer[] = []
+    while (parts.length < count) {
+        const { value, done } = await reader.read()
+        if (done) break
+        buf = Buffer.concat([buf, Buffer.from(value)])
+        for (;;) {
+            const end = buf.indexOf("\r\n\r\n")
+            if (end < 0) break
+            const head = buf.subarray(0, end).toString("latin1")
+            const length = Number(/Content-Length: (\d+)/i.exec(head)?.[1])
+            if (!head.includes(`--${STREAM_BOUNDARY}`) || !(length > 0)) throw new Error(`not a part: ${head}`)
+            if (buf.length < end + 4 + length + 2) break
+            parts.push(buf.subarray(end + 4, end + 4 + length))
+            buf = buf.subarray(end + 4 + length + 2)
+        }
+    }
+    await reader.cancel()
+    return parts
 }
