@@ -9,6 +9,7 @@ import type { Picture } from "../camera/test-card"
 import { renderFrame, sensorLook } from "../camera/render"
 import type { SensorConfig } from "../world/sensor"
 import type { WorldEvent } from "../world/world"
+import { scheduleCameraFaults } from "../camera/faults"
 
 // The simulator's implementation of services/camera.md: esp32-camera over
 // a modelled sensor. The sensor streams frames back to back from the end of
@@ -177,14 +178,10 @@ export class SimCamera extends ContractServer {
 
     /** Schedule the world's camera faults. */
     scheduleFaults(events: WorldEvent[]) {
-        for (const ev of events) {
-            if (!ev.action.startsWith("camera-")) continue
-            this.clock.setTimeout(() => this.fault(ev.action), ev.atMs - this.clock.now())
-        }
+        scheduleCameraFaults(this.clock, this.timeline, events, (action) => this.fault(action))
     }
 
     private fault(action: string) {
-        this.timeline.add("world", action, "")
         const now = this.clock.now()
         if (action === "camera-disconnect") {
             // the ribbon is out: no more frames, and no probe answers

@@ -2,6 +2,7 @@ import { frameBufferBytes, frameHeight, frameMemoryBytes, frameWidth, sensorMaxS
 import type { Clock } from "../radio/air"
 import type { Timeline } from "../timeline"
 import type { WorldEvent } from "../world/world"
+import { scheduleCameraFaults } from "../camera/faults"
 import type { SensorConfig } from "../world/sensor"
 import { encodeJpeg } from "../camera/jpeg"
 import { framePeriodMs, SENSOR_START_MS } from "../camera/timing"
@@ -115,14 +116,10 @@ export class EspCamera {
 
     /** Schedule the world's camera faults (the same as the model driver's). */
     scheduleFaults(events: WorldEvent[]) {
-        for (const ev of events) {
-            if (!ev.action.startsWith("camera-")) continue
-            this.clock.setTimeout(() => this.fault(ev.action), ev.atMs - this.clock.now())
-        }
+        scheduleCameraFaults(this.clock, this.timeline, events, (action) => this.fault(action))
     }
 
     private fault(action: string) {
-        this.timeline.add("world", action, "")
         const now = this.clock.now()
         if (action === "camera-disconnect") {
             this.disconnected = true
