@@ -137,7 +137,8 @@ function projectSourcesHash(h: ReturnType<typeof createHash>, dir: string) {
 /** The line a `camscript run` image prints once its script has finished (top level returned, nothing pending). */
 export const RUN_FINISHED_LINE = "camscript run: the script finished"
 
-function entrySource(userEntry: string, purpose: BuildPurpose): string {
+/** The generated entry: sets the board, then `run` (the user's script), then says it finished. */
+export function entrySource(run: string, purpose: BuildPurpose): string {
     // on a board a non-zero panic restarts the program a few seconds later:
     // only the simulator's image ends with the end-of-script marker; a
     // `camscript run` image says so on its console instead, and then idles
@@ -153,7 +154,7 @@ function entrySource(userEntry: string, purpose: BuildPurpose): string {
         'import * as ds from "@devicescript/core"',
         'import { _untilIdle } from "camscript/src/pending"',
         'import "./board.g"',
-        `import "./user/${userEntry}"`,
+        run,
         ...end,
         "",
     ].join("\n")
@@ -360,20 +361,58 @@ function cacheProblem(e: unknown): undefined {
 }
 
 export async function compileScript(scriptPath: string, target: BuildTarget): Promise<CompiledScript> {
+    const { texts, root, entry } = readScript(scriptPath, target)
+    const userEntry = relative(root, entry).split(sep).join("/").replace(/\.ts$/, "")
+    return buildCached(
+        target,
+        texts,
+        new Map([["src/user/", root]]),
+        entrySource(`import "./user/${userEntry}"`, target.purpose ?? "sim"),
+    )
+}
+
+/** A script's files, read once (the entry and what it imports relatively), checked for the board. */
+export function readScript(
+    scriptPath: string,
+    target: BuildTarget,
+): { texts: Map<string, string>; root: string; entry: string } {
     const entry = resolve(scriptPath)
     if (!entry.endsWith(".ts"))
         throw new ScriptFileError(`${scriptPath}: a camscript script is a TypeScript file (.ts)`)
     const texts = collectFiles(entry, scriptPath)
-    const files = [...texts.keys()]
-    const root = commonDir(files)
-    const purpose = target.purpose ?? "sim"
     // the simulator reports a missing interface when the script reaches it; a board build refuses it now
-    if (purpose !== "sim") refuseMissingInterfaces(texts, target.board)
+    if ((target.purpose ?? "sim") !== "sim") refuseMissingInterfaces(texts, target.board)
+    return { texts, root: commonDir([...texts.keys()]), entry }
+}
+
+/**
+ * Build (or take from the cache) an image of the user's files `texts`, each
+ * placed in the build tree under the folder its own folder maps to
+ * (`folders`: build folder -> the user's folder), with `main` as the
+ * generated entry (entrySource).
+ */
+export async function buildCached(
+    target: BuildTarget,
+    texts: Map<string, string>,
+    folders: Map<string, string>,
+    main: string,
+): Promise<CompiledScript> {
+    const purpose = target.purpose ?? "sim"
+    const userFiles = new Map<string, string>()
+    const tree = new Map<string, string>()
+    for (const [folder, root] of folders)
+        for (const [f, text] of texts) {
+            if (!f.startsWith(root + sep)) continue
+            const inBuild = `${folder}${relative(root, f).split(sep).join("/")}`
+            userFiles.set(inBuild, f)
+            tree.set(inBuild, text)
+        }
 
     const h = createHash("sha256")
-    // a board build (no end-of-script marker) gets its own key
-    h.update(JSON.stringify({ format: 4, board: boardDescriptor(target), entry: relative(root, entry), purpose }))
-    for (const f of files) h.update(relative(root, f)).update(texts.get(f)!)
+    // the entry says what the image is for (a board build has no end-of-script marker)
+    h.update(JSON.stringify({ format: 5, board: boardDescriptor(target), purpose }))
+    h.update(main)
+    for (const [inBuild, text] of [...tree].sort(([a], [b]) => a.localeCompare(b))) h.update(inBuild).update(text)
     projectSourcesHash(h, fromRoot("src"))
     projectSourcesHash(h, fromRoot("services"))
     // the modules the script does not import stay out of the image (compiler/library-trim.ts)
@@ -388,16 +427,8 @@ export async function compileScript(scriptPath: string, target: BuildTarget): Pr
     h.update(JSON.stringify(libraryText))
     const key = h.digest("hex").slice(0, 16)
 
-    const userFiles = new Map<string, string>()
-    const tree = new Map<string, string>()
-    for (const f of files) {
-        const inBuild = `src/user/${relative(root, f).split(sep).join("/")}`
-        userFiles.set(inBuild, f)
-        tree.set(inBuild, texts.get(f)!)
-    }
-    const userEntry = relative(root, entry).split(sep).join("/").replace(/\.ts$/, "")
     tree.set("src/board.g.ts", boardSource(target))
-    tree.set("src/main.ts", entrySource(userEntry, purpose))
+    tree.set("src/main.ts", main)
     for (const [path, text] of Object.entries(libraryText)) tree.set(`node_modules/camscript/${path}`, text)
 
     const result = (b: { image: Uint8Array; dbgJson: string; dir: string }, fromCache: boolean): CompiledScript => ({

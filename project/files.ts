@@ -34,10 +34,18 @@ export function readRegularFile(file: string, what: string, limit: number): Buff
         const st = fstatSync(fd)
         if (!st.isFile()) throw new Error(`${what} is ${kind(st)}, not a regular file`)
         if (st.size > limit) throw new Error(`${what} is ${st.size} bytes; the limit is ${limit} bytes (${mb(limit)})`)
-        // read one byte more than the limit: a file that grows meanwhile is caught too
-        const buf = Buffer.alloc(limit + 1)
+        // room for one byte more than the file's size, growing up to one byte
+        // past the limit: a file that grows meanwhile is caught too. Sized by
+        // the file, not the limit: zero-filling a buffer of the limit (16 MB
+        // for a world file) on every read was most of a small file's cost
+        let buf = Buffer.allocUnsafe(st.size + 1)
         let got = 0
         for (;;) {
+            if (got === buf.length) {
+                const grown = Buffer.allocUnsafe(Math.min(limit + 1, buf.length * 2))
+                buf.copy(grown, 0, 0, got)
+                buf = grown
+            }
             const n = readSync(fd, buf, got, buf.length - got, null)
             if (n === 0) break
             got += n

@@ -4,16 +4,22 @@ import { runFile, runScript } from "./helpers/run"
 
 // The VM's own panics name what happened, where in the script, and what to
 // do, instead of a bare "panic 60001".
+// Each script is built on its own: its stack traces read its top level as
+// `main` (helpers/script-batch.ts).
+const alone = { alone: true }
 
 test("an endless loop reads as an infinite loop at the script's line, with what to do", async (t) => {
-    const run = await runScript(`
+    const run = await runScript(
+        `
 let i = 0
 function spin() {
     while (true) i++
 }
 console.log("before")
 spin()
-`)
+`,
+        alone,
+    )
     t.is(run.outcome, "error")
     t.is(run.exitCode, 1)
     t.deepEqual(run.lines, ["before"])
@@ -30,7 +36,8 @@ spin()
 })
 
 test("filling the heap reads as out of memory at the allocating line, with what to do", async (t) => {
-    const run = await runScript(`
+    const run = await runScript(
+        `
 import * as ds from "@devicescript/core"
 const keep: Buffer[] = []
 function grow() {
@@ -40,7 +47,9 @@ while (true) {
     grow()
     await ds.sleep(1)
 }
-`)
+`,
+        alone,
+    )
     t.is(run.outcome, "error")
     const lines = (run.error ?? "").split("\n")
     t.is(
@@ -53,12 +62,15 @@ while (true) {
 })
 
 test("endless recursion reads as a stack overflow, repeated frames folded, with what to do", async (t) => {
-    const run = await runScript(`
+    const run = await runScript(
+        `
 function down(n: number): number {
     return down(n + 1) + 1
 }
 down(0)
-`)
+`,
+        alone,
+    )
     t.is(run.outcome, "error")
     const lines = (run.error ?? "").split("\n")
     t.is(lines[0], "stack overflow: function calls nested more than 100 deep (VM panic 60006, StackOverflow)")
@@ -68,11 +80,14 @@ down(0)
 })
 
 test("a lone UTF-16 surrogate reads as a string that is not UTF-8, at its line, with what to do; a whole code point works", async (t) => {
-    const run = await runScript(`
+    const run = await runScript(
+        `
 console.log(String.fromCharCode(0x1f600).length)
 const half = String.fromCharCode(0xd800)
 console.log("never", half.length)
-`)
+`,
+        alone,
+    )
     t.is(run.outcome, "error")
     t.deepEqual(run.lines, ["1"])
     const lines = (run.error ?? "").split("\n")
@@ -85,7 +100,7 @@ test("an assertion failing inside the VM names the script's line it was running,
     // test/scripts/vm-assertion.ts (which the virtual board's run test deploys too): `a.length = 0` on
     // an array the type checker cannot see (any), so the subset check lets it through; inside an
     // on_change handler, the second time, the VM fails JD_ASSERT in objects.c devs_object_get_attached_rw
-    const run = await runFile(fromRoot("test/scripts/vm-assertion.ts"))
+    const run = await runFile(fromRoot("test/scripts/vm-assertion.ts"), alone)
     t.is(run.outcome, "error")
     // how many changes the handler sees before the VM's assertion fails
     // depends on the heap's layout (the image's size moves it): at least one,

@@ -236,7 +236,7 @@ try {
     }
     await compileServer.ready
     if (!failed.includes("build")) {
-        const ava = await run("ava", node, [bin("ava/entrypoints/cli.mjs"), ...avaArgs])
+        const ava = await run("ava", node, ["--single-threaded", join(root, "tools/ava.mjs"), ...avaArgs])
         if (ava.code !== 0) failed.push("ava")
     }
     report(await typecheck)

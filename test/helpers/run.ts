@@ -11,6 +11,7 @@ import type { CapturedFrame } from "../../sim/drivers/camera"
 import type { ReceivedUpload } from "../../sim/net/http-servers"
 import { parseDuration } from "../../project/duration"
 import { tempDir } from "./cleanup"
+import { compileBatched } from "./script-batch"
 import { loadWorldFile, parseWorld, type World } from "../../sim/world/world"
 
 // Runs a camera script the way `camscript sim` does: compiled to bytecode,
@@ -40,6 +41,8 @@ export interface RunScriptOptions {
     flash?: { data?: Uint8Array }
     /** scripts deployed on the same board after the first finishes (the drivers keep their links) */
     then?: string[]
+    /** build the script on its own, not with the file's other scripts: its stack traces read `main` (helpers/script-batch.ts) */
+    alone?: boolean
 }
 
 // one folder per test file, removed once its tests are done (helpers/cleanup.ts)
@@ -66,13 +69,10 @@ export async function runFile(file: string, options: RunScriptOptions = {}): Pro
         typeof options.board === "object"
             ? options.board
             : loadBoard(options.board ?? w.board ?? "ai_thinker_esp32_cam")
-    const compile = (f: string) =>
-        compileScript(f, {
-            board,
-            hostname: projectSettings(fromRoot()).network.hostname,
-            firmware: options.firmware,
-        })
-    const script = await compile(file)
+    const target = { board, hostname: projectSettings(fromRoot()).network.hostname, firmware: options.firmware }
+    const compile = (f: string) => compileScript(f, target)
+    // built together with the scripts other tests of the file ask for now (helpers/script-batch.ts)
+    const script = await (options.alone ? compile(file) : compileBatched(file, target))
     const then = []
     for (const source of options.then ?? []) then.push(await compile(scriptFile(source)))
     const frames: CapturedFrame[] = []
