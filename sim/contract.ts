@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs"
+import { readdirSync, readFileSync } from "node:fs"
 import * as jd from "./jacdac"
 import { fromRoot } from "../project/paths"
 
@@ -25,25 +25,40 @@ interface ServiceSpec {
 
 type ParseSpec = (md: string, includes: Record<string, unknown>, file: string) => ServiceSpec
 
-const loaded: Record<string, ServiceSpec> = {}
+let loaded: Record<string, ServiceSpec> | undefined
 
-/** Parse services/<file>.md and register it with jacdac-ts (once). */
-export function loadContract(file: string): Contract {
-    let spec = loaded[file]
-    if (!spec) {
-        const includes: Record<string, unknown> = {}
-        for (const s of jd.serviceSpecifications()) includes[s.shortId] = s
+/**
+ * Parse every services/*.md and register them with jacdac-ts, in one call:
+ * jacdac-ts rebuilds its tables from the whole list at each registration
+ * (about 15 ms), and a simulation with every driver used to pay it once per
+ * contract.
+ */
+function loadAll(): Record<string, ServiceSpec> {
+    const includes: Record<string, unknown> = {}
+    for (const s of jd.serviceSpecifications()) includes[s.shortId] = s
+    // exported by jacdac-ts at run time, missing from its typings
+    const parse = (require("jacdac-ts") as { parseServiceSpecificationMarkdownToJSON: ParseSpec })
+        .parseServiceSpecificationMarkdownToJSON
+    const specs: Record<string, ServiceSpec> = {}
+    for (const file of readdirSync(fromRoot("services"))
+        .filter((f) => f.endsWith(".md"))
+        .sort()) {
         const path = fromRoot("services", file)
-        // exported by jacdac-ts at run time, missing from its typings
-        const parse = (require("jacdac-ts") as { parseServiceSpecificationMarkdownToJSON: ParseSpec })
-            .parseServiceSpecificationMarkdownToJSON
-        spec = parse(readFileSync(path, "utf8"), includes, path)
+        const spec = parse(readFileSync(path, "utf8"), includes, path)
         if (spec.errors?.length)
             throw new Error(`${path}: ${spec.errors.map((e) => `line ${e.line}: ${e.message}`).join("; ")}`)
-        type JdSpec = Parameters<typeof jd.loadServiceSpecifications>[0][number]
-        jd.loadServiceSpecifications([...jd.serviceSpecifications(), spec as unknown as JdSpec])
-        loaded[file] = spec
+        specs[file] = spec
     }
+    type JdSpec = Parameters<typeof jd.loadServiceSpecifications>[0][number]
+    jd.loadServiceSpecifications([...jd.serviceSpecifications(), ...(Object.values(specs) as unknown as JdSpec[])])
+    return specs
+}
+
+/** The contract services/<file>.md (all of them parsed and registered with jacdac-ts at the first call). */
+export function loadContract(file: string): Contract {
+    loaded ??= loadAll()
+    const spec = loaded[file]
+    if (!spec) throw new Error(`no contract services/${file}`)
     return new Contract(spec)
 }
 
