@@ -9,8 +9,8 @@ import { type BuildTarget, buildCached, type CompiledScript, entrySource, readSc
 //
 // Each script's top level becomes the body of an exported async function, in
 // its own file of the build tree, on the lines it had (the opening is put at
-// the start of the line after the imports), so positions in errors and stack traces
-// are the script's own. The generated entry calls one of them, chosen by a
+// the start of the line after the imports), so positions in errors and
+// stack traces are the script's own. The generated entry calls one of them, chosen by a
 // number in a string literal of the image: each script gets a copy of the
 // image with that number written in. Whatever the image holds, the VM runs
 // only the chosen script's code on top of the same library.
@@ -118,8 +118,8 @@ export async function compileScenarios(
     const image = Buffer.from(built.image)
     const at = image.indexOf(choice, 0, "latin1")
     if (at < 0 || image.indexOf(choice, at + 1, "latin1") >= 0) return out
-    // the script's own files, under the names the user gave them
-    const userFiles = new Map([...built.userFiles].map(([inBuild, f]) => [inBuild, f.replace(/\.scenario-\d+\//, "")]))
+    // each script's file under the name the user gave it
+    const userFiles = new Map(members.map((m, k) => [`src/user/s${k}/${basename(m.entry)}`, m.entry]))
     members.forEach((m, k) => {
         const copy = Uint8Array.from(image)
         copy.set(Buffer.from(String(k).padStart(DIGITS, "0"), "latin1"), at + CHOICE.length)

@@ -1,5 +1,4 @@
-import { readFileSync } from "node:fs"
-import { type BuildTarget, type CompiledScript, compileScript } from "../../compiler/compile"
+import { type BuildTarget, type CompiledScript, compileScript, readSourceFile } from "../../compiler/compile"
 import { compileScenarios } from "../../compiler/scenarios"
 
 // The scripts a test file's tests ask for at about the same time (ava starts
@@ -9,7 +8,8 @@ import { compileScenarios } from "../../compiler/scenarios"
 // A script that cannot share a build, or a batch that fails (a script that
 // does not compile), is built alone, as the test asked: the same image
 // semantics and the same error message. A script asked for again (the same
-// file and text, the same board) takes the image it was given the first time. docs/testing.md, where the time goes.
+// file and text, the same board) takes the image it was given the first
+// time. docs/testing.md, scripts that share a build.
 
 /** How long a batch waits for more scripts after the last one came (real time; the tests may fake the clock). */
 const GATHER_MS = 25
@@ -67,8 +67,10 @@ export function compileBatched(file: string, target: BuildTarget): Promise<Compi
     const key = targetKey(target)
     let text: string
     try {
-        text = readFileSync(file, "utf8")
+        // the compiler's own reader (bounded, regular files only)
+        text = readSourceFile(file)
     } catch {
+        // compileScript says what is wrong with it
         return compileScript(file, target)
     }
     const known = `${key}\n${file}\n${text}`
