@@ -3,10 +3,17 @@
 // file runs its simulations one at a time (they share the process's faked
 // timers), so a long file that starts last leaves a core idle at the end:
 // the longest files start first (docs/testing.md, where the time goes).
+import { readdirSync } from "node:fs"
+import groups from "./test/groups/groups.cjs"
+
 const LONGEST_FIRST = [
     // measured wall times of a full run (docs/testing.md): real-time files first
     "virtual-board",
     "virtual-board-runtime",
+    "group-2",
+    "group-3",
+    "group-4",
+    "group-1",
     "firmware",
     "install",
     "conformance",
@@ -36,13 +43,26 @@ const LONGEST_FIRST = [
 ]
 
 const rank = (file) => {
-    const name = file.replace(/^.*\//, "").replace(/\.test\.ts$/, "")
+    const name = file.replace(/^.*\//, "").replace(/\.(test|group)\.ts$/, "")
     const i = LONGEST_FIRST.indexOf(name)
     return i < 0 ? LONGEST_FIRST.length : i
 }
 
+// `npm test` (tools/suite.mjs sets CAMSCRIPT_TEST_GROUPS) runs the files
+// test/groups/groups.cjs lists in a few shared workers, and every other file
+// alone; `npm test -- <file>` and a bare `ava` run each file alone
+const grouped = new Set(Object.values(groups).flat())
+const files = process.env.CAMSCRIPT_TEST_GROUPS
+    ? [
+          "test/groups/*.group.ts",
+          ...readdirSync("test")
+              .filter((f) => f.endsWith(".test.ts") && !grouped.has(f.replace(/\.test\.ts$/, "")))
+              .map((f) => `test/${f}`),
+      ]
+    : ["test/**/*.test.ts"]
+
 export default {
-    files: ["test/**/*.test.ts"],
+    files,
     extensions: { ts: "commonjs" },
     nodeArguments: ["--import=tsx"],
     // per-file wall and CPU times, only when tools/suite.mjs asks (CAMSCRIPT_SUITE_TIMES)

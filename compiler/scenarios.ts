@@ -66,6 +66,29 @@ export function asScenario(text: string): string | undefined {
 }
 
 /**
+ * The entries of the library a script imports past the main one
+ * ("camscript/src/station"), as one key: "" for a script of "camscript"
+ * alone, or of nothing of it.
+ */
+function libraryEntries(text: string): string {
+    const found = new Set<string>()
+    for (const m of text.matchAll(/from\s*["'](camscript\/[^"']*)["']/g)) found.add(m[1])
+    return [...found].sort().join(" ")
+}
+
+/**
+ * Whether the VM takes an image's code: the functions' bytecode must end
+ * before 64 KB, as the VM's verifier checks before it runs anything
+ * (devicescript runtime/devicescript/verify.c, check 1051 `prevProc <
+ * 0x10000`; the header's functions_data section is at byte 40, its start
+ * then its length, devs_format.h). One script is far from it; two dozen
+ * scripts of the larger tests in one build are not.
+ */
+function codeFitsVm(image: Buffer): boolean {
+    return image.length >= 48 && image.readUInt32LE(40) + image.readUInt32LE(44) < 0x10000
+}
+
+/**
  * Build `scripts` (paths) for `target` together. Returns, for each, its
  * image (the shared build with its number written in), or undefined when it
  * cannot share a build or the shared build failed (a script that does not
@@ -80,7 +103,7 @@ export async function compileScenarios(
             const { texts, entry } = readScript(path, target)
             if (texts.size !== 1) return undefined
             const text = asScenario(texts.get(entry)!)
-            return text === undefined ? undefined : { entry, text }
+            return text === undefined ? undefined : { entry, text, library: libraryEntries(text) }
         } catch {
             return undefined
         }
@@ -88,6 +111,23 @@ export async function compileScenarios(
     const members = wrapped.flatMap((w, i) => (w ? [{ ...w, index: i }] : []))
     const out: (CompiledScript | undefined)[] = scripts.map(() => undefined)
     if (members.length < 2 || members.length >= 10 ** DIGITS) return out
+
+    // scripts importing different entries of the library build apart: an
+    // entry past the main one leaves modules out on purpose (a script of
+    // camscript/src/station is told the access point is not in it), and a
+    // build with another script's entry would carry them
+    const libraries = new Set(members.map((m) => m.library))
+    if (libraries.size > 1) {
+        for (const library of libraries) {
+            const part = members.filter((m) => m.library === library)
+            const built = await compileScenarios(
+                part.map((m) => scripts[m.index]),
+                target,
+            )
+            part.forEach((m, k) => (out[m.index] = built[k]))
+        }
+        return out
+    }
 
     const texts = new Map<string, string>()
     const folders = new Map<string, string>()
@@ -116,6 +156,15 @@ export async function compileScenarios(
         return out
     }
     const image = Buffer.from(built.image)
+    if (!codeFitsVm(image)) {
+        // too many scripts for one image: each half shares a build of its own
+        const half = Math.ceil(scripts.length / 2)
+        const [a, b] = await Promise.all([
+            compileScenarios(scripts.slice(0, half), target),
+            compileScenarios(scripts.slice(half), target),
+        ])
+        return [...a, ...b]
+    }
     const at = image.indexOf(choice, 0, "latin1")
     if (at < 0 || image.indexOf(choice, at + 1, "latin1") >= 0) return out
     // each script's file under the name the user gave it

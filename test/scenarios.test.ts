@@ -135,3 +135,52 @@ test("a script that imports its own files, or one alone, is not built with other
     t.deepEqual(await compileScenarios([plain], target), [undefined], "one script is built alone")
     t.truthy(helper)
 })
+
+test("scripts importing different entries of the library do not share a build", async (t) => {
+    const main1 = file("main1.ts", 'import { time } from "camscript"\nconsole.log("main one")\n')
+    const main2 = file("main2.ts", 'console.log("main two")\n')
+    const station = file(
+        "station.ts",
+        'import { network } from "camscript/src/station"\nconsole.log(`${network.WLAN.IF_STA}`)\n',
+    )
+    const built = await compileScenarios([main1, station, main2], target)
+    // the two of the main entry (or none) share one; the station's is left to be built alone
+    t.truthy(built[0])
+    t.truthy(built[2])
+    t.is(built[0]!.image.length, built[2]!.image.length)
+    t.is(built[1], undefined)
+})
+
+/** A script whose top level is `lines` statements of arithmetic (about 19 bytes of bytecode each), printing the result. */
+function arithmetic(multiplier: number, lines: number): { text: string; expected: string } {
+    const out = ["let x = 1"]
+    let x = 1
+    for (let i = 0; i < lines; i++) {
+        out.push(`x = (x * ${multiplier} + ${i}) % 1000`)
+        x = (x * multiplier + i) % 1000
+    }
+    out.push("console.log(`x ${x}`)")
+    return { text: out.join("\n"), expected: `x ${x}` }
+}
+
+test("scripts whose code together passes the VM's 64 KB are split into builds that each fit", async (t) => {
+    // three of about 24 KB of code: all three pass 64 KB (the VM's verifier
+    // refuses that, code 1051); two fit
+    const scripts = [3, 7, 11].map((m) => arithmetic(m, 1300))
+    const files = scripts.map((s, i) => file(`big${i}.ts`, s.text))
+    const built = await compileScenarios(files, target)
+    const codeEnd = (image: Uint8Array) => {
+        const b = Buffer.from(image)
+        return b.readUInt32LE(40) + b.readUInt32LE(44)
+    }
+    t.truthy(built[0])
+    t.truthy(built[1])
+    t.is(built[2], undefined, "the half of one is built alone")
+    t.true(codeEnd(built[0]!.image) > 2 * 22_000, `${codeEnd(built[0]!.image)}: both scripts' code`)
+    t.true(codeEnd(built[0]!.image) < 0x10000)
+    const runs = [await run(built[0]!), await run(built[1]!)]
+    t.deepEqual(
+        runs.map((r) => r.lines),
+        [[scripts[0].expected], [scripts[1].expected]],
+    )
+})

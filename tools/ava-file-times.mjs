@@ -5,7 +5,7 @@
 // own JavaScript, without V8's helper threads), for docs/testing.md's "where
 // the time goes". Nothing is recorded without the variable.
 import { appendFileSync, readFileSync } from "node:fs"
-import { createRequire } from "node:module"
+import { fileURLToPath } from "node:url"
 import test from "ava"
 
 const out = process.env.CAMSCRIPT_SUITE_TIMES
@@ -26,7 +26,8 @@ if (out) {
     const cpu0 = threadCpuSeconds()
     test.after.always("file times", (t) => {
         const cpu1 = threadCpuSeconds()
-        const file = Object.keys(createRequire(import.meta.url).cache).find((k) => k.endsWith(".test.ts")) ?? "?"
+        // the worker's file: a test file, or a group of them (test/groups/load.ts)
+        const file = fileURLToPath(test.meta.file)
         appendFileSync(
             out,
             JSON.stringify({

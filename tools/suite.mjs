@@ -176,7 +176,7 @@ function skippedLine() {
     )
 }
 
-/** The slowest test files of the run, by wall time, with their worker's CPU. */
+/** The slowest test files (or groups of them: test/groups/) of the run, by wall time, with their worker's CPU. */
 function slowestLine() {
     if (!existsSync(timesFile)) return undefined
     const times = readFileSync(timesFile, "utf8")
@@ -189,9 +189,9 @@ function slowestLine() {
         .slice(0, 10)
         .map(
             (t) =>
-                `${t.file.replace(/^test\//, "").replace(/\.test\.ts$/, "")} ${(t.wallMs / 1000).toFixed(0)} s (cpu ${t.cpuS?.toFixed(0) ?? "?"} s)`,
+                `${t.file.replace(/^test\/(groups\/)?/, "").replace(/\.(test|group)\.ts$/, "")} ${(t.wallMs / 1000).toFixed(0)} s (cpu ${t.cpuS?.toFixed(0) ?? "?"} s)`,
         )
-    return `slowest test files: ${shown.join(", ")}; ${times.length} files, ${cpu.toFixed(0)} s of CPU in their threads`
+    return `slowest test files: ${shown.join(", ")}; ${times.length} workers, ${cpu.toFixed(0)} s of CPU in their threads`
 }
 
 let failed = []
@@ -209,6 +209,8 @@ const compileServer = startCompileServer()
 try {
     let typecheck = Promise.resolve([])
     if (avaArgs.length === 0) {
+        // the whole suite: the files that can share a worker share one (test/groups/)
+        env.CAMSCRIPT_TEST_GROUPS = "1"
         // first, side by side: the bundle (the CLI tests run it), the DeviceScript
         // check of src/ (it rewrites .devicescript/, which tests and tsc read),
         // prettier, the layer rules (dependency-cruiser) and knip
