@@ -4,6 +4,7 @@ import { dirname, join, relative, resolve, sep } from "node:path"
 import { type BoardInfo, listBoards } from "../project/boards"
 import { interfacesConstructed } from "./interface-use"
 import { largestImage, runtimeFor } from "../project/runtime"
+import { codeProblem, devsCodeEnd } from "../formats/devs-image"
 import { BuildCache, cacheDir } from "./cache"
 import { readRegularFile } from "../project/files"
 import { compileTreeShared } from "./compile-server"
@@ -49,6 +50,9 @@ export class CompileError extends Error {
         this.name = "CompileError"
     }
 }
+
+/** The script compiled, but its code passes what the VM takes (formats/devs-image.ts codeProblem). */
+export class CodeTooLargeError extends CompileError {}
 
 /** The script (or a file it imports) cannot be read as a script: a usage error. */
 export class ScriptFileError extends Error {
@@ -484,8 +488,10 @@ export async function buildCached(
 
 /**
  * The image must fit the program store of the runtime it is for (the
- * simulator plays the same runtime): refused here, by size, rather than by
- * the VM or the board later (a real runtime ignores or panics on it).
+ * simulator plays the same runtime), and its code the VM's 16-bit function
+ * offsets: refused here rather than by the VM or the board later (a real
+ * runtime ignores or panics on a larger image, and its verifier refuses the
+ * code with a bare number, 1051).
  */
 function checkedSize(script: CompiledScript, target: BuildTarget): CompiledScript {
     const runtime = runtimeFor(target.firmware)
@@ -499,6 +505,8 @@ function checkedSize(script: CompiledScript, target: BuildTarget): CompiledScrip
                 "make the script smaller (fewer or shorter functions and strings)",
         )
     }
+    const code = codeProblem(devsCodeEnd(script.image) ?? 0)
+    if (code) throw new CodeTooLargeError(`the compiled image cannot run: ${code}`)
     return script
 }
 

@@ -1,5 +1,12 @@
 import { basename, dirname, sep } from "node:path"
-import { type BuildTarget, buildCached, type CompiledScript, entrySource, readScript } from "./compile"
+import {
+    type BuildTarget,
+    buildCached,
+    CodeTooLargeError,
+    type CompiledScript,
+    entrySource,
+    readScript,
+} from "./compile"
 
 // Several scripts in one build: for a test suite, which runs hundreds of
 // small scripts that differ in a few lines over the same library. A build's
@@ -14,6 +21,10 @@ import { type BuildTarget, buildCached, type CompiledScript, entrySource, readSc
 // number in a string literal of the image: each script gets a copy of the
 // image with that number written in. Whatever the image holds, the VM runs
 // only the chosen script's code on top of the same library.
+//
+// The VM takes code that ends before 64 KB of the image (the build refuses
+// more: compile.ts CodeTooLargeError): one script is far from it, two dozen
+// of the larger tests' scripts together are not, and are split in halves.
 //
 // A script whose top level cannot be a function body (a class, an export, an
 // import after the first statement) or that imports files of its own is left
@@ -74,18 +85,6 @@ function libraryEntries(text: string): string {
     const found = new Set<string>()
     for (const m of text.matchAll(/from\s*["'](camscript\/[^"']*)["']/g)) found.add(m[1])
     return [...found].sort().join(" ")
-}
-
-/**
- * Whether the VM takes an image's code: the functions' bytecode must end
- * before 64 KB, as the VM's verifier checks before it runs anything
- * (devicescript runtime/devicescript/verify.c, check 1051 `prevProc <
- * 0x10000`; the header's functions_data section is at byte 40, its start
- * then its length, devs_format.h). One script is far from it; two dozen
- * scripts of the larger tests in one build are not.
- */
-function codeFitsVm(image: Buffer): boolean {
-    return image.length >= 48 && image.readUInt32LE(40) + image.readUInt32LE(44) < 0x10000
 }
 
 /**
@@ -152,19 +151,19 @@ export async function compileScenarios(
     let built: CompiledScript
     try {
         built = await buildCached(target, texts, folders, entrySource(run, target.purpose ?? "sim"))
-    } catch {
+    } catch (e) {
+        // too many scripts for one image: each half shares a build of its own
+        if (e instanceof CodeTooLargeError) {
+            const half = Math.ceil(scripts.length / 2)
+            const [a, b] = await Promise.all([
+                compileScenarios(scripts.slice(0, half), target),
+                compileScenarios(scripts.slice(half), target),
+            ])
+            return [...a, ...b]
+        }
         return out
     }
     const image = Buffer.from(built.image)
-    if (!codeFitsVm(image)) {
-        // too many scripts for one image: each half shares a build of its own
-        const half = Math.ceil(scripts.length / 2)
-        const [a, b] = await Promise.all([
-            compileScenarios(scripts.slice(0, half), target),
-            compileScenarios(scripts.slice(half), target),
-        ])
-        return [...a, ...b]
-    }
     const at = image.indexOf(choice, 0, "latin1")
     if (at < 0 || image.indexOf(choice, at + 1, "latin1") >= 0) return out
     // each script's file under the name the user gave it

@@ -4,7 +4,9 @@
 // version, then ten {start, length} sections after 32 bytes) and the
 // section checks devs_verify (runtime/devicescript/verify.c) makes first:
 // codes 1000 (magic), 1001/1002 (a section inside the image), 1003/1004
-// (4-byte aligned), 1010 (each section right after the previous one).
+// (4-byte aligned), 1010 (each section right after the previous one), and
+// 1051: the functions' bytecode (the functions_data section, the second)
+// ends before byte 65,536, since a function's start is a 16-bit offset.
 // Nothing here copies the runtime; the checks are restated from reading it.
 
 const DEVS_MAGIC0 = 0x53766544 // "DevS"
@@ -13,6 +15,8 @@ const DEVS_FIX_HEADER_BYTES = 32
 const DEVS_SECTIONS = 10
 /** sizeof(devs_img_header_t) */
 const DEVS_HEADER_BYTES = DEVS_FIX_HEADER_BYTES + DEVS_SECTIONS * 8
+/** verify.c check 1051: each function's code ends before this byte of the image (`prevProc < 0x10000`) */
+const DEVS_CODE_END_LIMIT = 0x10000
 
 export interface DevsVersion {
     major: number
@@ -24,6 +28,8 @@ interface DevsHeader {
     version: DevsVersion
     /** where the last section ends: the bytes the image needs */
     sectionsEnd: number
+    /** where the functions' bytecode (functions_data) ends */
+    codeEnd: number
 }
 
 /** The version an image carries (bytes 8..11: patch u16, minor, major), readable from the first 12 bytes. */
@@ -41,6 +47,7 @@ function readDevsHeader(image: Uint8Array): DevsHeader | string {
     if (image.length <= DEVS_HEADER_BYTES)
         return `it is ${image.length} bytes: a DeviceScript image is more than its ${DEVS_HEADER_BYTES}-byte header`
     let end = -1
+    let codeEnd = 0
     for (let i = 0; i < DEVS_SECTIONS; i++) {
         const start = v.getUint32(DEVS_FIX_HEADER_BYTES + i * 8, true)
         const length = v.getUint32(DEVS_FIX_HEADER_BYTES + i * 8 + 4, true)
@@ -49,8 +56,25 @@ function readDevsHeader(image: Uint8Array): DevsHeader | string {
         if (start % 4 || length % 4 || (end >= 0 && start !== end))
             return "its header is damaged (sections out of place)"
         end = start + length
+        if (i === 1) codeEnd = end
     }
-    return { version: devsVersion(image), sectionsEnd: end }
+    return { version: devsVersion(image), sectionsEnd: end, codeEnd }
+}
+
+/** Where an image's functions' bytecode ends, or undefined when its header cannot be read. */
+export function devsCodeEnd(image: Uint8Array): number | undefined {
+    const header = readDevsHeader(image)
+    return typeof header === "string" ? undefined : header.codeEnd
+}
+
+/** Why the VM would refuse code ending at `codeEnd` (verify.c check 1051), in words; undefined when it takes it. */
+export function codeProblem(codeEnd: number): string | undefined {
+    if (codeEnd < DEVS_CODE_END_LIMIT) return undefined
+    return (
+        `its functions' bytecode runs to byte ${n(codeEnd)}, and the DeviceScript VM takes only code that ends ` +
+        `before byte ${n(DEVS_CODE_END_LIMIT)} (a function starts at a 16-bit offset). ` +
+        "Make the script smaller (fewer or shorter functions)"
+    )
 }
 
 /** What a runtime takes (project/runtime.ts fills it in from the pinned runtime). */
@@ -82,6 +106,8 @@ export function devsImageProblem(image: Uint8Array, rule: RuntimeRule): string |
             `it is ${n(image.length)} bytes, not a multiple of ${rule.align}: the runtime's program store takes images ` +
             `in blocks of ${rule.align} bytes, as the compiler writes them, so it is damaged`
         )
+    const code = codeProblem(header.codeEnd)
+    if (code) return code
     const iv = header.version
     if (iv.major !== rule.version.major || iv.minor > rule.version.minor || iv.minor < rule.oldestMinor)
         return (

@@ -16,7 +16,7 @@ import {
     versionText,
 } from "../project/runtime"
 import { compileScript, CompileError } from "../compiler/compile"
-import { devsVersion, devsImageProblem } from "../formats/devs-image"
+import { devsVersion, devsImageProblem, emptyDevsImage } from "../formats/devs-image"
 import { runtimeRule } from "../project/runtime"
 import { ImageRefusedError, runSimulation } from "../sim/session"
 import { createVm } from "../sim/vm/devs-vm"
@@ -294,4 +294,36 @@ test("camscript sim and build refuse a script whose image outgrows the program s
         )
         t.notRegex(r.stderr, /internal error|Aborted/)
     }
+})
+
+test("the functions' code must end before byte 65,536 (verify.c check 1051): 65,532 is taken, 65,536 refused", (t) => {
+    const rule = runtimeRule(RUNTIMES.camscript)
+    // every section empty right after the 112-byte header, but the functions' code (the second)
+    const withCodeTo = (end: number) => {
+        const image = emptyDevsImage(65_600, RUNTIMES.camscript.version)
+        const v = new DataView(image.buffer)
+        v.setUint32(32 + 8 + 4, end - 112, true)
+        for (let i = 2; i < 10; i++) v.setUint32(32 + i * 8, end, true)
+        return image
+    }
+    t.is(devsImageProblem(withCodeTo(65_532), rule), undefined)
+    t.regex(
+        devsImageProblem(withCodeTo(65_536), rule)!,
+        /functions' bytecode runs to byte 65,536, and the DeviceScript VM takes only code that ends before byte 65,536/,
+    )
+})
+
+test("a script whose code passes 64 KB is refused by the build, saying so, not left to the VM's bare 1051", async (t) => {
+    const dir = tempDir("camscript-code-limit-")
+    const file = join(dir, "long.ts")
+    // about 19 bytes of bytecode a statement: 3,600 of them pass 64 KB
+    const lines = ["let x = 1"]
+    for (let i = 0; i < 3600; i++) lines.push(`x = (x * 7 + ${i}) % 1000`)
+    writeFileSync(file, `${lines.join("\n")}\nconsole.log(x)\n`)
+    const e = await t.throwsAsync(compileScript(file, { board, hostname: "cam" }), { instanceOf: CompileError })
+    t.regex(
+        e!.message,
+        /^the compiled image cannot run: its functions' bytecode runs to byte [\d,]+, .* before byte 65,536/,
+    )
+    t.regex(e!.message, /Make the script smaller/)
 })
