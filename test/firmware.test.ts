@@ -18,8 +18,13 @@ function make(...args: string[]): Promise<{ code: number; out: string }> {
     )
 }
 
+// two tests read the host tests' output: one run of them (two makes at once
+// in one folder would build every test twice, racing on the same files)
+let hostTests: Promise<{ code: number; out: string }> | undefined
+const runHostTests = () => (hostTests ??= make("-C", fromRoot("firmware/test")))
+
 needs("c-compiler")("firmware: ESP-IDF disconnect reasons map onto the contract's LinkReason", async (t) => {
-    const r = await make("-C", fromRoot("firmware/test"))
+    const r = await runHostTests()
     t.is(r.code, 0, r.out)
     t.regex(r.out, /test_link_reason: all \d+ checks passed/)
 })
@@ -58,7 +63,7 @@ needs("wasm-toolchain")(
 needs("c-compiler")(
     "firmware: auth modes map to the contract's Security at each ESP-IDF release, unknown ones as Unknown",
     async (t) => {
-        const r = await make("-C", fromRoot("firmware/test"))
+        const r = await runHostTests()
         t.is(r.code, 0, r.out)
         for (const v of ["5.0.0", "5.0.5", "5.0.8", "5.1.7", "5.2.0", "5.3.0", "5.4.3", "5.5.5"])
             t.regex(r.out, new RegExp(`test_security \\(ESP-IDF ${v.replace(/\./g, "\\.")}\\): all \\d+ checks passed`))

@@ -23,7 +23,7 @@ const LAYERS = [
         uses: ["compiler", "project", "formats", "src"],
         holds: "the simulated world, its drivers, the VM",
     },
-    { folder: "compiler", uses: ["project"], holds: "compile, cache, build shortcuts, source maps" },
+    { folder: "compiler", uses: ["project", "formats"], holds: "compile, cache, build shortcuts, source maps" },
     { folder: "project", uses: ["src"], holds: "settings, boards, files, paths, validators" },
     { folder: "formats", uses: [], holds: "wire formats both ends share" },
     { folder: "src", uses: [], holds: "the bytecode library (DeviceScript): all policy" },
