@@ -14,6 +14,7 @@ const LONGEST_FIRST = [
     "group-3",
     "group-4",
     "group-1",
+    "group-5",
     "firmware",
     "install",
     "conformance",

@@ -4,15 +4,15 @@
 // and the simulator, jacdac-ts and the VM loaded and warmed up again, about
 // 1.3 s of CPU before its first test and more for the JIT to warm up again
 // (docs/testing.md, "Test files that share a worker"). The files listed here
-// run in four workers instead of seventy: their tests are the same tests
+// run in five workers instead of seventy-nine: their tests are the same tests
 // with the same titles, prefixed by their file's name.
 //
 // A file is listed only when it can share a process: its tests run
 // simulations (which take turns on the process's faked timers) or pure
 // code, and nothing of it waits on real time, a child process, a socket or
 // a serial line (those files run alone, as every file not listed here does,
-// so a new test file needs no entry). The four lists balance the files'
-// measured CPU (the runner's per-file times, about 40 s a group).
+// so a new test file needs no entry). The lists balance the files'
+// measured CPU (the runner's per-file times, about 20 s a group).
 "use strict"
 
 module.exports = {
@@ -20,12 +20,15 @@ module.exports = {
         "api-features",
         "boards",
         "colour",
+        "connected",
         "duration",
         "ethernet",
         "fast-reconnect",
         "fleet",
+        "fleet-upload",
         "fuzz-world",
         "ipv4",
+        "keeps-running",
         "messages",
         "misuse-options",
         "output",
@@ -90,4 +93,5 @@ module.exports = {
         "world-servers",
         "world-text",
     ],
+    "group-5": ["board-choice", "fleet-scenarios", "json-lines", "realtime", "stamps", "suggestions"],
 }
