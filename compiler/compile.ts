@@ -460,7 +460,7 @@ export async function buildCached(
     try {
         // another process may have built it while we waited
         const built = release ? buildCache().get(key) : undefined
-        if (built) return result(built, true)
+        if (built) return checkedSize(result(built, true), target)
         const out = await compileTreeShared({ files: tree, main: "src/main.ts" })
         if (!out.ok || !out.binary || !out.dbgJson) {
             // the first ones say what is wrong; hundreds (a Node file given as the script) say nothing more

@@ -90,8 +90,9 @@ function libraryEntries(text: string): string {
 /**
  * Build `scripts` (paths) for `target` together. Returns, for each, its
  * image (the shared build with its number written in), or undefined when it
- * cannot share a build or the shared build failed (a script that does not
- * compile): build those alone.
+ * cannot share a build or no build it shared succeeded (a script that does
+ * not compile: a failed build of three or more is tried again as two
+ * halves, so the others still share one): build those alone.
  */
 export async function compileScenarios(
     scripts: string[],
@@ -152,8 +153,10 @@ export async function compileScenarios(
     try {
         built = await buildCached(target, texts, folders, entrySource(run, target.purpose ?? "sim"))
     } catch (e) {
-        // too many scripts for one image: each half shares a build of its own
-        if (e instanceof CodeTooLargeError) {
+        // too many scripts for one image: each half shares a build of its own;
+        // a script that does not compile: the halves without it still share
+        // theirs, and it ends up alone, where its own error is reported
+        if (e instanceof CodeTooLargeError || members.length >= 3) {
             const half = Math.ceil(scripts.length / 2)
             const [a, b] = await Promise.all([
                 compileScenarios(scripts.slice(0, half), target),

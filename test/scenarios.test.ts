@@ -136,6 +136,18 @@ test("a script that imports its own files, or one alone, is not built with other
     t.truthy(helper)
 })
 
+test("a script that does not compile among three: the other two still share a build; it is left to be built alone", async (t) => {
+    const one = file("one.ts", 'console.log("one")\n')
+    const two = file("two.ts", 'console.log("two")\n')
+    const broken = file("broken3.ts", "const n: number = 'text'\n")
+    const built = await compileScenarios([one, two, broken], target)
+    t.truthy(built[0])
+    t.truthy(built[1])
+    t.is(built[0]!.image.length, built[1]!.image.length, "one shared build")
+    t.is(built[2], undefined)
+    t.deepEqual((await run(built[1]!)).lines, ["two"])
+})
+
 test("scripts importing different entries of the library do not share a build", async (t) => {
     const main1 = file("main1.ts", 'import { time } from "camscript"\nconsole.log("main one")\n')
     const main2 = file("main2.ts", 'console.log("main two")\n')

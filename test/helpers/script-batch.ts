@@ -5,9 +5,10 @@ import { compileScenarios } from "../../compiler/scenarios"
 // a file's tests together, and each compiles its script before it waits for
 // the simulator) are built together: one build for all of them
 // (compiler/scenarios.ts), where each alone cost about as much as the lot.
-// A script that cannot share a build, or a batch that fails (a script that
-// does not compile), is built alone, as the test asked: the same image
-// semantics and the same error message. A script asked for again (the same
+// A script that cannot share a build, or one that does not compile (a
+// failed batch is built again in halves until it is alone), is built
+// alone, as the test asked: the same image semantics and the same error
+// message. A script asked for again (the same
 // file and text, the same board) takes the image it was given the first
 // time. docs/testing.md, scripts that share a build.
 
