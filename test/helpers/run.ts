@@ -73,8 +73,12 @@ export async function runFile(file: string, options: RunScriptOptions = {}): Pro
     const compile = (f: string) => compileScript(f, target)
     // built together with the scripts other tests of the file ask for now (helpers/script-batch.ts)
     const script = await (options.alone ? compile(file) : compileBatched(file, target))
-    const then = []
-    for (const source of options.then ?? []) then.push(await compile(scriptFile(source)))
+    // the scripts deployed after it share builds too, asked for together
+    const then = await Promise.all(
+        (options.then ?? []).map((source) =>
+            options.alone ? compile(scriptFile(source)) : compileBatched(scriptFile(source), target),
+        ),
+    )
     const frames: CapturedFrame[] = []
     const uploads: ReceivedUpload[] = []
     const result = await runSimulation({
