@@ -3,7 +3,6 @@
 // file runs its simulations one at a time (they share the process's faked
 // timers), so a long file that starts last leaves a core idle at the end:
 // the longest files start first (docs/testing.md, where the time goes).
-import { readdirSync } from "node:fs"
 import groups from "./test/groups/groups.cjs"
 
 const LONGEST_FIRST = [
@@ -52,15 +51,14 @@ const rank = (file) => {
 // `npm test` (tools/suite.mjs sets CAMSCRIPT_TEST_GROUPS) runs the files
 // test/groups/groups.cjs lists in a few shared workers, and every other file
 // alone; `npm test -- <file>` and a bare `ava` run each file alone
-const grouped = new Set(Object.values(groups).flat())
-const files = process.env.CAMSCRIPT_TEST_GROUPS
-    ? [
-          "test/groups/*.group.ts",
-          ...readdirSync("test")
-              .filter((f) => f.endsWith(".test.ts") && !grouped.has(f.replace(/\.test\.ts$/, "")))
-              .map((f) => `test/${f}`),
-      ]
-    : ["test/**/*.test.ts"]
+const files = ["test/**/*.test.ts"]
+if (process.env.CAMSCRIPT_TEST_GROUPS)
+    files.push(
+        "test/groups/*.group.ts",
+        ...Object.values(groups)
+            .flat()
+            .map((name) => `!test/${name}.test.ts`),
+    )
 
 export default {
     files,

@@ -87,6 +87,15 @@ function libraryEntries(text: string): string {
     return [...found].sort().join(" ")
 }
 
+/** A script that can share a build: its place in the caller's list, its file, its wrapped text. */
+interface Member {
+    index: number
+    entry: string
+    text: string
+    /** libraryEntries of it: only scripts with the same key share a build */
+    library: string
+}
+
 /**
  * Build `scripts` (paths) for `target` together. Returns, for each, its
  * image (the shared build with its number written in), or undefined when it
@@ -98,37 +107,39 @@ export async function compileScenarios(
     scripts: string[],
     target: BuildTarget,
 ): Promise<(CompiledScript | undefined)[]> {
-    const wrapped = scripts.map((path) => {
+    const out: (CompiledScript | undefined)[] = scripts.map(() => undefined)
+    // each script read and wrapped once, however its builds are split later
+    const members: Member[] = []
+    scripts.forEach((path, index) => {
         try {
             const { texts, entry } = readScript(path, target)
-            if (texts.size !== 1) return undefined
+            if (texts.size !== 1) return
             const text = asScenario(texts.get(entry)!)
-            return text === undefined ? undefined : { entry, text, library: libraryEntries(text) }
+            if (text !== undefined) members.push({ index, entry, text, library: libraryEntries(text) })
         } catch {
-            return undefined
+            // built alone, where compileScript says what is wrong
         }
     })
-    const members = wrapped.flatMap((w, i) => (w ? [{ ...w, index: i }] : []))
-    const out: (CompiledScript | undefined)[] = scripts.map(() => undefined)
-    if (members.length < 2 || members.length >= 10 ** DIGITS) return out
-
     // scripts importing different entries of the library build apart: an
     // entry past the main one leaves modules out on purpose (a script of
     // camscript/src/station is told the access point is not in it), and a
     // build with another script's entry would carry them
     const libraries = new Set(members.map((m) => m.library))
-    if (libraries.size > 1) {
-        for (const library of libraries) {
-            const part = members.filter((m) => m.library === library)
-            const built = await compileScenarios(
-                part.map((m) => scripts[m.index]),
+    await Promise.all(
+        [...libraries].map((library) =>
+            shareBuild(
+                members.filter((m) => m.library === library),
                 target,
-            )
-            part.forEach((m, k) => (out[m.index] = built[k]))
-        }
-        return out
-    }
+                out,
+            ),
+        ),
+    )
+    return out
+}
 
+/** Build `members` as one image and write each one's copy into `out`; in halves when that build fails. */
+async function shareBuild(members: Member[], target: BuildTarget, out: (CompiledScript | undefined)[]) {
+    if (members.length < 2 || members.length >= 10 ** DIGITS) return
     const texts = new Map<string, string>()
     const folders = new Map<string, string>()
     const calls: string[] = []
@@ -157,18 +168,17 @@ export async function compileScenarios(
         // a script that does not compile: the halves without it still share
         // theirs, and it ends up alone, where its own error is reported
         if (e instanceof CodeTooLargeError || members.length >= 3) {
-            const half = Math.ceil(scripts.length / 2)
-            const [a, b] = await Promise.all([
-                compileScenarios(scripts.slice(0, half), target),
-                compileScenarios(scripts.slice(half), target),
+            const half = Math.ceil(members.length / 2)
+            await Promise.all([
+                shareBuild(members.slice(0, half), target, out),
+                shareBuild(members.slice(half), target, out),
             ])
-            return [...a, ...b]
         }
-        return out
+        return
     }
     const image = Buffer.from(built.image)
     const at = image.indexOf(choice, 0, "latin1")
-    if (at < 0 || image.indexOf(choice, at + 1, "latin1") >= 0) return out
+    if (at < 0 || image.indexOf(choice, at + 1, "latin1") >= 0) return
     // each script's file under the name the user gave it
     const userFiles = new Map(members.map((m, k) => [`src/user/s${k}/${basename(m.entry)}`, m.entry]))
     members.forEach((m, k) => {
@@ -176,5 +186,4 @@ export async function compileScenarios(
         copy.set(Buffer.from(String(k).padStart(DIGITS, "0"), "latin1"), at + CHOICE.length)
         out[m.index] = { ...built, image: copy, userFiles }
     })
-    return out
 }

@@ -18,12 +18,8 @@ import { pathToFileURL } from "node:url"
 
 type AnyFn = (...args: unknown[]) => unknown
 
-interface Member {
-    name: string
-    url: string
-}
-
-let loading: Member | undefined
+/** The member file being loaded: its name ("failure-modes") and its URL (test.meta.file) */
+let loading: { name: string; url: string } | undefined
 
 const wrapped = new WeakMap<object, unknown>()
 
@@ -48,18 +44,18 @@ function titled<T extends object>(fn: T): T {
 
 const groups = require("./groups.cjs") as Record<string, string[]>
 
-/** The files of the group `name`, as paths. */
-function groupFiles(name: string): string[] {
-    const members = groups[name]
-    if (!members)
-        throw new Error(`no test group ${name} in test/groups/groups.cjs (there are ${Object.keys(groups).join(", ")})`)
-    return members.map((m) => join(dirname(__dirname), `${m}.test.ts`))
-}
+/** The test file of a member ("failure-modes": test/failure-modes.test.ts). */
+const memberFile = (name: string) => join(dirname(__dirname), `${name}.test.ts`)
 
 /** Load every member of the group whose file is `groupFile` (`<name>.group.ts`) into this worker. */
 export function loadGroup(groupFile: string) {
-    const files = groupFiles(basename(groupFile).replace(/\.group\.ts$/, ""))
-    const missing = files.filter((f) => !existsSync(f))
+    const group = basename(groupFile).replace(/\.group\.ts$/, "")
+    const members = groups[group]
+    if (!members)
+        throw new Error(
+            `no test group ${group} in test/groups/groups.cjs (there are ${Object.keys(groups).join(", ")})`,
+        )
+    const missing = members.map(memberFile).filter((f) => !existsSync(f))
     if (missing.length)
         throw new Error(`test/groups/groups.cjs names test files that do not exist: ${missing.join(", ")}`)
     // every module that imports ava from now on (the members and their helpers) gets the wrapper
@@ -67,8 +63,9 @@ export function loadGroup(groupFile: string) {
     require(avaPath)
     const cached = require.cache[avaPath]!
     cached.exports = titled(cached.exports as AnyFn)
-    for (const file of files) {
-        loading = { name: basename(file).replace(/\.test\.ts$/, ""), url: pathToFileURL(file).href }
+    for (const name of members) {
+        const file = memberFile(name)
+        loading = { name, url: pathToFileURL(file).href }
         try {
             require(file)
         } finally {

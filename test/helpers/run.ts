@@ -70,15 +70,11 @@ export async function runFile(file: string, options: RunScriptOptions = {}): Pro
             ? options.board
             : loadBoard(options.board ?? w.board ?? "ai_thinker_esp32_cam")
     const target = { board, hostname: projectSettings(fromRoot()).network.hostname, firmware: options.firmware }
-    const compile = (f: string) => compileScript(f, target)
     // built together with the scripts other tests of the file ask for now (helpers/script-batch.ts)
-    const script = await (options.alone ? compile(file) : compileBatched(file, target))
-    // the scripts deployed after it share builds too, asked for together
-    const then = await Promise.all(
-        (options.then ?? []).map((source) =>
-            options.alone ? compile(scriptFile(source)) : compileBatched(scriptFile(source), target),
-        ),
-    )
+    const compile = (f: string) => (options.alone ? compileScript(f, target) : compileBatched(f, target))
+    const script = await compile(file)
+    // the scripts deployed after it too, asked for together
+    const then = await Promise.all((options.then ?? []).map((source) => compile(scriptFile(source))))
     const frames: CapturedFrame[] = []
     const uploads: ReceivedUpload[] = []
     const result = await runSimulation({
