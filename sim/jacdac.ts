@@ -23,3 +23,26 @@ export const {
     SettingsClient,
     SRV_SETTINGS,
 } = jd
+
+/** The name of the timer function of jacdac-ts's register poll (JDBus's backgroundRefreshRegisters binds its handleRefreshRegisters). */
+export const REGISTER_POLL_TIMER = "bound handleRefreshRegisters"
+
+/**
+ * The Jacdac bus between one simulated board's VM and its drivers.
+ * `onFrame` hears every frame the bus sends, at once (before any promise
+ * job): the run loop uses it to tell a register poll that sent nothing from
+ * one that did (sim/session.ts, runQuietTimers).
+ *
+ * jacdac-ts's bus is also a dashboard's client: every 50 ms (virtual) it
+ * walks every register of every device it has seen and sends a GET for
+ * those a client is thought to wait on. Here that is a few GETs while a
+ * device is new (its control registers, the DeviceScript manager's status);
+ * the rest of the time the walk finds nothing to ask. The poll stays as it
+ * is (the VM sees the same packets at the same times), but a poll that sent
+ * nothing needs no turn of the event loop of its own.
+ */
+export function boardBus(onFrame: () => void): JDBus {
+    const bus = new JDBus([], { client: false, disableRoleManager: true } as ConstructorParameters<typeof JDBus>[1])
+    bus.on(jd.FRAME_SEND, onFrame)
+    return bus
+}

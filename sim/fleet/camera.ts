@@ -1,4 +1,4 @@
-import { createProxyBridge, JDBus, JDServerServiceProvider } from "../jacdac"
+import { boardBus, createProxyBridge, type JDBus, JDServerServiceProvider } from "../jacdac"
 import type { BoardInfo } from "../../project/boards"
 import { CAMERA_PIN_ORDER, type CompiledScript, TOP_LEVEL_DONE_PANIC } from "../../compiler/compile"
 import { loadContract } from "../contract"
@@ -171,7 +171,7 @@ export class FleetCamera {
             this.config.name,
             (route) => route.iface === "wifi" && station !== undefined && station.carrying,
         )
-        const bus = new JDBus([], { client: false, disableRoleManager: true } as ConstructorParameters<typeof JDBus>[1])
+        const bus = boardBus(() => (site.spoke = true))
         bus.addServiceProvider(
             new JDServerServiceProvider(
                 `camscript-${this.name}`,

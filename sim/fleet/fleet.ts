@@ -11,7 +11,7 @@ import {
     type OutputLine,
     SOCKET_STEP_MS,
     VIRTUAL_FAKES,
-    vmTickIsNext,
+    quietTimerIsNext,
 } from "../session"
 import { Timeline, type TimelineEntry } from "../timeline"
 import type { CameraConfig } from "../world/world"
@@ -207,8 +207,8 @@ async function simulateFleet(options: FleetOptions): Promise<FleetResult> {
                 await new Promise((r) => realSetTimeout(r, 1))
                 await fake.tickAsync(SOCKET_STEP_MS)
             } else {
-                // silent VM ticks (of any camera) touch nothing outside their VM: run them back to back
-                for (let n = 0; n < MAX_SILENT_TICKS && !done && vmTickIsNext(fake); n++) {
+                // silent VM ticks and register polls (of any camera) touch nothing outside themselves: run them back to back
+                for (let n = 0; n < MAX_SILENT_TICKS && !done && quietTimerIsNext(fake); n++) {
                     site.spoke = false
                     fake.next()
                     if (site.spoke) break

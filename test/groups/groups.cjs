@@ -32,6 +32,7 @@ module.exports = {
         "messages",
         "misuse-options",
         "output",
+        "quiet-timers",
         "spec-examples",
         "test-groups",
         "vm-panics",
