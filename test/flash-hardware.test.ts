@@ -12,6 +12,7 @@ import { DCFG_OFFSET, STOCK_RELEASE, stockBoardConfig, stockFileName } from "../
 import { camscriptBin } from "./helpers/bin"
 import { stockReleaseImage, writeFirmwareFolder } from "./helpers/firmware-images"
 import { ptyPair, virtualBoard } from "./helpers/pty-pair"
+import { helperScript } from "./helpers/helper-script"
 
 // `camscript flash` end to end with the virtual board on a socat pty pair:
 // the stock runtime from a loopback release server written to a blank
@@ -81,15 +82,7 @@ serial(
             const out = await new Promise<string>((done) =>
                 execFile(
                     process.execPath,
-                    [
-                        "--import",
-                        "tsx",
-                        fromRoot("test/helpers/flash-and-kill.ts"),
-                        pty.host,
-                        big.dir,
-                        String(vb.process.pid),
-                        String(stallMs),
-                    ],
+                    [helperScript("flash-and-kill"), pty.host, big.dir, String(vb.process.pid), String(stallMs)],
                     { cwd: fromRoot(), timeout: 60_000 },
                     (_err, stdout) => done(stdout),
                 ),

@@ -11,6 +11,7 @@ import { tempDir } from "./helpers/cleanup"
 import { needs } from "./helpers/needs"
 import { camscript, ptyPair, stopEverything, virtualBoard } from "./helpers/pty-pair"
 import { deployWith, ticksImage } from "./helpers/board-programs"
+import { helperScript } from "./helpers/helper-script"
 
 // The virtual board against the pinned runtime's rules, in a file of its own
 // so that it runs beside virtual-board.test.ts (both wait on real-time serial
@@ -41,7 +42,7 @@ function rawBoard(port: string, steps: object[]): Promise<RawOut> {
     return new Promise((done) =>
         execFile(
             process.execPath,
-            ["--import", "tsx", fromRoot("test/helpers/raw-board.ts"), port, JSON.stringify(steps)],
+            [helperScript("raw-board"), port, JSON.stringify(steps)],
             { cwd: fromRoot(), maxBuffer: 16 << 20 },
             (_err, stdout) => done(JSON.parse(stdout) as RawOut),
         ),

@@ -10,6 +10,7 @@ import { tempDir } from "./helpers/cleanup"
 import { needs } from "./helpers/needs"
 import { camscript, ptyPair, stopEverything, virtualBoard } from "./helpers/pty-pair"
 import { deployWith, ticksImage } from "./helpers/board-programs"
+import { helperScript } from "./helpers/helper-script"
 
 // The hardware path end to end, with a socat pty pair as the cable and
 // `camscript virtual-board` as the board: the real clients (esptool-js,
@@ -230,15 +231,7 @@ serial("the board vanishes mid-deploy: the error says what state it is in and wh
         const out = await new Promise<string>((done) =>
             execFile(
                 process.execPath,
-                [
-                    "--import",
-                    "tsx",
-                    fromRoot("test/helpers/deploy-and-pull.ts"),
-                    "deploy",
-                    pty.host,
-                    image,
-                    String(pty.pid),
-                ],
+                [helperScript("deploy-and-pull"), "deploy", pty.host, image, String(pty.pid)],
                 { cwd: fromRoot() },
                 (_err, stdout) => done(stdout),
             ),
@@ -261,15 +254,7 @@ serial("the board vanishes mid-flash: the error says its flash may be half writt
         const out = await new Promise<string>((done) =>
             execFile(
                 process.execPath,
-                [
-                    "--import",
-                    "tsx",
-                    fromRoot("test/helpers/deploy-and-pull.ts"),
-                    "flash",
-                    pty.host,
-                    big.dir,
-                    String(pty.pid),
-                ],
+                [helperScript("deploy-and-pull"), "flash", pty.host, big.dir, String(pty.pid)],
                 { cwd: fromRoot() },
                 (_err, stdout) => done(stdout),
             ),

@@ -3,6 +3,7 @@ import { join } from "node:path"
 import type { BoardInfo } from "../../project/boards"
 import { fromRoot } from "../../project/paths"
 import { buildForBoard, writeProgram } from "../../usb/program"
+import { helperScript } from "./helper-script"
 
 // Programs for the virtual-board tests: test/scripts/board-ticks.ts built
 // for a board and written as a program file (once per folder: the tests
@@ -28,11 +29,8 @@ export async function ticksImage(dir: string, board: BoardInfo): Promise<string>
 /** helpers/deploy-with.ts: port, program file, then its optional size, store KiB, board id and bytecode minor */
 export function deployWith(port: string, ...args: string[]): Promise<{ error: string | null; skipped?: boolean }> {
     return new Promise((done) =>
-        execFile(
-            process.execPath,
-            ["--import", "tsx", fromRoot("test/helpers/deploy-with.ts"), port, ...args],
-            { cwd: fromRoot() },
-            (_err, stdout) => done(JSON.parse(stdout) as { error: string | null }),
+        execFile(process.execPath, [helperScript("deploy-with"), port, ...args], { cwd: fromRoot() }, (_err, stdout) =>
+            done(JSON.parse(stdout) as { error: string | null }),
         ),
     )
 }
