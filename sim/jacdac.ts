@@ -2,6 +2,7 @@
 // cannot find them by the package name: take the types from their file
 // (erased at run time) and the values from the package itself.
 import type * as Jacdac from "../node_modules/jacdac-ts/dist/types/src/jacdac"
+import { gateRegisterPoll, installRegisterPollGate } from "./register-poll"
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const jd = require("jacdac-ts") as typeof Jacdac
@@ -24,6 +25,8 @@ export const {
     SRV_SETTINGS,
 } = jd
 
+installRegisterPollGate(jd.JDBus)
+
 /** The name of the timer function of jacdac-ts's register poll (JDBus's backgroundRefreshRegisters binds its handleRefreshRegisters). */
 export const REGISTER_POLL_TIMER = "bound handleRefreshRegisters"
 
@@ -34,15 +37,14 @@ export const REGISTER_POLL_TIMER = "bound handleRefreshRegisters"
  * one that did (sim/session.ts, runQuietTimers).
  *
  * jacdac-ts's bus is also a dashboard's client: every 50 ms (virtual) it
- * walks every register of every device it has seen and sends a GET for
- * those a client is thought to wait on. Here that is a few GETs while a
- * device is new (its control registers, the DeviceScript manager's status);
- * the rest of the time the walk finds nothing to ask. The poll stays as it
- * is (the VM sees the same packets at the same times), but a poll that sent
- * nothing needs no turn of the event loop of its own.
+ * polls registers (sim/register-poll.ts). The poll stays (the VM sees the
+ * same packets at the same times), but it walks the registers only while
+ * one may be waiting, and a poll that sent nothing needs no turn of the
+ * event loop of its own.
  */
 export function boardBus(onFrame: () => void): JDBus {
     const bus = new JDBus([], { client: false, disableRoleManager: true } as ConstructorParameters<typeof JDBus>[1])
     bus.on(jd.FRAME_SEND, onFrame)
+    gateRegisterPoll(bus)
     return bus
 }

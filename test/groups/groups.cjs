@@ -33,6 +33,7 @@ module.exports = {
         "misuse-options",
         "output",
         "quiet-timers",
+        "register-poll",
         "spec-examples",
         "test-groups",
         "vm-panics",
