@@ -41,19 +41,25 @@ async function both<T>(
     const out = {} as Record<DriverKind, { result: T; lines: string[] }>
     const byHttpd = (timeline: { source: string; detail: string }[]) =>
         timeline.filter((e) => e.source === "server" && e.detail.endsWith("(esp_http_server)")).length
+    // the model tells the script before its answer goes out, the C after (its main loop
+    // sends the `served` event): the C's run ends once its script has heard as many
+    // clients as the model's did (or 5 s later, for the comparison below to fail)
+    let modelHeard = 0
     for (const driver of ["model", "firmware"] as const) {
+        let heard = 0
         const { run, result } = await serveRun(
             source,
             async (base) => {
                 const r = await clients(base)
-                // the C tells the script after the answer went out (its main loop sends the
-                // `served` event), the model before: the run ends once both have spoken
                 await new Promise((resolve) => setTimeout(resolve, 300))
+                for (let waited = 0; driver === "firmware" && heard < modelHeard && waited < 5000; waited += 50)
+                    await new Promise((resolve) => setTimeout(resolve, 50))
                 return r
             },
             30_000,
-            { driver },
+            { driver, onLine: (text) => (heard += text.startsWith("client ") ? 1 : 0) },
         )
+        if (driver === "model") modelHeard = heard
         t.is(run.outcome, "finished", `${driver}: ${run.error}`)
         // under --driver firmware the C answered (its httpd), not the model
         if (driver === "firmware") t.true(byHttpd(run.timeline) > 0, "the C's httpd answered nothing")
