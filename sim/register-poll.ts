@@ -14,9 +14,9 @@ import type * as Jacdac from "../node_modules/jacdac-ts/dist/types/src/jacdac"
 // group of test files: 2 of 4.7 GB), so the collector ran that much more.
 //
 // So on a board's bus (sim/jacdac.ts, boardBus) a poll walks the registers
-// only while one may be waiting. After a walk it is known whether any
-// register is still a candidate (the same conditions as the walk's filter,
-// below); if none is, later polls skip the walk until something that could
+// only while one may be waiting: it walks only when a register passes the
+// walk's filter (the same conditions, read without copying, below), and
+// once none does, later polls do not even look until something that could
 // make one happens on the bus: a packet processed (an announce, a report, a
 // NACK), a frame sent, a device found, changed or gone. Time alone never
 // makes a register a candidate (it only makes a candidate due), so a poll
@@ -29,8 +29,15 @@ type Bus = Jacdac.JDBus
 type AnyFn = (...args: unknown[]) => unknown
 
 /** What the shortcut reads of a bus's internals (jacdac-ts 1.33.7). */
+interface DeviceInternals {
+    announced: boolean
+    lost: boolean
+    firmwareUpdater?: unknown
+    _services?: { specification?: unknown; _registers?: Jacdac.JDRegister[] }[]
+}
+
 interface BusInternals {
-    _devices: Jacdac.JDDevice[]
+    _devices: DeviceInternals[]
     _serviceProviders: { emit(event: string): unknown }[]
     _streaming: boolean
     interactionMode: number
@@ -70,17 +77,25 @@ export function registerPollCounts(bus: Bus): { walks: number; skips: number } {
     return { walks: gate?.walks ?? 0, skips: gate?.skips ?? 0 }
 }
 
-/** The devices the walk looks at: announced, not lost, not being flashed. */
-function polledDevices(bus: BusInternals): Jacdac.JDDevice[] {
-    return bus._devices.filter((d) => d.announced && !d.lost && !d.firmwareUpdater)
+/** Whether a device is one the walk looks at: announced, not lost, not being flashed. */
+function polled(d: DeviceInternals): boolean {
+    return d.announced && !d.lost && !d.firmwareUpdater
 }
 
-/** Whether any register passes the walk's filter: one it would keep, and ask when due. */
+/**
+ * Whether any register passes the walk's filter: one it would keep, and ask
+ * when due. Reads the bus's own lists rather than the copies its getters
+ * make (that copying was most of the walk's cost): a service not yet made,
+ * or one whose registers were never made, has no register with a listener
+ * or a refresh pending, so it has no candidate.
+ */
 function anyCandidate(bus: BusInternals): boolean {
     if (bus._streaming) return true
-    for (const device of polledDevices(bus))
-        for (const service of device.services({ specification: true }))
-            for (const reg of service.registers()) {
+    for (const device of bus._devices) {
+        if (!polled(device)) continue
+        for (const service of device._services ?? []) {
+            if (!service.specification) continue
+            for (const reg of service._registers ?? []) {
                 if (reg.notImplemented) continue
                 const wanted =
                     reg.needsRefresh || reg.listenerCount(REPORT_RECEIVE) > 0 || reg.listenerCount(REPORT_UPDATE) > 0
@@ -90,6 +105,8 @@ function anyCandidate(bus: BusInternals): boolean {
                 if (spec?.optional && reg.lastGetAttempts >= OPTIONAL_POLL_COUNT) continue
                 return true
             }
+        }
+    }
     return false
 }
 
@@ -106,6 +123,8 @@ export function installRegisterPollGate(JDBus: { prototype: object }) {
     proto.handleRefreshRegisters = {
         handleRefreshRegisters(this: BusInternals) {
             const gate = gates.get(this)
+            // woken: a register may be waiting now; the walk only if one is
+            if (gate && enabled && gate.mayAsk) gate.mayAsk = anyCandidate(this)
             if (!gate || !enabled || gate.mayAsk) {
                 walk.call(this)
                 if (gate) {
@@ -117,7 +136,7 @@ export function installRegisterPollGate(JDBus: { prototype: object }) {
             gate.skips++
             // the rest of the poll, as the walk would have done it
             if (this.interactionMode !== ACTIVE) return
-            if (polledDevices(this).length === 0) return
+            if (!this._devices.some(polled)) return
             this.emit(REFRESH)
             for (const provider of this._serviceProviders) provider.emit(REFRESH)
         },

@@ -1,9 +1,10 @@
-import test, { type ExecutionContext } from "ava"
+import test from "ava"
 import { readFileSync } from "node:fs"
 import { fromRoot } from "../project/paths"
 import { registerPollCounts, useRegisterPollShortcut } from "../sim/register-poll"
-import { boardBus } from "../sim/jacdac"
-import { inTurn } from "../sim/session"
+import FakeTimers from "@sinonjs/fake-timers"
+import { boardBus, ButtonServer, JDServerServiceProvider } from "../sim/jacdac"
+import { inTurn, VIRTUAL_FAKES } from "../sim/session"
 import { runFile, type RunScriptOptions, type ScriptRun } from "./helpers/run"
 
 // sim/register-poll.ts lets a board's bus skip jacdac-ts's register walk
@@ -70,30 +71,53 @@ for (const s of scenarios)
         t.deepEqual(shown(quick), shown(without))
     })
 
-test("a bus's polls walk its registers while one is waiting, then skip the walk", async (t) => {
-    // in the simulations' turn (a bus made during another's run would put its timers on that run's clock);
-    // the polls are called by hand, before the bus's own timers could fire
-    await inTurn(() => pollsOfABus(t))
-})
-
-async function pollsOfABus(t: ExecutionContext) {
-    const bus = boardBus(() => undefined)
-    const debug = console.debug
-    try {
-        const poll = () => (bus as unknown as { handleRefreshRegisters(): void }).handleRefreshRegisters()
-        poll()
-        // the first poll walks (nothing is known yet); with no device it finds nothing
-        t.deepEqual(registerPollCounts(bus), { walks: 1, skips: 0 })
-        poll()
-        poll()
-        t.deepEqual(registerPollCounts(bus), { walks: 1, skips: 2 })
-        // anything on the bus may make a register wait: the next poll walks again
-        bus.emit("packetProcess")
-        poll()
-        t.deepEqual(registerPollCounts(bus), { walks: 2, skips: 2 })
-    } finally {
-        console.debug = () => undefined
-        await bus.dispose()
-        console.debug = debug
-    }
+/** A bus with one service provider (a button), on a fake clock for 5 + 5 s: what its polls did and sent. */
+function busAlone(shortcut: boolean) {
+    return inTurn(async () => {
+        useRegisterPollShortcut(shortcut)
+        const fake = FakeTimers.install({ now: 0, toFake: VIRTUAL_FAKES })
+        let frames = 0
+        const bus = boardBus(() => frames++)
+        const debug = console.debug
+        try {
+            const provider = new JDServerServiceProvider("register-poll-test", [new ButtonServer()])
+            let refreshes = 0
+            provider.on("refresh", () => refreshes++)
+            bus.addServiceProvider(provider)
+            await fake.tickAsync(5000)
+            const first = { ...registerPollCounts(bus), frames, refreshes }
+            await fake.tickAsync(5000)
+            const second = {
+                ...registerPollCounts(bus),
+                frames: frames - first.frames,
+                refreshes: refreshes - first.refreshes,
+            }
+            return { first, second }
+        } finally {
+            useRegisterPollShortcut(true)
+            console.debug = () => undefined
+            await bus.dispose()
+            console.debug = debug
+            fake.uninstall()
+        }
+    })
 }
+
+test("a bus's polls walk its registers while one is waiting, then only refresh its service providers", async (t) => {
+    const plain = await busAlone(false)
+    const quick = await busAlone(true)
+    // without the shortcut every poll (one each 50 ms) walks
+    t.is(plain.first.walks + plain.first.skips, 100)
+    t.is(plain.first.skips, 0)
+    // with it: walks while the two devices are new (their control registers
+    // are asked, the bus's own three times as they are optional), none after
+    t.true(quick.first.walks > 0 && quick.first.walks < 100, `${quick.first.walks}`)
+    t.is(quick.second.walks, quick.first.walks)
+    t.is(quick.second.skips, quick.first.skips + 100)
+    // the same frames sent and the same refreshes of the provider either way
+    t.is(quick.first.frames, plain.first.frames)
+    t.is(quick.second.frames, plain.second.frames)
+    t.is(quick.first.refreshes, plain.first.refreshes)
+    t.is(quick.second.refreshes, 100)
+    t.is(plain.second.refreshes, 100)
+})

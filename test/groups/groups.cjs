@@ -4,7 +4,7 @@
 // and the simulator, jacdac-ts and the VM loaded and warmed up again, about
 // 1.3 s of CPU before its first test and more for the JIT to warm up again
 // (docs/testing.md, "Test files that share a worker"). The files listed here
-// run in six workers instead of ninety-three: their tests are the same
+// run in six workers instead of ninety-four: their tests are the same
 // tests with the same titles, prefixed by their file's name.
 //
 // A file is listed only when it can share a process, in one of two kinds of
