@@ -77,7 +77,7 @@ export function useBuildShortcuts(on: boolean) {
     enabled = on
 }
 
-/** Whether builds in this process take the shortcuts (a compile server's always do). */
+/** Whether builds in this process take the shortcuts (its compiles sent to the compile server say so). */
 export function buildShortcutsOn(): boolean {
     return enabled
 }

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto"
 import { rmSync } from "node:fs"
 import { createConnection, createServer, type Server, type Socket } from "node:net"
 import { fromRoot } from "../project/paths"
-import { buildShortcutsOn } from "./build-shortcuts"
+import { buildShortcutsOn, useBuildShortcuts } from "./build-shortcuts"
 import { type CompilerOutput, compileTree, loadCompiler, type SourceTree } from "./devicescript"
 
 // One warm DeviceScript compiler shared by every process of a test run
@@ -51,6 +51,8 @@ const MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 interface Request {
     files: [string, string][]
     main: string
+    /** false: build without the build shortcuts (compiler/build-shortcuts.ts), as the test of them asks */
+    shortcuts?: false
 }
 
 interface Answer {
@@ -60,6 +62,8 @@ interface Answer {
     diagnostics: string[]
     /** the server could not compile (a worker died): not a compile error */
     failure?: string
+    /** whether the build took the build shortcuts: the client checks it is what it asked */
+    shortcuts?: boolean
 }
 
 /** The server this process should send its compiles to, if any. */
@@ -68,8 +72,6 @@ function serverSocket(): string | undefined {
     if (!socket) return undefined
     // another checkout's compiles are not this server's to make
     if (process.env.CAMSCRIPT_COMPILE_SERVER_ROOT !== fromRoot()) return undefined
-    // the test that compares builds with and without the shortcuts switches them off in its own process
-    if (!buildShortcutsOn()) return undefined
     return socket
 }
 
@@ -129,10 +131,20 @@ function exchange(socketPath: string, message: string, deadlineMs: number): Prom
 export async function compileTreeShared(tree: SourceTree): Promise<CompilerOutput> {
     const socket = serverSocket()
     if (!socket) return compileTree(tree)
-    const request: Request = { files: [...tree.files], main: tree.main }
+    // a process that switched the shortcuts off (the test that compares builds with and
+    // without them) has its builds made without them too, in a warm compiler all the same
+    const request: Request = {
+        files: [...tree.files],
+        main: tree.main,
+        ...(buildShortcutsOn() ? {} : { shortcuts: false as const }),
+    }
     const text = await exchange(socket, JSON.stringify(request), SILENCE_DEADLINE_MS)
     const answer = JSON.parse(text) as Answer
     if (answer.failure) throw new Error(`the compile server at ${socket} failed: ${answer.failure}`)
+    if (answer.shortcuts !== (request.shortcuts ?? true))
+        throw new Error(
+            `the compile server at ${socket} built ${answer.shortcuts ? "with" : "without"} the build shortcuts, against what was asked`,
+        )
     return {
         ok: answer.ok,
         binary: answer.binary === undefined ? undefined : new Uint8Array(Buffer.from(answer.binary, "base64")),
@@ -156,9 +168,15 @@ export function serveAsCompileWorker() {
     process.on("message", (m: { id: number; request: Request }) => {
         let answer: Answer
         try {
-            answer = answerFor(compileTree({ files: new Map(m.request.files), main: m.request.main }))
+            useBuildShortcuts(m.request.shortcuts !== false)
+            answer = {
+                ...answerFor(compileTree({ files: new Map(m.request.files), main: m.request.main })),
+                shortcuts: buildShortcutsOn(),
+            }
         } catch (e) {
             answer = { ok: false, diagnostics: [], failure: (e as Error).stack ?? String(e) }
+        } finally {
+            useBuildShortcuts(true)
         }
         const cpu = process.cpuUsage()
         process.send!({ id: m.id, answer, cpuS: (cpu.user + cpu.system) / 1e6 })
