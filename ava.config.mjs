@@ -9,12 +9,12 @@ const LONGEST_FIRST = [
     // measured wall times of a full run (docs/testing.md): real-time files first
     "virtual-board",
     "virtual-board-runtime",
-    "outside",
     "group-2",
     "group-3",
     "group-4",
     "group-1",
     "group-5",
+    "firmware",
     "install",
     "conformance",
     "build-shortcuts",
