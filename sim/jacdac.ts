@@ -27,14 +27,11 @@ export const {
 
 installRegisterPollGate(jd.JDBus)
 
-/** The name of the timer function of jacdac-ts's register poll (JDBus's backgroundRefreshRegisters binds its handleRefreshRegisters). */
-export const REGISTER_POLL_TIMER = "bound handleRefreshRegisters"
-
 /**
  * The Jacdac bus between one simulated board's VM and its drivers.
  * `onFrame` hears every frame the bus sends, at once (before any promise
  * job): the run loop uses it to tell a register poll that sent nothing from
- * one that did (sim/session.ts, runQuietTimers).
+ * one that did (sim/session.ts, quietTimerIsNext).
  *
  * jacdac-ts's bus is also a dashboard's client: every 50 ms (virtual) it
  * polls registers (sim/register-poll.ts). The poll stays (the VM sees the
@@ -47,4 +44,15 @@ export function boardBus(onFrame: () => void): JDBus {
     bus.on(jd.FRAME_SEND, onFrame)
     gateRegisterPoll(bus)
     return bus
+}
+
+/** Dispose of a bus without the "bus: disposing." line jacdac-ts writes on the console as it starts to. */
+export function disposeQuietly(bus: JDBus): Promise<void> {
+    const debug = console.debug
+    console.debug = () => {}
+    try {
+        return bus.dispose()
+    } finally {
+        console.debug = debug
+    }
 }

@@ -62,6 +62,9 @@ interface Gate {
     skips: number
 }
 
+/** The name of the poll's timer function (the bus binds its handleRefreshRegisters): the run loop knows it by it (sim/session.ts). */
+export const REGISTER_POLL_TIMER = "bound handleRefreshRegisters"
+
 const gates = new WeakMap<object, Gate>()
 let enabled = true
 let installed = false
@@ -119,7 +122,7 @@ export function installRegisterPollGate(JDBus: { prototype: object }) {
     installed = true
     const proto = JDBus.prototype as { handleRefreshRegisters: AnyFn }
     const walk = proto.handleRefreshRegisters
-    // the same name: the run loop knows the poll's timer by it (sim/session.ts)
+    // the same name, so its timer is still REGISTER_POLL_TIMER
     proto.handleRefreshRegisters = {
         handleRefreshRegisters(this: BusInternals) {
             const gate = gates.get(this)

@@ -3,12 +3,13 @@ import FakeTimers from "@sinonjs/fake-timers"
 import {
     boardBus,
     ButtonServer,
-    REGISTER_POLL_TIMER,
     createProxyBridge,
+    disposeQuietly,
     type JDBus,
     JDServerServiceProvider,
     type JDServiceServer,
 } from "./jacdac"
+import { REGISTER_POLL_TIMER } from "./register-poll"
 import type { BoardInfo } from "../project/boards"
 import { type CompiledScript, type FirmwareKind, TOP_LEVEL_DONE_PANIC } from "../compiler/compile"
 import { loadContract } from "./contract"
@@ -657,17 +658,14 @@ async function simulate(options: RunOptions): Promise<RunResult> {
             wallMs: wallNow() - wallStart,
         }
     } finally {
-        const debug = console.debug
         try {
             vm?.devsStop()
             stopServing?.()
             firmware?.dispose()
             sockets?.dispose()
             await servers?.close()
-            console.debug = () => {} // jacdac-ts announces "bus: disposing."
-            bus?.dispose()
+            if (bus) void disposeQuietly(bus)
         } finally {
-            console.debug = debug
             fake?.uninstall()
         }
     }

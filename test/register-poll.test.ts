@@ -2,9 +2,8 @@ import test from "ava"
 import { readFileSync } from "node:fs"
 import { fromRoot } from "../project/paths"
 import { registerPollCounts, useRegisterPollShortcut } from "../sim/register-poll"
-import FakeTimers from "@sinonjs/fake-timers"
-import { boardBus, ButtonServer, JDServerServiceProvider } from "../sim/jacdac"
-import { inTurn, VIRTUAL_FAKES } from "../sim/session"
+import { ButtonServer, JDServerServiceProvider } from "../sim/jacdac"
+import { busOnFakeClock } from "./helpers/fake-clock-bus"
 import { runFile, type RunScriptOptions, type ScriptRun } from "./helpers/run"
 
 // sim/register-poll.ts lets a board's bus skip jacdac-ts's register walk
@@ -73,34 +72,31 @@ for (const s of scenarios)
 
 /** A bus with one service provider (a button), on a fake clock for 5 + 5 s: what its polls did and sent. */
 function busAlone(shortcut: boolean) {
-    return inTurn(async () => {
-        useRegisterPollShortcut(shortcut)
-        const fake = FakeTimers.install({ now: 0, toFake: VIRTUAL_FAKES })
-        let frames = 0
-        const bus = boardBus(() => frames++)
-        const debug = console.debug
-        try {
-            const provider = new JDServerServiceProvider("register-poll-test", [new ButtonServer()])
-            let refreshes = 0
-            provider.on("refresh", () => refreshes++)
-            bus.addServiceProvider(provider)
-            await fake.tickAsync(5000)
-            const first = { ...registerPollCounts(bus), frames, refreshes }
-            await fake.tickAsync(5000)
-            const second = {
-                ...registerPollCounts(bus),
-                frames: frames - first.frames,
-                refreshes: refreshes - first.refreshes,
+    let frames = 0
+    return busOnFakeClock(
+        () => frames++,
+        async (fake, bus) => {
+            // set in the simulations' turn, and back before it ends
+            useRegisterPollShortcut(shortcut)
+            try {
+                const provider = new JDServerServiceProvider("register-poll-test", [new ButtonServer()])
+                let refreshes = 0
+                provider.on("refresh", () => refreshes++)
+                bus.addServiceProvider(provider)
+                await fake.tickAsync(5000)
+                const first = { ...registerPollCounts(bus), frames, refreshes }
+                await fake.tickAsync(5000)
+                const second = {
+                    ...registerPollCounts(bus),
+                    frames: frames - first.frames,
+                    refreshes: refreshes - first.refreshes,
+                }
+                return { first, second }
+            } finally {
+                useRegisterPollShortcut(true)
             }
-            return { first, second }
-        } finally {
-            useRegisterPollShortcut(true)
-            console.debug = () => undefined
-            await bus.dispose()
-            console.debug = debug
-            fake.uninstall()
-        }
-    })
+        },
+    )
 }
 
 test("a bus's polls walk its registers while one is waiting, then only refresh its service providers", async (t) => {

@@ -1,4 +1,4 @@
-import { boardBus, createProxyBridge, type JDBus, JDServerServiceProvider } from "../jacdac"
+import { boardBus, createProxyBridge, disposeQuietly, type JDBus, JDServerServiceProvider } from "../jacdac"
 import type { BoardInfo } from "../../project/boards"
 import { CAMERA_PIN_ORDER, type CompiledScript, TOP_LEVEL_DONE_PANIC } from "../../compiler/compile"
 import { loadContract } from "../contract"
@@ -252,7 +252,7 @@ export class FleetCamera {
         up.vm.devsStop()
         up.sockets.dispose()
         up.cameraServer?.shutdown()
-        disposeQuietly(up.bus)
+        void disposeQuietly(up.bus)
         if (this.state === "running") this.state = "off"
         this.timeline.add("cam", "power-off")
     }
@@ -275,16 +275,6 @@ export class FleetCamera {
         up.vm.devsStop()
         up.sockets.dispose()
         up.cameraServer?.shutdown()
-        disposeQuietly(up.bus)
-    }
-}
-
-function disposeQuietly(bus: JDBus) {
-    const debug = console.debug
-    console.debug = () => {} // jacdac-ts announces "bus: disposing."
-    try {
-        bus.dispose()
-    } finally {
-        console.debug = debug
+        void disposeQuietly(up.bus)
     }
 }
