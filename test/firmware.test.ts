@@ -1,5 +1,8 @@
 import { execFile } from "node:child_process"
+import { writeFileSync } from "node:fs"
+import { join } from "node:path"
 import { fromRoot } from "../project/paths"
+import { tempDir } from "./helpers/cleanup"
 import { needs } from "./helpers/needs"
 
 // The firmware's pure parts (the reason table, the wire layouts) are plain
@@ -57,6 +60,31 @@ needs("wasm-toolchain")(
         t.is(r.code, 0, r.out)
         for (const v of ["5.0.0", "5.0.4", "5.0.5", "5.1.0", "5.3.0", "5.5.5"])
             t.true(r.out.includes(`ESP-IDF ${v}: the drivers compile`), v)
+    },
+)
+
+needs("wasm-toolchain")(
+    "firmware: check-idf checks each file as a unit of its own at each release and stops at the first release one fails",
+    async (t) => {
+        // check-idf runs clang's compiler once per release on all the files
+        // (firmware/Makefile): a static name in two files must not collide,
+        // and an error in a file after the first must still fail its release
+        const dir = tempDir("camscript-check-idf-", t)
+        const first = join(dir, "first.c")
+        const second = join(dir, "second.c")
+        writeFileSync(first, "static int helper(void) { return 1; }\nint first(void) { return helper(); }\n")
+        writeFileSync(
+            second,
+            "static int helper(void) { return 2; }\nint second(void) { return helper(); }\n" +
+                "#if SIM_IDF_MINOR >= 3\nint broken(void) { return not_declared_before_5_3; }\n#endif\n",
+        )
+        const r = await make("-C", fromRoot("firmware"), "check-idf", `DRIVERS=${first} ${second}`)
+        t.not(r.code, 0, r.out)
+        t.true(r.out.includes("ESP-IDF 5.2.6: the drivers compile"), r.out)
+        t.false(r.out.includes("ESP-IDF 5.3.0: the drivers compile"), r.out)
+        t.true(r.out.includes("the drivers do not compile as ESP-IDF 5.3.0"), r.out)
+        t.regex(r.out, /second\.c:4:\d+: error: use of undeclared identifier 'not_declared_before_5_3'/)
+        t.notRegex(r.out, /first\.c.*error|redefinition/)
     },
 )
 
