@@ -28,7 +28,16 @@ for (const [entry, out] of [
         // jpeg-js: sim/camera/jpeg.ts reads its encoder's own file from node_modules
         external: ["serialport", "@serialport/*", "esbuild", "jpeg-js"],
         logLevel: "warning",
+        // the default, said: every character outside ASCII escaped, which
+        // bin/camscript.cjs relies on to read the bundle as latin1
+        charset: "ascii",
     })
+// checked, not assumed: a byte over 0x7f would be read as the wrong character
+for (const out of ["dist/camscript.cjs", "dist/testing.cjs"]) {
+    const bytes = readFileSync(join(root, out))
+    const at = bytes.findIndex((b) => b > 0x7f)
+    if (at >= 0) throw new Error(`${out}: byte ${at} is not ASCII; bin/camscript.cjs reads the bundle as latin1`)
+}
 
 // The world and board validators as code (see project/validator.ts): stamped with
 // the schema and options they were made from, which the runtime checks.

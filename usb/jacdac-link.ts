@@ -1,5 +1,6 @@
-import { SerialPort } from "serialport"
+import type { SerialPort } from "serialport"
 import type * as Jacdac from "../node_modules/jacdac-ts/dist/types/src/jacdac"
+import { serialPortClass } from "./ports"
 
 // jacdac-ts over one named serial port. Its serial transport keeps the first
 // port that serialport's list() shows with a known USB vendor, with no way to
@@ -13,7 +14,7 @@ type JDBus = Jacdac.JDBus
 export type JDService = Jacdac.JDService
 
 function onePortClass(path: string, listed: () => boolean): typeof SerialPort {
-    return class OnePort extends SerialPort {
+    return class OnePort extends serialPortClass() {
         static override async list() {
             if (!listed()) return []
             return [

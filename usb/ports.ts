@@ -1,11 +1,21 @@
 import { existsSync, readdirSync, readFileSync, realpathSync } from "node:fs"
 import { dirname, join } from "node:path"
-import { SerialPort } from "serialport"
+import type { SerialPort } from "serialport"
 import { HardwareError } from "./errors"
 
 // Finding the board's serial port, and opening it with errors a user can act
 // on. Discovery reads Linux's sysfs directly: serialport's own list() asks
 // udevadm, which containers and CI machines often lack.
+
+/**
+ * serialport's class, loaded when a port is first opened: loading it (its
+ * native bindings and streams) was about 35 ms of every CLI start, and most
+ * commands (sim, build, run, boards) never open a port.
+ */
+export function serialPortClass(): typeof SerialPort {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require("serialport") as typeof import("serialport")).SerialPort
+}
 
 /** USB vendors of the chips that put an ESP32 on a serial line. */
 export const BOARD_VENDORS: Record<number, string> = {
@@ -101,7 +111,7 @@ export function explainOpenError(path: string, message: string): string {
 
 export function openPort(path: string, baudRate: number): Promise<SerialPort> {
     return new Promise((done, fail) => {
-        const port = new SerialPort({ path, baudRate, autoOpen: false })
+        const port = new (serialPortClass())({ path, baudRate, autoOpen: false })
         // a port that goes away fails its next write with EIO: the owner learns it from "close"
         port.on("error", () => {})
         port.open((err) => (err ? fail(new HardwareError(explainOpenError(path, err.message))) : done(port)))
