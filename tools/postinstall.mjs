@@ -59,11 +59,19 @@ function extractVm() {
     // the VM prints every panic to stdout; the simulator reports them itself
     const quiet = inner.replace('console.log("PANIC", exitcode);', "")
     if (quiet === inner) fail(`the VM's panic print was not found in @devicescript/cli ${version}`)
+    // the VM's next tick through the simulator's timer when it gives one
+    // (Module.camscriptTickTimer, sim/vm/tick-timer.ts), else setTimeout as before
+    const tick = "devs_timeout = setTimeout(process2, us / 1e3);"
+    const ticking = quiet.replace(
+        tick,
+        "devs_timeout = (Module2.camscriptTickTimer || setTimeout)(process2, us / 1e3);",
+    )
+    if (ticking === quiet) fail(`the VM's tick scheduling was not found in @devicescript/cli ${version}`)
     const out = join(root, ".camscript/vm/devicescript-vm.cjs")
     mkdirSync(dirname(out), { recursive: true })
     writeFileSync(
         out,
-        `// extracted from @devicescript/cli@${version} by tools/postinstall.mjs\nvar module2 = module;\n${quiet}\n`,
+        `// extracted from @devicescript/cli@${version} by tools/postinstall.mjs\nvar module2 = module;\n${ticking}\n`,
     )
 }
 

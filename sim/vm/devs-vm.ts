@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from "node:fs"
 import { Wasm, type WasmInstance, type WasmModule } from "../firmware/module"
 import { fromRoot } from "../../project/paths"
 import { runtimeFor } from "../../project/runtime"
+import type { TickTimer } from "./tick-timer"
 
 /** The surface of the DeviceScript WASM VM (an emscripten module) that the simulator uses. */
 export interface DevsVm {
@@ -22,6 +23,8 @@ export interface DevsVm {
     /** the module's linear memory (emscripten replaces these views when it grows) */
     HEAP32: Int32Array
     HEAPU8: Uint8Array
+    /** how the VM schedules its next tick (tools/postinstall.mjs patches process2 to ask it); setTimeout when unset */
+    camscriptTickTimer?: TickTimer
 }
 
 type VmFactory = (moduleArg?: object) => Promise<DevsVm>
@@ -47,8 +50,8 @@ function loadFactory(): VmFactory {
     return factory
 }
 
-/** A fresh VM instance (its own WASM memory): one per simulated board. */
-export async function createVm(): Promise<DevsVm> {
+/** A fresh VM instance (its own WASM memory): one per simulated board; `tickTimer` schedules its ticks (sim/vm/tick-timer.ts). */
+export async function createVm(tickTimer?: TickTimer): Promise<DevsVm> {
     const make = loadFactory()
     const module = compiled
     const vm = await make({
@@ -81,5 +84,6 @@ export async function createVm(): Promise<DevsVm> {
     // stateless: no settings or program survive between runs
     vm.flashLoad = null
     vm.flashSave = null
+    if (tickTimer) vm.camscriptTickTimer = tickTimer
     return vm
 }

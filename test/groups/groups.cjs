@@ -42,6 +42,7 @@ module.exports = {
         "register-poll",
         "spec-examples",
         "test-groups",
+        "tick-timer",
         "vm-panics",
         "world",
         "world-parse",
