@@ -4,6 +4,7 @@ import { compileTreeShared, type CompileServer, startCompileServer } from "../co
 import { compileTree, type SourceTree } from "../compiler/devicescript"
 import { fromRoot } from "../project/paths"
 import { tempDir } from "./helpers/cleanup"
+import { sameBytes } from "./helpers/bytes"
 
 // compiler/compile-server.ts: the run's shared compiler. What it answers
 // must be what an in-process build gives; a tree asked twice at once is built
@@ -47,8 +48,8 @@ test.serial("the server's image is the in-process one; a tree asked twice at onc
     const local = compileTree(source)
     t.true(a.ok && local.ok)
     t.true(a.binary!.length > 100)
-    t.deepEqual(Buffer.from(a.binary!), Buffer.from(local.binary!))
-    t.deepEqual(Buffer.from(b.binary!), Buffer.from(local.binary!))
+    sameBytes(t, a.binary!, local.binary!)
+    sameBytes(t, b.binary!, local.binary!)
     t.is(a.dbgJson, local.dbgJson)
     // a compile error travels as diagnostics, as in-process
     const wrong = await compileTreeShared(tree('const n: number = "five"\n'))

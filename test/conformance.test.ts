@@ -7,6 +7,7 @@ import { decodeJpeg } from "../sim/camera/jpeg"
 import { readFrameCode } from "../sim/camera/test-card"
 import { phone, wired } from "./helpers/worlds"
 import { DHCP_REUSE_SHARE, SCAN_DWELL_MS } from "../sim/radio/timing"
+import { sameBytes } from "./helpers/bytes"
 
 // One conformance suite, two implementations of the driver contracts: the
 // simulator's model drivers (sim/drivers/) and the firmware's C drivers
@@ -426,7 +427,7 @@ await frame.release()
             run.uploads.map((u) => [u.server, u.status]),
             [["frames", 201]],
         )
-        t.deepEqual(Buffer.from(run.uploads[0].body), Buffer.from(run.frames[0].bytes))
+        sameBytes(t, run.uploads[0].body, run.frames[0].bytes)
     }
 })
 
@@ -958,8 +959,7 @@ test("deep sleep: examples/snap-and-sleep.ts in its world, three wake-ups, the s
     t.is(new Set(sequences(model)).size, 1, sequences(model).join(" "))
     for (const run of [model, firmware])
         for (const f of run.frames) t.is(readFrameCode(decodeJpeg(f.bytes))?.sequence, f.sequence)
-    for (const run of [model, firmware])
-        run.uploads.forEach((u, i) => t.deepEqual(Buffer.from(u.body), Buffer.from(run.frames[i].bytes)))
+    for (const run of [model, firmware]) run.uploads.forEach((u, i) => sameBytes(t, u.body, run.frames[i].bytes))
 })
 
 /** Boots twice: `body` runs each boot (the interface brought up, `seconds` watched), then one deep sleep of 5 s. */

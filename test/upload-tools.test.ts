@@ -7,6 +7,7 @@ import { scriptFile } from "./helpers/run"
 import { readFrameNumber, runSource } from "../testing/index"
 import { UPLOAD_INDEX, uploadFileName } from "../sim/net/upload-files"
 import { reportHtml } from "../cli/report-page"
+import { sameBytes } from "./helpers/bytes"
 
 // What a person and a user's test see of what the world's servers received:
 // `camscript sim --out DIR` and camscript/testing's run.uploads / received().
@@ -114,7 +115,7 @@ test("camscript/testing: run.uploads and received(server): the bytes, headers an
     frames.forEach((u, i) => {
         t.is(u.headers.authorization, "Bearer tok-123")
         t.is(u.headers["content-type"], "image/jpeg")
-        t.deepEqual(Buffer.from(u.body), Buffer.from(run.frames[i].jpeg))
+        sameBytes(t, u.body, run.frames[i].jpeg)
         t.is(readFrameNumber(u.body)?.sequence, run.frames[i].sequence)
         t.true(u.atMs > run.frames[i].capturedAtMs)
     })

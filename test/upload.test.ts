@@ -6,6 +6,7 @@ import { DNS_ANSWER_MS, ETH_BYTES_PER_S, TLS_HANDSHAKE_CPU_MS, WIFI_BYTES_PER_S 
 import { DEFAULT_SERVER_LATENCY_MS } from "../sim/world/servers"
 import { everything, runFile, runScript, type ScriptRun, value } from "./helpers/run"
 import { fromRoot } from "../project/paths"
+import { sameBytes } from "./helpers/bytes"
 
 // Uploads end to end: scripts compiled to bytecode call upload.post()/put()
 // (src/upload) on the VM; the model driver (sim/drivers/http-upload.ts)
@@ -153,7 +154,7 @@ test("post: the frame's JPEG reaches the server byte for byte, as image/jpeg wit
     t.is(post.headers.host, "frames.camscript.test")
     // the bytes the camera delivered, and the frame number drawn in them
     const frame = run.frames[0]
-    t.deepEqual(Buffer.from(post.body), Buffer.from(frame.bytes))
+    sameBytes(t, post.body, frame.bytes)
     t.is(readFrameCode(decodeJpeg(post.body))?.sequence, frame.sequence)
     t.is(Number((value(run, "frame") ?? "").split(" ")[0]), frame.sequence)
 })
@@ -164,7 +165,7 @@ test("put: the same frame with PUT to its path", async (t) => {
     t.deepEqual([r.ok, r.status], [true, 201])
     const put = run.uploads.filter((u) => u.server === "frames")[1]
     t.deepEqual([put.method, put.path], ["PUT", "/in/latest.jpg"])
-    t.deepEqual(Buffer.from(put.body), Buffer.from(run.frames[0].bytes))
+    sameBytes(t, put.body, run.frames[0].bytes)
 })
 
 test("a body over the server's maxBytes: rejected with 413, not retried, nothing kept, the detail says to shrink the frame", async (t) => {
@@ -232,7 +233,7 @@ test("https: a server whose certificate chains to the script's caCert takes the 
     t.is(r.ms, DNS_ANSWER_MS + RTT + 2 * RTT + TLS_HANDSHAKE_CPU_MS + RTT / 2 + wifiBody(length) + RTT / 2)
     const got = run.uploads.filter((u) => u.server === "secure")
     t.is(got.length, 1)
-    t.deepEqual(Buffer.from(got[0].body), Buffer.from(run.frames[0].bytes))
+    sameBytes(t, got[0].body, run.frames[0].bytes)
 })
 
 test("https: a certificate from another CA is refused (tls, untrusted) before any byte of the frame; insecure: true sends it", async (t) => {
@@ -435,7 +436,7 @@ test("Ethernet first while it holds an address, connection-lost when the cable c
     const flaky = run.uploads.filter((u) => u.server === "flaky")
     t.is(flaky.length, 1)
     t.true(flaky[0].atMs >= 33000 && flaky[0].atMs < 33300, `kept at ${flaky[0].atMs}`)
-    t.deepEqual(Buffer.from(flaky[0].body), Buffer.from(run.frames[0].bytes))
+    sameBytes(t, flaky[0].body, run.frames[0].bytes)
 })
 
 test("examples/timelapse-upload.ts: a frame a minute rides out a router reboot and a server outage; the server keeps each captured frame once, in order", async (t) => {
@@ -449,7 +450,7 @@ test("examples/timelapse-upload.ts: a frame a minute rides out a router reboot a
         run.frames.map((f) => `/timelapse/${f.sequence}.jpg`),
     )
     kept.forEach((u, i) => {
-        t.deepEqual(Buffer.from(u.body), Buffer.from(run.frames[i].bytes))
+        sameBytes(t, u.body, run.frames[i].bytes)
         t.is(readFrameCode(decodeJpeg(u.body))?.sequence, run.frames[i].sequence)
         t.is(u.method, "PUT")
     })
