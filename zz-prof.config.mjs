@@ -1,2 +1,0 @@
-import base from "./ava.config.mjs"
-export default { ...base, require: [...base.require, "./tools/zz-prof.mjs"] }
