@@ -79,7 +79,11 @@ function serverSocket(): string | undefined {
 function exchange(socketPath: string, message: string, deadlineMs: number): Promise<string> {
     return new Promise((resolve, reject) => {
         const socket = createConnection(socketPath)
-        let answer = ""
+        // the answer's pieces, joined once its end arrives: an answer is up to
+        // a few MB (the debug info), and joining and searching the whole of
+        // it again at every piece was quadratic in its length
+        const pieces: string[] = []
+        let received = 0
         let settled = false
         const finish = (err: Error | undefined, text?: string) => {
             if (settled) return
@@ -104,10 +108,13 @@ function exchange(socketPath: string, message: string, deadlineMs: number): Prom
             realClearTimeout(timer)
             timer = realSetTimeout(silent, deadlineMs)
             // the server's keep-alive spaces come before the answer
-            answer = (answer + chunk).trimStart()
-            const nl = answer.indexOf("\n")
-            if (nl >= 0) finish(undefined, answer.slice(0, nl))
-            else if (answer.length > MAX_MESSAGE_BYTES)
+            const piece = pieces.length === 0 ? chunk.trimStart() : chunk
+            if (piece === "") return
+            const nl = piece.indexOf("\n")
+            if (nl >= 0) return finish(undefined, pieces.join("") + piece.slice(0, nl))
+            pieces.push(piece)
+            received += piece.length
+            if (received > MAX_MESSAGE_BYTES)
                 finish(new Error(`the compile server at ${socketPath} sent an answer over ${MAX_MESSAGE_BYTES} bytes`))
         })
         socket.on("error", (e: NodeJS.ErrnoException) =>
