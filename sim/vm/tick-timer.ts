@@ -19,10 +19,9 @@
 // written on fake-timers' own record of the timer (clock.timers, by id)
 // first, normalised as addTimer normalises it.
 //
-// A timer is re-armed only once it has fired. When the VM ticks early (a
-// packet arrived: handlePacket calls process2 at once), its last timer is
-// still pending and stays pending, as it did, and the new tick gets a timer
-// of its own.
+// A timer is re-armed only once it is out of fake-timers' map: fired, or
+// cleared (the VM's handlePacket clears it before it ticks early). One still
+// pending is left as it is and the tick gets a new timer, as before.
 
 /** What is read and written of fake-timers' clock (pinned at 15.5.0; test/tick-timer.test.ts checks the names). */
 interface FakeTimerRecord {
