@@ -1,8 +1,7 @@
 import test from "ava"
-import { readFileSync } from "node:fs"
-import { fromRoot } from "../project/paths"
 import { AUTH_ASSOC_MS, DHCP_REUSE_SHARE, FULL_SCAN_MS, SCAN_DWELL_MS, WPA2_HANDSHAKE_MS } from "../sim/radio/timing"
 import { runScript, type ScriptRun } from "./helpers/run"
+import { defaultWorldJson } from "./helpers/worlds"
 
 // Fast reconnect: a camera that restarts goes straight to the access point it
 // last joined, on its channel, and asks DHCP for the same address; it takes
@@ -23,9 +22,9 @@ await time.sleep_ms(1000)
 
 const DHCP_MS = 300 // the default world's dhcp.delay
 const defaultWorld = () =>
-    JSON.parse(readFileSync(fromRoot("sim/worlds/default.json"), "utf8")) as {
+    defaultWorldJson<{
         accessPoints: { channel: number; dhcp: { subnet: string; gateway: string; dns: string[] } }[]
-    }
+    }>()
 
 /** Simulated ms from the first Scanning to GotAddress, from the timeline. */
 function linkUpMs(run: ScriptRun): number {

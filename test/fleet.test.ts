@@ -1,18 +1,16 @@
 import test from "ava"
-import { readFileSync } from "node:fs"
 import { fromRoot } from "../project/paths"
 import { WORLD_DEFAULTS } from "../sim/world/world"
 import { camera, entries, runFleetWorld } from "./helpers/fleet"
 import { runFile, scriptFile } from "./helpers/run"
+import { defaultWorldJson } from "./helpers/worlds"
 
 // Many cameras in one world: one clock, a VM and drivers each, the access
 // points (their client limit, DHCP pool) shared.
 
 const station = fromRoot("examples/wifi-station.ts")
 const watcher = fromRoot("test/scripts/watch-link.ts")
-const defaultWorld = JSON.parse(readFileSync(fromRoot("sim/worlds/default.json"), "utf8")) as {
-    accessPoints: object[]
-}
+const defaultWorld = defaultWorldJson<{ accessPoints: object[] }>()
 
 test("a fleet of one camera where the single camera stands gives the single run's timeline, to the millisecond", async (t) => {
     const single = await runFile(station, { world: "default" })

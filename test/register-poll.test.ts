@@ -1,10 +1,10 @@
 import test from "ava"
-import { readFileSync } from "node:fs"
 import { fromRoot } from "../project/paths"
 import { registerPollCounts, useRegisterPollShortcut } from "../sim/register-poll"
 import { ButtonServer, JDServerServiceProvider } from "../sim/jacdac"
 import { busOnFakeClock } from "./helpers/fake-clock-bus"
-import { runFile, type RunScriptOptions, type ScriptRun } from "./helpers/run"
+import { runFile, type RunScriptOptions, runShown, type ScriptRun } from "./helpers/run"
+import { defaultWorldJson } from "./helpers/worlds"
 
 // sim/register-poll.ts lets a board's bus skip jacdac-ts's register walk
 // while no register can be waiting. It must change nothing but time: each
@@ -15,7 +15,7 @@ import { runFile, type RunScriptOptions, type ScriptRun } from "./helpers/run"
 // back (its registers are new again), a button held (the poll's refresh
 // drives the button server's hold events), the C drivers.
 
-const defaultWorld = JSON.parse(readFileSync(fromRoot("sim/worlds/default.json"), "utf8")) as Record<string, unknown>
+const defaultWorld = defaultWorldJson()
 
 const scenarios: { name: string; script: string; options: RunScriptOptions }[] = [
     { name: "the spec's example", script: "examples/wifi-station.ts", options: {} },
@@ -36,18 +36,6 @@ const scenarios: { name: string; script: string; options: RunScriptOptions }[] =
     },
 ]
 
-/** What a run shows: everything but its wall time. */
-function shown(run: ScriptRun) {
-    return {
-        outcome: run.outcome,
-        exitCode: run.exitCode,
-        error: run.error,
-        output: run.output,
-        timeline: run.timeline,
-        simulatedMs: run.simulatedMs,
-    }
-}
-
 // every scenario without the shortcut first, asked for together (their scripts
 // share one build); meanwhile any other simulation of this process also runs
 // without it, which changes nothing but its time
@@ -67,7 +55,7 @@ for (const s of scenarios)
         const quick = await runFile(fromRoot(s.script), s.options)
         const without = plain.get(s.name)!
         t.true(without.timeline.length > 5)
-        t.deepEqual(shown(quick), shown(without))
+        t.deepEqual(runShown(quick), runShown(without))
     })
 
 /** A bus with one service provider (a button), on a fake clock for 5 + 5 s: what its polls did and sent. */

@@ -1,11 +1,11 @@
 import test from "ava"
-import { readFileSync } from "node:fs"
 import type { FleetResult } from "../sim/fleet/fleet"
 import { fromRoot } from "../project/paths"
 import { tickTimerFor, useTickTimerReuse } from "../sim/vm/tick-timer"
 import { onFakeClock } from "./helpers/fake-clock-bus"
 import { runFleetWorld } from "./helpers/fleet"
-import { runFile, type ScriptRun } from "./helpers/run"
+import { runFile, runShown, type ScriptRun } from "./helpers/run"
+import { defaultWorldJson } from "./helpers/worlds"
 
 // sim/vm/tick-timer.ts re-arms one fake timer for a VM's ticks instead of
 // making a new one per tick. It must change nothing but time: the order in
@@ -77,21 +77,12 @@ test("fake-timers' clock still has what the tick timer reads: its map of timers 
     })
 })
 
-/** What a run shows: everything but its wall time. */
-function shown(run: ScriptRun) {
-    const { outcome, exitCode, error, output, timeline, simulatedMs } = run
-    return { outcome, exitCode, error, output, timeline, simulatedMs }
-}
-
 function fleetShown(r: FleetResult) {
     const { outcome, exitCode, cameras, timeline, uploads, simulatedMs } = r
     return { outcome, exitCode, cameras, timeline, uploads, simulatedMs }
 }
 
-const defaultWorld = JSON.parse(readFileSync(fromRoot("sim/worlds/default.json"), "utf8")) as {
-    board: string
-    accessPoints: unknown[]
-}
+const defaultWorld = defaultWorldJson<{ board: string; accessPoints: unknown[] }>()
 
 /** Two cameras, the second powered off and on: the fleet's VMs and their restarts. */
 const twoCameras = {
@@ -124,13 +115,13 @@ test.before(async () => {
 test("the spec's example: the same run to the millisecond with the VM's tick timer re-armed as with a new timer per tick", async (t) => {
     const quick = await runFile(fromRoot("examples/wifi-station.ts"))
     t.true(plain.station!.timeline.length > 5)
-    t.deepEqual(shown(quick), shown(plain.station!))
+    t.deepEqual(runShown(quick), runShown(plain.station!))
 })
 
 test("the C drivers (--driver firmware): the same run with the tick timer re-armed as without", async (t) => {
     const quick = await runFile(fromRoot("test/scripts/watch-link.ts"), { driver: "firmware" })
     t.true(plain.drivers!.timeline.length > 5)
-    t.deepEqual(shown(quick), shown(plain.drivers!))
+    t.deepEqual(runShown(quick), runShown(plain.drivers!))
 })
 
 test("a fleet of two, one powered off and on: the same run with the tick timer re-armed as without", async (t) => {

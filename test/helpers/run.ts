@@ -26,6 +26,12 @@ export interface ScriptRun extends RunResult {
     uploads: ReceivedUpload[]
 }
 
+/** What a run shows: everything but its wall time (for comparing two runs to the millisecond). */
+export function runShown(run: ScriptRun) {
+    const { outcome, exitCode, error, output, timeline, simulatedMs } = run
+    return { outcome, exitCode, error, output, timeline, simulatedMs }
+}
+
 export interface RunScriptOptions {
     /** a world file under sim/worlds ("wrong-password"), a path, or a world object */
     world?: string | object

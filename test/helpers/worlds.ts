@@ -1,5 +1,13 @@
+import { readFileSync } from "node:fs"
+import { fromRoot } from "../../project/paths"
+
 // World fixtures several tests share (the campus world of enterprise tests
 // is in test/helpers/campus.ts; whole world files are in sim/worlds/).
+
+/** sim/worlds/default.json as written, a fresh copy each call: for a world made from its parts. */
+export function defaultWorldJson<T = Record<string, unknown>>(): T {
+    return JSON.parse(readFileSync(fromRoot("sim/worlds/default.json"), "utf8")) as T
+}
 
 /** A phone that tries to join the camera's "cam-setup" network at `at`, 2.2 m away. */
 export const phone = (name: string, password: string | undefined, at: string, extra: object = {}) => ({
