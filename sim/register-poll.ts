@@ -126,14 +126,14 @@ export function installRegisterPollGate(JDBus: { prototype: object }) {
     proto.handleRefreshRegisters = {
         handleRefreshRegisters(this: BusInternals) {
             const gate = gates.get(this)
-            // woken: a register may be waiting now; the walk only if one is
+            // woken (or a walk last time): a register may be waiting now; the
+            // walk only if one is. After a walk the flag stays up, so the next
+            // poll looks again: the walk's GETs leave their registers waiting
+            // for the answer, and once none waits the polls stop looking
             if (gate && enabled && gate.mayAsk) gate.mayAsk = anyCandidate(this)
             if (!gate || !enabled || gate.mayAsk) {
                 walk.call(this)
-                if (gate) {
-                    gate.walks++
-                    gate.mayAsk = anyCandidate(this)
-                }
+                if (gate) gate.walks++
                 return
             }
             gate.skips++
