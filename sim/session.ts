@@ -35,7 +35,7 @@ import { Timeline, type TimelineEntry } from "./timeline"
 import { type Route, SimSockets } from "./net/sockets"
 import { realIoPending } from "./realio"
 import { createVm, type DevsVm } from "./vm/devs-vm"
-import { tickTimerFor } from "./vm/tick-timer"
+import { vmTimingFor } from "./vm/vm-clock"
 import { vmStack } from "./vm/vm-stack"
 import { provisionVmSettings } from "./settings-provision"
 import type { Secret } from "../project/secrets"
@@ -443,7 +443,7 @@ async function simulate(options: RunOptions): Promise<RunResult> {
         )
         bus.addServiceProvider(drivers)
 
-        vm = await createVm(tickTimerFor(fake))
+        vm = await createVm(vmTimingFor(fake))
         const theVm = vm
         const exception: string[] = []
         // a failed assertion inside the VM aborts it and nothing runs any

@@ -247,3 +247,36 @@ test.serial(
         t.is(result.late, "HTTP/1.1 200 OK")
     },
 )
+
+test.serial(
+    "a 2.5 s stall of the host (past the VM's 2 s device expiry) loses none of the script's on_client events",
+    async (t) => {
+        // without the VM's stall guard (sim/vm/vm-clock.ts) the VM dropped the
+        // drivers' device during the stall and, once it was back, every event
+        // after the snapshot's: the script heard 'ready' and one client
+        const { run } = await serveRun(
+            SERVE("{ fps: 5 }"),
+            async (base) => {
+                await (await fetch(`${base}/capture`)).arrayBuffer()
+                // the test's thread is the simulator's: this stalls the host
+                for (const end = Date.now() + 2500; Date.now() < end;);
+                const first = await fetch(`${base}/stream`)
+                await (await fetch(`${base}/stream`)).text()
+                await streamParts(first, 4)
+                await (await fetch(`${base}/nothing-here`)).text()
+                await new Promise((resolve) => setTimeout(resolve, 300))
+            },
+            30_000,
+            { driver: "model" },
+        )
+        t.is(run.outcome, "finished", run.error)
+        t.deepEqual(run.lines, [
+            "ready",
+            "client snapshot opened 200",
+            "client stream opened 200",
+            "client stream refused 503",
+            "client other not-found 404",
+            "client stream closed 200",
+        ])
+    },
+)

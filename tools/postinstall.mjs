@@ -67,11 +67,19 @@ function extractVm() {
         "devs_timeout = (Module2.camscriptTickTimer || setTimeout)(process2, us / 1e3);",
     )
     if (ticking === quiet) fail(`the VM's tick scheduling was not found in @devicescript/cli ${version}`)
+    // the VM's time from the simulator's clock when it gives one (Module.camscriptNow,
+    // sim/vm/vm-clock.ts: a realtime run leaves the host's stalls out), else Date.now
+    const now = "function em_time_now() {\n          return Date.now();"
+    const timed = ticking.replace(
+        now,
+        "function em_time_now() {\n          return Module2.camscriptNow ? Module2.camscriptNow() : Date.now();",
+    )
+    if (timed === ticking) fail(`the VM's clock (em_time_now) was not found in @devicescript/cli ${version}`)
     const out = join(root, ".camscript/vm/devicescript-vm.cjs")
     mkdirSync(dirname(out), { recursive: true })
     writeFileSync(
         out,
-        `// extracted from @devicescript/cli@${version} by tools/postinstall.mjs\nvar module2 = module;\n${ticking}\n`,
+        `// extracted from @devicescript/cli@${version} by tools/postinstall.mjs\nvar module2 = module;\n${timed}\n`,
     )
 }
 

@@ -179,7 +179,7 @@ export class FleetCamera {
             ),
         )
 
-        const vm = await createVm(site.vmTickTimer())
+        const vm = await createVm(site.vmTiming())
         const exception: string[] = []
         const alive = () => power.powered && this.up?.vm === vm
         vm.dmesg = (raw: string) => {

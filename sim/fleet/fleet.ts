@@ -18,7 +18,7 @@ import type { CameraConfig } from "../world/world"
 import type { World, WorldEvent } from "../world/world"
 import { type CameraState, FleetCamera } from "./camera"
 import { Site } from "./site"
-import { tickTimerFor } from "../vm/tick-timer"
+import { vmTimingFor } from "../vm/vm-clock"
 import { type LinkSummary, LinkWatch } from "./summary"
 import { type ReceivedUpload, WorldServers } from "../net/http-servers"
 
@@ -113,7 +113,7 @@ async function simulateFleet(options: FleetOptions): Promise<FleetResult> {
             options.onUpload?.(u)
         })
         await servers.start()
-        const site = new Site(world, clock, siteTimeline, servers, () => tickTimerFor(fake))
+        const site = new Site(world, clock, siteTimeline, servers, () => vmTimingFor(fake))
         let finishedCount = 0
         let done = false
         const records = new Map<FleetCamera, { output: OutputLine[]; timeline: TimelineEntry[]; watch: LinkWatch }>()

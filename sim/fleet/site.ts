@@ -2,7 +2,7 @@ import { Air, type Clock, type LiveAccessPoint } from "../radio/air"
 import type { Timeline } from "../timeline"
 import type { WorldServers } from "../net/http-servers"
 import type { World } from "../world/world"
-import type { TickTimer } from "../vm/tick-timer"
+import type { VmTiming } from "../vm/vm-clock"
 
 // What the cameras of a fleet share: one clock, the access points as they
 // are now (power, password, DHCP leases, associated stations), the world's
@@ -35,8 +35,8 @@ export class Site {
         readonly timeline: Timeline,
         /** the world's servers (sim/net/http-servers.ts), running on loopback for the whole run */
         readonly servers: WorldServers,
-        /** a timer for each camera's VM ticks on the run's fake clock (sim/vm/tick-timer.ts) */
-        readonly vmTickTimer: () => TickTimer | undefined = () => undefined,
+        /** each camera's VM clock and tick timer: the run's fake clock, or the stall guard in real time (sim/vm/vm-clock.ts) */
+        readonly vmTiming: () => VmTiming = () => ({}),
     ) {
         // the access points' own events; the cameras' and the site's are the fleet's
         const apEvents = world.events.filter((e) => e.accessPoint !== undefined && e.camera === undefined)

@@ -4,6 +4,7 @@ import { Wasm, type WasmInstance, type WasmModule } from "../firmware/module"
 import { fromRoot } from "../../project/paths"
 import { runtimeFor } from "../../project/runtime"
 import type { TickTimer } from "./tick-timer"
+import type { VmTiming } from "./vm-clock"
 
 /** The surface of the DeviceScript WASM VM (an emscripten module) that the simulator uses. */
 export interface DevsVm {
@@ -25,6 +26,8 @@ export interface DevsVm {
     HEAPU8: Uint8Array
     /** how the VM schedules its next tick (tools/postinstall.mjs patches process2 to ask it); setTimeout when unset */
     camscriptTickTimer?: TickTimer
+    /** the VM's time in ms (tools/postinstall.mjs patches em_time_now to ask it); Date.now when unset */
+    camscriptNow?: () => number
 }
 
 type VmFactory = (moduleArg?: object) => Promise<DevsVm>
@@ -50,8 +53,8 @@ function loadFactory(): VmFactory {
     return factory
 }
 
-/** A fresh VM instance (its own WASM memory): one per simulated board; `tickTimer` schedules its ticks (sim/vm/tick-timer.ts). */
-export async function createVm(tickTimer?: TickTimer): Promise<DevsVm> {
+/** A fresh VM instance (its own WASM memory): one per simulated board; `timing` is how it reads time and schedules its ticks (sim/vm/vm-clock.ts). */
+export async function createVm(timing: VmTiming = {}): Promise<DevsVm> {
     const make = loadFactory()
     const module = compiled
     const vm = await make({
@@ -84,6 +87,7 @@ export async function createVm(tickTimer?: TickTimer): Promise<DevsVm> {
     // stateless: no settings or program survive between runs
     vm.flashLoad = null
     vm.flashSave = null
-    if (tickTimer) vm.camscriptTickTimer = tickTimer
+    if (timing.tickTimer) vm.camscriptTickTimer = timing.tickTimer
+    if (timing.now) vm.camscriptNow = timing.now
     return vm
 }

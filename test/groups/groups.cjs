@@ -43,6 +43,7 @@ module.exports = {
         "spec-examples",
         "test-groups",
         "tick-timer",
+        "vm-clock",
         "vm-panics",
         "world",
         "world-parse",
