@@ -140,6 +140,25 @@ test("the simulator's VM has the board runtime's store: 225,152 bytes stored, 22
     t.deepEqual(results, { [LARGEST]: 0, [LARGEST + 32]: -1, [56 * 4096 - 128]: -1 })
 })
 
+test("the simulator's VM has 4 MB of WebAssembly memory (the pinned module declares 16 MB), and the largest program stored fits in its first 1 MB", async (t) => {
+    // tools/postinstall.mjs writes the module's memory as 64 pages; the
+    // simulations use under 600 KB of it (docs/architecture.md)
+    const image = padded((await helloImage()).image, LARGEST)
+    const vm = await createVm()
+    vm.dmesg = () => {}
+    vm.sendPacket = () => {}
+    vm.devsSetDeviceId("ca3c0de0ca3c0de0")
+    // started and stopped with nothing awaited between: the file's simulations fake the timers
+    vm.devsStart()
+    const answer = vm.devsDeploy(image)
+    vm.devsStop()
+    t.is(answer, 0)
+    t.is(vm.HEAPU8.length, 4 * 1024 * 1024)
+    let last = vm.HEAPU8.length - 1
+    while (last > 0 && vm.HEAPU8[last] === 0) last--
+    t.true(last < 1024 * 1024, `the highest byte written is at ${last}`)
+})
+
 test("camscript sim runs an image of 225,152 bytes (the largest the board takes) to its end", async (t) => {
     const script = await helloImage()
     const r = await runSimulation({

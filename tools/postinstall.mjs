@@ -75,12 +75,66 @@ function extractVm() {
         "function em_time_now() {\n          return Module2.camscriptNow ? Module2.camscriptNow() : Date.now();",
     )
     if (timed === ticking) fail(`the VM's clock (em_time_now) was not found in @devicescript/cli ${version}`)
+    const sized = withVmMemory(timed, version)
     const out = join(root, ".camscript/vm/devicescript-vm.cjs")
     mkdirSync(dirname(out), { recursive: true })
     writeFileSync(
         out,
-        `// extracted from @devicescript/cli@${version} by tools/postinstall.mjs\nvar module2 = module;\n${timed}\n`,
+        `// extracted from @devicescript/cli@${version} by tools/postinstall.mjs\nvar module2 = module;\n${sized}\n`,
     )
+}
+
+/** The VM's WebAssembly memory, in 64 KB pages: 4 MB (docs/architecture.md, "a VM's memory"). */
+const VM_MEMORY_PAGES = 64
+/** What the pinned VM declares: 16 MB, fixed (emscripten's INITIAL_MEMORY, no growth). */
+const PINNED_VM_PAGES = 256
+
+// The VM's module declares a fixed 16 MB memory, of which the simulator's
+// VMs use under 600 KB (the highest byte written, every simulation of the
+// suite: the 64 KB VM heap, the 256 KB flash store, stacks, buffers). Each
+// VM's memory is a 16 MB buffer outside the JavaScript heap, and a test
+// process that starts hundreds of simulations had a full garbage collection
+// every few VMs for them. The module's memory section (min = max pages,
+// each a LEB128 of two bytes) is written as VM_MEMORY_PAGES in the same two
+// bytes (a padded LEB128, which WebAssembly allows), so nothing else moves.
+function withVmMemory(glue, version) {
+    const m = /wasmBinaryFile = "data:application\/octet-stream;base64,([A-Za-z0-9+/=]+)"/.exec(glue)
+    if (!m) fail(`the VM's WebAssembly was not found in @devicescript/cli ${version}`)
+    const wasm = Buffer.from(m[1], "base64")
+    let p = 8
+    const leb = () => {
+        let value = 0
+        let shift = 0
+        let byte
+        do {
+            byte = wasm[p++]
+            value += (byte & 0x7f) * 2 ** shift
+            shift += 7
+        } while (byte & 0x80)
+        return value
+    }
+    while (p < wasm.length) {
+        const id = wasm[p++]
+        const size = leb()
+        const end = p + size
+        if (id === 5) {
+            // the memory section: one memory, limits flag 1 (min and max), min, max
+            const count = leb()
+            const flag = wasm[p++]
+            const at = p
+            const min = leb()
+            const max = flag === 1 ? leb() : undefined
+            if (count !== 1 || flag !== 1 || min !== PINNED_VM_PAGES || max !== PINNED_VM_PAGES || p !== at + 4)
+                fail(
+                    `the VM's memory is not the fixed ${PINNED_VM_PAGES} pages expected of @devicescript/cli ${PINNED_CLI}`,
+                )
+            const pages = [0x80 | (VM_MEMORY_PAGES & 0x7f), VM_MEMORY_PAGES >> 7]
+            wasm.set([...pages, ...pages], at)
+            return glue.replace(m[1], wasm.toString("base64"))
+        }
+        p = end
+    }
+    fail(`the VM's WebAssembly has no memory section (@devicescript/cli ${version})`)
 }
 
 // The CLI bundle exports only mainCli; its compiler module and the service-spec
