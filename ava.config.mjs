@@ -66,7 +66,7 @@ export default {
     // tsx's CommonJS hook alone: the test files are CommonJS (above), and
     // `--import=tsx` also started an ESM loader thread in every worker,
     // about 0.2 s of CPU a worker (twelve workers loading the simulator:
-    // 14.3 to 16 s with it, 12.1 to 13.1 s without)
+    // 13.9 to 16.2 s with it, 12.1 to 13.1 s without, three runs each)
     nodeArguments: ["--require=tsx/cjs"],
     // per-file wall and CPU times, only when tools/suite.mjs asks (CAMSCRIPT_SUITE_TIMES)
     require: ["./tools/ava-file-times.mjs"],
