@@ -33,6 +33,26 @@ async function answer(res: Response, body = true): Promise<Answer> {
     }
 }
 
+/**
+ * One client of each kind, in turn: a snapshot, a stream (4 of its frames),
+ * a second stream while it is open, a path not served. `afterSnapshot` runs
+ * between the snapshot and the stream.
+ */
+async function oneClientOfEach(base: string, afterSnapshot: () => void = () => {}) {
+    const snapshot = await fetch(`${base}/capture`)
+    const snap = {
+        ...(await answer(snapshot, false)),
+        frame: readFrameNumber(Buffer.from(await snapshot.arrayBuffer())),
+    }
+    afterSnapshot()
+    const first = await fetch(`${base}/stream`)
+    const stream = await answer(first, false)
+    const second = await answer(await fetch(`${base}/stream`))
+    const parts = await streamParts(first, 4)
+    const missing = await answer(await fetch(`${base}/nothing-here`))
+    return { snap, stream, second, missing, frames: parts.map((p) => readFrameNumber(p)?.sequence) }
+}
+
 async function both<T>(
     t: ExecutionContext,
     source: string,
@@ -73,19 +93,7 @@ async function both<T>(
 test.serial(
     "serving through both drivers: a snapshot, the stream's frames in order, a second stream client's 503, a path not served",
     async (t) => {
-        const seen = await both(t, SERVE("{ fps: 5 }"), async (base) => {
-            const snapshot = await fetch(`${base}/capture`)
-            const snap = {
-                ...(await answer(snapshot, false)),
-                frame: readFrameNumber(Buffer.from(await snapshot.arrayBuffer())),
-            }
-            const first = await fetch(`${base}/stream`)
-            const stream = await answer(first, false)
-            const second = await answer(await fetch(`${base}/stream`))
-            const parts = await streamParts(first, 4)
-            const missing = await answer(await fetch(`${base}/nothing-here`))
-            return { snap, stream, second, missing, frames: parts.map((p) => readFrameNumber(p)?.sequence) }
-        })
+        const seen = await both(t, SERVE("{ fps: 5 }"), (base) => oneClientOfEach(base))
         const m = seen.model.result
         const f = seen.firmware.result
         t.log(JSON.stringify(m), JSON.stringify(f))
@@ -257,13 +265,10 @@ test.serial(
         const { run } = await serveRun(
             SERVE("{ fps: 5 }"),
             async (base) => {
-                await (await fetch(`${base}/capture`)).arrayBuffer()
-                // the test's thread is the simulator's: this stalls the host
-                for (const end = Date.now() + 2500; Date.now() < end;);
-                const first = await fetch(`${base}/stream`)
-                await (await fetch(`${base}/stream`)).text()
-                await streamParts(first, 4)
-                await (await fetch(`${base}/nothing-here`)).text()
+                // the test's thread is the simulator's: the busy wait stalls the host
+                await oneClientOfEach(base, () => {
+                    for (const end = Date.now() + 2500; Date.now() < end;);
+                })
                 await new Promise((resolve) => setTimeout(resolve, 300))
             },
             30_000,
