@@ -47,8 +47,8 @@ export function useTickTimerReuse(on: boolean) {
     reuse = on
 }
 
-/** The delay as fake-timers' addTimer stores it. */
-function normalisedDelay(ms: number): number {
+/** The delay as fake-timers' addTimer stores it (Node's timers take it the same, but for 0 ms, which Node runs as 1). */
+export function normalisedDelay(ms: number): number {
     const finite = Number.isFinite(ms) ? ms : 0
     return Math.max(0, finite > MAX_TIMEOUT ? 1 : finite)
 }

@@ -1,4 +1,4 @@
-import { type TickTimer, tickTimerFor } from "./tick-timer"
+import { normalisedDelay, type TickTimer, tickTimerFor } from "./tick-timer"
 
 // The VM's clock and tick timer for a run.
 //
@@ -48,7 +48,7 @@ export function stallGuard(
     let due: number | undefined
     return {
         tickTimer: (tick, ms) => {
-            due = wall() + Math.max(0, Number.isFinite(ms) ? ms : 0)
+            due = wall() + normalisedDelay(ms)
             return timer(tick, ms)
         },
         now: () => {
